@@ -1,0 +1,1 @@
+"""gfcheck.numeric: high-precision, event-aware integration of the gradient flow."""

@@ -1,0 +1,130 @@
+"""Precision as a scoped value, tolerances derived from it, and the one sanctioned conversion.
+
+* :class:`Precision` -- requested decimal digits plus guard bits; ``with prec.scope():`` runs
+  the enclosed work at ``prec.work_bits`` via ``mpmath.workprec`` (never a global assignment).
+* :func:`tolerance` -- ``2**(-bits + slack_bits)``, in the spirit of mpmath's ``almosteq``
+  (``2**(-prec+4)``); every comparison in the toolkit derives its tolerance here.
+* :func:`to_mpf` -- the only door from exact numbers (``int``, ``Fraction``, sympy ``Rational``,
+  decimal ``str``) into mpmath.  Python floats are refused unless ``allow_float=True`` is given,
+  because a float literal carries 53 bits only (mpmath issue #347).
+
+>>> from fractions import Fraction
+>>> p = Precision(dps=30)
+>>> with p.scope():
+...     x = to_mpf(Fraction(1, 3))
+>>> abs(x * 3 - 1) < tolerance(p.bits)
+True
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+
+from gfcheck.symbolic.errors import InvalidInput
+
+__all__ = ["Precision", "tolerance", "to_mpf", "bits_for_dps", "dps_for_bits"]
+
+#: Guard bits added to the requested precision (as mpmath's quad/findroot add 20).
+DEFAULT_GUARD_BITS = 24
+
+
+def bits_for_dps(dps: int) -> int:
+    """Binary digits that carry ``dps`` decimal digits: ``ceil(dps * log2(10))``."""
+    return int(math.ceil(dps * math.log2(10)))
+
+
+def dps_for_bits(bits: int) -> float:
+    """Decimal digits carried by ``bits`` binary digits."""
+    return bits * math.log10(2)
+
+
+@dataclass(frozen=True)
+class Precision:
+    """``dps`` requested decimal digits; the work runs at ``dps`` digits plus ``guard_bits``."""
+
+    dps: int
+    guard_bits: int = DEFAULT_GUARD_BITS
+
+    def __post_init__(self) -> None:
+        if isinstance(self.dps, bool) or not isinstance(self.dps, int) or not 5 <= self.dps <= 100_000:
+            raise InvalidInput(f"dps: expected an integer between 5 and 100000, found {self.dps!r}")
+        if isinstance(self.guard_bits, bool) or not isinstance(self.guard_bits, int) or self.guard_bits < 0:
+            raise InvalidInput(f"guard_bits: expected a non-negative integer, found {self.guard_bits!r}")
+
+    @property
+    def bits(self) -> int:
+        """Bits that carry the requested digits."""
+        return bits_for_dps(self.dps)
+
+    @property
+    def work_bits(self) -> int:
+        """Working precision in bits (requested plus guard)."""
+        return self.bits + self.guard_bits
+
+    def raised(self, extra_dps: int) -> "Precision":
+        """The same precision with ``extra_dps`` more requested digits (for error estimates)."""
+        return Precision(self.dps + extra_dps, self.guard_bits)
+
+    @contextmanager
+    def scope(self):
+        """Run the enclosed block at ``work_bits`` (``mpmath.workprec``), restoring on exit."""
+        with mpmath.workprec(self.work_bits):
+            yield self
+
+
+def tolerance(bits: int, slack_bits: int = 4):
+    """``2**(-bits + slack_bits)`` as an exact mpf power of two (mpmath's ``almosteq`` rule).
+
+    >>> tolerance(53) == mpmath.ldexp(1, -49)
+    True
+    """
+    return mpmath.ldexp(mpmath.mpf(1), -int(bits) + int(slack_bits))
+
+
+def to_mpf(value, *, allow_float: bool = False):
+    """The one sanctioned conversion of an exact number into an mpf at the current precision.
+
+    Rationals are divided at the working precision (``mpf(p)/mpf(q)``, as sympy's
+    ``MpmathPrinter`` does), so no digit is lost on the way in.
+
+    >>> with mpmath.workdps(40):
+    ...     str(to_mpf(Fraction(2, 3)))
+    '0.6666666666666666666666666666666666666667'
+    >>> to_mpf(0.1)
+    Traceback (most recent call last):
+    ...
+    gfcheck.symbolic.errors.InvalidInput: to_mpf: refusing the Python float 0.1 (53 bits only); pass an exact Fraction, int or decimal string, or allow_float=True
+    """
+    if isinstance(value, bool):
+        raise InvalidInput(f"to_mpf: expected a number, found bool {value!r}")
+    if isinstance(value, int):
+        return mpmath.mpf(value)
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return mpmath.mpf(value.numerator)
+        return mpmath.mpf(value.numerator) / value.denominator
+    if isinstance(value, float):
+        if not allow_float:
+            raise InvalidInput(
+                f"to_mpf: refusing the Python float {value!r} (53 bits only); pass an exact "
+                "Fraction, int or decimal string, or allow_float=True"
+            )
+        if not math.isfinite(value):
+            raise InvalidInput(f"to_mpf: non-finite float {value!r}")
+        return mpmath.mpf(value)
+    if isinstance(value, mpmath.mpf):
+        return +value
+    if isinstance(value, str):
+        from gfcheck.symbolic.problem import parse_number
+
+        return to_mpf(parse_number(value, where="to_mpf"))
+    # sympy Rational / Integer without importing sympy here
+    p, q = getattr(value, "p", None), getattr(value, "q", None)
+    if isinstance(p, int) and isinstance(q, int) and q > 0:
+        return to_mpf(Fraction(p, q))
+    raise InvalidInput(f"to_mpf: expected int, Fraction, Rational, mpf or decimal str, found {type(value).__name__}")

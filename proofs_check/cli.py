@@ -1,0 +1,92 @@
+"""The ``gfcheck`` command line: ``derive``, ``simulate``, ``verify``.
+
+Each subcommand imports its layer only when it runs, so ``gfcheck simulate`` never
+pays for sympy.  Every error that gfcheck raises on purpose ends the command with a
+one-line message on stderr and the error's exit status (2 for bad input); nothing
+is written half-way because every file goes through an atomic write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["main", "build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gfcheck",
+        description="Symbolic-numeric verification of gradient-flow theory for shallow ReLU networks.",
+    )
+    parser.add_argument("--version", action="store_true", help="print versions and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    d = sub.add_parser("derive", help="regenerate the sympy derivations and certificates")
+    d.add_argument("--out", default="derivations", help="output folder (default: derivations)")
+
+    s = sub.add_parser("simulate", help="integrate the gradient flow of a problem file")
+    s.add_argument("problem", help="problem file (gfcheck.problem/1)")
+    s.add_argument("--out", required=True, help="result file to write (gfcheck.result/1)")
+    s.add_argument("--dps", type=int, default=30, help="decimal digits requested (default 30)")
+    horizon = s.add_mutually_exclusive_group()
+    horizon.add_argument("--t-end", dest="t_end", default=None, help="horizon T (a number string)")
+    horizon.add_argument("--until-fitted", action="store_true", help="integrate until the loss is fitted")
+    s.add_argument("--grid", type=int, default=64, help="number of sample times on [0, T] (default 64)")
+    s.add_argument("--engine", choices=["auto", "reduced", "full", "float64"], default="auto")
+
+    v = sub.add_parser("verify", help="check every claim of the orthogonal-inputs paper (the main job)")
+    v.add_argument("--profile", choices=["quick", "full"], default="quick")
+    v.add_argument("--problem", default=None, help="problem file (default: the built-in example)")
+    v.add_argument("--out", default="gfcheck-report", help="report folder (default: gfcheck-report)")
+    return parser
+
+
+def _dispatch(args) -> int:
+    if args.command == "derive":
+        from gfcheck.symbolic.artifacts import write_derivations
+
+        return write_derivations(args.out)
+    if args.command == "simulate":
+        from gfcheck.numeric.simulate import run_simulate
+
+        return run_simulate(args)
+    if args.command == "verify":
+        from gfcheck.proofs_check.verify import run_verify
+
+        return run_verify(args)
+    raise AssertionError(args.command)
+
+
+def _versions() -> str:
+    from importlib.metadata import version
+
+    import mpmath
+
+    return f"gfcheck {version('gfcheck')} (mpmath {mpmath.__version__}, backend {mpmath.libmp.BACKEND})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from gfcheck.symbolic.errors import GfcheckError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        print(_versions())
+        return 0
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(_dispatch(args) or 0)
+    except GfcheckError as exc:
+        msg = " ".join(str(exc).split())
+        print(f"gfcheck {args.command}: {type(exc).__name__}: {msg}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print(f"gfcheck {args.command}: interrupted; no partial file was left behind", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

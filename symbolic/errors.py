@@ -1,0 +1,101 @@
+"""One exception hierarchy for the whole toolkit.
+
+Every error that gfcheck raises on purpose derives from :class:`GfcheckError` and
+also from the closest builtin, so ``except ValueError`` keeps working for callers
+that do not know gfcheck.  Messages say what was expected, what was found, and
+what to do next.
+
+>>> from gfcheck.symbolic.errors import InvalidInput, GfcheckError
+>>> issubclass(InvalidInput, GfcheckError) and issubclass(InvalidInput, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GfcheckError",
+    "InvalidInput",
+    "UnreadableFile",
+    "SchemaError",
+    "NonFiniteValue",
+    "ShapeError",
+    "ZeroVector",
+    "NotOrthogonal",
+    "ResourceLimit",
+    "OutsideAssumptions",
+    "DerivationUndecided",
+    "IntegrationFailed",
+    "StepSizeCollapse",
+    "TooManyEvents",
+    "PrecisionExhausted",
+    "ClaimRefuted",
+]
+
+
+class GfcheckError(Exception):
+    """Root of every error gfcheck raises on purpose."""
+
+    #: exit status of the command line for this kind of error
+    exit_status = 1
+
+
+class InvalidInput(GfcheckError, ValueError):
+    """Input that gfcheck refuses before doing any work.  Fix the input and rerun."""
+
+    exit_status = 2
+
+
+class UnreadableFile(InvalidInput):
+    """A file that cannot be opened, decoded or parsed as JSON."""
+
+
+class SchemaError(InvalidInput):
+    """A document that is JSON but not of the expected schema (keys, types, version)."""
+
+
+class NonFiniteValue(InvalidInput):
+    """A NaN, an infinity, or a string that is not a finite number."""
+
+
+class ShapeError(InvalidInput):
+    """Ragged, empty or mismatched rows, or counts that do not agree."""
+
+
+class ZeroVector(InvalidInput):
+    """An input vector (or direction) that is exactly zero."""
+
+
+class NotOrthogonal(InvalidInput):
+    """Inputs that are not pairwise orthogonal where orthogonality is assumed."""
+
+
+class ResourceLimit(InvalidInput):
+    """A request too large for this machine (memory, digits, exponent range)."""
+
+
+class OutsideAssumptions(GfcheckError):
+    """The data break an assumption of the claim; the claim is not checked, not verified."""
+
+
+class DerivationUndecided(GfcheckError):
+    """sympy could not decide a zero test: the certificate is UNDECIDED, never PROVED."""
+
+
+class IntegrationFailed(GfcheckError, RuntimeError):
+    """The integrator stopped before the horizon; no result file is written."""
+
+
+class StepSizeCollapse(IntegrationFailed):
+    """The step size fell below what the working precision can resolve."""
+
+
+class TooManyEvents(IntegrationFailed):
+    """More activation events than the stated limit (chattering or a runaway)."""
+
+
+class PrecisionExhausted(IntegrationFailed):
+    """The working precision cannot carry the requested digits at this scale."""
+
+
+class ClaimRefuted(GfcheckError, AssertionError):
+    """A prediction disagrees with the measurement beyond its tolerance."""
