@@ -1,0 +1,87 @@
+"""Value objects that every engine returns: events, sampled states, the trajectory.
+
+All engines (reduced Taylor, full Taylor with sliding, float64 fast path) return a
+:class:`Trajectory`.  Real numbers are ``mpmath.mpf`` (the float64 path uses mpf built
+from its floats, flagged by ``engine == "float64"``), so the checks downstream treat every
+engine alike.
+
+Notation: ``a[j]`` is a_j, ``U[j][k]`` is u_jk = <w_j, x_k>, ``W[j]`` is w_j (length d).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["EVENT_KINDS", "Event", "State", "LossWatch", "Trajectory"]
+
+EVENT_KINDS = ("deactivate", "activate", "slide-in", "slide-out")
+
+
+@dataclass(frozen=True)
+class Event:
+    """A change of activation of neuron ``neuron`` on point ``point`` at time ``t``.
+
+    ``kind`` is ``deactivate`` (u_jk reached 0 from above), ``activate`` (u_jk left 0
+    upwards), ``slide-in`` / ``slide-out`` (entered / left a sliding motion along
+    u_jk = 0; full engine, non-orthogonal data).
+    """
+
+    t: Any
+    neuron: int
+    point: int
+    kind: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in EVENT_KINDS:
+            raise ValueError(f"Event.kind: expected one of {EVENT_KINDS}, found {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class State:
+    """The network at time ``t``: ``a`` (m), ``U`` (m x n) and, when known, ``W`` (m x d)."""
+
+    t: Any
+    a: tuple
+    U: tuple
+    W: tuple | None = None
+
+
+@dataclass(frozen=True)
+class LossWatch:
+    """Ask the engine for the first time the partial loss on ``points`` falls to ``target``.
+
+    The partial loss is ``(1/(2n)) * sum_{k in points} (h(x_k) - y_k)^2`` (square loss).
+    The crossing is located at working precision on the local solution and reported in
+    ``Trajectory.crossings[name]`` (``None`` if it does not happen before the horizon).
+    Example: ``LossWatch("half_fit_+", frozenset(S_plus), L_plus_0 / 2)``.
+    """
+
+    name: str
+    points: frozenset
+    target: Any
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """What an engine returns: samples, events, final state, and the evidence behind them.
+
+    ``error_estimate`` is *measured* (for example the largest difference to a second run
+    at higher precision), never the requested tolerance.  ``None`` means it was not
+    measured (the caller asked for speed); ``gfcheck simulate`` always measures it.
+    """
+
+    engine: str
+    dps: int
+    work_bits: int
+    samples: tuple  # tuple[State, ...] at the requested times, in order
+    final: State  # at t_end (or at the fitted time with until_loss)
+    events: tuple  # tuple[Event, ...] in time order
+    crossings: dict = field(default_factory=dict)
+    error_estimate: Any = None
+    steps: int = 0
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def times(self) -> tuple:
+        return tuple(s.t for s in self.samples)
