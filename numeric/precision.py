@@ -86,6 +86,24 @@ def tolerance(bits: int, slack_bits: int = 4):
     return mpmath.ldexp(mpmath.mpf(1), -int(bits) + int(slack_bits))
 
 
+def _sympy_to_mpf(expr):
+    """A closed, exact sympy expression (sqrt, log, exp of rationals) evaluated at the working
+    precision plus guard bits.  Float atoms are refused: they carry a precision of their own
+    (sympy issue #16464)."""
+    import sympy
+
+    if expr.free_symbols:
+        raise InvalidInput(f"to_mpf: expression has free symbols {sorted(map(str, expr.free_symbols))}")
+    if expr.atoms(sympy.Float):
+        raise InvalidInput(f"to_mpf: expression {expr} contains inexact Float atoms; build it from Rationals")
+    prec = mpmath.mp.prec
+    dps = int(dps_for_bits(prec)) + 10
+    value = expr.evalf(n=dps, strict=False)
+    if not value.is_real or not value.is_Number:
+        raise InvalidInput(f"to_mpf: {expr} does not evaluate to a real number")
+    return mpmath.mpf(value._to_mpmath(prec + 10))
+
+
 def to_mpf(value, *, allow_float: bool = False):
     """The one sanctioned conversion of an exact number into an mpf at the current precision.
 
@@ -127,4 +145,6 @@ def to_mpf(value, *, allow_float: bool = False):
     p, q = getattr(value, "p", None), getattr(value, "q", None)
     if isinstance(p, int) and isinstance(q, int) and q > 0:
         return to_mpf(Fraction(p, q))
+    if hasattr(value, "free_symbols") and hasattr(value, "evalf"):
+        return _sympy_to_mpf(value)
     raise InvalidInput(f"to_mpf: expected int, Fraction, Rational, mpf or decimal str, found {type(value).__name__}")
