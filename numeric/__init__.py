@@ -1,1 +1,19 @@
-"""gfcheck.numeric: high-precision, event-aware integration of the gradient flow."""
+"""gfcheck.numeric: high-precision, event-aware integration of the gradient flow.
+
+Light on import (no sympy, no scipy): the engines load on first use.
+"""
+
+from .integrate import integrate
+from .precision import Precision, to_mpf, tolerance
+from .trajectory import Event, LossWatch, State, Trajectory
+
+
+def weights_from(problem, state):
+    """``W`` from the reduced state (see :func:`gfcheck.numeric._reduced.weights_from`)."""
+    from ._reduced import weights_from as _wf
+
+    return _wf(problem, state)
+
+
+__all__ = ["integrate", "weights_from", "Precision", "to_mpf", "tolerance", "Event", "LossWatch",
+           "State", "Trajectory"]

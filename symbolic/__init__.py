@@ -17,4 +17,28 @@ from .problem import loads_problem as loads_problem
 from .problem import parse_problem as parse_problem
 from .problem import problem_to_json as problem_to_json
 
-__all__ = [*_errors_all, "Problem", "load_problem", "loads_problem", "parse_problem", "problem_to_json"]
+__all__ = [*_errors_all, "Problem", "load_problem", "loads_problem", "parse_problem", "problem_to_json",  # noqa: F405
+           "Certificate", "derive_flow", "reduced_rhs", "data_predictions", "neuron_predictions",  # noqa: F405
+           "h_infinity", "early_phase", "write_derivations"]  # noqa: F405
+
+# Lazy re-exports (PEP 562): these modules import sympy, so they load on first use only.
+_LAZY = {
+    "Certificate": "certificate",
+    "derive_flow": "flow",
+    "reduced_rhs": "flow",
+    "data_predictions": "predictions",
+    "neuron_predictions": "predictions",
+    "h_infinity": "predictions",
+    "early_phase": "predictions",
+    "write_derivations": "artifacts",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,718 @@
+"""The full engine: Taylor integration of ``(a_j, w_j)`` for ANY data, with kinks and sliding.
+
+The flow (digest section 1.2, loss ``L = (1/2n) sum_k r_k^2``, ``r_k = h(x_k) - y_k``)::
+
+    da_j/dt = -(1/n) sum_k r_k relu(u_jk),   dw_j/dt = -(a_j/n) sum_k r_k chi_jk x_k,
+
+with ``u_jk = <w_j, x_k>`` and ``chi_jk = relu'(u_jk)`` in ``{0, 1}`` off the kinks.  Since
+``dw_j/dt`` lies in span{x_k}, ``w_j(t) = w_j(0) + sum_l C_jl(t) x_l`` where ``C`` (m x n)
+obeys ``dC_jl/dt = -(a_j/n) chi_jl r_l``; projecting on ``x_k`` gives the cross terms of
+digest section 7.3, ``du_jk/dt = sum_l G_kl dC_jl/dt`` with the Gram matrix ``G``.  So the
+engine carries ``(a, U, C)``: the Taylor coefficients of ``C`` are Cauchy products, those of
+``U`` follow by one product with ``G`` (``U`` is linear in ``w``), ``W = W(0) + C X`` is
+formed only at samples and at the end, so ``P_perp w_j`` is frozen by construction and
+``a_j^2 - ||w_j||^2`` is a genuine check.  Arithmetic is mpmath ``mpf`` at ``work_bits``
+(``Precision.scope()``); order ``p = ceil(bits ln2 / 2) + 1`` and step
+``h = rho e^{-2} e^{-0.7/(p-1)}`` (Jorba and Zou 2005), ``rho`` from the last two
+coefficients against the state's max-norm.
+
+Kinks.  Every coordinate has a mode: active (``chi = 1``), inactive (``chi = 0``) or sliding.
+An active ``u_jk`` that reaches 0, or an inactive one that reaches 0 from below, ends the step
+at the root of its local series (sign sampling then safeguarded Newton at working precision);
+``u_jk`` is set to exactly 0 and its new mode is chosen from the two one-sided pushes
+``p0 = du_jk/dt|_{chi_jk = 0}`` and ``p1 = du_jk/dt|_{chi_jk = 1}``:
+
+* ``p0 <= 0`` (and not ``p1 > 0`` with ``ReLU'(0) = 1``): inactive (event ``deactivate``);
+  with ``ReLU'(0) = 0`` a coordinate at exactly 0 is inactive;
+* ``p1 >= 0`` (and not ``p0 <= 0`` with ``ReLU'(0) = 0``): active (event ``activate``);
+* ``p0 > 0 > p1`` (both sides push towards ``u_jk = 0``): **sliding** (Filippov).
+
+Sliding convention (Filippov 1988, convex combination): the field is affine in ``chi_jk`` and
+at ``u_jk = 0`` the coordinate does not enter ``r`` nor ``da_j/dt``, so the Filippov field is
+the field with ``chi_jk = alpha_jk in [0, 1]`` that keeps ``du_jk/dt = 0``.  For the sliding set
+``S`` of neuron ``j`` (active set ``A``) this is ``sum_{l in S} G_kl alpha_l r_l =
+-sum_{l in A} G_kl r_l`` (k in S), i.e. ``beta = alpha r = M r_A`` with the exact rational
+matrix ``M = -G_SS^{-1} G_SA``: the sliding field stays polynomial.  The motion leaves the
+sliding mode (event ``slide-out``) when ``alpha_jk = beta_k / r_k`` leaves ``[0, 1]``, i.e. when
+``beta_k r_k`` or ``r_k (r_k - beta_k)`` falls through 0; the coordinate then continues in the
+mode chosen by the rule above (inactive through ``alpha = 0``, active through ``alpha = 1``).
+Events are recorded with ``kind`` in ``activate``, ``deactivate``, ``slide-in``, ``slide-out``.
+While sliding, ``U[j][k]`` is reported as exactly 0; ``W`` carries the integrated value, whose
+largest deviation from the constraint (relative to the neuron's scale) is
+``stats["slide_drift"]``.  A singular Gram block on the sliding set (parallel inputs, n > d)
+makes the Filippov weights non-unique and raises ``IntegrationFailed``.
+Comparisons with 0 use ``tolerance(bits, 10)`` times the scale of the terms compared.
+Chattering (Zeno) is guarded by ``max_events`` (``TooManyEvents``).
+
+>>> from gfcheck.symbolic.problem import parse_problem
+>>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1", "0"], ["1/2", "1"]],
+...     "labels": ["1", "-1"], "width": 1, "init": {"scale": "1/1000",
+...     "directions": [["1", "1"]], "signs": [1]}})
+>>> tr = integrate_full(p, dps=15, t_end=3, error_estimate=False)
+>>> [(e.neuron, e.point, e.kind) for e in tr.events]
+[(0, 1, 'slide-in')]
+>>> tr.final.U[0][1] == 0
+True
+"""
+
+from __future__ import annotations
+
+import math
+import time as _time
+from fractions import Fraction
+
+import mpmath
+from mpmath import fdot, mpf
+
+from gfcheck.symbolic.errors import (
+    IntegrationFailed,
+    InvalidInput,
+    PrecisionExhausted,
+    StepSizeCollapse,
+    TooManyEvents,
+)
+
+from ._fixed import exact_fraction
+from .precision import Precision, to_mpf, tolerance
+from .trajectory import Event, LossWatch, State, Trajectory
+
+__all__ = ["integrate_full", "order_for"]
+
+INA, ACT, SLI = 0, 1, 2
+_MODE_NAMES = {INA: "inactive", ACT: "active", SLI: "sliding"}
+#: slack bits of the zero tests (tolerance(bits, _SLACK) times the scale compared)
+_SLACK = 10
+#: sign samples per step in the root search
+_SAMPLES = 16
+
+
+def order_for(bits: int) -> int:
+    """Taylor order for a relative step tolerance ``2^-bits``: ``ceil(bits ln2 / 2) + 1``.
+
+    >>> order_for(100)
+    36
+    """
+    return int(math.ceil(bits * math.log(2) / 2)) + 1
+
+
+def _horner(c, tau):
+    acc = mpf(0)
+    for x in reversed(c):
+        acc = acc * tau + x
+    return acc
+
+
+def _first_root(c, hmax, hpow, rel, shift=0):
+    """Smallest ``tau`` in ``(0, hmax]`` with ``P(tau) + shift <= 0`` (``P + shift`` positive just
+    after 0), where ``P`` has coefficients ``c``.
+
+    Sign sampling at ``_SAMPLES`` points, then safeguarded Newton / bisection until the
+    bracket is below ``hmax * rel``.  Returns the right end of the final bracket or None.
+    With ``shift > 0`` (a function that starts at 0: only a clear move counts) the located
+    time is moved back to the last crossing of ``P`` itself through 0 before it, when ``P``
+    was positive at an earlier sample (an excursion that comes back through 0).
+    """
+    c0 = c[0] + shift
+    if c0 > 0 and c0 > fdot(list(map(abs, c[1:])), hpow[1:len(c)]):
+        return None
+    lo, hi = mpf(0), None
+    vals = []
+    for q in range(1, _SAMPLES + 1):
+        tq = hmax * q / _SAMPLES
+        v = _horner(c, tq)
+        if v + shift <= 0:
+            hi = tq
+            break
+        vals.append((tq, v))
+        lo = tq
+    if hi is None:
+        return None
+    if shift:
+        # the last sample where P > 0: the crossing of P through 0 lies after it
+        last = next((i for i in range(len(vals) - 1, -1, -1) if vals[i][1] > 0), None)
+        if last is not None:
+            lo = vals[last][0]
+            hi = vals[last + 1][0] if last + 1 < len(vals) else hi
+            shift = 0
+    dc = [c[i] * i for i in range(1, len(c))]
+    eps = hmax * rel
+    tau = (lo + hi) / 2
+    for _ in range(4 * mpmath.mp.prec):
+        v = _horner(c, tau) + shift
+        if v <= 0:
+            hi = tau
+        else:
+            lo = tau
+        if hi - lo <= eps:
+            break
+        dv = _horner(dc, tau)
+        nxt = tau - v / dv if dv else lo
+        if not lo < nxt < hi:
+            nxt = (lo + hi) / 2
+        tau = nxt
+    return hi
+
+
+def _solve_exact(Gq, S, A):
+    """``M = -G_SS^{-1} G_SA`` exactly (Fractions, Gauss-Jordan); None if ``G_SS`` is singular."""
+    s, na = len(S), len(A)
+    rows = [[Gq[k][l] for l in S] + [-Gq[k][l] for l in A] for k in S]
+    for col in range(s):
+        piv = next((r for r in range(col, s) if rows[r][col] != 0), None)
+        if piv is None:
+            return None
+        rows[col], rows[piv] = rows[piv], rows[col]
+        pv = rows[col][col]
+        rows[col] = [v / pv for v in rows[col]]
+        for r in range(s):
+            if r != col and rows[r][col] != 0:
+                f = rows[r][col]
+                rows[r] = [v - f * w for v, w in zip(rows[r], rows[col])]
+    return [[rows[i][s + q] for q in range(na)] for i in range(s)]
+
+
+class _FullEngine:
+    """One run of the full engine at one precision (see the module docstring)."""
+
+    def __init__(self, problem, prec: Precision, order=None):
+        self.problem = problem
+        self.prec = prec
+        self.n, self.m, self.d = problem.n, problem.m, problem.d
+        self.p = order if order is not None else order_for(prec.bits)
+        if self.p < 2:
+            raise InvalidInput(f"Taylor order must be at least 2, found {self.p}")
+        self.rp1 = problem.relu_prime_at_zero == 1
+        self.Gq = problem.gram()
+        self.G = [[to_mpf(v) for v in row] for row in self.Gq]
+        self.y = [to_mpf(v) for v in problem.labels]
+        self.inv_n = mpf(1) / self.n
+        lam = problem.scale
+        X = problem.inputs
+        if problem.output_weights is None:
+            self.a = [s * mpmath.sqrt(to_mpf(lam * lam * sum((g * g for g in gj), Fraction(0))))
+                      for s, gj in zip(problem.signs, problem.directions)]
+        else:
+            self.a = [to_mpf(v) for v in problem.output_weights]
+        self.U = [[to_mpf(lam * sum((g * x for g, x in zip(gj, xk)), Fraction(0))) for xk in X]
+                  for gj in problem.directions]
+        self.C = [[mpf(0)] * self.n for _ in range(self.m)]
+        self.mode = [[ACT if u > 0 else INA for u in row] for row in self.U]
+        self.tol = tolerance(prec.bits, _SLACK)
+        self.rel = tolerance(prec.work_bits, 4)
+        self._M = {}
+        self.events = []
+        self.null_resolutions = 0
+        self.slide_drift = mpf(0)
+
+    # -- sets and the sliding matrix --------------------------------------------------
+    def sets(self, j):
+        row = self.mode[j]
+        A = tuple(k for k in range(self.n) if row[k] == ACT)
+        S = tuple(k for k in range(self.n) if row[k] == SLI)
+        return A, S
+
+    def slide_matrix(self, j, S, A, t):
+        key = (S, A)
+        M = self._M.get(key)
+        if M is None:
+            Mq = _solve_exact(self.Gq, S, A)
+            if Mq is None:
+                raise IntegrationFailed(
+                    f"neuron {j} slides on points {list(S)} at t = {mpmath.nstr(t, 12)}, but their "
+                    "Gram block is singular (linearly dependent inputs): the Filippov weights are "
+                    "not unique. Remove duplicate / dependent inputs and rerun"
+                )
+            M = self._M[key] = [[to_mpf(v) for v in row] for row in Mq]
+        return M
+
+    # -- pointwise field (for mode decisions) -----------------------------------------
+    def residuals(self):
+        r = []
+        for k in range(self.n):
+            terms = [(self.a[j], self.U[j][k]) for j in range(self.m)
+                     if self.mode[j][k] == ACT and self.U[j][k] > 0]
+            r.append(fdot(terms) - self.y[k])
+        return r
+
+    def _config_ok(self, j, k, A, S, r, t, cand):
+        """Is mode ``cand`` of coordinate (j, k) consistent (with the others of neuron j)?"""
+        M = self.slide_matrix(j, S, A, t) if S else None
+        e = [mpf(0)] * self.n
+        for l in A:
+            e[l] = r[l]
+        for i, l in enumerate(S):
+            e[l] = fdot(M[i], [r[q] for q in A])
+        rscale = [abs(r[l]) + abs(self.y[l]) for l in range(self.n)]
+        for l in S:  # alpha_l = beta_l / r_l in [0, 1]
+            b, rl = e[l], r[l]
+            if b * rl < -self.tol * rscale[l] ** 2 or abs(b) > abs(rl) + self.tol * rscale[l]:
+                return False, l
+        if cand == SLI:
+            return True, None
+        Gk = self.G[k]
+        du = -self.a[j] * self.inv_n * fdot(Gk, e)
+        scale = abs(self.a[j]) * self.inv_n * fdot(list(map(abs, Gk)), rscale)
+        thr = self.tol * scale
+        if cand == INA:
+            return du <= thr, None
+        return du >= -thr, None
+
+    def resolve(self, j, k, t, max_events):
+        """Choose the mode of u_jk = 0 (and re-check the other sliding coordinates of j)."""
+        queue = [k]
+        guard = 0
+        while queue:
+            k = queue.pop(0)
+            guard += 1
+            if guard > 8 * self.n + 8:
+                raise IntegrationFailed(
+                    f"neuron {j}: no consistent activation pattern found at t = "
+                    f"{mpmath.nstr(t, 12)} on point {k} (sliding set "
+                    f"{[l for l in range(self.n) if self.mode[j][l] == SLI]}); the Filippov "
+                    "solution is not unique here. Try a perturbed initialisation or more dps"
+                )
+            old = self.mode[j][k]
+            self.U[j][k] = mpf(0)
+            r = self.residuals()
+            A0, S0 = self.sets(j)
+            A0 = tuple(q for q in A0 if q != k)
+            S0 = tuple(q for q in S0 if q != k)
+            ok = {}
+            bad_other = {}
+            for cand in (INA, ACT, SLI):
+                A = tuple(sorted(A0 + (k,))) if cand == ACT else A0
+                S = tuple(sorted(S0 + (k,))) if cand == SLI else S0
+                good, bad = self._config_ok(j, k, A, S, r, t, cand)
+                if cand == SLI and bad == k:
+                    good, bad = False, None
+                ok[cand] = good
+                bad_other[cand] = bad
+            if ok[INA] and ok[ACT]:
+                new = ACT if self.rp1 else INA
+            elif ok[INA] or ok[ACT]:
+                new = INA if ok[INA] else ACT
+            elif ok[SLI]:
+                new = SLI
+            else:
+                # an other sliding coordinate is inconsistent whatever u_jk does: decide u_jk by
+                # its own pushes, then re-resolve that coordinate
+                e_push = -self.a[j] * self.G[k][k] * r[k]
+                new = ACT if e_push > 0 else INA
+                for cand in (INA, ACT):
+                    if bad_other[cand] is not None and bad_other[cand] not in queue:
+                        queue.append(bad_other[cand])
+            self.mode[j][k] = new
+            if new != old:
+                if new == SLI:
+                    kind = "slide-in"
+                elif old == SLI:
+                    kind = "slide-out"
+                else:
+                    kind = "activate" if new == ACT else "deactivate"
+                self.events.append(Event(+t, j, k, kind))
+            else:
+                self.null_resolutions += 1
+            if len(self.events) + self.null_resolutions > max_events:
+                raise TooManyEvents(
+                    f"more than max_events = {max_events} activation events; the last on neuron {j}, "
+                    f"point {k} at t = {mpmath.nstr(t, 15)} ({_MODE_NAMES[old]} -> {_MODE_NAMES[new]}). "
+                    "The trajectory chatters (Zeno) or runs away: check the data, raise max_events, "
+                    "or shorten t_end"
+                )
+            # the other sliding coordinates of j under the new pattern
+            A, S = self.sets(j)
+            if S:
+                r = self.residuals()
+                for l in S:
+                    if l in queue:
+                        continue
+                    good, bad = self._config_ok(j, l, A, S, r, t, SLI)
+                    if not good and bad is not None and bad not in queue:
+                        queue.append(bad)
+
+    # -- one Taylor expansion ----------------------------------------------------------
+    def series(self, t):
+        n, m, p = self.n, self.m, self.p
+        G = self.G
+        sets = [self.sets(j) for j in range(m)]
+        Ms = [self.slide_matrix(j, S, A, t) if S else None for j, (A, S) in enumerate(sets)]
+        Aser = [[self.a[j]] for j in range(m)]
+        User = [[[self.U[j][k]] for k in range(n)] for j in range(m)]
+        R = [[] for _ in range(n)]
+        E = [{} for _ in range(m)]
+        Cser = [{} for _ in range(m)]
+        act_k = [[j for j in range(m) if sets[j][0] and k in sets[j][0]] for k in range(n)]
+        moving = [j for j in range(m) if sets[j][0] or sets[j][1]]
+        # coordinates whose u can move: G_kl != 0 for some l in A_j u S_j
+        movers = {}
+        for j in moving:
+            AS = sets[j][0] + sets[j][1]
+            movers[j] = [(k, [(l, G[k][l]) for l in AS if G[k][l] != 0]) for k in range(n)]
+            movers[j] = [(k, lst) for k, lst in movers[j] if lst]
+            for l in AS:
+                E[j][l] = []
+                Cser[j][l] = [mpf(0)]
+        y = self.y
+        for i in range(p + 1):
+            for k in range(n):
+                js = act_k[k]
+                s = fdot([(x, v) for j in js for x, v in zip(Aser[j], reversed(User[j][k]))]) if js else mpf(0)
+                R[k].append(s - y[k] if i == 0 else s)
+            if i == p:
+                break
+            c = -self.inv_n / (i + 1)
+            new_a = []
+            for j in moving:
+                A, S = sets[j]
+                for l in A:
+                    E[j][l].append(R[l][i])
+                for q, l in enumerate(S):
+                    E[j][l].append(fdot(Ms[j][q], [R[l2][i] for l2 in A]))
+                aj = Aser[j]
+                for l in A + S:
+                    Cser[j][l].append(c * fdot(aj, reversed(E[j][l])))
+                new_a.append((j, c * fdot([(x, v) for k in A for x, v in zip(R[k], reversed(User[j][k]))])))
+            for j in moving:
+                for k, lst in movers[j]:
+                    User[j][k].append(fdot([(g, Cser[j][l][i + 1]) for l, g in lst]))
+            for j, v in new_a:
+                Aser[j].append(v)
+        return sets, Aser, User, R, E, Cser, moving, movers
+
+    # -- the run ------------------------------------------------------------------------
+    def run(self, T, times, until_loss, watches, max_steps, max_events):
+        n, m, p = self.n, self.m, self.p
+        t0_wall = _time.perf_counter()
+        t = mpf(0)
+        Tm = to_mpf(T)
+        sample_t = [to_mpf(s) for s in times]
+        samples = []
+        si = 0
+        crossings = {w.name: None for w in watches}
+        loss_target = to_mpf(until_loss) if until_loss is not None else None
+        watch_t = [(w.name, sorted(w.points), to_mpf(w.target)) for w in watches]
+        steps = 0
+        stuck = 0  # consecutive steps that made no progress in time (events at tau ~ 0)
+        h_min = h_max = None
+        stop_loss = False
+        two_n = 2 * n
+
+        def loss_now(pts=None):
+            r = self.residuals()
+            ks = range(n) if pts is None else pts
+            return fdot([(r[k], r[k]) for k in ks]) / two_n
+
+        # coordinates at exactly 0 at the start
+        for j in range(m):
+            for k in range(n):
+                if self.U[j][k] == 0:
+                    self.resolve(j, k, t, max_events)
+
+        def check_losses(tt):
+            nonlocal stop_loss
+            if loss_target is not None and loss_now() <= loss_target:
+                stop_loss = True
+            for name, pts, tgt in watch_t:
+                if crossings[name] is None and loss_now(pts) <= tgt:
+                    crossings[name] = +tt
+
+        check_losses(t)
+        while si < len(sample_t) and sample_t[si] <= t:
+            samples.append((sample_t[si], list(self.a),
+                            [list(r) for r in self.U], [list(r) for r in self.C]))
+            si += 1
+
+        while not stop_loss and t < Tm:
+            steps += 1
+            if steps > max_steps:
+                raise IntegrationFailed(
+                    f"more than max_steps = {max_steps} Taylor steps before t = {mpmath.nstr(Tm, 12)} "
+                    f"(stopped at t = {mpmath.nstr(t, 12)}); raise max_steps, ask for fewer digits, "
+                    "or shorten t_end"
+                )
+            sets, Aser, User, R, E, Cser, moving, movers = self.series(t)
+            if not moving:
+                # nothing moves: every coordinate is inactive and frozen; the state is constant
+                while si < len(sample_t):
+                    samples.append((sample_t[si], list(self.a), [list(r) for r in self.U],
+                                    [list(r) for r in self.C]))
+                    si += 1
+                t = Tm
+                break
+            # step size (Jorba-Zou) from the last two coefficients against the state max-norm
+            norm = max([abs(v) for v in self.a] + [abs(v) for row in self.U for v in row])
+            series_all = [Aser[j] for j in moving] + [User[j][k] for j in moving for k, _ in movers[j]]
+            cands = []
+            for q in (p - 1, p):
+                top = max(abs(s[q]) for s in series_all)
+                if top:
+                    cands.append((norm / top) ** (mpf(1) / q))
+            remaining = Tm - t
+            if cands:
+                h = min(cands) * mpmath.exp(-2 - mpf(0.7) / (p - 1))
+            else:
+                h = remaining
+            final_step = False
+            if h >= remaining:
+                h = remaining
+                final_step = True
+            if h <= max(abs(t), mpf(1)) * self.rel:
+                raise StepSizeCollapse(
+                    f"step size collapsed to {mpmath.nstr(h, 5)} at t = {mpmath.nstr(t, 12)} (below "
+                    f"the time resolution of {self.prec.work_bits} bits); the field may be singular "
+                    "there - check the data, or raise dps"
+                )
+            hpow = [mpf(1)]
+            for _ in range(p + 1):
+                hpow.append(hpow[-1] * h)
+            # event functions ("positive just after 0"); hits: (tau, j, k, what)
+            hits = []
+            tau_cut = h
+
+            def consider(c, j, k, what, shift=0):
+                nonlocal tau_cut
+                root = _first_root(c, h, hpow, self.rel, shift)
+                if root is not None:
+                    hits.append((root, j, k, what))
+                    if root < tau_cut:
+                        tau_cut = root
+
+            for j in moving:
+                A, S = sets[j]
+                nj = max([abs(self.a[j])] + [abs(v) for v in self.U[j]])
+                thr = self.tol * nj
+                for k, _ in movers[j]:
+                    mode = self.mode[j][k]
+                    co = User[j][k]
+                    # a coordinate strictly off 0 ends the step at its exact crossing; one sitting
+                    # at 0 (just resolved) only when it leaves by more than the tolerance
+                    if mode == ACT:
+                        consider(co, j, k, "u", thr if co[0] <= 0 else 0)
+                    elif mode == INA:
+                        cc = [-v for v in co]
+                        consider(cc, j, k, "u", thr if cc[0] <= 0 else 0)
+                    else:
+                        drift = max(abs(v) * hpow[i] for i, v in enumerate(co)) / nj if nj else mpf(0)
+                        if drift > self.slide_drift:
+                            self.slide_drift = drift
+                        b, rk = E[j][k], R[k]
+                        f1 = [fdot(b[: i + 1], reversed(rk[: i + 1])) for i in range(p)]
+                        rmb = [x - z for x, z in zip(rk, b)]
+                        f2 = [fdot(rk[: i + 1], reversed(rmb[: i + 1])) for i in range(p)]
+                        thr2 = self.tol * (abs(rk[0]) + abs(self.y[k])) ** 2
+                        for f in (f1, f2):
+                            # alpha at an end of [0, 1]: only a clear exit counts
+                            consider(f, j, k, "slide", thr2 if f[0] <= thr2 else 0)
+            if self.rp1:
+                # a frozen coordinate at 0 re-enters when its active-side push turns positive
+                for j in range(m):
+                    mv = {k for k, _ in movers.get(j, ())}
+                    for k in range(n):
+                        if self.mode[j][k] != INA or self.U[j][k] != 0 or k in mv:
+                            continue
+                        ar = [fdot(Aser[j][: i + 1], reversed(R[k][: i + 1])) for i in range(p)]
+                        push = [self.G[k][k] * self.inv_n * v for v in ar]  # p1 = -push
+                        thr = self.tol * abs(self.G[k][k]) * self.inv_n * abs(self.a[j]) * (
+                            abs(R[k][0]) + abs(self.y[k]))
+                        # at the turning point: only a clear turn counts
+                        consider(push, j, k, "push", thr if push[0] <= thr else 0)
+            slack = h * self.tol  # roots this close are one instant (a shared residual crossing 0)
+            hits = [hh for hh in hits if hh[0] <= tau_cut + slack]
+            # loss level and watches on the local series
+            need = loss_target is not None or any(crossings[w[0]] is None for w in watch_t)
+            if need:
+                RR = [[fdot(Rk[: i + 1], reversed(Rk[: i + 1])) / two_n for i in range(p + 1)] for Rk in R]
+            if loss_target is not None:
+                Lc = [sum(col) for col in zip(*RR)]
+                Lc[0] -= loss_target
+                root = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
+                if root is not None:
+                    if root < tau_cut - slack:
+                        hits = []
+                    tau_cut = min(root, tau_cut)
+                    stop_loss = True
+            for name, pts, tgt in watch_t:
+                if crossings[name] is not None:
+                    continue
+                Lc = [sum(col) for col in zip(*[RR[k] for k in pts])] if pts else [mpf(0)] * (p + 1)
+                Lc[0] -= tgt
+                root = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
+                if root is not None:
+                    crossings[name] = t + root
+            t_next = Tm if (final_step and tau_cut == h and not stop_loss) else t + tau_cut
+
+            def state_at(tau):
+                a_s = list(self.a)
+                U_s = [list(r) for r in self.U]
+                C_s = [list(r) for r in self.C]
+                for j in moving:
+                    a_s[j] = _horner(Aser[j], tau)
+                    for k, _ in movers[j]:
+                        U_s[j][k] = mpf(0) if self.mode[j][k] == SLI else _horner(User[j][k], tau)
+                    for l, cs in Cser[j].items():
+                        C_s[j][l] = self.C[j][l] + _horner(cs, tau)
+                return a_s, U_s, C_s
+
+            while si < len(sample_t) and sample_t[si] <= t_next:
+                a_s, U_s, C_s = state_at(sample_t[si] - t)
+                samples.append((sample_t[si], a_s, U_s, C_s))
+                si += 1
+            self.a, self.U, self.C = state_at(tau_cut)
+            h_min = tau_cut if h_min is None or tau_cut < h_min else h_min
+            h_max = tau_cut if h_max is None or tau_cut > h_max else h_max
+            t = t_next
+            stuck = stuck + 1 if (hits and tau_cut <= h * self.rel * 2**16) else 0
+            if stuck > 64:
+                _, j, k, _ = hits[0]
+                raise TooManyEvents(
+                    f"neuron {j}, point {k}: {stuck} consecutive events at t = {mpmath.nstr(t, 15)} "
+                    "without progress in time (Zeno chattering that the sliding rule does not "
+                    "resolve); check the data or perturb the initialisation"
+                )
+            for (_, j, k, what) in sorted(hits, key=lambda hh: (hh[1], hh[2])):
+                self.resolve(j, k, t, max_events)
+            if stop_loss:
+                break
+        return dict(t_final=t, samples=samples, crossings=crossings, steps=steps,
+                    wall=_time.perf_counter() - t0_wall, h_min=h_min, h_max=h_max,
+                    stopped_on_loss=stop_loss)
+
+
+def _weights(problem, C, Xm, W0):
+    """``w_j = w_j(0) + sum_l C_jl x_l``."""
+    out = []
+    for j in range(problem.m):
+        row = list(W0[j])
+        for l, c in enumerate(C[j]):
+            if c:
+                row = [w + c * x for w, x in zip(row, Xm[l])]
+        out.append(tuple(row))
+    return tuple(out)
+
+
+def _check_args(problem, t_end, times, until_loss, watches):
+    T = exact_fraction(t_end, where="t_end")
+    if T < 0:
+        raise InvalidInput(f"t_end: expected a non-negative horizon, found {T}")
+    ts = [exact_fraction(s, where=f"times[{i}]") for i, s in enumerate(times)]
+    for i, s in enumerate(ts):
+        if s < 0 or s > T:
+            raise InvalidInput(f"times[{i}] = {s}: sample times must lie in [0, t_end = {T}]")
+        if i and s < ts[i - 1]:
+            raise InvalidInput(f"times[{i}] = {s}: sample times must be sorted (previous {ts[i - 1]})")
+    ul = None
+    if until_loss is not None:
+        ul = exact_fraction(until_loss, where="until_loss")
+        if ul < 0:
+            raise InvalidInput(f"until_loss: expected a non-negative loss level, found {ul}")
+    ws = []
+    for w in watches:
+        if not isinstance(w, LossWatch):
+            raise InvalidInput(f"watches: expected LossWatch objects, found {type(w).__name__}")
+        pts = frozenset(w.points)
+        bad = [k for k in pts if not isinstance(k, int) or not 0 <= k < problem.n]
+        if bad:
+            raise InvalidInput(f"LossWatch {w.name!r}: points {bad} are not indices 0..{problem.n - 1}")
+        ws.append(LossWatch(w.name, pts, exact_fraction(w.target, where=f"LossWatch {w.name!r}.target")))
+    names = [w.name for w in ws]
+    if len(set(names)) != len(names):
+        raise InvalidInput(f"watches: names must be unique, found {names}")
+    if problem.loss != "square":
+        raise InvalidInput(f"the full engine integrates the square loss only, found loss {problem.loss!r}")
+    return T, ts, ul, ws
+
+
+def _check_loss_levels(problem, prec, ul, ws):
+    """A loss level below the resolution of the residuals cannot be located at this precision."""
+    ymax = max(abs(y) for y in problem.labels)
+    levels = ([("until_loss", ul)] if ul is not None else []) + [(f"LossWatch {w.name!r}", w.target) for w in ws]
+    for what, level in levels:
+        if level <= 0:
+            continue
+        # residual resolution 2^-bits max|y|, so L is resolved down to (2^-bits max|y|)^2 / (2n)
+        resolvable = Fraction(1, 2 ** (2 * prec.bits)) * ymax * ymax / (2 * problem.n)
+        if level < resolvable * 2 ** (2 * _SLACK):
+            need = int(math.ceil((-math.log10(level / (ymax * ymax)) + 2 * _SLACK * math.log10(2)) / 2)) + 1
+            raise PrecisionExhausted(
+                f"{what} = {float(level):.3g} is below what the residuals resolve at dps = "
+                f"{prec.dps} (|r_k| is known to about {float(ymax) * 2.0 ** -prec.bits:.1e}); "
+                f"rerun with dps >= {need}"
+            )
+
+
+def _run_once(problem, prec, T, ts, ul, ws, max_steps, max_events, order):
+    with prec.scope():
+        eng = _FullEngine(problem, prec, order=order)
+        out = eng.run(T, ts, ul, ws, max_steps, max_events)
+        Xm = [[to_mpf(v) for v in x] for x in problem.inputs]
+        lam = problem.scale
+        W0 = [[to_mpf(lam * g) for g in gj] for gj in problem.directions]
+
+        def state(tt, a, U, C):
+            return State(t=+tt, a=tuple(a), U=tuple(tuple(r) for r in U), W=_weights(problem, C, Xm, W0))
+
+        samples = tuple(state(to_mpf(s), a, U, C) for (_, a, U, C), s in zip(out["samples"], ts))
+        t_fin = out["t_final"] if out["stopped_on_loss"] else to_mpf(T)
+        final = state(t_fin, eng.a, eng.U, eng.C)
+    events = tuple(sorted(eng.events, key=lambda e: (e.t, e.neuron, e.point)))
+    stats = {
+        "steps": out["steps"], "events": len(events), "order": eng.p, "seconds": out["wall"],
+        "h_min": float(out["h_min"]) if out["h_min"] is not None else None,
+        "h_max": float(out["h_max"]) if out["h_max"] is not None else None,
+        "stopped_on_loss": out["stopped_on_loss"], "slide_drift": eng.slide_drift,
+        "null_resolutions": eng.null_resolutions,
+    }
+    return Trajectory(engine="full", dps=prec.dps, work_bits=prec.work_bits, samples=samples,
+                      final=final, events=events, crossings=out["crossings"], error_estimate=None,
+                      steps=out["steps"], stats=stats)
+
+
+def integrate_full(problem, *, dps=30, t_end, times=(), until_loss=None, watches=(),
+                   error_estimate=True, max_steps=10**6, max_events=10**5, engine="full",
+                   order=None, tol_bits=None, guard_bits=None) -> Trajectory:
+    """Integrate the full ``(a, W)`` gradient flow of ``problem`` on ``[0, t_end]`` (any data).
+
+    Arguments as :func:`gfcheck.numeric.integrate`; ``order`` overrides the Taylor order,
+    ``tol_bits`` the step tolerance ``2^-tol_bits`` (order ``order_for(tol_bits)``) and
+    ``guard_bits`` the guard bits (tests, precision ladders).  ``error_estimate``: measured by
+    a second run with ``dps + max(10, dps // 3)`` digits and the engine's own order rule (an
+    override is not carried over, so a truncated order shows), ``max |z - z'|`` over the final
+    ``a_j``, ``u_jk`` and ``w_ji`` (``None`` when False).  See the module docstring for the
+    equations, the event rule and the Filippov sliding convention.
+
+    Raises :class:`PrecisionExhausted` when a loss level asked for (``until_loss``, a watch
+    target) lies below what the residuals carry at this precision (``|r_k|`` is known to
+    ``2^-bits max|y|``), and the named errors of the module docstring otherwise.
+
+    >>> from gfcheck.symbolic.problem import parse_problem
+    >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1"]], "labels": ["1"],
+    ...     "width": 1, "init": {"scale": "1/10", "directions": [["1"]], "signs": [1]}})
+    >>> tr = integrate_full(p, dps=15, t_end=2)
+    >>> tr.error_estimate < mpmath.mpf(10) ** -14
+    True
+    """
+    if engine != "full":
+        raise InvalidInput(f"integrate_full: engine must be 'full', found {engine!r}")
+    T, ts, ul, ws = _check_args(problem, t_end, times, until_loss, watches)
+    prec = Precision(dps) if guard_bits is None else Precision(dps, guard_bits)
+    if order is None and tol_bits is not None:
+        order = order_for(tol_bits)
+    _check_loss_levels(problem, prec, ul, ws)
+    tr = _run_once(problem, prec, T, ts, ul, ws, max_steps, max_events, order)
+    if not error_estimate:
+        return tr
+    hi_prec = prec.raised(max(10, dps // 3))
+    hi = _run_once(problem, hi_prec, T, ts, ul, ws, max_steps, max_events, None)
+    with prec.scope():
+        err = mpf(0)
+        for x, z in zip(tr.final.a, hi.final.a):
+            err = max(err, abs(x - z))
+        for r1, r2 in zip(tr.final.U + tr.final.W, hi.final.U + hi.final.W):
+            for x, z in zip(r1, r2):
+                err = max(err, abs(x - z))
+    stats = dict(tr.stats)
+    stats["error_estimate_dps"] = hi.dps
+    stats["error_estimate_seconds"] = hi.stats["seconds"]
+    return Trajectory(engine="full", dps=tr.dps, work_bits=tr.work_bits, samples=tr.samples,
+                      final=tr.final, events=tr.events, crossings=tr.crossings, error_estimate=err,
+                      steps=tr.steps, stats=stats)

@@ -1,0 +1,193 @@
+"""Hypothesis strategies for exact gfcheck data, built by construction (no filtering for
+orthogonality), shrinking towards the simplest case (identity inputs, 1 x 1, label 1).
+
+Public API (imported by the symbolic, numeric and proofs_check tests)::
+
+    nonzero_rationals(max_numerator=5, max_denominator=4)   -> Fraction != 0
+    orthogonal_matrices(n)                                  -> n x n exactly orthogonal (Fractions)
+    orthogonal_datasets(min_n=1, max_n=4, max_d=5)          -> (X, y): n rows of dimension d >= n,
+                                                               pairwise orthogonal, y_k != 0
+    orthogonal_problems(max_n=4, max_d=5, max_m=6, scale=Fraction(1, 1000), min_n=1, min_m=1)
+                                                            -> gfcheck Problem, orthogonal inputs
+    non_orthogonal_problems(max_n=4, max_d=5, max_m=6, scale=Fraction(1, 1000))
+                                                            -> gfcheck Problem with <x_0, x_1> != 0
+
+``orthogonal_matrices`` is the Cayley transform ``Q = (I - A)(I + A)^{-1}`` of a rational
+skew-symmetric ``A`` with small entries (``I + A`` is always invertible; ``A = 0`` gives ``I``),
+optionally followed by a signed permutation.  Rows of the datasets are rows of ``Q`` (first n
+of them) scaled by nonzero rationals.  ``scale`` may be a Fraction or a strategy of Fractions.
+
+>>> from hypothesis import find
+>>> find(orthogonal_matrices(2), lambda q: True)
+((Fraction(1, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1)))
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from gfcheck.symbolic.problem import Problem
+
+__all__ = ["nonzero_rationals", "orthogonal_matrices", "orthogonal_datasets", "orthogonal_problems",
+           "non_orthogonal_problems", "cayley", "is_orthogonal_matrix"]
+
+
+def _check_int(name, value, lo, hi=None):
+    if isinstance(value, bool) or not isinstance(value, int) or value < lo or (hi is not None and value > hi):
+        rng = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
+        raise InvalidArgument(f"Expected an integer {rng} but got {name}={value!r} (type={type(value).__name__})")
+
+
+def nonzero_rationals(max_numerator: int = 5, max_denominator: int = 4):
+    """Nonzero rationals ``+-p/q`` with ``1 <= p <= max_numerator``, ``1 <= q <= max_denominator``;
+    shrinks to 1."""
+    _check_int("max_numerator", max_numerator, 1)
+    _check_int("max_denominator", max_denominator, 1)
+    return st.builds(lambda p, q, neg: Fraction(-p if neg else p, q),
+                     st.integers(1, max_numerator), st.integers(1, max_denominator), st.booleans())
+
+
+def _small_rationals():
+    return st.builds(Fraction, st.integers(-2, 2), st.integers(1, 3))
+
+
+def _solve(M, B):
+    """``M^{-1} B`` exactly (Gauss-Jordan over Fractions)."""
+    n = len(M)
+    aug = [list(M[i]) + list(B[i]) for i in range(n)]
+    for c in range(n):
+        piv = next(r for r in range(c, n) if aug[r][c] != 0)
+        aug[c], aug[piv] = aug[piv], aug[c]
+        pv = aug[c][c]
+        aug[c] = [v / pv for v in aug[c]]
+        for r in range(n):
+            if r != c and aug[r][c] != 0:
+                f = aug[r][c]
+                aug[r] = [a - f * b for a, b in zip(aug[r], aug[c])]
+    return [row[n:] for row in aug]
+
+
+def cayley(A):
+    """``(I - A)(I + A)^{-1}`` for a skew-symmetric rational ``A`` (exact).
+
+    ``(I - A)`` and ``(I + A)^{-1}`` commute, so this is ``(I + A)^{-1}(I - A)``.
+    """
+    n = len(A)
+    I_ = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+    plus = [[I_[i][j] + A[i][j] for j in range(n)] for i in range(n)]
+    minus = [[I_[i][j] - A[i][j] for j in range(n)] for i in range(n)]
+    Q = _solve(plus, minus)
+    return tuple(tuple(row) for row in Q)
+
+
+def is_orthogonal_matrix(Q) -> bool:
+    """Exact check ``Q Q^T = I``."""
+    n = len(Q)
+    return all(sum((Q[i][k] * Q[j][k] for k in range(n)), Fraction(0)) == (1 if i == j else 0)
+               for i in range(n) for j in range(n))
+
+
+@st.composite
+def _orthogonal_matrix(draw, n, signed_permutation):
+    upper = draw(st.lists(_small_rationals(), min_size=n * (n - 1) // 2, max_size=n * (n - 1) // 2))
+    A = [[Fraction(0)] * n for _ in range(n)]
+    it = iter(upper)
+    for i in range(n):
+        for j in range(i + 1, n):
+            v = next(it)
+            A[i][j], A[j][i] = v, -v
+    Q = cayley(A)
+    if signed_permutation:
+        perm = draw(st.permutations(range(n)))
+        signs = draw(st.lists(st.sampled_from([1, -1]), min_size=n, max_size=n))
+        Q = tuple(tuple(signs[i] * v for v in Q[perm[i]]) for i in range(n))
+    assert is_orthogonal_matrix(Q)
+    return Q
+
+
+def orthogonal_matrices(n: int, *, signed_permutation: bool = True):
+    """Exactly orthogonal ``n x n`` matrices of Fractions (Cayley transform, then optionally a
+    signed permutation); shrinks to the identity."""
+    _check_int("n", n, 1, 12)
+    return _orthogonal_matrix(n, signed_permutation)
+
+
+@st.composite
+def _orthogonal_dataset(draw, min_n, max_n, max_d):
+    d = draw(st.integers(min_n, max_d))
+    Q = draw(orthogonal_matrices(d))
+    labels = draw(st.lists(nonzero_rationals(), min_size=min_n, max_size=min(max_n, d)))
+    scales = draw(st.lists(nonzero_rationals(3, 3), min_size=len(labels), max_size=len(labels)))
+    X = tuple(tuple(c * v for v in Q[k]) for k, c in enumerate(scales))
+    return X, tuple(labels)
+
+
+def orthogonal_datasets(min_n: int = 1, max_n: int = 4, max_d: int = 5):
+    """``(X, y)`` with ``n`` pairwise orthogonal nonzero rows of dimension ``d`` (``min_n <= n <=
+    min(max_n, d)``, ``d <= max_d``) and nonzero labels of both signs; shrinks to ``([[1]], [1])``."""
+    _check_int("min_n", min_n, 1)
+    _check_int("max_n", max_n, 1)
+    _check_int("max_d", max_d, 1, 12)
+    if min_n > max_n or min_n > max_d:
+        raise InvalidArgument(f"Expected min_n <= max_n and min_n <= max_d, but got min_n={min_n}, "
+                              f"max_n={max_n}, max_d={max_d}")
+    return _orthogonal_dataset(min_n, max_n, max_d)
+
+
+def _scales(scale):
+    if isinstance(scale, Fraction):
+        if scale <= 0:
+            raise InvalidArgument(f"Expected a positive scale but got scale={scale!r}")
+        return st.just(scale)
+    if isinstance(scale, st.SearchStrategy):
+        return scale
+    raise InvalidArgument(f"Expected a Fraction or a strategy but got scale={scale!r} "
+                          f"(type={type(scale).__name__})")
+
+
+@st.composite
+def _orthogonal_problem(draw, min_n, max_n, max_d, min_m, max_m, scale):
+    X, y = draw(orthogonal_datasets(min_n, max_n, max_d))
+    d = len(X[0])
+    g_rows = st.lists(nonzero_rationals(3, 2), min_size=d, max_size=d).filter(
+        lambda g: all(sum((a * b for a, b in zip(g, x)), Fraction(0)) != 0 for x in X))
+    G = draw(st.lists(g_rows, min_size=min_m, max_size=max_m))
+    signs = draw(st.lists(st.sampled_from([1, -1]), min_size=len(G), max_size=len(G)))
+    lam = draw(_scales(scale))
+    return Problem(inputs=X, labels=y, width=len(G), scale=lam, directions=tuple(tuple(g) for g in G),
+                   signs=tuple(signs))
+
+
+def orthogonal_problems(max_n: int = 4, max_d: int = 5, max_m: int = 6, scale=Fraction(1, 1000), *,
+                        min_n: int = 1, min_m: int = 1):
+    """gfcheck :class:`Problem` objects with exactly orthogonal inputs, nonzero rational
+    directions ``g_j`` with ``<g_j, x_k> != 0`` (assumption A2) and random signs."""
+    _check_int("max_m", max_m, 1)
+    _check_int("min_m", min_m, 1)
+    if min_m > max_m:
+        raise InvalidArgument(f"Expected min_m <= max_m but got min_m={min_m}, max_m={max_m}")
+    orthogonal_datasets(min_n, max_n, max_d)  # validates the sizes now
+    _scales(scale)
+    return _orthogonal_problem(min_n, max_n, max_d, min_m, max_m, scale)
+
+
+@st.composite
+def _non_orthogonal_problem(draw, max_n, max_d, max_m, scale):
+    p = draw(orthogonal_problems(max_n, max_d, max_m, scale, min_n=2))
+    c = draw(nonzero_rationals(2, 3))
+    X = list(p.inputs)
+    X[1] = tuple(a + c * b for a, b in zip(X[1], X[0]))  # <x_0, x_1> = c ||x_0||^2 != 0
+    return Problem(inputs=tuple(X), labels=p.labels, width=p.width, scale=p.scale,
+                   directions=p.directions, signs=p.signs)
+
+
+def non_orthogonal_problems(max_n: int = 4, max_d: int = 5, max_m: int = 6, scale=Fraction(1, 1000)):
+    """Problems whose inputs are NOT orthogonal: ``x_1 <- x_1 + c x_0`` (c != 0) applied to an
+    orthogonal problem with ``n >= 2``, so ``<x_0, x_1> = c ||x_0||^2 != 0``."""
+    if max_n < 2 or max_d < 2:
+        raise InvalidArgument(f"Expected max_n >= 2 and max_d >= 2 but got max_n={max_n}, max_d={max_d}")
+    orthogonal_problems(max_n, max_d, max_m, scale, min_n=2)
+    return _non_orthogonal_problem(max_n, max_d, max_m, scale)
