@@ -1,0 +1,176 @@
+"""The registry of claims: one :class:`Claim` per check of digest section 9.
+
+A claim is a value object: an id, the statement in words, its source, the symbolic
+prediction, the numeric measurement, the tolerance rule with its justification, the
+negative twin, and a ``check`` function.  ``check(ctx)`` returns a :class:`Verdict` for the
+claim *and* one for its twin (a perturbed prediction, a dropped term, a non-orthogonal
+dataset, a too-large initialisation ...).  The runner (:func:`run_claim`) turns the pair
+into a :class:`ClaimResult`; a claim whose twin is *not* refuted cannot fail, so its
+verdict is downgraded to ``UNDECIDED`` (the check proved nothing).
+
+Verdicts (sympy's ``checkodesol`` style: a verdict travels with the residual behind it):
+
+* ``VERIFIED``  the measurement agrees with the prediction within the tolerance;
+* ``REFUTED``   it does not (the residual says by how much);
+* ``OUTSIDE_ASSUMPTIONS`` the problem breaks the claim's assumptions (e.g. non-orthogonal
+  inputs, with the largest off-diagonal cosine in ``details``); never counted as verified;
+* ``UNDECIDED`` the check could not decide (too few ladder rungs, twin not refuted ...).
+
+All numbers in a result are decimal *strings* (``mpmath.nstr``), so JSON output is exact
+and deterministic.
+
+>>> v = Verdict("VERIFIED", prediction="2", measurement="2.0001", residual="1e-4",
+...             tolerance="1e-3")
+>>> v.passed
+True
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from gfcheck.symbolic.errors import GfcheckError, InvalidInput
+
+__all__ = ["VERDICTS", "Verdict", "Claim", "ClaimResult", "REGISTRY", "register", "run_claim",
+           "claims"]
+
+VERDICTS = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED")
+
+
+def _is_str_dict(d) -> bool:
+    return isinstance(d, dict) and all(isinstance(k, str) for k in d)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One side of a check: the verdict and the numbers behind it (all decimal strings).
+
+    ``details`` holds JSON-ready extras (strings, lists and dicts of strings, ints, bools):
+    the ladder of scales, fitted constants, per-group values, the reproduction hint ...
+    """
+
+    verdict: str
+    prediction: str
+    measurement: str
+    residual: str
+    tolerance: str
+    details: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise InvalidInput(f"Verdict: expected one of {VERDICTS}, found {self.verdict!r}")
+        for name in ("prediction", "measurement", "residual", "tolerance"):
+            if not isinstance(getattr(self, name), str):
+                raise InvalidInput(f"Verdict.{name}: expected a decimal string, found "
+                                   f"{type(getattr(self, name)).__name__}")
+        if not _is_str_dict(self.details):
+            raise InvalidInput("Verdict.details: expected a dict with string keys")
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == "VERIFIED"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim of the paper (or of our digest) as an executable check.
+
+    ``number`` is the item of digest section 9 (1..18); ``id`` a short slug;
+    ``check(ctx) -> (claim_verdict, twin_verdict)``.
+    """
+
+    id: str
+    number: int
+    title: str
+    statement: str
+    source: str
+    prediction: str
+    measurement: str
+    tolerance_rule: str
+    twin: str
+    check: Callable[[Any], tuple]
+    needs_orthogonal: bool = True
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.number, int) and 1 <= self.number <= 18):
+            raise InvalidInput(f"Claim {self.id!r}: number must be a section-9 item 1..18")
+        for name in ("id", "title", "statement", "source", "prediction", "measurement",
+                     "tolerance_rule", "twin"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
+                raise InvalidInput(f"Claim {self.id!r}: {name} must be a non-empty string")
+        if not callable(self.check):
+            raise InvalidInput(f"Claim {self.id!r}: check must be callable")
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """What the report shows for one claim: the claim, its verdict, its twin's verdict."""
+
+    claim: Claim
+    result: Verdict
+    twin: Verdict
+    seconds: float
+
+    @property
+    def verdict(self) -> str:
+        return self.result.verdict
+
+    def to_json(self) -> dict:
+        c = self.claim
+        return {
+            "id": c.id, "number": c.number, "title": c.title, "statement": c.statement,
+            "source": c.source, "prediction_rule": c.prediction, "measurement_rule": c.measurement,
+            "tolerance_rule": c.tolerance_rule, "twin_description": c.twin,
+            "verdict": self.result.verdict, "prediction": self.result.prediction,
+            "measurement": self.result.measurement, "residual": self.result.residual,
+            "tolerance": self.result.tolerance, "details": self.result.details,
+            "twin": {"verdict": self.twin.verdict, "prediction": self.twin.prediction,
+                     "measurement": self.twin.measurement, "residual": self.twin.residual,
+                     "tolerance": self.twin.tolerance, "details": self.twin.details},
+        }
+
+
+REGISTRY: dict[str, Claim] = {}
+
+
+def register(claim: Claim) -> Claim:
+    """Add ``claim`` to :data:`REGISTRY` (ids are unique)."""
+    if claim.id in REGISTRY:
+        raise InvalidInput(f"register: duplicate claim id {claim.id!r}")
+    REGISTRY[claim.id] = claim
+    return claim
+
+
+def claims() -> list[Claim]:
+    """All registered claims, in section-9 order (imports the claim modules)."""
+    from . import claims_asymptotic, claims_exact  # noqa: F401  (they register themselves)
+
+    return sorted(REGISTRY.values(), key=lambda c: (c.number, c.id))
+
+
+def run_claim(claim: Claim, ctx) -> ClaimResult:
+    """Run ``claim`` on ``ctx``; a twin that is not refuted makes the claim ``UNDECIDED``.
+
+    Named input problems (:class:`InvalidInput`) propagate; integration failures and other
+    gfcheck errors become an ``UNDECIDED`` verdict carrying the message.
+    """
+    t0 = time.perf_counter()
+    try:
+        result, twin = claim.check(ctx)
+    except InvalidInput:
+        raise
+    except GfcheckError as exc:
+        msg = f"{type(exc).__name__}: {exc}"
+        result = Verdict("UNDECIDED", "-", "-", "-", "-", {"error": msg})
+        twin = Verdict("UNDECIDED", "-", "-", "-", "-", {"error": msg})
+    if not isinstance(result, Verdict) or not isinstance(twin, Verdict):
+        raise TypeError(f"claim {claim.id!r}: check must return (Verdict, Verdict)")
+    if result.verdict == "VERIFIED" and twin.verdict != "REFUTED":
+        details = dict(result.details)
+        details["downgraded"] = (f"the negative twin ({claim.twin}) was {twin.verdict}, not "
+                                 "REFUTED: this check could not have failed")
+        result = Verdict("UNDECIDED", result.prediction, result.measurement, result.residual,
+                         result.tolerance, details)
+    return ClaimResult(claim, result, twin, time.perf_counter() - t0)
