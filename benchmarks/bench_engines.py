@@ -36,7 +36,7 @@ from gfcheck.numeric._reduced import initial_values
 from gfcheck.numeric.precision import bits_for_dps
 from gfcheck.symbolic.problem import load_problem
 
-PROBLEMS = Path("/work/shared/problems")
+PROBLEMS = Path(__file__).resolve().parents[1] / "tests" / "data"  # copies of ../shared/problems
 #: heyoka's integrator construction (JIT compilation) time of the last run, seconds
 LAST = {}
 

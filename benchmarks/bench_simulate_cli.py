@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PROBLEMS = Path("/work/shared/problems")
+PROBLEMS = Path(__file__).resolve().parents[1] / "tests" / "data"  # copies of ../shared/problems
 
 
 def timed(cmd, repeats):

@@ -72,9 +72,8 @@ from gfcheck.symbolic.errors import (
     TooManyEvents,
 )
 
-from ._fixed import exact_fraction
 from .precision import Precision, to_mpf, tolerance
-from .trajectory import Event, LossWatch, State, Trajectory
+from .trajectory import Event, State, Trajectory
 
 __all__ = ["integrate_full", "order_for"]
 
@@ -591,35 +590,11 @@ def _weights(problem, C, Xm, W0):
 
 
 def _check_args(problem, t_end, times, until_loss, watches):
-    T = exact_fraction(t_end, where="t_end")
-    if T < 0:
-        raise InvalidInput(f"t_end: expected a non-negative horizon, found {T}")
-    ts = [exact_fraction(s, where=f"times[{i}]") for i, s in enumerate(times)]
-    for i, s in enumerate(ts):
-        if s < 0 or s > T:
-            raise InvalidInput(f"times[{i}] = {s}: sample times must lie in [0, t_end = {T}]")
-        if i and s < ts[i - 1]:
-            raise InvalidInput(f"times[{i}] = {s}: sample times must be sorted (previous {ts[i - 1]})")
-    ul = None
-    if until_loss is not None:
-        ul = exact_fraction(until_loss, where="until_loss")
-        if ul < 0:
-            raise InvalidInput(f"until_loss: expected a non-negative loss level, found {ul}")
-    ws = []
-    for w in watches:
-        if not isinstance(w, LossWatch):
-            raise InvalidInput(f"watches: expected LossWatch objects, found {type(w).__name__}")
-        pts = frozenset(w.points)
-        bad = [k for k in pts if not isinstance(k, int) or not 0 <= k < problem.n]
-        if bad:
-            raise InvalidInput(f"LossWatch {w.name!r}: points {bad} are not indices 0..{problem.n - 1}")
-        ws.append(LossWatch(w.name, pts, exact_fraction(w.target, where=f"LossWatch {w.name!r}.target")))
-    names = [w.name for w in ws]
-    if len(set(names)) != len(names):
-        raise InvalidInput(f"watches: names must be unique, found {names}")
+    from .integrate import check_args
+
     if problem.loss != "square":
         raise InvalidInput(f"the full engine integrates the square loss only, found loss {problem.loss!r}")
-    return T, ts, ul, ws
+    return check_args(problem, t_end, times, until_loss, watches)
 
 
 def _check_loss_levels(problem, prec, ul, ws):

@@ -27,7 +27,8 @@ __all__ = ["integrate", "ENGINES"]
 ENGINES = ("auto", "reduced", "full", "float64")
 
 
-def _check_args(problem, dps, t_end, times, until_loss, watches):
+def check_args(problem, t_end, times=(), until_loss=None, watches=()):
+    """Validate and make exact the arguments shared by every engine -> ``(T, ts, ul, ws)``."""
     T = exact_fraction(t_end, where="t_end")
     if T < 0:
         raise InvalidInput(f"t_end: expected a non-negative horizon, found {T}")
@@ -54,7 +55,6 @@ def _check_args(problem, dps, t_end, times, until_loss, watches):
     names = [w.name for w in ws]
     if len(set(names)) != len(names):
         raise InvalidInput(f"watches: names must be unique, found {names}")
-    Precision(dps)  # validates dps
     return T, ts, ul, ws
 
 
@@ -108,7 +108,8 @@ def integrate(problem, *, dps=30, t_end, times=(), until_loss=None, engine="auto
         return integrate_full(problem, dps=dps, t_end=t_end, times=times, until_loss=until_loss,
                               engine="full", watches=watches, error_estimate=error_estimate,
                               max_steps=max_steps, max_events=max_events, **options)
-    T, ts, ul, ws = _check_args(problem, dps, t_end, times, until_loss, watches)
+    Precision(dps)  # validates dps
+    T, ts, ul, ws = check_args(problem, t_end, times, until_loss, watches)
     if engine == "float64":
         from ._float64 import integrate_float64
 
