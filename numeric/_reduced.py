@@ -523,11 +523,13 @@ def _w_cheap(problem) -> bool:
 
 
 def integrate_reduced(problem, *, dps=30, t_end, times=(), until_loss=None, watches=(),
-                      max_steps=10**6, max_events=10**5, order=None, tol_bits=None, guard_bits=None):
+                      max_steps=10**6, max_events=10**5, order=None, tol_bits=None, guard_bits=None,
+                      sample_weights=True):
     """Run the reduced engine once (no error estimate); see :func:`gfcheck.numeric.integrate`.
 
     ``order`` / ``tol_bits`` / ``guard_bits`` override the Taylor order, the step tolerance
-    ``2^-tol_bits`` and the guard bits (for tests and precision ladders).
+    ``2^-tol_bits`` and the guard bits (for tests and precision ladders);
+    ``sample_weights=False`` leaves ``W`` out of the samples (the final state keeps it).
     """
     problem.require_orthogonal("the reduced engine")
     prec = Precision(dps) if guard_bits is None else Precision(dps, guard_bits)
@@ -537,7 +539,7 @@ def integrate_reduced(problem, *, dps=30, t_end, times=(), until_loss=None, watc
     F, F2 = eng.F, 2 * eng.F
     want_w = _w_cheap(problem)
     with prec.scope():
-        def state(ti, a, U, t_exact=None):
+        def state(ti, a, U, t_exact=None, want_w=want_w):
             st = State(
                 t=to_mpf(t_exact) if t_exact is not None else mpf_fixed(ti, F2),
                 a=tuple(mpf_fixed(v, F) for v in a),
@@ -547,7 +549,8 @@ def integrate_reduced(problem, *, dps=30, t_end, times=(), until_loss=None, watc
                 st = State(st.t, st.a, st.U, weights_from(problem, st))
             return st
 
-        samples = tuple(state(ti, a, U, t_exact=s) for (ti, a, U), s in zip(out["samples"], times))
+        samples = tuple(state(ti, a, U, t_exact=s, want_w=want_w and sample_weights)
+                        for (ti, a, U), s in zip(out["samples"], times))
         t_exact = None if out["stopped_on_loss"] else t_end
         final = state(out["t_final"], eng.a, eng.u, t_exact=t_exact)
         events = tuple(Event(+e.t, e.neuron, e.point, e.kind) for e in out["events"])

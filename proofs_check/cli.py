@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     horizon.add_argument("--until-fitted", action="store_true", help="integrate until the loss is fitted")
     s.add_argument("--grid", type=int, default=64, help="number of sample times on [0, T] (default 64)")
     s.add_argument("--engine", choices=["auto", "reduced", "full", "float64"], default="auto")
+    s.add_argument("--no-error-estimate", dest="error_estimate", action="store_false",
+                   help="skip the second, higher-precision run (error_estimate: \"unmeasured\")")
 
     v = sub.add_parser("verify", help="check every claim of the orthogonal-inputs paper (the main job)")
     v.add_argument("--profile", choices=["quick", "full"], default="quick")

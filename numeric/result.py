@@ -1,0 +1,206 @@
+"""The result file ``gfcheck.result/1`` (``formats.md``): build, write, read.
+
+Numbers are decimal strings.  A final value ``z`` is written with the significant digits that
+the measured ``error_estimate`` (an absolute error, ``err``) supports, plus one guard digit:
+``floor(log10(|z| / err)) + 2`` digits, at least 1 and at most the working digits; a value
+below ``err`` keeps one digit.  Same problem, options and library versions give the same
+bytes: keys sorted, no timestamps.
+
+``grid`` carries ``t`` and ``loss`` (the format's two required series) and ``h``: the outputs
+``h(x_k)`` at each sample time (one list of n strings per time).  The grid always ends at the
+final state (``t_end``, or the stopping time of ``--until-fitted``).
+
+>>> import mpmath
+>>> supported_str(mpmath.mpf("0.123456789"), mpmath.mpf("1e-5"))
+'0.123457'
+>>> supported_str(mpmath.mpf("3e-9"), mpmath.mpf("1e-5"))
+'3.0e-9'
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+
+import mpmath
+
+from gfcheck.symbolic._io import atomic_write_json
+from gfcheck.symbolic.errors import NonFiniteValue, SchemaError, ShapeError, UnreadableFile
+from gfcheck.symbolic.problem import parse_number
+
+__all__ = ["RESULT_SCHEMA", "provenance", "supported_str", "result_document", "write_result",
+           "parse_result", "load_result", "loss_at"]
+
+RESULT_SCHEMA = "gfcheck.result/1"
+_TOP_KEYS = {"schema", "problem_sha256", "dps", "t_end", "grid", "final", "events",
+             "error_estimate", "provenance", "engine", "work_bits", "fitted", "stopped_at"}
+_REQUIRED = {"schema", "problem_sha256", "dps", "t_end", "grid", "final", "events",
+             "error_estimate", "provenance"}
+_EVENT_KINDS = ("deactivate", "activate", "slide-in", "slide-out")
+MAX_RESULT_BYTES = 512 * 2**20
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def provenance() -> dict:
+    """Library versions (sympy's read from its metadata, so sympy is not imported)."""
+    return {"gfcheck": _version("gfcheck"), "python": platform.python_version(),
+            "mpmath": mpmath.__version__, "mpmath_backend": mpmath.libmp.BACKEND,
+            "sympy": _version("sympy"), "numpy": _version("numpy"), "gmpy2": _version("gmpy2")}
+
+
+def supported_str(z, err, max_digits: int = 60) -> str:
+    """``z`` with the digits that an absolute error ``err`` supports (one guard digit)."""
+    z = mpmath.mpf(z)
+    if z == 0:
+        return "0"
+    if err is None or err <= 0:
+        return mpmath.nstr(z, max_digits)
+    ratio = abs(z) / mpmath.mpf(err)
+    digits = 1 if ratio <= 1 else int(mpmath.floor(mpmath.log10(ratio))) + 2
+    return mpmath.nstr(z, max(1, min(digits, max_digits)))
+
+
+def loss_at(problem, state):
+    """``L = (1/(2n)) sum_k (h(x_k) - y_k)^2`` and the outputs ``h`` at a :class:`State`.
+
+    Runs at the caller's mpmath precision (call inside ``Precision(...).scope()``).
+    """
+    from .precision import to_mpf
+
+    y = [to_mpf(v) for v in problem.labels]
+    h = [mpmath.fsum(a * u for a, u in zip(state.a, (row[k] for row in state.U)) if u > 0)
+         for k in range(problem.n)]
+    L = mpmath.fsum((hk - yk) ** 2 for hk, yk in zip(h, y)) / (2 * problem.n)
+    return L, h
+
+
+def result_document(problem, traj, *, t_end, dps: int, fitted=None) -> dict:
+    """The ``gfcheck.result/1`` document of a trajectory (all numbers as strings)."""
+    from gfcheck.numeric import weights_from
+
+    from .precision import Precision
+
+    err = traj.error_estimate
+    with Precision(dps).scope():
+        grid_t, grid_L, grid_h = [], [], []
+        states = list(traj.samples)
+        if not states or states[-1].t != traj.final.t:
+            states.append(traj.final)  # the grid always ends at the final state
+        for s in states:
+            L, h = loss_at(problem, s)
+            grid_t.append(mpmath.nstr(s.t, dps))
+            grid_L.append(mpmath.nstr(L, dps))
+            grid_h.append([mpmath.nstr(v, dps) for v in h])
+        W = traj.final.W if traj.final.W is not None else weights_from(problem, traj.final)
+        # up to the working digits (requested plus guard): the measured error may support more
+        # digits than were asked for
+        top = max(dps, int(traj.work_bits * 0.30103))
+        final = {"a": [supported_str(v, err, top) for v in traj.final.a],
+                 "W": [[supported_str(v, err, top) for v in row] for row in W]}
+        events = [{"t": mpmath.nstr(e.t, dps), "neuron": e.neuron, "point": e.point, "kind": e.kind}
+                  for e in traj.events]
+        doc = {
+            "schema": RESULT_SCHEMA, "problem_sha256": problem.sha256(), "dps": dps,
+            "t_end": str(t_end) if not isinstance(t_end, mpmath.mpf) else mpmath.nstr(t_end, dps),
+            "grid": {"t": grid_t, "loss": grid_L, "h": grid_h}, "final": final, "events": events,
+            "error_estimate": mpmath.nstr(err, 3) if err is not None else "unmeasured",
+            "provenance": provenance(), "engine": traj.engine, "work_bits": traj.work_bits,
+        }
+        if fitted is not None:
+            doc["fitted"] = bool(fitted)
+            doc["stopped_at"] = mpmath.nstr(traj.final.t, dps)
+    return doc
+
+
+def write_result(path, doc: dict) -> Path:
+    """Write a result document atomically (whole or not at all), canonical bytes."""
+    parse_result(doc)  # never write what we would not read back
+    return atomic_write_json(path, doc)
+
+
+def _strings(v, where: str, *, shape=None) -> list:
+    if not isinstance(v, list):
+        raise ShapeError(f"{where}: expected a list of number strings, found {type(v).__name__}")
+    if shape is not None and len(v) != shape:
+        raise ShapeError(f"{where}: expected {shape} entries, found {len(v)}")
+    for i, s in enumerate(v):
+        parse_number(s, where=f"{where}[{i}]")
+    return v
+
+
+def parse_result(doc) -> dict:
+    """Check a result document strictly; returns it unchanged (named errors otherwise)."""
+    if not isinstance(doc, dict):
+        raise SchemaError(f"result: expected a JSON object, found {type(doc).__name__}")
+    unknown = sorted(set(doc) - _TOP_KEYS)
+    if unknown:
+        raise SchemaError(f"result: unknown key(s) {unknown}; allowed: {sorted(_TOP_KEYS)}")
+    missing = sorted(_REQUIRED - set(doc))
+    if missing:
+        raise SchemaError(f"result: missing key(s) {missing}")
+    if doc["schema"] != RESULT_SCHEMA:
+        raise SchemaError(f"schema: expected {RESULT_SCHEMA!r}, found {doc['schema']!r}")
+    dps = doc["dps"]
+    if isinstance(dps, bool) or not isinstance(dps, int) or dps <= 0:
+        raise SchemaError(f"dps: expected a positive JSON integer, found {dps!r}")
+    parse_number(doc["t_end"], where="t_end")
+    if doc["error_estimate"] != "unmeasured":
+        parse_number(doc["error_estimate"], where="error_estimate")
+    grid = doc["grid"]
+    if not isinstance(grid, dict) or not {"t", "loss"} <= set(grid):
+        raise SchemaError("grid: expected an object with 't' and 'loss'")
+    _strings(grid["t"], "grid.t")
+    _strings(grid["loss"], "grid.loss", shape=len(grid["t"]))
+    final = doc["final"]
+    if not isinstance(final, dict) or set(final) != {"a", "W"}:
+        raise SchemaError("final: expected an object with exactly 'a' and 'W'")
+    m = len(_strings(final["a"], "final.a"))
+    if not isinstance(final["W"], list) or len(final["W"]) != m:
+        raise ShapeError(f"final.W: expected m = {m} rows")
+    d = None
+    for j, row in enumerate(final["W"]):
+        _strings(row, f"final.W[{j}]", shape=d)
+        d = len(row)
+    if not isinstance(doc["events"], list):
+        raise SchemaError("events: expected a list")
+    for i, e in enumerate(doc["events"]):
+        if not isinstance(e, dict) or set(e) != {"t", "neuron", "point", "kind"}:
+            raise SchemaError(f"events[{i}]: expected an object with t, neuron, point, kind")
+        parse_number(e["t"], where=f"events[{i}].t")
+        for key, bound in (("neuron", m), ("point", None)):
+            v = e[key]
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0 or (bound and v >= bound):
+                raise SchemaError(f"events[{i}].{key}: expected an index, found {v!r}")
+        if e["kind"] not in _EVENT_KINDS:
+            raise SchemaError(f"events[{i}].kind: expected one of {_EVENT_KINDS}, found {e['kind']!r}")
+    if not isinstance(doc["provenance"], dict):
+        raise SchemaError("provenance: expected an object")
+    return doc
+
+
+def load_result(path) -> dict:
+    """Read and check a result file (strict; named errors for every malformation)."""
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_RESULT_BYTES:
+            raise UnreadableFile(f"{p}: larger than {MAX_RESULT_BYTES} bytes")
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableFile(f"{p}: cannot read a UTF-8 result file ({exc.__class__.__name__}: {exc})") from None
+
+    def _no_const(tok):
+        raise NonFiniteValue(f"{p}: JSON constant {tok} is not allowed; write numbers as strings")
+
+    try:
+        doc = json.loads(text, parse_constant=_no_const)
+    except json.JSONDecodeError as exc:
+        raise SchemaError(f"{p}: invalid JSON ({exc})") from None
+    return parse_result(doc)

@@ -1,0 +1,148 @@
+"""``gfcheck simulate PROBLEM --out RESULT``: integrate a problem file, write a result file.
+
+::
+
+    gfcheck simulate P.json --out R.json [--dps N] [--t-end T | --until-fitted] [--grid K]
+                                         [--engine auto|reduced|full|float64]
+
+* ``--t-end T``: an exact number string (``"255.44"``, ``"1e3"``, ``"511/2"``), never a float.
+* ``--until-fitted``: stop when ``L <= L(0) * 2^(-2 b + 8)`` with ``b`` the requested bits
+  (the square of the residual resolution, with 4 guard bits on the residual): the loss is
+  fitted to the working precision.  The horizon cap is ``2 * horizon`` where
+  ``horizon = 4 n log(1/lambda) / min ||D_+-||`` (the benchmark horizon; digest 4.2 puts the
+  slower escape at ``n log(1/lambda) / min ||D_+-||``); the result says whether it fitted.
+* ``--grid K``: ``K + 1`` equally spaced exact sample times on ``[0, T]``.
+
+Before any work, :func:`preflight` estimates the number of Taylor steps from the fastest rate
+of the flow and refuses (``ResourceLimit``) a problem that cannot finish, saying what it would
+need; the precision is raised for tiny scales by the engine itself (its fixed-point resolution
+follows ``lambda``; the result states ``work_bits``).  The error estimate is measured (a second run
+with more digits) unless ``--no-error-estimate`` (then ``"unmeasured"``, every digit written).  Nothing is written unless the run completes: the result file
+is written atomically at the end.  Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from fractions import Fraction
+
+from gfcheck.symbolic.errors import InvalidInput, ResourceLimit
+from gfcheck.symbolic.problem import load_problem, parse_number
+
+__all__ = ["run_simulate", "preflight", "default_horizon", "fitted_level"]
+
+#: Taylor steps that one run may take (the engines' own default ``max_steps``)
+MAX_STEPS = 10**6
+
+
+def _norm(v) -> float:
+    return math.sqrt(float(sum(x * x for x in v)))
+
+
+def _rates(problem):
+    """``(rho_early, rho_late)``: the fastest rates of the flow (float bounds, for planning).
+
+    Early phase: ``||D||/n`` with ``||D||^2 = sum_k y_k^2 ||x_k||^2`` (digest 3.1).  Near the
+    interpolator: ``a^2 ||x_k||^2 / n`` with ``a^2 <= ||beta_+|| + ||beta_-||`` and
+    ``||beta||^2 = sum_k y_k^2 / ||x_k||^2`` (digest 5.1): the stiffest mode.
+    """
+    n = problem.n
+    q = [float(v) for v in problem.norms_squared()]
+    y = [float(v) for v in problem.labels]
+    D = math.sqrt(sum(yk * yk * qk for yk, qk in zip(y, q)))
+    beta = math.sqrt(sum(yk * yk / qk for yk, qk in zip(y, q)))
+    return D / n, beta * max(q) / n, min(abs(yk) * math.sqrt(qk) for yk, qk in zip(y, q)) / n
+
+
+def default_horizon(problem) -> Fraction:
+    """``4 n log(1/lambda) / min ||D_+-||`` (rounded up to an integer; empty groups skipped)."""
+    n = problem.n
+    groups = [[k for k in range(n) if s * problem.labels[k] > 0] for s in (1, -1)]
+    Dn = [math.sqrt(float(sum(problem.labels[k] ** 2 * problem.norms_squared()[k] for k in g)))
+          for g in groups if g]
+    log_inv = max(1.0, -math.log(problem.scale.numerator) + math.log(problem.scale.denominator))
+    return Fraction(math.ceil(4 * n * log_inv / min(Dn)))
+
+
+def fitted_level(problem, dps: int) -> Fraction:
+    """``L(0) * 2^(-2 b + 8)``, ``b`` the bits of ``dps`` digits: the loss fitted at working precision."""
+    from .precision import bits_for_dps
+
+    L0 = sum(y * y for y in problem.labels) / (2 * problem.n)
+    return L0 / Fraction(2) ** (2 * bits_for_dps(dps) - 8)
+
+
+def preflight(problem, t_end, dps: int, max_steps: int = MAX_STEPS) -> dict:
+    """Refuse, before any work, a run that cannot finish; return the plan otherwise.
+
+    The Taylor step is bounded by the fastest rate ``rho`` of the flow (see :func:`_rates`),
+    so ``t_end * rho`` is a lower bound on the number of steps.  Above ``max_steps`` the run
+    is refused with :class:`ResourceLimit`, naming the rates and the remedy.
+
+    >>> from gfcheck.symbolic.problem import parse_problem
+    >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1e50", "0"], ["0", "1e-50"]],
+    ...     "labels": ["1", "-1"], "width": 1, "init": {"scale": "1e-3", "directions": [["1", "1"]],
+    ...     "signs": [1]}})
+    >>> preflight(p, 10, 30)
+    Traceback (most recent call last):
+    ...
+    gfcheck.symbolic.errors.ResourceLimit: the flow's fastest rate is about 5e+149 per time unit ...
+    """
+    rho_early, rho_late, rho_slow = _rates(problem)
+    rho = max(rho_early, rho_late)
+    steps = float(t_end) * rho
+    if steps > max_steps:
+        raise ResourceLimit(
+            f"the flow's fastest rate is about {rho:.3g} per time unit (slowest {rho_slow:.3g}: "
+            f"input norms and labels span a ratio of {rho / rho_slow:.3g}), so t_end = {float(t_end):.4g} "
+            f"needs at least {steps:.3g} Taylor steps (limit {max_steps}); rescale the data (the flow "
+            "is invariant under x -> c x, lambda -> lambda / sqrt(c), t -> t / c, digest section 6 C0) "
+            "or shorten --t-end"
+        )
+    return {"rho": rho, "steps_lower_bound": steps}
+
+
+def _say(msg: str) -> None:
+    print(f"gfcheck simulate: {msg}", file=sys.stderr, flush=True)
+
+
+def run_simulate(args) -> int:
+    """The ``simulate`` command (see the module docstring); returns the exit status."""
+    from gfcheck.numeric import integrate
+
+    from .result import result_document, write_result
+
+    problem = load_problem(args.problem)
+    dps = args.dps
+    if isinstance(dps, bool) or not isinstance(dps, int) or not 10 <= dps <= 5000:
+        raise InvalidInput(f"--dps: expected an integer number of digits in [10, 5000], found {dps!r}")
+    grid = args.grid
+    if isinstance(grid, bool) or not isinstance(grid, int) or not 1 <= grid <= 100_000:
+        raise InvalidInput(f"--grid: expected an integer in [1, 100000], found {grid!r}")
+    until = None
+    if args.t_end is not None:
+        T = parse_number(args.t_end, where="--t-end")
+        if T <= 0:
+            raise InvalidInput(f"--t-end: expected a positive horizon, found {args.t_end!r}")
+    else:
+        T = 2 * default_horizon(problem)
+        if args.until_fitted:
+            until = fitted_level(problem, dps)
+    preflight(problem, T, dps)
+    times = tuple(T * i / grid for i in range(grid + 1))
+    _say(f"n = {problem.n}, d = {problem.d}, m = {problem.m}, lambda = {float(problem.scale):.3g}, "
+         f"t_end = {float(T):.6g}, {dps} digits, engine {args.engine}")
+    options = {"sample_weights": False} if args.engine in ("auto", "reduced") and \
+        problem.is_orthogonal() and problem.n <= problem.d else {}
+    tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=args.engine,
+                   error_estimate=getattr(args, "error_estimate", True), **options)
+    fitted = None
+    if args.until_fitted:
+        fitted = bool(tr.stats.get("stopped_on_loss"))
+    doc = result_document(problem, tr, t_end=T, dps=dps, fitted=fitted)
+    write_result(args.out, doc)
+    _say(f"{len(tr.events)} events, {tr.steps} steps, measured error {doc['error_estimate']}"
+         + ("" if fitted is None else (", fitted" if fitted else ", NOT fitted by the horizon cap"))
+         + f" -> {args.out}")
+    return 0 if fitted in (None, True) else 1
