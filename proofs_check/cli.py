@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--profile", choices=["quick", "full"], default="quick")
     v.add_argument("--problem", default=None, help="problem file (default: the built-in example)")
     v.add_argument("--out", default="gfcheck-report", help="report folder (default: gfcheck-report)")
+    v.add_argument("--only", default=None, help="comma-separated claim ids to run (default: all)")
+    v.add_argument("--no-figures", action="store_true", help="skip the figures")
     return parser
 
 

@@ -28,7 +28,29 @@ from functools import cached_property
 
 from gfcheck.symbolic.errors import SchemaError
 
-__all__ = ["Profile", "Context", "with_scale"]
+__all__ = ["Profile", "Context", "with_scale", "mpf_to_fraction", "sample_at"]
+
+
+def mpf_to_fraction(x) -> Fraction:
+    """The exact value of an mpf as a Fraction (mpf are dyadic rationals)."""
+    import mpmath
+
+    man, exp = mpmath.mpf(x).man_exp
+    return Fraction(int(man)) * Fraction(2) ** int(exp)
+
+
+def sample_at(run, t):
+    """The sample of ``run`` at exact time ``t`` (one of the run's sample times)."""
+    import mpmath
+
+    from gfcheck.numeric.precision import to_mpf
+
+    with mpmath.workprec(run.work_bits):
+        tt = to_mpf(Fraction(t))
+        best = min(run.samples, key=lambda s: abs(s.t - tt))
+        if abs(best.t - tt) > mpmath.ldexp(abs(tt) + 1, -run.work_bits + 8):
+            raise KeyError(f"no sample at t = {float(t)}")
+    return best
 
 
 @dataclass(frozen=True)
@@ -124,21 +146,49 @@ class Context:
         log_inv = math.log(Fraction(1) / Fraction(scale))  # exact Fraction -> float log: a bound only
         return Fraction(math.ceil(float(s_max) * (1.25 * log_inv + 60)))
 
+    def probe_times(self, scale) -> dict:
+        """Exact rational probe times at ``lambda = scale`` (``L = log(1/lambda)``):
+
+        ``align``: ``(1/2) n L / ||D_+||`` (digest 9.8, eps = 1/2); ``plateau0``: ``s_1 L / 2``;
+        ``plateau_mid``: ``(s_1 + s_2) L / 2`` with ``s_1 < s_2`` the escape slopes (9.11).
+        The irrational times are rounded to rationals at 200 bits; predictions are evaluated
+        at the rounded time itself.
+        """
+        import mpmath
+
+        from gfcheck.numeric.precision import to_mpf
+
+        with mpmath.workprec(200):
+            L = -mpmath.log(to_mpf(Fraction(scale)))
+            slopes = sorted(to_mpf(v) for v in (self.data.escape_slope_plus,
+                                                self.data.escape_slope_minus) if v is not None)
+            out = {"plateau0": slopes[0] * L / 2}
+            if self.data.escape_slope_plus is not None:
+                out["align"] = to_mpf(self.data.escape_slope_plus) * L / 2
+            if len(slopes) == 2:
+                out["plateau_mid"] = (slopes[0] + slopes[1]) * L / 2
+            return {k: mpf_to_fraction(v) for k, v in out.items()}
+
     def ladder_run(self, scale, *, relu_prime_at_zero=None, grid: int = 240):
         """The canonical run at ``lambda = scale`` shared by the asymptotic claims.
 
-        Integrates to :meth:`horizon`, samples ``grid + 1`` equally spaced exact times and
+        Integrates to :meth:`horizon`, samples ``grid + 1`` equally spaced exact times plus
+        the :meth:`probe_times` (``run.samples`` in time order; ``ctx.sample_at(run, t)``), and
         watches the half-fit of each sign group (``LossWatch`` ``"half_+"``/``"half_-"``:
-        first time ``L_+- <= L_+-(0)/2``).  ``relu_prime_at_zero`` overrides the problem's
-        convention (claim 17 compares 0 with 1).
+        first time ``L_+- <= L_+-(0)/2``) and the fit (``"fit"``: ``L <= L(0) 2^-b`` with ``b``
+        the requested bits: the residual at the square root of the working precision).
+        ``relu_prime_at_zero`` overrides the problem's convention (claim 17 compares 0 with 1).
         """
         from gfcheck.numeric import LossWatch
 
         p = with_scale(self.problem, scale)
         if relu_prime_at_zero is not None:
             p = dataclasses.replace(p, relu_prime_at_zero=int(relu_prime_at_zero))
+        from gfcheck.numeric.precision import bits_for_dps
+
         T = self.horizon(scale)
-        times = tuple(T * i / grid for i in range(grid + 1))
+        probes = [t for t in self.probe_times(scale).values() if t < T]
+        times = tuple(sorted(set([T * i / grid for i in range(grid + 1)] + probes)))
         y = self.problem.labels
         n = self.problem.n
         watches = []
@@ -146,5 +196,19 @@ class Context:
             if S:
                 L_S0 = sum(y[k] ** 2 for k in S) / (2 * n)
                 watches.append(LossWatch(name, frozenset(S), L_S0 / 2))
+        L0 = sum(v ** 2 for v in y) / (2 * n)
+        watches.append(LossWatch("fit", frozenset(range(n)),
+                                 L0 / Fraction(2) ** bits_for_dps(self.profile.dps)))
         return self.run(p, t_end=T, times=times, watches=tuple(watches), engine="reduced",
-                        error_estimate=False)
+                        error_estimate=False, dps=self.ladder_dps(scale))
+
+    def ladder_dps(self, scale) -> int:
+        """Digits for the run at ``lambda = scale``: the profile's plus ``log10(1/lambda)/5``.
+
+        Measured: at 30 digits the reduced engine locates the half-fit crossing of the default
+        problem to 1.7e-17 at lambda = 1e-100 (and to 4.6e-26 at 40 digits): about
+        ``log10(1/lambda)/7`` digits are lost over the long plateau, so the ladder adds a fifth.
+        """
+        import math
+
+        return self.profile.dps + math.ceil(math.log10(Fraction(1) / Fraction(scale)) / 5)

@@ -44,6 +44,12 @@ def canonical_json(obj) -> str:
     return json.dumps(obj, sort_keys=True, indent=1, ensure_ascii=True, allow_nan=False) + "\n"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
     """Write ``data`` to ``path`` so that the file appears whole or not at all."""
     path = Path(path)
@@ -55,6 +61,7 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is meant to be read
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -1,0 +1,94 @@
+"""``gfcheck verify``: the main job end to end, determinism, exit statuses, reproduction files."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from gfcheck.proofs_check import registry
+from gfcheck.proofs_check.cli import main
+from gfcheck.proofs_check.registry import Claim, Verdict
+
+ALL = ("report.json", "report.md", "problem.json", "loss_plateaus.png", "neurons.png",
+       "escape_times.png", "norm_gap.png")
+
+
+@pytest.mark.slow
+def test_default_problem_every_claim_verified_and_the_report_is_byte_identical(tmp_path, capsys):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["verify", "--profile", "quick", "--out", str(a)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("VERIFIED") == 18 and "REFUTED" not in out
+    assert main(["verify", "--profile", "quick", "--out", str(b)]) == 0
+    for name in ALL:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    doc = json.loads((a / "report.json").read_text())
+    assert doc["summary"]["VERIFIED"] == "18"
+    assert all(c["twin"]["verdict"] == "REFUTED" for c in doc["claims"])  # every check could fail
+    assert "C1b_E1" in doc["lambda_condition"] and doc["lambda_condition"]["measured"]
+
+
+def _stub(verdict):
+    def check(ctx):
+        return (Verdict(verdict, "1", "2", "1", "0", {}), Verdict("REFUTED", "-", "-", "-", "-", {}))
+    return Claim(id="stub", number=1, title="stub", statement="s", source="s", prediction="p",
+                 measurement="m", tolerance_rule="t", twin="w", check=check)
+
+
+def test_a_refuted_claim_exits_1_and_writes_how_to_reproduce(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(registry, "claims", lambda: [_stub("REFUTED")])
+    out = tmp_path / "r"
+    assert main(["verify", "--out", str(out), "--no-figures"]) == 1
+    err = capsys.readouterr().err
+    repro = out / "reproduce" / "stub.problem.json"
+    assert repro.exists() and f"--problem {repro} --only stub" in err
+    # a later run where it passes removes the stale reproduction file
+    monkeypatch.setattr(registry, "claims", lambda: [_stub("VERIFIED")])
+    assert main(["verify", "--out", str(out), "--no-figures"]) == 0
+    assert not repro.exists()
+
+
+def test_a_check_that_cannot_fail_is_not_verified(tmp_path, monkeypatch):
+    def check(ctx):
+        v = Verdict("VERIFIED", "1", "1", "0", "0", {})
+        return v, v  # the twin passes too: the check proves nothing
+    lazy = Claim(id="lazy", number=2, title="t", statement="s", source="s", prediction="p",
+                 measurement="m", tolerance_rule="t", twin="w", check=check)
+    monkeypatch.setattr(registry, "claims", lambda: [lazy])
+    assert main(["verify", "--out", str(tmp_path / "r"), "--no-figures"]) == 1
+    doc = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert doc["claims"][0]["verdict"] == "UNDECIDED" and "downgraded" in doc["claims"][0]["details"]
+
+
+def test_bad_problem_file_is_one_line_exit_2(tmp_path, capsys):
+    bad = tmp_path / "p.json"
+    bad.write_text('{"schema": "gfcheck.problem/1", "inputs": [[1, 0]]}')
+    assert main(["verify", "--problem", str(bad), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "r" / "report.json").exists()
+
+
+def test_non_orthogonal_data_are_outside_the_assumptions_never_verified(tmp_path, capsys):
+    doc = json.loads((Path(__file__).resolve().parents[2] / "proofs_check" / "data"
+                      / "default.problem.json").read_text())
+    doc["inputs"][0][0] = str(Fraction(doc["inputs"][0][0]) + Fraction(1, 10))
+    p = tmp_path / "p.json"
+    p.write_text(json.dumps(doc))
+    status = main(["verify", "--problem", str(p), "--out", str(tmp_path / "r"), "--no-figures",
+                   "--only", "orthogonality,escape-slope,variation-norm"])
+    rep = json.loads((tmp_path / "r" / "report.json").read_text())
+    verdicts = {c["id"]: c["verdict"] for c in rep["claims"]}
+    assert verdicts == {"orthogonality": "REFUTED", "escape-slope": "OUTSIDE_ASSUMPTIONS",
+                        "variation-norm": "OUTSIDE_ASSUMPTIONS"}
+    assert status == 1
+    cos = rep["claims"][1]["details"]["largest_off_diagonal_cosine"]
+    assert float(cos) > 0
+
+
+def test_unknown_claim_id_is_a_named_error(tmp_path, capsys):
+    assert main(["verify", "--only", "nonsense", "--out", str(tmp_path / "r")]) == 2
+    assert "unknown claim id" in capsys.readouterr().err

@@ -1,0 +1,57 @@
+"""Planted falsehoods must be refuted: the checks can fail on the errors a reader could make."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from gfcheck.proofs_check import claims_exact
+from gfcheck.proofs_check.context import Context, Profile
+from gfcheck.proofs_check.registry import REGISTRY, claims, run_claim
+from gfcheck.proofs_check.verify import default_problem
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    claims()  # register
+    return Context(default_problem(), Profile.named("quick"))
+
+
+def _fresh(ctx):
+    c = Context(ctx.problem, ctx.profile)
+    c._runs = ctx._runs  # share the integrations, not the predictions
+    return c
+
+
+def test_the_honest_predictions_pass(ctx):
+    for cid in ("growth-rate", "escape-slope", "decoupling"):
+        assert run_claim(REGISTRY[cid], _fresh(ctx)).verdict == "VERIFIED", cid
+
+
+def test_loss_normalisation_1_over_n_is_refuted(ctx):
+    c = _fresh(ctx)
+    c.__dict__["neurons"] = dataclasses.replace(c.neurons, growth_rate=tuple(2 * r for r in c.neurons.growth_rate))
+    assert run_claim(REGISTRY["growth-rate"], c).verdict == "REFUTED"
+
+
+def test_beta_in_place_of_D_in_the_escape_slope_is_refuted(ctx):
+    c = _fresh(ctx)
+    d, n = c.data, c.problem.n
+    c.__dict__["data"] = dataclasses.replace(d, escape_slope_plus=n / d.beta_plus_norm,
+                                             escape_slope_minus=n / d.beta_minus_norm)
+    assert run_claim(REGISTRY["escape-slope"], c).verdict == "REFUTED"
+
+
+def test_a_dropped_cross_term_on_non_orthogonal_data_is_refuted(ctx, monkeypatch):
+    real = claims_exact.decoupled_projection
+    monkeypatch.setattr(claims_exact, "decoupled_projection",
+                        lambda *a, **k: real(*a, **{**k, "include_cross": False}))
+    assert run_claim(REGISTRY["decoupling"], _fresh(ctx)).verdict == "REFUTED"
+
+
+def test_a_wrong_slowest_exponent_is_refuted(ctx):
+    # gamma_- replaced by gamma_+: the predicted rate of N - N* becomes 2 gamma_+
+    c = _fresh(ctx)
+    c.__dict__["neurons"] = dataclasses.replace(c.neurons, gamma_minus=c.neurons.gamma_plus)
+    assert run_claim(REGISTRY["variation-norm"], c).verdict == "REFUTED"
