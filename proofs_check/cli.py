@@ -70,11 +70,30 @@ def _versions() -> str:
     return f"gfcheck {version('gfcheck')} (mpmath {mpmath.__version__}, backend {mpmath.libmp.BACKEND})"
 
 
+def _terminate_cleanly() -> None:
+    """SIGTERM raises KeyboardInterrupt like SIGINT, so a temporary file being written is
+    removed (``atomic_write`` cleans up on any exception) before the process ends."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # pragma: no cover
+        return
+
+    def _raise(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    try:
+        signal.signal(signal.SIGTERM, _raise)
+    except (ValueError, OSError):  # pragma: no cover - not allowed in this context
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     from gfcheck.symbolic.errors import GfcheckError
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    _terminate_cleanly()
     if args.version:
         print(_versions())
         return 0
