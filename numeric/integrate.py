@@ -58,7 +58,7 @@ def check_args(problem, t_end, times=(), until_loss=None, watches=()):
     return T, ts, ul, ws
 
 
-def _final_difference(t1: Trajectory, t2: Trajectory):
+def final_difference(t1: Trajectory, t2: Trajectory):
     """Largest absolute difference of final a_j, u_jk between two runs."""
     d = mpmath.mpf(0)
     for x, y in zip(t1.final.a, t2.final.a):
@@ -129,7 +129,7 @@ def integrate(problem, *, dps=30, t_end, times=(), until_loss=None, engine="auto
     hi = integrate_reduced(problem, dps=dps + max(10, dps // 3), t_end=T, times=ts, until_loss=ul,
                            watches=ws, max_steps=max_steps, max_events=max_events, **ref_options)
     with Precision(dps).scope():
-        err = _final_difference(tr, hi)
+        err = final_difference(tr, hi)
     stats = dict(tr.stats)
     stats["error_estimate_dps"] = hi.dps
     stats["error_estimate_seconds"] = hi.stats.get("seconds")

@@ -11,7 +11,7 @@ import mpmath
 from gfcheck.numeric.precision import to_mpf
 
 __all__ = ["mp_data", "outputs", "loss", "partial_loss", "variation_norm", "cosine", "verdict_of",
-           "s", "outside_if_not_orthogonal"]
+           "s", "outside_if_not_orthogonal", "rate_verdict"]
 
 
 def s(x, digits: int = 8) -> str:
@@ -75,3 +75,12 @@ def outside_if_not_orthogonal(ctx):
                 {"reason": "the inputs are not pairwise orthogonal",
                  "largest_off_diagonal_cosine": cos})
     return v, v
+
+
+def rate_verdict(rate, predicted, details=None, *, prediction=None):
+    """The verdict of a fitted rate against a predicted exponent (the rule of :mod:`.rates`)."""
+    from .registry import Verdict
+
+    pred = mpmath.mpf(predicted)
+    return Verdict(verdict_of(rate.agrees(pred)), prediction or s(pred, 5), s(rate.exponent, 5),
+                   s(abs(rate.exponent - pred), 3), s(rate.bound, 3), details or {})

@@ -14,7 +14,8 @@ import mpmath
 
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import loss, mp_data, outputs, outside_if_not_orthogonal, s, variation_norm, verdict_of
+from ._measure import (loss, mp_data, outputs, outside_if_not_orthogonal, rate_verdict, s, variation_norm,
+                       verdict_of)
 from .context import sample_at, with_scale
 from .rates import cauchy_limit, fit_rate
 from .registry import Claim, Verdict, register
@@ -538,8 +539,7 @@ def _check_variation_norm(ctx):
                         {"rate": r.to_details(2 * gmin, tol=mpmath.mpf("1e-3")), "N_star": s(Ns, 12),
                          "lower_bound_holds": str(lower_ok)})
         twin_pred = 2 * gmax if gmax != gmin else 2 * gmin + 1
-        twin = Verdict(verdict_of(r.agrees(twin_pred)), f"exponent {s(twin_pred, 5)} (2 max gamma)",
-                       s(r.exponent, 5), s(abs(r.exponent - twin_pred), 3), s(r.bound, 3), {})
+        twin = rate_verdict(r, twin_pred, prediction=f"exponent {s(twin_pred, 5)} (2 max gamma)")
     return claim, twin
 
 

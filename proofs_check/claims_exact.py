@@ -13,9 +13,10 @@ from fractions import Fraction
 
 import mpmath
 
+from gfcheck.numeric.integrate import final_difference as _final_diff
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (loss, mp_data, outside_if_not_orthogonal, s,
+from ._measure import (loss, mp_data, outside_if_not_orthogonal, rate_verdict, s,
                        variation_norm, verdict_of)
 from .context import with_scale
 from .rates import fit_rate
@@ -194,14 +195,6 @@ register(Claim(
 # ---------------------------------------------------------- 3. reduced vs full engine
 
 
-def _final_diff(t1, t2):
-    d = mpmath.mpf(0)
-    for x, y in zip(t1.final.a, t2.final.a):
-        d = max(d, abs(x - y))
-    for r1, r2 in zip(t1.final.U, t2.final.U):
-        for x, y in zip(r1, r2):
-            d = max(d, abs(x - y))
-    return d
 
 
 def _engines_pair(ctx):
@@ -369,9 +362,7 @@ def _check_early_closed_form(ctx, *, rate_factor=1):
                         s(rate.bound, 3), {"rate": rate.to_details(mpmath.mpf(2)), "t": s(t, 6),
                                            "closed_form_vs_linearised_ODE": "residual identically 0 "
                                            "(derivations/certificates/early_closed_form.json)"})
-        rt = fit_rate(lams, errs_twin)
-        twin = Verdict(verdict_of(rt.agrees(2)), "2", s(rt.exponent, 5), s(abs(rt.exponent - 2), 3),
-                       s(rt.bound, 3), {"twin": "closed form at twice the rate"})
+        twin = rate_verdict(fit_rate(lams, errs_twin), 2, {"twin": "closed form at twice the rate"})
     return claim, twin
 
 
@@ -421,9 +412,7 @@ def _check_exits(ctx):
                         s(abs(rate.exponent - 2), 3), s(rate.bound, 3),
                         {"rate": rate.to_details(mpmath.mpf(2)), "exits": str(len(predicted)),
                          "set_mismatches": str(mismatch)})
-        rt = fit_rate(lams, errs_twin)
-        twin = Verdict(verdict_of(rt.agrees(2)), "2", s(rt.exponent, 5), s(abs(rt.exponent - 2), 3),
-                       s(rt.bound, 3), {"twin": "closed-form exit times shifted by 1e-4"})
+        twin = rate_verdict(fit_rate(lams, errs_twin), 2, {"twin": "closed-form exit times shifted by 1e-4"})
     return claim, twin
 
 
