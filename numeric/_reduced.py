@@ -202,17 +202,20 @@ class _Engine:
         Ul = [[U.get((j, k)) for k in range(n)] for j in range(m)]
         cnum = [c.numerator for c in self.c]
         cden = [c.denominator for c in self.c]
+        def residual_coefficient(k, arev):
+            """The next Taylor coefficient of h_k (the Cauchy product of a_j and u_jk)."""
+            js = act_k[k]
+            if not js:
+                return _ZERO
+            s = sum(map(mul, chain.from_iterable([Ul[j][k] for j in js]),
+                        chain.from_iterable([arev[j] for j in js])))
+            return (s + half_F) >> F
+
         for i in range(p):
             # residual coefficient r_k[i]
             arev = {j: A[j][::-1] for j in neurons}
             for k in range(n):
-                js = act_k[k]
-                if js:
-                    s = sum(map(mul, chain.from_iterable([Ul[j][k] for j in js]),
-                                chain.from_iterable([arev[j] for j in js])))
-                    rk = (s + half_F) >> F
-                else:
-                    rk = _ZERO
+                rk = residual_coefficient(k, arev)
                 if i == 0:
                     rk -= self.Y[k]
                 R[k].append(rk)
@@ -238,13 +241,7 @@ class _Engine:
         # r_k[p] (for loss watches and activation tests)
         arev = {j: A[j][::-1] for j in neurons}
         for k in range(n):
-            js = act_k[k]
-            if js:
-                s = sum(map(mul, chain.from_iterable([Ul[j][k] for j in js]),
-                            chain.from_iterable([arev[j] for j in js])))
-                R[k].append((s + half_F) >> F)
-            else:
-                R[k].append(_ZERO)
+            R[k].append(residual_coefficient(k, arev))
         return A, U, R, neurons, pairs
 
     # -- the integration loop ------------------------------------------------------------

@@ -10,7 +10,7 @@ import mpmath
 
 from gfcheck.numeric.precision import to_mpf
 
-__all__ = ["mp_data", "outputs", "loss", "partial_loss", "variation_norm", "cosine", "verdict_of",
+__all__ = ["mp_data", "outputs", "loss", "partial_loss", "variation_norm", "max_cos2", "verdict_of",
            "s", "outside_if_not_orthogonal", "rate_verdict"]
 
 
@@ -52,9 +52,13 @@ def variation_norm(W, a):
     return mpmath.fsum(abs(aj) * mpmath.sqrt(_dot(wj, wj)) for aj, wj in zip(a, W))
 
 
-def cosine(u, v):
-    nu, nv = mpmath.sqrt(_dot(u, u)), mpmath.sqrt(_dot(v, v))
-    return _dot(u, v) / (nu * nv)
+def max_cos2(problem):
+    """Exact ``max_{k != l} <x_k, x_l>^2 / (||x_k||^2 ||x_l||^2)`` (0 for one input)."""
+    from fractions import Fraction
+
+    G = problem.gram()
+    return max((G[k][l] ** 2 / (G[k][k] * G[l][l]) for k in range(problem.n) for l in range(k)),
+               default=Fraction(0))
 
 
 def verdict_of(ok: bool) -> str:
@@ -67,10 +71,8 @@ def outside_if_not_orthogonal(ctx):
 
     if ctx.problem.is_orthogonal():
         return None
-    G = ctx.problem.gram()
-    c2 = max(G[k][l] ** 2 / (G[k][k] * G[l][l]) for k in range(ctx.problem.n) for l in range(k))
     with mpmath.workdps(20):
-        cos = s(mpmath.sqrt(to_mpf(c2)), 6)  # exact cos^2, one square root
+        cos = s(mpmath.sqrt(to_mpf(max_cos2(ctx.problem))), 6)  # exact cos^2, one square root
     v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
                 {"reason": "the inputs are not pairwise orthogonal",
                  "largest_off_diagonal_cosine": cos})

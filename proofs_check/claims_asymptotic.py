@@ -547,7 +547,7 @@ register(Claim(
     id="variation-norm", number=13, title="Implicit bias: N(lambda) -> N* at rate lambda^(2 min gamma)",
     statement="N(lambda) = sum |a_j| ||w_j|| >= N*(outputs) for every lambda, and N - N* ~ lambda^(2 min gamma)",
     source="digest 4.4, 5.2-5.4, 9.13", prediction="exponent 2 min(gamma_+, gamma_-)",
-    measurement="N at the end of every ladder run (rungs with N - N* above half the working digits)",
+    measurement="N at the end of every ladder run (rungs with N - N* above 2^(-b+24) N*)",
     tolerance_rule="rates.py rule; the lower bound with relative slack 2^(-b+12)",
     twin="the exponent 2 max gamma must be refuted", check=_check_variation_norm))
 
@@ -628,5 +628,5 @@ register(Claim(
     statement="sup_x |h_lambda(x) - h_inf(x)| / sup |h_inf| ~ lambda^(2 min gamma) on test points, including "
               "points outside the data span", source="digest 5.1, 5.4, 9.14",
     prediction="exponent 2 min(gamma_+, gamma_-)", measurement="the data points, 8 deterministic mixtures and one witness point per non-main neuron",
-    tolerance_rule="rates.py rule on the rungs above half the working digits",
+    tolerance_rule="rates.py rule on the rungs whose error exceeds 2^(-b+24)",
     twin="h_inf built from D_+- instead of beta_+- must not converge", check=_check_limit_function))

@@ -13,10 +13,11 @@ from fractions import Fraction
 
 import mpmath
 
+from gfcheck.numeric import weights_from
 from gfcheck.numeric.integrate import final_difference as _final_diff
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (loss, mp_data, outside_if_not_orthogonal, rate_verdict, s,
+from ._measure import (loss, max_cos2, mp_data, outside_if_not_orthogonal, rate_verdict, s,
                        variation_norm, verdict_of)
 from .context import with_scale
 from .rates import fit_rate
@@ -46,12 +47,7 @@ def perturbed_non_orthogonal(problem, eps=Fraction(1, 5)):
 
 def _check_orthogonality(ctx):
     def judge(p):
-        G = p.gram()
-        worst = Fraction(0)
-        for k in range(p.n):
-            for l in range(k + 1, p.n):
-                c2 = G[k][l] ** 2 / (G[k][k] * G[l][l])  # exact cos^2
-                worst = max(worst, c2)
+        worst = max_cos2(p)  # exact cos^2
         cos = mpmath.sqrt(to_mpf(worst))
         return Verdict(verdict_of(worst == 0), "0", s(cos, 6), s(cos, 6), "0 (exact rationals)",
                        {"n": str(p.n), "d": str(p.d)})
@@ -560,8 +556,6 @@ def _check_violations(ctx):
             T = ctx.horizon(lam) * 2
             run = ctx.run(with_scale(pa, lam), t_end=T, watches=(watch,), engine="reduced",
                           error_estimate=False)
-            from gfcheck.numeric import weights_from
-
             W = weights_from(pa, run.final)
             xs.append(e * mpmath.log(10))
             ts.append(run.crossings["first"])
@@ -577,8 +571,6 @@ def _check_violations(ctx):
         lam = ctx.profile.scales[0]
         run = ctx.run(with_scale(pb, lam), t_end=2 * ctx.horizon(lam), engine="reduced",
                       error_estimate=False)
-        from gfcheck.numeric import weights_from
-
         W = weights_from(pb, run.final)
         Lf = loss(pb, W, run.final.a)
         L_pred = to_mpf(y[k0] ** 2 / (2 * ctx.problem.n))
@@ -620,8 +612,6 @@ def _check_relu_prime(ctx):
     out = outside_if_not_orthogonal(ctx)
     if out:
         return out
-    from gfcheck.numeric import weights_from
-
     bits = _bits(ctx)
     zero_activations = sum(1 for lam in ctx.profile.scales
                            for e in ctx.ladder_run(lam).events if e.kind == "activate")
@@ -712,8 +702,7 @@ def _check_hygiene(ctx):
         return out
     p, T, red, full, twin = _engines_pair(ctx)
     bits = _bits(ctx)
-    hi = ctx.run(p, t_end=T, times=tuple(st.t for st in ()), engine="reduced", error_estimate=False,
-                 dps=ctx.profile.dps + 10)
+    hi = ctx.run(p, t_end=T, engine="reduced", error_estimate=False, dps=ctx.profile.dps + 10)
     with mpmath.workprec(bits + 40):
         same = [(e.neuron, e.point, e.kind) for e in red.events] == \
                [(e.neuron, e.point, e.kind) for e in hi.events]
