@@ -592,8 +592,7 @@ def _weights(problem, C, Xm, W0):
 def _check_args(problem, t_end, times, until_loss, watches):
     from .integrate import check_args
 
-    if problem.loss != "square":
-        raise InvalidInput(f"the full engine integrates the square loss only, found loss {problem.loss!r}")
+    problem.require_square_loss("the full engine")
     return check_args(problem, t_end, times, until_loss, watches)
 
 

@@ -81,6 +81,9 @@ def integrate(problem, *, dps=30, t_end, times=(), until_loss=None, engine="auto
     * ``error_estimate``: measured by a second run with ``dps + max(10, dps // 3)`` digits,
       ``max |z - z'|`` over the final ``a_j, u_jk`` (``None`` when False).
 
+    Only the square loss is integrated: a problem with ``loss`` ``"exponential"`` or
+    ``"logistic"`` raises :class:`~gfcheck.symbolic.errors.UnsupportedLoss` before any work.
+
     Numbers (``t_end``, ``times``, ``until_loss``, watch targets) are exact: int, Fraction,
     decimal string or mpf; Python floats are refused.
 
@@ -98,6 +101,7 @@ def integrate(problem, *, dps=30, t_end, times=(), until_loss=None, engine="auto
     >>> tr.stats["stopped_on_loss"], tr.final.t < 30
     (True, True)
     """
+    problem.require_square_loss("gfcheck.numeric.integrate")
     if engine not in ENGINES:
         raise InvalidInput(f"engine: expected one of {ENGINES}, found {engine!r}")
     if engine == "auto":

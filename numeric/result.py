@@ -6,6 +6,10 @@ the measured ``error_estimate`` (an absolute error, ``err``) supports, plus one 
 below ``err`` keeps one digit.  Same problem, options and library versions give the same
 bytes: keys sorted, no timestamps.
 
+``loss`` names the loss that was integrated (``"square"``, the only one in this version); a
+result file written before the key existed has no ``loss`` and is read as square
+(:func:`result_loss`).
+
 ``grid`` carries ``t`` and ``loss`` (the format's two required series) and ``h``: the outputs
 ``h(x_k)`` at each sample time (one list of n strings per time).  The grid always ends at the
 final state (``t_end``, or the stopping time of ``--until-fitted``).
@@ -26,19 +30,21 @@ from pathlib import Path
 
 import mpmath
 
-from gfcheck.symbolic._io import atomic_write_json
+from gfcheck.symbolic._io import atomic_write_json, os_errors_as_output_errors
 from gfcheck.symbolic.errors import NonFiniteValue, SchemaError, ShapeError, UnreadableFile
-from gfcheck.symbolic.problem import parse_number
+from gfcheck.symbolic.problem import LOSSES, parse_number
 
 __all__ = ["RESULT_SCHEMA", "provenance", "supported_str", "result_document", "write_result",
-           "parse_result", "load_result", "loss_at"]
+           "parse_result", "load_result", "loss_at", "result_loss"]
 
 RESULT_SCHEMA = "gfcheck.result/1"
 _TOP_KEYS = {"schema", "problem_sha256", "dps", "t_end", "grid", "final", "events",
-             "error_estimate", "provenance", "engine", "work_bits", "fitted", "stopped_at"}
+             "error_estimate", "provenance", "engine", "work_bits", "fitted", "stopped_at", "loss"}
 _REQUIRED = {"schema", "problem_sha256", "dps", "t_end", "grid", "final", "events",
              "error_estimate", "provenance"}
 _EVENT_KINDS = ("deactivate", "activate", "slide-in", "slide-out")
+#: the loss of a result file that predates the ``loss`` key
+DEFAULT_LOSS = "square"
 MAX_RESULT_BYTES = 512 * 2**20
 
 
@@ -113,6 +119,7 @@ def result_document(problem, traj, *, t_end, dps: int, fitted=None) -> dict:
             "grid": {"t": grid_t, "loss": grid_L, "h": grid_h}, "final": final, "events": events,
             "error_estimate": mpmath.nstr(err, 3) if err is not None else "unmeasured",
             "provenance": provenance(), "engine": traj.engine, "work_bits": traj.work_bits,
+            "loss": problem.loss,
         }
         if fitted is not None:
             doc["fitted"] = bool(fitted)
@@ -121,9 +128,18 @@ def result_document(problem, traj, *, t_end, dps: int, fitted=None) -> dict:
 
 
 def write_result(path, doc: dict) -> Path:
-    """Write a result document atomically (whole or not at all), canonical bytes."""
+    """Write a result document atomically (whole or not at all), canonical bytes.
+
+    A file-system failure (``OSError``) becomes :class:`~gfcheck.symbolic.errors.OutputError`.
+    """
     parse_result(doc)  # never write what we would not read back
-    return atomic_write_json(path, doc)
+    with os_errors_as_output_errors("result file"):
+        return atomic_write_json(path, doc)
+
+
+def result_loss(doc) -> str:
+    """The loss a (checked) result document was integrated with; ``"square"`` when absent."""
+    return doc.get("loss", DEFAULT_LOSS)
 
 
 def _strings(v, where: str, *, shape=None) -> list:
@@ -183,6 +199,9 @@ def parse_result(doc) -> dict:
             raise SchemaError(f"events[{i}].kind: expected one of {_EVENT_KINDS}, found {e['kind']!r}")
     if not isinstance(doc["provenance"], dict):
         raise SchemaError("provenance: expected an object")
+    if "loss" in doc and (not isinstance(doc["loss"], str) or doc["loss"] not in LOSSES):
+        raise SchemaError(f"loss: expected one of {', '.join(LOSSES)}, found {doc['loss']!r} "
+                          "(omit the key for a square-loss result)")
     return doc
 
 

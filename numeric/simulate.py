@@ -13,7 +13,10 @@
   slower escape at ``n log(1/lambda) / min ||D_+-||``); the result says whether it fitted.
 * ``--grid K``: ``K + 1`` equally spaced exact sample times on ``[0, T]``.
 
-Before any work, :func:`preflight` estimates the number of Taylor steps from the fastest rate
+Before any work the problem's loss must be one the engines integrate (only ``"square"`` in this
+version: ``"exponential"`` and ``"logistic"`` are refused with ``UnsupportedLoss``), the output
+must be writable (``OutputError``: a folder, a path under a regular file, a read-only folder),
+and :func:`preflight` estimates the number of Taylor steps from the fastest rate
 of the flow and refuses (``ResourceLimit``) a problem that cannot finish, saying what it would
 need; the precision is raised for tiny scales by the engine itself (its fixed-point resolution
 follows ``lambda``; the result states ``work_bits``).  The error estimate is measured (a second run
@@ -27,6 +30,7 @@ import math
 import sys
 from fractions import Fraction
 
+from gfcheck.symbolic._io import check_output_file
 from gfcheck.symbolic.errors import InvalidInput, ResourceLimit
 from gfcheck.symbolic.problem import load_problem, parse_number
 
@@ -114,6 +118,7 @@ def run_simulate(args) -> int:
     from .result import result_document, write_result
 
     problem = load_problem(args.problem)
+    problem.require_square_loss("gfcheck simulate")
     dps = args.dps
     if isinstance(dps, bool) or not isinstance(dps, int) or not 10 <= dps <= 5000:
         raise InvalidInput(f"--dps: expected an integer number of digits in [10, 5000], found {dps!r}")
@@ -130,6 +135,7 @@ def run_simulate(args) -> int:
         if args.until_fitted:
             until = fitted_level(problem, dps)
     preflight(problem, T, dps)
+    check_output_file(args.out, "--out")
     times = tuple(T * i / grid for i in range(grid + 1))
     _say(f"n = {problem.n}, d = {problem.d}, m = {problem.m}, lambda = {float(problem.scale):.3g}, "
          f"t_end = {float(T):.6g}, {dps} digits, engine {args.engine}")

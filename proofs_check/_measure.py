@@ -11,7 +11,7 @@ import mpmath
 from gfcheck.numeric.precision import to_mpf
 
 __all__ = ["mp_data", "outputs", "loss", "partial_loss", "variation_norm", "max_cos2", "verdict_of",
-           "s", "outside_if_not_orthogonal", "rate_verdict"]
+           "s", "outside_if_not_orthogonal", "limit_verdicts", "EDGE"]
 
 
 def s(x, digits: int = 8) -> str:
@@ -79,10 +79,66 @@ def outside_if_not_orthogonal(ctx):
     return v, v
 
 
-def rate_verdict(rate, predicted, details=None, *, prediction=None):
-    """The verdict of a fitted rate against a predicted exponent (the rule of :mod:`.rates`)."""
+#: the twin of a limit judgement sits this many resolutions away from the prediction: a near
+#: miss that the same measurements must refute (so the report shows how fine the check is)
+EDGE = 4
+
+
+def edge_twin(limit):
+    """The limit judged against ``predicted + EDGE * resolution`` (see :func:`limit_verdicts`)."""
+    from .rates import rejudge
+
+    return rejudge(limit, limit.predicted + EDGE * limit.resolution)
+
+
+def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True):
+    """``(claim, twin)`` Verdicts of a :class:`.rates.Limit`; the twin is the same data judged
+    against ``predicted + EDGE * resolution`` (one-sided: ``predicted + EDGE * resolution`` as
+    the lower bound).  ``ok=False`` (another part of the claim failed) makes a VERIFIED limit
+    REFUTED; ``note`` (the ladder's budget note) goes into the details."""
     from .registry import Verdict
 
-    pred = mpmath.mpf(predicted)
-    return Verdict(verdict_of(rate.agrees(pred)), prediction or s(pred, 5), s(rate.exponent, 5),
-                   s(abs(rate.exponent - pred), 3), s(rate.bound, 3), details or {})
+    verdict = limit.verdict if ok or limit.verdict != "VERIFIED" else "REFUTED"
+    det = dict(details or {})
+    det["limit"] = limit.to_details()
+    if note:
+        det["reason"] = note
+    elif verdict == "UNDECIDED":
+        det["reason"] = limit.reason
+    claim = Verdict(verdict, prediction or s(limit.predicted, 8), s(limit.limit, 10),
+                    s(limit.distance, 3) if limit.limit is not None else "-", s(limit.resolution, 3), det)
+    edge = limit.predicted + EDGE * limit.resolution
+    tw = edge_twin(limit)
+    twin = Verdict(tw.verdict, f"{s(edge, 10)} (prediction + {EDGE} resolutions)", s(tw.limit, 10),
+                   s(tw.distance, 3) if tw.limit is not None else "-", s(tw.resolution, 3), {})
+    return claim, twin
+
+
+_ORDER = {"REFUTED": 0, "UNDECIDED": 1, "OUTSIDE_ASSUMPTIONS": 2, "VERIFIED": 3}
+
+
+def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
+    """One ``(claim, twin)`` from named parts ``{name: (claim, twin)}``: the claim is the worst
+    part (REFUTED < UNDECIDED < VERIFIED), the twin is REFUTED when any part's twin is."""
+    from .registry import Verdict
+
+    worst = min((c.verdict for c, _ in parts.values()), key=_ORDER.__getitem__, default="UNDECIDED")
+    if not extra_ok and worst == "VERIFIED":
+        worst = "REFUTED"
+    det = dict(details or {})
+    det["parts"] = {k: {"verdict": c.verdict, "prediction": c.prediction, "measurement": c.measurement,
+                        "residual": c.residual, "tolerance": c.tolerance, **c.details}
+                    for k, (c, _) in parts.items()}
+    reasons = [f"{k}: {c.details['reason']}" for k, (c, _) in parts.items()
+               if c.verdict != "VERIFIED" and "reason" in c.details]
+    if reasons:
+        det["reason"] = "; ".join(reasons)
+    claim = Verdict(worst, "; ".join(f"{k} {c.prediction}" for k, (c, _) in parts.items()),
+                    "; ".join(f"{k} {c.measurement}" for k, (c, _) in parts.items()),
+                    "; ".join(c.residual for c, _ in parts.values()),
+                    "; ".join(c.tolerance for c, _ in parts.values()), det)
+    tv = [t.verdict for _, t in parts.values()]
+    twin_v = "REFUTED" if "REFUTED" in tv else ("UNDECIDED" if "UNDECIDED" in tv else "VERIFIED")
+    twin = Verdict(twin_v, "; ".join(f"{k} {t.prediction}" for k, (_, t) in parts.items()),
+                   "; ".join(f"{k} {t.measurement}" for k, (_, t) in parts.items()), "-", "-", {})
+    return claim, twin

@@ -2,8 +2,9 @@
 
 Each subcommand imports its layer only when it runs, so ``gfcheck simulate`` never
 pays for sympy.  Every error that gfcheck raises on purpose ends the command with a
-one-line message on stderr and the error's exit status (2 for bad input); nothing
-is written half-way because every file goes through an atomic write.
+one-line message on stderr and the error's exit status (2 for bad input, including an
+unsupported loss and an output that cannot be written: ``OutputError``, also for an ``OSError``
+of the final write); nothing is written half-way because every file goes through an atomic write.
 """
 
 from __future__ import annotations
@@ -88,6 +89,13 @@ def _terminate_cleanly() -> None:
         pass
 
 
+def _fail(command: str, exc) -> int:
+    """One line on stderr (``gfcheck CMD: ErrorName: message``); returns the exit status."""
+    msg = " ".join(str(exc).split())
+    print(f"gfcheck {command}: {type(exc).__name__}: {msg}", file=sys.stderr)
+    return exc.exit_status
+
+
 def main(argv: list[str] | None = None) -> int:
     from gfcheck.symbolic.errors import GfcheckError
 
@@ -103,9 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(_dispatch(args) or 0)
     except GfcheckError as exc:
-        msg = " ".join(str(exc).split())
-        print(f"gfcheck {args.command}: {type(exc).__name__}: {msg}", file=sys.stderr)
-        return exc.exit_status
+        return _fail(args.command, exc)
+    except OSError as exc:  # a file-system failure that no write site converted: still one line
+        from gfcheck.symbolic._io import output_error
+
+        return _fail(args.command, output_error(exc, "file system"))
     except KeyboardInterrupt:
         print(f"gfcheck {args.command}: interrupted; no partial file was left behind", file=sys.stderr)
         return 130

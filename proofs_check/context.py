@@ -39,6 +39,12 @@ def mpf_to_fraction(x) -> Fraction:
     return Fraction(int(man)) * Fraction(2) ** int(exp)
 
 
+def mpmath_str(x, digits: int = 3) -> str:
+    import mpmath
+
+    return "-" if x is None else mpmath.nstr(x, digits)
+
+
 def sample_at(run, t):
     """The sample of ``run`` at exact time ``t`` (one of the run's sample times)."""
     import mpmath
@@ -61,6 +67,9 @@ class Profile:
     exponents: tuple[int, ...]  # lambda = 10^-e
     dps: int  # working digits of the trajectories
     hypothesis_examples: int = 0
+    max_exponent: int = 200  # the deepest rung a claim may add: lambda = 10^-max_exponent
+    claim_seconds: float = 120.0  # wall-clock budget of one claim's ladder extension
+    resolution_bits: int = 10  # limits and exponents are resolved to 2^-resolution_bits relative
 
     def __post_init__(self) -> None:
         if not self.exponents or any(e <= 0 for e in self.exponents):
@@ -83,7 +92,8 @@ class Profile:
 
 PROFILES = {
     "quick": Profile("quick", (10, 20, 30, 45, 60, 80, 100), dps=30),
-    "full": Profile("full", (8, 10, 15, 20, 30, 40, 60, 80, 100, 130, 160, 200), dps=40),
+    "full": Profile("full", (8, 10, 15, 20, 30, 40, 60, 80, 100, 130, 160, 200), dps=40,
+                    max_exponent=400, claim_seconds=600.0, resolution_bits=14),
 }
 
 
@@ -129,6 +139,58 @@ class Context:
         if key not in self._runs:
             self._runs[key] = integrate(problem, **kwargs)
         return self._runs[key]
+
+    def resolution(self, predicted):
+        """The band of a limit judgement: ``2^-resolution_bits`` relative to the prediction
+        (fixed before any measurement; :mod:`.rates`)."""
+        import mpmath
+
+        return mpmath.ldexp(max(abs(mpmath.mpf(predicted)), mpmath.mpf(2) ** -30),
+                            -self.profile.resolution_bits)
+
+    def decide(self, judge, exponents, *, shallowest: int = 2):
+        """Extend a ladder until ``judge`` decides or the budget is spent.
+
+        ``judge(exponents) -> (limit, payload)`` measures on ``lambda = 10^-e`` (runs are
+        memoised) and returns a :class:`.rates.Limit`.  While it is UNDECIDED: too few
+        resolved values add a shallower rung (down to ``10^-shallowest``) or a mid-point
+        rung; otherwise a deeper rung (the last spacing again, up to
+        ``10^-profile.max_exponent``), within ``profile.claim_seconds``.  Returns
+        ``(limit, payload, exponents, budget_note)``.  A VERIFIED limit whose near-miss twin
+        (:func:`._measure.edge_twin`) is not yet refuted also extends the ladder: the check must
+        be shown able to fail.
+        """
+        import time
+
+        from ._measure import edge_twin
+
+        t0 = time.perf_counter()
+        exps = sorted(set(exponents))
+        while True:
+            limit, payload = judge(tuple(exps))
+            if limit.verdict == "REFUTED" or (limit.verdict == "VERIFIED"
+                                              and edge_twin(limit).verdict == "REFUTED"):
+                return limit, payload, tuple(exps), ""
+            spent = time.perf_counter() - t0
+            new = None
+            if len(limit.values) < 4:
+                if exps[0] > shallowest:
+                    new = max(shallowest, exps[0] - max(exps[1] - exps[0], 2) if len(exps) > 1 else exps[0] // 2)
+                else:
+                    gaps = [(b - a, a) for a, b in zip(exps, exps[1:]) if b - a >= 2]
+                    if gaps:
+                        g, a = max(gaps)
+                        new = a + g // 2
+            if new is None and exps[-1] < self.profile.max_exponent:
+                step = exps[-1] - exps[-2] if len(exps) > 1 else exps[-1]
+                new = min(exps[-1] + step, self.profile.max_exponent)
+            if new is None or new in exps or spent > self.profile.claim_seconds:
+                why = ("time budget spent" if spent > self.profile.claim_seconds else
+                       f"deepest rung 1e-{self.profile.max_exponent} reached")
+                return limit, payload, tuple(exps), (
+                    f"{why} after {spent:.0f} s on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; a decision "
+                    f"needs lambda <= {mpmath_str(limit.lambda_needed)}: rerun with --profile full")
+            exps = sorted(set(exps) | {new})
 
     def horizon(self, scale) -> Fraction:
         """Integer horizon past the fit at scale ``lambda``:

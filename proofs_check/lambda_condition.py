@@ -2,7 +2,7 @@
 
 For the given data, side by side:
 
-* **measured**, per asymptotic claim with a fitted rate ``K lambda^e`` (``Verdict.details["rate"]``):
+* **measured**, per asymptotic claim with a fitted rate ``K lambda^e`` (``Verdict.details["limit"]``, the extrapolated exponent):
   the largest ladder lambda within the claim's accuracy, ``K``, ``e`` and the lambda the law
   implies for accuracies 1e-3 and 1e-6;
 * **sufficient conditions** C0-C3 evaluated on the data: C0 ``Lambda = lambda^2 max ||x_k||/|y_k|``;
@@ -76,11 +76,12 @@ def lambda_condition(ctx, results) -> dict:
         gam = min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
         measured = {}
         for r in results:
-            rate = r.result.details.get("rate")
-            if isinstance(rate, dict) and "exponent_fit" in rate:
-                measured[r.claim.id] = {k: rate[k] for k in ("exponent_fit", "exponent_pred", "K",
-                                                           "largest_lambda_within_tol",
-                                                           "lambda_for_accuracy") if k in rate}
+            lim = r.result.details.get("limit")
+            if isinstance(lim, dict) and "limit" in lim:
+                measured[r.claim.id] = {"exponent_fit": lim["limit"], "exponent_pred": lim["predicted"],
+                                        "K": r.result.details.get("K", "-"),
+                                        "largest_lambda_within_tol": "-",
+                                        "lambda_for_accuracy": r.result.details.get("lambda_for_accuracy", {})}
         c2 = {}
         vn = measured.get("variation-norm")
         if vn and vn["K"] != "-" and gam > 0:

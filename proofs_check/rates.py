@@ -1,30 +1,43 @@
-"""Rates in the initialisation scale: fit ``err ~ K lambda^e`` on a ladder, judge it.
+"""Limits and rates in the initialisation scale lambda, judged with the theory's correction orders.
 
-A prediction that is asymptotic in lambda is checked as a *rate*: the slope of
-``log err`` against ``log lambda``.  The pass rule (:meth:`Rate.agrees`) compares the fitted
-exponent with the predicted one within a bound that comes from the fit itself:
+A prediction that is asymptotic in lambda is a statement about a *limit*: a sequence ``v_i``
+measured at scales ``mu_1 > mu_2 > ...`` (lambda, or the geometric mid-point of two rungs)
+converges, as ``mu -> 0``, to the predicted value, and the theory also says *how*:
 
-* ``3 * stderr`` of the least-squares slope (the scatter about a power law), plus
-* the *drift* ``|e_lower - e_upper|`` between the exponents fitted on the two halves of the
-  ladder: the size of the next-order term that is still visible on the ladder;
+    v(mu) = v_inf + C_1 mu^delta_1 + C_2 mu^delta_2 + ...      (0 < delta_1 < delta_2 < ...)
 
-and it requires the local exponents (between consecutive rungs) to *settle*: the last change no
-larger than the first (or 3 stderr).  A power law with a decaying correction settles; a floor of
-rounding, a constant offset or a wrong constant makes the local exponents run away.
+with the correction orders ``delta_c`` known (docs/theory/boursier2022.md, "rates").  A rate
+``err ~ K lambda^e`` is the special case where ``v_i`` are the *local exponents* between
+consecutive rungs, ``(log err_{i+1} - log err_i) / (log lambda_{i+1} - log lambda_i)``: a
+relative correction ``lambda^delta`` of the error is a correction ``mu^delta`` of the local
+exponent.
 
-A ladder on which the next-order term has died out has a small drift, so the rule is strict
-exactly where the asymptotics have been reached.  The exponent that is judged is the one fitted
-on the *deeper* half of the ladder (closest to lambda -> 0); a sequence of errors that is not a
-power law (a constant offset, say) has a deep-half exponent far from the prediction and fails
-even when its drift is large.  Nothing else enters the tolerance.
+:func:`judge_limit` removes the known corrections by Richardson extrapolation (the deepest
+``K + 1`` values solve ``v_i = v_inf + sum_{c <= K} C_c mu_i^delta_c`` exactly) and measures
+the uncertainty ``u`` of the extrapolated limit as the change when the same extrapolation is
+made one rung shallower, plus the rounding of the measurements carried through the
+extrapolation weights.  The *resolution* ``r`` is fixed before looking at the data (by the
+claim, from the profile), and the verdict is:
+
+* ``VERIFIED``  ``|v_inf - predicted| <= r`` and ``u <= r/3``: the limit is resolved and agrees;
+* ``REFUTED``   ``|v_inf - predicted| > max(r + u, 3u)`` on at least three extrapolation windows:
+  the limit is resolved well enough to be somewhere else (the sequence settles elsewhere);
+* ``UNDECIDED`` otherwise, with the scale ``lambda_needed`` at which ``u`` would reach ``r/3``
+  if the first unmodelled correction decays as the theory says: the ladder has to go deeper.
+
+A poorer fit (a sequence that does not follow the stated corrections) makes ``u`` larger and
+therefore the verdict UNDECIDED, never the acceptance band wider: ``r`` does not depend on the
+data.
 
 >>> import mpmath
->>> lams = [mpmath.mpf(10) ** -e for e in (10, 20, 30, 40)]
->>> r = fit_rate(lams, [3 * l ** 0.5 for l in lams])
->>> mpmath.nstr(r.exponent, 6), mpmath.nstr(r.K, 6)
-('0.5', '3.0')
->>> r.agrees(mpmath.mpf("0.5")), r.agrees(mpmath.mpf("0.6"))
-(True, False)
+>>> with mpmath.workdps(30):
+...     lams = [mpmath.mpf(10) ** -e for e in (10, 20, 30, 40, 50)]
+...     errs = [3 * l ** mpmath.mpf("0.5") * (1 + l ** mpmath.mpf("0.1")) for l in lams]
+...     j = judge_rate(lams, errs, mpmath.mpf("0.5"), corrections=(mpmath.mpf("0.1"),),
+...                    resolution=mpmath.mpf("1e-3"))
+...     j.verdict, judge_rate(lams, errs, mpmath.mpf("0.51"), corrections=(mpmath.mpf("0.1"),),
+...                           resolution=mpmath.mpf("1e-3")).verdict
+('VERIFIED', 'REFUTED')
 """
 
 from __future__ import annotations
@@ -33,105 +46,193 @@ from dataclasses import dataclass
 
 import mpmath
 
-from gfcheck.symbolic.errors import DerivationUndecided, InvalidInput
+from gfcheck.symbolic.errors import InvalidInput
 
-__all__ = ["Rate", "fit_rate", "cauchy_limit"]
+__all__ = ["Limit", "judge_limit", "rejudge", "judge_rate", "local_exponents", "fit_power_law",
+           "correction_orders"]
 
 
-def _lsq(xs, ys):
-    n = len(xs)
-    mx, my = mpmath.fsum(xs) / n, mpmath.fsum(ys) / n
-    sxx = mpmath.fsum((x - mx) ** 2 for x in xs)
-    slope = mpmath.fsum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
-    icpt = my - slope * mx
-    if n > 2:
-        res = mpmath.fsum((y - icpt - slope * x) ** 2 for x, y in zip(xs, ys))
-        stderr = mpmath.sqrt(res / (n - 2) / sxx)
-    else:
-        stderr = mpmath.mpf(0)
-    return slope, icpt, stderr
+def _s(v, digits: int = 6) -> str:
+    return "-" if v is None else mpmath.nstr(v, digits)
 
 
 @dataclass(frozen=True)
-class Rate:
-    """A fitted power law ``err = K lambda^exponent`` on a ladder, with its own uncertainty."""
+class Limit:
+    """The judgement of a sequence that converges to a predicted limit (see the module doc).
 
-    lambdas: tuple
-    errors: tuple
-    exponent: object  # fitted on the deeper half of the ladder
-    K: object
-    stderr: object
-    drift: object
-    exponent_all: object = None  # fitted on the whole ladder
-    local: tuple = ()  # exponents between consecutive rungs, shallow to deep
-    stderr_upper: object = 0  # scatter of the shallower half
+    ``values``/``mus`` shallow to deep; ``limit`` the extrapolated value and ``uncertainty`` its
+    error; ``resolution`` the band fixed in advance; ``lambda_needed`` (UNDECIDED only) the
+    scale at which the uncertainty would reach ``resolution / 3``.
+    """
+
+    verdict: str
+    predicted: object
+    limit: object
+    uncertainty: object
+    resolution: object
+    values: tuple
+    mus: tuple
+    corrections: tuple  # the orders removed by the extrapolation
+    one_sided: bool = False
+    lambda_needed: object = None
+    reason: str = ""
+    noise: tuple = ()
+    orders: tuple = ()  # every order the theory gave (``corrections``: those removed)
+
+    def __post_init__(self) -> None:
+        if self.verdict not in ("VERIFIED", "REFUTED", "UNDECIDED"):
+            raise InvalidInput(f"Limit: unknown verdict {self.verdict!r}")
 
     @property
-    def contracting(self) -> bool:
-        """The local exponents settle: the last change is at most twice the first one plus the
-        scatter of the shallower half.  A floor of rounding or a constant offset makes them run away instead."""
-        if len(self.local) < 3:
-            return True
-        first = abs(self.local[1] - self.local[0])
-        last = abs(self.local[-1] - self.local[-2])
-        return last <= 2 * first + 3 * self.stderr_upper
-
-    @property
-    def bound(self):
-        """``3 stderr + drift``: how far the fitted exponent may be from the truth."""
-        return 3 * self.stderr + self.drift
-
-    def agrees(self, predicted) -> bool:
-        return self.contracting and abs(self.exponent - predicted) <= self.bound
-
-    def largest_lambda_within(self, tol):
-        """Largest ladder lambda whose measured error is within ``tol`` (None if none)."""
-        ok = [lam for lam, e in zip(self.lambdas, self.errors) if e <= tol]
-        return max(ok) if ok else None
-
-    def lambda_for(self, delta):
-        """``(delta / K)^(1/e)``: the lambda the fitted law implies for accuracy ``delta``."""
-        if self.exponent <= 0:
+    def distance(self):
+        """``|limit - predicted|`` (one-sided: how far below the prediction, else 0)."""
+        if self.limit is None:
             return None
-        return (mpmath.mpf(delta) / self.K) ** (1 / self.exponent)
+        if self.one_sided:
+            return max(self.predicted - self.limit, 0)
+        return abs(self.limit - self.predicted)
 
-    def to_details(self, predicted, tol=None) -> dict:
-        s = lambda v: "-" if v is None else mpmath.nstr(v, 6)  # noqa: E731
-        return {"exponent_fit": s(self.exponent), "exponent_pred": s(predicted),
-                "exponent_whole_ladder": s(self.exponent_all),
-                "local_exponents": [s(v) for v in self.local], "contracting": str(self.contracting),
-                "stderr": s(self.stderr), "drift": s(self.drift), "bound": s(self.bound),
-                "K": s(self.K), "lambdas": [s(v) for v in self.lambdas],
-                "errors": [s(v) for v in self.errors],
-                "largest_lambda_within_tol": s(self.largest_lambda_within(tol)) if tol else "-",
-                "lambda_for_accuracy": {d: s(self.lambda_for(mpmath.mpf(d))) for d in ("1e-3", "1e-6")}}
-
-
-def fit_rate(lambdas, errors) -> Rate:
-    """Least-squares fit of ``log err`` on ``log lambda`` (at least 3 rungs, errors > 0)."""
-    pts = [(mpmath.mpf(lam), mpmath.mpf(e)) for lam, e in zip(lambdas, errors)]
-    if len(pts) < 3:
-        raise DerivationUndecided(f"fit_rate: need at least 3 resolved ladder rungs, found {len(pts)}")
-    if any(e <= 0 or lam <= 0 for lam, e in pts):
-        raise InvalidInput("fit_rate: lambdas and errors must be positive (an exact zero error "
-                           "has no rate; report it as exact)")
-    pts.sort(key=lambda p: -p[0])
-    xs = [mpmath.log(lam) for lam, _ in pts]
-    ys = [mpmath.log(e) for _, e in pts]
-    slope, icpt, stderr = _lsq(xs, ys)
-    h = (len(pts) + 1) // 2
-    upper = _lsq(xs[:h], ys[:h])
-    deep = _lsq(xs[-h:], ys[-h:])
-    drift = abs(upper[0] - deep[0])
-    stderr = max(stderr, deep[2])
-    local = tuple((ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1))
-    return Rate(tuple(p[0] for p in pts), tuple(p[1] for p in pts), deep[0], mpmath.exp(deep[1]),
-                stderr, drift, slope, local, upper[2])
+    def to_details(self) -> dict:
+        return {"rule": "Richardson extrapolation with the theory's correction orders; "
+                        "VERIFIED if |limit - pred| <= r and u <= r/3, REFUTED if "
+                        "|limit - pred| > max(r + u, 3u), else UNDECIDED"
+                        + (" (one-sided: limit >= pred - r)" if self.one_sided else ""),
+                "predicted": _s(self.predicted, 10), "limit": _s(self.limit, 10),
+                "uncertainty": _s(self.uncertainty, 3), "resolution": _s(self.resolution, 3),
+                "values": [_s(v, 10) for v in self.values], "scales": [_s(m, 3) for m in self.mus],
+                "correction_orders": [_s(c, 5) for c in self.corrections],
+                "lambda_needed": _s(self.lambda_needed, 3), "reason": self.reason,
+                "verdict": self.verdict}
 
 
-def cauchy_limit(values):
-    """``(last value, |last - previous|)``: a sequence converging geometrically with ratio
-    at most 1/2 between rungs is within twice that difference of its limit."""
-    if len(values) < 2:
-        raise InvalidInput("cauchy_limit: need at least 2 values")
-    return values[-1], 2 * abs(values[-1] - values[-2])
+def correction_orders(orders) -> tuple:
+    """The positive orders (above 2^-20: an order that is 0 up to rounding is the leading term
+    itself, not a correction), sorted and without near-duplicates (relative 2^-20)."""
+    out = []
+    for c in sorted(mpmath.mpf(v) for v in orders if v is not None and mpmath.mpf(v) > mpmath.ldexp(1, -20)):
+        if not out or c - out[-1] > mpmath.ldexp(out[-1], -20):
+            out.append(c)
+    return tuple(out)
+
+
+def _extrapolate(mus, values, orders, noise):
+    """``(v_inf, |weights| . noise)`` from ``len(orders) + 1`` points, exactly determined.
+
+    Each correction column is scaled to its largest entry (the weight of the constant column,
+    which gives ``v_inf``, does not change), and the solve carries 30 guard bits over the
+    caller's precision; orders too close to separate on these scales are dropped, last first.
+    """
+    with mpmath.workprec(max(mpmath.mp.prec, 113) + 30):
+        while True:
+            cols = [[mu ** c for mu in mus] for c in orders]
+            cols = [[v / max(abs(x) for x in col) for v in col] for col in cols]
+            M = mpmath.matrix([[1] + [col[i] for col in cols] for i in range(len(mus))])
+            try:
+                Minv = M ** -1
+                break
+            except ZeroDivisionError:
+                orders, mus, values, noise = orders[:-1], mus[1:], values[1:], noise[1:]
+        w = [Minv[0, i] for i in range(len(mus))]
+        return (+mpmath.fsum(wi * v for wi, v in zip(w, values)),
+                +mpmath.fsum(abs(wi) * e for wi, e in zip(w, noise)))
+
+
+def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
+                one_sided=False) -> Limit:
+    """Judge ``values`` (at scales ``mus``, shallow to deep) against the limit ``predicted``.
+
+    ``corrections``: the correction orders the theory gives; ``resolution``: the band ``r``
+    (fixed in advance); ``noise``: per-value rounding bounds (default 0); ``one_sided``: the
+    claim is ``limit >= predicted`` (an ``O(.)`` statement).
+    """
+    mus = tuple(mpmath.mpf(m) for m in mus)
+    values = tuple(mpmath.mpf(v) for v in values)
+    noise = tuple(mpmath.mpf(e) for e in (noise or [0] * len(values)))
+    pred, r = mpmath.mpf(predicted), mpmath.mpf(resolution)
+    orders = correction_orders(corrections)
+    N = len(values)
+    if N < 2:
+        return Limit("UNDECIDED", pred, None, None, r, values, mus, (), one_sided,
+                     reason=f"{N} resolved value(s): at least 2 are needed", noise=noise, orders=orders)
+    # K corrections removed, K = 0 .. min(#orders, N - 2): the one whose extrapolation is the
+    # most stable (smallest u) is kept; the band r does not depend on this choice.  With a third
+    # window the change between windows is extended by its geometric tail q/(1 - q) (q the
+    # ratio of the last two changes; no contraction, no bound); REFUTED needs that third window.
+    best = None
+    for K in range(min(len(orders), N - 2) + 1):
+        used = orders[:K]
+        ext = [_extrapolate(mus[i - K - 1:i], values[i - K - 1:i], used, noise[i - K - 1:i])
+               for i in range(N, K, -1)][:3]
+        (E, en), (E2, en2) = ext[0], ext[1]
+        step = abs(E - E2)
+        settled = len(ext) == 3
+        if settled:
+            prev = abs(E2 - ext[2][0])
+            q = step / prev if prev else (mpmath.mpf(0) if step == 0 else mpmath.inf)
+            step = step * max(1, q / (1 - q)) if q < 1 else mpmath.inf
+        u = step + en + en2
+        if best is None or u < best[2]:
+            best = (K, E, u, settled)
+    K, E, u, settled = best
+    used = orders[:K]
+    dist = max(pred - E, 0) if one_sided else abs(E - pred)
+    if settled and dist > max(r + u, 3 * u):
+        verdict, why = "REFUTED", "the limit is resolved and lies outside the band"
+    elif u <= r / 3 and dist <= r:
+        verdict, why = "VERIFIED", "the limit is resolved and lies inside the band"
+    else:
+        verdict, why = "UNDECIDED", "the limit is not resolved to a third of the band yet"
+    need = None
+    if verdict == "UNDECIDED" and 0 < u < mpmath.inf:
+        nxt = orders[K] if K < len(orders) else (orders[-1] if orders else None)
+        if nxt is not None:
+            need = mus[-1] * (r / (3 * u)) ** (1 / nxt)
+    return Limit(verdict, pred, E, u, r, values, mus, used, one_sided, need, why, noise, orders)
+
+
+def rejudge(limit: Limit, predicted) -> Limit:
+    """The same measurements judged against another prediction (a twin at the edge)."""
+    return judge_limit(limit.mus, limit.values, predicted, corrections=limit.orders,
+                       resolution=limit.resolution, noise=limit.noise or None,
+                       one_sided=limit.one_sided)
+
+
+def local_exponents(lambdas, errors, rel_noise=None):
+    """``(mids, exponents, noise)``: local exponents between consecutive rungs (shallow to deep),
+    at the geometric mid-points, with the rounding bound ``(eps_i + eps_{i+1}) / |log ratio|``."""
+    pts = sorted(((mpmath.mpf(lam), mpmath.mpf(e), mpmath.mpf(n))
+                  for lam, e, n in zip(lambdas, errors, rel_noise or [0] * len(errors))),
+                 key=lambda p: -p[0])
+    if any(e <= 0 or lam <= 0 for lam, e, _ in pts):
+        raise InvalidInput("local_exponents: lambdas and errors must be positive (an exact zero "
+                           "error has no rate; report it as exact)")
+    mids, exps, noise = [], [], []
+    for (l1, e1, n1), (l2, e2, n2) in zip(pts, pts[1:]):
+        dx = mpmath.log(l2) - mpmath.log(l1)
+        mids.append(mpmath.sqrt(l1 * l2))
+        exps.append((mpmath.log(e2) - mpmath.log(e1)) / dx)
+        noise.append((n1 + n2) / abs(dx))
+    return mids, exps, noise
+
+
+def judge_rate(lambdas, errors, predicted, *, corrections, resolution, rel_noise=None,
+               one_sided=False) -> Limit:
+    """Judge ``err ~ K lambda^predicted`` from errors on a ladder (see the module doc).
+
+    ``rel_noise``: per-rung relative rounding bound of the errors.
+    """
+    mids, exps, noise = local_exponents(lambdas, errors, rel_noise)
+    return judge_limit(mids, exps, predicted, corrections=corrections, resolution=resolution,
+                       noise=noise, one_sided=one_sided)
+
+
+def fit_power_law(lambdas, errors):
+    """``(K, e)`` of ``err = K lambda^e`` through the two deepest rungs (for reports: the
+    lambda a given accuracy needs, ``(delta / K)^(1/e)``)."""
+    pts = sorted(((mpmath.mpf(lam), mpmath.mpf(e)) for lam, e in zip(lambdas, errors)),
+                 key=lambda p: p[0])[:2]
+    if len(pts) < 2:
+        return None, None
+    (l1, e1), (l2, e2) = pts
+    e = (mpmath.log(e2) - mpmath.log(e1)) / (mpmath.log(l2) - mpmath.log(l1))
+    return e1 / l1 ** e, e

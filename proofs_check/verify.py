@@ -13,6 +13,12 @@ figures, ``problem.json`` (the exact problem) and, for each refuted claim,
 (temporary file + rename); ``report.json`` is written last, so a report folder with a
 ``report.json`` is complete.
 
+Before any claim runs, the problem's loss must be one the engines integrate (only ``"square"``;
+``UnsupportedLoss`` otherwise) and ``DIR`` must be writable (``OutputError`` otherwise: a file
+where the folder is needed, a path under a regular file, a read-only folder).  At the end a
+summary on stderr counts each verdict and gives every claim that is not VERIFIED one line
+(``id: VERDICT: reason; next: what to do``; see :mod:`gfcheck.proofs_check.report`).
+
 Exit status: 0 when every claim is VERIFIED (OUTSIDE_ASSUMPTIONS is allowed for a user's
 problem and reported); 1 when any claim is REFUTED or UNDECIDED; 2 for bad input.
 """
@@ -24,10 +30,14 @@ import time
 from importlib import resources
 from pathlib import Path
 
+from gfcheck.symbolic._io import check_output_dir
 from gfcheck.symbolic.errors import SchemaError
 from gfcheck.symbolic.problem import load_problem, loads_problem
 
-__all__ = ["run_verify", "default_problem", "verify"]
+__all__ = ["run_verify", "default_problem", "verify", "summary_lines", "check_report_dir"]
+
+#: the prefix of every line this command writes to stderr
+_PREFIX = "gfcheck verify:"
 
 
 def default_problem():
@@ -55,10 +65,11 @@ class Progress:
 
 
 def verify(problem, profile, *, only=None, progress=None):
-    """Run the claims; returns ``(results, ctx)``."""
+    """Run the claims; returns ``(results, ctx)``.  A loss other than square is refused first."""
     from .context import Context
     from .registry import claims, run_claim
 
+    problem.require_square_loss("gfcheck verify")
     ctx = Context(problem, profile)
     selected = [c for c in claims() if not only or c.id in only]
     if only:
@@ -80,6 +91,36 @@ def exit_status(results, *, user_problem: bool) -> int:
     return 0 if all(r.verdict in ok for r in results) else 1
 
 
+def check_report_dir(out, *, figures: bool) -> Path:
+    """Refuse, before any claim runs, a report folder that cannot be written (``OutputError``)."""
+    from .report import REPORT_FILES, REPRODUCE_DIR
+
+    names = REPORT_FILES
+    if figures:
+        from .figures import FIGURES
+
+        names = names + tuple(FIGURES)
+    return check_output_dir(out, "--out", files=names, folders=(REPRODUCE_DIR,))
+
+
+def summary_lines(results, *, profile: str, out_dir) -> list[str]:
+    """The closing summary: the count of each verdict, then one line per claim that is not
+    VERIFIED (``id: VERDICT: reason; next: step``; REFUTED points at
+    ``out_dir/reproduce/<id>.problem.json``), then where the report is.
+
+    >>> summary_lines([], profile="quick", out_dir="r")
+    ['gfcheck verify: 0 claims: 0 VERIFIED, 0 REFUTED, 0 OUTSIDE_ASSUMPTIONS, 0 UNDECIDED',
+     'gfcheck verify: report in r']
+    """
+    from .report import REPRODUCE_DIR, attention_lines, counts_line
+
+    lines = [f"{_PREFIX} {counts_line(results)}"]
+    lines += [f"  {line}" for line in attention_lines(results, profile=profile,
+                                                      reproduce_dir=Path(out_dir) / REPRODUCE_DIR)]
+    lines.append(f"{_PREFIX} report in {out_dir}")
+    return lines
+
+
 def run_verify(args) -> int:
     """The ``verify`` command (see the module docstring); returns the exit status."""
     from .context import Profile
@@ -88,16 +129,15 @@ def run_verify(args) -> int:
     profile = Profile.named(args.profile)
     user = args.problem is not None
     problem = load_problem(args.problem) if user else default_problem()
+    problem.require_square_loss("gfcheck verify")
+    figures = not getattr(args, "no_figures", False)
+    check_report_dir(args.out, figures=figures)
     only = [s for s in (getattr(args, "only", None) or "").split(",") if s] or None
     results, ctx = verify(problem, profile, only=only)
     print_table(results, sys.stdout)
     command = ["gfcheck", "verify", "--profile", profile.name] + (["--problem", str(args.problem)] if user else [])
-    refuted = write_report(Path(args.out), results, ctx, command=command,
-                           figures=not getattr(args, "no_figures", False))
-    for cid, path in refuted:
-        print(f"REFUTED {cid}: reproduce with  gfcheck verify --profile {profile.name} --problem {path} "
-              f"--only {cid}", file=sys.stderr)
+    write_report(Path(args.out), results, ctx, command=command, figures=figures)
     status = exit_status(results, user_problem=user)
-    print(f"gfcheck verify: {sum(r.verdict == 'VERIFIED' for r in results)}/{len(results)} verified; "
-          f"report in {args.out}", file=sys.stderr)
+    for line in summary_lines(results, profile=profile.name, out_dir=args.out):
+        print(line, file=sys.stderr)
     return status

@@ -4,16 +4,43 @@
   no floats (a float reaching it is a bug: numbers travel as strings).
 * :func:`atomic_write` -- write beside the target, flush, fsync, ``os.replace``:
   a reader sees the old file or the new one, never a torn one.
+* :func:`check_output_file`, :func:`check_output_dir` -- refuse, before the long work, an
+  output that cannot be written (a folder where a file is needed or the reverse, a path
+  under a regular file, a read-only folder): the nearest existing folder is probed by
+  creating and removing a temporary file in it, so the check itself leaves nothing behind.
+* :func:`os_errors_as_output_errors` -- an ``OSError`` of the final write becomes
+  :class:`~gfcheck.symbolic.errors.OutputError` (one line, exit status 2).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["canonical_json", "atomic_write", "atomic_write_json"]
+from .errors import OutputError
+
+__all__ = ["canonical_json", "atomic_write", "atomic_write_json", "check_output_file",
+           "check_output_dir", "output_error", "os_errors_as_output_errors"]
+
+#: what to do next, by the ``errno`` of a failed write
+_REMEDY = {
+    errno.ENOTDIR: "a component of the path is a regular file, not a folder; choose a path under a folder",
+    errno.EISDIR: "the path is a folder where a file is needed; give a file name",
+    errno.EEXIST: "a file is in the way of a folder; move it or choose another path",
+    errno.EACCES: "the folder is not writable; choose a writable location",
+    errno.EPERM: "the folder is not writable; choose a writable location",
+    errno.EROFS: "the file system is read-only; choose a writable location",
+    errno.ENOSPC: "the disk is full; free some space or choose another location",
+    errno.EDQUOT: "the disk quota is exceeded; free some space or choose another location",
+    errno.ENOENT: "the folder does not exist and cannot be created there; choose another location",
+    errno.ENAMETOOLONG: "the path is too long; choose a shorter one",
+}
+_DEFAULT_REMEDY = "choose another output path"
+_PROBE_PREFIX = ".gfcheck-probe-"
 
 
 def _reject_float(obj):
@@ -85,3 +112,95 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
 def atomic_write_json(path: str | os.PathLike, obj) -> Path:
     """:func:`atomic_write` of :func:`canonical_json` of ``obj``."""
     return atomic_write(path, canonical_json(obj))
+
+
+def output_error(exc: OSError, what: str = "output") -> OutputError:
+    """The :class:`OutputError` for a failed write: the path, the system's reason, the remedy."""
+    where = exc.filename if exc.filename is not None else "the output path"
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    remedy = _REMEDY.get(exc.errno, _DEFAULT_REMEDY)
+    return OutputError(f"{what}: cannot write {where} ({type(exc).__name__}: {reason}); {remedy}")
+
+
+@contextlib.contextmanager
+def os_errors_as_output_errors(what: str = "output"):
+    """Turn an ``OSError`` raised inside the block into :func:`output_error` (``from`` it)."""
+    try:
+        yield
+    except OSError as exc:
+        raise output_error(exc, what) from exc
+
+
+def _nearest_existing(path: Path) -> Path:
+    """``path`` or its closest ancestor that exists (the folder a ``mkdir -p`` would start in)."""
+    p = path
+    while not os.path.lexists(p) and p.parent != p:
+        p = p.parent
+    return p
+
+
+def _probe_writable(folder: Path, what: str) -> None:
+    """Create and remove a temporary file in ``folder`` (must exist); OutputError if it fails."""
+    if not folder.is_dir():
+        raise OutputError(f"{what}: cannot write under {folder}: it is a regular file, not a "
+                          "folder; choose a path under a folder")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=_PROBE_PREFIX, suffix=".tmp", dir=folder)
+    except OSError as exc:
+        # the probe's own name means nothing to the user: name the folder instead
+        code = errno.EACCES if exc.errno == errno.ENOENT else exc.errno
+        raise OutputError(f"{what}: cannot create files in {folder} ({type(exc).__name__}: "
+                          f"{exc.strerror or exc}); {_REMEDY.get(code, _DEFAULT_REMEDY)}") from exc
+    with os_errors_as_output_errors(what):
+        os.close(fd)
+        os.unlink(tmp)
+
+
+def check_output_file(path, what: str = "--out") -> Path:
+    """Refuse an output *file* path that cannot be written (see the module docstring).
+
+    The path must not be a folder or any other non-regular file, and its nearest existing
+    ancestor must be a writable folder (missing folders are created at write time).
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> check_output_file(d / "new" / "r.json") == d / "new" / "r.json"
+    True
+    >>> check_output_file(d)
+    Traceback (most recent call last):
+    ...
+    gfcheck.symbolic.errors.OutputError: --out: ... is a folder where a file is needed; ...
+    """
+    p = Path(path)
+    with os_errors_as_output_errors(what):
+        if p.is_dir():
+            raise OutputError(f"{what}: {p} is a folder where a file is needed; "
+                              f"give a file name, e.g. {p / 'result.json'}")
+        if os.path.lexists(p) and not p.is_file():
+            raise OutputError(f"{what}: {p} exists and is not a regular file; choose another path")
+        _probe_writable(_nearest_existing(p.parent), what)
+    return p
+
+
+def check_output_dir(path, what: str = "--out", *, files=(), folders=()) -> Path:
+    """Refuse an output *folder* that cannot be written (see the module docstring).
+
+    ``path`` must be a folder or not exist yet, its nearest existing ancestor (or itself)
+    must be writable, and the entries it will hold must not have the wrong kind: each of
+    ``files`` must not be a folder, each of ``folders`` must not be a file.
+    """
+    p = Path(path)
+    with os_errors_as_output_errors(what):
+        if os.path.lexists(p) and not p.is_dir():
+            raise OutputError(f"{what}: {p} is a file where a folder is needed; "
+                              "give a folder name (it is created if missing)")
+        _probe_writable(_nearest_existing(p), what)
+        for name in files:
+            if (p / name).is_dir():
+                raise OutputError(f"{what}: {p / name} is a folder where a file is needed; "
+                                  "remove it or choose another output folder")
+        for name in folders:
+            if os.path.lexists(p / name) and not (p / name).is_dir():
+                raise OutputError(f"{what}: {p / name} is a file where a folder is needed; "
+                                  "remove it or choose another output folder")
+    return p

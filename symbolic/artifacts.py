@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import hashlib
 from fractions import Fraction as F
-from pathlib import Path
 
 import sympy as sp
 
-from ._io import atomic_write, canonical_json
+from ._io import atomic_write, canonical_json, check_output_dir, os_errors_as_output_errors
 from .problem import Problem
 
 __all__ = ["write_derivations", "example_problem", "example_problem_non_orthogonal", "all_certificates"]
@@ -204,8 +203,13 @@ def _markdown(frags, certs) -> str:
 
 
 def write_derivations(out_dir="derivations") -> int:
-    """Write every derivation and certificate into ``out_dir``; 0 if all verdicts are as expected."""
-    out = Path(out_dir)
+    """Write every derivation and certificate into ``out_dir``; 0 if all verdicts are as expected.
+
+    ``out_dir`` is checked before the derivations run (:func:`~gfcheck.symbolic._io.check_output_dir`);
+    a file-system failure while writing raises :class:`~gfcheck.symbolic.errors.OutputError`.
+    """
+    out = check_output_dir(out_dir, "--out", files=("derivations.md", "manifest.json"),
+                           folders=("tex", "certificates"))
     certs = all_certificates()
     frags = _fragments(certs)
     files = {}
@@ -220,13 +224,14 @@ def write_derivations(out_dir="derivations") -> int:
                 "files": {k: hashlib.sha256(v.encode()).hexdigest() for k, v in sorted(files.items())},
                 "verdicts": {stem: c.verdict for stem, c, _ in certs}}
     files["manifest.json"] = canonical_json(manifest)
-    for rel, text in sorted(files.items()):
-        atomic_write(out / rel, text)
-    # drop generated files of earlier runs that no longer exist (renamed claims), nothing else
-    for sub, pattern in (("certificates", "*.json"), ("tex", "*.tex")):
-        for old in sorted((out / sub).glob(pattern)):
-            if f"{sub}/{old.name}" not in files:
-                old.unlink()
+    with os_errors_as_output_errors("derivations folder"):
+        for rel, text in sorted(files.items()):
+            atomic_write(out / rel, text)
+        # drop generated files of earlier runs that no longer exist (renamed claims), nothing else
+        for sub, pattern in (("certificates", "*.json"), ("tex", "*.tex")):
+            for old in sorted((out / sub).glob(pattern)):
+                if f"{sub}/{old.name}" not in files:
+                    old.unlink()
     wrong = [stem for stem, c, exp in certs if c.verdict != exp]
     if wrong:
         import sys

@@ -22,6 +22,8 @@ __all__ = [
     "ZeroVector",
     "NotOrthogonal",
     "ResourceLimit",
+    "UnsupportedLoss",
+    "OutputError",
     "OutsideAssumptions",
     "DerivationUndecided",
     "IntegrationFailed",
@@ -71,6 +73,17 @@ class NotOrthogonal(InvalidInput):
 
 class ResourceLimit(InvalidInput):
     """A request too large for this machine (memory, digits, exponent range)."""
+
+
+class UnsupportedLoss(InvalidInput):
+    """A loss the engines do not integrate in this version (only ``"square"`` is); refused up
+    front so that no run silently integrates a different loss than the problem asks for."""
+
+
+class OutputError(InvalidInput):
+    """An output path that cannot be written: a file where a folder is needed (or the
+    reverse), a path under a regular file, a read-only or full file system.  Checked before
+    the long work where possible; a failure of the final write is reported the same way."""
 
 
 class OutsideAssumptions(GfcheckError):

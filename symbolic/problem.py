@@ -40,6 +40,7 @@ from .errors import (
     SchemaError,
     ShapeError,
     UnreadableFile,
+    UnsupportedLoss,
     ZeroVector,
 )
 
@@ -54,6 +55,8 @@ __all__ = [
 
 PROBLEM_SCHEMA = "gfcheck.problem/1"
 LOSSES = ("square", "exponential", "logistic")
+#: the losses the engines integrate in this version (the others are read, then refused)
+INTEGRATED_LOSSES = ("square",)
 
 #: Largest decimal exponent accepted in a number string (1e-1000 must work; 1e-10**9 must not
 #: allocate a billion-digit integer).
@@ -252,6 +255,21 @@ class Problem:
                 if G[k][l]:
                     best = max(best, abs(float(G[k][l])) / (float(G[k][k]) * float(G[l][l])) ** 0.5)
         return best
+
+    def require_square_loss(self, what: str = "this command") -> None:
+        """Raise :class:`UnsupportedLoss` unless ``loss`` is one the engines integrate.
+
+        Only ``L = (1/(2n)) sum_k (h(x_k) - y_k)^2`` (``"square"``) is integrated in this
+        version; an ``"exponential"`` or ``"logistic"`` problem is refused, never run with the
+        square loss in its place.
+        """
+        if self.loss not in INTEGRATED_LOSSES:
+            raise UnsupportedLoss(
+                f"loss: the problem asks for the {self.loss!r} loss, but {what} integrates only the "
+                f"\"square\" loss L = (1/(2n)) sum_k (h(x_k) - y_k)^2 in this version; to study the "
+                f"square-loss flow on the same data set \"loss\": \"square\" (or drop the key) in the "
+                f"problem file, otherwise wait for a version that integrates the {self.loss} loss"
+            )
 
     def require_orthogonal(self, claim: str = "this command") -> None:
         """Raise :class:`NotOrthogonal` unless the inputs are exactly pairwise orthogonal."""

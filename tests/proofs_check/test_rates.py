@@ -1,41 +1,91 @@
-"""The rate rule: power laws pass, wrong exponents, offsets and floors fail."""
+"""The limit rule (rates.py): approaching the prediction verifies, settling or moving elsewhere
+refutes, an unresolved ladder is undecided; a poorer fit never widens the band."""
 
 import mpmath
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from gfcheck.proofs_check.rates import cauchy_limit, fit_rate
-from gfcheck.symbolic.errors import DerivationUndecided
+from gfcheck.proofs_check.rates import judge_limit, judge_rate, local_exponents
 
-LAMS = [mpmath.mpf(10) ** -e for e in (10, 20, 30, 45, 60)]
+EXPS = (10, 20, 30, 45, 60, 80, 100)
 
 
-def test_power_law_with_decaying_correction_agrees():
+def _lams(exps=EXPS):
+    return [mpmath.mpf(10) ** -e for e in exps]
+
+
+def _errs(lams, e, corr, c=1):
+    return [3 * lam ** e * (1 + c * lam ** corr) for lam in lams]
+
+
+@given(e=st.sampled_from(["0.06", "0.3", "1", "2"]), corr=st.sampled_from(["0.05", "0.2", "1"]),
+       c=st.sampled_from([-0.9, -0.5, 0.5, 3]))
+def test_power_law_with_the_stated_correction_verifies_and_its_edge_twin_is_refuted(e, corr, c):
+    with mpmath.workdps(60):
+        e, corr = mpmath.mpf(e), mpmath.mpf(corr)
+        lams = _lams()
+        errs = _errs(lams, e, corr, c)
+        r = e / 1024
+        j = judge_rate(lams, errs, e, corrections=(corr, 2 * corr), resolution=r)
+        assert j.verdict == "VERIFIED", j.to_details()
+        assert abs(j.limit - e) <= r
+        # the near miss: four bands away, the same data must refute it
+        assert judge_rate(lams, errs, e + 4 * r, corrections=(corr, 2 * corr), resolution=r).verdict == "REFUTED"
+
+
+def test_a_slow_correction_is_undecided_on_a_short_ladder_and_says_how_deep_to_go():
     with mpmath.workdps(40):
-        errs = [2 * l ** mpmath.mpf("0.3") * (1 + l ** mpmath.mpf("0.1")) for l in LAMS]
-        r = fit_rate(LAMS, errs)
-        assert r.agrees(mpmath.mpf("0.3"))
-        assert not r.agrees(mpmath.mpf("0.35"))  # twin: a wrong exponent
+        lams = _lams((10, 20, 30))
+        errs = _errs(lams, mpmath.mpf("0.5"), mpmath.mpf("0.01"))
+        j = judge_rate(lams, errs, mpmath.mpf("0.5"), corrections=(), resolution=mpmath.mpf("1e-4"))
+        assert j.verdict == "UNDECIDED"
+        assert j.lambda_needed is None or j.lambda_needed < lams[-1]
 
 
-def test_constant_offset_and_rounding_floor_fail():
-    with mpmath.workdps(40):
-        offset = [l ** 2 + mpmath.mpf(10) ** -25 for l in LAMS]
-        assert not fit_rate(LAMS, offset).agrees(2)
-        floor = [max(l ** mpmath.mpf("0.3"), mpmath.mpf(10) ** -12) for l in LAMS]
-        assert not fit_rate(LAMS, floor).agrees(mpmath.mpf("0.3"))
+def test_a_constant_offset_settles_elsewhere_and_is_refuted():
+    # err = lambda^2 + 1e-25: the local exponents run to 0, far from 2
+    with mpmath.workdps(60):
+        lams = _lams()
+        errs = [lam ** 2 + mpmath.mpf(10) ** -25 for lam in lams]
+        assert judge_rate(lams, errs, 2, corrections=(2,), resolution=mpmath.mpf(2) / 1024).verdict == "REFUTED"
 
 
-def test_too_few_rungs_is_undecided_not_verified():
-    with pytest.raises(DerivationUndecided):
-        fit_rate(LAMS[:2], [1e-3, 1e-6])
+def test_a_wrong_exponent_is_refuted_not_absorbed_by_a_wider_band():
+    with mpmath.workdps(60):
+        lams = _lams()
+        errs = _errs(lams, mpmath.mpf("0.3"), mpmath.mpf("0.1"))
+        r = mpmath.mpf("0.3") / 1024
+        j = judge_rate(lams, errs, mpmath.mpf("0.31"), corrections=(mpmath.mpf("0.1"),), resolution=r)
+        assert j.verdict == "REFUTED" and j.resolution == r
 
 
-def test_lambda_for_accuracy_inverts_the_law():
+def test_noise_through_the_extrapolation_makes_it_undecided_not_verified():
+    with mpmath.workdps(60):
+        lams = _lams()
+        errs = _errs(lams, mpmath.mpf("0.3"), mpmath.mpf("0.1"))
+        r = mpmath.mpf("0.3") / 1024
+        j = judge_rate(lams, errs, mpmath.mpf("0.3"), corrections=(mpmath.mpf("0.1"),), resolution=r,
+                       rel_noise=[mpmath.mpf("0.5")] * len(lams))
+        assert j.verdict == "UNDECIDED"
+
+
+def test_one_sided_limits():
+    mus = [mpmath.mpf(10) ** -e for e in (5, 10, 15, 20)]
+    above = [1 + m for m in mus]
+    assert judge_limit(mus, above, mpmath.mpf("0.5"), corrections=(1,), resolution=mpmath.mpf("1e-3"),
+                       one_sided=True).verdict == "VERIFIED"
+    assert judge_limit(mus, above, 2, corrections=(1,), resolution=mpmath.mpf("1e-3"),
+                       one_sided=True).verdict == "REFUTED"
+
+
+def test_local_exponents_of_an_exact_power_law():
     with mpmath.workdps(30):
-        r = fit_rate(LAMS, [3 * l ** 0.5 for l in LAMS])
-        assert abs(r.lambda_for("3e-5") / mpmath.mpf("1e-10") - 1) < mpmath.mpf(10) ** -20
+        mids, exps, noise = local_exponents(_lams((10, 20)), [l ** 3 for l in _lams((10, 20))])
+        assert abs(exps[0] - 3) < mpmath.mpf(10) ** -25 and noise == [0]
 
 
-def test_cauchy_limit():
-    last, bound = cauchy_limit([1.5, 1.25, 1.125])
-    assert last == 1.125 and bound == 0.25
+def test_too_few_values_are_undecided():
+    assert judge_limit([mpmath.mpf("1e-3")], [1], 1, corrections=(), resolution=1).verdict == "UNDECIDED"
+    with pytest.raises(Exception):
+        local_exponents([1e-3, 1e-6], [0, 1e-6])
