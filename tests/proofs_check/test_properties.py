@@ -17,9 +17,10 @@ from gfcheck.proofs_check.registry import claims, run_claim
 from gfcheck.symbolic.problem import Problem
 
 # a short ladder that may deepen to 1e-60 within 20 s per claim
-PROPERTY = Profile("property", (10, 20, 30), dps=20, max_exponent=60, claim_seconds=20.0)
-#: every claim is run on each generated problem: an eighth of the profile's examples
-EXAMPLES = max(2, settings.default.max_examples // 8)
+PROPERTY = Profile("property", (10, 20, 30), dps=20, max_exponent=40, claim_seconds=10.0)
+#: every claim (18 integrations ladders) is run on each generated problem: a twentieth of the
+#: profile's examples (ci 2, thorough 20)
+EXAMPLES = max(1, settings.default.max_examples // 20)
 
 
 @st.composite

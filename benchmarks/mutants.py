@@ -1,0 +1,651 @@
+"""Mutation harness: how many realistic engine bugs does the claim suite catch?
+
+Each :class:`Mutant` is a context manager that plants one bug in the engines
+(``gfcheck.numeric._reduced``, ``_fixed``, ``_full``) and removes it on exit.  Two kinds of
+seams are used:
+
+* attribute patches (a module function, a class method or ``__init__`` wrapped);
+* source edits: the function's source text is edited (each edit must match exactly once,
+  whitespace-insensitive), recompiled (no ``exec``: the code object is taken from the compiled
+  module) and swapped into ``func.__code__``, so every alias of the function (``from ... import
+  weights_from`` in the claim modules, say) runs the mutated body.
+
+Bugs that misread the mathematics (normalisation, Gram factor, balanced start, ReLU'(0)) are
+planted in the reduced *and* the full engine, so the reduced-vs-full cross-check cannot catch
+them by disagreement alone; implementation bugs of the reduced engine are planted there only.
+
+The harness runs ``verify(default_problem(), Profile.named("quick"), only=...)`` once unmutated
+(every claim must be VERIFIED) and once per mutant, each in its own subprocess with a wall-clock
+bound (a hang is reported as ``timeout``: caught by hang, not by a verdict), and prints the kill
+matrix (mutant x claim -> VERIFIED / REFUTED / UNDECIDED / OUTSIDE_ASSUMPTIONS / error /
+timeout).  A mutant is *caught* when a claim that measures the flow (every claim except the
+data-only ``orthogonality`` and ``convex-certificate``) is not VERIFIED; REFUTED is the
+preferred kill.
+
+    python benchmarks/mutants.py --jobs 2 --timeout 300 --out mutants.json
+    python benchmarks/mutants.py --mutants normalisation,lost-perp --claims invariants,reduced-vs-full
+    python benchmarks/mutants.py --list
+"""
+
+from __future__ import annotations
+
+import __future__
+import argparse
+import contextlib
+import inspect
+import json
+import math
+import re
+import subprocess
+import sys
+import textwrap
+import time
+import traceback
+import types
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from fractions import Fraction
+from operator import mul
+from pathlib import Path
+from typing import Callable
+
+__all__ = ["Mutant", "MUTANTS", "MutantError", "FLOW_EXEMPT", "probe_signature", "run_harness",
+           "main"]
+
+#: claims that do not integrate the flow (data-only checks): they cannot catch an engine bug
+FLOW_EXEMPT = frozenset({"orthogonality", "convex-certificate"})
+
+_RESULT = "MUTANT-RESULT "  # prefix of the child's JSON lines on stdout
+_SOURCE = "MUTANT-SOURCE "  # the child's gfcheck source tree (provenance)
+
+
+class MutantError(RuntimeError):
+    """A mutant could not be planted (the engine source moved on: update the edit)."""
+
+
+# ----------------------------------------------------------------------------- seams
+
+
+@contextlib.contextmanager
+def patch_attr(obj, name, value):
+    """``setattr(obj, name, value)`` for the duration of the block."""
+    had = name in vars(obj) if isinstance(obj, type) else hasattr(obj, name)
+    old = vars(obj)[name] if isinstance(obj, type) and had else getattr(obj, name, None)
+    setattr(obj, name, value)
+    try:
+        yield
+    finally:
+        if had:
+            setattr(obj, name, old)
+        else:
+            delattr(obj, name)
+
+
+def _pattern(context: str) -> str:
+    return r"\s+".join(re.escape(tok) for tok in context.split())
+
+
+def edited_code(func, edits) -> types.CodeType:
+    """The code object of ``func`` with ``edits`` applied to its source.
+
+    ``edits``: ``(context, target, replacement)``; ``context`` must occur exactly once in the
+    source (whitespace-insensitive); ``target`` (a substring of the matched text, or ``None``
+    for all of it) is replaced, once, by ``replacement``.
+    """
+    lines, first = inspect.getsourcelines(func)
+    src = textwrap.dedent("".join(lines))
+    for context, target, replacement in edits:
+        found = list(re.finditer(_pattern(context), src))
+        if len(found) != 1:
+            raise MutantError(f"{func.__qualname__}: expected one match of {context!r}, found {len(found)}")
+        m = found[0]
+        span = m.group(0)
+        if target is None:
+            new = replacement
+        else:
+            if target not in span:
+                raise MutantError(f"{func.__qualname__}: {target!r} not in {span!r}")
+            new = span.replace(target, replacement, 1)
+        src = src[:m.start()] + new + src[m.end():]
+    # same line numbers as the file, so tracebacks point at the real lines
+    src = "\n" * (first - 1) + src
+    module = compile(src, inspect.getsourcefile(func) or "<mutant>", "exec",
+                     flags=__future__.annotations.compiler_flag, dont_inherit=True)
+    codes = [c for c in module.co_consts if isinstance(c, types.CodeType) and c.co_name == func.__name__]
+    if len(codes) != 1:
+        raise MutantError(f"{func.__qualname__}: recompiled source has {len(codes)} functions of that name")
+    code = codes[0]
+    if code.co_freevars != func.__code__.co_freevars:
+        raise MutantError(f"{func.__qualname__}: free variables changed: {code.co_freevars}")
+    return code
+
+
+@contextlib.contextmanager
+def patch_source(func, edits):
+    """Run ``func`` with its source edited (see :func:`edited_code`) for the block."""
+    code = edited_code(func, edits)
+    old = func.__code__
+    func.__code__ = code
+    try:
+        yield
+    finally:
+        func.__code__ = old
+
+
+@contextlib.contextmanager
+def wrap_init(cls, after: Callable):
+    """``cls.__init__`` followed by ``after(self)``."""
+    orig = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        orig(self, *args, **kwargs)
+        after(self)
+
+    with patch_attr(cls, "__init__", __init__):
+        yield
+
+
+# ------------------------------------------------------------------------ the mutants
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One planted bug: ``with mutant(): ...`` runs the engines with it."""
+
+    name: str
+    description: str
+    patches: str  # which functions are patched, and how
+    engines: tuple  # engines whose output it changes ("reduced", "full")
+    factory: Callable
+
+    def __call__(self):
+        return self.factory()
+
+
+def _mods():
+    from gfcheck.numeric import _fixed, _full, _reduced
+
+    return _reduced, _full, _fixed
+
+
+@contextlib.contextmanager
+def _normalisation():
+    red, full, _ = _mods()
+    series = red._Engine.series
+
+    def doubled(self, H, active):
+        # the scaled series of the field 2f over a step H are those of f over 2H
+        return series(self, 2 * H, active)
+
+    def after(self):
+        self.inv_n = 2 * self.inv_n
+
+    with patch_attr(red._Engine, "series", doubled), wrap_init(full._FullEngine, after):
+        yield
+
+
+@contextlib.contextmanager
+def _frozen_moves():
+    red, _, _ = _mods()
+    series = red._Engine.series
+    mpz = red.mpz
+
+    def with_ghosts(self, H, active):
+        A, U, R, neurons, pairs = series(self, H, active)
+        F2 = 2 * self.F
+        half_2F = mpz(1) << (F2 - 1)
+        for j in range(self.m):
+            for k in range(self.n):
+                if active[j][k]:
+                    continue
+                # du_jk/dt = -(a_j/n) r_k ||x_k||^2 without the indicator 1[u_jk > 0]
+                co = [self.u[j][k]]
+                num, den0 = self.c[k].numerator, self.c[k].denominator
+                for i in range(self.p):
+                    den = den0 * (i + 1)
+                    ku = (num * H * 2 + den) // (2 * den)
+                    s = sum(map(mul, A[j], R[k][i::-1]))
+                    co.append(-((ku * s + half_2F) >> F2))
+                U[(j, k)] = co
+        return A, U, R, neurons, pairs
+
+    edits = [
+        ("A, U, R, neurons, pairs = self.series(H, active)", None,
+         "A, U, R, neurons, pairs = self.series(H, active); adv = list(U)"),
+        ("for q in pairs: U_s[q[0]][q[1]] = (sum(map(mul, U[q], pw)) + self.half) >> F", "pairs", "adv"),
+        ("for q in pairs: self.u[q[0]][q[1]] = sum(U[q])", "pairs", "adv"),
+        ("for q in pairs: self.u[q[0]][q[1]] = (sum(map(mul, U[q], pw)) + half) >> F", "pairs", "adv"),
+    ]
+    with patch_attr(red._Engine, "series", with_ghosts), patch_source(red._Engine.run, edits):
+        yield
+
+
+@contextlib.contextmanager
+def _lost_perp():
+    red, _, _ = _mods()
+    with patch_source(red.weights_from, [("row = [to_mpf(p) for p in perp]", None,
+                                          "row = [mpmath.mpf(0) for p in perp]")]):
+        yield
+
+
+@contextlib.contextmanager
+def _coarse_roots():
+    _, full, fixed = _mods()
+    # bisection only (the Newton polish lost), stopped at a bracket of 2^-27 of the step
+    red_edits = [("if hi - lo <= 1:", None, "if hi - lo <= max(1, tau_max >> 27):"),
+                 ("nxt = tau - (p << F) // d if d else lo", None, "nxt = lo")]
+    full_edits = [("eps = hmax * rel", None, "eps = hmax * max(rel, mpf(2) ** -27)"),
+                  ("nxt = tau - v / dv if dv else lo", None, "nxt = lo")]
+    with patch_source(fixed.first_root, red_edits), patch_source(full._first_root, full_edits):
+        yield
+
+
+@contextlib.contextmanager
+def _low_order():
+    red, full, _ = _mods()
+    o_red, o_full = red.orders_for, full.order_for
+    with patch_attr(red, "orders_for", lambda b: max(2, math.ceil(o_red(b) / 3))), \
+            patch_attr(full, "order_for", lambda b: max(2, math.ceil(o_full(b) / 3))):
+        yield
+
+
+@contextlib.contextmanager
+def _no_gram():
+    red, full, _ = _mods()
+    def red_after(self):
+        self.c = [Fraction(1, self.n)] * self.n
+
+    def full_after(self):
+        import mpmath
+
+        self.G = [[mpmath.mpf(1) if k == l else v for l, v in enumerate(row)] for k, row in enumerate(self.G)]
+
+    with wrap_init(red._Engine, red_after), wrap_init(full._FullEngine, full_after):
+        yield
+
+
+@contextlib.contextmanager
+def _unsigned_start():
+    red, full, _ = _mods()
+    iv = red.initial_values
+
+    def initial_values(problem):
+        a0, u0 = iv(problem)
+        return [("sqrt", 1, q[2]) if isinstance(q, tuple) else q for q in a0], u0
+
+    def full_after(self):
+        if self.problem.output_weights is None:
+            self.a = [abs(v) for v in self.a]
+
+    with patch_attr(red, "initial_values", initial_values), wrap_init(full._FullEngine, full_after):
+        yield
+
+
+@contextlib.contextmanager
+def _wrong_point():
+    red, _, _ = _mods()
+    with patch_source(red._Engine.run, [("events.append(Event(t_mpf(ev_t), j, k, kind))", None,
+                                         "events.append(Event(t_mpf(ev_t), j, (k + 1) % n, kind))")]):
+        yield
+
+
+@contextlib.contextmanager
+def _wrong_point_applied():
+    red, _, _ = _mods()
+    with patch_source(red._Engine.run, [('if kind == "deactivate":', None,
+                                         'if kind == "deactivate" and (k := (k + 1) % n) >= 0:')]):
+        yield
+
+
+@contextlib.contextmanager
+def _relu_prime_one():
+    red, full, _ = _mods()
+
+    def red_after(self):
+        self.rp0 = 1
+
+    def full_after(self):
+        self.rp1 = True
+
+    with wrap_init(red._Engine, red_after), wrap_init(full._FullEngine, full_after):
+        yield
+
+
+@contextlib.contextmanager
+def _stale_mask():
+    red, _, _ = _mods()
+    edit = ('self.u[j][k] = _ZERO active[j][k] = False record(t_int, j, k, "deactivate")',
+            "active[j][k] = False", "pass")
+    with patch_source(red._Engine.run, [edit]):
+        yield
+
+
+@contextlib.contextmanager
+def _event_time_step_start():
+    red, _, _ = _mods()
+    with patch_source(red._Engine.run, [('record(t_int, j, k, "deactivate")', None,
+                                         'record(t_int - step_len, j, k, "deactivate")')]):
+        yield
+
+
+@contextlib.contextmanager
+def _watch_normalisation():
+    red, _, _ = _mods()
+    with patch_source(red._Engine.run, [("fix(2 * n * w.target, F2)", None, "fix(n * w.target, F2)")]):
+        yield
+
+
+@contextlib.contextmanager
+def _stale_samples():
+    red, _, _ = _mods()
+    with patch_source(red._Engine.run, [("pw = _powers(ts, F, p)", None, "pw = _powers(0, F, p)")]):
+        yield
+
+
+_LIST = [
+    Mutant("normalisation", "the loss's 1/(2n) read as 1/n in the flow: every rate doubled",
+           "_reduced._Engine.series called with step 2H; _full._FullEngine.__init__: inv_n = 2/n",
+           ("reduced", "full"), _normalisation),
+    Mutant("frozen-moves", "an inactive u_jk (u_jk <= 0) still gets its derivative -(a_j/n) r_k ||x_k||^2",
+           "_reduced._Engine.series adds the series of inactive pairs; _Engine.run (source) advances "
+           "and samples them", ("reduced",), _frozen_moves),
+    Mutant("lost-perp", "W rebuilt from U without the out-of-span part P_perp w_j(0)",
+           "_reduced.weights_from (source): P_perp w_j(0) replaced by 0", ("reduced",), _lost_perp),
+    Mutant("coarse-roots", "event/kink roots located only to about 1e-8 of the step",
+           "_fixed.first_root and _full._first_root (source): bisection only (Newton step "
+           "dropped), stopped at a bracket of 2^-27 of the step", ("reduced", "full"), _coarse_roots),
+    Mutant("low-order", "Taylor order cut to a third (the step rule unchanged)",
+           "_reduced.orders_for and _full.order_for: ceil(p / 3)", ("reduced", "full"), _low_order),
+    Mutant("no-gram", "the Gram factor ||x_k||^2 dropped from du_jk/dt",
+           "_reduced._Engine.__init__: c_k = 1/n; _full._FullEngine.__init__: G_kk = 1",
+           ("reduced", "full"), _no_gram),
+    Mutant("unsigned-start", "balanced start a_j(0) = ||w_j(0)|| for every j (the sign s_j lost)",
+           "_reduced.initial_values: sign 1; _full._FullEngine.__init__: a = |a|",
+           ("reduced", "full"), _unsigned_start),
+    Mutant("wrong-point", "a kink recorded for the neighbouring point index (k + 1 mod n)",
+           "_reduced._Engine.run (source): record() writes Event(t, j, (k + 1) % n, kind)",
+           ("reduced",), _wrong_point),
+    Mutant("wrong-point-applied", "an in-step deactivation applied to the neighbouring point index",
+           "_reduced._Engine.run (source): the hit (j, k) zeroes and freezes (j, k + 1 mod n)",
+           ("reduced",), _wrong_point_applied),
+    Mutant("relu-prime-one", "re-activation as if ReLU'(0) = 1 while the problem says 0",
+           "_reduced._Engine.__init__: rp0 = 1; _full._FullEngine.__init__: rp1 = True",
+           ("reduced", "full"), _relu_prime_one),
+    Mutant("stale-mask", "the activation mask not updated at an in-step deactivation",
+           "_reduced._Engine.run (source): 'active[j][k] = False' dropped in the hits loop (the "
+           "next step-start check then deactivates it again)", ("reduced",), _stale_mask),
+    Mutant("event-time-step-start", "a deactivation stamped at the start of the step, not at the root",
+           "_reduced._Engine.run (source): record(t_int - step_len, ...)", ("reduced",),
+           _event_time_step_start),
+    Mutant("watch-normalisation", "loss watches compare sum r_k^2 with n L (not 2n L): crossings late",
+           "_reduced._Engine.run (source): fix(n * w.target, F2)", ("reduced",), _watch_normalisation),
+    Mutant("stale-samples", "samples inside a step report the state at the step start (no dense output)",
+           "_reduced._Engine.run (source): samples use _powers(0, ...)", ("reduced",), _stale_samples),
+]
+
+MUTANTS = {m.name: m for m in _LIST}
+
+
+# ----------------------------------------------------------------- probe (tests, --check)
+
+
+def probe_problem():
+    """The built-in example at lambda = 1e-3 (events, watches and re-entries happen early)."""
+    from gfcheck.proofs_check.context import with_scale
+    from gfcheck.proofs_check.verify import default_problem
+
+    return with_scale(default_problem(), Fraction(1, 1000))
+
+
+def probe_signature(engine="reduced", problem=None):
+    """A short ``integrate`` run reduced to comparable strings (events, samples, final, crossings)."""
+    import mpmath
+
+    from gfcheck.numeric import LossWatch, integrate
+
+    p = problem or probe_problem()
+    n = p.n
+    L0 = sum(y * y for y in p.labels) / (2 * n)
+    if engine == "reduced":
+        T, dps, grid = Fraction(60), 20, 24
+    else:
+        T, dps, grid = Fraction(60), 15, 6
+    watches = (LossWatch("half", frozenset(range(n)), L0 / 2), LossWatch("p0", frozenset([0]), Fraction(1, 1000)))
+    tr = integrate(p, dps=dps, t_end=T, times=tuple(T * i / grid for i in range(grid + 1)),
+                   watches=watches, engine=engine, error_estimate=False)
+    with mpmath.workprec(tr.work_bits):
+        def st(s):
+            return (mpmath.nstr(s.t, 40), [mpmath.nstr(v, 40) for v in s.a],
+                    [[mpmath.nstr(v, 40) for v in row] for row in s.U],
+                    [[mpmath.nstr(v, 40) for v in row] for row in s.W] if s.W is not None else None)
+
+        return {
+            "events": [(e.neuron, e.point, e.kind, mpmath.nstr(e.t, 40)) for e in tr.events],
+            "samples": [st(s) for s in tr.samples],
+            "final": st(tr.final),
+            "crossings": {k: (mpmath.nstr(v, 40) if v is not None else None) for k, v in tr.crossings.items()},
+        }
+
+
+def signature_difference(s0, s1) -> list:
+    """The parts of two probe signatures that differ."""
+    return sorted(k for k in s0 if s0[k] != s1.get(k))
+
+
+# ------------------------------------------------------------------------- the child
+
+
+def _child(name: str, claim_ids: list) -> int:
+    """Run verify under one mutant (``baseline``: none); one JSON line per claim on stdout."""
+    from gfcheck.proofs_check import registry
+    from gfcheck.proofs_check.context import Profile
+    from gfcheck.proofs_check.verify import default_problem, verify
+
+    real_run_claim = registry.run_claim
+
+    def run_claim(claim, ctx):
+        t0 = time.perf_counter()
+        try:
+            return real_run_claim(claim, ctx)
+        except Exception as exc:  # a crash of one claim must not hide the others
+            msg = f"{type(exc).__name__}: {exc}"[:500]
+            v = registry.Verdict("UNDECIDED", "-", "-", "-", "-", {"harness_error": msg,
+                                 "traceback": traceback.format_exc()[-1500:]})
+            return registry.ClaimResult(claim, v, v, time.perf_counter() - t0)
+
+    class Stream:
+        def start(self, i, claim):
+            pass
+
+        def done(self, i, r):
+            d = r.result.details
+            verdict = "error" if "harness_error" in d else r.verdict
+            rec = {"claim": r.claim.id, "verdict": verdict, "seconds": round(r.seconds, 2),
+                   "measurement": r.result.measurement[:200], "prediction": r.result.prediction[:200],
+                   "residual": r.result.residual[:80], "tolerance": r.result.tolerance[:80],
+                   "twin": r.twin.verdict}
+            for key in ("harness_error", "error", "downgraded"):
+                if key in d:
+                    rec[key] = str(d[key])[:500]
+            print(_RESULT + json.dumps(rec, sort_keys=True), flush=True)
+            print(f"[{name}] {r.claim.id}: {verdict} ({r.seconds:.1f} s)", file=sys.stderr, flush=True)
+
+    import gfcheck.numeric
+
+    print(_SOURCE + str(Path(gfcheck.numeric.__file__).resolve().parents[1]), flush=True)
+    ctxm = contextlib.nullcontext() if name == "baseline" else MUTANTS[name]()
+    with ctxm, patch_attr(registry, "run_claim", run_claim):
+        verify(default_problem(), Profile.named("quick"), only=claim_ids or None, progress=Stream())
+    return 0
+
+
+# ----------------------------------------------------------------------- the harness
+
+
+def _run_one(name, claim_ids, timeout, python):
+    cmd = [python, str(Path(__file__).resolve()), "--child", name]
+    if claim_ids:
+        cmd += ["--claims", ",".join(claim_ids)]
+    t0 = time.perf_counter()
+    status, out, err = "ok", "", ""
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        out, err = proc.stdout, proc.stderr
+        if proc.returncode != 0:
+            status = f"crashed (exit {proc.returncode})"
+    except subprocess.TimeoutExpired as exc:
+        status = "timeout"
+        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        err = exc.stderr.decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")
+    seconds = time.perf_counter() - t0
+    records = {}
+    source = None
+    for line in out.splitlines():
+        if line.startswith(_SOURCE):
+            source = line[len(_SOURCE):]
+        if line.startswith(_RESULT):
+            rec = json.loads(line[len(_RESULT):])
+            records[rec["claim"]] = rec
+    return {"status": status, "seconds": round(seconds, 1), "records": records, "source": source,
+            "stderr_tail": err[-2000:] if status != "ok" else ""}
+
+
+def _all_claim_ids():
+    from gfcheck.proofs_check.registry import claims
+
+    return [c.id for c in claims()]
+
+
+def judge(claim_ids, run) -> dict:
+    """Verdicts for every claim (missing ones: ``timeout`` or ``error``) and the kill."""
+    missing = "timeout" if run["status"] == "timeout" else "error"
+    verdicts = {c: run["records"][c]["verdict"] if c in run["records"] else missing for c in claim_ids}
+    flow = [c for c in claim_ids if c not in FLOW_EXEMPT]
+    bad = {c: v for c, v in verdicts.items() if c in flow and v != "VERIFIED"}
+    kind = None
+    for k in ("REFUTED", "UNDECIDED", "OUTSIDE_ASSUMPTIONS", "error", "timeout"):
+        if k in bad.values():
+            kind = k
+            break
+    return {"verdicts": verdicts, "caught": bool(bad), "caught_by": kind,
+            "killing_claims": sorted(bad)}
+
+
+_ABBR = {"VERIFIED": ".", "REFUTED": "R", "UNDECIDED": "U", "OUTSIDE_ASSUMPTIONS": "O",
+         "error": "E", "timeout": "T"}
+
+
+def markdown(report) -> str:
+    claim_ids = report["claims"]
+    rows = [("baseline", report["baseline"])] + [(m, report["mutants"][m]) for m in report["mutant_order"]]
+    head = "| mutant | " + " | ".join(f"{i + 1}" for i in range(len(claim_ids))) + " | caught | seconds |"
+    sep = "|---|" + "---|" * len(claim_ids) + "---|---|"
+    out = [head, sep]
+    for name, r in rows:
+        cells = [_ABBR.get(r["verdicts"][c], "?") for c in claim_ids]
+        caught = ("-" if name == "baseline" else
+                  (f"yes ({r['caught_by']})" if r["caught"] else "**NO**"))
+        out.append(f"| {name} | " + " | ".join(cells) + f" | {caught} | {r['seconds']} |")
+    out.append("")
+    out.append("Columns: " + ", ".join(f"{i + 1} = {c}" for i, c in enumerate(claim_ids)))
+    out.append("Cells: . VERIFIED, R REFUTED, U UNDECIDED, O OUTSIDE_ASSUMPTIONS, E error (crash), "
+               "T timeout (hang); claims exempt from 'caught' (data only): "
+               + ", ".join(sorted(FLOW_EXEMPT & set(claim_ids))))
+    survivors = [m for m in report["mutant_order"] if not report["mutants"][m]["caught"]]
+    out.append("")
+    out.append(f"Baseline all VERIFIED: {report['baseline_ok']}. Caught "
+               f"{len(report['mutant_order']) - len(survivors)}/{len(report['mutant_order'])} mutants"
+               + (f"; NOT caught: {', '.join(survivors)}" if survivors else "") + ".")
+    return "\n".join(out)
+
+
+def run_harness(mutant_names=None, claim_ids=None, *, timeout=300.0, jobs=2, python=None,
+                log=sys.stderr) -> dict:
+    """Baseline plus every mutant, each in a subprocess; returns the report dict."""
+    python = python or sys.executable
+    names = list(mutant_names or MUTANTS)
+    unknown = [m for m in names if m not in MUTANTS]
+    if unknown:
+        raise SystemExit(f"unknown mutant(s) {unknown}; known: {list(MUTANTS)}")
+    all_ids = _all_claim_ids()
+    ids = list(claim_ids or all_ids)
+    bad = [c for c in ids if c not in all_ids]
+    if bad:
+        raise SystemExit(f"unknown claim id(s) {bad}; known: {all_ids}")
+    ids = [c for c in all_ids if c in ids]  # registry order
+    jobs = max(1, min(int(jobs), 2))  # a 2-core machine: at most two verifies at once
+    t0 = time.perf_counter()
+    todo = ["baseline"] + names
+
+    def one(name):
+        r = _run_one(name, ids, timeout, python)
+        j = judge(ids, r)
+        print(f"{name}: {r['status']}, {r['seconds']} s, caught={j['caught']} ({j['caught_by']}) "
+              f"{time.perf_counter() - t0:.0f} s in all", file=log, flush=True)
+        return name, {**r, **j}
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        done = dict(pool.map(one, todo))
+    base = done.pop("baseline")
+    report = {
+        "claims": ids, "flow_exempt": sorted(FLOW_EXEMPT), "timeout_seconds": timeout, "jobs": jobs,
+        "profile": "quick", "baseline": base,
+        "baseline_ok": base["status"] == "ok" and all(v == "VERIFIED" for v in base["verdicts"].values()),
+        "mutant_order": names,
+        "mutants": {m: {**done[m], "description": MUTANTS[m].description, "patches": MUTANTS[m].patches}
+                    for m in names},
+        "wall_seconds": round(time.perf_counter() - t0, 1),
+    }
+    return report
+
+
+def check_mutants(names=None) -> dict:
+    """For each mutant: the parts of the probe run it changes (reduced, and full if patched)."""
+    out = {}
+    base = {e: probe_signature(e) for e in ("reduced", "full")}
+    for name in names or MUTANTS:
+        m = MUTANTS[name]
+        with m():
+            diff = {e: signature_difference(base[e], probe_signature(e)) for e in m.engines}
+        out[name] = diff
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mutants", help="comma-separated mutant names (default: all)")
+    ap.add_argument("--claims", help="comma-separated claim ids (default: all)")
+    ap.add_argument("--timeout", type=float, default=300.0, help="wall-clock seconds per mutant (default 300)")
+    ap.add_argument("--jobs", type=int, default=2, help="parallel verifies, at most 2 (default 2)")
+    ap.add_argument("--out", help="write the report as JSON (sorted keys) to this file")
+    ap.add_argument("--list", action="store_true", help="list the mutants and exit")
+    ap.add_argument("--check", action="store_true",
+                    help="check that every mutant changes a short integrate run, and exit")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    split = (lambda s: [x for x in (s or "").split(",") if x])  # noqa: E731
+    if args.child:
+        return _child(args.child, split(args.claims))
+    if args.list:
+        for m in MUTANTS.values():
+            print(f"{m.name:24s} {m.description}\n{'':24s} patches: {m.patches}")
+        return 0
+    if args.check:
+        res = check_mutants(split(args.mutants) or None)
+        for name, diff in res.items():
+            print(f"{name:24s} " + "; ".join(f"{e}: {', '.join(d) or 'NO CHANGE'}" for e, d in diff.items()))
+        return 0 if all(all(d) for d in res.values()) else 1
+    report = run_harness(split(args.mutants) or None, split(args.claims) or None,
+                         timeout=args.timeout, jobs=args.jobs)
+    report["command"] = "python benchmarks/mutants.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    print(markdown(report))
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, sort_keys=True, indent=1) + "\n")
+    if not report["baseline_ok"]:
+        return 2
+    return 0 if all(report["mutants"][m]["caught"] for m in report["mutant_order"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
