@@ -58,6 +58,8 @@ __all__ = ["integrate_reduced", "initial_values", "weights_from", "orders_for"]
 
 mpz = gmpy2.mpz
 _ZERO = mpz(0)
+#: bits of slack on the requested precision below which a residual counts as 0 (ReLU'(0) = 1)
+_PUSH_SLACK = 12
 
 
 def orders_for(tol_bits: int) -> int:
@@ -169,6 +171,9 @@ class _Engine:
         self.Y = [fix(y, F) for y in problem.labels]
         self.c = [q / self.n for q in problem.norms_squared()]
         self.rp0 = problem.relu_prime_at_zero
+        # a residual within 2^(-b+12) |y_k| of 0 is 0 at the requested precision b: its sign,
+        # and so the sign of a push on a coordinate at 0, is not resolved (ReLU'(0) = 1 only)
+        self.r_floor = [(abs(y) >> max(0, prec.bits - _PUSH_SLACK)) + 1 for y in self.Y]
         self.with_w = with_w
         self.half = mpz(1) << (F - 1)
 
@@ -182,8 +187,10 @@ class _Engine:
         return r
 
     def push_positive(self, j, k, r):
-        """Sign test of the push ``-a_j r_k ||x_k||^2 / n`` on a coordinate at 0."""
-        return -self.a[j] * r[k] > 0
+        """Sign test of the push ``-a_j r_k ||x_k||^2 / n`` on a coordinate at 0: positive and
+        resolved (``|r_k|`` above the floor ``2^(-b+12) |y_k|``; below it the residual is 0 at the
+        requested precision and the coordinate stays where it is)."""
+        return abs(r[k]) > self.r_floor[k] and -self.a[j] * r[k] > 0
 
     # -- one Taylor expansion ----------------------------------------------------------
     def series(self, H, active):
@@ -423,6 +430,8 @@ class _Engine:
                             continue
                         Aj = A[j]
                         Rk = R[k]
+                        if sum(map(abs, Rk)) <= self.r_floor[k]:
+                            continue  # r_k stays 0 at the requested precision over the step
                         lim = min(tau_step, tau_cut + slack)
                         a0j = Aj[0]
                         if a0j and abs(a0j) > sum(map(abs, Aj[1:])):

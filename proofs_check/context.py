@@ -68,7 +68,9 @@ class Profile:
     dps: int  # working digits of the trajectories
     hypothesis_examples: int = 0
     max_exponent: int = 200  # the deepest rung a claim may add: lambda = 10^-max_exponent
-    claim_seconds: float = 120.0  # wall-clock budget of one claim's ladder extension
+    # wall-clock guard of one claim's ladder extension: a safety net (the ladder's depth is the
+    # budget that decides; hitting this one makes the report machine-dependent, and says so)
+    claim_seconds: float = 300.0
     resolution_bits: int = 10  # limits and exponents are resolved to 2^-resolution_bits relative
 
     def __post_init__(self) -> None:
@@ -91,9 +93,9 @@ class Profile:
 
 
 PROFILES = {
-    "quick": Profile("quick", (10, 20, 30, 45, 60, 80, 100), dps=30),
+    "quick": Profile("quick", (10, 20, 30, 45, 60, 80, 100), dps=30, claim_seconds=300.0),
     "full": Profile("full", (8, 10, 15, 20, 30, 40, 60, 80, 100, 130, 160, 200), dps=40,
-                    max_exponent=400, claim_seconds=600.0, resolution_bits=14),
+                    max_exponent=400, claim_seconds=1200.0, resolution_bits=14),
 }
 
 
@@ -185,28 +187,35 @@ class Context:
                 step = exps[-1] - exps[-2] if len(exps) > 1 else exps[-1]
                 new = min(exps[-1] + step, self.profile.max_exponent)
             if new is None or new in exps or spent > self.profile.claim_seconds:
-                why = ("time budget spent" if spent > self.profile.claim_seconds else
-                       f"deepest rung 1e-{self.profile.max_exponent} reached")
+                why = (f"time budget of {self.profile.claim_seconds:.0f} s spent" if spent > self.profile.claim_seconds
+                       else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
                 return limit, payload, tuple(exps), (
-                    f"{why} after {spent:.0f} s on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; a decision "
+                    f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; a decision "
                     f"needs lambda <= {mpmath_str(limit.lambda_needed)}: rerun with --profile full")
             exps = sorted(set(exps) | {new})
 
     def horizon(self, scale) -> Fraction:
         """Integer horizon past the fit at scale ``lambda``:
 
-        ``T = ceil(5/4 s_max log(1/lambda)) + 60 s_max`` with ``s_max = n / min ||D_+-||``
-        (the slower escape happens at ``s_max log(1/lambda) + O(1)``, digest 4.2; the 60
-        time constants after it leave room for the lambda-independent convergence, 9.12).
+        ``T = ceil(5/4 s_max log(1/lambda) + max(60 s_max, (b log 2 + 10) / rho_min))`` with
+        ``s_max = n / min ||D_+-||`` (the slower escape happens at ``s_max log(1/lambda) + O(1)``,
+        digest 4.2) and ``rho_min = min_k ||beta_s(k)|| ||x_k||^2 / n`` the slowest local rate
+        near the interpolator (digest 9.12): the residual must fall by ``2^(-b/2)`` after it (the
+        fit level ``L(0) 2^-b``), with a factor 2 for the rate's being an estimate.
         """
         import math
 
-        from gfcheck.numeric.precision import to_mpf
+        from gfcheck.numeric.precision import bits_for_dps, to_mpf
 
         s_max = max(to_mpf(v) for v in (self.data.escape_slope_plus,
                                          self.data.escape_slope_minus) if v is not None)
         log_inv = math.log(Fraction(1) / Fraction(scale))  # exact Fraction -> float log: a bound only
-        return Fraction(math.ceil(float(s_max) * (1.25 * log_inv + 60)))
+        q = self.problem.norms_squared()
+        beta = {1: float(to_mpf(self.data.beta_plus_norm)), -1: float(to_mpf(self.data.beta_minus_norm))}
+        rho_min = min(beta[1 if y > 0 else -1] * float(qk) / self.problem.n
+                      for y, qk in zip(self.problem.labels, q))
+        settle = max(60 * float(s_max), (bits_for_dps(self.profile.dps) * math.log(2) + 10) / rho_min)
+        return Fraction(math.ceil(float(s_max) * 1.25 * log_inv + settle))
 
     def probe_times(self, scale) -> dict:
         """Exact rational probe times at ``lambda = scale`` (``L = log(1/lambda)``):

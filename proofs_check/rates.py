@@ -20,8 +20,9 @@ extrapolation weights.  The *resolution* ``r`` is fixed before looking at the da
 claim, from the profile), and the verdict is:
 
 * ``VERIFIED``  ``|v_inf - predicted| <= r`` and ``u <= r/3``: the limit is resolved and agrees;
-* ``REFUTED``   ``|v_inf - predicted| > max(r + u, 3u)`` on at least three extrapolation windows:
-  the limit is resolved well enough to be somewhere else (the sequence settles elsewhere);
+* ``REFUTED``   ``|v_inf - predicted| > max(r + u, 3u)`` on at least three extrapolation windows,
+  and no other resolved extrapolation agrees with the prediction: the limit is resolved well
+  enough to be somewhere else (the sequence settles elsewhere);
 * ``UNDECIDED`` otherwise, with the scale ``lambda_needed`` at which ``u`` would reach ``r/3``
   if the first unmodelled correction decays as the theory says: the ladder has to go deeper.
 
@@ -121,7 +122,9 @@ def _extrapolate(mus, values, orders, noise):
     Each correction column is scaled to its largest entry (the weight of the constant column,
     which gives ``v_inf``, does not change), and the solve carries 30 guard bits over the
     caller's precision; orders too close to separate on these scales are dropped, last first.
+    The noise includes the values' own rounding at the caller's precision (2^-(prec - 4)).
     """
+    prec0 = mpmath.mp.prec  # the precision the values were computed at: their own rounding
     with mpmath.workprec(max(mpmath.mp.prec, 113) + 30):
         while True:
             cols = [[mu ** c for mu in mus] for c in orders]
@@ -133,8 +136,9 @@ def _extrapolate(mus, values, orders, noise):
             except ZeroDivisionError:
                 orders, mus, values, noise = orders[:-1], mus[1:], values[1:], noise[1:]
         w = [Minv[0, i] for i in range(len(mus))]
+        rounding = mpmath.ldexp(mpmath.fsum(abs(wi * v) for wi, v in zip(w, values)), -prec0 + 4)
         return (+mpmath.fsum(wi * v for wi, v in zip(w, values)),
-                +mpmath.fsum(abs(wi) * e for wi, e in zip(w, noise)))
+                +mpmath.fsum(abs(wi) * e for wi, e in zip(w, noise)) + rounding)
 
 
 def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
@@ -154,30 +158,38 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
     if N < 2:
         return Limit("UNDECIDED", pred, None, None, r, values, mus, (), one_sided,
                      reason=f"{N} resolved value(s): at least 2 are needed", noise=noise, orders=orders)
-    # K corrections removed, K = 0 .. min(#orders, N - 2): the one whose extrapolation is the
-    # most stable (smallest u) is kept; the band r does not depend on this choice.  With a third
-    # window the change between windows is extended by its geometric tail q/(1 - q) (q the
+    # K corrections removed: every K from 1 (0 when the theory gives no correction) to
+    # min(#orders, N - 2) is a candidate.  The verdict is judged on the most stable candidate
+    # (smallest u); REFUTED also needs that no other resolved candidate (u <= r) is consistent
+    # with the prediction.  With a
+    # third window the change between windows is extended by its geometric tail q/(1 - q) (q the
     # ratio of the last two changes; no contraction, no bound); REFUTED needs that third window.
-    best = None
-    for K in range(min(len(orders), N - 2) + 1):
+    candidates = []
+    for K in range(1 if orders else 0, min(len(orders), N - 2) + 1):
         used = orders[:K]
         ext = [_extrapolate(mus[i - K - 1:i], values[i - K - 1:i], used, noise[i - K - 1:i])
                for i in range(N, K, -1)][:3]
         (E, en), (E2, en2) = ext[0], ext[1]
         step = abs(E - E2)
         settled = len(ext) == 3
-        if settled:
+        if settled and step > en + en2:  # above the rounding: extend by the geometric tail
             prev = abs(E2 - ext[2][0])
-            q = step / prev if prev else (mpmath.mpf(0) if step == 0 else mpmath.inf)
+            q = step / prev if prev else mpmath.inf
             step = step * max(1, q / (1 - q)) if q < 1 else mpmath.inf
-        u = step + en + en2
-        if best is None or u < best[2]:
-            best = (K, E, u, settled)
-    K, E, u, settled = best
+        dist = max(pred - E, 0) if one_sided else abs(E - pred)
+        candidates.append((step + en + en2, K, E, dist, settled))
+    if not candidates:
+        return Limit("UNDECIDED", pred, values[-1], None, r, values, mus, (), one_sided,
+                     reason=f"{N} resolved values: the theory's correction needs at least 3", noise=noise,
+                     orders=orders)
+    u, K, E, dist, settled = min(candidates, key=lambda c: c[0])
     used = orders[:K]
-    dist = max(pred - E, 0) if one_sided else abs(E - pred)
-    if settled and dist > max(r + u, 3 * u):
-        verdict, why = "REFUTED", "the limit is resolved and lies outside the band"
+    consistent = [c for c in candidates if c[0] <= r and c[3] <= r + c[0]]
+    resolved_settled = [c for c in candidates if c[4]]
+    us, _, _, ds, _ = min(resolved_settled, key=lambda c: c[0]) if resolved_settled else (None,) * 5
+    if resolved_settled and ds > max(r + us, 3 * us) and not consistent:
+        verdict, why = "REFUTED", ("the limit is resolved outside the band, and no resolved extrapolation "
+                                   "(u <= r) is consistent with the prediction")
     elif u <= r / 3 and dist <= r:
         verdict, why = "VERIFIED", "the limit is resolved and lies inside the band"
     else:
@@ -219,11 +231,19 @@ def judge_rate(lambdas, errors, predicted, *, corrections, resolution, rel_noise
                one_sided=False) -> Limit:
     """Judge ``err ~ K lambda^predicted`` from errors on a ladder (see the module doc).
 
-    ``rel_noise``: per-rung relative rounding bound of the errors.
+    ``rel_noise``: per-rung relative rounding bound of the errors.  A relative correction
+    ``(1 + c lambda^delta)`` of the error enters the local exponents through
+    ``log(1 + c mu^delta) = c mu^delta - c^2 mu^(2 delta) / 2 + ...``: every multiple ``k delta``
+    (``k <= RATE_MULTIPLES``) is a correction order of the local exponents.
     """
     mids, exps, noise = local_exponents(lambdas, errors, rel_noise)
-    return judge_limit(mids, exps, predicted, corrections=corrections, resolution=resolution,
+    orders = [k * mpmath.mpf(c) for c in corrections for k in range(1, RATE_MULTIPLES + 1)]
+    return judge_limit(mids, exps, predicted, corrections=orders, resolution=resolution,
                        noise=noise, one_sided=one_sided)
+
+
+#: multiples ``k delta`` of each correction order that a rate's local exponents carry
+RATE_MULTIPLES = 4
 
 
 def fit_power_law(lambdas, errors):

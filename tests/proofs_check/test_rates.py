@@ -71,12 +71,13 @@ def test_noise_through_the_extrapolation_makes_it_undecided_not_verified():
 
 
 def test_one_sided_limits():
-    mus = [mpmath.mpf(10) ** -e for e in (5, 10, 15, 20)]
-    above = [1 + m for m in mus]
-    assert judge_limit(mus, above, mpmath.mpf("0.5"), corrections=(1,), resolution=mpmath.mpf("1e-3"),
-                       one_sided=True).verdict == "VERIFIED"
-    assert judge_limit(mus, above, 2, corrections=(1,), resolution=mpmath.mpf("1e-3"),
-                       one_sided=True).verdict == "REFUTED"
+    with mpmath.workdps(40):
+        mus = [mpmath.mpf(10) ** -e for e in (5, 10, 15, 20)]
+        above = [1 + m for m in mus]
+        assert judge_limit(mus, above, mpmath.mpf("0.5"), corrections=(1,), resolution=mpmath.mpf("1e-3"),
+                           one_sided=True).verdict == "VERIFIED"
+        assert judge_limit(mus, above, 2, corrections=(1,), resolution=mpmath.mpf("1e-3"),
+                           one_sided=True).verdict == "REFUTED"
 
 
 def test_local_exponents_of_an_exact_power_law():
