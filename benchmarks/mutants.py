@@ -25,6 +25,12 @@ preferred kill.
     python benchmarks/mutants.py --jobs 2 --timeout 300 --out mutants.json
     python benchmarks/mutants.py --mutants normalisation,lost-perp --claims invariants,reduced-vs-full
     python benchmarks/mutants.py --list
+    python benchmarks/mutants.py --check        # each mutant changes a short integrate run
+
+The children import whatever ``gfcheck`` the interpreter finds: to measure a fixed revision
+while the tree is being edited, put a layout ``DIR/gfcheck/{symbolic,numeric,proofs_check}``
+(links into ``git archive HEAD``) first on ``PYTHONPATH``; the report records the tree used
+(``source``).
 """
 
 from __future__ import annotations
@@ -391,10 +397,14 @@ MUTANTS = {m.name: m for m in _LIST}
 
 def probe_problem():
     """The built-in example at lambda = 1e-3 (events, watches and re-entries happen early)."""
-    from gfcheck.proofs_check.context import with_scale
-    from gfcheck.proofs_check.verify import default_problem
+    import dataclasses
+    from importlib import resources
 
-    return with_scale(default_problem(), Fraction(1, 1000))
+    from gfcheck.symbolic.problem import loads_problem
+
+    # read directly (not through proofs_check.verify): the probe needs the engines only
+    text = resources.files("gfcheck.proofs_check").joinpath("data/default.problem.json").read_text()
+    return dataclasses.replace(loads_problem(text), scale=Fraction(1, 1000))
 
 
 def probe_signature(engine="reduced", problem=None):

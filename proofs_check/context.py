@@ -32,10 +32,18 @@ __all__ = ["Profile", "Context", "with_scale", "mpf_to_fraction", "sample_at"]
 
 
 def mpf_to_fraction(x) -> Fraction:
-    """The exact value of an mpf as a Fraction (mpf are dyadic rationals)."""
+    """The exact value of an mpf as a Fraction (mpf are dyadic rationals), whatever the current
+    precision (an mpf is not re-rounded on the way).
+
+    >>> import mpmath
+    >>> with mpmath.workprec(200):
+    ...     x = mpmath.mpf(1) / 3
+    >>> mpf_to_fraction(x) == Fraction(int(x.man), 2 ** -int(x.exp))
+    True
+    """
     import mpmath
 
-    man, exp = mpmath.mpf(x).man_exp
+    man, exp = (x if isinstance(x, mpmath.mpf) else mpmath.mpf(x)).man_exp
     return Fraction(int(man)) * Fraction(2) ** int(exp)
 
 
@@ -112,6 +120,7 @@ class Context:
     profile: Profile
     figure_data: dict = field(default_factory=dict)
     _runs: dict = field(default_factory=dict, repr=False)
+    say: object = field(default=None, repr=False)  # progress callback: say(message)
 
     @cached_property
     def data(self):
@@ -192,23 +201,28 @@ class Context:
                 return limit, payload, tuple(exps), (
                     f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; a decision "
                     f"needs lambda <= {mpmath_str(limit.lambda_needed)}: rerun with --profile full")
+            if self.say is not None:
+                self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
+                         f"adding 1e-{new} (ladder budget 1e-{self.profile.max_exponent})")
             exps = sorted(set(exps) | {new})
 
-    def horizon(self, scale) -> Fraction:
+    def horizon(self, scale, s_max=None) -> Fraction:
         """Integer horizon past the fit at scale ``lambda``:
 
         ``T = ceil(5/4 s_max log(1/lambda) + max(60 s_max, (b log 2 + 10) / rho_min))`` with
         ``s_max = n / min ||D_+-||`` (the slower escape happens at ``s_max log(1/lambda) + O(1)``,
         digest 4.2) and ``rho_min = min_k ||beta_s(k)|| ||x_k||^2 / n`` the slowest local rate
         near the interpolator (digest 9.12): the residual must fall by ``2^(-b/2)`` after it (the
-        fit level ``L(0) 2^-b``), with a factor 2 for the rate's being an estimate.
+        fit level ``L(0) 2^-b``), with a factor 2 for the rate's being an estimate.  ``s_max``
+        overrides the slowest escape slope (claim 16: incremental learning without A3).
         """
         import math
 
         from gfcheck.numeric.precision import bits_for_dps, to_mpf
 
-        s_max = max(to_mpf(v) for v in (self.data.escape_slope_plus,
-                                         self.data.escape_slope_minus) if v is not None)
+        if s_max is None:
+            s_max = max(to_mpf(v) for v in (self.data.escape_slope_plus,
+                                             self.data.escape_slope_minus) if v is not None)
         log_inv = math.log(Fraction(1) / Fraction(scale))  # exact Fraction -> float log: a bound only
         q = self.problem.norms_squared()
         beta = {1: float(to_mpf(self.data.beta_plus_norm)), -1: float(to_mpf(self.data.beta_minus_norm))}

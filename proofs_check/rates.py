@@ -21,8 +21,9 @@ claim, from the profile), and the verdict is:
 
 * ``VERIFIED``  ``|v_inf - predicted| <= r`` and ``u <= r/3``: the limit is resolved and agrees;
 * ``REFUTED``   ``|v_inf - predicted| > max(r + u, 3u)`` on at least three extrapolation windows,
-  and no other resolved extrapolation agrees with the prediction: the limit is resolved well
-  enough to be somewhere else (the sequence settles elsewhere);
+  with the first correction left out below the band at the deepest scale (``mu^delta <= r``:
+  the expansion controls the limit), and no other resolved extrapolation agrees with the
+  prediction: the limit is resolved well enough to be somewhere else;
 * ``UNDECIDED`` otherwise, with the scale ``lambda_needed`` at which ``u`` would reach ``r/3``
   if the first unmodelled correction decays as the theory says: the ladder has to go deeper.
 
@@ -177,16 +178,20 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
             q = step / prev if prev else mpmath.inf
             step = step * max(1, q / (1 - q)) if q < 1 else mpmath.inf
         dist = max(pred - E, 0) if one_sided else abs(E - pred)
-        candidates.append((step + en + en2, K, E, dist, settled))
+        # the first correction left out must be below the band at the deepest scale, or the
+        # truncated expansion does not control the limit (a pre-asymptotic ladder)
+        nxt = orders[K] if K < len(orders) else (2 * orders[-1] if orders else None)
+        controlled = nxt is None or mus[-1] ** nxt <= r
+        candidates.append((step + en + en2, K, E, dist, settled and controlled, nxt))
     if not candidates:
         return Limit("UNDECIDED", pred, values[-1], None, r, values, mus, (), one_sided,
                      reason=f"{N} resolved values: the theory's correction needs at least 3", noise=noise,
                      orders=orders)
-    u, K, E, dist, settled = min(candidates, key=lambda c: c[0])
+    u, K, E, dist, settled, nxt = min(candidates, key=lambda c: c[0])
     used = orders[:K]
     consistent = [c for c in candidates if c[0] <= r and c[3] <= r + c[0]]
     resolved_settled = [c for c in candidates if c[4]]
-    us, _, _, ds, _ = min(resolved_settled, key=lambda c: c[0]) if resolved_settled else (None,) * 5
+    us, _, _, ds, _, _ = min(resolved_settled, key=lambda c: c[0]) if resolved_settled else (None,) * 6
     if resolved_settled and ds > max(r + us, 3 * us) and not consistent:
         verdict, why = "REFUTED", ("the limit is resolved outside the band, and no resolved extrapolation "
                                    "(u <= r) is consistent with the prediction")
@@ -195,10 +200,9 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
     else:
         verdict, why = "UNDECIDED", "the limit is not resolved to a third of the band yet"
     need = None
-    if verdict == "UNDECIDED" and 0 < u < mpmath.inf:
-        nxt = orders[K] if K < len(orders) else (orders[-1] if orders else None)
-        if nxt is not None:
-            need = mus[-1] * (r / (3 * u)) ** (1 / nxt)
+    if verdict == "UNDECIDED" and nxt is not None:
+        # where the uncertainty would reach r/3, and the first neglected correction the band
+        need = min(r ** (1 / nxt), mus[-1] * (r / (3 * u)) ** (1 / nxt) if 0 < u < mpmath.inf else mus[-1])
     return Limit(verdict, pred, E, u, r, values, mus, used, one_sided, need, why, noise, orders)
 
 

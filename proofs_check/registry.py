@@ -150,21 +150,58 @@ def claims() -> list[Claim]:
     return sorted(REGISTRY.values(), key=lambda c: (c.number, c.id))
 
 
+def _time_limit(seconds):
+    """A context manager raising :class:`TimeBudgetSpent` after ``seconds`` of wall-clock time
+    (``SIGALRM``, main thread only; elsewhere, or with ``seconds=None``, no limit)."""
+    import contextlib
+    import signal
+    import threading
+
+    from gfcheck.symbolic.errors import TimeBudgetSpent
+
+    if not seconds or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        return contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def limit():
+        def _raise(signum, frame):
+            raise TimeBudgetSpent(f"the claim ran past its time budget of {seconds:.0f} s "
+                                  "(Profile.claim_seconds): rerun it alone with --only, or with --profile full")
+
+        old = signal.signal(signal.SIGALRM, _raise)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+    return limit()
+
+
 def run_claim(claim: Claim, ctx) -> ClaimResult:
     """Run ``claim`` on ``ctx``; a twin that is not refuted makes the claim ``UNDECIDED``.
 
-    Named input problems (:class:`InvalidInput`) propagate; integration failures and other
-    gfcheck errors become an ``UNDECIDED`` verdict carrying the message.
+    The claim runs under a wall-clock bound of twice ``ctx.profile.claim_seconds`` (the ladder
+    extension stops itself at one); running past it is ``UNDECIDED`` with the budget.  Every
+    other failure inside a check (integration failures, and any exception: a check that crashes
+    proves nothing either way) is ``UNDECIDED`` with the message; bad input was refused before
+    the claims ran.
     """
     t0 = time.perf_counter()
+    seconds = getattr(getattr(ctx, "profile", None), "claim_seconds", None)
     try:
-        result, twin = claim.check(ctx)
-    except InvalidInput:
+        with _time_limit(2 * seconds if seconds else None):
+            result, twin = claim.check(ctx)
+    except KeyboardInterrupt:
         raise
-    except GfcheckError as exc:
-        msg = f"{type(exc).__name__}: {exc}"
-        result = Verdict("UNDECIDED", "-", "-", "-", "-", {"error": msg})
-        twin = Verdict("UNDECIDED", "-", "-", "-", "-", {"error": msg})
+    except Exception as exc:  # noqa: BLE001 - reported as UNDECIDED with the message
+        kind = type(exc).__name__
+        key = "reason" if kind == "TimeBudgetSpent" else "error"
+        msg = f"{kind}: {exc}" if isinstance(exc, GfcheckError) else f"internal error {kind}: {exc}"
+        result = Verdict("UNDECIDED", "-", "-", "-", "-", {key: msg})
+        twin = Verdict("UNDECIDED", "-", "-", "-", "-", {key: msg})
     if not isinstance(result, Verdict) or not isinstance(twin, Verdict):
         raise TypeError(f"claim {claim.id!r}: check must return (Verdict, Verdict)")
     if result.verdict == "VERIFIED" and twin.verdict != "REFUTED":

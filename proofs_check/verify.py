@@ -55,8 +55,18 @@ class Progress:
         self.t0 = time.perf_counter()
 
     def start(self, i: int, claim) -> None:
+        self.current = f"[{i}/{self.total}] {claim.id}"
         if self.tty:
-            print(f"\r[{i}/{self.total}] {claim.id} ...", end="", file=self.stream, flush=True)
+            print(f"\r{self.current} ...", end="", file=self.stream, flush=True)
+
+    def rung(self, message: str) -> None:
+        """Where a claim's ladder is (``Context.decide`` extends it): in place on a terminal, a
+        line otherwise, so a long claim is never silent."""
+        line = f"{getattr(self, 'current', '')}: {message} ({time.perf_counter() - self.t0:.0f} s in all)"
+        if self.tty:
+            print(f"\r\x1b[K{line}", end="", file=self.stream, flush=True)
+        else:
+            print(line, file=self.stream, flush=True)
 
     def done(self, i: int, result) -> None:
         line = (f"[{i}/{self.total}] {result.claim.id}: {result.verdict} ({result.seconds:.1f} s, "
@@ -77,6 +87,7 @@ def verify(problem, profile, *, only=None, progress=None):
         if unknown:
             raise SchemaError(f"--only: unknown claim id(s) {unknown}; known: {[c.id for c in claims()]}")
     prog = progress or Progress(len(selected))
+    ctx.say = getattr(prog, "rung", None)
     results = []
     for i, c in enumerate(selected, 1):
         prog.start(i, c)

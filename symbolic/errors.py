@@ -112,3 +112,8 @@ class PrecisionExhausted(IntegrationFailed):
 
 class ClaimRefuted(GfcheckError, AssertionError):
     """A prediction disagrees with the measurement beyond its tolerance."""
+
+
+class TimeBudgetSpent(GfcheckError):
+    """A claim ran past its stated wall-clock budget (``Profile.claim_seconds``); it is reported
+    UNDECIDED with the budget, never as a verdict on the mathematics."""
