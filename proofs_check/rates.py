@@ -24,6 +24,9 @@ claim, from the profile), and the verdict is:
   with the first correction left out below the band at the deepest scale (``mu^delta <= r``:
   the expansion controls the limit), and no other resolved extrapolation agrees with the
   prediction: the limit is resolved well enough to be somewhere else;
+* one-sided claims (``limit >= predicted``) are also VERIFIED when the last three values rise
+  beyond their rounding and the last is at or above ``predicted - r`` (a rising sequence ends
+  above its last value; an exponent can approach its limit like ``1/log(1/lambda)``);
 * ``UNDECIDED`` otherwise, with the scale ``lambda_needed`` at which ``u`` would reach ``r/3``
   if the first unmodelled correction decays as the theory says: the ladder has to go deeper.
 
@@ -51,7 +54,13 @@ import mpmath
 from gfcheck.symbolic.errors import InvalidInput
 
 __all__ = ["Limit", "judge_limit", "rejudge", "judge_rate", "local_exponents", "fit_power_law",
-           "correction_orders"]
+           "correction_orders", "MULTIPLES"]
+
+
+#: multiples ``k delta`` (k <= MULTIPLES) of every correction order are corrections too: a relative
+#: correction ``(1 + c mu^delta)`` gives ``log(1 + c mu^delta) = c mu^delta - c^2 mu^(2 delta)/2 ...``
+#: in a local exponent, and the powers of a correction that is not small at reachable scales
+MULTIPLES = 4
 
 
 def _s(v, digits: int = 6) -> str:
@@ -154,7 +163,9 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
     values = tuple(mpmath.mpf(v) for v in values)
     noise = tuple(mpmath.mpf(e) for e in (noise or [0] * len(values)))
     pred, r = mpmath.mpf(predicted), mpmath.mpf(resolution)
-    orders = correction_orders(corrections)
+    base = correction_orders(corrections)
+    orders = correction_orders(k * c for c in base for k in range(1, MULTIPLES + 1))
+    beyond = (MULTIPLES + 1) * base[0] if base else None  # the first multiple left out
     N = len(values)
     if N < 2:
         return Limit("UNDECIDED", pred, None, None, r, values, mus, (), one_sided,
@@ -180,7 +191,8 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
         dist = max(pred - E, 0) if one_sided else abs(E - pred)
         # the first correction left out must be below the band at the deepest scale, or the
         # truncated expansion does not control the limit (a pre-asymptotic ladder)
-        nxt = orders[K] if K < len(orders) else (2 * orders[-1] if orders else None)
+        nxt = min(v for v in (orders[K] if K < len(orders) else None, beyond) if v is not None) \
+            if orders else None
         controlled = nxt is None or mus[-1] ** nxt <= r
         candidates.append((step + en + en2, K, E, dist, settled and controlled, nxt))
     if not candidates:
@@ -192,7 +204,13 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
     consistent = [c for c in candidates if c[0] <= r and c[3] <= r + c[0]]
     resolved_settled = [c for c in candidates if c[4]]
     us, _, _, ds, _, _ = min(resolved_settled, key=lambda c: c[0]) if resolved_settled else (None,) * 6
-    if resolved_settled and ds > max(r + us, 3 * us) and not consistent:
+    rising = (one_sided and N >= 3 and all(values[i] - noise[i] >= values[i - 1] + noise[i - 1]
+                                             for i in (N - 2, N - 1))
+              and values[-1] - noise[-1] >= pred - r)
+    if rising:
+        verdict, why = "VERIFIED", ("one-sided: the last three values rise and the last is at or above the bound, "
+                                    "so the limit is too")
+    elif resolved_settled and ds > max(r + us, 3 * us) and not consistent:
         verdict, why = "REFUTED", ("the limit is resolved outside the band, and no resolved extrapolation "
                                    "(u <= r) is consistent with the prediction")
     elif u <= r / 3 and dist <= r:
@@ -241,13 +259,8 @@ def judge_rate(lambdas, errors, predicted, *, corrections, resolution, rel_noise
     (``k <= RATE_MULTIPLES``) is a correction order of the local exponents.
     """
     mids, exps, noise = local_exponents(lambdas, errors, rel_noise)
-    orders = [k * mpmath.mpf(c) for c in corrections for k in range(1, RATE_MULTIPLES + 1)]
-    return judge_limit(mids, exps, predicted, corrections=orders, resolution=resolution,
+    return judge_limit(mids, exps, predicted, corrections=corrections, resolution=resolution,
                        noise=noise, one_sided=one_sided)
-
-
-#: multiples ``k delta`` of each correction order that a rate's local exponents carry
-RATE_MULTIPLES = 4
 
 
 def fit_power_law(lambdas, errors):

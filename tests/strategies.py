@@ -29,10 +29,10 @@ from fractions import Fraction
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from gfcheck.symbolic.problem import Problem
+from gfcheck.symbolic.problem import Problem, parse_problem
 
 __all__ = ["nonzero_rationals", "orthogonal_matrices", "orthogonal_datasets", "orthogonal_problems",
-           "non_orthogonal_problems", "cayley", "is_orthogonal_matrix"]
+           "non_orthogonal_problems", "valid_problems", "cayley", "is_orthogonal_matrix"]
 
 
 def _check_int(name, value, lo, hi=None):
@@ -191,3 +191,42 @@ def non_orthogonal_problems(max_n: int = 4, max_d: int = 5, max_m: int = 6, scal
         raise InvalidArgument(f"Expected max_n >= 2 and max_d >= 2 but got max_n={max_n}, max_d={max_d}")
     orthogonal_problems(max_n, max_d, max_m, scale, min_n=2)
     return _non_orthogonal_problem(max_n, max_d, max_m, scale)
+
+
+@st.composite
+def valid_problems(draw, max_n=6):
+    """Orthogonal problems: rows of an exactly orthogonal rational matrix scaled by rationals whose
+    largest/smallest ratio is at least 10; labels of both signs or one; A3 kept or broken; the
+    initialisation explicit (a main neuron per sign class unless A3 is to be broken) or seeded."""
+    n = draw(st.integers(1, max_n))
+    d = draw(st.integers(n, n + 2))
+    Q = draw(orthogonal_matrices(d))
+    small = draw(st.sampled_from([Fraction(1, 2), Fraction(1, 4), Fraction(1, 5)]))
+    norms = [small * 10] + [draw(st.sampled_from([small, small * 2, small * 5, small * 10, small * 3]))
+                            for _ in range(n - 1)]
+    norms[-1 if n > 1 else 0] = small if n > 1 else norms[0]
+    X = [tuple(norms[k] * v for v in Q[k]) for k in range(n)]
+    one_sign = draw(st.booleans())
+    y = [abs(draw(nonzero_rationals(4, 3))) * (1 if one_sign or k % 2 == 0 else -1) for k in range(n)]
+    if draw(st.booleans()):  # a seed: the toolkit draws g_j ~ N(0, I_d) and s_j
+        m = draw(st.integers(2, 8))
+        doc = {"schema": "gfcheck.problem/1", "inputs": [[str(v) for v in x] for x in X],
+               "labels": [str(v) for v in y], "width": m,
+               "init": {"scale": "1/1000", "seed": draw(st.integers(0, 2 ** 16))}}
+        return parse_problem(doc)
+    q = [sum(v * v for v in x) for x in X]
+    keep_A3 = draw(st.booleans())
+    dirs, signs = [], []
+    for s in (1, -1):
+        S = [k for k in range(n) if s * y[k] > 0]
+        if not S or not keep_A3 and len(S) >= 2:
+            continue
+        c = [Fraction(1) if k in S else draw(nonzero_rationals(3, 3)) for k in range(n)]
+        dirs.append(tuple(sum((c[k] * X[k][i] / q[k] for k in range(n)), Fraction(0)) for i in range(d)))
+        signs.append(s)
+    for _ in range(draw(st.integers(0 if dirs else 1, 3))):
+        c = [draw(nonzero_rationals(3, 3)) for _ in range(n)]
+        dirs.append(tuple(sum((c[k] * X[k][i] / q[k] for k in range(n)), Fraction(0)) for i in range(d)))
+        signs.append(draw(st.sampled_from((1, -1))))
+    return Problem(inputs=tuple(X), labels=tuple(y), width=len(dirs), scale=Fraction(1, 1000),
+                   directions=tuple(dirs), signs=tuple(signs))
