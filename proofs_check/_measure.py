@@ -142,3 +142,21 @@ def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
     twin = Verdict(twin_v, "; ".join(f"{k} {t.prediction}" for k, (_, t) in parts.items()),
                    "; ".join(f"{k} {t.measurement}" for k, (_, t) in parts.items()), "-", "-", {})
     return claim, twin
+
+
+def judge_rungs(rows, predicted, *, corrections, resolution, one_sided=False, slack=12):
+    """The rate of ``err ~ K lambda^predicted`` from ladder rows ``(lambda, err, floor)``.
+
+    A rung carries the rate only when its error is resolved, ``err > floor 2^slack`` (known to
+    ``2^-slack`` relative; below that the ladder measures rounding); its relative noise is
+    ``floor / err``.  Fewer than two resolved rungs: an UNDECIDED :class:`.rates.Limit` (the
+    ladder then adds rungs).
+    """
+    from .rates import judge_limit, judge_rate
+
+    keep = [(lam, err, floor) for lam, err, floor in rows if err > floor * 2 ** slack]
+    if len(keep) < 2:
+        return judge_limit([], [], predicted, corrections=corrections, resolution=resolution,
+                           one_sided=one_sided)
+    return judge_rate([r[0] for r in keep], [r[1] for r in keep], predicted, corrections=corrections,
+                      resolution=resolution, rel_noise=[r[2] / r[1] for r in keep], one_sided=one_sided)

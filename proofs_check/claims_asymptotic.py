@@ -14,10 +14,10 @@ import mpmath
 
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (combine_verdicts, limit_verdicts, loss, mp_data, outputs, outside_if_not_orthogonal,
+from ._measure import (combine_verdicts, judge_rungs, limit_verdicts, loss, mp_data, outputs, outside_if_not_orthogonal,
                        s, variation_norm, verdict_of)
 from .context import sample_at, with_scale
-from .rates import judge_limit, judge_rate
+from .rates import judge_limit
 from .registry import Claim, Verdict, register
 
 SLACK = 12
@@ -223,15 +223,9 @@ def _check_alignment(ctx):
             continue
 
         def judge(exps, j=j):
-            rows = [measure(e)[j] for e in exps]
+            rows = [measure(e)[j][:3] for e in exps]
             with mpmath.workprec(bits + 40):
-                keep = [r for r in rows if r[1] > r[2] * 2 ** SLACK]
-                if len(keep) < 2:
-                    return judge_limit([], [], pred[j], corrections=orders[j],
-                                       resolution=ctx.resolution(pred[j])), None
-                return judge_rate([r[0] for r in keep], [r[1] for r in keep], pred[j], corrections=orders[j],
-                                  resolution=ctx.resolution(pred[j]),
-                                  rel_noise=[r[2] / r[1] for r in keep]), None
+                return judge_rungs(rows, pred[j], corrections=orders[j], resolution=ctx.resolution(pred[j])), None
 
         def judge_value(exps, j=j):
             # digest 9.8: 1 - cos equals the closed form (1e-3 relative at lambda <= 1e-8); the ratio
@@ -471,17 +465,10 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
             with mpmath.workprec(bits + 40):
                 lams = [mpmath.exp(-x) for x in xs]
                 pred = [ctx.problem.n / (2 * Dn) * (2 * x - mpmath.log(C)) + k for x in xs]
-                errs = [abs(t - p) for t, p in zip(ts, pred)]
                 floor = tolerance(bits, SLACK) * max(ts, default=1)
-                keep = [(lam, e) for lam, e in zip(lams, errs) if e > floor * 2 ** SLACK]
-                if len(keep) < 2:
-                    lim = judge_limit([], [], gamma2, corrections=orders, resolution=ctx.resolution(gamma2),
-                                      one_sided=one_sided)
-                else:
-                    lim = judge_rate([q[0] for q in keep], [q[1] for q in keep], gamma2, corrections=orders,
-                                     resolution=ctx.resolution(gamma2), rel_noise=[floor / q[1] for q in keep],
-                                     one_sided=one_sided)
-                return lim, (ts, pred)
+                rows = [(lam, abs(t - p), floor) for lam, t, p in zip(lams, ts, pred)]
+                return judge_rungs(rows, gamma2, corrections=orders, resolution=ctx.resolution(gamma2),
+                                   one_sided=one_sided), (ts, pred)
 
         limit, (ts, pred), exps, note = ctx.decide(judge, ctx.profile.exponents)
         key = "plus" if sign > 0 else "minus"
@@ -567,7 +554,7 @@ def _check_plateaus(ctx):
     def judge_first(exps):
         # the first plateau is left like lambda^1: its own ladder of short runs (to s_1 L / 2),
         # with digits that follow the measured departure (lambda^1 against L0)
-        lams, errs, noise = [], [], []
+        rows = []
         for e in exps:
             lam = Fraction(1, 10 ** e)
             t0 = ctx.probe_times(lam)["plateau0"]
@@ -575,36 +562,22 @@ def _check_plateaus(ctx):
                           dps=ctx.profile.dps + e)
             with mpmath.workprec(run.work_bits):
                 err = abs(loss(ctx.problem, _W(ctx, lam, run.final), run.final.a) - L0)
-                floor = tolerance(bits_for_dps(ctx.profile.dps + e), SLACK) * L0
-                if err > floor * 2 ** SLACK:
-                    lams.append(to_mpf(lam))
-                    errs.append(err)
-                    noise.append(floor / err)
+                rows.append((to_mpf(lam), err, tolerance(bits_for_dps(ctx.profile.dps + e), SLACK) * L0))
         with mpmath.workprec(bits + 40):
-            if len(lams) < 2:
-                return judge_limit([], [], 1, corrections=first_orders, resolution=ctx.resolution(1)), None
-            return judge_rate(lams, errs, 1, corrections=first_orders, resolution=ctx.resolution(1),
-                              rel_noise=noise), None
+            return judge_rungs(rows, 1, corrections=first_orders, resolution=ctx.resolution(1)), None
 
     def judge_mid(exps):
-        lams, errs, noise = [], [], []
+        rows = []
         for e in exps:
             lam = Fraction(1, 10 ** e)
             run = ctx.ladder_run(lam)
             st = sample_at(run, ctx.probe_times(lam)["plateau_mid"])
             with mpmath.workprec(run.work_bits):
                 err = abs(loss(ctx.problem, _W(ctx, lam, st), st.a) - Lmid)
-                floor = tolerance(bits, SLACK) * L0
-                if err > floor * 2 ** SLACK:
-                    lams.append(to_mpf(lam))
-                    errs.append(err)
-                    noise.append(floor / err)
+                rows.append((to_mpf(lam), err, tolerance(bits, SLACK) * L0))
         with mpmath.workprec(bits + 40):
-            if len(lams) < 2:
-                return judge_limit([], [], e_mid_pred, corrections=mid_orders,
-                                   resolution=ctx.resolution(e_mid_pred), one_sided=True), None
-            return judge_rate(lams, errs, e_mid_pred, corrections=mid_orders, one_sided=True,
-                              resolution=ctx.resolution(e_mid_pred), rel_noise=noise), None
+            return judge_rungs(rows, e_mid_pred, corrections=mid_orders, one_sided=True,
+                               resolution=ctx.resolution(e_mid_pred)), None
 
     l0, _, exps0, note0 = ctx.decide(judge_first, PLATEAU0_EXPONENTS)
     lm, _, expsm, notem = ctx.decide(judge_mid, ctx.profile.exponents)
@@ -761,20 +734,14 @@ def _check_variation_norm(ctx):
     def judge(exps):
         _, rows = _gap_ladder(ctx, exps)
         with mpmath.workprec(bits + 40):
-            lams, gaps, noise = [], [], []
-            floor = tolerance(bits, SLACK) * Ns
+            measured = []
             for lam, W, a, run in rows:
                 N = variation_norm(W, a)
                 lower[s(lam, 3)] = N >= _n_star_of_outputs(ctx, outputs(W, a, X)) * (1 - tolerance(bits, SLACK))
-                gap = N - Ns
-                if gap > floor * 2 ** SLACK:  # the gap known to 2^-12 relative
-                    lams.append(lam)
-                    gaps.append(gap)
-                    noise.append(floor / gap)
-            if len(lams) < 2:
-                return judge_limit([], [], gmin2, corrections=orders, resolution=ctx.resolution(gmin2)), (lams, gaps)
-            return judge_rate(lams, gaps, gmin2, corrections=orders, resolution=ctx.resolution(gmin2),
-                              rel_noise=noise), (lams, gaps)
+                measured.append((lam, N - Ns, tolerance(bits, SLACK) * Ns))
+            resolved_rows = [(lam, g) for lam, g, floor in measured if g > floor * 2 ** SLACK]
+            return (judge_rungs(measured, gmin2, corrections=orders, resolution=ctx.resolution(gmin2)),
+                    ([r[0] for r in resolved_rows], [r[1] for r in resolved_rows]))
 
     limit, (lams, gaps), exps, note = ctx.decide(judge, ctx.profile.exponents)
     lower_ok = all(lower.values())
@@ -856,19 +823,9 @@ def _check_limit_function(ctx):
     def judge(exps):
         _, rows = _gap_ladder(ctx, exps)
         with mpmath.workprec(bits + 40):
-            lams, errs, noise = [], [], []
-            floor = tolerance(bits, SLACK)
-            for lam, W, a, run in rows:
-                h = outputs(W, a, pts)
-                e = max(abs(x - z) for x, z in zip(h, hinf)) / scale
-                if e > floor * 2 ** SLACK:
-                    lams.append(lam)
-                    errs.append(e)
-                    noise.append(floor / e)
-            if len(lams) < 2:
-                return judge_limit([], [], gmin2, corrections=orders, resolution=ctx.resolution(gmin2)), None
-            return judge_rate(lams, errs, gmin2, corrections=orders, resolution=ctx.resolution(gmin2),
-                              rel_noise=noise), None
+            measured = [(lam, max(abs(x - z) for x, z in zip(outputs(W, a, pts), hinf)) / scale,
+                         tolerance(bits, SLACK)) for lam, W, a, run in rows]
+            return judge_rungs(measured, gmin2, corrections=orders, resolution=ctx.resolution(gmin2)), None
 
     limit, _, exps, note = ctx.decide(judge, ctx.profile.exponents)
     return limit_verdicts(limit, note=note, prediction=f"sup|h - h_inf|/sup|h_inf| ~ lambda^{s(gmin2, 6)}",

@@ -17,10 +17,9 @@ import mpmath
 from gfcheck.numeric import weights_from
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (limit_verdicts, loss, max_cos2, mp_data, outside_if_not_orthogonal, s,
+from ._measure import (judge_rungs, limit_verdicts, loss, max_cos2, mp_data, outside_if_not_orthogonal, s,
                        variation_norm, verdict_of)
 from .context import with_scale
-from .rates import judge_limit, judge_rate
 from .registry import Claim, Verdict, register
 
 __all__ = ["decoupled_projection", "perturbed_non_orthogonal"]
@@ -411,7 +410,7 @@ def _check_early_closed_form(ctx):
     bits = _bits(ctx)
 
     def judge(exps):
-        lams, errs, noise = [], [], []
+        rows = []
         for e in exps:
             lam, run = _early_run(ctx, e, t)
             with mpmath.workprec(run.work_bits):
@@ -421,16 +420,9 @@ def _check_early_closed_form(ctx):
                     scale = abs(a) + max(abs(v) for v in u)
                     worst = max(worst, abs(run.final.a[j] - a) / scale,
                                 max(abs(x - v) for x, v in zip(run.final.U[j], u)) / scale)
-                floor = tolerance(bits_for_dps(ctx.profile.dps + 2 * e), SLACK)
-                if worst > floor * 2 ** SLACK:
-                    lams.append(to_mpf(lam))
-                    errs.append(worst)
-                    noise.append(floor / worst)
+                rows.append((to_mpf(lam), worst, tolerance(bits_for_dps(ctx.profile.dps + 2 * e), SLACK)))
         with mpmath.workprec(bits + 40):
-            if len(lams) < 2:
-                return judge_limit([], [], 2, corrections=EARLY_ORDERS, resolution=ctx.resolution(2)), None
-            return judge_rate(lams, errs, 2, corrections=EARLY_ORDERS, resolution=ctx.resolution(2),
-                              rel_noise=noise), None
+            return judge_rungs(rows, 2, corrections=EARLY_ORDERS, resolution=ctx.resolution(2)), None
 
     limit, _, exps, note = ctx.decide(judge, EARLY_EXPONENTS)
     with mpmath.workprec(bits + 40):
@@ -469,7 +461,7 @@ def _check_exits(ctx):
     mismatches = {}
 
     def judge(exps):
-        lams, errs, noise = [], [], []
+        rows = []
         for e in exps:
             lam, run = _early_run(ctx, e, t)
             got = Counter((ev.neuron, ev.point) for ev in run.events if ev.kind == "deactivate")
@@ -479,16 +471,9 @@ def _check_exits(ctx):
             with mpmath.workprec(run.work_bits):
                 d = max((abs(ev.t - Tcf[(ev.neuron, ev.point)]) for ev in run.events
                          if (ev.neuron, ev.point) in Tcf), default=mpmath.mpf(0))
-                floor = tolerance(bits_for_dps(ctx.profile.dps + 2 * e), SLACK) * (1 + t)
-                if d > floor * 2 ** SLACK:
-                    lams.append(to_mpf(lam))
-                    errs.append(d)
-                    noise.append(floor / d)
+                rows.append((to_mpf(lam), d, tolerance(bits_for_dps(ctx.profile.dps + 2 * e), SLACK) * (1 + t)))
         with mpmath.workprec(bits + 40):
-            if len(lams) < 2:
-                return judge_limit([], [], 2, corrections=EARLY_ORDERS, resolution=ctx.resolution(2)), None
-            return judge_rate(lams, errs, 2, corrections=EARLY_ORDERS, resolution=ctx.resolution(2),
-                              rel_noise=noise), None
+            return judge_rungs(rows, 2, corrections=EARLY_ORDERS, resolution=ctx.resolution(2)), None
 
     limit, _, exps, note = ctx.decide(judge, EARLY_EXPONENTS)
     mismatch = sum(mismatches[e] for e in exps)
