@@ -88,7 +88,7 @@ class Limit:
     lambda_needed: object = None
     reason: str = ""
     noise: tuple = ()
-    orders: tuple = ()  # every order the theory gave (``corrections``: those removed)
+    orders: tuple = ()  # the base orders the theory gave (``corrections``: those removed)
 
     def __post_init__(self) -> None:
         if self.verdict not in ("VERIFIED", "REFUTED", "UNDECIDED"):
@@ -152,12 +152,14 @@ def _extrapolate(mus, values, orders, noise):
 
 
 def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
-                one_sided=False) -> Limit:
+                one_sided=False, require_control=True) -> Limit:
     """Judge ``values`` (at scales ``mus``, shallow to deep) against the limit ``predicted``.
 
     ``corrections``: the correction orders the theory gives; ``resolution``: the band ``r``
     (fixed in advance); ``noise``: per-value rounding bounds (default 0); ``one_sided``: the
-    claim is ``limit >= predicted`` (an ``O(.)`` statement).
+    claim is ``limit >= predicted`` (an ``O(.)`` statement); ``require_control=False`` drops the
+    condition that the first correction left out be below the band (for a near-miss twin, whose
+    refutation shows the resolution of the data, not a failure of the mathematics).
     """
     mus = tuple(mpmath.mpf(m) for m in mus)
     values = tuple(mpmath.mpf(v) for v in values)
@@ -169,7 +171,7 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
     N = len(values)
     if N < 2:
         return Limit("UNDECIDED", pred, None, None, r, values, mus, (), one_sided,
-                     reason=f"{N} resolved value(s): at least 2 are needed", noise=noise, orders=orders)
+                     reason=f"{N} resolved value(s): at least 2 are needed", noise=noise, orders=base)
     # K corrections removed: every K from 1 (0 when the theory gives no correction) to
     # min(#orders, N - 2) is a candidate.  The verdict is judged on the most stable candidate
     # (smallest u); REFUTED also needs that no other resolved candidate (u <= r) is consistent
@@ -193,12 +195,12 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
         # truncated expansion does not control the limit (a pre-asymptotic ladder)
         nxt = min(v for v in (orders[K] if K < len(orders) else None, beyond) if v is not None) \
             if orders else None
-        controlled = nxt is None or mus[-1] ** nxt <= r
+        controlled = nxt is None or not require_control or mus[-1] ** nxt <= r
         candidates.append((step + en + en2, K, E, dist, settled and controlled, nxt))
     if not candidates:
         return Limit("UNDECIDED", pred, values[-1], None, r, values, mus, (), one_sided,
                      reason=f"{N} resolved values: the theory's correction needs at least 3", noise=noise,
-                     orders=orders)
+                     orders=base)
     u, K, E, dist, settled, nxt = min(candidates, key=lambda c: c[0])
     used = orders[:K]
     consistent = [c for c in candidates if c[0] <= r and c[3] <= r + c[0]]
@@ -221,14 +223,15 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
     if verdict == "UNDECIDED" and nxt is not None:
         # where the uncertainty would reach r/3, and the first neglected correction the band
         need = min(r ** (1 / nxt), mus[-1] * (r / (3 * u)) ** (1 / nxt) if 0 < u < mpmath.inf else mus[-1])
-    return Limit(verdict, pred, E, u, r, values, mus, used, one_sided, need, why, noise, orders)
+    return Limit(verdict, pred, E, u, r, values, mus, used, one_sided, need, why, noise, base)
 
 
 def rejudge(limit: Limit, predicted) -> Limit:
-    """The same measurements judged against another prediction (a twin at the edge)."""
+    """The same measurements judged against another prediction (a twin at the edge), without the
+    control condition on the neglected corrections (see :func:`judge_limit`)."""
     return judge_limit(limit.mus, limit.values, predicted, corrections=limit.orders,
                        resolution=limit.resolution, noise=limit.noise or None,
-                       one_sided=limit.one_sided)
+                       one_sided=limit.one_sided, require_control=False)
 
 
 def local_exponents(lambdas, errors, rel_noise=None):
