@@ -45,13 +45,21 @@ def perturbed_non_orthogonal(problem, eps=Fraction(1, 5)):
 
 
 def _check_orthogonality(ctx):
+    """Assumption A1 itself: VERIFIED on orthogonal data, OUTSIDE_ASSUMPTIONS (with the largest
+    cosine as the witness) otherwise -- non-orthogonal data are outside the theory, not a failure
+    of it.  The twin: the data made non-orthogonal (x_0 + x_1/5) must be seen as such."""
     def judge(p):
         worst = max_cos2(p)  # exact cos^2
         cos = mpmath.sqrt(to_mpf(worst))
-        return Verdict(verdict_of(worst == 0), "0", s(cos, 6), s(cos, 6), "0 (exact rationals)",
-                       {"n": str(p.n), "d": str(p.d)})
+        return worst, Verdict(verdict_of(worst == 0), "0", s(cos, 6), s(cos, 6), "0 (exact rationals)",
+                              {"n": str(p.n), "d": str(p.d)})
 
-    return judge(ctx.problem), judge(perturbed_non_orthogonal(ctx.problem))
+    worst, claim = judge(ctx.problem)
+    if worst != 0:
+        claim = Verdict("OUTSIDE_ASSUMPTIONS", claim.prediction, claim.measurement, claim.residual, claim.tolerance,
+                        {**claim.details, "reason": "assumption A1 fails: the inputs are not pairwise orthogonal",
+                         "largest_off_diagonal_cosine": claim.measurement})
+    return claim, judge(perturbed_non_orthogonal(ctx.problem))[1]
 
 
 register(Claim(
