@@ -125,6 +125,9 @@ def run_simulate(args) -> int:
     grid = args.grid
     if isinstance(grid, bool) or not isinstance(grid, int) or not 1 <= grid <= 100_000:
         raise InvalidInput(f"--grid: expected an integer in [1, 100000], found {grid!r}")
+    max_events = getattr(args, "max_events", None)
+    if max_events is not None and (isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1):
+        raise InvalidInput(f"--max-events: expected a positive integer, found {max_events!r}")
     until = None
     if args.t_end is not None:
         T = parse_number(args.t_end, where="--t-end")
@@ -141,6 +144,8 @@ def run_simulate(args) -> int:
          f"t_end = {float(T):.6g}, {dps} digits, engine {args.engine}")
     options = {"sample_weights": False} if args.engine in ("auto", "reduced") and \
         problem.is_orthogonal() and problem.n <= problem.d else {}
+    if max_events is not None:
+        options["max_events"] = max_events
     tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=args.engine,
                    error_estimate=getattr(args, "error_estimate", True), **options)
     fitted = None

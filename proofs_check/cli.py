@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--engine", choices=["auto", "reduced", "full", "float64"], default="auto")
     s.add_argument("--no-error-estimate", dest="error_estimate", action="store_false",
                    help="skip the second, higher-precision run (error_estimate: \"unmeasured\")")
+    s.add_argument("--max-events", type=int, default=None,
+                   help="cap on activation events (default: 100000); a run past it fails with TooManyEvents")
 
     v = sub.add_parser("verify", help="check every claim of the orthogonal-inputs paper (the main job)")
     v.add_argument("--profile", choices=["quick", "full"], default="quick")
@@ -44,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--out", default="gfcheck-report", help="report folder (default: gfcheck-report)")
     v.add_argument("--only", default=None, help="comma-separated claim ids to run (default: all)")
     v.add_argument("--no-figures", action="store_true", help="skip the figures")
+    v.add_argument("--max-events", type=int, default=None,
+                   help="cap on activation events per integration (default: 100000)")
     return parser
 
 

@@ -121,6 +121,7 @@ class Context:
     figure_data: dict = field(default_factory=dict)
     _runs: dict = field(default_factory=dict, repr=False)
     say: object = field(default=None, repr=False)  # progress callback: say(message)
+    caps: dict = field(default_factory=dict)  # engine caps for every run (``max_events``), from the CLI
 
     @cached_property
     def data(self):
@@ -146,6 +147,8 @@ class Context:
 
         problem = self.problem if problem is None else problem
         kwargs.setdefault("dps", self.profile.dps)
+        for k, v in self.caps.items():
+            kwargs.setdefault(k, v)
         key = (problem, tuple(sorted(kwargs.items())))
         if key not in self._runs:
             self._runs[key] = integrate(problem, **kwargs)

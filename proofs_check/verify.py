@@ -74,13 +74,18 @@ class Progress:
         print(("\r\x1b[K" if self.tty else "") + line, file=self.stream, flush=True)
 
 
-def verify(problem, profile, *, only=None, progress=None):
-    """Run the claims; returns ``(results, ctx)``.  A loss other than square is refused first."""
+def verify(problem, profile, *, only=None, progress=None, max_events=None):
+    """Run the claims; returns ``(results, ctx)``.  A loss other than square is refused first.
+    ``max_events`` caps the activation events of every integration (the engines' default else)."""
     from .context import Context
     from .registry import claims, run_claim
 
     problem.require_square_loss("gfcheck verify")
     ctx = Context(problem, profile)
+    if max_events is not None:
+        if isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1:
+            raise SchemaError(f"--max-events: expected a positive integer, found {max_events!r}")
+        ctx.caps["max_events"] = max_events
     selected = [c for c in claims() if not only or c.id in only]
     if only:
         unknown = sorted(set(only) - {c.id for c in claims()})
@@ -144,7 +149,7 @@ def run_verify(args) -> int:
     figures = not getattr(args, "no_figures", False)
     check_report_dir(args.out, figures=figures)
     only = [s for s in (getattr(args, "only", None) or "").split(",") if s] or None
-    results, ctx = verify(problem, profile, only=only)
+    results, ctx = verify(problem, profile, only=only, max_events=getattr(args, "max_events", None))
     print_table(results, sys.stdout)
     command = ["gfcheck", "verify", "--profile", profile.name] + (["--problem", str(args.problem)] if user else [])
     write_report(Path(args.out), results, ctx, command=command, figures=figures)

@@ -13,6 +13,10 @@ twelfth of its ``max_examples`` (dev 1, ci 3, thorough 33): in CI 18 x 3 = 54 pr
 
 from __future__ import annotations
 
+import json
+import os
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from strategies import valid_problems
@@ -26,12 +30,26 @@ EXAMPLES = max(1, settings.default.max_examples // 12)
 CLAIM_IDS = [c.id for c in claims()]
 
 
+def _census(claim_id, problem, r):
+    """With ``GFCHECK_CENSUS=FILE``, one JSON line per checked problem: claim, verdict, sizes and
+    the deepest ladder rung (what the closing notes count per profile)."""
+    path = os.environ.get("GFCHECK_CENSUS")
+    if not path:
+        return
+    rungs = [int(m) for m in re.findall(r"1e-(\d+)", json.dumps(r.result.details))]
+    with open(path, "a") as fh:
+        fh.write(json.dumps({"claim": claim_id, "verdict": r.verdict, "n": problem.n, "d": problem.d,
+                             "m": problem.m, "deepest": max(rungs, default=0),
+                             "seconds": round(r.seconds, 1)}, sort_keys=True) + "\n")
+
+
 @pytest.mark.parametrize("claim_id", CLAIM_IDS)
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], max_examples=EXAMPLES)
 @given(problem=valid_problems())
 def test_every_claim_holds_or_says_why_not(claim_id, problem):
     claim = {c.id: c for c in claims()}[claim_id]
     r = run_claim(claim, Context(problem, PROPERTY))
+    _census(claim_id, problem, r)
     assert r.verdict != "REFUTED", (claim_id, r.result)
     if r.verdict == "OUTSIDE_ASSUMPTIONS":
         assert r.result.details.get("reason"), (claim_id, r.result)
