@@ -729,6 +729,12 @@ def _check_relu_prime(ctx):
     out = outside_if_not_orthogonal(ctx)
     if out:
         return out
+    if not ctx.neurons.assumption_A3:
+        v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
+                    {"reason": "assumption A3 fails (no main neuron in some sign group): the gap N - N* stays "
+                               "positive under either convention (claim 16), so the conventions cannot be told "
+                               "apart by it"})
+        return v, v
     moved = set()
     for lam in ctx.profile.scales:
         moved |= _reentries_from_samples(ctx.ladder_run(lam))
