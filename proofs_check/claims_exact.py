@@ -255,15 +255,16 @@ def _check_reduced_vs_full(ctx):
                         {"events": str(len(red.events)), "same_events": str(same), "samples": str(len(red.samples)),
                          "event_time_difference": s(dt, 4), "event_time_tolerance": s(tol_t, 3),
                          "horizon": s(T, 6), "compared": "final a, U, W; a, U, W at every sample; event times"})
-    # the near miss: the reduced engine started at lambda (1 + 2^(-b+20)), 256 tolerances off at
-    # t = 0 (the flow contracts an offset of the scale by the end, so the kick must be larger)
-    shifted = with_scale(p, p.scale * (1 + Fraction(1, 2 ** (bits - SLACK - 8))))
-    red2 = ctx.run(shifted, t_end=T, times=tuple(T * i / 16 for i in range(17)), engine="reduced",
+    # the near miss: the reduced engine sampled at times t (1 + 2^(-b+20)), a clock 256 tolerances
+    # fast: wherever the flow moves (the escapes lie inside the horizon) the samples must differ
+    delta = Fraction(1, 2 ** (bits - SLACK - 8))
+    grid = tuple(T * i / 16 for i in range(17))
+    red2 = ctx.run(p, t_end=T * (1 + delta), times=tuple(t * (1 + delta) for t in grid), engine="reduced",
                    error_estimate=False)
     with mpmath.workprec(bits + 20):
-        d2, dt2, same2 = _run_difference(red2, full)
-        twin_v = Verdict(verdict_of(same2 and d2 <= tol and dt2 <= tol_t), "0", s(d2, 4), s(d2, 4), s(tol, 3),
-                         {"twin": "the reduced engine at lambda (1 + 2^(-b+20)) against the full engine"})
+        d2 = max(_state_difference(x, y) for x, y in zip(red2.samples, full.samples))
+        twin_v = Verdict(verdict_of(d2 <= tol), "0", s(d2, 4), s(d2, 4), s(tol, 3),
+                         {"twin": "the reduced engine's samples at t (1 + 2^(-b+20)) against the full engine's at t"})
     return claim, twin_v
 
 
@@ -275,7 +276,8 @@ register(Claim(
     measurement="both engines at the profile's digits, lambda = the ladder's first rung",
     tolerance_rule="2^(-b+12) (1 + max |z|) on a, U, W at every sample and at the end, 2^(-b+12)(1 + T) on "
                    "event times: the requested digits, not the engines' own estimates",
-    twin="the reduced engine started at lambda (1 + 2^(-b+20)) must differ beyond the tolerance",
+    twin="the reduced engine sampled at t (1 + 2^(-b+20)) (a clock 256 tolerances fast) must differ beyond "
+         "the tolerance",
     check=_check_reduced_vs_full))
 
 
