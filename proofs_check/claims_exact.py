@@ -738,8 +738,13 @@ def _check_relu_prime(ctx):
                                "apart by it"})
         return v, v
     moved = set()
-    for lam in ctx.profile.scales:
+    for lam in ctx.profile.scales:  # shallow to deep: the first evidence of a re-entry decides
         moved |= _reentries_from_samples(ctx.ladder_run(lam))
+        if moved:
+            v = Verdict("REFUTED", "no re-entry under relu'(0) = 0", f"{len(moved)} coordinates re-entered",
+                        str(len(moved)), "0",
+                        {"reentries_under_relu_prime_0": str(sorted(moved)), "lambda": s(to_mpf(lam), 3)})
+            return v, Verdict("REFUTED", "-", "-", "-", "-", {})
     lams = ctx.profile.scales[0], ctx.profile.scales[min(2, len(ctx.profile.scales) - 1)]
     gaps, late, early = [], set(), set()
     bits = _bits(ctx)
