@@ -107,8 +107,8 @@ def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True):
         det["reason"] = limit.reason
     claim = Verdict(verdict, prediction or s(limit.predicted, 8), s(limit.limit, 10),
                     s(limit.distance, 3) if limit.limit is not None else "-", s(limit.resolution, 3), det)
-    edge = limit.predicted + EDGE * limit.resolution
     tw = edge_twin(limit)
+    edge = tw.predicted
     twin = Verdict(tw.verdict, f"{s(edge, 10)} (prediction + {EDGE} resolutions)", s(tw.limit, 10),
                    s(tw.distance, 3) if tw.limit is not None else "-", s(tw.resolution, 3), {})
     return claim, twin

@@ -190,7 +190,16 @@ def _check_alignment(ctx):
         return [mpmath.fsum((u[k] / q[k] - to_mpf(lam) * gx[k]) * X[k][i] for k in range(ctx.problem.n))
                 + to_mpf(lam) * g[i] for i in range(ctx.problem.d)]
 
+    measured = {}
+
     def measure(e):
+        """Every main neuron's ``(lambda, 1 - cos, floor, ratio to the closed form)`` at rung ``e``,
+        computed once per rung (each neuron's ladder asks for the same rungs)."""
+        if e not in measured:
+            measured[e] = _measure_alignment(e)
+        return measured[e]
+
+    def _measure_alignment(e):
         lam = Fraction(1, 10 ** e)
         t = ctx.probe_times(lam)["align"]
         # 1 - cos ~ lambda^pred must stay far above 2^-b: the digits follow the rung
@@ -278,14 +287,6 @@ def _crossings(ctx, name, exponents):
                 xs.append(_L(lam))
             ts.append(t)
     return xs, ts
-
-
-def resolved(lams, errs, scale, bits):
-    """The rungs whose error exceeds ``2^(-b+24) scale``: known to 2^-12 relative, so they can
-    carry a rate (below that the ladder measures rounding, not the flow)."""
-    floor = tolerance(bits, 2 * SLACK) * scale
-    keep = [(lam, e) for lam, e in zip(lams, errs) if e > floor]
-    return [k[0] for k in keep], [k[1] for k in keep]
 
 
 def group_orders(ctx, sign):

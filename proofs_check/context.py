@@ -47,12 +47,6 @@ def mpf_to_fraction(x) -> Fraction:
     return Fraction(int(man)) * Fraction(2) ** int(exp)
 
 
-def mpmath_str(x, digits: int = 3) -> str:
-    import mpmath
-
-    return "-" if x is None else mpmath.nstr(x, digits)
-
-
 def sample_at(run, t):
     """The sample of ``run`` at exact time ``t`` (one of the run's sample times)."""
     import mpmath
@@ -176,7 +170,7 @@ class Context:
         """
         import time
 
-        from ._measure import edge_twin
+        from ._measure import edge_twin, s
 
         t0 = time.perf_counter()
         exps = sorted(set(exponents))
@@ -203,7 +197,7 @@ class Context:
                        else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
                 return limit, payload, tuple(exps), (
                     f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; a decision "
-                    f"needs lambda <= {mpmath_str(limit.lambda_needed)}: rerun with --profile full")
+                    f"needs lambda <= {s(limit.lambda_needed, 3)}: rerun with --profile full")
             if self.say is not None:
                 self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
                          f"adding 1e-{new} (ladder budget 1e-{self.profile.max_exponent})")
