@@ -140,6 +140,34 @@ def _rnd_shift(x, s):
     return (x + (mpz(1) << (s - 1))) >> s
 
 
+def _reentry_root(Q, floor, tau_max, F):
+    """Re-entry time (ReLU'(0) = 1) of a coordinate at 0 whose push is ``-Q(tau)``: the first
+    ``tau`` in ``[0, tau_max]`` where ``Q`` turns ``<= 0``, *provided* ``Q`` falls to ``-floor``
+    (the push resolved at the requested precision) before ``tau_max``; else None.
+
+    The limiting motion of repeated re-entry is the coordinate held at 0: a push whose sign is
+    noise (``|Q| < floor``) re-activates a coordinate that the next rounding deactivates, at one
+    instant, forever.  Requiring resolution removes that chatter, and locating the re-entry at the
+    sign change (not at the floor) keeps genuine re-entry times to the working precision.
+
+    >>> F = 20; one = 1 << F
+    >>> _reentry_root([one // 4, -one], one >> 10, one, F) == one // 4   # 1/4 - t crosses at 1/4
+    True
+    >>> _reentry_root([-4, 1 << 8], one >> 10, one, F) is None            # unresolved, turning back
+    True
+    """
+    if Q[0] + floor <= 0:
+        return _ZERO  # resolved positive push already
+    Qf = list(Q)
+    Qf[0] += floor
+    t_resolved = first_root(Qf, tau_max, F)
+    if t_resolved is None:
+        return None
+    if Q[0] <= 0:
+        return _ZERO  # the sign change lies within the noise just behind us
+    return first_root(Q, t_resolved, F)
+
+
 class _Engine:
     """One run of the reduced fixed-point Taylor engine (see the module docstring)."""
 
@@ -419,10 +447,11 @@ class _Engine:
                     consider(first_root(co, lim, F, skip_zero=True, grid=grid_for(lim)), q[0], q[1],
                              "deactivate")
             if rp1:
-                # a coordinate at 0 re-enters when its push -a_j r_k ||x_k||^2/n turns positive.
-                # When a_j keeps its sign over the step this is the sign change of r_k alone, one
-                # root per (point, sign) shared by every such neuron (so simultaneous re-entries get
-                # one time); otherwise the root of the product series a_j * r_k is used.
+                # a coordinate at 0 re-enters where its push -a_j r_k ||x_k||^2/n turns positive,
+                # provided the push becomes resolved within the step (see _reentry_root).  When
+                # a_j keeps its sign over the step the push is -sign(a_j) r_k, one root per
+                # (point, sign) shared by every such neuron (so simultaneous re-entries get one
+                # time); otherwise the product series a_j * r_k with the floor max|a_j| floor_k.
                 r_roots = {}
                 for j in range(m):
                     for k in range(n):
@@ -432,20 +461,18 @@ class _Engine:
                         Rk = R[k]
                         if sum(map(abs, Rk)) <= self.r_floor[k]:
                             continue  # r_k stays 0 at the requested precision over the step
-                        lim = min(tau_step, tau_cut + slack)
                         a0j = Aj[0]
                         if a0j and abs(a0j) > sum(map(abs, Aj[1:])):
                             sg = 1 if a0j > 0 else -1
                             key = (k, sg)
                             if key not in r_roots:
-                                Q = [sg * v for v in Rk]
-                                r_roots[key] = (first_root(Q, min(tau_step, tau_cut + slack), F, skip_zero=True)
-                                                if Q[0] >= 0 else _ZERO)
+                                r_roots[key] = _reentry_root([sg * v for v in Rk], self.r_floor[k], tau_step, F)
                             root = r_roots[key]
                         else:
                             # P = (a_j * r_k)(tau): the push is positive where P < 0
                             P = [(sum(map(mul, Aj[: i + 1], Rk[i::-1])) + self.half) >> F for i in range(p + 1)]
-                            root = first_root(P, lim, F, skip_zero=True) if P[0] >= 0 else _ZERO
+                            thr = (sum(map(abs, Aj)) * self.r_floor[k] + self.half) >> F
+                            root = _reentry_root(P, thr, tau_step, F)
                         consider(root, j, k, "activate")
             hits = [h for h in hits if h[0] <= tau_cut + slack]
             # loss watches on the local series

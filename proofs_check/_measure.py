@@ -85,16 +85,23 @@ EDGE = 4
 
 
 def edge_twin(limit):
-    """The limit judged against ``predicted + EDGE * resolution`` (see :func:`limit_verdicts`)."""
+    """The limit judged against ``predicted + EDGE * resolution`` (see :func:`limit_verdicts`).
+
+    One-sided (``limit >= predicted``): the lower bound raised to ``EDGE`` resolutions above what
+    the data show, ``max(predicted, limit) + EDGE * resolution``; a bound at the prediction's edge
+    would be met by any limit far above it (an exponent 2 against ``>= 1``) and could not fail."""
     from .rates import rejudge
 
-    return rejudge(limit, limit.predicted + EDGE * limit.resolution)
+    base = limit.predicted
+    if limit.one_sided and limit.limit is not None:
+        base = max(base, limit.limit)
+    return rejudge(limit, base + EDGE * limit.resolution)
 
 
 def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True):
     """``(claim, twin)`` Verdicts of a :class:`.rates.Limit`; the twin is the same data judged
-    against ``predicted + EDGE * resolution`` (one-sided: ``predicted + EDGE * resolution`` as
-    the lower bound).  ``ok=False`` (another part of the claim failed) makes a VERIFIED limit
+    against ``predicted + EDGE * resolution`` (one-sided: ``max(predicted, limit) + EDGE *
+    resolution`` as the lower bound, :func:`edge_twin`).  ``ok=False`` (another part of the claim failed) makes a VERIFIED limit
     REFUTED; ``note`` (the ladder's budget note) goes into the details."""
     from .registry import Verdict
 
@@ -109,7 +116,8 @@ def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True):
                     s(limit.distance, 3) if limit.limit is not None else "-", s(limit.resolution, 3), det)
     tw = edge_twin(limit)
     edge = tw.predicted
-    twin = Verdict(tw.verdict, f"{s(edge, 10)} (prediction + {EDGE} resolutions)", s(tw.limit, 10),
+    where = "measured limit" if limit.one_sided and edge != limit.predicted + EDGE * limit.resolution else "prediction"
+    twin = Verdict(tw.verdict, f"{'>= ' if limit.one_sided else ''}{s(edge, 10)} ({where} + {EDGE} resolutions)", s(tw.limit, 10),
                    s(tw.distance, 3) if tw.limit is not None else "-", s(tw.resolution, 3), {})
     return claim, twin
 

@@ -7,6 +7,8 @@ from fractions import Fraction as Fr
 
 import mpmath
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numeric_helpers import (
     agreeing_digits,
     exit_time_linear,
@@ -16,6 +18,7 @@ from numeric_helpers import (
     reactivation_problem,
     reference,
 )
+from strategies import valid_problems
 
 from gfcheck.numeric import LossWatch, integrate, to_mpf, tolerance, weights_from
 from gfcheck.numeric._reduced import integrate_reduced
@@ -339,3 +342,63 @@ def test_reference_m8_at_lambda_1e_100():
         assert diff < mpmath.mpf(10) ** -30
         assert tr.error_estimate < mpmath.mpf(10) ** -30
         assert diff < 100 * tr.error_estimate
+
+
+# -- ReLU'(0) = 1: re-entry happens where the push is resolved, never as a chatter -----------
+
+#: found by the property tests (n = 2, d = 3, norms 1 and 3, one-sign labels, seed 11): at
+#: lambda = 1e-30 and 36 digits r_0 crosses 0 at t = 171.756...; without the resolution rule three
+#: neurons with a_j < 0 re-entered on a push of 1e-68 and left one rounding later, forever
+_CHATTER = {"schema": "gfcheck.problem/1", "inputs": [["1", "0", "0"], ["0", "3", "0"]],
+            "labels": ["1", "1/2"], "width": 8, "relu_prime_at_zero": "1",
+            "init": {"scale": "1e-30", "seed": 11}}
+
+
+def _relu1_horizon(problem):
+    """Past the fit: ``2 s_max log(1/lambda) + 200`` with ``s_max`` the slower escape slope."""
+    from gfcheck.symbolic.predictions import data_predictions
+
+    dp = data_predictions(problem)
+    s_max = max(float(v) for v in (dp.escape_slope_plus, dp.escape_slope_minus) if v is not None)
+    return Fr(math.ceil(2 * s_max * math.log(1 / problem.scale) + 200))
+
+
+def _assert_no_chatter(tr):
+    """Each coordinate's events come at strictly increasing times (no Zeno re-entry)."""
+    last = {}
+    for e in tr.events:
+        key = (e.neuron, e.point)
+        assert key not in last or e.t > last[key], f"{key} has two events at t = {e.t}"
+        last[key] = e.t
+
+
+def test_unresolved_push_does_not_chatter(monkeypatch):
+    from gfcheck.numeric import _reduced
+    from gfcheck.symbolic.problem import parse_problem
+
+    p = parse_problem(_CHATTER)
+    tr = integrate(p, dps=36, t_end=253, engine="reduced", error_estimate=False, max_events=300)
+    _assert_no_chatter(tr)
+    # the negative twin: re-entering on the sign of the push at the step start, resolved or not
+    # (the rule before this fix), chatters
+
+    def eager(Q, floor, tau_max, F):
+        return _reduced._ZERO if Q[0] < 0 else _reduced.first_root(Q, tau_max, F, skip_zero=True)
+
+    monkeypatch.setattr(_reduced, "_reentry_root", eager)
+    with pytest.raises(TooManyEvents, match="neuron"):
+        integrate(p, dps=36, t_end=253, engine="reduced", error_estimate=False, max_events=300)
+
+
+@pytest.mark.parametrize("engine", ["reduced", "full", "float64"])
+@settings(max_examples=max(4, settings().max_examples // 4))
+@given(problem=valid_problems(max_n=4), exponent=st.sampled_from([10, 30]), dps=st.sampled_from([20, 36]))
+def test_relu_prime_one_never_chatters(engine, problem, exponent, dps):
+    """Generated problems under ReLU'(0) = 1, integrated past the fit by every engine: each
+    coordinate's events at distinct times, within a cap of 8 events per coordinate."""
+    import dataclasses
+
+    p = dataclasses.replace(problem, relu_prime_at_zero=1, scale=Fr(1, 10 ** exponent))
+    tr = integrate(p, dps=dps, t_end=_relu1_horizon(p), engine=engine, error_estimate=False,
+                   max_events=8 * p.m * p.n)
+    _assert_no_chatter(tr)
