@@ -165,7 +165,7 @@ def run_scipy(p, T, dps=None):
         act = list(zip(*np.nonzero(M)))
 
         def mk(j, k):
-            ev = lambda t, z: z[m + j * n + k]  # noqa: E731
+            ev = lambda t, y, _i=m + j * n + k: y[_i]  # noqa: E731
             ev.terminal, ev.direction = True, -1
             return ev
 
@@ -256,7 +256,7 @@ def compare(m, dps, repeats, f64=False):
             continue
         if name == "heyoka-real":
             ENGINES[name](load(8)[0], "1", dps)  # warm the JIT once, as a long-running process would
-        med, out = timed(lambda: ENGINES[name](p, T, dps), repeats)
+        med, out = timed(lambda name=name: ENGINES[name](p, T, dps), repeats)
         row(name, m, "f64" if f64 else str(dps), med, digits(*out, sol), base=None)
         msg = f"{'':16s} ratio gfcheck/{name} = {med0 / med:.2f} (competitor's time includes its setup)"
         if name.startswith("heyoka"):

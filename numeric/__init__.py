@@ -5,6 +5,7 @@ Light on import (no sympy, no scipy): the engines load on first use.
 
 from .integrate import integrate
 from .precision import Precision, to_mpf, tolerance
+from .result import provenance
 from .trajectory import Event, LossWatch, State, Trajectory
 
 
@@ -16,4 +17,4 @@ def weights_from(problem, state):
 
 
 __all__ = ["integrate", "weights_from", "Precision", "to_mpf", "tolerance", "Event", "LossWatch",
-           "State", "Trajectory"]
+           "State", "Trajectory", "provenance"]

@@ -24,7 +24,8 @@ from fractions import Fraction
 import gmpy2
 import mpmath
 
-__all__ = ["fix", "fix_sqrt", "exact_fraction", "to_fixed_time", "horner", "first_root", "mpf_fixed", "log2_abs", "power_grid"]
+__all__ = ["fix", "fix_sqrt", "exact_fraction", "to_fixed_time", "horner", "first_root", "mpf_fixed", "log2_abs",
+           "power_grid"]
 
 mpz = gmpy2.mpz
 

@@ -34,6 +34,8 @@ __all__ = ["integrate_float64"]
 
 _ORDER = 20
 _SAMPLES = 16
+#: bits above the float64 rounding below which a residual counts as 0 (ReLU'(0) = 1 pushes)
+_PUSH_SLACK = 12
 
 
 def _initial(problem):
@@ -82,6 +84,9 @@ class _F64:
         self.y = np.array([float(q) for q in problem.labels])
         self.a, self.U = _initial(problem)
         self.rp1 = problem.relu_prime_at_zero == 1
+        # ReLU'(0) = 1: a residual within 2^12 float64 roundings of 0 has no resolved sign, so
+        # neither has the push on a coordinate at 0 (as in the reduced engine, _reentry_root)
+        self.r_floor = np.abs(self.y) * 2.0 ** (-52 + _PUSH_SLACK)
         self.step_factor = step_factor
 
     def series(self, M):
@@ -142,7 +147,7 @@ class _F64:
             if self.rp1:
                 r = residual()
                 push = -self.a[:, None] * r[None, :]
-                new = (~M) & (self.U == 0) & (push > 0)
+                new = (~M) & (self.U == 0) & (push > 0) & (np.abs(r) > self.r_floor)[None, :]
                 for j, k in zip(*np.nonzero(new)):
                     M[j, k] = True
                     rec(tt, j, k, "activate")
@@ -204,13 +209,20 @@ class _F64:
             if self.rp1:
                 zs = np.nonzero((~M) & (self.U == 0))
                 if zs[0].size:
-                    coefs = S[:, zs[0], zs[1]]  # P = a r; push > 0 where P < 0
+                    # P = a r; the push is positive where P < 0 and resolved where P < -thr; a
+                    # coordinate re-enters at the sign change only if the push is resolved
+                    # later in the step (else it is held at 0: no chatter on rounding noise)
+                    coefs = S[:, zs[0], zs[1]]
                     vals = pw @ coefs
-                    crossed = (vals < 0).any(0)
-                    for idx in np.nonzero(crossed)[0]:
-                        q = int(np.argmax(vals[:, idx] < 0))
+                    thr = np.abs(A[:, zs[0]]).sum(0) * self.r_floor[zs[1]]
+                    resolved = (vals < -thr[None, :]).any(0)
+                    for idx in np.nonzero(resolved)[0]:
+                        if coefs[0, idx] <= 0:
+                            hits.append((0.0, zs[0][idx], zs[1][idx], "activate"))
+                            continue
+                        q = int(np.argmax(vals[:, idx] <= 0))
                         cands.append((q, coefs[:, idx], zs[0][idx], zs[1][idx], "activate"))
-            if cands:
+            if cands and not hits:
                 # only the candidates whose first sign change is in the earliest sample interval
                 # can hold the earliest root
                 qmin = min(cd[0] for cd in cands)

@@ -568,7 +568,7 @@ class _FullEngine:
                     "without progress in time (Zeno chattering that the sliding rule does not "
                     "resolve); check the data or perturb the initialisation"
                 )
-            for (_, j, k, what) in sorted(hits, key=lambda hh: (hh[1], hh[2])):
+            for (_, j, k, _what) in sorted(hits, key=lambda hh: (hh[1], hh[2])):
                 self.resolve(j, k, t, max_events)
             if stop_loss:
                 break
@@ -590,7 +590,7 @@ def _weights(problem, C, Xm, W0):
 
 
 def _check_args(problem, t_end, times, until_loss, watches):
-    from .integrate import check_args
+    from .trajectory import check_args
 
     problem.require_square_loss("the full engine")
     return check_args(problem, t_end, times, until_loss, watches)

@@ -18,44 +18,12 @@ import mpmath
 
 from gfcheck.symbolic.errors import InvalidInput
 
-from ._fixed import exact_fraction
 from .precision import Precision
-from .trajectory import LossWatch, Trajectory
+from .trajectory import LossWatch, Trajectory, check_args  # noqa: F401  (check_args: re-exported)
 
 __all__ = ["integrate", "ENGINES"]
 
 ENGINES = ("auto", "reduced", "full", "float64")
-
-
-def check_args(problem, t_end, times=(), until_loss=None, watches=()):
-    """Validate and make exact the arguments shared by every engine -> ``(T, ts, ul, ws)``."""
-    T = exact_fraction(t_end, where="t_end")
-    if T < 0:
-        raise InvalidInput(f"t_end: expected a non-negative horizon, found {T}")
-    ts = [exact_fraction(s, where=f"times[{i}]") for i, s in enumerate(times)]
-    for i, s in enumerate(ts):
-        if s < 0 or s > T:
-            raise InvalidInput(f"times[{i}] = {s}: sample times must lie in [0, t_end = {T}]")
-        if i and s < ts[i - 1]:
-            raise InvalidInput(f"times[{i}] = {s}: sample times must be sorted (previous {ts[i - 1]})")
-    ul = None
-    if until_loss is not None:
-        ul = exact_fraction(until_loss, where="until_loss")
-        if ul < 0:
-            raise InvalidInput(f"until_loss: expected a non-negative loss level, found {ul}")
-    ws = []
-    for w in watches:
-        if not isinstance(w, LossWatch):
-            raise InvalidInput(f"watches: expected LossWatch objects, found {type(w).__name__}")
-        pts = frozenset(w.points)
-        bad = [k for k in pts if not isinstance(k, int) or not 0 <= k < problem.n]
-        if bad:
-            raise InvalidInput(f"LossWatch {w.name!r}: points {bad} are not indices 0..{problem.n - 1}")
-        ws.append(LossWatch(w.name, pts, exact_fraction(w.target, where=f"LossWatch {w.name!r}.target")))
-    names = [w.name for w in ws]
-    if len(set(names)) != len(names):
-        raise InvalidInput(f"watches: names must be unique, found {names}")
-    return T, ts, ul, ws
 
 
 def final_difference(t1: Trajectory, t2: Trajectory):

@@ -116,7 +116,7 @@ def to_mpf(value, *, allow_float: bool = False):
     >>> to_mpf(0.1)
     Traceback (most recent call last):
     ...
-    gfcheck.symbolic.errors.InvalidInput: to_mpf: refusing the Python float 0.1 (53 bits only); pass an exact Fraction, int or decimal string, or allow_float=True
+    gfcheck.symbolic.errors.InvalidInput: to_mpf: refusing the Python float 0.1 (53 bits only); pass an exact ...
     """
     if isinstance(value, bool):
         raise InvalidInput(f"to_mpf: expected a number, found bool {value!r}")

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import mpmath
 
-from gfcheck.symbolic._io import atomic_write_json, os_errors_as_output_errors
+from gfcheck.symbolic.files import atomic_write_json, os_errors_as_output_errors
 from gfcheck.symbolic.errors import NonFiniteValue, SchemaError, ShapeError, UnreadableFile
 from gfcheck.symbolic.problem import LOSSES, parse_number
 

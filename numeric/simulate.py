@@ -20,7 +20,8 @@ and :func:`preflight` estimates the number of Taylor steps from the fastest rate
 of the flow and refuses (``ResourceLimit``) a problem that cannot finish, saying what it would
 need; the precision is raised for tiny scales by the engine itself (its fixed-point resolution
 follows ``lambda``; the result states ``work_bits``).  The error estimate is measured (a second run
-with more digits) unless ``--no-error-estimate`` (then ``"unmeasured"``, every digit written).  Nothing is written unless the run completes: the result file
+with more digits) unless ``--no-error-estimate`` (then ``"unmeasured"``, every digit written).
+Nothing is written unless the run completes: the result file
 is written atomically at the end.  Progress goes to stderr.
 """
 
@@ -30,7 +31,7 @@ import math
 import sys
 from fractions import Fraction
 
-from gfcheck.symbolic._io import check_output_file
+from gfcheck.symbolic.files import check_output_file
 from gfcheck.symbolic.errors import InvalidInput, ResourceLimit
 from gfcheck.symbolic.problem import load_problem, parse_number
 
@@ -111,49 +112,53 @@ def _say(msg: str) -> None:
     print(f"gfcheck simulate: {msg}", file=sys.stderr, flush=True)
 
 
-def run_simulate(args) -> int:
-    """The ``simulate`` command (see the module docstring); returns the exit status."""
+def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: bool = False,
+                 grid: int = 64, engine: str = "auto", error_estimate: bool = True,
+                 max_events: int | None = None) -> int:
+    """The ``simulate`` command (see the module docstring); returns the exit status.
+
+    ``t_end`` is an exact number string (or None: twice :func:`default_horizon`, and with
+    ``until_fitted`` the run stops at :func:`fitted_level`); the other arguments are those of
+    :func:`gfcheck.numeric.integrate`.  Exit status 0, or 1 when ``until_fitted`` was asked and
+    the horizon cap came first."""
     from gfcheck.numeric import integrate
 
     from .result import result_document, write_result
 
-    problem = load_problem(args.problem)
+    problem = load_problem(problem_path)
     problem.require_square_loss("gfcheck simulate")
-    dps = args.dps
     if isinstance(dps, bool) or not isinstance(dps, int) or not 10 <= dps <= 5000:
         raise InvalidInput(f"--dps: expected an integer number of digits in [10, 5000], found {dps!r}")
-    grid = args.grid
     if isinstance(grid, bool) or not isinstance(grid, int) or not 1 <= grid <= 100_000:
         raise InvalidInput(f"--grid: expected an integer in [1, 100000], found {grid!r}")
-    max_events = getattr(args, "max_events", None)
     if max_events is not None and (isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1):
         raise InvalidInput(f"--max-events: expected a positive integer, found {max_events!r}")
     until = None
-    if args.t_end is not None:
-        T = parse_number(args.t_end, where="--t-end")
+    if t_end is not None:
+        T = parse_number(t_end, where="--t-end")
         if T <= 0:
-            raise InvalidInput(f"--t-end: expected a positive horizon, found {args.t_end!r}")
+            raise InvalidInput(f"--t-end: expected a positive horizon, found {t_end!r}")
     else:
         T = 2 * default_horizon(problem)
-        if args.until_fitted:
+        if until_fitted:
             until = fitted_level(problem, dps)
     preflight(problem, T, dps)
-    check_output_file(args.out, "--out")
+    check_output_file(out, "--out")
     times = tuple(T * i / grid for i in range(grid + 1))
     _say(f"n = {problem.n}, d = {problem.d}, m = {problem.m}, lambda = {float(problem.scale):.3g}, "
-         f"t_end = {float(T):.6g}, {dps} digits, engine {args.engine}")
-    options = {"sample_weights": False} if args.engine in ("auto", "reduced") and \
+         f"t_end = {float(T):.6g}, {dps} digits, engine {engine}")
+    options = {"sample_weights": False} if engine in ("auto", "reduced") and \
         problem.is_orthogonal() and problem.n <= problem.d else {}
     if max_events is not None:
         options["max_events"] = max_events
-    tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=args.engine,
-                   error_estimate=getattr(args, "error_estimate", True), **options)
+    tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=engine,
+                   error_estimate=error_estimate, **options)
     fitted = None
-    if args.until_fitted:
+    if until_fitted:
         fitted = bool(tr.stats.get("stopped_on_loss"))
     doc = result_document(problem, tr, t_end=T, dps=dps, fitted=fitted)
-    write_result(args.out, doc)
+    write_result(out, doc)
     _say(f"{len(tr.events)} events, {tr.steps} steps, measured error {doc['error_estimate']}"
          + ("" if fitted is None else (", fitted" if fitted else ", NOT fitted by the horizon cap"))
-         + f" -> {args.out}")
+         + f" -> {out}")
     return 0 if fitted in (None, True) else 1

@@ -1,1 +1,41 @@
-"""gfcheck.proofs_check: claims of the papers as executable checks; the command line."""
+"""gfcheck.proofs_check: the claims of the papers as executable checks, the report, the CLI.
+
+Public API (loaded on first use, so ``import gfcheck.proofs_check`` stays light)::
+
+    verify(problem, profile, *, suite=None, only=None)  -> (results, ctx)
+    run_verify(*, suite=None, profile="quick", problem=None, out=..., only=None)  -> exit status
+    Profile, Context                   the lambda ladder / digits, and the orthogonal suite's context
+    Suite, suites(), suite(name), register_suite(suite), claims(suite_name)
+    Claim, Verdict, ClaimResult, register(claim), run_claim(claim, ctx)
+    judge_limit, judge_rate, Limit     the rate rule (docs/verdicts.md)
+    main(argv)                         the ``gfcheck`` command line
+
+>>> from gfcheck.proofs_check import claims
+>>> len(claims("orthogonal"))
+18
+"""
+
+from __future__ import annotations
+
+from gfcheck.symbolic.lazy import lazy_getattr
+
+__all__ = ["verify", "run_verify", "Profile", "Context", "Suite", "suites", "suite", "register_suite",
+           "claims", "Claim", "Verdict", "ClaimResult", "register", "run_claim", "judge_limit",
+           "judge_rate", "Limit", "main"]
+
+_LAZY = {
+    "verify": "verify", "run_verify": "verify",
+    "Profile": "context", "Context": "context",
+    "Suite": "registry", "suites": "registry", "suite": "registry", "register_suite": "registry",
+    "claims": "registry", "register": "registry",
+    "Claim": "verdicts", "Verdict": "verdicts", "ClaimResult": "verdicts", "run_claim": "verdicts",
+    "judge_limit": "rates", "judge_rate": "rates", "Limit": "rates",
+    "main": "cli",
+}
+
+
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
+
+
+def __dir__():
+    return sorted(__all__)

@@ -10,7 +10,7 @@ import mpmath
 
 from gfcheck.numeric.precision import to_mpf
 
-__all__ = ["mp_data", "outputs", "loss", "partial_loss", "variation_norm", "max_cos2", "verdict_of",
+__all__ = ["mp_data", "outputs", "loss", "partial_loss", "variation_norm", "one_minus_cos", "max_cos2", "verdict_of",
            "s", "outside_if_not_orthogonal", "limit_verdicts", "EDGE"]
 
 
@@ -52,6 +52,22 @@ def variation_norm(W, a):
     return mpmath.fsum(abs(aj) * mpmath.sqrt(_dot(wj, wj)) for aj, wj in zip(a, W))
 
 
+def one_minus_cos(w, v):
+    """``1 - cos(w, v)`` without cancellation (Lagrange's identity:
+    ``||w||^2 ||v||^2 - <w, v>^2 = sum_{i<k} (w_i v_k - w_k v_i)^2``).
+
+    >>> with mpmath.workprec(60):
+    ...     mpmath.nstr(one_minus_cos([1, 0], [1, 1]), 6)
+    '0.292893'
+    """
+    ww = mpmath.fsum(x * x for x in w)
+    vv = mpmath.fsum(x * x for x in v)
+    wv = mpmath.fsum(x * z for x, z in zip(w, v))
+    cross = mpmath.fsum((w[i] * v[k] - w[k] * v[i]) ** 2 for i in range(len(w)) for k in range(i + 1, len(w)))
+    nw = mpmath.sqrt(ww * vv)
+    return cross / (nw * (nw + wv))
+
+
 def max_cos2(problem):
     """Exact ``max_{k != l} <x_k, x_l>^2 / (||x_k||^2 ||x_l||^2)`` (0 for one input)."""
     from fractions import Fraction
@@ -67,7 +83,7 @@ def verdict_of(ok: bool) -> str:
 
 def outside_if_not_orthogonal(ctx):
     """``None`` on orthogonal data, else a (claim, twin) pair of OUTSIDE_ASSUMPTIONS verdicts."""
-    from .registry import Verdict
+    from .verdicts import Verdict
 
     if ctx.problem.is_orthogonal():
         return None
@@ -101,9 +117,10 @@ def edge_twin(limit):
 def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True):
     """``(claim, twin)`` Verdicts of a :class:`.rates.Limit`; the twin is the same data judged
     against ``predicted + EDGE * resolution`` (one-sided: ``max(predicted, limit) + EDGE *
-    resolution`` as the lower bound, :func:`edge_twin`).  ``ok=False`` (another part of the claim failed) makes a VERIFIED limit
+    resolution`` as the lower bound, :func:`edge_twin`).  ``ok=False`` (another part of the claim
+    failed) makes a VERIFIED limit
     REFUTED; ``note`` (the ladder's budget note) goes into the details."""
-    from .registry import Verdict
+    from .verdicts import Verdict
 
     verdict = limit.verdict if ok or limit.verdict != "VERIFIED" else "REFUTED"
     det = dict(details or {})
@@ -117,7 +134,8 @@ def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True):
     tw = edge_twin(limit)
     edge = tw.predicted
     where = "measured limit" if limit.one_sided and edge != limit.predicted + EDGE * limit.resolution else "prediction"
-    twin = Verdict(tw.verdict, f"{'>= ' if limit.one_sided else ''}{s(edge, 10)} ({where} + {EDGE} resolutions)", s(tw.limit, 10),
+    bound = ">= " if limit.one_sided else ""
+    twin = Verdict(tw.verdict, f"{bound}{s(edge, 10)} ({where} + {EDGE} resolutions)", s(tw.limit, 10),
                    s(tw.distance, 3) if tw.limit is not None else "-", s(tw.resolution, 3), {})
     return claim, twin
 
@@ -128,7 +146,7 @@ _ORDER = {"REFUTED": 0, "UNDECIDED": 1, "OUTSIDE_ASSUMPTIONS": 2, "VERIFIED": 3}
 def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
     """One ``(claim, twin)`` from named parts ``{name: (claim, twin)}``: the claim is the worst
     part (REFUTED < UNDECIDED < VERIFIED), the twin is REFUTED when any part's twin is."""
-    from .registry import Verdict
+    from .verdicts import Verdict
 
     worst = min((c.verdict for c, _ in parts.values()), key=_ORDER.__getitem__, default="UNDECIDED")
     if not extra_ok and worst == "VERIFIED":

@@ -14,11 +14,15 @@ import mpmath
 
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (combine_verdicts, judge_rungs, limit_verdicts, loss, mp_data, outputs, outside_if_not_orthogonal,
+from ._measure import (combine_verdicts, judge_rungs, limit_verdicts, loss, mp_data, one_minus_cos, outputs,
+                       outside_if_not_orthogonal,
                        s, variation_norm, verdict_of)
 from .context import sample_at, with_scale
 from .rates import judge_limit
-from .registry import Claim, Verdict, register
+from .verdicts import Claim, Verdict
+
+#: the claims this module declares (the ``orthogonal`` suite, ``suite_orthogonal.py``)
+CLAIMS: list[Claim] = []
 
 SLACK = 12
 
@@ -36,14 +40,6 @@ def _guard(ctx, need_A3=True):
                     {"reason": "assumption A3 fails: no main neuron in some sign group (see claim 16)"})
         return v, v
     return None
-
-
-def _W(ctx, lam, state):
-    if state.W is not None:
-        return [list(r) for r in state.W]
-    from gfcheck.numeric import weights_from
-
-    return [list(r) for r in weights_from(with_scale(ctx.problem, lam), state)]
 
 
 def _groups(ctx):
@@ -64,15 +60,8 @@ def _L(lam):
 # ----------------------------------------------------------------------- 7. growth rate
 
 
-def _early_phase(ctx):
-    """The exact early phase of the problem (shared with claims 5, 6: computed once per context)."""
-    from .claims_exact import _early
-
-    return _early(ctx)
-
-
 def _last_segment(ctx, j):
-    return _early_phase(ctx).segments[j][-1]
+    return ctx.early_phase.segments[j][-1]
 
 
 def _check_growth(ctx, *, factor=1):
@@ -110,7 +99,7 @@ def _check_growth(ctx, *, factor=1):
             # by t2 (measured: max |h_k / y_k|), both relative to rho; rounding over the window
             A, B = to_mpf(seg.a0 + seg.p0) / 2, to_mpf(seg.a0 - seg.p0) / 2
             trans = 4 * abs(B / A) * mpmath.exp(-2 * rho * (s1.t - t0)) if A != 0 and rho > 0 else 0
-            h2 = outputs(_W(ctx, lam, s2), s2.a, X)
+            h2 = outputs(ctx.weights_at(lam, s2), s2.a, X)
             own = [k for k in range(ctx.problem.n) if ctx.problem.signs[j] * y[k] > 0] or range(ctx.problem.n)
             drift = 2 * max(abs(h2[k] / y[k]) for k in own)  # its own sign class drives its rate
             tol = rho * (trans + drift) + tolerance(bits, SLACK) / (s2.t - s1.t)
@@ -134,8 +123,8 @@ def _check_growth(ctx, *, factor=1):
     return claim, twin
 
 
-register(Claim(
-    id="growth-rate", number=7, title="Growth rate ||D_j||/n after the early phase",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="growth-rate", number=7, title="Growth rate ||D_j||/n after the early phase",
     statement="d log|a_j|/dt = ||D_j||/n between T_j + 8 n/||D_j|| and 0.6 t_1/2 (0 for dead neurons)",
     source="digest 3.6, 9.7", prediction="||D_j||/n from the data (normalisation 1/(2n))",
     measurement="log-slope of |a_j| over the window, deepest ladder rung",
@@ -149,16 +138,6 @@ register(Claim(
 
 
 ALIGN_EXPONENTS = (6, 10, 14, 18, 22)  # sin^2 ~ lambda^(||D_j||/||D_+||) must stay above 2^-b
-
-
-def _one_minus_cos(w, v):
-    """``1 - cos(w, v)`` without cancellation (Lagrange's identity)."""
-    ww = mpmath.fsum(x * x for x in w)
-    vv = mpmath.fsum(x * x for x in v)
-    wv = mpmath.fsum(x * z for x, z in zip(w, v))
-    cross = mpmath.fsum((w[i] * v[k] - w[k] * v[i]) ** 2 for i in range(len(w)) for k in range(i + 1, len(w)))
-    nw = mpmath.sqrt(ww * vv)
-    return cross / (nw * (nw + wv))
 
 
 def _check_alignment(ctx):
@@ -178,7 +157,7 @@ def _check_alignment(ctx):
     # lambda^(2(1 - eps)) = lambda of the fast group and lambda^(2 - pred) of the neuron's own group
     orders = {j: (pred[j], mpmath.mpf(1), 2 - pred[j], 2 * pred[j]) for j in main}
 
-    ep = _early_phase(ctx)
+    ep = ctx.early_phase
 
     def closed_form_w(j, t, lam, X, q):
         """w_j(t) of the linearised flow (digest 3.2): sum_k u_jk/||x_k||^2 x_k + lambda P_perp g_j,
@@ -209,11 +188,11 @@ def _check_alignment(ctx):
         with mpmath.workprec(run.work_bits):
             X, y = mp_data(ctx.problem)  # at the run's precision: non-dyadic inputs lose nothing
             q = [to_mpf(v) for v in ctx.problem.norms_squared()]
-            W = _W(ctx, lam, run.final)
+            W = ctx.weights_at(lam, run.final)
             for j in main:
                 D = [mpmath.fsum(abs(y[k]) * X[k][i] for k in ctx.neurons.A_inf[j]) for i in range(ctx.problem.d)]
-                measured = _one_minus_cos(W[j], D)
-                cf = _one_minus_cos(closed_form_w(j, t, lam, X, q), D)
+                measured = one_minus_cos(W[j], D)
+                cf = one_minus_cos(closed_form_w(j, t, lam, X, q), D)
                 out[j] = (to_mpf(lam), measured, tolerance(run.work_bits - 2 * SLACK, 0),
                           measured / cf if cf else None)
         return out
@@ -260,8 +239,8 @@ def _check_alignment(ctx):
     return combine_verdicts(parts, details={"eps": "1/2"})
 
 
-register(Claim(
-    id="alignment", number=8, title="Early alignment, per sign group",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="alignment", number=8, title="Early alignment, per sign group",
     statement="1 - cos(w_j, s_j D_j) at t = eps n log(1/lambda)/||D_+|| decays like "
               "lambda^(2 eps ||D_j||/||D_+||) for the main neurons of each group",
     source="digest 3.4-3.5, 9.8", prediction="exponent ||D_j||/||D_+|| (eps = 1/2)",
@@ -321,10 +300,10 @@ def _watch_residual(ctx, name, S, e):
     with mpmath.workprec(run.work_bits):
         from ._measure import partial_loss
 
-        LS = partial_loss(ctx.problem, _W(ctx, lam, end.final), end.final.a, S)
+        LS = partial_loss(ctx.problem, ctx.weights_at(lam, end.final), end.final.a, S)
         target = mpmath.fsum(to_mpf(ctx.problem.labels[k]) ** 2 for k in S) / (4 * ctx.problem.n)
         # the steepest descent of L_S on the grid bounds |dL_S/dt| at the crossing
-        Ls = [(st.t, partial_loss(ctx.problem, _W(ctx, lam, st), st.a, S)) for st in run.samples]
+        Ls = [(st.t, partial_loss(ctx.problem, ctx.weights_at(lam, st), st.a, S)) for st in run.samples]
         slope = max(abs(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(Ls, Ls[1:]) if b[0] > a[0])
         tol = tolerance(bits, SLACK) * (to_mpf(ctx.data.L0) + 2 * slope * (1 + t))
         return abs(LS - target), tol, LS, target
@@ -336,7 +315,7 @@ def _check_escape_slope(ctx):
         return out
     bits = _bits(ctx)
     parts, fig = {}, {"log_inv_lambda": None}
-    for sign, S, Dn, slope_pred in _groups(ctx):
+    for sign, S, _Dn, slope_pred in _groups(ctx):
         name = "half_+" if sign > 0 else "half_-"
         orders = escape_orders(ctx, sign)
 
@@ -369,8 +348,8 @@ def _check_escape_slope(ctx):
     return combine_verdicts(parts)
 
 
-register(Claim(
-    id="escape-slope", number=9, title="Escape times grow like n log(1/lambda)/||D_+-||",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="escape-slope", number=9, title="Escape times grow like n log(1/lambda)/||D_+-||",
     statement="d t_1/2,+- / d log(1/lambda) = n/||D_+-||", source="digest 4.2, 9.9",
     prediction="n/||D_+-||", measurement="half-fit crossing times (located at working precision) on the ladder",
     tolerance_rule="pair slopes extrapolated with the correction orders 2 gamma_j of the group's non-main "
@@ -415,9 +394,7 @@ def kappa(ctx, sign):
 
 def bundle_constant(ctx, sign):
     """``C_+- = sum_{main} c_j^2`` with ``a_j(t) ~ lambda c_j e^{||D|| t / n}`` from the closed form."""
-    from .claims_exact import _early
-
-    ep = _early(ctx)
+    ep = ctx.early_phase
     total = mpmath.mpf(0)
     for j in range(ctx.problem.m):
         if ctx.neurons.kind[j] == "main" and ctx.problem.signs[j] == sign:
@@ -455,7 +432,7 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
     parts = {}
     with mpmath.workprec(bits + 20):
         groups = _groups(ctx)
-    for sign, S, Dn, slope in groups:
+    for sign, _S, Dn, _slope in groups:
         name = "half_+" if sign > 0 else "half_-"
         with mpmath.workprec(bits + 40):
             k = kappa(ctx, sign) + kappa_shift
@@ -474,8 +451,9 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
 
         limit, (ts, pred), exps, note = ctx.decide(judge, ctx.profile.exponents)
         key = "plus" if sign > 0 else "minus"
+        g2 = s(2 * to_mpf(ctx.neurons.gamma_plus if sign > 0 else ctx.neurons.gamma_minus), 6)
         parts[key] = limit_verdicts(limit, note=note,
-                                    prediction=(f"exponent >= 1 (2 gamma = {s(2 * to_mpf(ctx.neurons.gamma_plus if sign > 0 else ctx.neurons.gamma_minus), 6)} >= 1)"
+                                    prediction=(f"exponent >= 1 (2 gamma = {g2} >= 1)"
                                                 if one_sided else f"exponent {s(gamma2, 6)} (2 gamma)"),
                                     details={"kappa": s(k, 10), "C": s(C, 10),
                                              "ladder": [f"1e-{e}" for e in exps],
@@ -484,8 +462,8 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
     return combine_verdicts(parts)
 
 
-register(Claim(
-    id="refined-escape-time", number=10, title="Refined escape time and its error exponent",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="refined-escape-time", number=10, title="Refined escape time and its error exponent",
     statement="t_1/2,+- = (n/(2||D_+-||)) log(1/(lambda^2 C_+-)) + kappa_+- + O(lambda^min(2 gamma_+-, 1)) "
               "(the digest says O(lambda^(2 gamma)); the O(lambda) term is ours, docs/verdicts.md)",
     source="digest 4.1, 4.2, 4.4, 9.10",
@@ -564,7 +542,7 @@ def _check_plateaus(ctx):
             run = ctx.run(with_scale(ctx.problem, lam), t_end=t0, engine="reduced", error_estimate=False,
                           dps=ctx.profile.dps + e)
             with mpmath.workprec(run.work_bits):
-                err = abs(loss(ctx.problem, _W(ctx, lam, run.final), run.final.a) - L0)
+                err = abs(loss(ctx.problem, ctx.weights_at(lam, run.final), run.final.a) - L0)
                 rows.append((to_mpf(lam), err, tolerance(bits_for_dps(ctx.profile.dps + e), SLACK) * L0))
         with mpmath.workprec(bits + 40):
             return judge_rungs(rows, 1, corrections=first_orders, resolution=ctx.resolution(1)), None
@@ -576,7 +554,7 @@ def _check_plateaus(ctx):
             run = ctx.ladder_run(lam)
             st = sample_at(run, ctx.probe_times(lam)["plateau_mid"])
             with mpmath.workprec(run.work_bits):
-                err = abs(loss(ctx.problem, _W(ctx, lam, st), st.a) - Lmid)
+                err = abs(loss(ctx.problem, ctx.weights_at(lam, st), st.a) - Lmid)
                 rows.append((to_mpf(lam), err, tolerance(bits, SLACK) * L0))
         with mpmath.workprec(bits + 40):
             return judge_rungs(rows, e_mid_pred, corrections=mid_orders, one_sided=True,
@@ -593,7 +571,7 @@ def _check_plateaus(ctx):
             dist, ss, ll = mpmath.mpf(0), [], []
             for st in run.samples:
                 sv = st.t / L
-                lv = loss(ctx.problem, _W(ctx, lam, st), st.a)
+                lv = loss(ctx.problem, ctx.weights_at(lam, st), st.a)
                 ss.append(float(sv))
                 ll.append(float(lv))
                 if all(abs(sv - sl) > sl / 10 for sl in slopes):
@@ -617,8 +595,8 @@ def _check_plateaus(ctx):
                                      "sup_distance_decreasing": str(decreasing)})
 
 
-register(Claim(
-    id="plateaus", number=11, title="Plateaus and the saddle-to-saddle step function",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="plateaus", number=11, title="Plateaus and the saddle-to-saddle step function",
     statement="L(s log(1/lambda)) -> L0 for s < s1, L_mid for s1 < s < s2, 0 beyond; the distance to the "
               "step function (outside +-10% windows) goes to 0",
     source="digest 4.3, 9.11", prediction="L0, L_mid = sum_slow y_k^2/(2n); |L - L0| ~ lambda at s1/2; "
@@ -668,9 +646,10 @@ def _check_convergence(ctx):
 
     limit, deltas, exps, note = ctx.decide(judge, ctx.profile.exponents)
     if unfitted:
-        v = Verdict("UNDECIDED", "fitted by the horizon", f"not fitted at lambda = {', '.join(sorted(set(unfitted)))}", "-", "-",
+        where = ", ".join(sorted(set(unfitted)))
+        v = Verdict("UNDECIDED", "fitted by the horizon", f"not fitted at lambda = {where}", "-", "-",
                     {"reason": f"the loss did not reach L(0) 2^-b by the horizon (a time budget) at lambda = "
-                               f"{', '.join(sorted(set(unfitted)))}: the settling-time estimate of Context.horizon was short"})
+                               f"{where}: the settling-time estimate of Context.horizon was short"})
         return v, v
     return limit_verdicts(limit, note=note, ok=all(dd > 0 for dd in deltas),
                           prediction="d(t_fit - t_1/2,slow)/d log(1/lambda) = 0",
@@ -679,8 +658,8 @@ def _check_convergence(ctx):
                                    "fit_level": "L(0) 2^-b (residual at the square root of the working precision)"})
 
 
-register(Claim(
-    id="convergence", number=12, title="Convergence to zero loss after the last escape",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="convergence", number=12, title="Convergence to zero loss after the last escape",
     statement="the loss falls to the working-precision level L(0) 2^-b a lambda-independent time after "
               "the slower escape", source="digest 5.1, 9.12",
     prediction="t_fit - t_1/2,slow is lambda-independent: its slope in log(1/lambda) tends to 0",
@@ -700,7 +679,7 @@ def _gap_ladder(ctx, exponents):
         lam = Fraction(1, 10 ** e)
         run = ctx.ladder_run(lam)
         with mpmath.workprec(run.work_bits):
-            W = _W(ctx, lam, run.final)
+            W = ctx.weights_at(lam, run.final)
             rows.append((to_mpf(lam), W, run.final.a, run))
     return bits, rows
 
@@ -765,7 +744,7 @@ def _check_variation_norm(ctx):
         _, rows = _gap_ladder(ctx, exps)
         with mpmath.workprec(bits + 40):
             measured = []
-            for lam, W, a, run in rows:
+            for lam, W, a, _run in rows:
                 N = variation_norm(W, a)
                 lower[s(lam, 3)] = N >= _n_star_of_outputs(ctx, outputs(W, a, X)) * (1 - tolerance(bits, SLACK))
                 measured.append((lam, N - Ns, tolerance(bits, SLACK) * Ns))
@@ -803,8 +782,9 @@ def _check_variation_norm(ctx):
                                                                for dd in ("1e-3", "1e-6")} if K and e else {}})
 
 
-register(Claim(
-    id="variation-norm", number=13, title="Implicit bias: N(lambda) -> N* at rate lambda^(2 min gamma)",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="variation-norm", number=13,
+    title="Implicit bias: N(lambda) -> N* at rate lambda^(2 min gamma)",
     statement="N(lambda) = sum |a_j| ||w_j|| >= N*(outputs) for every lambda, and N - N* ~ lambda^(2 min gamma)",
     source="digest 4.4, 5.2-5.4, 9.13", prediction="exponent 2 min(gamma_+, gamma_-)",
     measurement="N at the end of every ladder run (rungs with N - N* above 2^(-b+24) N*)",
@@ -885,16 +865,19 @@ def _check_limit_function(ctx):
                                one_sided=one_sided), None
 
     limit, _, exps, note = ctx.decide(judge, ctx.profile.exponents)
-    return limit_verdicts(limit, note=note, prediction=f"sup|h - h_inf|/sup|h_inf| ~ lambda^{'>= ' if one_sided else ''}{s(gmin2, 6)}",
+    bound = ">= " if one_sided else ""
+    return limit_verdicts(limit, note=note, prediction=f"sup|h - h_inf|/sup|h_inf| ~ lambda^{bound}{s(gmin2, 6)}",
                           details={"test_points": str(len(pts)), "ladder": [f"1e-{x}" for x in exps]})
 
 
-register(Claim(
-    id="limit-function", number=14, title="The limit network h_inf = relu(<beta_+, x>) - relu(<beta_-, x>)",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="limit-function", number=14,
+    title="The limit network h_inf = relu(<beta_+, x>) - relu(<beta_-, x>)",
     statement="sup_x |h_lambda(x) - h_inf(x)| / sup |h_inf| ~ lambda^min(2 min gamma, 1) on test points, "
               "including points outside the data span (there the frozen lambda P_perp g_j of the main neurons "
               "add an O(lambda) term; one-sided >= 1 when 2 min gamma >= 1)", source="digest 5.1, 5.3, 5.4, 9.14",
-    prediction="exponent 2 min(gamma_+, gamma_-)", measurement="the data points, 8 deterministic mixtures and one witness point per non-main neuron",
+    prediction="exponent 2 min(gamma_+, gamma_-)",
+    measurement="the data points, 8 deterministic mixtures and one witness point per non-main neuron",
     tolerance_rule="local exponents extrapolated with the correction orders of digest 5.4 (rates.py), on the "
                    "rungs whose error exceeds 2^(-b+24)",
     twin="the exponent moved by 4 bands must be refuted", check=_check_limit_function))

@@ -20,7 +20,10 @@ from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 from ._measure import (judge_rungs, limit_verdicts, loss, max_cos2, mp_data, outside_if_not_orthogonal, s,
                        variation_norm, verdict_of)
 from .context import with_scale
-from .registry import Claim, Verdict, register
+from .verdicts import Claim, Verdict
+
+#: the claims this module declares (the ``orthogonal`` suite, ``suite_orthogonal.py``)
+CLAIMS: list[Claim] = []
 
 __all__ = ["decoupled_projection", "perturbed_non_orthogonal"]
 
@@ -62,14 +65,13 @@ def _check_orthogonality(ctx):
     return claim, judge(perturbed_non_orthogonal(ctx.problem))[1]
 
 
-register(Claim(
-    id="orthogonality", number=1, title="Inputs are pairwise orthogonal",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="orthogonality", number=1, title="Inputs are pairwise orthogonal",
     statement="max_{k != l} |<x_k, x_l>| / (||x_k|| ||x_l||) = 0; without it items 2-4 need not hold",
     source="digest 1.1 (A1), 9.1", prediction="largest off-diagonal cosine 0",
     measurement="exact Gram matrix of the rational inputs",
     tolerance_rule="exact: the Gram entries are rationals, compared with 0",
-    twin="x_0 <- x_0 + x_1/5 (non-orthogonal) must be refuted", check=_check_orthogonality,
-    needs_orthogonal=False))
+    twin="x_0 <- x_0 + x_1/5 (non-orthogonal) must be refuted", check=_check_orthogonality))
 
 
 # ------------------------------------------------------------- 2. decoupling identity
@@ -182,8 +184,8 @@ def _check_decoupling(ctx):
     return claim, twin
 
 
-register(Claim(
-    id="decoupling", number=2, title="The gradient decouples across input directions",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="decoupling", number=2, title="The gradient decouples across input directions",
     statement="<grad_{w_j} L, x_k> = (a_j/n) r_k 1[u_jk > 0] ||x_k||^2 and P_perp grad_{w_j} L = 0 on "
               "orthogonal data; on non-orthogonal data the difference is the cross term of 7.3",
     source="digest 2.1, 7.3, 9.2; certified symbolically in derivations/certificates/decoupling_*",
@@ -268,8 +270,8 @@ def _check_reduced_vs_full(ctx):
     return claim, twin_v
 
 
-register(Claim(
-    id="reduced-vs-full", number=3, title="Reduced and full engines agree across kinks",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="reduced-vs-full", number=3, title="Reduced and full engines agree across kinks",
     statement="the (a_j, u_jk) flow and the (a_j, w_j) flow give the same trajectory and the same "
               "activation events on orthogonal data",
     source="digest 9.3", prediction="identical final states and event sets",
@@ -357,8 +359,8 @@ def _check_invariants(ctx):
     return claim, twin
 
 
-register(Claim(
-    id="invariants", number=4, title="Conservation laws and frozen coordinates",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="invariants", number=4, title="Conservation laws and frozen coordinates",
     statement="a_j^2 - ||w_j||^2 is conserved; P_perp w_j = lambda P_perp g_j; u_jk stays constant when "
               "u_jk(0) < 0; sign a_j is constant (also certified symbolically)",
     source="digest 2.2, 9.4", prediction="zero drift from the exact initial values",
@@ -373,14 +375,6 @@ register(Claim(
 
 
 EARLY_EXPONENTS = (3, 4, 5, 6)  # lambda = 10^-e: the linearisation error is O(lambda^2)
-
-
-def _early(ctx):
-    if "early_phase" not in ctx.__dict__:
-        from gfcheck.symbolic.predictions import early_phase
-
-        ctx.__dict__["early_phase"] = early_phase(ctx.problem)
-    return ctx.__dict__["early_phase"]
 
 
 def _t_probe(ep):
@@ -415,7 +409,7 @@ def _check_early_closed_form(ctx):
     out = outside_if_not_orthogonal(ctx)
     if out:
         return out
-    ep = _early(ctx)
+    ep = ctx.early_phase
     t = _t_probe(ep)
     bits = _bits(ctx)
 
@@ -442,8 +436,8 @@ def _check_early_closed_form(ctx):
                                        "(derivations/certificates/early_closed_form.json)"})
 
 
-register(Claim(
-    id="early-closed-form", number=5, title="Early phase: cosh/sinh closed form with exact exits",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="early-closed-form", number=5, title="Early phase: cosh/sinh closed form with exact exits",
     statement="on [0, max_j T_j + 1] the flow equals lambda x (the lambda = 1 closed form) up to a "
               "relative error of order lambda^2",
     source="digest 3.1-3.3, 9.5", prediction="error exponent 2 in lambda",
@@ -458,7 +452,7 @@ def _check_exits(ctx):
     out = outside_if_not_orthogonal(ctx)
     if out:
         return out
-    ep = _early(ctx)
+    ep = ctx.early_phase
     t = _t_probe(ep)
     predicted = sorted((j, k) for j in range(ctx.problem.m) for k, _ in ep.exits[j])
     if not predicted:
@@ -494,8 +488,8 @@ def _check_exits(ctx):
                                        "ladder": [f"1e-{e}" for e in exps]})
 
 
-register(Claim(
-    id="exit-times", number=6, title="Exit set and exit times of wrongly signed points",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="exit-times", number=6, title="Exit set and exit times of wrongly signed points",
     statement="the (neuron, point) pairs that deactivate are exactly the predicted ones; their times "
               "are lambda-independent up to O(lambda^2)",
     source="digest 3.3, 9.6", prediction="the exact closed-form exit set and times",
@@ -560,8 +554,8 @@ def _check_convex_certificate(ctx):
     return claim, twin
 
 
-register(Claim(
-    id="convex-certificate", number=15, title="Convex certificate of the minimum variation norm",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="convex-certificate", number=15, title="Convex certificate of the minimum variation norm",
     statement="min sum |c_i| over a dictionary containing beta_+-/||beta_+-|| of interpolating "
               "networks equals N* = ||beta_+|| + ||beta_-||; random dictionaries give more",
     source="digest 5.3, 9.15", prediction="N*", measurement="linear programme (HiGHS) over 400 d atoms",
@@ -691,8 +685,8 @@ def _check_violations(ctx):
     return claim, twin
 
 
-register(Claim(
-    id="assumption-violations", number=16, title="When the assumptions fail",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="assumption-violations", number=16, title="When the assumptions fail",
     statement="(a) no main neuron: the first escape has slope n/max_j ||D_j|| and N - N* stays > 0 "
               "as lambda -> 0; (b) a point with no correctly signed active neuron: final loss = y_k^2/(2n)",
     source="digest 7.1, 7.2, 9.16", prediction="n/max ||D_j||; gap > 0 stable; y_k^2/(2n)",
@@ -785,8 +779,8 @@ def _check_relu_prime(ctx):
     return claim, twin
 
 
-register(Claim(
-    id="relu-prime-convention", number=17, title="The relu'(0) convention matters",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="relu-prime-convention", number=17, title="The relu'(0) convention matters",
     statement="with relu'(0) = 0 coordinates that reach 0 stay frozen; with relu'(0) = 1 an "
               "overshoot re-activates them, and a main neuron that re-enters after its group's escape "
               "leaves a gap N - N* > 0 that does not close (re-entries before it leave the limit unchanged)",
@@ -874,8 +868,8 @@ def _check_hygiene(ctx):
     return claim, twin_v
 
 
-register(Claim(
-    id="solver-hygiene", number=18, title="Kinks are located, not stepped over",
+CLAIMS.append(Claim(
+    suite="orthogonal", id="solver-hygiene", number=18, title="Kinks are located, not stepped over",
     statement="every activation change is located at working precision (the same events and times "
               "at 10 more digits), and the error estimate is measured",
     source="digest 9.18", prediction="identical event list; times within the measured error",

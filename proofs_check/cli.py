@@ -34,15 +34,21 @@ def build_parser() -> argparse.ArgumentParser:
     horizon.add_argument("--t-end", dest="t_end", default=None, help="horizon T (a number string)")
     horizon.add_argument("--until-fitted", action="store_true", help="integrate until the loss is fitted")
     s.add_argument("--grid", type=int, default=64, help="number of sample times on [0, T] (default 64)")
-    s.add_argument("--engine", choices=["auto", "reduced", "full", "float64"], default="auto")
+    s.add_argument("--engine", choices=["auto", "reduced", "full", "float64"], default="auto",
+                   help="integrator: reduced (orthogonal inputs, fixed point), full (any inputs, mpf), "
+                        "float64 (fast, measured accuracy), auto (reduced when the inputs allow it)")
     s.add_argument("--no-error-estimate", dest="error_estimate", action="store_false",
                    help="skip the second, higher-precision run (error_estimate: \"unmeasured\")")
     s.add_argument("--max-events", type=int, default=None,
                    help="cap on activation events (default: 100000); a run past it fails with TooManyEvents")
 
-    v = sub.add_parser("verify", help="check every claim of the orthogonal-inputs paper (the main job)")
-    v.add_argument("--profile", choices=["quick", "full"], default="quick")
-    v.add_argument("--problem", default=None, help="problem file (default: the built-in example)")
+    v = sub.add_parser("verify", help="check every claim of a paper's suite (the main job)")
+    v.add_argument("--suite", default=None,
+                   help="the paper's suite of claims (default: orthogonal); --list shows the suites")
+    v.add_argument("--list", action="store_true", help="list the suites and their claims, then exit")
+    v.add_argument("--profile", choices=["quick", "full"], default="quick",
+                   help="lambda ladder and digits: quick (to 1e-200, 30 digits) or full (to 1e-400, 40 digits)")
+    v.add_argument("--problem", default=None, help="problem file (default: the suite's built-in example)")
     v.add_argument("--out", default="gfcheck-report", help="report folder (default: gfcheck-report)")
     v.add_argument("--only", default=None, help="comma-separated claim ids to run (default: all)")
     v.add_argument("--no-figures", action="store_true", help="skip the figures")
@@ -52,18 +58,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _dispatch(args) -> int:
+    """Map the parsed arguments onto the commands' keyword functions."""
     if args.command == "derive":
-        from gfcheck.symbolic.artifacts import write_derivations
+        from gfcheck.symbolic import write_derivations
 
         return write_derivations(args.out)
     if args.command == "simulate":
         from gfcheck.numeric.simulate import run_simulate
 
-        return run_simulate(args)
+        return run_simulate(args.problem, args.out, dps=args.dps, t_end=args.t_end,
+                            until_fitted=args.until_fitted, grid=args.grid, engine=args.engine,
+                            error_estimate=args.error_estimate, max_events=args.max_events)
     if args.command == "verify":
-        from gfcheck.proofs_check.verify import run_verify
+        from .verify import list_suites, run_verify
 
-        return run_verify(args)
+        if args.list:
+            return list_suites()
+        return run_verify(suite=args.suite, profile=args.profile, problem=args.problem, out=args.out,
+                          only=args.only, figures=not args.no_figures, max_events=args.max_events)
     raise AssertionError(args.command)
 
 
@@ -114,10 +126,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(_dispatch(args) or 0)
+    except BrokenPipeError:  # the reader of stdout went away (``| head``): not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except GfcheckError as exc:
         return _fail(args.command, exc)
     except OSError as exc:  # a file-system failure that no write site converted: still one line
-        from gfcheck.symbolic._io import output_error
+        from gfcheck.symbolic.files import output_error
 
         return _fail(args.command, output_error(exc, "file system"))
     except KeyboardInterrupt:

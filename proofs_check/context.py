@@ -131,6 +131,23 @@ class Context:
 
         return neuron_predictions(self.problem)
 
+    @cached_property
+    def early_phase(self):
+        """:func:`gfcheck.symbolic.predictions.early_phase` of the problem (the closed form of the
+        early phase at lambda = 1, exact)."""
+        from gfcheck.symbolic.predictions import early_phase
+
+        return early_phase(self.problem)
+
+    def weights_at(self, scale, state):
+        """``W`` (m rows of d mpf) of a reduced state at ``lambda = scale``: the state's own, or
+        rebuilt from ``u`` and the frozen out-of-span part."""
+        if state.W is not None:
+            return [list(r) for r in state.W]
+        from gfcheck.numeric import weights_from
+
+        return [list(r) for r in weights_from(with_scale(self.problem, scale), state)]
+
     def run(self, problem=None, **kwargs):
         """``gfcheck.numeric.integrate(problem, **kwargs)``, memoised on its arguments.
 

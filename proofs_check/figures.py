@@ -18,7 +18,7 @@ No pyplot and no global backend: each figure is a :class:`matplotlib.figure.Figu
 own :class:`~matplotlib.backends.backend_agg.FigureCanvasAgg`, drawn inside a style context
 that starts from matplotlib's defaults (a user's ``matplotlibrc`` cannot change the bytes).
 PNG files carry no ``Software`` entry and no date, so the same data give the same bytes
-(the pytest-mpl recipe); every file is written with :func:`~gfcheck.symbolic._io.atomic_write`.
+(the pytest-mpl recipe); every file is written with :func:`~gfcheck.symbolic.files.atomic_write`.
 
 >>> import tempfile
 >>> with tempfile.TemporaryDirectory() as d:
@@ -41,7 +41,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, LogFormatterSciNotation, NullLocator
 
-from gfcheck.symbolic._io import atomic_write
+from gfcheck.symbolic.files import atomic_write
 
 __all__ = ["make_figures", "FIGURES"]
 

@@ -2,7 +2,8 @@
 
 For the given data, side by side:
 
-* **measured**, per asymptotic claim with a fitted rate ``K lambda^e`` (``Verdict.details["limit"]``, the extrapolated exponent):
+* **measured**, per asymptotic claim with a fitted rate ``K lambda^e`` (``Verdict.details["limit"]``,
+  the extrapolated exponent):
   the largest ladder lambda within the claim's accuracy, ``K``, ``e`` and the lambda the law
   implies for accuracies 1e-3 and 1e-6;
 * **sufficient conditions** C0-C3 evaluated on the data: C0 ``Lambda = lambda^2 max ||x_k||/|y_k|``;
@@ -25,9 +26,7 @@ __all__ = ["lambda_condition"]
 
 
 def _E1(ctx):
-    from .claims_exact import _early
-
-    ep = _early(ctx)
+    ep = ctx.early_phase
     P = ctx.problem
     y = [abs(to_mpf(v)) for v in P.labels]
     sums = [mpmath.mpf(0)] * P.n
@@ -105,10 +104,10 @@ def markdown(cond: dict) -> str:
              "ladder measured (a sharp condition sits close to the measured value; a pessimistic "
              "one far below it).", "",
              "| condition | value on these data | largest lambda it allows |", "|---|---|---|",
-             f"| C0: Lambda = lambda^2 max ||x_k||/|y_k| | max ||x_k||/|y_k| = {cond['C0_Lambda_over_lambda_squared']} | - |",
-             f"| C1(a): escape after the last early exit | T_main = {cond['C1a_T_main']} | (compare t_1/2 on the ladder) |",
+             f"| C0: Lambda = lambda^2 max ||x_k||/|y_k| | max ||x_k||/|y_k| = {cond['C0_Lambda_over_lambda_squared']} | - |",  # noqa: E501 (a table row)
+             f"| C1(a): escape after the last early exit | T_main = {cond['C1a_T_main']} | (compare t_1/2 on the ladder) |",  # noqa: E501 (a table row)
              f"| C1(b): lambda^2 E_1 <= 1/10 | E_1 = {cond['C1b_E1']} | {cond['C1b_largest_lambda']} |",
-             f"| C1(b) crude a-priori bound | E_1 <= {cond['C1b_crude_bound_E1']} | {cond['C1b_crude_largest_lambda']} |",
+             f"| C1(b) crude a-priori bound | E_1 <= {cond['C1b_crude_bound_E1']} | {cond['C1b_crude_largest_lambda']} |",  # noqa: E501 (a table row)
              f"| C2: log(1/lambda) >= log(K/delta)/(2 gamma), delta = 1e-3 / 1e-6 | gamma = {cond['C2_gamma_min']} | "
              f"{cond['C2_lambda_for_accuracy'].get('1e-3', '-')} / {cond['C2_lambda_for_accuracy'].get('1e-6', '-')} |",
              f"| C3: visible plateaus | - | {cond['C3_largest_lambda']} |", "",

@@ -1,213 +1,99 @@
-"""The registry of claims: one :class:`Claim` per check of digest section 9.
+"""The registry: suites of claims, one suite per paper.
 
-A claim is a value object: an id, the statement in words, its source, the symbolic
-prediction, the numeric measurement, the tolerance rule with its justification, the
-negative twin, and a ``check`` function.  ``check(ctx)`` returns a :class:`Verdict` for the
-claim *and* one for its twin (a perturbed prediction, a dropped term, a non-orthogonal
-dataset, a too-large initialisation ...).  The runner (:func:`run_claim`) turns the pair
-into a :class:`ClaimResult`; a claim whose twin is *not* refuted cannot fail, so its
-verdict is downgraded to ``UNDECIDED`` (the check proved nothing).
+A :class:`Suite` is a paper: its model, the losses its claims accept, its default problem, the
+modules that declare its claims (each claim once, as a :class:`~.verdicts.Claim` passed to
+:func:`register`), the context its checks run in, its figures and its theory notes in ``docs/``.
+Suites are found through the ``gfcheck.suites`` entry points (``pyproject.toml``) or registered
+at run time with :func:`register_suite`, so a new paper adds its own modules and one entry-point
+line and touches no file of another suite (``tests/proofs_check/test_suites.py`` shows one that
+lives in the tests).
 
-Verdicts (sympy's ``checkodesol`` style: a verdict travels with the residual behind it):
-
-* ``VERIFIED``  the measurement agrees with the prediction within the tolerance;
-* ``REFUTED``   it does not (the residual says by how much);
-* ``OUTSIDE_ASSUMPTIONS`` the problem breaks the claim's assumptions (e.g. non-orthogonal
-  inputs, with the largest off-diagonal cosine in ``details``); never counted as verified;
-* ``UNDECIDED`` the check could not decide (too few ladder rungs, twin not refuted ...).
-
-All numbers in a result are decimal *strings* (``mpmath.nstr``), so JSON output is exact
-and deterministic.
-
->>> v = Verdict("VERIFIED", prediction="2", measurement="2.0001", residual="1e-4",
-...             tolerance="1e-3")
->>> v.passed
-True
+>>> [s.name for s in suites()][:1]
+['orthogonal']
+>>> c = claims("orthogonal")[0]
+>>> (c.suite, c.number, c.id)
+('orthogonal', 1, 'orthogonality')
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from gfcheck.symbolic.errors import InvalidInput, SchemaError
 
-from gfcheck.symbolic.errors import GfcheckError, InvalidInput
+from .verdicts import VERDICTS, Claim, ClaimResult, Suite, Verdict, run_claim
 
-__all__ = ["VERDICTS", "Verdict", "Claim", "ClaimResult", "REGISTRY", "register", "run_claim",
-           "claims"]
+__all__ = ["VERDICTS", "Verdict", "Claim", "ClaimResult", "run_claim", "Suite", "REGISTRY",
+           "register", "register_suite", "suites", "suite", "claims", "DEFAULT_SUITE"]
 
-VERDICTS = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED")
-
-
-def _is_str_dict(d) -> bool:
-    return isinstance(d, dict) and all(isinstance(k, str) for k in d)
+#: the suite ``gfcheck verify`` runs when none is named
+DEFAULT_SUITE = "orthogonal"
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """One side of a check: the verdict and the numbers behind it (all decimal strings).
-
-    ``details`` holds JSON-ready extras (strings, lists and dicts of strings, ints, bools):
-    the ladder of scales, fitted constants, per-group values, the reproduction hint ...
-    """
-
-    verdict: str
-    prediction: str
-    measurement: str
-    residual: str
-    tolerance: str
-    details: dict = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.verdict not in VERDICTS:
-            raise InvalidInput(f"Verdict: expected one of {VERDICTS}, found {self.verdict!r}")
-        for name in ("prediction", "measurement", "residual", "tolerance"):
-            if not isinstance(getattr(self, name), str):
-                raise InvalidInput(f"Verdict.{name}: expected a decimal string, found "
-                                   f"{type(getattr(self, name)).__name__}")
-        if not _is_str_dict(self.details):
-            raise InvalidInput("Verdict.details: expected a dict with string keys")
-
-    @property
-    def passed(self) -> bool:
-        return self.verdict == "VERIFIED"
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A claim of the paper (or of our digest) as an executable check.
-
-    ``number`` is the item of digest section 9 (1..18); ``id`` a short slug;
-    ``check(ctx) -> (claim_verdict, twin_verdict)``.
-    """
-
-    id: str
-    number: int
-    title: str
-    statement: str
-    source: str
-    prediction: str
-    measurement: str
-    tolerance_rule: str
-    twin: str
-    check: Callable[[Any], tuple]
-    needs_orthogonal: bool = True
-
-    def __post_init__(self) -> None:
-        if not (isinstance(self.number, int) and 1 <= self.number <= 18):
-            raise InvalidInput(f"Claim {self.id!r}: number must be a section-9 item 1..18")
-        for name in ("id", "title", "statement", "source", "prediction", "measurement",
-                     "tolerance_rule", "twin"):
-            if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
-                raise InvalidInput(f"Claim {self.id!r}: {name} must be a non-empty string")
-        if not callable(self.check):
-            raise InvalidInput(f"Claim {self.id!r}: check must be callable")
-
-
-@dataclass(frozen=True)
-class ClaimResult:
-    """What the report shows for one claim: the claim, its verdict, its twin's verdict."""
-
-    claim: Claim
-    result: Verdict
-    twin: Verdict
-    seconds: float
-
-    @property
-    def verdict(self) -> str:
-        return self.result.verdict
-
-    def to_json(self) -> dict:
-        c = self.claim
-        return {
-            "id": c.id, "number": c.number, "title": c.title, "statement": c.statement,
-            "source": c.source, "prediction_rule": c.prediction, "measurement_rule": c.measurement,
-            "tolerance_rule": c.tolerance_rule, "twin_description": c.twin,
-            "verdict": self.result.verdict, "prediction": self.result.prediction,
-            "measurement": self.result.measurement, "residual": self.result.residual,
-            "tolerance": self.result.tolerance, "details": self.result.details,
-            "twin": {"verdict": self.twin.verdict, "prediction": self.twin.prediction,
-                     "measurement": self.twin.measurement, "residual": self.twin.residual,
-                     "tolerance": self.twin.tolerance, "details": self.twin.details},
-        }
-
-
-REGISTRY: dict[str, Claim] = {}
+#: every registered claim, keyed by ``(suite, id)``
+REGISTRY: dict[tuple[str, str], Claim] = {}
+_SUITES: dict[str, Suite] = {}
+_DISCOVERED = False
 
 
 def register(claim: Claim) -> Claim:
-    """Add ``claim`` to :data:`REGISTRY` (ids are unique)."""
-    if claim.id in REGISTRY:
-        raise InvalidInput(f"register: duplicate claim id {claim.id!r}")
-    REGISTRY[claim.id] = claim
+    """Declare ``claim`` (ids and numbers are unique within a suite); returns it."""
+    key = (claim.suite, claim.id)
+    if key in REGISTRY:
+        raise InvalidInput(f"register: duplicate claim id {claim.id!r} in suite {claim.suite!r}")
+    if any(c.suite == claim.suite and c.number == claim.number for c in REGISTRY.values()):
+        raise InvalidInput(f"register: duplicate item number {claim.number} in suite {claim.suite!r}")
+    REGISTRY[key] = claim
     return claim
 
 
-def claims() -> list[Claim]:
-    """All registered claims, in section-9 order (imports the claim modules)."""
-    from . import claims_asymptotic, claims_exact  # noqa: F401  (they register themselves)
-
-    return sorted(REGISTRY.values(), key=lambda c: (c.number, c.id))
-
-
-def _time_limit(seconds):
-    """A context manager raising :class:`TimeBudgetSpent` after ``seconds`` of wall-clock time
-    (``SIGALRM``, main thread only; elsewhere, or with ``seconds=None``, no limit)."""
-    import contextlib
-    import signal
-    import threading
-
-    from gfcheck.symbolic.errors import TimeBudgetSpent
-
-    if not seconds or threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
-        return contextlib.nullcontext()
-
-    @contextlib.contextmanager
-    def limit():
-        def _raise(signum, frame):
-            raise TimeBudgetSpent(f"the claim ran past its time budget of {seconds:.0f} s "
-                                  "(Profile.claim_seconds): rerun it alone with --only, or with --profile full")
-
-        old = signal.signal(signal.SIGALRM, _raise)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
-
-    return limit()
+def register_suite(s: Suite) -> Suite:
+    """Make ``s`` known (a name already known is refused)."""
+    if s.name in _SUITES and _SUITES[s.name] != s:
+        raise InvalidInput(f"register_suite: a different suite named {s.name!r} is registered")
+    _SUITES[s.name] = s
+    return s
 
 
-def run_claim(claim: Claim, ctx) -> ClaimResult:
-    """Run ``claim`` on ``ctx``; a twin that is not refuted makes the claim ``UNDECIDED``.
+def _discover() -> None:
+    """The suites of the installed packages (entry-point group ``gfcheck.suites``)."""
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    from importlib.metadata import entry_points
 
-    The claim runs under a wall-clock bound of twice ``ctx.profile.claim_seconds`` (the ladder
-    extension stops itself at one); running past it is ``UNDECIDED`` with the budget.  Every
-    other failure inside a check (integration failures, and any exception: a check that crashes
-    proves nothing either way) is ``UNDECIDED`` with the message; bad input was refused before
-    the claims ran.
-    """
-    t0 = time.perf_counter()
-    seconds = getattr(getattr(ctx, "profile", None), "claim_seconds", None)
-    try:
-        with _time_limit(2 * seconds if seconds else None):
-            result, twin = claim.check(ctx)
-    except KeyboardInterrupt:
-        raise
-    except Exception as exc:  # noqa: BLE001 - reported as UNDECIDED with the message
-        kind = type(exc).__name__
-        key = "reason" if kind == "TimeBudgetSpent" else "error"
-        msg = f"{kind}: {exc}" if isinstance(exc, GfcheckError) else f"internal error {kind}: {exc}"
-        result = Verdict("UNDECIDED", "-", "-", "-", "-", {key: msg})
-        twin = Verdict("UNDECIDED", "-", "-", "-", "-", {key: msg})
-    if not isinstance(result, Verdict) or not isinstance(twin, Verdict):
-        raise TypeError(f"claim {claim.id!r}: check must return (Verdict, Verdict)")
-    if result.verdict == "VERIFIED" and twin.verdict != "REFUTED":
-        details = dict(result.details)
-        details["downgraded"] = (f"the negative twin ({claim.twin}) was {twin.verdict}, not "
-                                 "REFUTED: this check could not have failed")
-        result = Verdict("UNDECIDED", result.prediction, result.measurement, result.residual,
-                         result.tolerance, details)
-    return ClaimResult(claim, result, twin, time.perf_counter() - t0)
+    for ep in sorted(entry_points(group="gfcheck.suites"), key=lambda e: e.name):
+        register_suite(ep.load())
+    if DEFAULT_SUITE not in _SUITES:  # a source tree without installed metadata
+        from .suite_orthogonal import SUITE
+
+        register_suite(SUITE)
+    _DISCOVERED = True
+
+
+def suites() -> list[Suite]:
+    """Every known suite, the default first, then by name."""
+    _discover()
+    return sorted(_SUITES.values(), key=lambda s: (s.name != DEFAULT_SUITE, s.name))
+
+
+def suite(name: str | None = None) -> Suite:
+    """The suite called ``name`` (default :data:`DEFAULT_SUITE`); unknown names are refused
+    with the list of known ones (``SchemaError``, exit 2)."""
+    _discover()
+    name = name or DEFAULT_SUITE
+    if name not in _SUITES:
+        raise SchemaError(f"--suite: unknown suite {name!r}; known: {', '.join(s.name for s in suites())} "
+                          "(gfcheck verify --list shows them with their claims)")
+    return _SUITES[name]
+
+
+def claims(suite_name: str | None = None) -> list[Claim]:
+    """The claims of one suite (default :data:`DEFAULT_SUITE`), in item order: each of its claim
+    modules' ``CLAIMS`` table (registered on first use) and any claim registered at run time."""
+    import importlib
+
+    s = suite(suite_name)
+    for m in s.claim_modules:
+        for c in getattr(importlib.import_module(m), "CLAIMS", ()):
+            if REGISTRY.get((c.suite, c.id)) is not c:
+                register(c)
+    return sorted((c for c in REGISTRY.values() if c.suite == s.name), key=lambda c: (c.number, c.id))

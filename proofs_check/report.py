@@ -18,9 +18,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import mpmath
-
-from gfcheck.symbolic._io import (
+from gfcheck.symbolic.files import (
     atomic_write,
     atomic_write_json,
     canonical_json,
@@ -30,7 +28,7 @@ from gfcheck.symbolic.problem import problem_to_json
 
 from .registry import VERDICTS
 
-__all__ = ["print_table", "render_table", "write_report", "neuron_figure_data", "verdict_counts",
+__all__ = ["print_table", "render_table", "write_report", "verdict_counts",
            "counts_line", "attention_line", "attention_lines", "reproduce_path", "REPORT_FILES"]
 
 _COLS = ("claim", "prediction", "measurement", "tolerance", "verdict", "seconds")
@@ -157,56 +155,28 @@ def attention_lines(results, *, profile: str, reproduce_dir=REPRODUCE_DIR) -> li
 
 
 def _provenance(ctx, command) -> dict:
-    from gfcheck.numeric.result import provenance
+    from gfcheck.numeric import provenance
 
-    return {"versions": provenance(), "profile": ctx.profile.name, "dps": ctx.profile.dps,
-            "ladder": [f"1e-{e}" for e in ctx.profile.exponents], "problem_sha256": ctx.problem.sha256(),
-            "command": " ".join(command)}
-
-
-def neuron_figure_data(ctx) -> dict | None:
-    """Norms |a_j| and misalignment 1 - cos(w_j, limit direction) over time at lambda = the ladder's
-    second rung (deep enough to show the phases, shallow enough for 1 - cos to be resolved)."""
-    from gfcheck.numeric.precision import to_mpf
-
-    from ._measure import mp_data
-    from .claims_asymptotic import _W, _one_minus_cos
-
-    lam = ctx.profile.scales[min(1, len(ctx.profile.scales) - 1)]
-    run = ctx.ladder_run(lam)
-    P = ctx.problem
-    with mpmath.workprec(run.work_bits):
-        X, y = mp_data(P)
-        # the limit direction: beta_+- for main neurons (digest 5.1), D_j for the others
-        Ds = []
-        for j in range(P.m):
-            if ctx.neurons.kind[j] == "main":
-                beta = ctx.data.beta_plus if P.signs[j] > 0 else ctx.data.beta_minus
-                Ds.append([to_mpf(v) for v in beta])
-                continue
-            S = ctx.neurons.A_inf[j] or ctx.neurons.active0[j]
-            Ds.append([mpmath.fsum(abs(y[k]) * X[k][i] for k in S) for i in range(P.d)])
-        t, norms, omc = [], [[] for _ in range(P.m)], [[] for _ in range(P.m)]
-        for st in run.samples[1:]:
-            W = _W(ctx, lam, st)
-            t.append(float(st.t))
-            for j in range(P.m):
-                norms[j].append(float(abs(st.a[j])))
-                omc[j].append(float(_one_minus_cos(W[j], Ds[j])) if any(Ds[j]) else float("nan"))
-    return {"t": t, "norms": norms, "one_minus_cos": omc, "kind": list(ctx.neurons.kind),
-            "sign": list(P.signs), "lambda": mpmath.nstr(to_mpf(lam), 3)}
+    return {"versions": provenance(), "suite": ctx.suite.name, "profile": ctx.profile.name,
+            "dps": ctx.profile.dps, "ladder": [f"1e-{e}" for e in ctx.profile.exponents],
+            "problem_sha256": ctx.problem.sha256(), "command": " ".join(command)}
 
 
-def _markdown(results, ctx, cond, figures, skipped, command) -> str:
-    from .figures import FIGURES
-    from .lambda_condition import markdown as cond_md
+def _hooks(ctx):
+    """The suite's report module (``Suite.figures``): ``FIGURES``, ``draw(out_dir, ctx)`` and
+    ``sections(ctx, results) -> (json extras, Markdown)``; None when the suite has none."""
+    import importlib
 
+    return importlib.import_module(ctx.suite.figures) if ctx.suite.figures else None
+
+
+def _markdown(results, ctx, extra_md, figures, skipped, command) -> str:
+    hooks = _hooks(ctx)
     n_ok = sum(r.verdict == "VERIFIED" for r in results)
     P = ctx.problem
     out = ["# gfcheck verify report", "",
-           "Claims of Boursier, Pillaud-Vivien, Flammarion, *Gradient flow dynamics of shallow ReLU "
-           "networks for square loss and orthogonal inputs* (NeurIPS 2022), as numbered in section 9 of "
-           "the digest `math/boursier2022.md`, checked against high-precision trajectories.", "",
+           f"Suite `{ctx.suite.name}`: claims of {ctx.suite.title}, numbered as in `{ctx.suite.notes}` "
+           "(shipped with gfcheck), checked against high-precision trajectories.", "",
            f"**{n_ok} of {len(results)} claims verified.** Problem: n = {P.n}, d = {P.d}, m = {P.m}, "
            f"sha256 `{P.sha256()}`; profile `{ctx.profile.name}` ({ctx.profile.dps} digits, lambda ladder "
            f"{', '.join(f'1e-{e}' for e in ctx.profile.exponents)}).", "",
@@ -232,9 +202,12 @@ def _markdown(results, ctx, cond, figures, skipped, command) -> str:
                 f"- negative twin: {c.twin} -> **{r.twin.verdict}** (measured {r.twin.measurement})", ""]
         if r.verdict != "VERIFIED":
             out += [f"- details: `{canonical_json(r.result.details).strip()[:2000]}`", ""]
-    out.append(cond_md(cond))
-    out += ["## Figures", ""]
-    for name, (key, caption) in FIGURES.items():
+    if extra_md:
+        out.append(extra_md)
+    figure_list = getattr(hooks, "FIGURES", {}) if hooks else {}
+    if figure_list:
+        out += ["## Figures", ""]
+    for name, (_key, caption) in figure_list.items():
         if name in figures:
             out += [f"![{name}]({name})", "", caption, ""]
         else:
@@ -254,19 +227,12 @@ def write_report(out_dir: Path, results, ctx, *, command, figures=True):
 
 
 def _write_report(out_dir: Path, results, ctx, *, command, figures):
-    from .figures import draw_figures
-    from .lambda_condition import lambda_condition
-
+    hooks = _hooks(ctx)
     out_dir.mkdir(parents=True, exist_ok=True)
-    cond = lambda_condition(ctx, results)
+    extra_json, extra_md = hooks.sections(ctx, results) if hooks else ({}, "")
     fig_paths, skipped = [], {}
-    if figures:
-        try:
-            ctx.figure_data.setdefault("neurons", neuron_figure_data(ctx))
-        except Exception as exc:  # noqa: BLE001 - a figure must never stop the report
-            skipped["neurons.png"] = f"{type(exc).__name__}: {exc}"
-        fig_paths, sk = draw_figures(out_dir, ctx.figure_data)
-        skipped.update(sk)
+    if figures and hooks:
+        fig_paths, skipped = hooks.draw(out_dir, ctx)
     names = {p.name for p in fig_paths}
     refuted = []
     for stale in sorted((out_dir / REPRODUCE_DIR).glob("*.problem.json")):
@@ -279,10 +245,10 @@ def _write_report(out_dir: Path, results, ctx, *, command, figures):
             atomic_write_json(path, problem_to_json(ctx.problem))
             refuted.append((r.claim.id, path))
     atomic_write_json(out_dir / "problem.json", problem_to_json(ctx.problem))
-    atomic_write(out_dir / "report.md", _markdown(results, ctx, cond, names, skipped, command))
+    atomic_write(out_dir / "report.md", _markdown(results, ctx, extra_md, names, skipped, command))
     atomic_write_json(out_dir / "timings.json", {r.claim.id: f"{r.seconds:.2f}" for r in results})
-    doc = {"schema": "gfcheck.report/1", "claims": [r.to_json() for r in results],
-           "lambda_condition": cond, "figures": sorted(names), "figures_skipped": skipped,
+    doc = {"schema": "gfcheck.report/1", "suite": ctx.suite.name, "claims": [r.to_json() for r in results],
+           **extra_json, "figures": sorted(names), "figures_skipped": skipped,
            "provenance": _provenance(ctx, command),
            "summary": {v: str(k) for v, k in verdict_counts(results).items()}}
     atomic_write_json(out_dir / "report.json", doc)  # last: its presence means the report is whole

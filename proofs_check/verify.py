@@ -27,23 +27,23 @@ from __future__ import annotations
 
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 
-from gfcheck.symbolic._io import check_output_dir
+from gfcheck.symbolic.files import check_output_dir
 from gfcheck.symbolic.errors import SchemaError
-from gfcheck.symbolic.problem import load_problem, loads_problem
+from gfcheck.symbolic.problem import load_problem
 
-__all__ = ["run_verify", "default_problem", "verify", "summary_lines", "check_report_dir"]
+__all__ = ["run_verify", "list_suites", "default_problem", "verify", "summary_lines", "check_report_dir"]
 
 #: the prefix of every line this command writes to stderr
 _PREFIX = "gfcheck verify:"
 
 
 def default_problem():
-    """The built-in example (package data)."""
-    text = resources.files("gfcheck.proofs_check").joinpath("data/default.problem.json").read_text()
-    return loads_problem(text)
+    """The default suite's built-in example."""
+    from .registry import suite
+
+    return suite().load_default_problem()
 
 
 class Progress:
@@ -74,23 +74,29 @@ class Progress:
         print(("\r\x1b[K" if self.tty else "") + line, file=self.stream, flush=True)
 
 
-def verify(problem, profile, *, only=None, progress=None, max_events=None):
-    """Run the claims; returns ``(results, ctx)``.  A loss other than square is refused first.
-    ``max_events`` caps the activation events of every integration (the engines' default else)."""
-    from .context import Context
+def verify(problem, profile, *, suite=None, only=None, progress=None, max_events=None):
+    """Run the claims of ``suite`` (default ``orthogonal``); returns ``(results, ctx)``.  A loss
+    the suite's claims are not stated for is refused first.  ``max_events`` caps the activation
+    events of every integration (the engines' default else)."""
     from .registry import claims, run_claim
+    from .registry import suite as get_suite
 
-    problem.require_square_loss("gfcheck verify")
-    ctx = Context(problem, profile)
+    the_suite = get_suite(suite)
+    problem.require_loss(the_suite.losses, "gfcheck verify")
+    known = claims(the_suite.name)
+    if only:
+        unknown = sorted(set(only) - {c.id for c in known})
+        if unknown:
+            raise SchemaError(f"--only: unknown claim id(s) {unknown} in suite {the_suite.name!r}; "
+                              f"known: {[c.id for c in known]}")
     if max_events is not None:
         if isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1:
             raise SchemaError(f"--max-events: expected a positive integer, found {max_events!r}")
+    ctx = the_suite.make_context(problem, profile)
+    ctx.suite = the_suite
+    if max_events is not None:
         ctx.caps["max_events"] = max_events
-    selected = [c for c in claims() if not only or c.id in only]
-    if only:
-        unknown = sorted(set(only) - {c.id for c in claims()})
-        if unknown:
-            raise SchemaError(f"--only: unknown claim id(s) {unknown}; known: {[c.id for c in claims()]}")
+    selected = [c for c in known if not only or c.id in only]
     prog = progress or Progress(len(selected))
     ctx.say = getattr(prog, "rung", None)
     results = []
@@ -137,23 +143,44 @@ def summary_lines(results, *, profile: str, out_dir) -> list[str]:
     return lines
 
 
-def run_verify(args) -> int:
-    """The ``verify`` command (see the module docstring); returns the exit status."""
+def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None,
+               out="gfcheck-report", only=None, figures: bool = True, max_events: int | None = None) -> int:
+    """The ``verify`` command (see the module docstring); returns the exit status.
+
+    ``suite`` names the paper (default ``orthogonal``; ``gfcheck verify --list``); ``problem`` is
+    a problem file path (default: the suite's built-in example); ``only`` a list of claim ids (or
+    one comma-separated string)."""
     from .context import Profile
+    from .registry import suite as get_suite
     from .report import print_table, write_report
 
-    profile = Profile.named(args.profile)
-    user = args.problem is not None
-    problem = load_problem(args.problem) if user else default_problem()
-    problem.require_square_loss("gfcheck verify")
-    figures = not getattr(args, "no_figures", False)
-    check_report_dir(args.out, figures=figures)
-    only = [s for s in (getattr(args, "only", None) or "").split(",") if s] or None
-    results, ctx = verify(problem, profile, only=only, max_events=getattr(args, "max_events", None))
+    the_suite = get_suite(suite)
+    prof = Profile.named(profile)
+    user = problem is not None
+    prob = load_problem(problem) if user else the_suite.load_default_problem()
+    prob.require_loss(the_suite.losses, "gfcheck verify")
+    check_report_dir(out, figures=figures)
+    if isinstance(only, str):
+        only = [c for c in only.split(",") if c]
+    results, ctx = verify(prob, prof, suite=the_suite.name, only=only or None, max_events=max_events)
     print_table(results, sys.stdout)
-    command = ["gfcheck", "verify", "--profile", profile.name] + (["--problem", str(args.problem)] if user else [])
-    write_report(Path(args.out), results, ctx, command=command, figures=figures)
+    command = ["gfcheck", "verify"] + (["--suite", the_suite.name] if suite else []) + \
+        ["--profile", prof.name] + (["--problem", str(problem)] if user else [])
+    write_report(Path(out), results, ctx, command=command, figures=figures)
     status = exit_status(results, user_problem=user)
-    for line in summary_lines(results, profile=profile.name, out_dir=args.out):
+    for line in summary_lines(results, profile=prof.name, out_dir=out):
         print(line, file=sys.stderr)
     return status
+
+
+def list_suites(stream=None) -> int:
+    """``gfcheck verify --list``: every suite with its claims (item, id, title)."""
+    from .registry import claims, suites
+
+    stream = stream or sys.stdout
+    for s in suites():
+        print(f"{s.name}: {s.title}", file=stream)
+        print(f"  model: {s.model}; losses: {', '.join(s.losses)}; notes: {s.notes}", file=stream)
+        for c in claims(s.name):
+            print(f"  {c.number:3d} {c.id:28s} {c.title}", file=stream)
+    return 0

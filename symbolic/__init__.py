@@ -10,6 +10,7 @@ load_problem`` stays light, so commands that only integrate start fast.
 from __future__ import annotations
 
 from .errors import *  # noqa: F401,F403  (the hierarchy is part of the public API)
+from .lazy import lazy_getattr
 from .errors import __all__ as _errors_all
 from .problem import Problem as Problem
 from .problem import load_problem as load_problem
@@ -34,11 +35,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())

@@ -10,7 +10,7 @@
 Stale ``certificates/*.json`` and ``tex/*.tex`` of earlier runs (renamed claims) are removed.
 
 Same inputs and library versions give byte-identical files (sorted JSON, no timestamps); every
-file goes through :func:`gfcheck.symbolic._io.atomic_write`.  The exit status is 0 when every
+file goes through :func:`gfcheck.symbolic.files.atomic_write`.  The exit status is 0 when every
 claim is PROVED and every negative twin REFUTED, 1 otherwise (the files are written either way).
 """
 
@@ -21,7 +21,7 @@ from fractions import Fraction as F
 
 import sympy as sp
 
-from ._io import atomic_write, canonical_json, check_output_dir, os_errors_as_output_errors
+from .files import atomic_write, canonical_json, check_output_dir, os_errors_as_output_errors
 from .problem import Problem
 
 __all__ = ["write_derivations", "example_problem", "example_problem_non_orthogonal", "all_certificates"]
@@ -205,7 +205,7 @@ def _markdown(frags, certs) -> str:
 def write_derivations(out_dir="derivations") -> int:
     """Write every derivation and certificate into ``out_dir``; 0 if all verdicts are as expected.
 
-    ``out_dir`` is checked before the derivations run (:func:`~gfcheck.symbolic._io.check_output_dir`);
+    ``out_dir`` is checked before the derivations run (:func:`~gfcheck.symbolic.files.check_output_dir`);
     a file-system failure while writing raises :class:`~gfcheck.symbolic.errors.OutputError`.
     """
     out = check_output_dir(out_dir, "--out", files=("derivations.md", "manifest.json"),

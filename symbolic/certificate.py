@@ -83,7 +83,7 @@ def find_witness(expr, gens=None, *, values=(1, 2, -1, 3, Fraction(1, 2), -2, 5)
         pt = [1] * len(gens)
         pt[i] = v
         candidates.append(pt)
-    for i, v in enumerate(values):  # a generic "staircase" point
+    for i in range(len(values)):  # a generic "staircase" point
         candidates.append([sp.Rational(values[(i + t) % len(values)]) + t for t in range(len(gens))])
     # activation indicators chi_* range over {0, 1}: a witness must respect that
     binary = [i for i, g in enumerate(gens) if str(g).startswith("chi_")]

@@ -347,9 +347,8 @@ def _indexed_to_concrete(expr, M, N, jj, kk):
     rep = {}
     for idx in e.atoms(sp.Indexed):
         base, ind = str(idx.base), [int(v) - 1 for v in idx.indices]
-        rep[idx] = {"a": lambda: s.a[ind[0]], "y": lambda: s.y[ind[0]],
-                    "u": lambda: s.u[ind[0]][ind[1]], "chi": lambda: s.chi[ind[0]][ind[1]],
-                    "G": lambda: s.G[ind[0]][ind[1]]}[base]()
+        table = {"a": s.a, "y": s.y, "u": s.u, "chi": s.chi, "G": s.G}[base]
+        rep[idx] = table[ind[0]] if len(ind) == 1 else table[ind[0]][ind[1]]
     _ = (a, u, chi, y, G)
     return e.xreplace(rep)
 

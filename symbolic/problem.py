@@ -32,7 +32,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ._io import canonical_json
+from .files import canonical_json
 from .errors import (
     NonFiniteValue,
     NotOrthogonal,
@@ -86,7 +86,7 @@ def parse_number(text: Any, *, where: str) -> Fraction:
     >>> parse_number(0.5, where="labels[0]")
     Traceback (most recent call last):
     ...
-    gfcheck.symbolic.errors.SchemaError: labels[0]: expected a number written as a JSON string (e.g. "0.5"), found JSON number 0.5 (type=float)
+    gfcheck.symbolic.errors.SchemaError: labels[0]: expected a number written as a JSON string (e.g. "0.5"), ...
     """
     if not isinstance(text, str):
         kind = type(text).__name__
@@ -169,6 +169,13 @@ class Problem:
     seed: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        """Check the problem in three phases: the data, the initialisation, the loss."""
+        d = self._check_data()
+        self._check_init(d)
+        self._check_loss()
+
+    def _check_data(self) -> int:
+        """Inputs (n rows of one dimension d, none zero), nonzero labels, the width; returns d."""
         n, m = len(self.inputs), self.width
         if n == 0:
             raise ShapeError("inputs: expected at least one input x_k, found none")
@@ -190,6 +197,11 @@ class Problem:
                 f"width m = {m}, n = {n}, d = {d} need {max(m * d, n * d, m * n)} parameters per "
                 f"array; the limit on this machine is {MAX_ENTRIES}"
             )
+        return d
+
+    def _check_init(self, d: int) -> None:
+        """A positive scale; m directions of dimension d, none zero; m signs +-1; output weights."""
+        m = self.width
         if self.scale <= 0:
             raise SchemaError(f"init.scale: expected a positive scale lambda, found {self.scale}")
         if len(self.directions) != m:
@@ -206,6 +218,9 @@ class Problem:
                 raise SchemaError(f"init.signs[{j}]: expected 1 or -1, found {s!r}")
         if self.output_weights is not None and len(self.output_weights) != m:
             raise ShapeError(f"init.output_weights: expected m = {m} entries, found {len(self.output_weights)}")
+
+    def _check_loss(self) -> None:
+        """A known loss (labels +-1 for the classification losses) and ReLU'(0) in {0, 1}."""
         if self.loss not in LOSSES:
             raise SchemaError(f"loss: expected one of {', '.join(LOSSES)}, found {self.loss!r}")
         if self.loss != "square":
@@ -270,6 +285,18 @@ class Problem:
                 f"square-loss flow on the same data set \"loss\": \"square\" (or drop the key) in the "
                 f"problem file, otherwise wait for a version that integrates the {self.loss} loss"
             )
+
+    def require_loss(self, losses, what: str = "this command") -> None:
+        """Raise :class:`UnsupportedLoss` unless ``loss`` is one of ``losses`` (the losses a suite's
+        claims are stated for) *and* one the engines integrate (:meth:`require_square_loss`)."""
+        if self.loss not in losses:
+            stated = ", ".join('"' + v + '"' for v in losses)
+            raise UnsupportedLoss(
+                f"loss: the problem asks for the {self.loss!r} loss, but the claims {what} checks are "
+                f"stated for {stated}; pick the suite of that loss "
+                f"(gfcheck verify --list) or set \"loss\": \"{losses[0]}\" in the problem file"
+            )
+        self.require_square_loss(what)
 
     def require_orthogonal(self, claim: str = "this command") -> None:
         """Raise :class:`NotOrthogonal` unless the inputs are exactly pairwise orthogonal."""
@@ -342,7 +369,20 @@ _INIT_KEYS = {"scale", "seed", "directions", "signs", "balanced", "output_weight
 
 
 def parse_problem(doc: Any) -> Problem:
-    """Build a :class:`Problem` from a parsed ``gfcheck.problem/1`` document, strictly."""
+    """Build a :class:`Problem` from a parsed ``gfcheck.problem/1`` document, strictly: the top
+    level, the data, the initialisation, the options, each in its own phase (then
+    :class:`Problem` checks the whole)."""
+    _parse_top(doc)
+    X, y, m = _parse_data(doc)
+    scale, G, s, ow, seed = _parse_init(doc["init"], m, len(X[0]))
+    loss, rp = _parse_options(doc)
+    return Problem(
+        inputs=X, labels=y, width=m, scale=scale, directions=G, signs=s, loss=loss,
+        relu_prime_at_zero=rp, output_weights=ow, seed=seed,
+    )
+
+
+def _parse_top(doc) -> None:
     if not isinstance(doc, dict):
         raise SchemaError(f"problem: expected a JSON object, found {type(doc).__name__}")
     unknown = sorted(set(doc) - _TOP_KEYS)
@@ -353,6 +393,10 @@ def parse_problem(doc: Any) -> Problem:
     for key in ("inputs", "labels", "width", "init"):
         if key not in doc:
             raise SchemaError(f"problem: missing required key {key!r}")
+
+
+def _parse_data(doc):
+    """``(X, y, m)``: inputs, labels and width, with the size limit checked before any work."""
     X = _matrix(doc["inputs"], where="inputs")
     labels = doc["labels"]
     if not isinstance(labels, list):
@@ -366,7 +410,11 @@ def parse_problem(doc: Any) -> Problem:
     d = len(X[0])
     if max(m * d, m * len(X)) > MAX_ENTRIES:
         raise ResourceLimit(f"width m = {m} with d = {d}: {m * d} weights exceed the limit {MAX_ENTRIES}")
-    init = doc["init"]
+    return X, y, m
+
+
+def _parse_init(init, m: int, d: int):
+    """``(scale, directions, signs, output_weights, seed)`` from the ``init`` object."""
     if not isinstance(init, dict):
         raise SchemaError(f"init: expected an object, found {type(init).__name__}")
     unknown = sorted(set(init) - _INIT_KEYS)
@@ -377,51 +425,60 @@ def parse_problem(doc: Any) -> Problem:
     scale = parse_number(init["scale"], where="init.scale")
     if scale <= 0:
         raise SchemaError(f"init.scale: expected a positive scale lambda, found {init['scale']!r}")
+    G, s, seed = _parse_directions(init, m, d)
+    return scale, G, s, _parse_output_weights(init), seed
+
+
+def _parse_directions(init, m: int, d: int):
+    """``(G, signs, seed)``: explicit directions and signs, or drawn from the seed."""
     has_seed = "seed" in init
     has_dirs = "directions" in init or "signs" in init
     if has_seed == has_dirs:
         raise SchemaError("init: give either 'seed' or both 'directions' and 'signs' (exactly one way)")
-    seed = None
     if has_seed:
         seed = init["seed"]
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise SchemaError(f"init.seed: expected a non-negative JSON integer, found {seed!r}")
         G, s = seeded_directions(seed, m, d)
-    else:
-        if "directions" not in init or "signs" not in init:
-            raise SchemaError("init: 'directions' and 'signs' must be given together")
-        G = _matrix(init["directions"], where="init.directions", ncols=d)
-        signs = init["signs"]
-        if not isinstance(signs, list):
-            raise ShapeError(f"init.signs: expected a list of 1/-1, found {type(signs).__name__}")
-        for j, v in enumerate(signs):
-            if isinstance(v, bool) or v not in (1, -1) or not isinstance(v, int):
-                raise SchemaError(f"init.signs[{j}]: expected the JSON integer 1 or -1, found {v!r}")
-        s = tuple(signs)
+        return G, s, seed
+    if "directions" not in init or "signs" not in init:
+        raise SchemaError("init: 'directions' and 'signs' must be given together")
+    G = _matrix(init["directions"], where="init.directions", ncols=d)
+    signs = init["signs"]
+    if not isinstance(signs, list):
+        raise ShapeError(f"init.signs: expected a list of 1/-1, found {type(signs).__name__}")
+    for j, v in enumerate(signs):
+        if isinstance(v, bool) or v not in (1, -1) or not isinstance(v, int):
+            raise SchemaError(f"init.signs[{j}]: expected the JSON integer 1 or -1, found {v!r}")
+    return G, tuple(signs), None
+
+
+def _parse_output_weights(init):
+    """The output weights of an unbalanced start (``"balanced": false``), else None."""
     balanced = init.get("balanced", True)
     if not isinstance(balanced, bool):
         raise SchemaError(f"init.balanced: expected true or false, found {balanced!r}")
-    ow = None
     if balanced:
         if "output_weights" in init:
             raise SchemaError("init.output_weights: only allowed with \"balanced\": false")
-    else:
-        if "output_weights" not in init:
-            raise SchemaError("init: \"balanced\": false needs 'output_weights' (m number strings)")
-        ow_raw = init["output_weights"]
-        if not isinstance(ow_raw, list):
-            raise ShapeError("init.output_weights: expected a list of number strings")
-        ow = tuple(parse_number(v, where=f"init.output_weights[{i}]") for i, v in enumerate(ow_raw))
+        return None
+    if "output_weights" not in init:
+        raise SchemaError("init: \"balanced\": false needs 'output_weights' (m number strings)")
+    ow_raw = init["output_weights"]
+    if not isinstance(ow_raw, list):
+        raise ShapeError("init.output_weights: expected a list of number strings")
+    return tuple(parse_number(v, where=f"init.output_weights[{i}]") for i, v in enumerate(ow_raw))
+
+
+def _parse_options(doc):
+    """``(loss, relu_prime_at_zero)``."""
     loss = doc.get("loss", "square")
     if not isinstance(loss, str):
         raise SchemaError(f"loss: expected a string, found {type(loss).__name__}")
     rp = doc.get("relu_prime_at_zero", "0")
     if rp not in ("0", "1"):
         raise SchemaError(f"relu_prime_at_zero: expected the string \"0\" or \"1\", found {rp!r}")
-    return Problem(
-        inputs=X, labels=y, width=m, scale=scale, directions=G, signs=s, loss=loss,
-        relu_prime_at_zero=int(rp), output_weights=ow, seed=seed,
-    )
+    return loss, int(rp)
 
 
 def _no_constants(token: str):

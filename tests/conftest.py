@@ -50,3 +50,25 @@ def reset_mp_globals():
     mpmath.mp.prec = 53
     mpmath.mp.pretty = False
     assert leaked == 53, f"the code under test left mpmath's global precision at {leaked} bits"
+
+
+@pytest.fixture
+def stub_claims(monkeypatch):
+    """``stub_claims([Claim, ...])``: make these claims the default suite's for one test (a suite
+    ``stub`` on the orthogonal model, registered and removed again by ``monkeypatch``)."""
+    import dataclasses
+
+    from gfcheck.proofs_check import registry
+
+    def install(claims):
+        registry.suites()  # the installed suites first
+        stub = registry.Suite(name="stub", title="stub claims of a test", model="the orthogonal model",
+                              notes="docs/orthogonal.md", claim_modules=("gfcheck.proofs_check.registry",),
+                              context="gfcheck.proofs_check.context:Context",
+                              default_problem="gfcheck.proofs_check.suite_orthogonal:default_problem")
+        monkeypatch.setitem(registry._SUITES, "stub", stub)
+        monkeypatch.setattr(registry, "DEFAULT_SUITE", "stub")
+        for c in claims:
+            monkeypatch.setitem(registry.REGISTRY, ("stub", c.id), dataclasses.replace(c, suite="stub"))
+
+    return install

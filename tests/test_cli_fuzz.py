@@ -9,6 +9,7 @@ import sys
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from budget import examples
 
 from gfcheck.proofs_check.cli import main
 from gfcheck.symbolic.errors import InvalidInput
@@ -57,19 +58,19 @@ def _outcome(text):
         assert str(exc).strip(), "a named error must say what was expected"
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=300)
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=examples(300))
 @given(st.one_of(mutated_problems(), json_docs))
 def test_reader_gives_a_problem_or_a_named_error(doc):
     _outcome(json.dumps(doc))
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(st.binary(max_size=64) | st.text(max_size=64))
 def test_reader_on_arbitrary_bytes(raw):
     _outcome(raw)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], max_examples=60)
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], max_examples=examples(60))
 @given(mutated_problems())
 def test_cli_answers_bad_problems_with_status_2_and_one_line(tmp_path_factory, capsys, doc):
     d = tmp_path_factory.mktemp("fz")

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from gfcheck.proofs_check import registry
 from gfcheck.proofs_check.cli import main
 from gfcheck.proofs_check.registry import Claim, Verdict
-from gfcheck.symbolic._io import check_output_dir, check_output_file
+from gfcheck.symbolic.files import check_output_dir, check_output_file
 from gfcheck.symbolic.errors import InvalidInput, OutputError
 
 PROBLEM = {"schema": "gfcheck.problem/1", "inputs": [["1", "0"], ["0", "3/2"]], "labels": ["1", "-7/10"],
@@ -136,8 +135,8 @@ def _stub():
                  measurement="m", tolerance_rule="t", twin="w", check=check)
 
 
-def test_a_failure_while_writing_the_report_is_one_line(work, capsys, monkeypatch):
-    monkeypatch.setattr(registry, "claims", lambda: [_stub()])
+def test_a_failure_while_writing_the_report_is_one_line(work, capsys, monkeypatch, stub_claims):
+    stub_claims([_stub()])
 
     def read_only(src, dst):
         raise PermissionError(errno.EACCES, "Permission denied", str(dst))
@@ -154,7 +153,7 @@ def test_a_failure_while_writing_the_report_is_one_line(work, capsys, monkeypatc
 def test_an_unconverted_os_error_still_ends_in_one_line(work, capsys, monkeypatch):
     import gfcheck.numeric.simulate as sim
 
-    def boom(args):
+    def boom(*args, **kwargs):
         raise NotADirectoryError(errno.ENOTDIR, "Not a directory", "/somewhere/plain/x")
 
     monkeypatch.setattr(sim, "run_simulate", boom)

@@ -77,7 +77,7 @@ def test_rerun_after_an_interrupt_completes(tmp_path, command):
 
 
 def test_atomic_write_failure_keeps_the_old_file(tmp_path, monkeypatch):
-    from gfcheck.symbolic import _io
+    from gfcheck.symbolic import files as _io
 
     target = tmp_path / "f.json"
     _io.atomic_write(target, "old\n")

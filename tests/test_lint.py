@@ -12,14 +12,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # ruff beside the running interpreter (the virtual environment's bin/ is not on PATH under
-# .ci/run), else on PATH; missing, the lint tests fail rather than skip: '.[dev]' installs it
+# .ci/run), else on PATH; missing, the lint tests fail rather than skip: '.[test]' installs it
 _BESIDE = Path(sys.executable).with_name("ruff")
 RUFF = str(_BESIDE) if _BESIDE.exists() else shutil.which("ruff")
 
 
 @pytest.fixture(autouse=True)
 def _ruff_is_installed():
-    assert RUFF is not None, "ruff not found beside the interpreter or on PATH: pip install '.[dev]'"
+    assert RUFF is not None, "ruff not found beside the interpreter or on PATH: pip install '.[test]'"
 
 PLANTED = {
     "pickle": "import pickle\n",
@@ -56,3 +56,17 @@ def test_allow_pickle_guard_in_ci_script_catches_a_violation(tmp_path):
     r = subprocess.run(["grep", "-rn", "--include=*.py", "-E", "allow_pickle *= *True", str(tmp_path)],
                        capture_output=True, text=True)
     assert r.returncode == 0 and "x.py" in r.stdout
+
+
+def _pinned_examples(text):
+    """``max_examples=<literal>`` settings: a count the hypothesis profile does not govern."""
+    import re
+
+    return re.findall(r"max_examples\s*=\s*\d+", text)
+
+
+def test_the_profile_governs_every_property_test():
+    pinned = {str(p.relative_to(ROOT)): _pinned_examples(p.read_text())
+              for p in (ROOT / "tests").rglob("*.py") if p.name != "conftest.py"}
+    assert not {k: v for k, v in pinned.items() if v}, pinned
+    assert _pinned_examples("@settings(max_examples" + "=12)")  # the negative twin: a pin is seen

@@ -8,6 +8,7 @@ import mpmath
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from budget import examples
 from numeric_helpers import (
     agreeing_digits,
     exit_time_linear,
@@ -479,7 +480,7 @@ def _small_problems(draw):
                    relu_prime_at_zero=draw(st.sampled_from([0, 1])))
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=examples(12), deadline=None)
 @given(_small_problems())
 def test_random_problems_invariants_and_precision(p):
     """Any small data set (balanced or not, ReLU'(0) = 0 or 1): a_j^2 - ||w_j||^2 conserved,

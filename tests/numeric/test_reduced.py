@@ -224,7 +224,8 @@ def test_shifted_exit_time_is_detected():
 
 
 def _residual(problem, state, k):
-    return sum(a * max(row[k], 0) for a, row in zip(state.a, state.U)) - mpmath.mpf(problem.labels[k].numerator) / problem.labels[k].denominator
+    y = mpmath.mpf(problem.labels[k].numerator) / problem.labels[k].denominator
+    return sum(a * max(row[k], 0) for a, row in zip(state.a, state.U)) - y
 
 
 def test_relu_prime_one_reactivates_both_directions():
@@ -319,7 +320,8 @@ def test_samples_have_weights_and_exact_times():
     with mpmath.workprec(tr.work_bits):
         for j in range(p.m):
             for i in range(p.d):
-                w0 = mpmath.mpf(p.scale.numerator) / p.scale.denominator * mpmath.mpf(p.directions[j][i].numerator) / p.directions[j][i].denominator
+                g = p.directions[j][i]
+                w0 = mpmath.mpf(p.scale.numerator) / p.scale.denominator * mpmath.mpf(g.numerator) / g.denominator
                 assert abs(s0.W[j][i] - w0) < tolerance(tr.work_bits - 24, 8) * abs(w0)
     last = tr.samples[-1]
     assert all(abs(x - y) <= tolerance(tr.work_bits - 24, 8) for x, y in zip(last.a, tr.final.a))

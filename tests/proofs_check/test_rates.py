@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gfcheck.proofs_check.rates import judge_limit, judge_rate, local_exponents
+from gfcheck.symbolic.errors import InvalidInput
 
 EXPS = (10, 20, 30, 45, 60, 80, 100)
 
@@ -88,5 +89,5 @@ def test_local_exponents_of_an_exact_power_law():
 
 def test_too_few_values_are_undecided():
     assert judge_limit([mpmath.mpf("1e-3")], [1], 1, corrections=(), resolution=1).verdict == "UNDECIDED"
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidInput, match="positive"):
         local_exponents([1e-3, 1e-6], [0, 1e-6])

@@ -107,8 +107,7 @@ def test_summary_starts_with_the_counts_and_ends_with_the_report_folder():
     assert len(lines) == 3 and lines[1].startswith("  b: REFUTED: ")
 
 
-def test_verify_prints_the_summary_and_report_md_carries_the_counts(tmp_path, capsys, monkeypatch):
-    from gfcheck.proofs_check import registry
+def test_verify_prints_the_summary_and_report_md_carries_the_counts(tmp_path, capsys, monkeypatch, stub_claims):
     from gfcheck.proofs_check.cli import main
 
     def stub(cid, number, verdict, details):
@@ -119,7 +118,7 @@ def test_verify_prints_the_summary_and_report_md_carries_the_counts(tmp_path, ca
 
     stubs = [stub("good", 1, "VERIFIED", {}), stub("bad", 2, "REFUTED", {}),
              stub("thin", 3, "UNDECIDED", {"reason": "too few resolved ladder rungs"})]
-    monkeypatch.setattr(registry, "claims", lambda: stubs)
+    stub_claims(stubs)
     a, b = tmp_path / "a", tmp_path / "b"
     assert main(["verify", "--out", str(a), "--no-figures"]) == 1
     captured = capsys.readouterr()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from gfcheck.proofs_check import registry
 from gfcheck.proofs_check.cli import main
 from gfcheck.proofs_check.registry import Claim, Verdict
 
@@ -38,26 +37,26 @@ def _stub(verdict):
                  measurement="m", tolerance_rule="t", twin="w", check=check)
 
 
-def test_a_refuted_claim_exits_1_and_writes_how_to_reproduce(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(registry, "claims", lambda: [_stub("REFUTED")])
+def test_a_refuted_claim_exits_1_and_writes_how_to_reproduce(tmp_path, capsys, monkeypatch, stub_claims):
+    stub_claims([_stub("REFUTED")])
     out = tmp_path / "r"
     assert main(["verify", "--out", str(out), "--no-figures"]) == 1
     err = capsys.readouterr().err
     repro = out / "reproduce" / "stub.problem.json"
     assert repro.exists() and f"--problem {repro} --only stub" in err
     # a later run where it passes removes the stale reproduction file
-    monkeypatch.setattr(registry, "claims", lambda: [_stub("VERIFIED")])
+    stub_claims([_stub("VERIFIED")])
     assert main(["verify", "--out", str(out), "--no-figures"]) == 0
     assert not repro.exists()
 
 
-def test_a_check_that_cannot_fail_is_not_verified(tmp_path, monkeypatch):
+def test_a_check_that_cannot_fail_is_not_verified(tmp_path, monkeypatch, stub_claims):
     def check(ctx):
         v = Verdict("VERIFIED", "1", "1", "0", "0", {})
         return v, v  # the twin passes too: the check proves nothing
     lazy = Claim(id="lazy", number=2, title="t", statement="s", source="s", prediction="p",
                  measurement="m", tolerance_rule="t", twin="w", check=check)
-    monkeypatch.setattr(registry, "claims", lambda: [lazy])
+    stub_claims([lazy])
     assert main(["verify", "--out", str(tmp_path / "r"), "--no-figures"]) == 1
     doc = json.loads((tmp_path / "r" / "report.json").read_text())
     assert doc["claims"][0]["verdict"] == "UNDECIDED" and "downgraded" in doc["claims"][0]["details"]

@@ -8,6 +8,7 @@ from fractions import Fraction as F
 import pytest
 import sympy as sp
 from hypothesis import example, given, settings
+from budget import examples
 from strategies import non_orthogonal_problems, orthogonal_problems
 
 from gfcheck.symbolic.decoupling import (conservation_certificate, decoupling_certificate,
@@ -64,7 +65,7 @@ def _tilted_2():
                    directions=((F(1), F(2)), (F(1), F(-1))), signs=(1, -1))
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(orthogonal_problems(max_n=4, max_d=4, max_m=3))
 @example(_one_by_one())
 @example(_identity_2())
@@ -74,7 +75,7 @@ def test_certificate_proved_on_every_orthogonal_dataset(p):
     assert c.details["surviving_cross_terms"] == []
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(non_orthogonal_problems(max_n=4, max_d=4, max_m=3))
 @example(_tilted_2())
 def test_certificate_refuted_with_witness_on_non_orthogonal_data(p):

@@ -8,6 +8,7 @@ import mpmath
 import pytest
 import sympy as sp
 from hypothesis import example, given, settings
+from budget import examples
 from strategies import orthogonal_problems
 
 from gfcheck.symbolic.closed_form import (closed_form_certificate, coordinates_certificate,
@@ -37,13 +38,13 @@ def test_example_values():
     assert npred.gamma_plus == 1 - 1 / sp.sqrt(sp.Rational(13, 4)) and npred.gamma_minus == 1
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(orthogonal_problems(max_n=4, max_d=4, max_m=4))
 def test_data_predictions_agree_with_vector_forms(p):
     dp = data_predictions(p)
     X = [[_R(v) for v in x] for x in p.inputs]
     y = [_R(v) for v in p.labels]
-    for S, Dsq, beta, sign in ((dp.S_plus, dp.D_plus_sq, dp.beta_plus, 1), (dp.S_minus, dp.D_minus_sq, dp.beta_minus, -1)):
+    for S, Dsq, beta in ((dp.S_plus, dp.D_plus_sq, dp.beta_plus), (dp.S_minus, dp.D_minus_sq, dp.beta_minus)):
         D = [sum((abs(y[k]) * X[k][i] for k in S), sp.Integer(0)) for i in range(p.d)]
         assert sum((v * v for v in D), sp.Integer(0)) == Dsq  # ||D||^2 = sum y^2 ||x||^2 (orthogonality)
         for k in range(p.n):  # beta interpolates its sign class and vanishes on the other
@@ -109,7 +110,7 @@ def test_exit_is_first_root_against_a_numeric_scan():
         assert f(Tn * mpmath.mpf("1.001")) < 0  # and it really crosses
 
 
-@settings(max_examples=8)
+@settings(max_examples=examples(8))
 @given(orthogonal_problems(max_n=3, max_d=3, max_m=2))
 @example(_one_exit_problem())
 def test_exits_certificate_on_random_problems(p):
@@ -130,7 +131,7 @@ def test_exit_root_certificate_and_twin():
     assert exit_root_certificate(wrong_sign=True).verdict == "REFUTED"
 
 
-@settings(max_examples=10)
+@settings(max_examples=examples(10))
 @given(orthogonal_problems(max_n=4, max_d=4, max_m=2))
 def test_indexed_predictions_equal_concrete_values(p):
     from gfcheck.symbolic.predictions import indexed_predictions_certificate
@@ -151,7 +152,7 @@ def test_exact_tie_exits_together():
     assert exits_certificate(p, perturb=F(1, 100)).verdict == "REFUTED"
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(orthogonal_problems(max_n=4, max_d=5, max_m=6))
 def test_gamma_respects_the_digest_lower_bound(p):
     """Digest 4.4: gamma_+- >= min_k y_k^2 ||x_k||^2 / (2 ||D_+-||^2) (exact comparison)."""

@@ -1,0 +1,7 @@
+"""``python -m gfcheck``: the ``gfcheck`` command (``gfcheck`` itself is a namespace package)."""
+
+import sys
+
+from gfcheck.proofs_check.cli import main
+
+sys.exit(main())

@@ -1,0 +1,242 @@
+"""Claims as value objects, their verdicts, and the runner.
+
+A claim is a value object: an id, the statement in words, its source, the symbolic
+prediction, the numeric measurement, the tolerance rule with its justification, the
+negative twin, and a ``check`` function.  ``check(ctx)`` returns a :class:`Verdict` for the
+claim *and* one for its twin (a perturbed prediction, a dropped term, a non-orthogonal
+dataset, a too-large initialisation ...).  The runner (:func:`run_claim`) turns the pair
+into a :class:`ClaimResult`; a claim whose twin is *not* refuted cannot fail, so its
+verdict is downgraded to ``UNDECIDED`` (the check proved nothing).
+
+Verdicts (sympy's ``checkodesol`` style: a verdict travels with the residual behind it):
+
+* ``VERIFIED``  the measurement agrees with the prediction within the tolerance;
+* ``REFUTED``   it does not (the residual says by how much);
+* ``OUTSIDE_ASSUMPTIONS`` the problem breaks the claim's assumptions (e.g. non-orthogonal
+  inputs, with the largest off-diagonal cosine in ``details``); never counted as verified;
+* ``UNDECIDED`` the check could not decide (too few ladder rungs, twin not refuted ...).
+
+All numbers in a result are decimal *strings* (``mpmath.nstr``), so JSON output is exact
+and deterministic.
+
+>>> v = Verdict("VERIFIED", prediction="2", measurement="2.0001", residual="1e-4",
+...             tolerance="1e-3")
+>>> v.passed
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from gfcheck.symbolic.errors import GfcheckError, InvalidInput
+
+__all__ = ["VERDICTS", "Verdict", "Claim", "ClaimResult", "Suite", "run_claim"]
+
+VERDICTS = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED")
+
+
+def _is_str_dict(d) -> bool:
+    return isinstance(d, dict) and all(isinstance(k, str) for k in d)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One side of a check: the verdict and the numbers behind it (all decimal strings).
+
+    ``details`` holds JSON-ready extras (strings, lists and dicts of strings, ints, bools):
+    the ladder of scales, fitted constants, per-group values, the reproduction hint ...
+    """
+
+    verdict: str
+    prediction: str
+    measurement: str
+    residual: str
+    tolerance: str
+    details: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise InvalidInput(f"Verdict: expected one of {VERDICTS}, found {self.verdict!r}")
+        for name in ("prediction", "measurement", "residual", "tolerance"):
+            if not isinstance(getattr(self, name), str):
+                raise InvalidInput(f"Verdict.{name}: expected a decimal string, found "
+                                   f"{type(getattr(self, name)).__name__}")
+        if not _is_str_dict(self.details):
+            raise InvalidInput("Verdict.details: expected a dict with string keys")
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == "VERIFIED"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim of a paper (or of our digest of it) as an executable check.
+
+    ``suite`` names the paper's suite (:mod:`.registry`); ``number`` is the item in that suite
+    (for ``orthogonal``: the item of digest section 9, ``docs/orthogonal.md``); ``id`` a short
+    slug, unique in its suite; ``check(ctx) -> (claim_verdict, twin_verdict)``.
+    """
+
+    id: str
+    number: int
+    title: str
+    statement: str
+    source: str
+    prediction: str
+    measurement: str
+    tolerance_rule: str
+    twin: str
+    check: Callable[[Any], tuple]
+    suite: str = "orthogonal"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
+            raise InvalidInput(f"Claim {self.id!r}: number must be a positive integer (the item in its suite)")
+        for name in ("id", "title", "statement", "source", "prediction", "measurement",
+                     "tolerance_rule", "twin", "suite"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
+                raise InvalidInput(f"Claim {self.id!r}: {name} must be a non-empty string")
+        if not callable(self.check):
+            raise InvalidInput(f"Claim {self.id!r}: check must be callable")
+
+
+def _resolve(ref: str):
+    """``"package.module:attr"`` -> the object (imported on first use)."""
+    module, _, attr = ref.partition(":")
+    obj = importlib.import_module(module)
+    return getattr(obj, attr) if attr else obj
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One paper's claims and everything they need.
+
+    ``claim_modules`` are imported (once); each declares its claims in a table ``CLAIMS``; ``context`` is
+    ``"module:callable"`` building the checks' context from ``(problem, profile)``;
+    ``default_problem`` is ``"module:callable"`` returning the built-in example; ``figures``
+    (optional) is ``"module:callable"`` drawing the report's figures (``(out_dir, ctx, results)
+    -> [file names]``); ``notes`` is the theory note in ``docs/``; ``losses`` are the losses its
+    claims are stated for (a problem with another loss is refused before any claim runs).
+    """
+
+    name: str
+    title: str
+    model: str
+    notes: str
+    claim_modules: tuple[str, ...]
+    context: str
+    default_problem: str
+    losses: tuple[str, ...] = ("square",)
+    figures: str | None = None
+
+    def __post_init__(self) -> None:
+        for f in ("name", "title", "model", "notes", "context", "default_problem"):
+            if not isinstance(getattr(self, f), str) or not getattr(self, f).strip():
+                raise InvalidInput(f"Suite: {f} must be a non-empty string")
+        if not self.claim_modules or not all(isinstance(m, str) for m in self.claim_modules):
+            raise InvalidInput(f"Suite {self.name!r}: claim_modules must be module names")
+
+    def make_context(self, problem, profile):
+        return _resolve(self.context)(problem, profile)
+
+    def load_default_problem(self):
+        return _resolve(self.default_problem)()
+
+    def draw_figures(self, out_dir, ctx, results) -> list:
+        return list(_resolve(self.figures)(out_dir, ctx, results)) if self.figures else []
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """What the report shows for one claim: the claim, its verdict, its twin's verdict."""
+
+    claim: Claim
+    result: Verdict
+    twin: Verdict
+    seconds: float
+
+    @property
+    def verdict(self) -> str:
+        return self.result.verdict
+
+    def to_json(self) -> dict:
+        c = self.claim
+        return {
+            "id": c.id, "suite": c.suite, "number": c.number, "title": c.title, "statement": c.statement,
+            "source": c.source, "prediction_rule": c.prediction, "measurement_rule": c.measurement,
+            "tolerance_rule": c.tolerance_rule, "twin_description": c.twin,
+            "verdict": self.result.verdict, "prediction": self.result.prediction,
+            "measurement": self.result.measurement, "residual": self.result.residual,
+            "tolerance": self.result.tolerance, "details": self.result.details,
+            "twin": {"verdict": self.twin.verdict, "prediction": self.twin.prediction,
+                     "measurement": self.twin.measurement, "residual": self.twin.residual,
+                     "tolerance": self.twin.tolerance, "details": self.twin.details},
+        }
+
+
+def _time_limit(seconds):
+    """A context manager raising :class:`TimeBudgetSpent` after ``seconds`` of wall-clock time
+    (``SIGALRM``, main thread only; elsewhere, or with ``seconds=None``, no limit)."""
+    import contextlib
+    import signal
+    import threading
+
+    from gfcheck.symbolic.errors import TimeBudgetSpent
+
+    if not seconds or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        return contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def limit():
+        def _raise(signum, frame):
+            raise TimeBudgetSpent(f"the claim ran past its time budget of {seconds:.0f} s "
+                                  "(Profile.claim_seconds): rerun it alone with --only, or with --profile full")
+
+        old = signal.signal(signal.SIGALRM, _raise)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+    return limit()
+
+
+def run_claim(claim: Claim, ctx) -> ClaimResult:
+    """Run ``claim`` on ``ctx``; a twin that is not refuted makes the claim ``UNDECIDED``.
+
+    The claim runs under a wall-clock bound of twice ``ctx.profile.claim_seconds`` (the ladder
+    extension stops itself at one); running past it is ``UNDECIDED`` with the budget.  Every
+    other failure inside a check (integration failures, and any exception: a check that crashes
+    proves nothing either way) is ``UNDECIDED`` with the message; bad input was refused before
+    the claims ran.
+    """
+    t0 = time.perf_counter()
+    seconds = getattr(getattr(ctx, "profile", None), "claim_seconds", None)
+    try:
+        with _time_limit(2 * seconds if seconds else None):
+            result, twin = claim.check(ctx)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 - reported as UNDECIDED with the message
+        kind = type(exc).__name__
+        key = "reason" if kind == "TimeBudgetSpent" else "error"
+        msg = f"{kind}: {exc}" if isinstance(exc, GfcheckError) else f"internal error {kind}: {exc}"
+        result = Verdict("UNDECIDED", "-", "-", "-", "-", {key: msg})
+        twin = Verdict("UNDECIDED", "-", "-", "-", "-", {key: msg})
+    if not isinstance(result, Verdict) or not isinstance(twin, Verdict):
+        raise TypeError(f"claim {claim.id!r}: check must return (Verdict, Verdict)")
+    if result.verdict == "VERIFIED" and twin.verdict != "REFUTED":
+        details = dict(result.details)
+        details["downgraded"] = (f"the negative twin ({claim.twin}) was {twin.verdict}, not "
+                                 "REFUTED: this check could not have failed")
+        result = Verdict("UNDECIDED", result.prediction, result.measurement, result.residual,
+                         result.tolerance, details)
+    return ClaimResult(claim, result, twin, time.perf_counter() - t0)
