@@ -27,7 +27,6 @@ is written atomically at the end.  Progress goes to stderr.
 from __future__ import annotations
 
 import math
-import sys
 from fractions import Fraction
 
 from gfcheck.symbolic._io import check_output_file
@@ -107,8 +106,10 @@ def preflight(problem, t_end, dps: int, max_steps: int = MAX_STEPS) -> dict:
     return {"rho": rho, "steps_lower_bound": steps}
 
 
-def _say(msg: str) -> None:
-    print(f"gfcheck simulate: {msg}", file=sys.stderr, flush=True)
+def _say(msg: str, b=None) -> None:
+    from gfcheck.symbolic._progress import note
+
+    note(f"gfcheck simulate: {msg}", b)
 
 
 def run_simulate(args) -> int:
@@ -146,8 +147,11 @@ def run_simulate(args) -> int:
         problem.is_orthogonal() and problem.n <= problem.d else {}
     if max_events is not None:
         options["max_events"] = max_events
-    tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=args.engine,
-                   error_estimate=getattr(args, "error_estimate", True), **options)
+    from gfcheck.symbolic._progress import bar, ticking
+
+    with bar(None, "simulate (integrating)", unit="run") as b, ticking(b):
+        tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=args.engine,
+                       error_estimate=getattr(args, "error_estimate", True), **options)
     fitted = None
     if args.until_fitted:
         fitted = bool(tr.stats.get("stopped_on_loss"))
