@@ -254,6 +254,9 @@ def build_artifact(out, *, suites=("orthogonal",), profile: str = "quick", only=
         unknown = [c for c in only if c not in known]
         if unknown:
             raise SchemaError(f"--only: unknown claim id(s) {unknown}; known: {known}")
+    if max_events is not None and (isinstance(max_events, bool) or not isinstance(max_events, int)
+                                   or max_events < 1):
+        raise SchemaError(f"--max-events: expected a positive integer, found {max_events!r}")
     out = _check_out(Path(out))
     root = source_checkout()
     problem = default_problem()

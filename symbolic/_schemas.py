@@ -10,7 +10,7 @@ zero vectors, orthogonality where a claim assumes it, resource limits).
 >>> sorted(SCHEMA_FILES)
 ['problem', 'result']
 >>> json_schema("problem")["$id"]
-'gfcheck.problem/1'
+'urn:gfcheck:schema:problem:1'
 """
 
 from __future__ import annotations

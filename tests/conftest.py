@@ -50,3 +50,13 @@ def reset_mp_globals():
     mpmath.mp.prec = 53
     mpmath.mp.pretty = False
     assert leaked == 53, f"the code under test left mpmath's global precision at {leaked} bits"
+
+
+@pytest.fixture(autouse=True)
+def _normal_verbosity():
+    """``gfcheck -q``/``-v`` set the progress verbosity of the process; every test starts normal."""
+    from gfcheck.symbolic import _progress
+
+    _progress.set_verbosity(_progress.NORMAL)
+    yield
+    _progress.set_verbosity(_progress.NORMAL)
