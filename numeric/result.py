@@ -23,6 +23,7 @@ final state (``t_end``, or the stopping time of ``--until-fitted``).
 
 from __future__ import annotations
 
+import functools
 import json
 import platform
 from importlib import metadata
@@ -34,7 +35,7 @@ from gfcheck.symbolic.files import atomic_write_json, os_errors_as_output_errors
 from gfcheck.symbolic.errors import NonFiniteValue, SchemaError, ShapeError, UnreadableFile
 from gfcheck.symbolic.problem import LOSSES, parse_number
 
-__all__ = ["RESULT_SCHEMA", "provenance", "supported_str", "result_document", "write_result",
+__all__ = ["RESULT_SCHEMA", "provenance", "git_commit", "supported_str", "result_document", "write_result",
            "parse_result", "load_result", "loss_at", "result_loss"]
 
 RESULT_SCHEMA = "gfcheck.result/1"
@@ -56,10 +57,34 @@ def _version(name: str) -> str:
 
 
 def provenance() -> dict:
-    """Library versions (sympy's read from its metadata, so sympy is not imported)."""
+    """Library versions (read from their metadata, so sympy, scipy and matplotlib are not
+    imported) and the git commit of the checkout gfcheck runs from (:func:`git_commit`)."""
     return {"gfcheck": _version("gfcheck"), "python": platform.python_version(),
             "mpmath": mpmath.__version__, "mpmath_backend": mpmath.libmp.BACKEND,
-            "sympy": _version("sympy"), "numpy": _version("numpy"), "gmpy2": _version("gmpy2")}
+            "sympy": _version("sympy"), "numpy": _version("numpy"), "gmpy2": _version("gmpy2"),
+            "scipy": _version("scipy"), "matplotlib": _version("matplotlib"),
+            "git_commit": git_commit()}
+
+
+@functools.lru_cache(maxsize=None)
+def git_commit(root: str | None = None) -> str:
+    """The commit of the git checkout at ``root`` (default: the one this package is loaded from,
+    an editable install), with ``+dirty`` when tracked files differ from it; ``"none"`` when
+    there is no checkout or no git (an installed wheel).  Untracked files (reports, build
+    folders) do not count."""
+    import subprocess
+
+    here = Path(root) if root is not None else Path(__file__).resolve().parent.parent
+    if not (here / ".git").exists():
+        return "none"
+    try:
+        head = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True,
+                              text=True, timeout=20, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=20, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "none"
+    return head + ("+dirty" if dirty else "") if head else "none"
 
 
 def supported_str(z, err, max_digits: int = 60) -> str:

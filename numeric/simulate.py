@@ -28,7 +28,6 @@ is written atomically at the end.  Progress goes to stderr.
 from __future__ import annotations
 
 import math
-import sys
 from fractions import Fraction
 
 from gfcheck.symbolic.files import check_output_file
@@ -108,8 +107,10 @@ def preflight(problem, t_end, dps: int, max_steps: int = MAX_STEPS) -> dict:
     return {"rho": rho, "steps_lower_bound": steps}
 
 
-def _say(msg: str) -> None:
-    print(f"gfcheck simulate: {msg}", file=sys.stderr, flush=True)
+def _say(msg: str, b=None) -> None:
+    from gfcheck.symbolic.progress import note
+
+    note(f"gfcheck simulate: {msg}", b)
 
 
 def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: bool = False,
@@ -151,8 +152,11 @@ def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: 
         problem.is_orthogonal() and problem.n <= problem.d else {}
     if max_events is not None:
         options["max_events"] = max_events
-    tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=engine,
-                   error_estimate=error_estimate, **options)
+    from gfcheck.symbolic.progress import bar, ticking
+
+    with bar(None, "simulate (integrating)", unit="run") as b, ticking(b):
+        tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=engine,
+                       error_estimate=error_estimate, **options)
     fitted = None
     if until_fitted:
         fitted = bool(tr.stats.get("stopped_on_loss"))

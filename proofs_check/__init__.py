@@ -17,9 +17,17 @@ Public API (loaded on first use, so ``import gfcheck.proofs_check`` stays light)
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError as _NotFound
+from importlib.metadata import version as _version
+
 from gfcheck.symbolic.lazy import lazy_getattr
 
-__all__ = ["verify", "run_verify", "Profile", "Context", "Suite", "suites", "suite", "register_suite",
+try:
+    __version__ = _version("gfcheck")  # the installed distribution's, as ``gfcheck --version`` prints
+except _NotFound:  # pragma: no cover - running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = ["__version__", "verify", "run_verify", "Profile", "Context", "Suite", "suites", "suite", "register_suite",
            "claims", "Claim", "Verdict", "ClaimResult", "register", "run_claim", "judge_limit",
            "judge_rate", "Limit", "main"]
 

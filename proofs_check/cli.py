@@ -54,11 +54,63 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--no-figures", action="store_true", help="skip the figures")
     v.add_argument("--max-events", type=int, default=None,
                    help="cap on activation events per integration (default: 100000)")
+    _add_artifact_and_sweep(sub)
     return parser
+
+
+def _add_artifact_and_sweep(sub) -> None:
+    """``artifact``, ``sweep``, ``aggregate``; then ``-q``/``-v`` on every command."""
+    a = sub.add_parser("artifact", help="build the paper artifact: derivations, report, claims table, "
+                       "provenance, lock file, manifest and one deterministic archive")
+    a.add_argument("--suite", action="append", default=None, metavar="NAME",
+                   help="suite of claims (repeatable; default and only one so far: orthogonal)")
+    a.add_argument("--profile", choices=["quick", "full"], default="quick")
+    a.add_argument("--out", required=True, help="artifact folder (new, empty, or an earlier artifact)")
+    a.add_argument("--only", default=None, help="comma-separated claim ids (default: all)")
+    a.add_argument("--no-figures", action="store_true", help="skip the figures")
+    a.add_argument("--max-events", type=int, default=None, help="cap on activation events per integration")
+    w = sub.add_parser("sweep", help="run simulate/verify tasks over a grid (resumable; process pool or Dask)")
+    w.add_argument("grid", nargs="?", default=None, help="grid file (.toml or .json; see docs/sweep.md)")
+    w.add_argument("--out", required=True, help="sweep folder (results/<hash>.json, summary.*)")
+    w.add_argument("--jobs", type=int, default=None, help="local worker processes (default: the cores)")
+    w.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="send the tasks to this Dask scheduler (e.g. tcp://host:8786) instead")
+    w.add_argument("--aggregate", action="store_true", help="only rebuild the summary from the result files")
+    g = sub.add_parser("aggregate", help="tables and plots of a sweep folder, from its result files alone")
+    g.add_argument("out", help="sweep folder")
+    for p in sub.choices.values():
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress, errors and results only")
+        p.add_argument("-v", "--verbose", action="store_true", help="progress as log lines (ladder rungs, tasks)")
+
+
+def _dispatch_artifact_and_sweep(args):
+    """Set the progress verbosity; run ``artifact``/``sweep``/``aggregate`` (None for the others)."""
+    from gfcheck.symbolic import progress as _progress
+
+    _progress.set_verbosity(0 if args.quiet else 2 if args.verbose else 1)
+    if args.command == "artifact":
+        from .artifact import build_artifact
+
+        only = [s for s in (args.only or "").split(",") if s] or None
+        return build_artifact(args.out, suites=args.suite or ["orthogonal"], profile=args.profile,
+                              only=only, figures=not args.no_figures, max_events=args.max_events)
+    if args.command == "sweep":
+        from .sweep import run_sweep_command
+
+        return run_sweep_command(args.grid, args.out, jobs=args.jobs, scheduler=args.scheduler,
+                                 aggregate_only=args.aggregate)
+    if args.command == "aggregate":
+        from .sweep import run_sweep_command
+
+        return run_sweep_command(None, args.out, aggregate_only=True)
+    return None
 
 
 def _dispatch(args) -> int:
     """Map the parsed arguments onto the commands' keyword functions."""
+    status = _dispatch_artifact_and_sweep(args)
+    if status is not None:
+        return status
     if args.command == "derive":
         from gfcheck.symbolic import write_derivations
 

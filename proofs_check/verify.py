@@ -47,31 +47,34 @@ def default_problem():
 
 
 class Progress:
-    """One line per claim on stderr; on a terminal the running claim is shown in place."""
+    """Per claim: a tqdm bar on a terminal (the running claim and its ladder rung beside it,
+    :mod:`gfcheck.symbolic.progress`), one result line per claim on stderr unless ``--quiet``,
+    and the ladder rungs as lines with ``-v`` (silent otherwise off a terminal and in CI)."""
 
-    def __init__(self, total: int, stream=None):
-        self.total, self.stream = total, stream or sys.stderr
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+    def __init__(self, total: int):
+        from gfcheck.symbolic import progress as _progress
+
+        self.total, self._p = total, _progress
+        self.bar = _progress.bar(total, "verify", unit="claim")
         self.t0 = time.perf_counter()
+        self.current = ""
 
     def start(self, i: int, claim) -> None:
         self.current = f"[{i}/{self.total}] {claim.id}"
-        if self.tty:
-            print(f"\r{self.current} ...", end="", file=self.stream, flush=True)
+        self.bar.set_postfix_str(claim.id)
 
     def rung(self, message: str) -> None:
-        """Where a claim's ladder is (``Context.decide`` extends it): in place on a terminal, a
-        line otherwise, so a long claim is never silent."""
-        line = f"{getattr(self, 'current', '')}: {message} ({time.perf_counter() - self.t0:.0f} s in all)"
-        if self.tty:
-            print(f"\r\x1b[K{line}", end="", file=self.stream, flush=True)
-        else:
-            print(line, file=self.stream, flush=True)
+        """Where a claim's ladder is (``Context.decide`` extends it)."""
+        self.bar.set_postfix_str(f"{self.current.split()[-1]}: {message}"[:100])
+        self._p.detail(f"{self.current}: {message} ({self._p.elapsed_since(self.t0)} in all)", self.bar)
 
     def done(self, i: int, result) -> None:
-        line = (f"[{i}/{self.total}] {result.claim.id}: {result.verdict} ({result.seconds:.1f} s, "
-                f"{time.perf_counter() - self.t0:.0f} s in all)")
-        print(("\r\x1b[K" if self.tty else "") + line, file=self.stream, flush=True)
+        self._p.note(f"[{i}/{self.total}] {result.claim.id}: {result.verdict} ({result.seconds:.1f} s, "
+                     f"{self._p.elapsed_since(self.t0)} in all)", self.bar)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 def verify(problem, profile, *, suite=None, only=None, progress=None, max_events=None):
@@ -100,11 +103,14 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     prog = progress or Progress(len(selected))
     ctx.say = getattr(prog, "rung", None)
     results = []
-    for i, c in enumerate(selected, 1):
-        prog.start(i, c)
-        r = run_claim(c, ctx)
-        prog.done(i, r)
-        results.append(r)
+    try:
+        for i, c in enumerate(selected, 1):
+            prog.start(i, c)
+            r = run_claim(c, ctx)
+            prog.done(i, r)
+            results.append(r)
+    finally:
+        getattr(prog, "close", lambda: None)()
     return results, ctx
 
 
@@ -168,8 +174,11 @@ def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None
         ["--profile", prof.name] + (["--problem", str(problem)] if user else [])
     write_report(Path(out), results, ctx, command=command, figures=figures)
     status = exit_status(results, user_problem=user)
+    from gfcheck.symbolic.progress import QUIET, verbosity
+
     for line in summary_lines(results, profile=prof.name, out_dir=out):
-        print(line, file=sys.stderr)
+        if verbosity() > QUIET or line.startswith("  "):  # --quiet keeps the claims that need attention
+            print(line, file=sys.stderr)
     return status
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "PROBLEM_SCHEMA",
     "Problem",
     "parse_number",
+    "fraction_string",
     "parse_problem",
     "load_problem",
     "problem_to_json",
@@ -320,24 +321,29 @@ class Problem:
         return hashlib.sha256(canonical_json(problem_to_json(self)).encode()).hexdigest()
 
 
-def _fmt(q: Fraction) -> str:
+def fraction_string(q: Fraction) -> str:
+    """The exact number string of a rational in the file formats (``"3"``, ``"-2/3"``).
+
+    >>> fraction_string(Fraction(-4, 6)), fraction_string(Fraction(3))
+    ('-2/3', '3')
+    """
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
 def problem_to_json(p: Problem) -> dict:
     """The canonical ``gfcheck.problem/1`` document of ``p`` (explicit directions and signs)."""
     init: dict[str, Any] = {
-        "scale": _fmt(p.scale),
-        "directions": [[_fmt(v) for v in g] for g in p.directions],
+        "scale": fraction_string(p.scale),
+        "directions": [[fraction_string(v) for v in g] for g in p.directions],
         "signs": list(p.signs),
     }
     if p.output_weights is not None:
         init["balanced"] = False
-        init["output_weights"] = [_fmt(v) for v in p.output_weights]
+        init["output_weights"] = [fraction_string(v) for v in p.output_weights]
     return {
         "schema": PROBLEM_SCHEMA,
-        "inputs": [[_fmt(v) for v in x] for x in p.inputs],
-        "labels": [_fmt(v) for v in p.labels],
+        "inputs": [[fraction_string(v) for v in x] for x in p.inputs],
+        "labels": [fraction_string(v) for v in p.labels],
         "width": p.width,
         "init": init,
         "loss": p.loss,

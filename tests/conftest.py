@@ -72,3 +72,13 @@ def stub_claims(monkeypatch):
             monkeypatch.setitem(registry.REGISTRY, ("stub", c.id), dataclasses.replace(c, suite="stub"))
 
     return install
+
+
+@pytest.fixture(autouse=True)
+def _normal_verbosity():
+    """``gfcheck -q``/``-v`` set the progress verbosity of the process; every test starts normal."""
+    from gfcheck.symbolic import progress as _progress
+
+    _progress.set_verbosity(_progress.NORMAL)
+    yield
+    _progress.set_verbosity(_progress.NORMAL)
