@@ -25,6 +25,8 @@ from .verdicts import Claim, Verdict
 CLAIMS: list[Claim] = []
 
 SLACK = 12
+#: digits of the one-neuron run that gives kappa beyond the profile's (claim 10)
+KAPPA_EXTRA_DPS = 20
 
 
 def _bits(ctx):
@@ -268,6 +270,27 @@ def _crossings(ctx, name, exponents):
     return xs, ts
 
 
+def _precise_bits(ctx, e, exponent) -> int:
+    """Bits of the run at ``lambda = 10^-e`` that resolves an error ``~ lambda^exponent``."""
+    import math
+
+    return bits_for_dps(ctx.ladder_dps(Fraction(1, 10 ** e)) + math.ceil(e * float(exponent)))
+
+
+def _precise_crossing(ctx, name, e, exponent, t_pred):
+    """The half-fit crossing ``name`` at ``lambda = 10^-e`` from a run whose digits resolve an
+    error ``~ lambda^exponent`` (``ladder_dps + ceil(e exponent)``), integrated to a little past
+    the predicted time ``t_pred``; ``(t, bits of the run)`` or ``(None, bits)`` if not crossed."""
+    import math
+
+    lam = Fraction(1, 10 ** e)
+    dps = ctx.ladder_dps(lam) + math.ceil(e * float(exponent))
+    T = Fraction(math.ceil(float(t_pred) * 1.25 + 10))
+    run = ctx.run(with_scale(ctx.problem, lam), t_end=T, watches=ctx.half_watches(), engine="reduced",
+                  error_estimate=False, dps=dps)
+    return run.crossings.get(name), bits_for_dps(dps)
+
+
 def group_orders(ctx, sign):
     """``2 gamma_j = 2 (1 - ||D_j|| / ||D_+-||)`` for the non-main growing neurons of the group
     (digest 4.4): each is a correction order of the group's escape (sorted, may be empty)."""
@@ -361,7 +384,16 @@ CLAIMS.append(Claim(
 
 
 def kappa(ctx, sign):
-    """The half-fit offset of the one-neuron ODE of digest 4.1 for group ``sign``.
+    """The half-fit offset of the one-neuron ODE of digest 4.1 for group ``sign`` (see
+    :func:`kappa_with_floor` for its accuracy)."""
+    return kappa_with_floor(ctx, sign)[0]
+
+
+def kappa_with_floor(ctx, sign):
+    """``(kappa, floor)``: the half-fit offset of the one-neuron ODE of digest 4.1 for group
+    ``sign`` and the absolute accuracy it carries, ``2^(-b+SLACK) t`` at the run's ``b`` bits and
+    half-fit time ``t`` (kappa is that time minus its ``log(1/eps)`` part: the cancellation
+    leaves the absolute error of ``t``).
 
     The bundle is one neuron on the points of the group with ``w = a v``, started along
     ``D``: the problem (points of S, labels |y_k|, width 1, g = D, scale ``mu``) has loss
@@ -383,13 +415,17 @@ def kappa(ctx, sign):
     T = Fraction(20 * 4 * ctx.profile.max_exponent + 2000)  # well past the half fit (log(1/eps) scale)
     # the full engine (mpf arithmetic, its own series and root finder): kappa is a prediction
     # independent of the reduced engine whose ladder runs the claim judges
-    run = integrate(sub, dps=ctx.profile.dps, t_end=T, until_loss=L0 / 2, engine="full", error_estimate=False)
+    # 20 digits beyond the profile's: one neuron is cheap, and the prediction must stay finer than
+    # the ladder's crossing times, which are judged at their own (higher) precision
+    dps = ctx.profile.dps + KAPPA_EXTRA_DPS
+    run = integrate(sub, dps=dps, t_end=T, until_loss=L0 / 2, engine="full", error_estimate=False)
     with mpmath.workprec(run.work_bits):
         Dn = mpmath.sqrt(to_mpf(sum(v * v for v in D)))
         eps = to_mpf(sub.scale) ** 2 * Dn ** 2
         t_ours = run.final.t * P.n / len(S)
         DS = mpmath.sqrt(to_mpf(ctx.data.D_plus_sq if sign > 0 else ctx.data.D_minus_sq))
-        return t_ours - P.n / (2 * DS) * mpmath.log(1 / eps)
+        floor = tolerance(bits_for_dps(dps), SLACK) * t_ours
+        return t_ours - P.n / (2 * DS) * mpmath.log(1 / eps), floor
 
 
 def bundle_constant(ctx, sign):
@@ -435,17 +471,32 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
     for sign, _S, Dn, _slope in groups:
         name = "half_+" if sign > 0 else "half_-"
         with mpmath.workprec(bits + 40):
-            k = kappa(ctx, sign) + kappa_shift
-            C = bundle_constant(ctx, sign)
             gamma2, orders, one_sided = refined_prediction(ctx, sign)
+        # the prediction is evaluated finer than the deepest rung's run (kappa carries its own floor)
+        hi = _precise_bits(ctx, ctx.profile.max_exponent, gamma2) + 40
+        with mpmath.workprec(hi):
+            k, k_floor = kappa_with_floor(ctx, sign)
+            k += kappa_shift
+            C = bundle_constant(ctx, sign)
+            Dn = mpmath.sqrt(to_mpf(ctx.data.D_plus_sq if sign > 0 else ctx.data.D_minus_sq))
 
-        def judge(exps, name=name, k=k, C=C, gamma2=gamma2, Dn=Dn, orders=orders, one_sided=one_sided):
-            xs, ts = _crossings(ctx, name, exps)
+        def judge(exps, name=name, k=k, C=C, gamma2=gamma2, Dn=Dn, orders=orders, one_sided=one_sided,
+                  k_floor=k_floor, hi=hi):
+            rows, ts, pred = [], [], []
+            for e in exps:
+                with mpmath.workprec(hi):
+                    x = _L(Fraction(1, 10 ** e))
+                    t_pred = ctx.problem.n / (2 * Dn) * (2 * x - mpmath.log(C)) + k
+                t, run_bits = _precise_crossing(ctx, name, e, gamma2, t_pred)
+                if t is None:
+                    continue
+                with mpmath.workprec(hi):
+                    # the run judged and the prediction (kappa) each carry their precision
+                    floor = tolerance(run_bits, SLACK) * t + k_floor
+                    rows.append((mpmath.exp(-x), abs(t - t_pred), floor))
+                ts.append(t)
+                pred.append(t_pred)
             with mpmath.workprec(bits + 40):
-                lams = [mpmath.exp(-x) for x in xs]
-                pred = [ctx.problem.n / (2 * Dn) * (2 * x - mpmath.log(C)) + k for x in xs]
-                floor = tolerance(bits, SLACK) * max(ts, default=1)
-                rows = [(lam, abs(t - p), floor) for lam, t, p in zip(lams, ts, pred)]
                 return judge_rungs(rows, gamma2, corrections=orders, resolution=ctx.resolution(gamma2),
                                    one_sided=one_sided), (ts, pred)
 

@@ -202,19 +202,23 @@ class Context:
                 if exps[0] > shallowest:
                     new = max(shallowest, exps[0] - max(exps[1] - exps[0], 2) if len(exps) > 1 else exps[0] // 2)
                 else:
-                    gaps = [(b - a, a) for a, b in zip(exps, exps[1:]) if b - a >= 2]
+                    # too few resolved rungs: the deep ones sit at the precision floor, so the
+                    # mid-point of the shallowest gap (where the quantity is still resolved)
+                    gaps = [(a, b) for a, b in zip(exps, exps[1:]) if b - a >= 2]
                     if gaps:
-                        g, a = max(gaps)
-                        new = a + g // 2
+                        a, b = gaps[0]
+                        new = a + (b - a) // 2
             if new is None and exps[-1] < self.profile.max_exponent:
                 step = exps[-1] - exps[-2] if len(exps) > 1 else exps[-1]
                 new = min(exps[-1] + step, self.profile.max_exponent)
             if new is None or new in exps or spent > self.profile.claim_seconds:
                 why = (f"time budget of {self.profile.claim_seconds:.0f} s spent" if spent > self.profile.claim_seconds
                        else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
+                need = (f"a decision needs lambda <= {s(limit.lambda_needed, 3)}" if limit.lambda_needed is not None
+                        else f"only {len(limit.values)} values resolved above the working precision's floor "
+                             f"({self.profile.dps} digits); more digits resolve deeper rungs")
                 return limit, payload, tuple(exps), (
-                    f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; a decision "
-                    f"needs lambda <= {s(limit.lambda_needed, 3)}: rerun with --profile full")
+                    f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: rerun with --profile full")
             if self.say is not None:
                 self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
                          f"adding 1e-{new} (ladder budget 1e-{self.profile.max_exponent})")
@@ -290,16 +294,24 @@ class Context:
         times = tuple(sorted(set([T * i / grid for i in range(grid + 1)] + probes)))
         y = self.problem.labels
         n = self.problem.n
-        watches = []
-        for name, S in (("half_+", self.data.S_plus), ("half_-", self.data.S_minus)):
-            if S:
-                L_S0 = sum(y[k] ** 2 for k in S) / (2 * n)
-                watches.append(LossWatch(name, frozenset(S), L_S0 / 2))
+        watches = list(self.half_watches())
         L0 = sum(v ** 2 for v in y) / (2 * n)
         watches.append(LossWatch("fit", frozenset(range(n)),
                                  L0 / Fraction(2) ** bits_for_dps(self.profile.dps)))
         return self.run(p, t_end=T, times=times, watches=tuple(watches), engine="reduced",
                         error_estimate=False, dps=self.ladder_dps(scale))
+
+    def half_watches(self) -> tuple:
+        """``LossWatch`` ``"half_+"``/``"half_-"``: the first time ``L_+- <= L_+-(0)/2`` (the
+        half fit of each nonempty sign group)."""
+        from gfcheck.numeric import LossWatch
+
+        y, n = self.problem.labels, self.problem.n
+        out = []
+        for name, S in (("half_+", self.data.S_plus), ("half_-", self.data.S_minus)):
+            if S:
+                out.append(LossWatch(name, frozenset(S), sum(y[k] ** 2 for k in S) / (4 * n)))
+        return tuple(out)
 
     def ladder_dps(self, scale) -> int:
         """Digits for the run at ``lambda = scale``: the profile's plus ``log10(1/lambda)/5``.

@@ -23,6 +23,7 @@ from strategies import valid_problems
 
 from gfcheck.proofs_check.context import Context, Profile
 from gfcheck.proofs_check.registry import claims, run_claim
+from gfcheck.symbolic.problem import problem_to_json
 
 #: a short ladder that may deepen to 1e-60 within 20 s per claim
 PROPERTY = Profile("property", (10, 20, 30), dps=20, max_exponent=60, claim_seconds=20.0)
@@ -38,8 +39,10 @@ def _census(claim_id, problem, r):
         return
     rungs = [int(m) for m in re.findall(r"1e-(\d+)", json.dumps(r.result.details))]
     with open(path, "a") as fh:
+        reason = str(r.result.details.get("reason") or r.result.details.get("downgraded") or "")[:300]
         fh.write(json.dumps({"claim": claim_id, "verdict": r.verdict, "n": problem.n, "d": problem.d,
-                             "m": problem.m, "deepest": max(rungs, default=0),
+                             "m": problem.m, "deepest": max(rungs, default=0), "reason": reason,
+                             "problem": problem_to_json(problem) if r.verdict != "VERIFIED" else None,
                              "seconds": round(r.seconds, 1)}, sort_keys=True) + "\n")
 
 
