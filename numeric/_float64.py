@@ -278,24 +278,26 @@ class _F64:
         return t, samples, events, crossings, steps, stop
 
 
-def _trajectory(problem, eng_out, eng, t_end, times, accuracy, seconds, stats_extra):
-    from ._reduced import weights_from
+def _trajectory(problem, eng_out, eng, t_end, times, accuracy, seconds, stats_extra, sample_weights=True):
+    from ._reduced import weights_float
 
     t, samples, events, crossings, steps, stop = eng_out
     want_w = problem.m * problem.d * (problem.n + 1) <= 200_000
+    # W of every state that carries it, in one vectorised step (float64 throughout)
+    U_stack = [U for (_, _, U) in samples] if (want_w and sample_weights) else []
+    W_all = weights_float(problem, np.array(U_stack + [eng.U])) if want_w else None
+    mpf = mpmath.mpf
     with mpmath.workprec(53):
-        def state(tt, a, U):
-            st = State(mpmath.mpf(float(tt)), tuple(mpmath.mpf(float(v)) for v in a),
-                       tuple(tuple(mpmath.mpf(float(v)) for v in row) for row in U))
-            if want_w:
-                st = State(st.t, st.a, st.U, weights_from(problem, st))
-            return st
+        def state(tt, a, U, W):
+            return State(mpf(float(tt)), tuple(map(mpf, np.asarray(a, dtype=float).tolist())),
+                         tuple(tuple(map(mpf, row)) for row in np.asarray(U, dtype=float).tolist()),
+                         None if W is None else tuple(tuple(map(mpf, row)) for row in W.tolist()))
 
-        smp = tuple(state(tt, a, U) for (tt, a, U) in samples)
-        final = state(t if stop else float(t_end), eng.a, eng.U)
-        evs = tuple(Event(mpmath.mpf(float(e.t)), e.neuron, e.point, e.kind) for e in events)
-        cr = {k: (mpmath.mpf(float(v)) if v is not None else None) for k, v in crossings.items()}
-        acc = None if accuracy is None else mpmath.mpf(float(accuracy))
+        smp = tuple(state(tt, a, U, W_all[i] if U_stack else None) for i, (tt, a, U) in enumerate(samples))
+        final = state(t if stop else float(t_end), eng.a, eng.U, None if W_all is None else W_all[-1])
+        evs = tuple(Event(mpf(float(e.t)), e.neuron, e.point, e.kind) for e in events)
+        cr = {k: (mpf(float(v)) if v is not None else None) for k, v in crossings.items()}
+        acc = None if accuracy is None else mpf(float(accuracy))
     stats = {"steps": steps, "events": len(evs), "order": eng.p, "seconds": seconds,
              "accuracy": None if accuracy is None else float(accuracy), "stopped_on_loss": stop}
     stats.update(stats_extra)
@@ -304,8 +306,10 @@ def _trajectory(problem, eng_out, eng, t_end, times, accuracy, seconds, stats_ex
 
 
 def integrate_float64(problem, *, t_end, times=(), until_loss=None, watches=(), max_steps=10**6,
-                      max_events=10**5, measure_accuracy=True, order=_ORDER):
+                      max_events=10**5, measure_accuracy=True, order=_ORDER, sample_weights=True):
     """The float64 fast path (see the module docstring); ``stats["accuracy"]`` is measured.
+
+    ``sample_weights=False`` leaves ``W`` out of the samples (the final state keeps it).
 
     >>> from gfcheck.symbolic.problem import parse_problem
     >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1", "0"], ["0", "1"]],
@@ -334,7 +338,7 @@ def integrate_float64(problem, *, t_end, times=(), until_loss=None, watches=(), 
         accuracy = max(float(np.abs(eng.a - ref.a).max()), float(np.abs(eng.U - ref.U).max()))
         extra["accuracy_method"] = "difference to a second run with every step halved"
         extra["accuracy_seconds"] = _time.perf_counter() - t1
-    return _trajectory(problem, out, eng, t_end, times, accuracy, seconds, extra)
+    return _trajectory(problem, out, eng, t_end, times, accuracy, seconds, extra, sample_weights)
 
 
 _ = Fraction

@@ -142,8 +142,8 @@ def run_simulate(args) -> int:
     times = tuple(T * i / grid for i in range(grid + 1))
     _say(f"n = {problem.n}, d = {problem.d}, m = {problem.m}, lambda = {float(problem.scale):.3g}, "
          f"t_end = {float(T):.6g}, {dps} digits, engine {args.engine}")
-    options = {"sample_weights": False} if args.engine in ("auto", "reduced") and \
-        problem.is_orthogonal() and problem.n <= problem.d else {}
+    options = {"sample_weights": False} if (args.engine == "float64" or args.engine in ("auto", "reduced")
+                                            and problem.is_orthogonal() and problem.n <= problem.d) else {}
     if max_events is not None:
         options["max_events"] = max_events
     tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=args.engine,
