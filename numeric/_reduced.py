@@ -154,11 +154,11 @@ def weights_from(problem, state) -> tuple:
     return tuple(out)
 
 
-def weights_float(problem, U):
+def weights_float(problem, U, dtype=None):
     """``W`` for a stack of float64 states in one vectorised step: ``U`` (..., m, n) -> (..., m, d).
 
     ``W = U B + perp`` with ``B`` and ``perp`` from :func:`weight_basis`, each rounded once to
-    float64 (no rational arithmetic per state); the float64 engine's samples use it.
+    float64 (or ``dtype``; no rational arithmetic per state); the float64 engine's samples use it.
 
     >>> from gfcheck.symbolic.problem import parse_problem
     >>> import numpy as np
@@ -170,10 +170,17 @@ def weights_float(problem, U):
     """
     import numpy as np
 
+    dtype = np.float64 if dtype is None else dtype
+    if dtype == np.float64:
+        conv = float
+    else:  # a wider float type (the float64 engine's reference run)
+        from ._float64 import _exact_to
+
+        conv = _exact_to(dtype)
     perp_all, B = weight_basis(problem)
-    Pf = np.array([[float(v) for v in row] for row in perp_all], dtype=float).reshape(problem.m, problem.d)
-    Bf = np.array([[float(v) for v in row] for row in B], dtype=float).reshape(problem.n, problem.d)
-    return np.asarray(U, dtype=float) @ Bf + Pf
+    Pf = np.array([[conv(v) for v in row] for row in perp_all], dtype=dtype).reshape(problem.m, problem.d)
+    Bf = np.array([[conv(v) for v in row] for row in B], dtype=dtype).reshape(problem.n, problem.d)
+    return np.asarray(U, dtype=dtype) @ Bf + Pf
 
 
 def _powers(tau, F, p):
