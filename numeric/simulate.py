@@ -19,8 +19,10 @@ must be writable (``OutputError``: a folder, a path under a regular file, a read
 and :func:`preflight` estimates the number of Taylor steps from the fastest rate
 of the flow and refuses (``ResourceLimit``) a problem that cannot finish, saying what it would
 need; the precision is raised for tiny scales by the engine itself (its fixed-point resolution
-follows ``lambda``; the result states ``work_bits``).  The error estimate is measured (a second run
-with more digits) unless ``--no-error-estimate`` (then ``"unmeasured"``, every digit written).  Nothing is written unless the run completes: the result file
+follows ``lambda``; the result states ``work_bits``).  The error estimate is measured (a reference
+run with more digits, on the other core, compared on the final state, the grid, the events:
+:mod:`gfcheck.numeric.estimate`) unless ``--no-error-estimate`` (then ``"unmeasured"``, every digit
+written).  Nothing is written unless the run completes: the result file
 is written atomically at the end.  Progress goes to stderr.
 """
 
@@ -148,6 +150,10 @@ def run_simulate(args) -> int:
         options["max_events"] = max_events
     tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=args.engine,
                    error_estimate=getattr(args, "error_estimate", True), **options)
+    if tr.stats.get("error_estimate_mismatch"):
+        _say("warning: the reference run of the error estimate differs in "
+             + "; ".join(tr.stats["error_estimate_mismatch"])
+             + ": the estimate vouches for no digit; rerun with more --dps")
     fitted = None
     if args.until_fitted:
         fitted = bool(tr.stats.get("stopped_on_loss"))
