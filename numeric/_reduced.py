@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import time as _time
+import weakref
 from fractions import Fraction
 from itertools import chain
 from operator import mul
@@ -54,7 +55,8 @@ from ._fixed import first_root, fix, fix_sqrt, log2_abs, mpf_fixed, power_grid
 from .precision import Precision, to_mpf
 from .trajectory import Event, State, Trajectory
 
-__all__ = ["integrate_reduced", "initial_values", "weights_from", "orders_for"]
+__all__ = ["integrate_reduced", "initial_values", "weights_from", "weights_float", "weight_basis",
+           "orders_for"]
 
 mpz = gmpy2.mpz
 _ZERO = mpz(0)
@@ -88,11 +90,45 @@ def initial_values(problem):
     return a0, u0
 
 
+_BASIS: dict = {}
+
+
+def weight_basis(problem):
+    """Exact ``(perp, B)`` with ``perp[j] = P_perp w_j(0)`` and ``B[k] = x_k / ||x_k||^2`` (Fractions).
+
+    ``w_j = sum_k u_jk B[k] + perp[j]``: the state-independent part of :func:`weights_from`,
+    computed once per problem (cached while the problem lives) so that rebuilding ``W`` at many
+    states costs no rational arithmetic.
+    """
+    key = id(problem)
+    hit = _BASIS.get(key)
+    if hit is not None and hit[0]() is problem:
+        return hit[1]
+    X = problem.inputs
+    norms2 = problem.norms_squared()
+    lam = problem.scale
+    perp_all = []
+    for gj in problem.directions:
+        # exact P_perp w_j(0) = lam (g_j - sum_k <g_j, x_k> x_k / ||x_k||^2)
+        perp = [lam * g for g in gj]
+        for k, xk in enumerate(X):
+            c = lam * sum((g * x for g, x in zip(gj, xk)), Fraction(0)) / norms2[k]
+            if c:
+                perp = [p - c * x for p, x in zip(perp, xk)]
+        perp_all.append(tuple(perp))
+    B = tuple(tuple(x / q for x in xk) for xk, q in zip(X, norms2))
+    out = (tuple(perp_all), B)
+    _BASIS[key] = (weakref.ref(problem, lambda _r, key=key: _BASIS.pop(key, None)), out)
+    return out
+
+
 def weights_from(problem, state) -> tuple:
     """``w_j = sum_k u_jk x_k / ||x_k||^2 + P_perp w_j(0)`` as mpf at the current precision.
 
     The part of ``w_j`` outside span{x_k} is frozen at its initial value (digest section 2.2.3),
-    so the reduced state ``(a, U)`` determines ``W`` exactly (orthogonal inputs).
+    so the reduced state ``(a, U)`` determines ``W`` exactly (orthogonal inputs).  The exact,
+    state-independent parts come from :func:`weight_basis` (once per problem); per state the
+    work is ``m d`` conversions and ``m n d`` multiply-adds at the current precision.
 
     >>> from gfcheck.symbolic.problem import parse_problem
     >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["2", "0", "0"]],
@@ -103,24 +139,48 @@ def weights_from(problem, state) -> tuple:
     ['2.0', '1.0', '1.0']
     """
     X = problem.inputs
-    norms2 = problem.norms_squared()
-    lam = problem.scale
+    perp_all, _ = weight_basis(problem)
+    nrm = [to_mpf(q) for q in problem.norms_squared()]
+    xs = [[to_mpf(x) if x else None for x in xk] for xk in X]
     out = []
-    for j, gj in enumerate(problem.directions):
-        # exact P_perp w_j(0) = lam (g_j - sum_k <g_j, x_k> x_k / ||x_k||^2)
-        perp = [lam * g for g in gj]
-        for k, xk in enumerate(X):
-            c = lam * sum((g * x for g, x in zip(gj, xk)), Fraction(0)) / norms2[k]
-            if c:
-                perp = [p - c * x for p, x in zip(perp, xk)]
+    for j, perp in enumerate(perp_all):
         row = [to_mpf(p) for p in perp]
-        for k, xk in enumerate(X):
+        for k, xk in enumerate(xs):
             ujk = state.U[j][k]
             if ujk:
-                f = ujk / to_mpf(norms2[k])
-                row = [r + f * to_mpf(x) if x else r for r, x in zip(row, xk)]
+                f = ujk / nrm[k]
+                row = [r + f * x if x is not None else r for r, x in zip(row, xk)]
         out.append(tuple(row))
     return tuple(out)
+
+
+def weights_float(problem, U, dtype=None):
+    """``W`` for a stack of float64 states in one vectorised step: ``U`` (..., m, n) -> (..., m, d).
+
+    ``W = U B + perp`` with ``B`` and ``perp`` from :func:`weight_basis`, each rounded once to
+    float64 (or ``dtype``; no rational arithmetic per state); the float64 engine's samples use it.
+
+    >>> from gfcheck.symbolic.problem import parse_problem
+    >>> import numpy as np
+    >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["2", "0", "0"]],
+    ...     "labels": ["1"], "width": 1, "init": {"scale": "1", "directions": [["1", "1", "1"]],
+    ...     "signs": [1]}})
+    >>> weights_float(p, np.array([[[4.0]]])).tolist()
+    [[[2.0, 1.0, 1.0]]]
+    """
+    import numpy as np
+
+    dtype = np.float64 if dtype is None else dtype
+    if dtype == np.float64:
+        conv = float
+    else:  # a wider float type (the float64 engine's reference run)
+        from ._float64 import _exact_to
+
+        conv = _exact_to(dtype)
+    perp_all, B = weight_basis(problem)
+    Pf = np.array([[conv(v) for v in row] for row in perp_all], dtype=dtype).reshape(problem.m, problem.d)
+    Bf = np.array([[conv(v) for v in row] for row in B], dtype=dtype).reshape(problem.n, problem.d)
+    return np.asarray(U, dtype=dtype) @ Bf + Pf
 
 
 def _powers(tau, F, p):

@@ -26,19 +26,11 @@ __all__ = ["integrate", "ENGINES"]
 ENGINES = ("auto", "reduced", "full", "float64")
 
 
-def final_difference(t1: Trajectory, t2: Trajectory):
-    """Largest absolute difference of final a_j, u_jk between two runs."""
-    d = mpmath.mpf(0)
-    for x, y in zip(t1.final.a, t2.final.a):
-        d = max(d, abs(x - y))
-    for r1, r2 in zip(t1.final.U, t2.final.U):
-        for x, y in zip(r1, r2):
-            d = max(d, abs(x - y))
-    return d
 
 
 def integrate(problem, *, dps=30, t_end, times=(), until_loss=None, engine="auto", watches=(),
-              error_estimate=True, max_steps=10**6, max_events=10**5, **options) -> Trajectory:
+              error_estimate=True, max_steps=10**6, max_events=10**5, error_estimate_parallel=None,
+              **options) -> Trajectory:
     """Integrate the gradient flow of ``problem`` on ``[0, t_end]``; returns a :class:`Trajectory`.
 
     * ``dps`` requested decimal digits (the engines add guard bits);
@@ -46,8 +38,11 @@ def integrate(problem, *, dps=30, t_end, times=(), until_loss=None, engine="auto
     * ``until_loss``: stop at the first time ``L = (1/2n) sum_k (h_k - y_k)^2`` falls to it;
     * ``engine``: ``"reduced"`` (orthogonal inputs), ``"full"``, ``"float64"``, ``"auto"``;
     * ``watches``: :class:`LossWatch` objects -> ``Trajectory.crossings[name]``;
-    * ``error_estimate``: measured by a second run with ``dps + max(10, dps // 3)`` digits,
-      ``max |z - z'|`` over the final ``a_j, u_jk`` (``None`` when False).
+    * ``error_estimate``: measured by a reference run with ``dps + max(10, dps // 3)`` digits
+      (float64: extended precision) on the other core, ``2 max |z - z'|`` over everything the
+      trajectory reports: final and sampled ``a, U, W``, event and crossing times (``None`` when
+      False; see :mod:`gfcheck.numeric.estimate` for what it bounds);
+      ``error_estimate_parallel=False`` runs the reference after the main run in this process.
 
     Only the square loss is integrated: a problem with ``loss`` ``"exponential"`` or
     ``"logistic"`` raises :class:`~gfcheck.symbolic.errors.UnsupportedLoss` before any work.
@@ -77,36 +72,55 @@ def integrate(problem, *, dps=30, t_end, times=(), until_loss=None, engine="auto
     if engine == "full":
         from ._full import integrate_full
 
-        return integrate_full(problem, dps=dps, t_end=t_end, times=times, until_loss=until_loss,
-                              engine="full", watches=watches, error_estimate=error_estimate,
-                              max_steps=max_steps, max_events=max_events, **options)
+        def run_full(d, opts):
+            return integrate_full(problem, dps=d, t_end=t_end, times=times, until_loss=until_loss,
+                                  engine="full", watches=watches, error_estimate=False,
+                                  max_steps=max_steps, max_events=max_events, **opts)
+
+        if not error_estimate:
+            return run_full(dps, options)
+        return _with_reference(run_full, dps, options, error_estimate_parallel)
     Precision(dps)  # validates dps
     T, ts, ul, ws = check_args(problem, t_end, times, until_loss, watches)
     if engine == "float64":
         from ._float64 import integrate_float64
 
         options.setdefault("measure_accuracy", bool(error_estimate))
+        options.setdefault("parallel", error_estimate_parallel)
         return integrate_float64(problem, t_end=T, times=ts, until_loss=ul, watches=ws,
                                  max_steps=max_steps, max_events=max_events, **options)
     from ._reduced import integrate_reduced
 
     problem.require_orthogonal("engine='reduced'")
-    tr = integrate_reduced(problem, dps=dps, t_end=T, times=ts, until_loss=ul, watches=ws,
-                           max_steps=max_steps, max_events=max_events, **options)
+    def run_reduced(d, opts):
+        return integrate_reduced(problem, dps=d, t_end=T, times=ts, until_loss=ul, watches=ws,
+                                 max_steps=max_steps, max_events=max_events, **opts)
+
     if not error_estimate:
-        return tr
+        return run_reduced(dps, options)
+    return _with_reference(run_reduced, dps, options, error_estimate_parallel)
+
+
+def _with_reference(run, dps, options, parallel):
+    """The run at ``dps`` with its measured error (:mod:`gfcheck.numeric.estimate`): the reference
+    run at ``dps + max(10, dps // 3)`` digits goes to the other core."""
+    from .estimate import estimate_from_parts, run_with_reference, trajectory_difference
+
     # the reference run uses the engine's own order and step rule for its precision (an
     # ``order``/``tol_bits`` override is not carried over, so a truncated order is caught)
     ref_options = {k: v for k, v in options.items() if k not in ("order", "tol_bits")}
-    hi = integrate_reduced(problem, dps=dps + max(10, dps // 3), t_end=T, times=ts, until_loss=ul,
-                           watches=ws, max_steps=max_steps, max_events=max_events, **ref_options)
-    with Precision(dps).scope():
-        err = final_difference(tr, hi)
+    tr, hi = run_with_reference(lambda: run(dps, options), lambda: run(dps + max(10, dps // 3), ref_options),
+                                parallel=parallel)
+    with mpmath.workprec(tr.work_bits):
+        parts, mismatches = trajectory_difference(tr, hi)
+        W = tr.final.W or ()
+        scale = max([abs(v) for v in tr.final.a] + [abs(v) for row in tuple(tr.final.U) + tuple(W) for v in row])
+        err = estimate_from_parts(parts, mismatches, scale)
     stats = dict(tr.stats)
     stats["error_estimate_dps"] = hi.dps
     stats["error_estimate_seconds"] = hi.stats.get("seconds")
+    stats["error_estimate_parts"] = {k: mpmath.nstr(v, 3) for k, v in parts.items()}
+    stats["error_estimate_mismatch"] = mismatches
     return Trajectory(engine=tr.engine, dps=tr.dps, work_bits=tr.work_bits, samples=tr.samples,
                       final=tr.final, events=tr.events, crossings=tr.crossings, error_estimate=err,
                       steps=tr.steps, stats=stats)
-
-

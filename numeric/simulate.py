@@ -19,9 +19,10 @@ must be writable (``OutputError``: a folder, a path under a regular file, a read
 and :func:`preflight` estimates the number of Taylor steps from the fastest rate
 of the flow and refuses (``ResourceLimit``) a problem that cannot finish, saying what it would
 need; the precision is raised for tiny scales by the engine itself (its fixed-point resolution
-follows ``lambda``; the result states ``work_bits``).  The error estimate is measured (a second run
-with more digits) unless ``--no-error-estimate`` (then ``"unmeasured"``, every digit written).
-Nothing is written unless the run completes: the result file
+follows ``lambda``; the result states ``work_bits``).  The error estimate is measured (a reference
+run with more digits, on the other core, compared on the final state, the grid, the events:
+:mod:`gfcheck.numeric.estimate`) unless ``--no-error-estimate`` (then ``"unmeasured"``, every digit
+written).  Nothing is written unless the run completes: the result file
 is written atomically at the end.  Progress goes to stderr.
 """
 
@@ -148,8 +149,8 @@ def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: 
     times = tuple(T * i / grid for i in range(grid + 1))
     _say(f"n = {problem.n}, d = {problem.d}, m = {problem.m}, lambda = {float(problem.scale):.3g}, "
          f"t_end = {float(T):.6g}, {dps} digits, engine {engine}")
-    options = {"sample_weights": False} if engine in ("auto", "reduced") and \
-        problem.is_orthogonal() and problem.n <= problem.d else {}
+    options = {"sample_weights": False} if (engine == "float64" or engine in ("auto", "reduced")
+                                            and problem.is_orthogonal() and problem.n <= problem.d) else {}
     if max_events is not None:
         options["max_events"] = max_events
     from gfcheck.symbolic.progress import bar, ticking
@@ -157,6 +158,10 @@ def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: 
     with bar(None, "simulate (integrating)", unit="run") as b, ticking(b):
         tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=engine,
                        error_estimate=error_estimate, **options)
+    if tr.stats.get("error_estimate_mismatch"):
+        _say("warning: the reference run of the error estimate differs in "
+             + "; ".join(tr.stats["error_estimate_mismatch"])
+             + ": the estimate vouches for no digit; rerun with more --dps")
     fitted = None
     if until_fitted:
         fitted = bool(tr.stats.get("stopped_on_loss"))
