@@ -31,6 +31,7 @@ import numpy as np
 
 from gfcheck.symbolic.errors import IntegrationFailed, InvalidInput, StepSizeCollapse, TooManyEvents
 
+from .precision import exact_to_float
 from .trajectory import Event, State, Trajectory
 
 __all__ = ["integrate_float64"]
@@ -50,24 +51,10 @@ def _initial(problem, dtype=np.float64):
         U = np.array([[float(q) for q in row] for row in u0], dtype=float)
         return a, U
     # a wider float (the reference run): each value rounded once from the exact data
-    conv = _exact_to(dtype)
+    conv = exact_to_float(dtype)
     a = np.array([conv(q[2], sqrt=True) * q[1] if isinstance(q, tuple) else conv(q) for q in a0], dtype=dtype)
     U = np.array([[conv(q) for q in row] for row in u0], dtype=dtype).reshape(problem.m, problem.n)
     return a, U
-
-
-def _exact_to(dtype):
-    """Fraction (or its square root) -> ``dtype``, through a decimal string of ample digits."""
-    digits = int(np.finfo(dtype).precision) + 6
-
-    def conv(q, sqrt=False):
-        with mpmath.workdps(digits + 10):
-            v = mpmath.mpf(q.numerator) / q.denominator
-            if sqrt:
-                v = mpmath.sqrt(v)
-            return dtype(mpmath.nstr(v, digits, strip_zeros=False, min_fixed=-mpmath.inf,
-                                     max_fixed=mpmath.inf) if v else 0)
-    return conv
 
 
 def _poly_root(coef, lo, hi, sign_lo=1.0, eps=2e-16):
@@ -107,7 +94,7 @@ class _F64:
         self.dtype = dtype
         #: float64's constants (root tolerance 2e-16, collapse 1e-15, ...) scaled to ``dtype``
         self.rel = float(np.finfo(dtype).eps) / 2.0 ** -52
-        conv = float if dtype == np.float64 else _exact_to(dtype)
+        conv = float if dtype == np.float64 else exact_to_float(dtype)
         self.c = np.array([conv(q / self.n) for q in problem.norms_squared()], dtype=dtype)
         self.y = np.array([conv(q) for q in problem.labels], dtype=dtype)
         self.a, self.U = _initial(problem, dtype)
@@ -143,7 +130,7 @@ class _F64:
     def run(self, t_end, times, until_loss, watches, max_steps, max_events):
         n, p = self.n, self.p
         dt = self.dtype
-        conv = float if dt == np.float64 else _exact_to(dt)
+        conv = float if dt == np.float64 else exact_to_float(dt)
         rel = self.rel
         eps = 2e-16 * rel
         T = conv(t_end)

@@ -52,7 +52,7 @@ from gfcheck.symbolic.errors import (
 )
 
 from ._fixed import first_root, fix, fix_sqrt, log2_abs, mpf_fixed, power_grid
-from .precision import Precision, to_mpf
+from .precision import Precision, exact_to_float, to_mpf
 from .trajectory import Event, State, Trajectory
 
 __all__ = ["integrate_reduced", "initial_values", "weights_from", "weights_float", "weight_basis",
@@ -174,9 +174,7 @@ def weights_float(problem, U, dtype=None):
     if dtype == np.float64:
         conv = float
     else:  # a wider float type (the float64 engine's reference run)
-        from ._float64 import _exact_to
-
-        conv = _exact_to(dtype)
+        conv = exact_to_float(dtype)
     perp_all, B = weight_basis(problem)
     Pf = np.array([[conv(v) for v in row] for row in perp_all], dtype=dtype).reshape(problem.m, problem.d)
     Bf = np.array([[conv(v) for v in row] for row in B], dtype=dtype).reshape(problem.n, problem.d)

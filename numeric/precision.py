@@ -27,7 +27,7 @@ import mpmath
 
 from gfcheck.symbolic.errors import InvalidInput
 
-__all__ = ["Precision", "tolerance", "to_mpf", "bits_for_dps", "dps_for_bits"]
+__all__ = ["Precision", "tolerance", "to_mpf", "bits_for_dps", "dps_for_bits", "exact_to_float"]
 
 #: Guard bits added to the requested precision (as mpmath's quad/findroot add 20).
 DEFAULT_GUARD_BITS = 24
@@ -148,3 +148,21 @@ def to_mpf(value, *, allow_float: bool = False):
     if hasattr(value, "free_symbols") and hasattr(value, "evalf"):
         return _sympy_to_mpf(value)
     raise InvalidInput(f"to_mpf: expected int, Fraction, Rational, mpf or decimal str, found {type(value).__name__}")
+
+
+def exact_to_float(dtype):
+    """A converter ``conv(q, sqrt=False)``: a Fraction (or its square root) -> the NumPy float
+    ``dtype``, through a decimal string of ample digits (correctly rounded for float64 and
+    ``longdouble``; the float64 engine's reference run uses the latter)."""
+    import numpy as np
+
+    digits = int(np.finfo(dtype).precision) + 6
+
+    def conv(q, sqrt=False):
+        with mpmath.workdps(digits + 10):
+            v = mpmath.mpf(q.numerator) / q.denominator
+            if sqrt:
+                v = mpmath.sqrt(v)
+            return dtype(mpmath.nstr(v, digits, strip_zeros=False, min_fixed=-mpmath.inf,
+                                     max_fixed=mpmath.inf) if v else 0)
+    return conv
