@@ -81,8 +81,9 @@ def integrate(problem, *, dps=30, t_end, times=(), until_loss=None, engine="auto
     * ``error_estimate``: measured by a second run with ``dps + max(10, dps // 3)`` digits,
       ``max |z - z'|`` over the final ``a_j, u_jk`` (``None`` when False).
 
-    Only the square loss is integrated: a problem with ``loss`` ``"exponential"`` or
-    ``"logistic"`` raises :class:`~gfcheck.symbolic.errors.UnsupportedLoss` before any work.
+    The loss is the problem's: ``"square"`` on every engine; ``"exponential"`` and
+    ``"logistic"`` on the full engine only (``"auto"`` picks it; ``"reduced"`` and ``"float64"``
+    raise :class:`~gfcheck.symbolic.errors.UnsupportedLoss` before any work).
 
     Numbers (``t_end``, ``times``, ``until_loss``, watch targets) are exact: int, Fraction,
     decimal string or mpf; Python floats are refused.
@@ -101,11 +102,13 @@ def integrate(problem, *, dps=30, t_end, times=(), until_loss=None, engine="auto
     >>> tr.stats["stopped_on_loss"], tr.final.t < 30
     (True, True)
     """
-    problem.require_square_loss("gfcheck.numeric.integrate")
     if engine not in ENGINES:
         raise InvalidInput(f"engine: expected one of {ENGINES}, found {engine!r}")
     if engine == "auto":
-        engine = "reduced" if problem.is_orthogonal() and problem.n <= problem.d else "full"
+        engine = "reduced" if problem.loss == "square" and problem.is_orthogonal() and \
+            problem.n <= problem.d else "full"
+    if engine != "full":
+        problem.require_square_loss(f"engine={engine!r}", elsewhere="full")
     if engine == "full":
         from ._full import integrate_full
 

@@ -13,8 +13,10 @@
   slower escape at ``n log(1/lambda) / min ||D_+-||``); the result says whether it fitted.
 * ``--grid K``: ``K + 1`` equally spaced exact sample times on ``[0, T]``.
 
-Before any work the problem's loss must be one the engines integrate (only ``"square"`` in this
-version: ``"exponential"`` and ``"logistic"`` are refused with ``UnsupportedLoss``), the output
+Before any work the problem's loss must be one the chosen engine integrates (``"square"``
+everywhere; ``"exponential"`` and ``"logistic"`` on the full engine, which ``auto`` picks for
+them: ``--engine reduced|float64`` refuses them with ``UnsupportedLoss``; ``--until-fitted`` needs
+the square loss, since the other two are never fitted at a finite time), the output
 must be writable (``OutputError``: a folder, a path under a regular file, a read-only folder),
 and :func:`preflight` estimates the number of Taylor steps from the fastest rate
 of the flow and refuses (``ResourceLimit``) a problem that cannot finish, saying what it would
@@ -94,7 +96,9 @@ def preflight(problem, t_end, dps: int, max_steps: int = MAX_STEPS) -> dict:
     gfcheck.symbolic.errors.ResourceLimit: the flow's fastest rate is about 5e+149 per time unit ...
     """
     rho_early, rho_late, rho_slow = _rates(problem)
-    rho = max(rho_early, rho_late)
+    # exponential / logistic: the weights |rho_k| <= |y_k| / n while the data are fitted, so the
+    # early rate bounds the field (the square loss's stiff interpolation mode does not exist)
+    rho = max(rho_early, rho_late) if problem.loss == "square" else rho_early
     steps = float(t_end) * rho
     if steps > max_steps:
         raise ResourceLimit(
@@ -118,7 +122,11 @@ def run_simulate(args) -> int:
     from .result import result_document, write_result
 
     problem = load_problem(args.problem)
-    problem.require_square_loss("gfcheck simulate")
+    if args.engine in ("reduced", "float64"):
+        problem.require_square_loss(f"--engine {args.engine}", elsewhere="full")
+    if args.until_fitted and problem.loss != "square":
+        raise InvalidInput(f"--until-fitted: the {problem.loss} loss is positive at every finite time "
+                           "(it is never fitted); give the horizon with --t-end instead")
     dps = args.dps
     if isinstance(dps, bool) or not isinstance(dps, int) or not 10 <= dps <= 5000:
         raise InvalidInput(f"--dps: expected an integer number of digits in [10, 5000], found {dps!r}")
@@ -143,7 +151,7 @@ def run_simulate(args) -> int:
     _say(f"n = {problem.n}, d = {problem.d}, m = {problem.m}, lambda = {float(problem.scale):.3g}, "
          f"t_end = {float(T):.6g}, {dps} digits, engine {args.engine}")
     options = {"sample_weights": False} if args.engine in ("auto", "reduced") and \
-        problem.is_orthogonal() and problem.n <= problem.d else {}
+        problem.loss == "square" and problem.is_orthogonal() and problem.n <= problem.d else {}
     if max_events is not None:
         options["max_events"] = max_events
     tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=args.engine,
