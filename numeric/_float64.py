@@ -356,7 +356,7 @@ def integrate_float64(problem, *, t_end, times=(), until_loss=None, watches=(), 
     >>> tr.stats["accuracy"] < 1e-12
     True
     """
-    problem.require_square_loss("engine='float64'")
+    problem.require_square_loss("engine='float64'", elsewhere="full")
     problem.require_orthogonal("engine='float64'")
     if not isinstance(order, int) or order < 4:
         raise InvalidInput(f"float64 engine: order must be an integer >= 4, found {order!r}")

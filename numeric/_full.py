@@ -72,6 +72,7 @@ from gfcheck.symbolic.errors import (
     TooManyEvents,
 )
 
+from ._losses import LossSeries, group_inputs, make_atoms
 from .precision import Precision, to_mpf, tolerance
 from .trajectory import Event, State, Trajectory
 
@@ -176,17 +177,31 @@ class _FullEngine:
     def __init__(self, problem, prec: Precision, order=None):
         self.problem = problem
         self.prec = prec
-        self.n, self.m, self.d = problem.n, problem.m, problem.d
+        self.m, self.d = problem.m, problem.d
         self.p = order if order is not None else order_for(prec.bits)
         if self.p < 2:
             raise InvalidInput(f"Taylor order must be at least 2, found {self.p}")
         self.rp1 = problem.relu_prime_at_zero == 1
-        self.Gq = problem.gram()
+        # groups of positively parallel inputs (copies): the engine's "points" are the groups
+        self.groups = group_inputs(problem.inputs)
+        self.simple = problem.loss == "square" and len(self.groups) == problem.n
+        self.n = len(self.groups)
+        reps = [g[0] for g in self.groups]
+        G_all = problem.gram()
+        self.Gq = tuple(tuple(G_all[k][l] for l in reps) for k in reps)
         self.G = [[to_mpf(v) for v in row] for row in self.Gq]
-        self.y = [to_mpf(v) for v in problem.labels]
-        self.inv_n = mpf(1) / self.n
+        self.inv_n = mpf(1) / problem.n
+        if self.simple:  # the first theory's residual r_k = h_k - y_k, unchanged
+            self.y = [to_mpf(v) for v in problem.labels]
+            self.lossfn = None
+            self.yscale = [abs(v) for v in self.y]
+        else:
+            atoms = [(g, cnt, to_mpf(c), to_mpf(y), pts) for g, cnt, c, y, pts in
+                     make_atoms(problem.loss, [g[1] for g in self.groups], problem.labels)]
+            self.lossfn = LossSeries(problem.loss, atoms, self.n, problem.n)
+            self.yscale = self.lossfn.scale
         lam = problem.scale
-        X = problem.inputs
+        X = [problem.inputs[k] for k in reps]
         if problem.output_weights is None:
             self.a = [s * mpmath.sqrt(to_mpf(lam * lam * sum((g * g for g in gj), Fraction(0))))
                       for s, gj in zip(problem.signs, problem.directions)]
@@ -225,13 +240,21 @@ class _FullEngine:
         return M
 
     # -- pointwise field (for mode decisions) -----------------------------------------
+    def outputs(self):
+        """``h_g`` of every group (active coordinates only)."""
+        return [fdot([(self.a[j], self.U[j][k]) for j in range(self.m)
+                      if self.mode[j][k] == ACT and self.U[j][k] > 0]) for k in range(self.n)]
+
     def residuals(self):
-        r = []
-        for k in range(self.n):
-            terms = [(self.a[j], self.U[j][k]) for j in range(self.m)
-                     if self.mode[j][k] == ACT and self.U[j][k] > 0]
-            r.append(fdot(terms) - self.y[k])
-        return r
+        """``R_g = -n rho_g`` (square, no parallel inputs: ``h_k - y_k``)."""
+        if self.simple:
+            r = []
+            for k in range(self.n):
+                terms = [(self.a[j], self.U[j][k]) for j in range(self.m)
+                         if self.mode[j][k] == ACT and self.U[j][k] > 0]
+                r.append(fdot(terms) - self.y[k])
+            return r
+        return [self.lossfn.value(k, h) for k, h in enumerate(self.outputs())]
 
     def _config_ok(self, j, k, A, S, r, t, cand):
         """Is mode ``cand`` of coordinate (j, k) consistent (with the others of neuron j)?"""
@@ -241,7 +264,7 @@ class _FullEngine:
             e[l] = r[l]
         for i, l in enumerate(S):
             e[l] = fdot(M[i], [r[q] for q in A])
-        rscale = [abs(r[l]) + abs(self.y[l]) for l in range(self.n)]
+        rscale = [abs(r[l]) + self.yscale[l] for l in range(self.n)]
         for l in S:  # alpha_l = beta_l / r_l in [0, 1]
             b, rl = e[l], r[l]
             if b * rl < -self.tol * rscale[l] ** 2 or abs(b) > abs(rl) + self.tol * rscale[l]:
@@ -351,12 +374,22 @@ class _FullEngine:
             for l in AS:
                 E[j][l] = []
                 Cser[j][l] = [mpf(0)]
-        y = self.y
+        simple = self.simple
+        if simple:
+            y = self.y
+        else:
+            lossfn = self.lossfn
+            lossfn.start()
+            H = [[] for _ in range(n)]
         for i in range(p + 1):
             for k in range(n):
                 js = act_k[k]
                 s = fdot([(x, v) for j in js for x, v in zip(Aser[j], reversed(User[j][k]))]) if js else mpf(0)
-                R[k].append(s - y[k] if i == 0 else s)
+                if simple:
+                    R[k].append(s - y[k] if i == 0 else s)
+                else:
+                    H[k].append(s)
+                    R[k].append(lossfn.coef(k, i, H[k]))
             if i == p:
                 break
             c = -self.inv_n / (i + 1)
@@ -397,6 +430,8 @@ class _FullEngine:
         two_n = 2 * n
 
         def loss_now(pts=None):
+            if not self.simple:
+                return self.lossfn.loss_value(self.outputs(), pts)
             r = self.residuals()
             ks = range(n) if pts is None else pts
             return fdot([(r[k], r[k]) for k in ks]) / two_n
@@ -498,7 +533,7 @@ class _FullEngine:
                         f1 = [fdot(b[: i + 1], reversed(rk[: i + 1])) for i in range(p)]
                         rmb = [x - z for x, z in zip(rk, b)]
                         f2 = [fdot(rk[: i + 1], reversed(rmb[: i + 1])) for i in range(p)]
-                        thr2 = self.tol * (abs(rk[0]) + abs(self.y[k])) ** 2
+                        thr2 = self.tol * (abs(rk[0]) + self.yscale[k]) ** 2
                         for f in (f1, f2):
                             # alpha at an end of [0, 1]: only a clear exit counts
                             consider(f, j, k, "slide", thr2 if f[0] <= thr2 else 0)
@@ -512,17 +547,17 @@ class _FullEngine:
                         ar = [fdot(Aser[j][: i + 1], reversed(R[k][: i + 1])) for i in range(p)]
                         push = [self.G[k][k] * self.inv_n * v for v in ar]  # p1 = -push
                         thr = self.tol * abs(self.G[k][k]) * self.inv_n * abs(self.a[j]) * (
-                            abs(R[k][0]) + abs(self.y[k]))
+                            abs(R[k][0]) + self.yscale[k])
                         # at the turning point: only a clear turn counts
                         consider(push, j, k, "push", thr if push[0] <= thr else 0)
             slack = h * self.tol  # roots this close are one instant (a shared residual crossing 0)
             hits = [hh for hh in hits if hh[0] <= tau_cut + slack]
             # loss level and watches on the local series
             need = loss_target is not None or any(crossings[w[0]] is None for w in watch_t)
-            if need:
+            if need and self.simple:
                 RR = [[fdot(Rk[: i + 1], reversed(Rk[: i + 1])) / two_n for i in range(p + 1)] for Rk in R]
             if loss_target is not None:
-                Lc = [sum(col) for col in zip(*RR)]
+                Lc = [sum(col) for col in zip(*RR)] if self.simple else self.lossfn.loss_series(None, p)
                 Lc[0] -= loss_target
                 root = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
                 if root is not None:
@@ -533,7 +568,10 @@ class _FullEngine:
             for name, pts, tgt in watch_t:
                 if crossings[name] is not None:
                     continue
-                Lc = [sum(col) for col in zip(*[RR[k] for k in pts])] if pts else [mpf(0)] * (p + 1)
+                if not self.simple:
+                    Lc = self.lossfn.loss_series(pts, p)
+                else:
+                    Lc = [sum(col) for col in zip(*[RR[k] for k in pts])] if pts else [mpf(0)] * (p + 1)
                 Lc[0] -= tgt
                 root = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
                 if root is not None:
@@ -592,7 +630,6 @@ def _weights(problem, C, Xm, W0):
 def _check_args(problem, t_end, times, until_loss, watches):
     from .trajectory import check_args
 
-    problem.require_square_loss("the full engine")
     return check_args(problem, t_end, times, until_loss, watches)
 
 
@@ -618,17 +655,32 @@ def _run_once(problem, prec, T, ts, ul, ws, max_steps, max_events, order):
     with prec.scope():
         eng = _FullEngine(problem, prec, order=order)
         out = eng.run(T, ts, ul, ws, max_steps, max_events)
-        Xm = [[to_mpf(v) for v in x] for x in problem.inputs]
+        Xm = [[to_mpf(v) for v in problem.inputs[g[0]]] for g in eng.groups]  # C is per group
         lam = problem.scale
         W0 = [[to_mpf(lam * g) for g in gj] for gj in problem.directions]
+        scale = [[(l, None if c == 1 else to_mpf(c)) for l, c in g[1]] for g in eng.groups]
+
+        def points(U):
+            """``u_jl = c_l u_jg`` for every member ``l`` of group ``g``."""
+            if eng.simple:
+                return U
+            out = [[None] * problem.n for _ in U]
+            for j, row in enumerate(U):
+                for g, members in enumerate(scale):
+                    for l, c in members:
+                        out[j][l] = row[g] if c is None else row[g] * c
+            return out
 
         def state(tt, a, U, C):
-            return State(t=+tt, a=tuple(a), U=tuple(tuple(r) for r in U), W=_weights(problem, C, Xm, W0))
+            return State(t=+tt, a=tuple(a), U=tuple(tuple(r) for r in points(U)),
+                         W=_weights(problem, C, Xm, W0))
 
         samples = tuple(state(to_mpf(s), a, U, C) for (_, a, U, C), s in zip(out["samples"], ts))
         t_fin = out["t_final"] if out["stopped_on_loss"] else to_mpf(T)
         final = state(t_fin, eng.a, eng.U, eng.C)
-    events = tuple(sorted(eng.events, key=lambda e: (e.t, e.neuron, e.point)))
+    evs = eng.events if eng.simple else [Event(e.t, e.neuron, l, e.kind) for e in eng.events
+                                         for l, _ in eng.groups[e.point][1]]
+    events = tuple(sorted(evs, key=lambda e: (e.t, e.neuron, e.point)))
     stats = {
         "steps": out["steps"], "events": len(events), "order": eng.p, "seconds": out["wall"],
         "h_min": float(out["h_min"]) if out["h_min"] is not None else None,
@@ -671,7 +723,8 @@ def integrate_full(problem, *, dps=30, t_end, times=(), until_loss=None, watches
     prec = Precision(dps) if guard_bits is None else Precision(dps, guard_bits)
     if order is None and tol_bits is not None:
         order = order_for(tol_bits)
-    _check_loss_levels(problem, prec, ul, ws)
+    if problem.loss == "square":
+        _check_loss_levels(problem, prec, ul, ws)
     tr = _run_once(problem, prec, T, ts, ul, ws, max_steps, max_events, order)
     if not error_estimate:
         return tr

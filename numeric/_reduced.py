@@ -622,7 +622,7 @@ def integrate_reduced(problem, *, dps=30, t_end, times=(), until_loss=None, watc
     ``2^-tol_bits`` and the guard bits (for tests and precision ladders);
     ``sample_weights=False`` leaves ``W`` out of the samples (the final state keeps it).
     """
-    problem.require_square_loss("the reduced engine")
+    problem.require_square_loss("the reduced engine", elsewhere="full")
     problem.require_orthogonal("the reduced engine")
     prec = Precision(dps) if guard_bits is None else Precision(dps, guard_bits)
     eng = _Engine(problem, prec, order=order, tol_bits=tol_bits)

@@ -44,8 +44,9 @@ def integrate(problem, *, dps=30, t_end, times=(), until_loss=None, engine="auto
       False; see :mod:`gfcheck.numeric.estimate` for what it bounds);
       ``error_estimate_parallel=False`` runs the reference after the main run in this process.
 
-    Only the square loss is integrated: a problem with ``loss`` ``"exponential"`` or
-    ``"logistic"`` raises :class:`~gfcheck.symbolic.errors.UnsupportedLoss` before any work.
+    The loss is the problem's: ``"square"`` on every engine; ``"exponential"`` and
+    ``"logistic"`` on the full engine only (``"auto"`` picks it; ``"reduced"`` and ``"float64"``
+    raise :class:`~gfcheck.symbolic.errors.UnsupportedLoss` before any work).
 
     Numbers (``t_end``, ``times``, ``until_loss``, watch targets) are exact: int, Fraction,
     decimal string or mpf; Python floats are refused.
@@ -64,11 +65,13 @@ def integrate(problem, *, dps=30, t_end, times=(), until_loss=None, engine="auto
     >>> tr.stats["stopped_on_loss"], tr.final.t < 30
     (True, True)
     """
-    problem.require_square_loss("gfcheck.numeric.integrate")
     if engine not in ENGINES:
         raise InvalidInput(f"engine: expected one of {ENGINES}, found {engine!r}")
     if engine == "auto":
-        engine = "reduced" if problem.is_orthogonal() and problem.n <= problem.d else "full"
+        engine = "reduced" if problem.loss == "square" and problem.is_orthogonal() and \
+            problem.n <= problem.d else "full"
+    if engine != "full":
+        problem.require_square_loss(f"engine={engine!r}", elsewhere="full")
     if engine == "full":
         from ._full import integrate_full
 

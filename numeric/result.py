@@ -6,9 +6,9 @@ the measured ``error_estimate`` (an absolute error, ``err``) supports, plus one 
 below ``err`` keeps one digit.  Same problem, options and library versions give the same
 bytes: keys sorted, no timestamps.
 
-``loss`` names the loss that was integrated (``"square"``, the only one in this version); a
-result file written before the key existed has no ``loss`` and is read as square
-(:func:`result_loss`).
+``loss`` names the loss that was integrated (``"square"``, ``"exponential"`` or ``"logistic"``);
+``grid.loss`` is that loss; a result file written before the key existed has no ``loss`` and is
+read as square (:func:`result_loss`).
 
 ``grid`` carries ``t`` and ``loss`` (the format's two required series) and ``h``: the outputs
 ``h(x_k)`` at each sample time (one list of n strings per time).  The grid always ends at the
@@ -100,15 +100,21 @@ def supported_str(z, err, max_digits: int = 60) -> str:
 
 
 def loss_at(problem, state):
-    """``L = (1/(2n)) sum_k (h(x_k) - y_k)^2`` and the outputs ``h`` at a :class:`State`.
+    """The problem's loss and the outputs ``h`` at a :class:`State`.
 
-    Runs at the caller's mpmath precision (call inside ``Precision(...).scope()``).
+    ``L = (1/(2n)) sum_k (h_k - y_k)^2`` (square), ``(1/n) sum_k exp(-y_k h_k)`` (exponential),
+    ``(1/n) sum_k log(1 + exp(-y_k h_k))`` (logistic).  Runs at the caller's mpmath precision
+    (call inside ``Precision(...).scope()``).
     """
     from .precision import to_mpf
 
     y = [to_mpf(v) for v in problem.labels]
     h = [mpmath.fsum(a * u for a, u in zip(state.a, (row[k] for row in state.U)) if u > 0)
          for k in range(problem.n)]
+    if problem.loss == "exponential":
+        return mpmath.fsum(mpmath.exp(-yk * hk) for hk, yk in zip(h, y)) / problem.n, h
+    if problem.loss == "logistic":
+        return mpmath.fsum(mpmath.log1p(mpmath.exp(-yk * hk)) for hk, yk in zip(h, y)) / problem.n, h
     L = mpmath.fsum((hk - yk) ** 2 for hk, yk in zip(h, y)) / (2 * problem.n)
     return L, h
 

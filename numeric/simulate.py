@@ -13,8 +13,10 @@
   slower escape at ``n log(1/lambda) / min ||D_+-||``); the result says whether it fitted.
 * ``--grid K``: ``K + 1`` equally spaced exact sample times on ``[0, T]``.
 
-Before any work the problem's loss must be one the engines integrate (only ``"square"`` in this
-version: ``"exponential"`` and ``"logistic"`` are refused with ``UnsupportedLoss``), the output
+Before any work the problem's loss must be one the chosen engine integrates (``"square"``
+everywhere; ``"exponential"`` and ``"logistic"`` on the full engine, which ``auto`` picks for
+them: ``--engine reduced|float64`` refuses them with ``UnsupportedLoss``; ``--until-fitted`` needs
+the square loss, since the other two are never fitted at a finite time), the output
 must be writable (``OutputError``: a folder, a path under a regular file, a read-only folder),
 and :func:`preflight` estimates the number of Taylor steps from the fastest rate
 of the flow and refuses (``ResourceLimit``) a problem that cannot finish, saying what it would
@@ -95,7 +97,9 @@ def preflight(problem, t_end, dps: int, max_steps: int = MAX_STEPS) -> dict:
     gfcheck.symbolic.errors.ResourceLimit: the flow's fastest rate is about 5e+149 per time unit ...
     """
     rho_early, rho_late, rho_slow = _rates(problem)
-    rho = max(rho_early, rho_late)
+    # exponential / logistic: the weights |rho_k| <= |y_k| / n while the data are fitted, so the
+    # early rate bounds the field (the square loss's stiff interpolation mode does not exist)
+    rho = max(rho_early, rho_late) if problem.loss == "square" else rho_early
     steps = float(t_end) * rho
     if steps > max_steps:
         raise ResourceLimit(
@@ -128,7 +132,11 @@ def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: 
     from .result import result_document, write_result
 
     problem = load_problem(problem_path)
-    problem.require_square_loss("gfcheck simulate")
+    if engine in ("reduced", "float64"):
+        problem.require_square_loss(f"--engine {engine}", elsewhere="full")
+    if until_fitted and problem.loss != "square":
+        raise InvalidInput(f"--until-fitted: the {problem.loss} loss is positive at every finite time "
+                           "(it is never fitted); give the horizon with --t-end instead")
     if isinstance(dps, bool) or not isinstance(dps, int) or not 10 <= dps <= 5000:
         raise InvalidInput(f"--dps: expected an integer number of digits in [10, 5000], found {dps!r}")
     if isinstance(grid, bool) or not isinstance(grid, int) or not 1 <= grid <= 100_000:
@@ -149,8 +157,9 @@ def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: 
     times = tuple(T * i / grid for i in range(grid + 1))
     _say(f"n = {problem.n}, d = {problem.d}, m = {problem.m}, lambda = {float(problem.scale):.3g}, "
          f"t_end = {float(T):.6g}, {dps} digits, engine {engine}")
-    options = {"sample_weights": False} if (engine == "float64" or engine in ("auto", "reduced")
-                                            and problem.is_orthogonal() and problem.n <= problem.d) else {}
+    options = {"sample_weights": False} if problem.loss == "square" and (
+        engine == "float64" or engine in ("auto", "reduced") and problem.is_orthogonal()
+        and problem.n <= problem.d) else {}
     if max_events is not None:
         options["max_events"] = max_events
     from gfcheck.symbolic.progress import bar, ticking

@@ -5,7 +5,10 @@
 * ``tex/*.tex`` -- one LaTeX fragment per derivation (amsmath only; ``\\input`` them);
 * ``derivations.md`` -- a Markdown rendering of all of them with the certificate table;
 * ``certificates/*.json`` -- one ``gfcheck.certificate/1`` document per claim (and per twin);
-* ``manifest.json`` -- every file with its SHA-256.
+* ``manifest.json`` -- every file with its SHA-256;
+* ``separable/`` -- the same for the separable two-direction model (reconstructed after Wang and
+  Ma 2023), :mod:`gfcheck.symbolic.separable_artifacts` (its own manifest; the files above are
+  unchanged by it).
 
 Stale ``certificates/*.json`` and ``tex/*.tex`` of earlier runs (renamed claims) are removed.
 
@@ -209,7 +212,7 @@ def write_derivations(out_dir="derivations") -> int:
     a file-system failure while writing raises :class:`~gfcheck.symbolic.errors.OutputError`.
     """
     out = check_output_dir(out_dir, "--out", files=("derivations.md", "manifest.json"),
-                           folders=("tex", "certificates"))
+                           folders=("tex", "certificates", "separable"))
     certs = all_certificates()
     frags = _fragments(certs)
     files = {}
@@ -232,7 +235,9 @@ def write_derivations(out_dir="derivations") -> int:
             for old in sorted((out / sub).glob(pattern)):
                 if f"{sub}/{old.name}" not in files:
                     old.unlink()
-    wrong = [stem for stem, c, exp in certs if c.verdict != exp]
+    from .separable_artifacts import write_separable
+
+    wrong = [stem for stem, c, exp in certs if c.verdict != exp] + write_separable(out)
     if wrong:
         import sys
 

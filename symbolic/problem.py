@@ -56,7 +56,7 @@ __all__ = [
 
 PROBLEM_SCHEMA = "gfcheck.problem/1"
 LOSSES = ("square", "exponential", "logistic")
-#: the losses the engines integrate in this version (the others are read, then refused)
+#: the losses every engine and command handles (the full engine also integrates the others)
 INTEGRATED_LOSSES = ("square",)
 
 #: Largest decimal exponent accepted in a number string (1e-1000 must work; 1e-10**9 must not
@@ -272,19 +272,23 @@ class Problem:
                     best = max(best, abs(float(G[k][l])) / (float(G[k][k]) * float(G[l][l])) ** 0.5)
         return best
 
-    def require_square_loss(self, what: str = "this command") -> None:
-        """Raise :class:`UnsupportedLoss` unless ``loss`` is one the engines integrate.
+    def require_square_loss(self, what: str = "this command", elsewhere: str | None = None) -> None:
+        """Raise :class:`UnsupportedLoss` unless ``loss`` is ``"square"``.
 
-        Only ``L = (1/(2n)) sum_k (h(x_k) - y_k)^2`` (``"square"``) is integrated in this
-        version; an ``"exponential"`` or ``"logistic"`` problem is refused, never run with the
-        square loss in its place.
+        ``what`` (an engine, a command) handles only ``L = (1/(2n)) sum_k (h(x_k) - y_k)^2``; an
+        ``"exponential"`` or ``"logistic"`` problem is refused, never run with the square loss in
+        its place.  ``elsewhere`` names the engine that does integrate the other losses (the
+        message then says to use it).
         """
         if self.loss not in INTEGRATED_LOSSES:
+            nxt = (f"or use the {elsewhere} engine (--engine {elsewhere} or auto), which integrates "
+                   f"the {self.loss} loss" if elsewhere else
+                   f"otherwise wait for a version of {what} that handles the {self.loss} loss")
             raise UnsupportedLoss(
-                f"loss: the problem asks for the {self.loss!r} loss, but {what} integrates only the "
-                f"\"square\" loss L = (1/(2n)) sum_k (h(x_k) - y_k)^2 in this version; to study the "
+                f"loss: the problem asks for the {self.loss!r} loss, but {what} handles only the "
+                f"\"square\" loss L = (1/(2n)) sum_k (h(x_k) - y_k)^2; to study the "
                 f"square-loss flow on the same data set \"loss\": \"square\" (or drop the key) in the "
-                f"problem file, otherwise wait for a version that integrates the {self.loss} loss"
+                f"problem file, {nxt}"
             )
 
     def require_loss(self, losses, what: str = "this command") -> None:

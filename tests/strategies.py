@@ -230,3 +230,38 @@ def valid_problems(draw, max_n=6):
         signs.append(draw(st.sampled_from((1, -1))))
     return Problem(inputs=tuple(X), labels=tuple(y), width=len(dirs), scale=Fraction(1, 1000),
                    directions=tuple(dirs), signs=tuple(signs))
+
+
+def separable_inputs(t, d):
+    """The unit inputs ``x_+-`` at the exact rational point ``((1 - t^2), +-2t)/(1 + t^2)`` of the
+    circle (``Delta = 4 atan t``), padded with zeros to dimension ``d``."""
+    den = 1 + t * t
+    pad = (Fraction(0),) * (d - 2)
+    return ((1 - t * t) / den, 2 * t / den) + pad, ((1 - t * t) / den, -2 * t / den) + pad
+
+
+@st.composite
+def _separable_problem(draw, max_copies, max_d, max_m, scale, losses):
+    t = draw(st.sampled_from([Fraction(1, 40), Fraction(1, 20), Fraction(1, 10), Fraction(1, 5),
+                              Fraction(1, 3), Fraction(2, 5)]))  # Delta from 0.1 to 1.52 rad
+    d = draw(st.integers(2, max_d))
+    n_plus = draw(st.integers(1, max_copies))
+    n_minus = draw(st.integers(1, max_copies))
+    xp, xm = separable_inputs(t, d)
+    order = draw(st.permutations([1] * n_plus + [-1] * n_minus))
+    m = draw(st.integers(1, max_m))
+    seed = draw(st.integers(0, 2**16))
+    loss = draw(st.sampled_from(losses))
+    doc = {"schema": "gfcheck.problem/1",
+           "inputs": [[str(v) for v in (xp if y > 0 else xm)] for y in order],
+           "labels": [str(y) for y in order], "width": m,
+           "init": {"scale": str(draw(_scales(scale))), "seed": seed}, "loss": loss}
+    return parse_problem(doc)
+
+
+def separable_problems(max_copies: int = 4, max_d: int = 4, max_m: int = 5, scale=Fraction(1, 100),
+                       losses=("exponential", "logistic")):
+    """Copies of two unit inputs ``x_+`` (label 1) and ``x_-`` (label -1) at an angle ``Delta``
+    (exact rational points of the circle), in any order, seeded balanced initialisation, the
+    exponential or logistic loss; (A1) ``p cos Delta > 1 - p`` may hold or not."""
+    return _separable_problem(max_copies, max_d, max_m, scale, losses)

@@ -1,6 +1,8 @@
 """The loss asked for is the loss computed: a problem with ``"loss": "exponential"`` or
-``"logistic"`` is refused up front (``UnsupportedLoss``, exit 2, one line, nothing written) by
-every command and every engine entry; a result file records the loss it integrated."""
+``"logistic"`` is integrated by the full engine (``auto`` picks it) and refused up front
+(``UnsupportedLoss``, exit 2, one line, nothing written) by the engines and commands that handle
+only the square loss (reduced, float64, ``verify``, ``--until-fitted``); a result file records the
+loss it integrated."""
 
 from __future__ import annotations
 
@@ -31,10 +33,11 @@ def _problem_file(tmp_path, loss=None):
     return p
 
 
-def _one_line_refusal(err, loss):
+def _one_line_refusal(err, loss, kind="UnsupportedLoss"):
     assert err.count("\n") == 1 and "Traceback" not in err, err
-    assert "UnsupportedLoss" in err and repr(loss) in err and '"square"' in err, err
-    assert "set \"loss\": \"square\"" in err  # what to do next
+    assert kind in err and loss in err, err
+    if kind == "UnsupportedLoss":
+        assert '"square"' in err and "set \"loss\": \"square\"" in err  # what to do next
 
 
 def test_unsupported_loss_is_a_named_input_error():
@@ -42,12 +45,36 @@ def test_unsupported_loss_is_a_named_input_error():
 
 
 @pytest.mark.parametrize("loss", UNSUPPORTED)
-def test_simulate_refuses_the_loss_and_writes_nothing(tmp_path, capsys, loss):
+@pytest.mark.parametrize("engine", ["reduced", "float64"])
+def test_simulate_refuses_the_loss_on_a_square_only_engine_and_writes_nothing(tmp_path, capsys, loss, engine):
     p = _problem_file(tmp_path, loss)
     out = tmp_path / "out" / "r.json"
-    assert main(["simulate", str(p), "--out", str(out), *QUICK]) == 2
-    _one_line_refusal(capsys.readouterr().err, loss)
+    assert main(["simulate", str(p), "--out", str(out), *QUICK, "--engine", engine]) == 2
+    err = capsys.readouterr().err
+    _one_line_refusal(err, repr(loss))
+    assert "full engine" in err  # where the loss is integrated
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("loss", UNSUPPORTED)
+def test_simulate_refuses_until_fitted_for_a_loss_never_fitted(tmp_path, capsys, loss):
+    p = _problem_file(tmp_path, loss)
+    out = tmp_path / "out" / "r.json"
+    assert main(["simulate", str(p), "--out", str(out), "--until-fitted", "--dps", "15"]) == 2
+    _one_line_refusal(capsys.readouterr().err, loss, kind="InvalidInput")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("loss", UNSUPPORTED)
+def test_simulate_integrates_the_loss_on_the_full_engine_and_records_it(tmp_path, capsys, loss):
+    p = _problem_file(tmp_path, loss)
+    out = tmp_path / "r.json"
+    assert main(["simulate", str(p), "--out", str(out), *QUICK]) == 0, capsys.readouterr().err
+    doc = load_result(out)
+    assert doc["loss"] == loss == result_loss(doc) and doc["engine"] == "full"
+    # L(0) = 1 (exponential) or log 2 (logistic) up to the O(lambda^2) outputs at t = 0
+    L0 = float(doc["grid"]["loss"][0])
+    assert abs(L0 - (1.0 if loss == "exponential" else 0.6931471805599453)) < 1e-4
 
 
 @pytest.mark.parametrize("loss", UNSUPPORTED)
@@ -55,19 +82,21 @@ def test_verify_refuses_the_loss_and_writes_nothing(tmp_path, capsys, loss):
     p = _problem_file(tmp_path, loss)
     out = tmp_path / "report"
     assert main(["verify", "--problem", str(p), "--out", str(out), "--no-figures"]) == 2
-    _one_line_refusal(capsys.readouterr().err, loss)
+    _one_line_refusal(capsys.readouterr().err, repr(loss))
     assert not out.exists()
 
 
 @pytest.mark.parametrize("loss", UNSUPPORTED)
-def test_no_engine_entry_integrates_another_loss(loss):
+def test_only_the_full_engine_integrates_another_loss(loss):
     p = parse_problem(dict(SQUARE, loss=loss))
-    for engine in ("auto", "reduced", "full", "float64"):
+    for engine in ("reduced", "float64"):
         with pytest.raises(UnsupportedLoss, match=loss):
             integrate(p, dps=15, t_end=1, engine=engine, error_estimate=False)
-    for entry in (integrate_full, integrate_reduced):
-        with pytest.raises(UnsupportedLoss):
-            entry(p, dps=15, t_end=1)
+    for engine in ("auto", "full"):
+        assert integrate(p, dps=15, t_end=1, engine=engine, error_estimate=False).engine == "full"
+    assert integrate_full(p, dps=15, t_end=1, error_estimate=False).engine == "full"
+    with pytest.raises(UnsupportedLoss):
+        integrate_reduced(p, dps=15, t_end=1)
     with pytest.raises(UnsupportedLoss):
         integrate_float64(p, t_end=1)
 
