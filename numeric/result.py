@@ -1,4 +1,4 @@
-"""The result file ``gfcheck.result/1`` (``formats.md``): build, write, read.
+"""The result file ``gfcheck.result/1`` (``docs/formats.md``): build, write, read.
 
 Numbers are decimal strings.  A final value ``z`` is written with the significant digits that
 the measured ``error_estimate`` (an absolute error, ``err``) supports, plus one guard digit:

@@ -10,6 +10,9 @@ Public API (loaded on first use, so ``import gfcheck.proofs_check`` stays light)
     judge_limit, judge_rate, Limit     the rate rule (docs/verdicts.md)
     main(argv)                         the ``gfcheck`` command line
 
+A claim's ``source`` "digest N.M" (and "digest N.M" in the docstrings) is section N.M of its
+suite's theory note, ``docs/orthogonal.md`` for ``orthogonal``; item N of section 9 is claim N.
+
 >>> from gfcheck.proofs_check import claims
 >>> len(claims("orthogonal"))
 18

@@ -60,6 +60,8 @@ __all__ = ["build_artifact", "source_checkout", "dependency_versions", "determin
 BUNDLE = "gfcheck-artifact"
 ARCHIVE = f"{BUNDLE}.tar.gz"
 MANIFEST = "MANIFEST.sha256"
+#: the claims table of the bundle (JSON and Markdown)
+CLAIMS_TABLE = ("claims.json", "claims.md")
 #: files copied from the source checkout into the bundle: bundle path -> checkout path
 CHECKOUT_FILES = {"LICENSE": "LICENSE", "CITATION.cff": "CITATION.cff",
                   "environment/requirements.lock": "requirements.lock",
@@ -310,8 +312,8 @@ def build_artifact(out, *, suites=("orthogonal",), profile: str = "quick", only=
             for p in sorted((root / "docs").glob("*.md")):
                 files[f"docs/{p.name}"] = p.read_bytes()
             claims_doc, claims_md = _claims_table(results, prof, "+".join(suites), report_dirs)
-            files["claims.json"] = canonical_json(claims_doc)
-            files["claims.md"] = claims_md
+            files[CLAIMS_TABLE[0]] = canonical_json(claims_doc)
+            files[CLAIMS_TABLE[1]] = claims_md
             prov = {"schema": "gfcheck.provenance/1", "suites": suites, "profile": prof.name,
                     "dps": prof.dps, "ladder": [f"1e-{e}" for e in prof.exponents],
                     "resolution_bits": prof.resolution_bits, "only": only or "all",

@@ -799,7 +799,7 @@ CLAIMS.append(Claim(
 
 def _rk4_clamped(problem, h, t_end):
     """A naive fixed-step RK4 in float64 on (a, U) with after-step clamping of negative
-    coordinates (no event location): the kind of integrator the digest warns about."""
+    coordinates (no event location): the kind of integrator digest 9.18 warns about."""
     import numpy as np
 
     X = [[float(v) for v in x] for x in problem.inputs]

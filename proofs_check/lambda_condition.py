@@ -100,9 +100,9 @@ def lambda_condition(ctx, results) -> dict:
 
 def markdown(cond: dict) -> str:
     lines = ["## The quantitative condition on lambda", "",
-             "Sufficient conditions of digest section 6 evaluated on these data, beside what the "
-             "ladder measured (a sharp condition sits close to the measured value; a pessimistic "
-             "one far below it).", "",
+             "Sufficient conditions of section 6 of the theory note (docs/orthogonal.md) evaluated on "
+             "these data, beside what the ladder measured (a sharp condition sits close to the measured "
+             "value; a pessimistic one far below it).", "",
              "| condition | value on these data | largest lambda it allows |", "|---|---|---|",
              f"| C0: Lambda = lambda^2 max ||x_k||/|y_k| | max ||x_k||/|y_k| = {cond['C0_Lambda_over_lambda_squared']} | - |",  # noqa: E501 (a table row)
              f"| C1(a): escape after the last early exit | T_main = {cond['C1a_T_main']} | (compare t_1/2 on the ladder) |",  # noqa: E501 (a table row)

@@ -176,7 +176,8 @@ def _markdown(results, ctx, extra_md, figures, skipped, command) -> str:
     P = ctx.problem
     out = ["# gfcheck verify report", "",
            f"Suite `{ctx.suite.name}`: claims of {ctx.suite.title}, numbered as in `{ctx.suite.notes}` "
-           "(shipped with gfcheck), checked against high-precision trajectories.", "",
+           "(in the gfcheck repository; a claim's source \"digest N.M\" is section N.M of it), checked "
+           "against high-precision trajectories.", "",
            f"**{n_ok} of {len(results)} claims verified.** Problem: n = {P.n}, d = {P.d}, m = {P.m}, "
            f"sha256 `{P.sha256()}`; profile `{ctx.profile.name}` ({ctx.profile.dps} digits, lambda ladder "
            f"{', '.join(f'1e-{e}' for e in ctx.profile.exponents)}).", "",

@@ -57,6 +57,9 @@ from gfcheck.symbolic.errors import InvalidInput, SchemaError, UnreadableFile
 __all__ = ["SWEEP_SCHEMA", "TASKS", "load_grid", "parse_grid", "expand", "task_key", "dataset",
            "problem_of", "run_task", "run_sweep", "aggregate", "RESULTS_DIR", "REACHED_BITS"]
 
+#: the files ``aggregate`` writes into a sweep folder
+SUMMARY_FILES = ("summary.json", "summary.md")
+
 SWEEP_SCHEMA = "gfcheck.sweep-result/1"
 TASKS = ("simulate", "verify")
 RESULTS_DIR = "results"
@@ -427,7 +430,7 @@ def aggregate(out) -> dict:
     """Tables and plots from ``out/results/*.json`` alone; writes ``summary.json``, ``summary.md``
     and the figures into ``out``; returns the summary document."""
     out = Path(out)
-    check_output_dir(out, "--out", files=("summary.json", "summary.md"))
+    check_output_dir(out, "--out", files=SUMMARY_FILES)
     if not (out / RESULTS_DIR).is_dir():
         raise UnreadableFile(f"{out}: no {RESULTS_DIR}/ folder; run `gfcheck sweep GRID --out {out}` first")
     docs = _read_results(out)

@@ -75,7 +75,7 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Claim:
-    """A claim of a paper (or of our digest of it) as an executable check.
+    """A claim of a paper (or of our theory note on it, in ``docs/``) as an executable check.
 
     ``suite`` names the paper's suite (:mod:`.registry`); ``number`` is the item in that suite
     (for ``orthogonal``: the item of digest section 9, ``docs/orthogonal.md``); ``id`` a short

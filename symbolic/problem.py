@@ -2,12 +2,12 @@
 
 A :class:`Problem` holds every real number as a :class:`fractions.Fraction` (exact
 rationals; no float ever enters).  It is the object that crosses from the file
-format (``gfcheck.problem/1``, see ``shared/formats.md``) into the symbolic layer
+format (``gfcheck.problem/1``, see ``docs/formats.md``) into the symbolic layer
 (as sympy ``Rational``) and into the numeric layer (through the one sanctioned
 conversion ``gfcheck.numeric.to_mpf``).  This module imports neither sympy nor
 mpmath, so commands that only integrate start fast.
 
-Notation (Boursier, Pillaud-Vivien, Flammarion 2022; digest section 1):
+Notation (Boursier, Pillaud-Vivien, Flammarion 2022; ``docs/orthogonal.md`` section 1):
 inputs ``x_k`` (rows of ``X``, n x d), labels ``y_k != 0``, width ``m``,
 initialisation ``w_j(0) = lambda g_j`` and ``a_j(0) = s_j ||w_j(0)||``.
 
