@@ -296,7 +296,7 @@ def build_artifact(out, *, suites=("orthogonal",), profile: str = "quick", only=
                            + (["--only", ",".join(sel)] if sel else []))
                 rdir = bundle / report_dirs[s.name]
                 write_report(rdir, res, ctx, command=command, figures=figures)
-                timings.update(json.loads((rdir / "timings.json").read_text("utf-8")))
+                timings[s.name] = json.loads((rdir / "timings.json").read_text("utf-8"))
                 os.remove(rdir / "timings.json")  # the one varying file: kept beside the bundle
                 results += res
             atomic_write_json(tmp / "timings.json", timings)

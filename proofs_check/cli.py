@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--no-figures", action="store_true", help="skip the figures")
     v.add_argument("--max-events", type=int, default=None,
                    help="cap on activation events per integration (default: 100000)")
+    v.add_argument("--jobs", type=int, default=None,
+                   help="processes that integrate the shared lambda ladder first (default: the cores, at most 2); "
+                        "the report is the same with any number")
     _add_artifact_and_sweep(sub)
     return parser
 
@@ -127,7 +130,8 @@ def _dispatch(args) -> int:
         if args.list:
             return list_suites()
         return run_verify(suite=args.suite, profile=args.profile, problem=args.problem, out=args.out,
-                          only=args.only, figures=not args.no_figures, max_events=args.max_events)
+                          only=args.only, figures=not args.no_figures, max_events=args.max_events,
+                          jobs=args.jobs)
     raise AssertionError(args.command)
 
 

@@ -22,6 +22,7 @@ gfcheck.symbolic.errors.SchemaError: profile: expected one of quick, full, found
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -106,6 +107,16 @@ def with_scale(problem, scale) -> "object":
     return dataclasses.replace(problem, scale=Fraction(scale))
 
 
+def _label(problem, kwargs) -> str:
+    """A short description of a run for ``timings.json``."""
+    import math
+
+    lam = Fraction(problem.scale)
+    e = math.log10(lam.denominator) - math.log10(lam.numerator)
+    return (f"{kwargs.get('engine', 'auto')} lambda=1e-{e:.4g} dps={kwargs.get('dps')} "
+            f"t_end={float(Fraction(kwargs['t_end'])):.6g} relu'(0)={problem.relu_prime_at_zero}")
+
+
 @dataclass
 class Context:
     """The problem, the profile, the shared runs and the figure data of one ``verify``."""
@@ -116,6 +127,8 @@ class Context:
     _runs: dict = field(default_factory=dict, repr=False)
     say: object = field(default=None, repr=False)  # progress callback: say(message)
     caps: dict = field(default_factory=dict)  # engine caps for every run (``max_events``), from the CLI
+    #: where the time goes: one ``(label, seconds)`` per integration actually run (``timings.json``)
+    timings: list = field(default_factory=list, repr=False)
 
     @cached_property
     def data(self):
@@ -156,14 +169,42 @@ class Context:
         """
         from gfcheck.numeric import integrate
 
+        problem, kwargs = self._request(problem, kwargs)
+        key = (problem, tuple(sorted(kwargs.items())))
+        if key not in self._runs:
+            t0 = time.perf_counter()
+            self._runs[key] = integrate(problem, **kwargs)
+            self.timings.append((_label(problem, kwargs), time.perf_counter() - t0))
+        return self._runs[key]
+
+    def _request(self, problem, kwargs):
+        """The problem and keyword arguments of a run, with the context's defaults filled in."""
         problem = self.problem if problem is None else problem
+        kwargs = dict(kwargs)
         kwargs.setdefault("dps", self.profile.dps)
         for k, v in self.caps.items():
             kwargs.setdefault(k, v)
-        key = (problem, tuple(sorted(kwargs.items())))
-        if key not in self._runs:
-            self._runs[key] = integrate(problem, **kwargs)
-        return self._runs[key]
+        return problem, kwargs
+
+    def prefetch(self, executor) -> float:
+        """Integrate the ladder's shared runs (every rung of the profile, under the problem's
+        ReLU'(0) convention) on ``executor`` (a ``concurrent.futures.Executor``, e.g. a process
+        pool on the other core) and memoise them; the claims then find them done.  The runs are
+        deterministic functions of their arguments, so the report is the same bytes with or
+        without it.  Returns the wall time it took."""
+        from gfcheck.numeric import integrate
+
+        t0 = time.perf_counter()
+        jobs = {}
+        for scale in self.profile.scales:
+            problem, kwargs = self._request(*self.ladder_request(scale))
+            key = (problem, tuple(sorted(kwargs.items())))
+            if key not in self._runs and key not in jobs:
+                jobs[key] = (executor.submit(integrate, problem, **kwargs), _label(problem, kwargs))
+        for key, (future, label) in jobs.items():
+            self._runs[key] = future.result()
+            self.timings.append((f"{label} (prefetched)", self._runs[key].stats.get("seconds") or 0.0))
+        return time.perf_counter() - t0
 
     def resolution(self, predicted):
         """The band of a limit judgement: ``2^-resolution_bits`` relative to the prediction
@@ -282,6 +323,11 @@ class Context:
         the requested bits: the residual at the square root of the working precision).
         ``relu_prime_at_zero`` overrides the problem's convention (claim 17 compares 0 with 1).
         """
+        problem, kwargs = self.ladder_request(scale, relu_prime_at_zero=relu_prime_at_zero, grid=grid)
+        return self.run(problem, **kwargs)
+
+    def ladder_request(self, scale, *, relu_prime_at_zero=None, grid: int = 240):
+        """``(problem, kwargs)`` of :meth:`ladder_run` (what :meth:`prefetch` submits)."""
         from gfcheck.numeric import LossWatch
 
         p = with_scale(self.problem, scale)
@@ -298,8 +344,8 @@ class Context:
         L0 = sum(v ** 2 for v in y) / (2 * n)
         watches.append(LossWatch("fit", frozenset(range(n)),
                                  L0 / Fraction(2) ** bits_for_dps(self.profile.dps)))
-        return self.run(p, t_end=T, times=times, watches=tuple(watches), engine="reduced",
-                        error_estimate=False, dps=self.ladder_dps(scale))
+        return p, dict(t_end=T, times=times, watches=tuple(watches), engine="reduced",
+                       error_estimate=False, dps=self.ladder_dps(scale))
 
     def half_watches(self) -> tuple:
         """``LossWatch`` ``"half_+"``/``"half_-"``: the first time ``L_+- <= L_+-(0)/2`` (the

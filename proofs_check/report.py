@@ -154,6 +154,18 @@ def attention_lines(results, *, profile: str, reproduce_dir=REPRODUCE_DIR) -> li
             for r in results if r.verdict != "VERIFIED"]
 
 
+def timings_document(results, ctx) -> dict:
+    """Where the time went (``timings.json``; the one file that differs between runs): seconds
+    per claim, per integration actually run (label: engine, lambda, digits, horizon), and the
+    prefetch of the shared ladder."""
+    runs = getattr(ctx, "timings", [])
+    return {"claims": {r.claim.id: f"{r.seconds:.2f}" for r in results},
+            "claims_total": f"{sum(r.seconds for r in results):.2f}",
+            "integrations": [{"run": label, "seconds": f"{sec:.2f}"} for label, sec in runs],
+            "integrations_total": f"{sum(sec for _, sec in runs):.2f}",
+            "prefetch_wall": f"{getattr(ctx, 'prefetch_seconds', 0.0):.2f}"}
+
+
 def _provenance(ctx, command) -> dict:
     from gfcheck.numeric import provenance
 
@@ -247,7 +259,7 @@ def _write_report(out_dir: Path, results, ctx, *, command, figures):
             refuted.append((r.claim.id, path))
     atomic_write_json(out_dir / "problem.json", problem_to_json(ctx.problem))
     atomic_write(out_dir / "report.md", _markdown(results, ctx, extra_md, names, skipped, command))
-    atomic_write_json(out_dir / "timings.json", {r.claim.id: f"{r.seconds:.2f}" for r in results})
+    atomic_write_json(out_dir / "timings.json", timings_document(results, ctx))
     doc = {"schema": "gfcheck.report/1", "suite": ctx.suite.name, "claims": [r.to_json() for r in results],
            **extra_json, "figures": sorted(names), "figures_skipped": skipped,
            "provenance": _provenance(ctx, command),

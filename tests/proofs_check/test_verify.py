@@ -94,3 +94,26 @@ def test_non_orthogonal_data_are_outside_the_assumptions_never_verified(tmp_path
 def test_unknown_claim_id_is_a_named_error(tmp_path, capsys):
     assert main(["verify", "--only", "nonsense", "--out", str(tmp_path / "r")]) == 2
     assert "unknown claim id" in capsys.readouterr().err
+
+
+def test_the_report_is_the_same_bytes_with_one_or_two_jobs(tmp_path):
+    """The shared ladder integrated first on two processes, or as the claims ask for it: the runs
+    are deterministic, so report.json and report.md are the same bytes; timings.json says where
+    the time went (per claim, per integration, the prefetch)."""
+    outs = []
+    for jobs in (1, 2):
+        out = tmp_path / f"j{jobs}"
+        assert main(["verify", "--only", "escape-slope,convergence", "--no-figures", "--jobs", str(jobs),
+                     "--out", str(out)]) == 0
+        outs.append(out)
+    for name in ("report.json", "report.md"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+    t1, t2 = (json.loads((o / "timings.json").read_text()) for o in outs)
+    assert any("(prefetched)" in r["run"] for r in t2["integrations"])
+    assert not any("(prefetched)" in r["run"] for r in t1["integrations"]) and t1["integrations"]
+    assert set(t1["claims"]) == {"escape-slope", "convergence"} and float(t2["prefetch_wall"]) > 0
+
+
+def test_jobs_must_be_positive(tmp_path, capsys):
+    assert main(["verify", "--jobs", "0", "--out", str(tmp_path / "r")]) == 2
+    assert "--jobs" in capsys.readouterr().err
