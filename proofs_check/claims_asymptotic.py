@@ -500,7 +500,9 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
                 return judge_rungs(rows, gamma2, corrections=orders, resolution=ctx.resolution(gamma2),
                                    one_sided=one_sided), (ts, pred)
 
-        limit, (ts, pred), exps, note = ctx.decide(judge, ctx.profile.exponents)
+        # the shallow half of the ladder first: the precise runs grow with e; decide deepens if needed
+        first = ctx.profile.exponents[: max(4, len(ctx.profile.exponents) // 2)]
+        limit, (ts, pred), exps, note = ctx.decide(judge, first)
         key = "plus" if sign > 0 else "minus"
         g2 = s(2 * to_mpf(ctx.neurons.gamma_plus if sign > 0 else ctx.neurons.gamma_minus), 6)
         parts[key] = limit_verdicts(limit, note=note,
