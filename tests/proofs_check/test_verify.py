@@ -117,3 +117,12 @@ def test_the_report_is_the_same_bytes_with_one_or_two_jobs(tmp_path):
 def test_jobs_must_be_positive(tmp_path, capsys):
     assert main(["verify", "--jobs", "0", "--out", str(tmp_path / "r")]) == 2
     assert "--jobs" in capsys.readouterr().err
+
+
+def test_a_rerun_leaves_no_figure_of_the_earlier_run(tmp_path, stub_claims):
+    stub_claims([_stub("VERIFIED")])
+    out = tmp_path / "r"
+    out.mkdir()
+    (out / "neurons.png").write_bytes(b"an earlier run's figure")
+    assert main(["verify", "--out", str(out), "--no-figures"]) == 0
+    assert not list(out.glob("*.png")) and (out / "report.json").exists()
