@@ -247,9 +247,9 @@ def _write_report(out_dir: Path, results, ctx, *, command, figures):
     if figures and hooks:
         fig_paths, skipped = hooks.draw(out_dir, ctx)
     names = {p.name for p in fig_paths}
-    for stale in sorted(out_dir.glob("*.png")):
-        if stale.name not in names:
-            stale.unlink()  # a figure of an earlier run must not sit beside this run's report
+    for name in sorted(set(getattr(hooks, "FIGURES", {})) - names):  # only the suite's own figure names
+        if (out_dir / name).is_file():
+            (out_dir / name).unlink()  # a figure of an earlier run must not sit beside this run's report
     refuted = []
     for stale in sorted((out_dir / REPRODUCE_DIR).glob("*.problem.json")):
         if not any(r.verdict == "REFUTED" and stale.name == f"{r.claim.id}.problem.json" for r in results):
