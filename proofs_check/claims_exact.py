@@ -17,9 +17,10 @@ import mpmath
 from gfcheck.numeric import weights_from
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (judge_rungs, limit_verdicts, loss, max_cos2, mp_data, outside_if_not_orthogonal, s,
-                       variation_norm, verdict_of)
+from ._measure import (EDGE, combine_verdicts, judge_rungs, limit_verdicts, loss, max_cos2, mp_data,
+                       outside_if_not_orthogonal, s, variation_norm, verdict_of)
 from .context import with_scale
+from .rates import judge_limit
 from .verdicts import Claim, Verdict
 
 #: the claims this module declares (the ``orthogonal`` suite, ``suite_orthogonal.py``)
@@ -625,64 +626,81 @@ def _check_violations(ctx):
     jstar = max(cands, key=lambda j: float(to_mpf(npa.D_j_sq[j])))
     A = npa.A_inf[jstar]
     bits = _bits(ctx)
-    with mpmath.workprec(bits + 20):
+    y = ctx.problem.labels
+    q = ctx.problem.norms_squared()
+    watch = LossWatch("first", frozenset(A), sum(y[k] ** 2 for k in A) / (4 * ctx.problem.n))
+    L0 = sum(v ** 2 for v in y) / (2 * ctx.problem.n)
+    fit = LossWatch("fit", frozenset(range(ctx.problem.n)), L0 / Fraction(2) ** bits)
+    with mpmath.workprec(bits + 40):
         Dmax = mpmath.sqrt(to_mpf(npa.D_j_sq[jstar]))
         pred = ctx.problem.n / Dmax
-        y = ctx.problem.labels
-        watch = LossWatch("first", frozenset(A), sum(y[k] ** 2 for k in A) / (4 * ctx.problem.n))
-        xs, ts, gaps = [], [], []
         Ns = to_mpf(data_predictions(pa).N_star)
         # without a main neuron the points are fitted one saddle at a time: the last can wait for
         # the slowest single point, n / min_k |y_k| ||x_k|| per unit of log(1/lambda)
-        q = ctx.problem.norms_squared()
         s_slowest = max(ctx.problem.n / mpmath.sqrt(to_mpf(y[k] ** 2 * q[k])) for k in range(ctx.problem.n))
-        L0 = sum(v ** 2 for v in y) / (2 * ctx.problem.n)
-        fit = LossWatch("fit", frozenset(range(ctx.problem.n)), L0 / Fraction(2) ** bits)
-        for e in VIOLATION_EXPONENTS:
-            lam = Fraction(1, 10 ** e)
-            T = ctx.horizon(lam, s_max=s_slowest)
-            run = ctx.run(with_scale(pa, lam), t_end=T, watches=(watch, fit), engine="reduced",
-                          error_estimate=False)
-            if run.crossings.get("fit") is None:
-                v = Verdict("UNDECIDED", "-", "-", "-", "-",
-                            {"reason": f"the A3-broken variant is not fitted by the horizon {float(T):.6g} (a time "
-                                       f"budget) at lambda = 1e-{e}"})
-                return v, v
-            W = weights_from(pa, run.final)
-            xs.append(e * mpmath.log(10))
-            ts.append(run.crossings["first"])
-            gaps.append(variation_norm(W, run.final.a) - Ns)
-        slopes = [(ts[i + 1] - ts[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
-        slope, tol_s = slopes[-1], 2 * abs(slopes[-1] - slopes[-2])
-        tol_s += tolerance(bits, SLACK) * ts[-1] / (xs[-1] - xs[-2])
-        gap_stable = gaps[-1] > 0 and abs(gaps[-1] - gaps[-2]) <= gaps[-1] / 2
-        ok_a = abs(slope - pred) <= tol_s and gap_stable
-        # (b) an uncovered point
-        k0 = S[0]
-        pb = uncovered_point_variant(ctx.problem, k0)
-        lam = ctx.profile.scales[0]
-        run = ctx.run(with_scale(pb, lam), t_end=2 * ctx.horizon(lam), engine="reduced",
-                      error_estimate=False)
-        W = weights_from(pb, run.final)
-        Lf = loss(pb, W, run.final.a)
+        # the first escape is carried by j*: the slower growing neurons of its sign correct it by
+        # lambda^(2 (1 - ||D_j|| / ||D_j*||)) (digest 4.4 with j* in the main neuron's place),
+        # and the bundle's start and the linearisation by lambda^1, lambda^2
+        orders = tuple(sorted(2 * (1 - mpmath.sqrt(to_mpf(npa.D_j_sq[j])) / Dmax) for j in cands
+                              if j != jstar and to_mpf(npa.D_j_sq[j]) < to_mpf(npa.D_j_sq[jstar]))) \
+            + (mpmath.mpf(1), mpmath.mpf(2))
+    unfitted, gaps = [], {}
+
+    def crossing(e):
+        lam = Fraction(1, 10 ** e)
+        run = ctx.run(with_scale(pa, lam), t_end=ctx.horizon(lam, s_max=s_slowest), watches=(watch, fit),
+                      engine="reduced", error_estimate=False)
+        if run.crossings.get("fit") is None or run.crossings.get("first") is None:
+            unfitted.append(f"1e-{e}")
+            return None
+        with mpmath.workprec(bits + 40):
+            gaps[e] = variation_norm(weights_from(pa, run.final), run.final.a) - Ns
+        return run.crossings["first"]
+
+    def judge(exps):
+        xs, ts = [], []
+        for e in exps:
+            t = crossing(e)
+            if t is not None:
+                with mpmath.workprec(bits + 40):
+                    xs.append(e * mpmath.log(10))
+                ts.append(t)
+        with mpmath.workprec(bits + 40):
+            mus = [mpmath.exp(-(a + b) / 2) for a, b in zip(xs, xs[1:])]
+            slopes = [(ts[i + 1] - ts[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
+            noise = [tolerance(bits, SLACK) * (ts[i] + ts[i + 1]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
+            # as claim 9: the slope resolved to 2^-7 of the profile's band
+            return judge_limit(mus, slopes, pred, corrections=orders, resolution=ctx.resolution(pred) / 2 ** 7,
+                               noise=noise), None
+
+    limit, _, exps, note = ctx.decide(judge, VIOLATION_EXPONENTS)
+    if unfitted:
+        v = Verdict("UNDECIDED", "-", "-", "-", "-",
+                    {"reason": f"the A3-broken variant is not fitted by the horizon (a time budget) at lambda = "
+                               f"{', '.join(sorted(set(unfitted)))}"})
+        return v, v
+    with mpmath.workprec(bits + 40):
+        g = [gaps[e] for e in exps if e in gaps][-2:]
+        # the gap N - N* stays: the last two rungs agree to half the gap (it does not close like a power)
+        gap_stable = len(g) == 2 and g[-1] > 0 and abs(g[-1] - g[-2]) <= g[-1] / 2
+    part_a = limit_verdicts(limit, note=note, ok=gap_stable, prediction=f"slope n/max ||D_j|| = {s(pred, 10)}",
+                            details={"ladder": [f"1e-{e}" for e in exps], "gap_N_minus_Nstar": [s(v, 6) for v in g],
+                                     "gap_stable": str(gap_stable), "leading_neuron": str(jstar)})
+    # (b) an uncovered point keeps its loss y_k^2/(2n)
+    k0 = S[0]
+    pb = uncovered_point_variant(ctx.problem, k0)
+    lam = ctx.profile.scales[0]
+    run = ctx.run(with_scale(pb, lam), t_end=2 * ctx.horizon(lam), engine="reduced", error_estimate=False)
+    with mpmath.workprec(bits + 40):
+        Lf = loss(pb, weights_from(pb, run.final), run.final.a)
         L_pred = to_mpf(y[k0] ** 2 / (2 * ctx.problem.n))
         tol_b = tolerance(bits, SLACK) * to_mpf(ctx.data.L0) + mpmath.sqrt(tolerance(bits, 0)) * L_pred
-        ok_b = abs(Lf - L_pred) <= tol_b
-        claim = Verdict(verdict_of(ok_a and ok_b), f"slope {s(pred, 8)}; loss {s(L_pred, 10)}",
-                        f"slope {s(slope, 8)}; loss {s(Lf, 10)}",
-                        f"{s(abs(slope - pred), 3)}; {s(abs(Lf - L_pred), 3)}",
-                        f"{s(tol_s, 3)}; {s(tol_b, 3)}",
-                        {"a_first_fit_slope": s(slope, 8), "a_predicted_n_over_max_Dj": s(pred, 8),
-                         "a_gap_N_minus_Nstar": [s(g, 6) for g in gaps],
-                         "a_lambdas": [f"1e-{e}" for e in VIOLATION_EXPONENTS],
-                         "b_point": str(k0), "b_final_loss": s(Lf, 12), "b_predicted": s(L_pred, 12)})
-        D_group = mpmath.sqrt(to_mpf(ctx.data.D_plus_sq if sign > 0 else ctx.data.D_minus_sq))
-        twin_pred = ctx.problem.n / D_group
-        twin_ok = abs(slope - twin_pred) <= tol_s or abs(Lf) <= tol_b
-        twin = Verdict(verdict_of(twin_ok), f"slope {s(twin_pred, 8)} (A3-style); loss 0",
-                       f"slope {s(slope, 8)}; loss {s(Lf, 10)}", s(abs(slope - twin_pred), 3),
-                       s(tol_s, 3), {"twin": "the predictions that hold under the assumptions"})
-    return claim, twin
+        edge = L_pred + EDGE * tol_b  # the near miss: the loss moved by a few tolerances
+        part_b = (Verdict(verdict_of(abs(Lf - L_pred) <= tol_b), s(L_pred, 12), s(Lf, 12), s(abs(Lf - L_pred), 3),
+                          s(tol_b, 3), {"point": str(k0)}),
+                  Verdict(verdict_of(abs(Lf - edge) <= tol_b), f"{s(edge, 12)} (prediction + {EDGE} tolerances)",
+                          s(Lf, 12), s(abs(Lf - edge), 3), s(tol_b, 3), {}))
+    return combine_verdicts({"no main neuron": part_a, "uncovered point": part_b})
 
 
 CLAIMS.append(Claim(
@@ -691,9 +709,11 @@ CLAIMS.append(Claim(
               "as lambda -> 0; (b) a point with no correctly signed active neuron: final loss = y_k^2/(2n)",
     source="digest 7.1, 7.2, 9.16", prediction="n/max ||D_j||; gap > 0 stable; y_k^2/(2n)",
     measurement="variants of the problem's own data (reflected directions), reduced engine",
-    tolerance_rule="slope: Cauchy rule 2|s_last - s_prev| on lambda = 1e-30, 1e-60, 1e-100; loss: "
-                   "2^(-b+12) L0 + 2^(-b/2) y_k^2/(2n)",
-    twin="the predictions valid under A3 (slope n/||D_+-||, loss 0) must be refuted",
+    tolerance_rule="slope: pair slopes of the first escape extrapolated with the correction orders "
+                   "2(1 - ||D_j||/||D_j*||), 1, 2 (rates.py), band 2^-7 of the profile's, from lambda = 1e-30, "
+                   "1e-60, 1e-100 deepening until decided; the gap stable to half itself on the last two rungs; "
+                   "loss: 2^(-b+12) L0 + 2^(-b/2) y_k^2/(2n)",
+    twin="near misses: the slope moved by 4 bands and the loss by 4 tolerances must be refuted",
     check=_check_violations))
 
 
