@@ -1,7 +1,7 @@
 """Claims asymptotic in the initialisation scale lambda (digest section 9, items 7-14).
 
 They run on the profile's ladder of scales (``ctx.ladder_run``) and are judged as rates
-(:mod:`.rates`) or, for limits, by the Cauchy rule (:func:`.rates.cauchy_limit`).  Every
+(:mod:`.rates`: limits extrapolated with the theory's correction orders).  Every
 prediction is read from ``ctx.data`` / ``ctx.neurons`` / the symbolic layer, so a planted
 falsehood (a replaced prediction) reaches the check.  They also fill ``ctx.figure_data``.
 """
