@@ -158,9 +158,9 @@ class SepContext:
         elif need_a1 and not d.a1:
             reason = "assumption (A1) p cos Delta > 1 - p fails: no linear phase and no plateau"
             with mpmath.workdps(20):
-                cos = mpmath.mpf(d.cos_delta.numerator) / d.cos_delta.denominator
+                cos = _q(d.cos_delta)
                 witness = (f"p = {d.p}, cos Delta = {mpmath.nstr(cos, 12)}"
-                           f", p cos Delta - (1 - p) = {mpmath.nstr(mpmath.mpf(d.p * d.cos_delta - 1 + d.p), 6)}")
+                           f", p cos Delta - (1 - p) = {mpmath.nstr(_q(d.p * d.cos_delta - 1 + d.p), 6)}")
         else:
             return None
         v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-", {"reason": reason, "witness": witness})
@@ -364,6 +364,10 @@ class SepContext:
     @property
     def exponents(self):
         return self.profile.exponents
+
+
+def _q(x: Fraction):
+    return mpmath.mpf(x.numerator) / x.denominator
 
 
 def _ell(loss, z):
