@@ -1,6 +1,6 @@
 """The thirteen claims of the ``separable`` suite: the separable two-direction model
 (reconstructed after Wang and Ma 2023), ``docs/separable.md`` section 5, numbered as the checks of
-the digest (``shared/math/wangma2023.md`` section 6).  No formula here is the paper's: the
+the digest (the checks of the Wang-Ma digest, its section 6).  No formula here is the paper's: the
 model and every prediction are our reconstruction.
 
 Predictions come from :mod:`gfcheck.symbolic.separable` (``r_+-``, ``gamma*``, the angles, the
@@ -31,7 +31,7 @@ __all__ = ["CLAIMS", "MODEL"]
 
 MODEL = "the separable two-direction model (reconstructed after Wang and Ma 2023)"
 SUITE = "separable"
-SRC = "docs/separable.md section 5; the check of shared/math/wangma2023.md section 6"
+SRC = "docs/separable.md section 5; the check of the Wang-Ma digest, its section 6"
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -88,9 +88,9 @@ def limit_orbit(p: float, cos_delta: float, loss: str, theta0: float) -> dict:
     if not len(sol.t_events[0]) or not len(sol.t_events[2]):
         raise RuntimeError("limit orbit: the cluster did not reach f(x_+) = theta_0 and e_-^perp "
                            f"by t = {T_end:.0f} (assumption (A1) or the rates)")
-    t0 = sol.t_events[0][0]
-    t_deact = sol.t_events[2][0]
-    rel = [t for t in sol.t_events[1] if t > 0]
+    t0 = float(sol.t_events[0][0])
+    t_deact = float(sol.t_events[2][0])
+    rel = [float(t) for t in sol.t_events[1] if t > 0]
     cp0 = math.cos(phi0 - h)
     delta = t0 - math.log(theta0 / (cp0 * RHO0_SQ)) / (2 * eta * r_plus)
 
