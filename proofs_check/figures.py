@@ -496,18 +496,20 @@ _DRAW = {
 # ---------------------------------------------------------------------------- API
 
 
-def draw_figures(out_dir, figure_data: dict) -> tuple[list[Path], dict[str, str]]:
+def draw_figures(out_dir, figure_data: dict, *, table=None) -> tuple[list[Path], dict[str, str]]:
     """Like :func:`make_figures`, and also say why each missing figure was skipped.
 
     Returns ``(written paths, {file name: reason})``.  A figure file of a known name
     that is not drawn this time is removed, so the folder never shows a stale figure.
+    ``table`` (another suite's figures): ``{file name: (figure_data key, draw(figure_data) -> Figure)}``,
+    drawn with the same style, metadata stripping and skip rules (default: the four above).
     """
     out = Path(out_dir)
     figure_data = figure_data or {}
     written: list[Path] = []
     skipped: dict[str, str] = {}
-    for name, draw in _DRAW.items():
-        key = FIGURES[name][0]
+    table = table or {name: (FIGURES[name][0], draw) for name, draw in _DRAW.items()}
+    for name, (key, draw) in table.items():
         try:
             if not figure_data.get(key):
                 raise _Skip(f"no '{key}' data")

@@ -293,7 +293,8 @@ class Problem:
 
     def require_loss(self, losses, what: str = "this command") -> None:
         """Raise :class:`UnsupportedLoss` unless ``loss`` is one of ``losses`` (the losses a suite's
-        claims are stated for) *and* one the engines integrate (:meth:`require_square_loss`)."""
+        claims are stated for) *and* one the engines integrate (:meth:`require_square_loss`; the
+        full engine also integrates the exponential and logistic losses)."""
         if self.loss not in losses:
             stated = ", ".join('"' + v + '"' for v in losses)
             raise UnsupportedLoss(
@@ -301,7 +302,8 @@ class Problem:
                 f"stated for {stated}; pick the suite of that loss "
                 f"(gfcheck verify --list) or set \"loss\": \"{losses[0]}\" in the problem file"
             )
-        self.require_square_loss(what)
+        if self.loss not in ("exponential", "logistic"):  # the full engine integrates these
+            self.require_square_loss(what)
 
     def require_orthogonal(self, claim: str = "this command") -> None:
         """Raise :class:`NotOrthogonal` unless the inputs are exactly pairwise orthogonal."""

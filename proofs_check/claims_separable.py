@@ -1,0 +1,666 @@
+"""The thirteen claims of the ``separable`` suite: the separable two-direction model
+(reconstructed after Wang and Ma 2023), ``docs/separable.md`` section 5, numbered as the checks of
+the digest (the checks of the Wang-Ma digest, its section 6).  No formula here is the paper's: the
+model and every prediction are our reconstruction.
+
+Predictions come from :mod:`gfcheck.symbolic.separable` (``r_+-``, ``gamma*``, the angles, the
+certificates), from the initial condition (the survivor rule, ``S_+``), or from independent
+computations: the kappa-free limit orbit (:mod:`.orbit_separable`, scipy), a max-margin LP
+(HiGHS), plain gradient descent (numpy).  Limits in kappa are judged by
+:func:`.rates.judge_limit` with the correction orders stated per claim (``docs/verdicts.md``);
+the band ``2^-resolution_bits`` relative is fixed before any measurement; a rate's twin is the
+same data judged against the prediction moved by four bands (:func:`._measure.limit_verdicts`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from fractions import Fraction
+
+import mpmath
+
+from gfcheck.numeric.precision import bits_for_dps, to_mpf
+
+from ._measure import combine_verdicts, limit_verdicts, s, verdict_of
+from .context_separable import THETA0, at_right_angle, measure
+from .rates import judge_limit, judge_rate
+from .verdicts import Claim, Verdict
+
+__all__ = ["CLAIMS", "MODEL"]
+
+MODEL = "the separable two-direction model (reconstructed after Wang and Ma 2023)"
+SUITE = "separable"
+SRC = "docs/separable.md section 5; the check of the Wang-Ma digest, its section 6"
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def _tol(ctx, scale=1):
+    """The working precision: ``2^(-b+12) scale`` with ``b`` the requested bits."""
+    return mpmath.ldexp(abs(to_mpf(scale)) + 1, -bits_for_dps(ctx.profile.dps) + 12)
+
+
+def _band(ctx, predicted):
+    return mpmath.ldexp(max(abs(mpmath.mpf(predicted)), mpmath.mpf(2) ** -30), -ctx.profile.resolution_bits)
+
+
+def _exact(ok, pred, meas, resid, tol, details=None):
+    return Verdict(verdict_of(ok), str(pred), str(meas), str(resid), str(tol), details or {})
+
+
+def _events(run, kind, after=None, neurons=None):
+    return [e for e in run.events if e.kind == kind and (after is None or e.t > after)
+            and (neurons is None or e.neuron in neurons)]
+
+
+def _alive(state):
+    return frozenset(j for j, row in enumerate(state.U) if max(row) > 0)
+
+
+def _limit(ctx, values, predicted, corrections):
+    """``values = [(e, v)]`` shallow to deep -> a :class:`.rates.Limit` at mus = kappa."""
+    mus = [mpmath.mpf(10) ** -e for e, _ in values]
+    noise = [_tol(ctx, v) for _, v in values]
+    return judge_limit(mus, [v for _, v in values], predicted, corrections=corrections,
+                       resolution=_band(ctx, predicted), noise=noise)
+
+
+def _orders(ctx, *extra):
+    """Correction orders of the phase-II/III offsets: ``kappa^1`` (the ``O(kappa)`` misalignment of
+    the positive survivors from ``g_hat``) and ``kappa^(2 - 2 r_-/r_+)`` (the negative mass)."""
+    ratio = ctx.const("r_minus") / ctx.const("r_plus")
+    return (mpmath.mpf(1), 2 - 2 * ratio) + tuple(extra)
+
+
+def _runs(ctx):
+    with mpmath.workprec(bits_for_dps(ctx.profile.dps) + 20):
+        return [(e, ctx.ladder_run(e)) for e in ctx.exponents]
+
+
+# -- 1 invariant ------------------------------------------------------------------------------
+def _check_invariant(ctx):
+    """``a_j^2 - ||w_j||^2`` is conserved (through every sliding episode) on every rung."""
+    worst = mpmath.mpf(0)
+    edge_worst = mpmath.mpf(0)
+    for _e, run in _runs(ctx):
+        with mpmath.workprec(run.work_bits):
+            delta = mpmath.ldexp(1, -bits_for_dps(ctx.profile.dps) // 2)
+            st0 = run.samples[0]
+            q0 = [a * a - mpmath.fsum(w * w for w in W) for a, W in zip(st0.a, st0.W)]
+            for st in run.samples[1:] + (run.final,):
+                scale = max(a * a + mpmath.fsum(w * w for w in W) for a, W in zip(st.a, st.W))
+                for j, (a, W) in enumerate(zip(st.a, st.W)):
+                    ww = mpmath.fsum(w * w for w in W)
+                    worst = max(worst, abs(a * a - ww - q0[j]) / scale)
+                    edge_worst = max(edge_worst, abs(a * a - (1 + delta) * ww - q0[j] + delta *
+                                                     mpmath.fsum(w * w for w in st0.W[j])) / scale)
+    tol = mpmath.ldexp(1, -bits_for_dps(ctx.profile.dps) + 12)
+    claim = _exact(worst <= tol, "0", s(worst, 4), s(worst, 4), s(tol, 3),
+                   {"rungs": [f"1e-{e}" for e in ctx.exponents]})
+    twin = _exact(edge_worst <= tol, "0", s(edge_worst, 4), s(edge_worst, 4), s(tol, 3),
+                  {"twin": "a_j^2 - (1 + 2^(-b/2)) ||w_j||^2"})
+    return claim, twin
+
+
+# -- 2 survivors -------------------------------------------------------------------------------
+def _check_survivors(ctx):
+    out = ctx.outside()
+    if out:
+        return out
+    rule, twin_rule = ctx.survivor_rule(), ctx.survivor_rule(decoupled=True)
+    per, ok, twin_ok = {}, True, True
+    for e, run in _runs(ctx):
+        T = run.crossings.get("f+")
+        if T is None:
+            why = f"f(x_+) never reached {THETA0} at kappa = 1e-{e} (horizon {float(run.final.t)})"
+            return (Verdict("UNDECIDED", repr(sorted(rule)), "-", "-", "-", {"reason": why}),) * 2
+        st = next(x for x in run.samples if x.t >= T)
+        alive = _alive(st)
+        per[f"1e-{e}"] = sorted(alive)
+        if e >= 5:  # the digest's range: kappa <= 1e-5 (the phases overlap above)
+            ok &= alive == rule
+            twin_ok &= alive == twin_rule
+    meas = "; ".join(f"{k}: {v}" for k, v in per.items())
+    claim = _exact(ok, sorted(rule), meas, "set equality", "exact", {"per_rung": per})
+    twin = _exact(twin_ok, sorted(twin_rule), meas, "set equality", "exact",
+                  {"twin": "decoupled rule: a neuron survives iff active on its own label's point"})
+    return claim, twin
+
+
+# -- 3 condensation ----------------------------------------------------------------------------
+def _check_condensation(ctx):
+    out = ctx.outside()
+    if out:
+        return out
+    runs = _runs(ctx)
+    e_deep, deep = runs[-1]
+
+    cut = min(run.crossings["f+"] for _, run in runs) / 2  # kappa-free: the shallowest rung's
+
+    def phase1(run):
+        seen, out_ = {}, {}
+        for ev in run.events:
+            if ev.t < cut:
+                key = (ev.neuron, ev.point, ev.kind)
+                seen[key] = seen.get(key, 0) + 1
+                out_[key + (seen[key],)] = ev.t
+        return out_
+
+    ref = phase1(deep)
+    rows = []
+    with mpmath.workprec(deep.work_bits):
+        for e, run in runs[:-1]:
+            ev = phase1(run)
+            if set(ev) != set(ref):
+                return (Verdict("REFUTED", "the same phase-I events on every rung", f"1e-{e}: {len(ev)} events",
+                                "-", "exact", {"reason": "the phase-I event lists differ between rungs"}),) * 2
+            err = max((abs(ev[k] - ref[k]) for k in ref), default=mpmath.mpf(0))
+            floor = _tol(ctx, max((ref[k] for k in ref), default=1))
+            rows.append((mpmath.mpf(10) ** -e, err, floor))
+        keep = [(lam, err, fl) for lam, err, fl in rows if err > fl * 2 ** 12]
+        if len(keep) < 2:
+            lim = judge_limit([], [], 2, corrections=(2,), resolution=_band(ctx, 2))
+        else:
+            lim = judge_rate([r[0] for r in keep], [r[1] for r in keep], 2, corrections=(mpmath.mpf(2),),
+                             resolution=_band(ctx, 2), rel_noise=[r[2] / r[1] for r in keep])
+        # pinned negatives lie on e_+^perp: u_j = 0 exactly while they slide (samples in [T_I, t_rel))
+        rule = ctx.survivor_rule()
+        neg = [j for j in rule if ctx.problem.signs[j] < 0]
+        rel = _events(deep, "slide-out", neurons=set(neg))
+        t_rel = rel[0].t if rel else deep.crossings["f+"]
+        xp = [to_mpf(v) for v in ctx.data.x_plus]
+        worst = mpmath.mpf(0)
+        for st in deep.samples:
+            if deep.crossings["f+"] / 2 <= st.t < t_rel:
+                for j in neg:
+                    W = st.W[j]
+                    worst = max(worst, abs(mpmath.fsum(w * x for w, x in zip(W, xp))) /
+                                mpmath.sqrt(mpmath.fsum(w * w for w in W)))
+        tol = _tol(ctx)
+        pin = (_exact(worst <= tol, "0", s(worst, 4), s(worst, 4), s(tol, 3)),
+               _exact(worst + 4 * tol <= tol, ">= 4 tol", s(worst, 4), "-", s(tol, 3)))
+    rate = limit_verdicts(lim, details={"events": len(ref)})
+    return combine_verdicts({"kappa-free phase I (exponent 2)": rate, "pinned on e_+^perp": pin})
+
+
+# -- 4 growth rates ----------------------------------------------------------------------------
+def _check_growth(ctx):
+    out = ctx.outside()
+    if out:
+        return out
+    from gfcheck.symbolic.separable import rates_certificate
+
+    rule = ctx.survivor_rule()
+    eta = to_mpf(ctx.eta)
+    parts = {}
+    for sign, name in ((1, "r_plus"), (-1, "r_minus")):
+        group = [j for j in rule if ctx.problem.signs[j] == sign]
+        pred = eta * ctx.const(name)
+        if not group:
+            v = Verdict("UNDECIDED", s(pred), "-", "-", "-", {"reason": f"no {name} survivor on these data"})
+            parts[name] = (v, v)
+            continue
+        vals = []
+        for e, run in _runs(ctx):
+            pr = ctx.probes(e)
+            with mpmath.workprec(run.work_bits):
+                A = []
+                for key in ("grow_lo", "grow_hi"):
+                    st = ctx.sample(run, pr[key])
+                    A.append(mpmath.fsum(abs(st.a[j]) * mpmath.sqrt(mpmath.fsum(w * w for w in st.W[j]))
+                                         for j in group))
+                t_lo, t_hi = to_mpf(pr["grow_lo"]), to_mpf(pr["grow_hi"])
+                vals.append((e, (mpmath.log(A[1]) - mpmath.log(A[0])) / (2 * (t_hi - t_lo))))
+        # corrections: O(kappa) (the transient e^(-2 r t) and the nonlinearity O(f) at t_kappa);
+        # for d > 2 the frozen out-of-plane norm of a pinned neuron adds kappa^(r_-/r_+)
+        orders = (mpmath.mpf(1),)
+        if sign < 0 and ctx.problem.d > 2:
+            orders += (ctx.const("r_minus") / ctx.const("r_plus"),)
+        parts[name] = limit_verdicts(_limit(ctx, vals, pred, orders))
+    cert, twin_cert = rates_certificate(), rates_certificate(twin=True)
+    parts["identity r_+^2 - r_-^2 = (p - (1-p) cos Delta)^2"] = (
+        _exact(cert.verdict == "PROVED", "PROVED", cert.verdict, "-", "exact (sympy)"),
+        _exact(twin_cert.verdict == "PROVED", "PROVED", twin_cert.verdict, "-", "exact (sympy)"))
+    return combine_verdicts(parts)
+
+
+# -- 5 saddle escape ---------------------------------------------------------------------------
+def _offset_claim(ctx, what, measure_fn, predicted, extra_orders=()):
+    vals = []
+    for e, run in _runs(ctx):
+        with mpmath.workprec(run.work_bits):
+            v = measure_fn(e, run)
+            if v is None:
+                break
+            vals.append((e, v))
+    if len(vals) < 2:
+        v = Verdict("UNDECIDED", s(predicted), "-", "-", "-", {"reason": f"{what}: not reached on the ladder"})
+        return v, v
+    return limit_verdicts(_limit(ctx, vals, predicted, _orders(ctx, *extra_orders)),
+                          details={"values": {f"1e-{e}": s(v, 12) for e, v in vals}})
+
+
+def _check_saddle(ctx):
+    out = ctx.outside()
+    if out:
+        return out
+
+    def meas(e, run):
+        T = run.crossings.get("f+")
+        return None if T is None else T - ctx.T_pred(ctx.scale(e)) + mpmath.mpf(ctx.orbit["delta"])
+
+    claim, twin = _offset_claim(ctx, "T(f(x_+) = theta_0)", meas, mpmath.mpf(ctx.orbit["delta"]),
+                                (mpmath.mpf(2),))
+    return claim, twin
+
+
+# -- 6 re-activation ---------------------------------------------------------------------------
+def _t_rel(ctx, run):
+    neg = {j for j in ctx.survivor_rule() if ctx.problem.signs[j] < 0}
+    ev = _events(run, "slide-out", neurons=neg)
+    return ev[0].t if ev else None
+
+
+def _check_reactivation(ctx):
+    out = ctx.outside()
+    if out:
+        return out
+    if not any(ctx.problem.signs[j] < 0 for j in ctx.survivor_rule()):
+        v = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": "no negative survivor: nothing is pinned on e_+^perp"})
+        return v, v
+
+    def meas(e, run):
+        t, T = _t_rel(ctx, run), run.crossings.get("f+")
+        return None if t is None or T is None else t - T
+
+    parts = {"t_rel - T(theta_0)": _offset_claim(ctx, "t_rel", meas, mpmath.mpf(ctx.orbit["rel"]))}
+    # Gamma_U = P - M cos Delta at the event itself (a rerun sampled at t_rel, deepest rung)
+    e = ctx.exponents[-1]
+    run = ctx.ladder_run(e)
+    t = _t_rel(ctx, run)
+    from .context import mpf_to_fraction
+
+    tt = mpf_to_fraction(t)
+    T = ctx.horizon(e)
+    rerun = ctx.run(dataclasses.replace(ctx.problem, scale=ctx.scale(e)), t_end=T, times=(tt,))
+    with mpmath.workprec(rerun.work_bits):
+        m = measure(ctx, rerun.samples[0])
+        p = to_mpf(ctx.data.p)
+        w = (lambda z: mpmath.exp(-z)) if ctx.problem.loss == "exponential" else (lambda z: 1 / (1 + mpmath.exp(z)))
+        P, M = p * w(m["f+"]), (1 - p) * w(-m["f-"])
+        c = to_mpf(ctx.data.cos_delta)
+        gamma_u, decoupled = P - M * c, P - M
+        tol = mpmath.ldexp(1, -bits_for_dps(ctx.profile.dps) // 2)  # t_rel is located to half the digits
+    parts["Gamma_U(t_rel) = 0"] = (
+        _exact(abs(gamma_u) <= tol, "0", s(gamma_u, 4), s(abs(gamma_u), 4), s(tol, 3)),
+        _exact(abs(decoupled) <= tol, "0 (P - M, cos Delta dropped)", s(decoupled, 4), s(abs(decoupled), 4), s(tol, 3)))
+    return combine_verdicts(parts)
+
+
+# -- 7 plateau 1 -------------------------------------------------------------------------------
+def _check_plateau(ctx):
+    out = ctx.outside()
+    if out:
+        return out
+
+    def meas(e, run):
+        st = ctx.sample(run, ctx.probes(e)["orbit_flat"])
+        return measure(ctx, st)["L"]
+
+    return _offset_claim(ctx, "plateau 1", meas, mpmath.mpf(ctx.orbit["L_flat"]))
+
+
+# -- 8 rotation / deactivation ------------------------------------------------------------------
+def _check_deactivation(ctx):
+    out = ctx.outside()
+    if out:
+        return out
+    pos = {j for j in ctx.survivor_rule() if ctx.problem.signs[j] > 0}
+
+    def t_deact(run):
+        t_rel = _t_rel(ctx, run) or 0
+        ev = [e for e in _events(run, "slide-in", after=t_rel, neurons=pos) if e.point in ctx.data.minus]
+        return ev[0].t if ev else None
+
+    def meas(e, run):
+        t, T = t_deact(run), run.crossings.get("f+")
+        return None if t is None or T is None else t - T
+
+    parts = {"t_deact - T(theta_0)": _offset_claim(ctx, "t_deact", meas, mpmath.mpf(ctx.orbit["deact"]))}
+    run = ctx.ladder_run(ctx.exponents[-1])
+    td = t_deact(run)
+    k = ctx.data.minus[0]
+    after = [st for st in run.samples if td is not None and st.t > td]
+    bad = [st.t for st in after for j in pos if st.U[j][k] != 0]
+    parts["on e_-^perp after t_deact"] = (
+        _exact(bool(after) and not bad, "v_j = 0 for every positive survivor", f"{len(after)} samples, {len(bad)} off",
+               "-", "exact (the sliding mode)"),
+        _exact(not after, "no sample after t_deact", f"{len(after)} samples", "-", "exact"))
+    return combine_verdicts(parts)
+
+
+# -- 9 plateau 2 and escape ----------------------------------------------------------------------
+def _check_escape(ctx):
+    out = ctx.outside()
+    if out:
+        return out
+    runs = _runs(ctx)
+    pts, Lp = [], []
+    for e, run in runs:
+        T = run.crossings.get("f-")
+        if T is None:
+            continue
+        pts.append((e, T))
+        st = next((x for x in run.samples if x.t >= T), run.final)
+        with mpmath.workprec(run.work_bits):
+            Lp.append((e, measure(ctx, st)["L+"]))
+    pred = ctx.escape_slope()
+    if len(pts) < 3:
+        v = Verdict("UNDECIDED", s(pred), "-", "-", "-", {"reason": "T_esc not reached on enough rungs"})
+        return v, v
+    ln10 = mpmath.log(10)
+    slopes, mus = [], []
+    for (e1, t1), (e2, t2) in zip(pts, pts[1:]):
+        slopes.append((t2 - t1) / ((e2 - e1) * ln10))
+        mus.append(1 / ((e1 + e2) / 2 * ln10))
+    # the correction is not derived (digest: "O(cot Delta / log(1/kappa)), not derived"); argued here:
+    # P(t) decays like 1/t on plateau 2, a log log(1/kappa) term in T_esc, so powers of 1/log(1/kappa)
+    lim = judge_limit(mus, slopes, pred, corrections=(mpmath.mpf(1),), resolution=_band(ctx, pred),
+                      noise=[_tol(ctx, 1000)] * len(slopes))
+    parts = {"T_esc slope": limit_verdicts(lim, details={"T_esc": {f"1e-{e}": s(t, 10) for e, t in pts}})}
+    dec = all(b < a for (_, a), (_, b) in zip(Lp, Lp[1:]))
+    inc = all(b > a for (_, a), (_, b) in zip(Lp, Lp[1:]))
+    meas = ", ".join(f"1e-{e}: {s(v, 4)}" for e, v in Lp)
+    parts["plateau 2: L_+(T_esc) falls as kappa falls"] = (
+        _exact(dec, "decreasing", meas, "-", "strict order"), _exact(inc, "increasing", meas, "-", "strict order"))
+    return combine_verdicts(parts)
+
+
+# -- 10, 11: the long run ------------------------------------------------------------------------
+LONG_DECADES = tuple(range(2, 13))
+
+
+def _long_run(ctx):
+    e = ctx.exponents[min(1, len(ctx.exponents) - 1)]
+    times = tuple(Fraction(10) ** k for k in LONG_DECADES)
+    grid = tuple(Fraction(k) for k in range(50, 1000, 50))
+    p = dataclasses.replace(ctx.problem, scale=ctx.scale(e))
+    return e, ctx.run(p, t_end=times[-1], times=tuple(sorted(set(times + grid))))
+
+
+def _check_final_rate(ctx):
+    out = ctx.outside()
+    if out:
+        return out
+    e, run = _long_run(ctx)
+    vals, mus, lnt = [], [], []
+    with mpmath.workprec(run.work_bits):
+        for st in run.samples:
+            if st.t < 1000 or mpmath.log10(st.t) % 1 != 0:  # after the escape (T_esc < 1e3 here)
+                continue
+            m = measure(ctx, st)
+            vals.append(m["L"] * st.t * m["q_min"] * 4 * m["gamma"])
+            mus.append(1 / mpmath.log(st.t))
+            lnt.append(m["L"] * st.t * mpmath.log(st.t) * mpmath.sin(ctx.const("Delta")))
+        lim = judge_limit(mus, vals, 1, corrections=(mpmath.mpf(1),), resolution=_band(ctx, 1),
+                          noise=[_tol(ctx)] * len(vals))
+    det = {"L t log(t) sin(Delta) (-> 1, not judged: the digest needs t >= 1e30 for 1%)":
+           {f"1e{k}": s(v, 6) for k, v in zip(LONG_DECADES, lnt)}, "kappa": f"1e-{e}"}
+    return limit_verdicts(lim, details=det)
+
+
+def _lp_margin(ctx, N=20000):
+    """The max-margin LP over N equally spaced directions of the plane (HiGHS):
+    ``gamma_N = (1/2) max min_i y_i sum_k c_k sigma(<u_k, x_i>)`` s.t. ``sum |c_k| = 1``."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    D = float(ctx.const("Delta"))
+    ang = np.arange(N) * 2 * np.pi / N
+    sp_ = np.maximum(np.cos(ang - D / 2), 0)
+    sm = np.maximum(np.cos(ang + D / 2), 0)
+    # variables: c+ (N), c- (N), t; maximise t
+    c = np.zeros(2 * N + 1)
+    c[-1] = -1
+    A = np.vstack([np.concatenate([-sp_, sp_, [1]]), np.concatenate([sm, -sm, [1]])])
+    res = linprog(c, A_ub=A, b_ub=np.zeros(2), A_eq=[np.concatenate([np.ones(2 * N), [0]])], b_eq=[1],
+                  bounds=[(0, None)] * (2 * N) + [(None, None)], method="highs")
+    return res.x[-1] / 2, 2 * np.pi / N
+
+
+def _check_margin(ctx):
+    out = ctx.outside(need_a1=False)
+    if out:
+        return out
+    gstar = ctx.const("gamma_star")
+    parts = {}
+    g_lp, h = _lp_margin(ctx)
+    g_lp = mpmath.mpf(float(g_lp))
+    # the dual function is 2-Lipschitz on the circle and a grid point lies within h/2 of e_-^perp
+    # (and of e_+^perp): gamma* - h/2 <= gamma_N <= gamma* (+ HiGHS's feasibility tolerance 1e-7)
+    tol = mpmath.mpf(h) / 2 + mpmath.mpf("1e-7")
+    parts["LP = sin(Delta)/4"] = (
+        _exact(-mpmath.mpf("1e-7") <= gstar - g_lp <= tol, s(gstar, 10), s(g_lp, 10), s(gstar - g_lp, 3), s(tol, 3)),
+        _exact(abs(2 * gstar - g_lp) <= tol, s(2 * gstar, 10) + " (sin(Delta)/2)", s(g_lp, 10),
+               s(2 * gstar - g_lp, 3), s(tol, 3)))
+    e, run = _long_run(ctx)
+    with mpmath.workprec(run.work_bits):
+        gam = [(st.t, measure(ctx, st)["gamma"]) for st in run.samples]
+        T_esc = run.crossings.get("f-") if run.crossings else None
+        T_esc = T_esc if T_esc is not None else next((t for t, g in gam if g > 0), None)
+        tol_w = _tol(ctx, gstar)
+        top = max(g for _, g in gam)
+        after = [(t, g) for t, g in gam if T_esc is not None and t >= T_esc and g > 0]
+        drops = [(t, g0 - g) for (t0, g0), (t, g) in zip(after, after[1:]) if g < g0 - tol_w]
+    parts["gamma(t) <= gamma*"] = (
+        _exact(top <= gstar + tol_w, "<= " + s(gstar, 10), s(top, 10), s(top - gstar, 3), s(tol_w, 3)),
+        _exact(top <= gstar * (top / gstar - mpmath.mpf(1) / 64) + tol_w,
+               f"<= {s(top / gstar - mpmath.mpf(1) / 64, 4)} gamma* (the measured top minus 1/64)",
+               s(top, 10), "-", s(tol_w, 3)))
+    parts["gamma non-decreasing after T_esc"] = (
+        _exact(len(after) > 2 and not drops, "non-decreasing", f"{len(after)} samples, {len(drops)} drops", "-",
+               s(tol_w, 3),
+               {"gamma/gamma* at 1e12": s(after[-1][1] / gstar, 6) if after else "-"}),
+        _exact(len(after) > 2 and all(g == after[0][1] for _, g in after), "constant", "varies", "-", "exact"))
+    return combine_verdicts(parts)
+
+
+# -- 12 gradient descent -------------------------------------------------------------------------
+def _gd_losses(ctx, scale, eta_gd, times):
+    """Plain gradient descent with ReLU'(0) = 0 on the full parameters (numpy, float64);
+    the loss at ``times`` (multiples of the step)."""
+    import numpy as np
+
+    P = ctx.problem
+    X = np.array([[float(v) for v in x] for x in P.inputs])
+    y = np.array([float(v) for v in P.labels])
+    W = np.array([[float(Fraction(scale) * v) for v in g] for g in P.directions])
+    a = np.array([s_ * np.linalg.norm(w) for s_, w in zip(P.signs, W)])
+    n = P.n
+    expo = P.loss == "exponential"
+    out, k = [], 0
+    steps = [int(round(float(tt) / eta_gd)) for tt in times]
+    for target in steps:
+        while k < target:
+            U = W @ X.T
+            act = (U > 0).astype(float)
+            h = (a[:, None] * np.maximum(U, 0)).sum(0)
+            z = y * h
+            wgt = np.exp(-z) if expo else 1 / (1 + np.exp(z))
+            rho = y * wgt / n
+            da = (np.maximum(U, 0) * rho).sum(1)
+            dW = a[:, None] * ((act * rho) @ X)
+            a, W = a + eta_gd * da, W + eta_gd * dW
+            k += 1
+        h = (a[:, None] * np.maximum(W @ X.T, 0)).sum(0)
+        z = y * h
+        out.append(float(np.mean(np.exp(-z) if expo else np.log1p(np.exp(-z)))))
+    return out
+
+
+def _check_gradient_descent(ctx):
+    out = ctx.outside()
+    if out:
+        return out
+    e = ctx.exponents[0]
+    kappa = ctx.scale(e)
+    with mpmath.workdps(30):
+        T_end = math.floor(float(ctx.T_pred(kappa)) + ctx.orbit["rel"] + 5)
+    times = tuple(Fraction(T_end * i, 64) for i in range(1, 65))
+    run = ctx.run(dataclasses.replace(ctx.problem, scale=kappa), t_end=Fraction(T_end), times=times)
+    with mpmath.workprec(run.work_bits):
+        LF = [float(measure(ctx, st)["L"]) for st in run.samples]
+    etas = [Fraction(1, 2 ** k) for k in range(6, 11)]
+    errs = []
+    for eg in etas:
+        LG = _gd_losses(ctx, kappa, float(eg), times)
+        errs.append(max(abs(a - b) for a, b in zip(LG, LF)))
+    with mpmath.workdps(30):
+        lim = judge_rate([mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(v) for v in errs], 1,
+                         corrections=(mpmath.mpf(1),), resolution=_band(ctx, 1) * 8,
+                         rel_noise=[mpmath.mpf(2) ** -40 / v for v in errs])
+        return limit_verdicts(lim, details={"errors": {str(k): f"{v:.6g}" for k, v in zip(etas, errs)},
+                                            "kappa": f"1e-{e}", "t_end": str(T_end)})
+
+
+# -- 13 the orthogonal limit ---------------------------------------------------------------------
+def _check_orthogonal_limit(ctx):
+    out = ctx.outside(need_a1=False)
+    if out:
+        return out
+    from gfcheck.symbolic.separable import decoupled_certificate
+
+    q = at_right_angle(ctx.problem, ctx.data)
+    sub = dataclasses.replace(ctx, problem=q, figure_data={}, _runs=ctx._runs)
+    sub.__dict__.pop("data", None)
+    eta = to_mpf(ctx.eta)
+    p = to_mpf(ctx.data.p)
+    exps = [e for e in ctx.exponents if e <= 12]
+    times_plus, times_minus, slides = [], [], 0
+    for e in exps:
+        T = Fraction(math.ceil(1.25 * e * math.log(10) / float((1 - p) * eta) + 40 / float(eta)))
+        run = sub.run(dataclasses.replace(q, scale=sub.scale(e)), t_end=T, watches=sub.watches())
+        slides += sum(ev.kind in ("slide-in", "slide-out") for ev in run.events)
+        times_plus.append((e, run.crossings.get("f+")))
+        times_minus.append((e, run.crossings.get("f-")))
+    ln10 = mpmath.log(10)
+    parts = {}
+    for name, pts, pred in (("slope of T(f(x_+) = theta_0) = 1/(eta p)", times_plus, 1 / (eta * p)),
+                            ("slope of T_esc = 1/(eta (1-p))", times_minus, 1 / (eta * (1 - p)))):
+        pts = [(e, t) for e, t in pts if t is not None]
+        slopes = [(t2 - t1) / ((e2 - e1) * ln10) for (e1, t1), (e2, t2) in zip(pts, pts[1:])]
+        mus = [mpmath.mpf(10) ** -((e1 + e2) / 2) for (e1, _), (e2, _) in zip(pts, pts[1:])]
+        # transients e^(-2 rate t) at t ~ log(1/kappa)/rate: kappa^2
+        lim = judge_limit(mus, slopes, pred, corrections=(mpmath.mpf(2),), resolution=_band(ctx, pred),
+                          noise=[_tol(ctx, 100)] * len(slopes))
+        parts[name] = limit_verdicts(lim)
+    own = ctx.ladder_run(ctx.exponents[0])
+    own_slides = sum(ev.kind in ("slide-in", "slide-out") for ev in own.events)
+    parts["no sliding, no re-activation at pi/2"] = (
+        _exact(slides == 0, "0 slide events", f"{slides}", "-", "exact"),
+        _exact(own_slides == 0, "0 slide events at the problem's own Delta", f"{own_slides}", "-", "exact"))
+    c1, c2 = decoupled_certificate(ctx.problem.loss, at_right_angle=True), decoupled_certificate(ctx.problem.loss)
+    parts["decoupled flow (sympy)"] = (
+        _exact(c1.verdict == "PROVED", "PROVED at pi/2", c1.verdict, "-", "exact"),
+        _exact(c2.verdict == "PROVED", "PROVED at the problem's Delta", c2.verdict, "-", "exact"))
+    return combine_verdicts(parts)
+
+
+def _c(number, id, title, statement, prediction, measurement, tolerance_rule, twin, check):
+    return Claim(suite=SUITE, id=id, number=number, title=title, statement=f"{statement} ({MODEL})",
+                 source=SRC + f", item {number}", prediction=prediction, measurement=measurement,
+                 tolerance_rule=tolerance_rule, twin=twin, check=check)
+
+
+_LIMIT_RULE = ("judge_limit over the kappa ladder (docs/verdicts.md): band 2^-resolution_bits relative, "
+               "fixed in advance; corrections kappa^1 (O(kappa) misalignment from g_hat) and "
+               "kappa^(2 - 2 r_-/r_+) (the negative mass)")
+
+CLAIMS = [
+    _c(1, "invariant", "Balance is conserved through sliding",
+       "a_j^2 - ||w_j||^2 is constant for every neuron, including while it slides on an activation boundary",
+       "the initial value of a_j^2 - ||w_j||^2", "max over rungs, samples and neurons of the drift over "
+       "max_j (a_j^2 + ||w_j||^2)", "2^(-b+12) (the working precision; the digest's 1e-8 is replaced by it)",
+       "a_j^2 - (1 + 2^(-b/2)) ||w_j||^2 must not be conserved", _check_invariant),
+    _c(2, "survivors", "The survivor rule of phase I",
+       "positive neurons survive iff u_j(0) > 0; negative ones iff u_j(0) <= 0 < v_j(0), or in (+,+) with "
+       "u_j(0) c_- < v_j(0) c_+", "the rule evaluated on the initial condition (exact data)",
+       "the neurons with max(u_j, v_j) > 0 at the first sample after f(x_+) = 1/100, on every rung with kappa <= 1e-5",
+       "set equality", "the decoupled rule (alive iff active on its own label's point) must fail", _check_survivors),
+    _c(3, "condensation", "Phase I is kappa-free; pinned negatives lie on e_+^perp",
+       "the phase-I switching times do not depend on kappa up to O(kappa^2) (1-homogeneity), and the pinned "
+       "negatives point along e_+^perp until they re-activate",
+       "exponent 2 of the difference of each phase-I event time to the deepest rung's; u_j = 0",
+       "event times (t < T(f(x_+) = 1/100)/2) matched by (neuron, point, kind); |<w_j, x_+>|/||w_j|| on the samples",
+       "exponent: judge_rate with correction orders 2, 4, ...; pinning: 2^(-b+12)",
+       "the exponent moved by 4 bands must be refuted", _check_condensation),
+    _c(4, "growth-rates", "Growth rates r_+ and r_-",
+       "the positive survivors' mass A_+ grows like e^(2 eta r_+ t), the pinned negatives' like e^(2 eta r_- t), "
+       "r_+ = ||p x_+ - (1-p) x_-||, r_- = (1-p) sin Delta (eta = -ell'(0)); r_+^2 - r_-^2 = (p - (1-p) cos Delta)^2",
+       "symbolic.separable.constants (exact), times eta; the identity by sympy (certificate separable_rates)",
+       "(1/2) d log A_+- / dt by a centred difference over [t_kappa - 1, t_kappa + 1], "
+       "t_kappa = log(1/kappa)/(2 eta r_+)",
+       "judge_limit, corrections kappa^1 (transient and nonlinearity at t_kappa; for d > 2 also kappa^(r_-/r_+))",
+       "each rate moved by 4 bands must be refuted; the identity with r_+^2 + r_-^2 must be REFUTED by sympy",
+       _check_growth),
+    _c(5, "saddle-escape", "Saddle escape time with the closed-form S_+",
+       "T(f(x_+) = theta_0) = log(theta_0/(c_+ S_+))/(2 eta r_+) + delta(theta_0) + O(kappa), S_+ the closed "
+       "form of phase I; hence slope 1/(eta r_+) in log(1/kappa)",
+       "delta(theta_0) from the limit orbit (scipy, proofs_check/orbit_separable.py); S_+ from the initial condition",
+       "T(f(x_+) = 1/100) (watch) minus the closed-form part, per rung", _LIMIT_RULE + ", kappa^2",
+       "delta moved by 4 bands must be refuted", _check_saddle),
+    _c(6, "reactivation", "Re-activation of the pinned negatives",
+       "the pinned negatives leave e_+^perp when Gamma_U = P - M cos Delta reaches 0, at a kappa-free delay "
+       "after the saddle escape (so with slope 1/(eta r_+))",
+       "the delay from the limit orbit; Gamma_U = 0", "first slide-out of a negative survivor minus "
+       "T(f(x_+) = 1/100); Gamma_U from a rerun sampled at the event (deepest rung)",
+       _LIMIT_RULE + "; Gamma_U: 2^(-b/2) (the event is located to half the digits at least)",
+       "the delay moved by 4 bands; the decoupled switching function P - M must not vanish at t_rel",
+       _check_reactivation),
+    _c(7, "plateau", "Plateau 1 level",
+       "at the flattest point of the first plateau the loss equals the limit orbit's, kappa-free",
+       "L at the orbit's flattest point (min |dL/dt| between T(theta_0) and the deactivation)",
+       "the loss at T_pred(theta_0) + tau_flat (a predicted time) per rung", _LIMIT_RULE,
+       "the level moved by 4 bands must be refuted", _check_plateau),
+    _c(8, "deactivation", "Rotation and deactivation of the positive cluster",
+       "the positive cluster rotates to e_-^perp and pins on v = 0 at a kappa-free delay tau_rot after the "
+       "saddle escape, and stays there", "tau_rot from the limit orbit (no closed form: digest section 7)",
+       "first slide-in of a positive survivor on x_- minus T(f(x_+) = 1/100); v_j = 0 on every later sample "
+       "(deepest rung)", _LIMIT_RULE + "; pinning exact", "tau_rot moved by 4 bands must be refuted",
+       _check_deactivation),
+    _c(9, "plateau-escape", "Plateau 2 and the escape time",
+       "the escape T_esc = T(f(x_-) = -1/100) has slope [1/(1-p) + (1 - sin Delta)/r_+]/eta in log(1/kappa); the "
+       "majority part of the loss at T_esc falls as kappa falls (plateau 2 at (1-p) ell(0))",
+       "the leading slope (digest phase III, reconstructed)", "pair slopes of T_esc (watch) on the ladder; "
+       "L_+ = p ell(f(x_+)) at T_esc", "judge_limit in mu = 1/log(1/kappa) with correction order 1 (ARGUED: the "
+       "digest gives no order; P ~ 1/t on plateau 2 gives a log log term); the band cannot widen",
+       "the slope moved by 4 bands must be refuted; L_+ increasing must be refuted", _check_escape),
+    _c(10, "final-rate", "Phase IV: L t q_min = 1/(4 gamma(t)) asymptotically",
+       "L(t) t q_min(t) 4 gamma(t) -> 1 as t -> infinity (so L ~ 1/(t log t)); L t log t -> 1/sin Delta is "
+       "reported, not judged (it needs t >= 1e30)", "1", "the product at t = 1e2 .. 1e12 (one long run, "
+       "second rung)", "judge_limit in mu = 1/log t, correction order 1 (ARGUED, not derived); band fixed",
+       "the limit moved by 4 bands must be refuted", _check_final_rate),
+    _c(11, "margin", "The normalised margin and its limit sin(Delta)/4",
+       "gamma* = max min_i y_i f(x_i)/||theta||^2 = sin(Delta)/4; gamma(t) <= gamma* always and non-decreasing "
+       "after T_esc (its approach to gamma* is too slow to decide: 0.98 at t = 1e60 in the digest)",
+       "sin(Delta)/4 (symbolic.separable.constants; certificate separable_max_margin)",
+       "an LP over 20000 directions (HiGHS); gamma(t) on the long run's samples",
+       "LP: the grid's Lipschitz bound h/2 (h = 2 pi/20000) + HiGHS's 1e-7; gamma: 2^(-b+12)",
+       "the LP against sin(Delta)/2, and gamma* lowered to the measured top minus 1/64, must be refuted",
+       _check_margin),
+    _c(12, "gradient-descent", "Gradient descent approaches the Filippov flow at first order",
+       "plain gradient descent with ReLU'(0) = 0 and step eta_GD chatters across the boundaries and "
+       "converges to the Filippov solution: max_t |L_GD - L| ~ C eta_GD",
+       "exponent 1 in eta_GD", "max over 64 times in [0, T_pred + tau_rel + 5] (shallowest rung) of |L_GD - L_full|, "
+       "eta_GD = 2^-6 .. 2^-10 (numpy, float64)", "judge_rate with correction orders 1, 2, ...; band 2^-7 "
+       "(float64 gradient descent; the digest's 3.5..4.5 ratio band is replaced)",
+       "the exponent moved by 4 bands must be refuted", _check_gradient_descent),
+    _c(13, "orthogonal-limit", "Reduction to the decoupled picture at Delta = pi/2",
+       "with x_- turned orthogonal to x_+ (same copies, directions and signs) nothing slides or re-activates, "
+       "the groups escape at slopes 1/(eta p) and 1/(eta (1-p)), and the flow decouples",
+       "1/(eta p), 1/(eta (1-p)); decoupled_certificate PROVED at pi/2",
+       "pair slopes of T(f(x_+) = 1/100) and T(f(x_-) = -1/100) on kappa = 1e-4 .. 1e-12; slide events",
+       "judge_limit with correction order kappa^2 (the transients); events exact",
+       "the slopes moved by 4 bands; 'no sliding' at the problem's own Delta, and 'decoupled' at its Delta, "
+       "must be refuted", _check_orthogonal_limit),
+]
