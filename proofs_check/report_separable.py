@@ -110,7 +110,7 @@ def _fig_phases(data):
             ax.text((lo + hi) / 2, 1.02, lab, transform=ax.get_xaxis_transform(), ha="center", fontsize=8)
     ax.set_xlabel("t")
     ax.set_ylabel("L(t)")
-    ax.set_title(f"Phases of {MODEL.split(' (')[0]}")
+    ax.set_title(f"Phases of {MODEL.split(' (')[0]}", pad=16)  # above the phase labels
     ax.legend(loc="lower left")
     return fig
 

@@ -140,15 +140,18 @@ def exit_status(results, *, user_problem: bool) -> int:
     return 0 if all(r.verdict in ok for r in results) else 1
 
 
-def check_report_dir(out, *, figures: bool) -> Path:
-    """Refuse, before any claim runs, a report folder that cannot be written (``OutputError``)."""
+def check_report_dir(out, *, figures: bool, suite=None) -> Path:
+    """Refuse, before any claim runs, a report folder that cannot be written (``OutputError``):
+    the report's files and, with ``figures``, the suite's figure files."""
+    import importlib
+
+    from .registry import suite as get_suite
     from .report import REPORT_FILES, REPRODUCE_DIR
 
     names = REPORT_FILES
-    if figures:
-        from .figures import FIGURES
-
-        names = names + tuple(FIGURES)
+    the_suite = get_suite(suite)
+    if figures and the_suite.figures:
+        names = names + tuple(getattr(importlib.import_module(the_suite.figures), "FIGURES", {}))
     return check_output_dir(out, "--out", files=names, folders=(REPRODUCE_DIR,))
 
 
@@ -187,7 +190,7 @@ def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None
     user = problem is not None
     prob = load_problem(problem) if user else the_suite.load_default_problem()
     prob.require_loss(the_suite.losses, "gfcheck verify")
-    check_report_dir(out, figures=figures)
+    check_report_dir(out, figures=figures, suite=the_suite.name)
     if isinstance(only, str):
         only = [c for c in only.split(",") if c]
     results, ctx = verify(prob, prof, suite=the_suite.name, only=only or None, max_events=max_events, jobs=jobs)
