@@ -130,9 +130,14 @@ def _prefetch(ctx, jobs) -> float:
         raise SchemaError(f"--jobs: expected a positive integer, found {jobs!r}")
     if jobs == 1 or not hasattr(ctx, "prefetch"):
         return 0.0
+    from gfcheck.symbolic.progress import note
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    note(f"{_PREFIX} integrating the shared lambda ladder ({len(ctx.profile.scales)} rungs) on {jobs} processes")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        return ctx.prefetch(pool)
+        seconds = ctx.prefetch(pool)
+    note(f"{_PREFIX} ladder ready ({seconds:.0f} s)")
+    return seconds
 
 
 def exit_status(results, *, user_problem: bool) -> int:
