@@ -57,6 +57,19 @@ def _alive(state):
     return frozenset(j for j, row in enumerate(state.U) if max(row) > 0)
 
 
+def _argued(lim, why):
+    """A limit judged with a correction order that is argued, not derived, cannot refute: a
+    departure under an assumed correction is not evidence against the prediction (REFUTED
+    becomes UNDECIDED, with the reason)."""
+    import dataclasses as _dc
+
+    if lim.verdict != "REFUTED":
+        return lim
+    return _dc.replace(lim, verdict="UNDECIDED",
+                       reason=f"{lim.reason}; but the correction order is argued, not derived ({why}), so a "
+                              "departure is not evidence against the prediction")
+
+
 def _limit(ctx, values, predicted, corrections):
     """``values = [(e, v)]`` shallow to deep -> a :class:`.rates.Limit` at mus = kappa."""
     mus = [mpmath.mpf(10) ** -e for e, _ in values]
@@ -365,8 +378,8 @@ def _check_escape(ctx):
         mus.append(1 / ((e1 + e2) / 2 * ln10))
     # the correction is not derived (digest: "O(cot Delta / log(1/kappa)), not derived"); argued here:
     # P(t) decays like 1/t on plateau 2, a log log(1/kappa) term in T_esc, so powers of 1/log(1/kappa)
-    lim = judge_limit(mus, slopes, pred, corrections=(mpmath.mpf(1),), resolution=_band(ctx, pred),
-                      noise=[_tol(ctx, 1000)] * len(slopes))
+    lim = _argued(judge_limit(mus, slopes, pred, corrections=(mpmath.mpf(1),), resolution=_band(ctx, pred),
+                              noise=[_tol(ctx, 1000)] * len(slopes)), "1/log(1/kappa)")
     parts = {"T_esc slope": limit_verdicts(lim, details={"T_esc": {f"1e-{e}": s(t, 10) for e, t in pts}})}
     dec = all(b < a for (_, a), (_, b) in zip(Lp, Lp[1:]))
     inc = all(b > a for (_, a), (_, b) in zip(Lp, Lp[1:]))
@@ -402,8 +415,8 @@ def _check_final_rate(ctx):
             vals.append(m["L"] * st.t * m["q_min"] * 4 * m["gamma"])
             mus.append(1 / mpmath.log(st.t))
             lnt.append(m["L"] * st.t * mpmath.log(st.t) * mpmath.sin(ctx.const("Delta")))
-        lim = judge_limit(mus, vals, 1, corrections=(mpmath.mpf(1),), resolution=_band(ctx, 1),
-                          noise=[_tol(ctx)] * len(vals))
+        lim = _argued(judge_limit(mus, vals, 1, corrections=(mpmath.mpf(1),), resolution=_band(ctx, 1),
+                                  noise=[_tol(ctx)] * len(vals)), "1/log t")
     det = {"L t log(t) sin(Delta) (-> 1, not judged: the digest needs t >= 1e30 for 1%)":
            {f"1e{k}": s(v, 6) for k, v in zip(LONG_DECADES, lnt)}, "kappa": f"1e-{e}"}
     return limit_verdicts(lim, details=det)
