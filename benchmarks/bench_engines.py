@@ -32,7 +32,7 @@ from pathlib import Path
 import mpmath
 
 from gfcheck.numeric import integrate
-from gfcheck.numeric._reduced import initial_values
+from gfcheck.numeric._common import initial_values
 from gfcheck.numeric.precision import bits_for_dps
 from gfcheck.symbolic.problem import load_problem
 

@@ -174,6 +174,12 @@ def _mods():
     return _reduced, _full, _fixed
 
 
+def _common():
+    from gfcheck.numeric import _common
+
+    return _common
+
+
 @contextlib.contextmanager
 def _normalisation():
     red, full, _ = _mods()
@@ -216,11 +222,10 @@ def _frozen_moves():
         return A, U, R, neurons, pairs
 
     edits = [
-        ("A, U, R, neurons, pairs = self.series(H, active)", None,
-         "A, U, R, neurons, pairs = self.series(H, active); adv = list(U)"),
-        ("for q in pairs: U_s[q[0]][q[1]] = (sum(map(mul, U[q], pw)) + self.half) >> F", "pairs", "adv"),
-        ("for q in pairs: self.u[q[0]][q[1]] = sum(U[q])", "pairs", "adv"),
-        ("for q in pairs: self.u[q[0]][q[1]] = (sum(map(mul, U[q], pw)) + half) >> F", "pairs", "adv"),
+        ("A, U, R, neurons, pairs = self.series(self.H, self.active)", None,
+         "A, U, R, neurons, pairs = self.series(self.H, self.active); adv = list(U)"),
+        ("self.record_samples(A, U, neurons, pairs, t_next)", "pairs", "adv"),
+        ("self.advance(A, U, neurons, pairs, tau_cut)", "pairs", "adv"),
     ]
     with patch_attr(red._Engine, "series", with_ghosts), patch_source(red._Engine.run, edits):
         yield
@@ -238,20 +243,20 @@ def _lost_perp():
 def _coarse_roots():
     _, full, fixed = _mods()
     # bisection only (the Newton polish lost), stopped at a bracket of 2^-27 of the step
-    red_edits = [("if hi - lo <= 1:", None, "if hi - lo <= max(1, tau_max >> 27):"),
-                 ("nxt = tau - (p << F) // d if d else lo", None, "nxt = lo")]
-    full_edits = [("eps = hmax * rel", None, "eps = hmax * max(rel, mpf(2) ** -27)"),
-                  ("nxt = tau - v / dv if dv else lo", None, "nxt = lo")]
-    with patch_source(fixed.first_root, red_edits), patch_source(full._first_root, full_edits):
+    red_width = [("FixedRoots(coeffs, F, 1)", None, "FixedRoots(coeffs, F, max(1, tau_max >> 27))")]
+    red_newton = [("return tau - (p << self.F) // d if d else lo", None, "return lo")]
+    full_eps = [("eps = hmax * rel", None, "eps = hmax * max(rel, mpf(2) ** -27)")]
+    full_newton = [("return tau - v / dv if dv else lo", None, "return lo")]
+    with patch_source(fixed.first_root, red_width), patch_source(fixed.FixedRoots.newton, red_newton), \
+            patch_source(full._first_root, full_eps), patch_source(full._MpfRoots.newton, full_newton):
         yield
 
 
 @contextlib.contextmanager
 def _low_order():
-    red, full, _ = _mods()
-    o_red, o_full = red.orders_for, full.order_for
-    with patch_attr(red, "orders_for", lambda b: max(2, math.ceil(o_red(b) / 3))), \
-            patch_attr(full, "order_for", lambda b: max(2, math.ceil(o_full(b) / 3))):
+    common = _common()
+    order_for = common.order_for
+    with patch_attr(common, "order_for", lambda b: max(2, math.ceil(order_for(b) / 3))):
         yield
 
 
@@ -272,34 +277,30 @@ def _no_gram():
 
 @contextlib.contextmanager
 def _unsigned_start():
-    red, full, _ = _mods()
-    iv = red.initial_values
+    common = _common()
+    iv = common.initial_values
 
     def initial_values(problem):
         a0, u0 = iv(problem)
         return [("sqrt", 1, q[2]) if isinstance(q, tuple) else q for q in a0], u0
 
-    def full_after(self):
-        if self.problem.output_weights is None:
-            self.a = [abs(v) for v in self.a]
-
-    with patch_attr(red, "initial_values", initial_values), wrap_init(full._FullEngine, full_after):
+    with patch_attr(common, "initial_values", initial_values):
         yield
 
 
 @contextlib.contextmanager
 def _wrong_point():
     red, _, _ = _mods()
-    with patch_source(red._Engine.run, [("events.append(Event(t_mpf(ev_t), j, k, kind))", None,
-                                         "events.append(Event(t_mpf(ev_t), j, (k + 1) % n, kind))")]):
+    with patch_source(red._Engine.record, [("self.events.append(Event(self.t_mpf(ev_t), j, k, kind))", None,
+                                            "self.events.append(Event(self.t_mpf(ev_t), j, (k + 1) % self.n, kind))")]):
         yield
 
 
 @contextlib.contextmanager
 def _wrong_point_applied():
     red, _, _ = _mods()
-    with patch_source(red._Engine.run, [('if kind == "deactivate":', None,
-                                         'if kind == "deactivate" and (k := (k + 1) % n) >= 0:')]):
+    with patch_source(red._Engine.apply_hits, [('if kind == "deactivate":', None,
+                                                'if kind == "deactivate" and (k := (k + 1) % self.n) >= 0:')]):
         yield
 
 
@@ -320,31 +321,31 @@ def _relu_prime_one():
 @contextlib.contextmanager
 def _stale_mask():
     red, _, _ = _mods()
-    edit = ('self.u[j][k] = _ZERO active[j][k] = False record(t_int, j, k, "deactivate")',
+    edit = ('self.u[j][k] = _ZERO active[j][k] = False self.record(t_int, j, k, "deactivate")',
             "active[j][k] = False", "pass")
-    with patch_source(red._Engine.run, [edit]):
+    with patch_source(red._Engine.apply_hits, [edit]):
         yield
 
 
 @contextlib.contextmanager
 def _event_time_step_start():
     red, _, _ = _mods()
-    with patch_source(red._Engine.run, [('record(t_int, j, k, "deactivate")', None,
-                                         'record(t_int - step_len, j, k, "deactivate")')]):
+    with patch_source(red._Engine.apply_hits, [('self.record(t_int, j, k, "deactivate")', None,
+                                                'self.record(t_int - step_len, j, k, "deactivate")')]):
         yield
 
 
 @contextlib.contextmanager
 def _watch_normalisation():
     red, _, _ = _mods()
-    with patch_source(red._Engine.run, [("fix(2 * n * w.target, F2)", None, "fix(n * w.target, F2)")]):
+    with patch_source(red._Engine.begin, [("fix(2 * n * w.target, F2)", None, "fix(n * w.target, F2)")]):
         yield
 
 
 @contextlib.contextmanager
 def _stale_samples():
     red, _, _ = _mods()
-    with patch_source(red._Engine.run, [("pw = _powers(ts, F, p)", None, "pw = _powers(0, F, p)")]):
+    with patch_source(red._Engine.record_samples, [("pw = _powers(ts, F, p)", None, "pw = _powers(0, F, p)")]):
         yield
 
 
@@ -353,40 +354,41 @@ _LIST = [
            "_reduced._Engine.series called with step 2H; _full._FullEngine.__init__: inv_n = 2/n",
            ("reduced", "full"), _normalisation),
     Mutant("frozen-moves", "an inactive u_jk (u_jk <= 0) still gets its derivative -(a_j/n) r_k ||x_k||^2",
-           "_reduced._Engine.series adds the series of inactive pairs; _Engine.run (source) advances "
-           "and samples them", ("reduced",), _frozen_moves),
+           "_reduced._Engine.series adds the series of inactive pairs; _Engine.run (source) passes "
+           "them to the advance and sample phases", ("reduced",), _frozen_moves),
     Mutant("lost-perp", "W rebuilt from U without the out-of-span part P_perp w_j(0)",
            "_reduced.weights_from (source): P_perp w_j(0) replaced by 0", ("reduced",), _lost_perp),
     Mutant("coarse-roots", "event/kink roots located only to about 1e-8 of the step",
-           "_fixed.first_root and _full._first_root (source): bisection only (Newton step "
-           "dropped), stopped at a bracket of 2^-27 of the step", ("reduced", "full"), _coarse_roots),
+           "_fixed.first_root / FixedRoots.newton and _full._first_root / _MpfRoots.newton (source): "
+           "bisection only (Newton step dropped), stopped at a bracket of 2^-27 of the step",
+           ("reduced", "full"), _coarse_roots),
     Mutant("low-order", "Taylor order cut to a third (the step rule unchanged)",
-           "_reduced.orders_for and _full.order_for: ceil(p / 3)", ("reduced", "full"), _low_order),
+           "_common.order_for (the one order rule of both engines): ceil(p / 3)", ("reduced", "full"), _low_order),
     Mutant("no-gram", "the Gram factor ||x_k||^2 dropped from du_jk/dt",
            "_reduced._Engine.__init__: c_k = 1/n; _full._FullEngine.__init__: G_kk = 1",
            ("reduced", "full"), _no_gram),
     Mutant("unsigned-start", "balanced start a_j(0) = ||w_j(0)|| for every j (the sign s_j lost)",
-           "_reduced.initial_values: sign 1; _full._FullEngine.__init__: a = |a|",
+           "_common.initial_values (the one exact start of every engine): sign 1",
            ("reduced", "full"), _unsigned_start),
     Mutant("wrong-point", "a kink recorded for the neighbouring point index (k + 1 mod n)",
-           "_reduced._Engine.run (source): record() writes Event(t, j, (k + 1) % n, kind)",
+           "_reduced._Engine.record (source): writes Event(t, j, (k + 1) % n, kind)",
            ("reduced",), _wrong_point),
     Mutant("wrong-point-applied", "an in-step deactivation applied to the neighbouring point index",
-           "_reduced._Engine.run (source): the hit (j, k) zeroes and freezes (j, k + 1 mod n)",
+           "_reduced._Engine.apply_hits (source): the hit (j, k) zeroes and freezes (j, k + 1 mod n)",
            ("reduced",), _wrong_point_applied),
     Mutant("relu-prime-one", "re-activation as if ReLU'(0) = 1 while the problem says 0",
            "_reduced._Engine.__init__: rp0 = 1; _full._FullEngine.__init__: rp1 = True",
            ("reduced", "full"), _relu_prime_one),
     Mutant("stale-mask", "the activation mask not updated at an in-step deactivation",
-           "_reduced._Engine.run (source): 'active[j][k] = False' dropped in the hits loop (the "
+           "_reduced._Engine.apply_hits (source): 'active[j][k] = False' dropped in the hits loop (the "
            "next step-start check then deactivates it again)", ("reduced",), _stale_mask),
     Mutant("event-time-step-start", "a deactivation stamped at the start of the step, not at the root",
-           "_reduced._Engine.run (source): record(t_int - step_len, ...)", ("reduced",),
+           "_reduced._Engine.apply_hits (source): record(t_int - step_len, ...)", ("reduced",),
            _event_time_step_start),
     Mutant("watch-normalisation", "loss watches compare sum r_k^2 with n L (not 2n L): crossings late",
-           "_reduced._Engine.run (source): fix(n * w.target, F2)", ("reduced",), _watch_normalisation),
+           "_reduced._Engine.begin (source): fix(n * w.target, F2)", ("reduced",), _watch_normalisation),
     Mutant("stale-samples", "samples inside a step report the state at the step start (no dense output)",
-           "_reduced._Engine.run (source): samples use _powers(0, ...)", ("reduced",), _stale_samples),
+           "_reduced._Engine.record_samples (source): samples use _powers(0, ...)", ("reduced",), _stale_samples),
 ]
 
 MUTANTS = {m.name: m for m in _LIST}

@@ -24,8 +24,10 @@ from fractions import Fraction
 import gmpy2
 import mpmath
 
+from ._roots import refine_root
+
 __all__ = ["fix", "fix_sqrt", "exact_fraction", "to_fixed_time", "horner", "first_root", "mpf_fixed", "log2_abs",
-           "power_grid"]
+           "power_grid", "FixedRoots"]
 
 mpz = gmpy2.mpz
 
@@ -155,23 +157,39 @@ def first_root(coeffs, tau_max, F: int, *, samples: int = 32, skip_zero: bool = 
             lo = tq
     if hi is None:
         return None
-    dcoef = _derivative(coeffs)
     # invariant: P(lo) > 0 (or lo == 0 coming up from 0), P(hi) <= 0
-    tau = (lo + hi) >> 1
-    for _ in range(4 * F + 64):
-        p = horner(coeffs, tau, F)
-        if p <= 0:
-            hi = tau
-        else:
-            lo = tau
-        if hi - lo <= 1:
-            break
-        d = horner(dcoef, tau, F)
-        nxt = tau - (p << F) // d if d else lo
-        if not lo < nxt < hi:
-            nxt = (lo + hi) >> 1
-        tau = nxt
-    return hi
+    return refine_root(FixedRoots(coeffs, F, 1), lo, hi, (lo + hi) >> 1, 4 * F + 64)
+
+
+class FixedRoots:
+    """The fixed-point kernel of :func:`gfcheck.numeric._roots.refine_root`: the polynomial
+    ``coeffs`` and its derivative in Horner form at ``F`` fraction bits, a bracket closed to
+    ``width`` units of ``2^-F`` (one: the full resolution)."""
+
+    __slots__ = ("coeffs", "dcoef", "F", "width")
+
+    def __init__(self, coeffs, F: int, width=1):
+        self.coeffs, self.dcoef, self.F, self.width = coeffs, _derivative(coeffs), F, width
+
+    def value(self, tau):
+        return horner(self.coeffs, tau, self.F)
+
+    def slope(self, tau):
+        return horner(self.dcoef, tau, self.F)
+
+    def newton(self, tau, p, d, lo, hi):
+        return tau - (p << self.F) // d if d else lo
+
+    @staticmethod
+    def inside(lo, x, hi) -> bool:
+        return lo < x < hi
+
+    @staticmethod
+    def middle(lo, hi):
+        return (lo + hi) >> 1
+
+    def done(self, lo, hi, tau, nxt):
+        return hi if hi - lo <= self.width else None
 
 
 def log2_abs(x) -> float:

@@ -31,10 +31,13 @@ import numpy as np
 
 from gfcheck.symbolic.errors import IntegrationFailed, InvalidInput, StepSizeCollapse, TooManyEvents
 
-from .precision import exact_to_float
-from .trajectory import Event, State, Trajectory
+from . import _common
+from ._roots import refine_root
+from .estimate import with_estimate
+from .precision import Precision, exact_to_float, to_mpf
+from .trajectory import Event, State, check_args
 
-__all__ = ["integrate_float64"]
+__all__ = ["integrate_float64", "FLOAT64"]
 
 _ORDER = 20
 _SAMPLES = 16
@@ -43,9 +46,8 @@ _PUSH_SLACK = 12
 
 
 def _initial(problem, dtype=np.float64):
-    from ._reduced import initial_values
-
-    a0, u0 = initial_values(problem)
+    """The exact start (:func:`gfcheck.numeric._common.initial_values`) rounded once to ``dtype``."""
+    a0, u0 = _common.initial_values(problem)
     if dtype == np.float64:
         a = np.array([q[1] * math.sqrt(q[2]) if isinstance(q, tuple) else float(q) for q in a0])
         U = np.array([[float(q) for q in row] for row in u0], dtype=float)
@@ -59,34 +61,62 @@ def _initial(problem, dtype=np.float64):
 
 def _poly_root(coef, lo, hi, sign_lo=1.0, eps=2e-16):
     """Root of sum coef[i] t^i in [lo, hi] (positive at lo, <= 0 at hi): safeguarded Newton
-    to a relative bracket of ``eps`` (the unit roundoff of the run's float type)."""
+    (:func:`gfcheck.numeric._roots.refine_root`) to a relative bracket of ``eps`` (the unit
+    roundoff of the run's float type)."""
     c = [v * sign_lo for v in coef.tolist()] if eps >= 2e-16 else [v * sign_lo for v in coef]
-    dc = [i * c[i] for i in range(1, len(c))]
+    return refine_root(_FloatRoots(c, eps), lo, hi, 0.5 * (lo + hi), 80)
 
-    def f(t, cs):
+
+class _FloatRoots:
+    """The float kernel of :func:`gfcheck.numeric._roots.refine_root`: Horner in the run's float
+    type; converged when the Newton step or the bracket is below ``eps`` relative (returns the
+    last Newton iterate)."""
+
+    __slots__ = ("c", "dc", "eps")
+
+    def __init__(self, c, eps):
+        self.c, self.dc, self.eps = c, [i * c[i] for i in range(1, len(c))], eps
+
+    @staticmethod
+    def _horner(cs, t):
         acc = 0.0 * t
         for v in reversed(cs):
             acc = acc * t + v
         return acc
 
-    t = 0.5 * (lo + hi)
-    for _ in range(80):
-        v = f(t, c)
-        if v <= 0:
-            hi = t
-        else:
-            lo = t
-        d = f(t, dc)
-        nt = t - v / d if d != 0 else 0.5 * (lo + hi)
-        if not lo <= nt <= hi:
-            nt = 0.5 * (lo + hi)
+    def value(self, t):
+        return self._horner(self.c, t)
+
+    def slope(self, t):
+        return self._horner(self.dc, t)
+
+    @staticmethod
+    def newton(t, v, d, lo, hi):
+        return t - v / d if d != 0 else 0.5 * (lo + hi)
+
+    @staticmethod
+    def inside(lo, x, hi) -> bool:
+        return lo <= x <= hi
+
+    @staticmethod
+    def middle(lo, hi):
+        return 0.5 * (lo + hi)
+
+    def done(self, lo, hi, t, nt):
+        eps = self.eps
         if abs(nt - t) <= eps * max(abs(nt), 1e-300) or hi - lo <= eps * max(hi, 1e-300):
             return nt
-        t = nt
-    return hi
+        return None
 
 
 class _F64:
+    """One run of the float engine (float64, or a wider float for the reference run).
+
+    :meth:`run` is the loop; each step goes through the named phases :meth:`series`,
+    :meth:`step_size`, :meth:`event_scan`, :meth:`loss_scan`, :meth:`record_samples`,
+    :meth:`advance` and :meth:`apply_hits`.
+    """
+
     def __init__(self, problem, order=_ORDER, step_factor=1.0, dtype=np.float64):
         self.problem = problem
         self.n, self.m = problem.n, problem.m
@@ -94,7 +124,7 @@ class _F64:
         self.dtype = dtype
         #: float64's constants (root tolerance 2e-16, collapse 1e-15, ...) scaled to ``dtype``
         self.rel = float(np.finfo(dtype).eps) / 2.0 ** -52
-        conv = float if dtype == np.float64 else exact_to_float(dtype)
+        self.conv = conv = float if dtype == np.float64 else exact_to_float(dtype)
         self.c = np.array([conv(q / self.n) for q in problem.norms_squared()], dtype=dtype)
         self.y = np.array([conv(q) for q in problem.labels], dtype=dtype)
         self.a, self.U = _initial(problem, dtype)
@@ -128,214 +158,275 @@ class _F64:
         return A, Uc, R, S
 
     def run(self, t_end, times, until_loss, watches, max_steps, max_events):
-        n, p = self.n, self.p
-        dt = self.dtype
-        conv = float if dt == np.float64 else exact_to_float(dt)
-        rel = self.rel
-        eps = 2e-16 * rel
-        T = conv(t_end)
-        ts = [conv(s) for s in times]
-        M = self.U > 0
-        t = 0.0
-        events, samples = [], []
-        crossings = {w.name: None for w in watches}
-        wts = [(w.name, np.array(sorted(w.points), dtype=int), conv(2 * n * w.target)) for w in watches]
-        ltarget = None if until_loss is None else conv(2 * n * until_loss)
-        si = 0
-        steps = 0
-        stop = False
-        fac_step = math.exp(-2.0 - 0.7 / (p - 1)) * self.step_factor
-        h_prev = None
+        self.begin(t_end, times, until_loss, watches, max_steps, max_events)
+        while not self.stop and self.t < self.T:
+            if not self.M.any():
+                self.record_samples_until(self.T)
+                self.t = self.T
+                break
+            self.count_step()
+            A, Uc, R, S = self.series(self.M)
+            h, final = self.step_size(A, Uc)
+            tq, pw, hits = self.event_scan(A, Uc, S, h)
+            hcut, hits = self.loss_scan(R, tq, pw, h, hits)
+            t_next = self.T if (final and hcut == h and not self.stop) else self.t + hcut
+            self.record_samples(A, Uc, t_next)
+            self.advance(A, Uc, hcut)
+            self.t = t_next
+            self.apply_hits(hits)
+            self.h_prev = h
+        return _common.Run(t_final=self.t, samples=self.samples, final=(self.a, self.U), events=self.events,
+                           crossings=self.crossings, steps=self.steps, stopped_on_loss=self.stop)
 
-        def rec(tt, j, k, kind):
-            events.append(Event(tt, int(j), int(k), kind))
-            if len(events) > max_events:
-                raise TooManyEvents(
-                    f"more than max_events = {max_events} activation events (last: neuron {j}, point {k}, "
-                    f"{kind} at t = {tt:.12g}); raise max_events if the events are genuine")
+    def begin(self, t_end, times, until_loss, watches, max_steps, max_events):
+        """The run's targets in the run's float type and the checks at ``t = 0``."""
+        n, conv = self.n, self.conv
+        self.max_steps, self.max_events = max_steps, max_events
+        self.eps = 2e-16 * self.rel
+        self.T = conv(t_end)
+        self.ts = [conv(s) for s in times]
+        self.M = self.U > 0
+        self.t = 0.0
+        self.events, self.samples = [], []
+        self.crossings = {w.name: None for w in watches}
+        self.wts = [(w.name, np.array(sorted(w.points), dtype=int), conv(2 * n * w.target)) for w in watches]
+        self.ltarget = None if until_loss is None else conv(2 * n * until_loss)
+        self.si = 0
+        self.steps = 0
+        self.stop = False
+        self.fac_step = math.exp(-2.0 - 0.7 / (self.p - 1)) * self.step_factor
+        self.h_prev = None
+        self.start_checks(0.0)
+        r0 = self.residual()
+        if self.ltarget is not None and (r0 @ r0) <= self.ltarget:
+            self.stop = True
+        for name, pts, tg in self.wts:
+            if (r0[pts] @ r0[pts]) <= tg:
+                self.crossings[name] = 0.0
+        self.record_samples_until(0.0)
 
-        def residual():
-            return (self.a[:, None] * np.where(M, self.U, 0.0)).sum(0) - self.y
+    def record(self, tt, j, k, kind):
+        """One activation event (``max_events`` guards against chattering)."""
+        self.events.append(Event(tt, int(j), int(k), kind))
+        if len(self.events) > self.max_events:
+            raise TooManyEvents(
+                f"more than max_events = {self.max_events} activation events (last: neuron {j}, point {k}, "
+                f"{kind} at t = {tt:.12g}); raise max_events if the events are genuine")
 
-        def start_checks(tt):
-            bad = M & (self.U <= 0)
-            if self.rp1:
-                bad &= self.U < 0
-            for j, k in zip(*np.nonzero(bad)):
+    def residual(self):
+        return (self.a[:, None] * np.where(self.M, self.U, 0.0)).sum(0) - self.y
+
+    def start_checks(self, tt):
+        """Activation bookkeeping at a step start: coordinates <= 0 leave, pushes re-activate."""
+        M = self.M
+        bad = M & (self.U <= 0)
+        if self.rp1:
+            bad &= self.U < 0
+        for j, k in zip(*np.nonzero(bad)):
+            self.U[j, k] = 0.0
+            M[j, k] = False
+            self.record(tt, j, k, "deactivate")
+        if self.rp1:
+            r = self.residual()
+            push = -self.a[:, None] * r[None, :]
+            new = (~M) & (self.U == 0) & (push > 0) & (np.abs(r) > self.r_floor)[None, :]
+            for j, k in zip(*np.nonzero(new)):
+                M[j, k] = True
+                self.record(tt, j, k, "activate")
+
+    def count_step(self):
+        """Phase 0: the step budget."""
+        self.steps += 1
+        if self.steps > self.max_steps:
+            raise IntegrationFailed(f"more than max_steps = {self.max_steps} steps before t = {self.T:.12g} "
+                                    f"(stopped at t = {self.t:.12g}); raise max_steps")
+
+    def step_size(self, A, Uc):
+        """Phase 2: the step from the last two coefficients relative to the state norm."""
+        p, t = self.p, self.t
+        N = max(np.abs(self.a).max(), np.abs(self.U).max())
+        n1 = max(np.abs(A[p - 1]).max(), np.abs(Uc[p - 1]).max())
+        n2 = max(np.abs(A[p]).max(), np.abs(Uc[p]).max())
+        rhos = []
+        if n1 > 0:
+            rhos.append((N / n1) ** (1.0 / (p - 1)))
+        if n2 > 0:
+            rhos.append((N / n2) ** (1.0 / p))
+        h = min(rhos) * self.fac_step if rhos else (self.T - t)
+        if self.h_prev is not None:
+            h = min(h, 8 * self.h_prev)
+        if not h > 1e-15 * self.rel * max(1.0, abs(t)):
+            raise StepSizeCollapse(f"float64 step collapsed to {h:.3e} at t = {t:.12g}; use the "
+                                   "multiprecision engine (engine='reduced')")
+        if t + h >= self.T:
+            return self.T - t, True
+        return h, False
+
+    def event_scan(self, A, Uc, S, h):
+        """Phase 3: the local polynomials sampled on the step; the earliest kinks refined
+        -> ``(sample times, their powers, hits (tau, j, k, kind) in (neuron, point) order)``."""
+        p = self.p
+        tq = h * np.arange(1, _SAMPLES + 1) / _SAMPLES
+        pw = tq[:, None] ** np.arange(p + 1)[None, :]
+        hits = []
+        cands = []  # (first sample index with a sign change, coefficients, j, k, kind)
+        act = np.nonzero(self.M)
+        if act[0].size:
+            coefs = Uc[:, act[0], act[1]]  # (p+1, P)
+            vals = pw @ coefs  # (Q, P)
+            crossed = (vals <= 0).any(0)
+            for idx in np.nonzero(crossed)[0]:
+                q = int(np.argmax(vals[:, idx] <= 0))
+                cands.append((q, coefs[:, idx], act[0][idx], act[1][idx], "deactivate"))
+        if self.rp1:
+            self.reentry_scan(A, S, pw, hits, cands)
+        if cands and not hits:
+            # only the candidates whose first sign change is in the earliest sample interval
+            # can hold the earliest root
+            qmin = min(cd[0] for cd in cands)
+            lo = 0.0 if qmin == 0 else tq[qmin - 1]
+            for q, co, j, k, kind in cands:
+                if q == qmin:
+                    hits.append((_poly_root(co, lo, tq[q], eps=self.eps), j, k, kind))
+        if hits:
+            hcut = min(hc[0] for hc in hits)
+            slack = 1e-12 * self.rel * h
+            hits = sorted([hc for hc in hits if hc[0] <= hcut + slack], key=lambda z: (z[1], z[2]))
+        return tq, pw, hits
+
+    def reentry_scan(self, A, S, pw, hits, cands):
+        """ReLU'(0) = 1: P = a r; the push is positive where P < 0 and resolved where P < -thr; a
+        coordinate re-enters at the sign change only if the push is resolved later in the step
+        (else it is held at 0: no chatter on rounding noise)."""
+        zs = np.nonzero((~self.M) & (self.U == 0))
+        if not zs[0].size:
+            return
+        coefs = S[:, zs[0], zs[1]]
+        vals = pw @ coefs
+        thr = np.abs(A[:, zs[0]]).sum(0) * self.r_floor[zs[1]]
+        resolved = (vals < -thr[None, :]).any(0)
+        for idx in np.nonzero(resolved)[0]:
+            if coefs[0, idx] <= 0:
+                hits.append((0.0, zs[0][idx], zs[1][idx], "activate"))
+                continue
+            q = int(np.argmax(vals[:, idx] <= 0))
+            cands.append((q, coefs[:, idx], zs[0][idx], zs[1][idx], "activate"))
+
+    def loss_scan(self, R, tq, pw, h, hits):
+        """Phase 4: the loss level and the watches on the local series -> ``(hcut, hits)``."""
+        hcut = min(hc[0] for hc in hits) if hits else h
+        if self.ltarget is None and all(self.crossings[w[0]] is not None for w in self.wts):
+            return hcut, hits
+        rv = pw @ R  # (Q, n)
+        if self.ltarget is not None:
+            lv = (rv * rv).sum(1)
+            root = self._level_root(R, range(self.n), lv, self.ltarget, tq, hcut)
+            if root is not None:
+                hcut = root
+                hits = [hc for hc in hits if hc[0] <= hcut]
+                self.stop = True
+        for name, pts, tg in self.wts:
+            if self.crossings[name] is not None:
+                continue
+            lv = (rv[:, pts] ** 2).sum(1)
+            root = self._level_root(R, pts, lv, tg, tq, hcut)
+            if root is not None:
+                self.crossings[name] = self.t + root
+        return hcut, hits
+
+    def _level_root(self, R, pts, lv, target, tq, hcut):
+        """The first time in the step where ``sum_{k in pts} r_k^2`` falls to ``target`` (or None)."""
+        below = np.nonzero((lv <= target) & (tq <= hcut * (1 + 1e-15 * self.rel)))[0]
+        if not below.size:
+            return None
+        q = int(below[0])
+        lo = 0.0 if q == 0 else tq[q - 1]
+        G = np.zeros(2 * self.p + 1, dtype=self.dtype)
+        for k in pts:
+            G += np.convolve(R[:, k], R[:, k])
+        G[0] -= target
+        return _poly_root(G, lo, tq[q], eps=self.eps)
+
+    def record_samples_until(self, t_until):
+        """The samples up to ``t_until`` while the state is constant (the current state)."""
+        while self.si < len(self.ts) and self.ts[self.si] <= t_until:
+            self.samples.append((self.a.copy(), self.U.copy()))
+            self.si += 1
+
+    def record_samples(self, A, Uc, t_next):
+        """Phase 5: the samples inside the step (dense output)."""
+        p = self.p
+        while self.si < len(self.ts) and self.ts[self.si] <= t_next:
+            pv = (self.ts[self.si] - self.t) ** np.arange(p + 1)
+            self.samples.append((pv @ A, np.where(self.M, np.tensordot(pv, Uc, axes=1), self.U)))
+            self.si += 1
+
+    def advance(self, A, Uc, hcut):
+        """Phase 6: the state at the step's end."""
+        pv = hcut ** np.arange(self.p + 1)
+        self.a = pv @ A
+        self.U = np.where(self.M, np.tensordot(pv, Uc, axes=1), self.U)
+
+    def apply_hits(self, hits):
+        """Phase 7: the events of the step, at its end."""
+        M, t = self.M, self.t
+        for (_, j, k, kind) in hits:
+            if kind == "deactivate" and M[j, k]:
                 self.U[j, k] = 0.0
                 M[j, k] = False
-                rec(tt, j, k, "deactivate")
-            if self.rp1:
-                r = residual()
-                push = -self.a[:, None] * r[None, :]
-                new = (~M) & (self.U == 0) & (push > 0) & (np.abs(r) > self.r_floor)[None, :]
-                for j, k in zip(*np.nonzero(new)):
-                    M[j, k] = True
-                    rec(tt, j, k, "activate")
-
-        start_checks(0.0)
-        r0 = residual()
-        if ltarget is not None and (r0 @ r0) <= ltarget:
-            stop = True
-        for name, pts, tg in wts:
-            if (r0[pts] @ r0[pts]) <= tg:
-                crossings[name] = 0.0
-        while si < len(ts) and ts[si] <= 0.0:
-            samples.append((ts[si], self.a.copy(), self.U.copy()))
-            si += 1
-        while not stop and t < T:
-            if not M.any():
-                while si < len(ts):
-                    samples.append((ts[si], self.a.copy(), self.U.copy()))
-                    si += 1
-                t = T
-                break
-            steps += 1
-            if steps > max_steps:
-                raise IntegrationFailed(f"more than max_steps = {max_steps} steps before t = {T:.12g} "
-                                        f"(stopped at t = {t:.12g}); raise max_steps")
-            A, Uc, R, S = self.series(M)
-            N = max(np.abs(self.a).max(), np.abs(self.U).max())
-            n1 = max(np.abs(A[p - 1]).max(), np.abs(Uc[p - 1]).max())
-            n2 = max(np.abs(A[p]).max(), np.abs(Uc[p]).max())
-            rhos = []
-            if n1 > 0:
-                rhos.append((N / n1) ** (1.0 / (p - 1)))
-            if n2 > 0:
-                rhos.append((N / n2) ** (1.0 / p))
-            h = min(rhos) * fac_step if rhos else (T - t)
-            if h_prev is not None:
-                h = min(h, 8 * h_prev)
-            if not h > 1e-15 * rel * max(1.0, abs(t)):
-                raise StepSizeCollapse(f"float64 step collapsed to {h:.3e} at t = {t:.12g}; use the "
-                                       "multiprecision engine (engine='reduced')")
-            final = False
-            if t + h >= T:
-                h = T - t
-                final = True
-            # sample the local polynomials on the step
-            tq = h * np.arange(1, _SAMPLES + 1) / _SAMPLES
-            pw = tq[:, None] ** np.arange(p + 1)[None, :]
-            hcut = h
-            hits = []
-            cands = []  # (first sample index with a sign change, coefficients, j, k, kind)
-            act = np.nonzero(M)
-            if act[0].size:
-                coefs = Uc[:, act[0], act[1]]  # (p+1, P)
-                vals = pw @ coefs  # (Q, P)
-                crossed = (vals <= 0).any(0)
-                for idx in np.nonzero(crossed)[0]:
-                    q = int(np.argmax(vals[:, idx] <= 0))
-                    cands.append((q, coefs[:, idx], act[0][idx], act[1][idx], "deactivate"))
-            if self.rp1:
-                zs = np.nonzero((~M) & (self.U == 0))
-                if zs[0].size:
-                    # P = a r; the push is positive where P < 0 and resolved where P < -thr; a
-                    # coordinate re-enters at the sign change only if the push is resolved
-                    # later in the step (else it is held at 0: no chatter on rounding noise)
-                    coefs = S[:, zs[0], zs[1]]
-                    vals = pw @ coefs
-                    thr = np.abs(A[:, zs[0]]).sum(0) * self.r_floor[zs[1]]
-                    resolved = (vals < -thr[None, :]).any(0)
-                    for idx in np.nonzero(resolved)[0]:
-                        if coefs[0, idx] <= 0:
-                            hits.append((0.0, zs[0][idx], zs[1][idx], "activate"))
-                            continue
-                        q = int(np.argmax(vals[:, idx] <= 0))
-                        cands.append((q, coefs[:, idx], zs[0][idx], zs[1][idx], "activate"))
-            if cands and not hits:
-                # only the candidates whose first sign change is in the earliest sample interval
-                # can hold the earliest root
-                qmin = min(cd[0] for cd in cands)
-                lo = 0.0 if qmin == 0 else tq[qmin - 1]
-                for q, co, j, k, kind in cands:
-                    if q == qmin:
-                        hits.append((_poly_root(co, lo, tq[q], eps=eps), j, k, kind))
-            if hits:
-                hcut = min(hc[0] for hc in hits)
-                slack = 1e-12 * rel * h
-                hits = sorted([hc for hc in hits if hc[0] <= hcut + slack], key=lambda z: (z[1], z[2]))
-            # loss crossings
-            if ltarget is not None or any(crossings[w[0]] is None for w in wts):
-                rv = pw @ R  # (Q, n)
-                if ltarget is not None:
-                    lv = (rv * rv).sum(1)
-                    below = np.nonzero((lv <= ltarget) & (tq <= hcut * (1 + 1e-15 * rel)))[0]
-                    if below.size:
-                        q = int(below[0])
-                        lo = 0.0 if q == 0 else tq[q - 1]
-                        G = np.zeros(2 * p + 1, dtype=dt)
-                        for k in range(n):
-                            G += np.convolve(R[:, k], R[:, k])
-                        G[0] -= ltarget
-                        hcut = _poly_root(G, lo, tq[q], eps=eps)
-                        hits = [hc for hc in hits if hc[0] <= hcut]
-                        stop = True
-                for name, pts, tg in wts:
-                    if crossings[name] is not None:
-                        continue
-                    lv = (rv[:, pts] ** 2).sum(1)
-                    below = np.nonzero((lv <= tg) & (tq <= hcut * (1 + 1e-15 * rel)))[0]
-                    if below.size:
-                        q = int(below[0])
-                        lo = 0.0 if q == 0 else tq[q - 1]
-                        G = np.zeros(2 * p + 1, dtype=dt)
-                        for k in pts:
-                            G += np.convolve(R[:, k], R[:, k])
-                        G[0] -= tg
-                        crossings[name] = t + _poly_root(G, lo, tq[q], eps=eps)
-            t_next = T if (final and hcut == h and not stop) else t + hcut
-            while si < len(ts) and ts[si] <= t_next:
-                tau = ts[si] - t
-                pv = tau ** np.arange(p + 1)
-                a_s = pv @ A
-                U_s = np.where(M, np.tensordot(pv, Uc, axes=1), self.U)
-                samples.append((ts[si], a_s, U_s))
-                si += 1
-            pv = hcut ** np.arange(p + 1)
-            self.a = pv @ A
-            self.U = np.where(M, np.tensordot(pv, Uc, axes=1), self.U)
-            t = t_next
-            for (_, j, k, kind) in hits:
-                if kind == "deactivate" and M[j, k]:
-                    self.U[j, k] = 0.0
-                    M[j, k] = False
-                    rec(t, j, k, kind)
-                elif kind == "activate" and not M[j, k]:
-                    self.U[j, k] = 0.0
-                    M[j, k] = True
-                    rec(t, j, k, kind)
-            if hits or stop:
-                start_checks(t)
-            h_prev = h
-        return t, samples, events, crossings, steps, stop
+                self.record(t, j, k, kind)
+            elif kind == "activate" and not M[j, k]:
+                self.U[j, k] = 0.0
+                M[j, k] = True
+                self.record(t, j, k, kind)
+        if hits or self.stop:
+            self.start_checks(t)
 
 
-def _trajectory(problem, eng_out, eng, t_end, times, accuracy, seconds, stats_extra, sample_weights=True):
+def _exact_mpf(x):
+    """A float of any numpy width as the mpf of the same value (exact at >= its significand)."""
+    return mpmath.mpf(float(x)) if isinstance(x, float) else to_mpf(Fraction(*x.as_integer_ratio()))
+
+
+def _run_once(problem, dtype, order, sample_weights, *, t_end, times, until_loss, watches, max_steps,
+              max_events):
+    """One run in ``dtype`` as a Trajectory (float64: 53 bits; the reference: the dtype's significand)."""
     from ._reduced import weights_float
 
-    t, samples, events, crossings, steps, stop = eng_out
-    want_w = problem.m * problem.d * (problem.n + 1) <= 200_000
-    # W of every state that carries it, in one vectorised step (float64 throughout)
-    U_stack = [U for (_, _, U) in samples] if (want_w and sample_weights) else []
-    W_all = weights_float(problem, np.array(U_stack + [eng.U])) if want_w else None
-    mpf = mpmath.mpf
-    with mpmath.workprec(53):
-        def state(tt, a, U, W):
-            return State(mpf(float(tt)), tuple(map(mpf, np.asarray(a, dtype=float).tolist())),
-                         tuple(tuple(map(mpf, row)) for row in np.asarray(U, dtype=float).tolist()),
-                         None if W is None else tuple(tuple(map(mpf, row)) for row in W.tolist()))
+    t0 = _time.perf_counter()
+    eng = _F64(problem, order=order, dtype=dtype)
+    run = eng.run(t_end, times, until_loss, watches, max_steps, max_events)
+    run.stats = {"order": eng.p, "seconds": _time.perf_counter() - t0}
+    wide = dtype != np.float64
+    prec = _REF_PRECISION if wide else FLOAT64
 
-        smp = tuple(state(tt, a, U, W_all[i] if U_stack else None) for i, (tt, a, U) in enumerate(samples))
-        final = state(t if stop else float(t_end), eng.a, eng.U, None if W_all is None else W_all[-1])
-        evs = tuple(Event(mpf(float(e.t)), e.neuron, e.point, e.kind) for e in events)
-        cr = {k: (mpf(float(v)) if v is not None else None) for k, v in crossings.items()}
-        acc = None if accuracy is None else mpf(float(accuracy))
-    stats = {"steps": steps, "events": len(evs), "order": eng.p, "seconds": seconds,
-             "accuracy": None if accuracy is None else float(accuracy), "stopped_on_loss": stop}
-    stats.update(stats_extra)
-    return Trajectory(engine="float64", dps=15, work_bits=53, samples=smp, final=final, events=evs,
-                      crossings=cr, error_estimate=acc, steps=steps, stats=stats)
+    def to_mpf_array(x):
+        x = np.asarray(x, dtype=dtype)
+        if not wide:
+            return [mpmath.mpf(v) for v in x.astype(float).ravel().tolist()]
+        return [_exact_mpf(v) for v in x.ravel()]
+
+    def rows(x, shape):
+        flat = to_mpf_array(x)
+        return tuple(tuple(flat[i * shape[1]:(i + 1) * shape[1]]) for i in range(shape[0]))
+
+    def states(raws, ts, with_w):
+        # W of every state that carries it, in one vectorised step (in the run's float type)
+        U_stack = [U for (_, U), w in zip(raws, with_w) if w]
+        W_all = iter(weights_float(problem, np.array(U_stack), dtype=dtype) if U_stack else ())
+        out = []
+        for (a, U), t, w in zip(raws, ts, with_w):
+            W = next(W_all) if w else None
+            out.append(State(time(eng.t) if t is None else to_mpf(t) if wide else mpmath.mpf(float(t)),
+                             tuple(to_mpf_array(a)), rows(U, (problem.m, problem.n)),
+                             None if W is None else rows(W, (problem.m, problem.d))))
+        return out
+
+    def time(x):
+        return _exact_mpf(x) if wide else mpmath.mpf(float(x))
+
+    return _common.to_trajectory(run, engine="float64", problem=problem, precision=prec, times=times,
+                                 t_end=t_end, states=states, time=time, sample_weights=sample_weights)
 
 
 def integrate_float64(problem, *, t_end, times=(), until_loss=None, watches=(), max_steps=10**6,
@@ -344,7 +435,8 @@ def integrate_float64(problem, *, t_end, times=(), until_loss=None, watches=(), 
     """The float64 fast path (see the module docstring); ``stats["accuracy"]`` is measured.
 
     ``sample_weights=False`` leaves ``W`` out of the samples (the final state keeps it);
-    ``parallel`` as ``error_estimate_parallel`` of :func:`gfcheck.numeric.integrate`.
+    ``parallel`` as ``error_estimate_parallel`` of :func:`gfcheck.numeric.integrate`.  The
+    trajectory's precision is :data:`FLOAT64` (15 digits, 53 bits).
 
     >>> from gfcheck.symbolic.problem import parse_problem
     >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1", "0"], ["0", "1"]],
@@ -360,38 +452,23 @@ def integrate_float64(problem, *, t_end, times=(), until_loss=None, watches=(), 
     problem.require_orthogonal("engine='float64'")
     if not isinstance(order, int) or order < 4:
         raise InvalidInput(f"float64 engine: order must be an integer >= 4, found {order!r}")
-    def main():
-        t0 = _time.perf_counter()
-        eng = _F64(problem, order=order)
-        out = eng.run(t_end, times, until_loss, watches, max_steps, max_events)
-        return eng, out, _time.perf_counter() - t0
-
+    T, ts, ul, ws = check_args(problem, t_end, times, until_loss, watches)
+    args = dict(t_end=T, times=ts, until_loss=ul, watches=ws, max_steps=max_steps, max_events=max_events)
     if not measure_accuracy:
-        eng, out, seconds = main()
-        return _trajectory(problem, out, eng, t_end, times, None, seconds, {}, sample_weights)
-
-    def reference():
-        # x87 extended precision (64-bit significand) with the engine's own order; an ``order``
-        # override is not carried over, so a truncated order is caught
-        t1 = _time.perf_counter()
-        ref = _F64(problem, order=_REF_ORDER, dtype=_REF_DTYPE)
-        rout = ref.run(t_end, times, until_loss, watches, max_steps, max_events)
-        return ref.a, ref.U, rout, _time.perf_counter() - t1
-
-    from .estimate import run_with_reference
-
-    (eng, out, seconds), (ra, rU, rout, rsec) = run_with_reference(main, reference, parallel=parallel)
-    parts, mismatches = _difference(problem, (eng.a, eng.U, out), (ra, rU, rout), sample_weights)
-    from .estimate import estimate_from_parts
-
-    scale = max(float(np.abs(eng.a).max(initial=0)), float(np.abs(eng.U).max(initial=0)))
-    accuracy = float(estimate_from_parts(parts, mismatches, scale))
-    extra = {"accuracy_method": "2 max |z - z'| against the same engine in extended precision "
+        tr = _run_once(problem, np.float64, order, sample_weights, **args)
+        return tr.replace(stats={**tr.stats, "accuracy": None})
+    # the reference: x87 extended precision (64-bit significand) with the engine's own order; an
+    # ``order`` override is not carried over, so a truncated order is caught
+    tr = with_estimate(lambda: _run_once(problem, np.float64, order, sample_weights, **args),
+                       lambda: _run_once(problem, _REF_DTYPE, _REF_ORDER, sample_weights, **args),
+                       parallel=parallel)
+    stats = dict(tr.stats)
+    stats["accuracy"] = float(tr.error_estimate)
+    stats["accuracy_method"] = ("2 max |z - z'| against the same engine in extended precision "
                                 f"({np.finfo(_REF_DTYPE).nmant + 1}-bit significand, order {_REF_ORDER}), "
-                                "over the final and sampled a, U, W, event and crossing times",
-             "accuracy_seconds": rsec, "error_estimate_parts": {k: f"{float(v):.3g}" for k, v in parts.items()},
-             "error_estimate_mismatch": mismatches}
-    return _trajectory(problem, out, eng, t_end, times, accuracy, seconds, extra, sample_weights)
+                                "over the final and sampled a, U, W, event and crossing times")
+    stats["accuracy_seconds"] = stats["error_estimate_seconds"]
+    return tr.replace(stats=stats)
 
 
 #: the reference run of the float64 engine's error estimate: x87 extended precision where numpy
@@ -400,34 +477,8 @@ _REF_DTYPE = np.longdouble
 #: the engine's own order: its truncation error (e^-2p ~ 4e-18 relative) is far below float64's
 #: rounding, the error the reference has to resolve
 _REF_ORDER = _ORDER
-
-
-def _difference(problem, main, ref, sample_weights):
-    """The parts of the float64 estimate (see :mod:`gfcheck.numeric.estimate`), in ``_REF_DTYPE``."""
-    from ._reduced import weights_float
-    from .estimate import match_crossings, match_events
-
-    (a, U, out), (ra, rU, rout) = main, ref
-    want_w = problem.m * problem.d * (problem.n + 1) <= 200_000
-    dt = _REF_DTYPE
-
-    def state_diff(a1, U1, a2, U2, with_w):
-        d = max(np.abs(np.asarray(a1, dtype=dt) - a2).max(initial=0),
-                np.abs(np.asarray(U1, dtype=dt) - U2).max(initial=0))
-        if with_w:
-            W1 = weights_float(problem, U1)
-            W2 = weights_float(problem, U2, dtype=dt)
-            d = max(d, np.abs(np.asarray(W1, dtype=dt) - W2).max(initial=0))
-        return d
-
-    parts = {"final": state_diff(a, U, ra, rU, want_w)}
-    if out[5] or rout[5]:
-        parts["final"] = max(parts["final"], abs(dt(out[0]) - rout[0]))
-    parts["samples"] = max((state_diff(s[1], s[2], r[1], r[2], want_w and sample_weights)
-                            for s, r in zip(out[1], rout[1])), default=dt(0))
-    parts["events"], bad_e = match_events(out[2], rout[2])
-    parts["crossings"], bad_c = match_crossings(out[3], rout[3])
-    return parts, [m for m in (bad_e, bad_c) if m]
-
-
-_ = Fraction
+#: the precision of the float64 engine's runs: 15 digits, 53 bits
+FLOAT64 = Precision(15, 3)
+#: the reference run's: its significand (19 digits, 64 bits for x87 extended precision)
+_REF_PRECISION = Precision(int(np.finfo(_REF_DTYPE).nmant * math.log10(2)) + 1, 0) \
+    if np.finfo(_REF_DTYPE).nmant > 52 else FLOAT64

@@ -72,11 +72,15 @@ from gfcheck.symbolic.errors import (
     TooManyEvents,
 )
 
+from . import _common
+from ._common import Hits, Run, to_trajectory
+from ._roots import refine_root
 from ._losses import LossSeries, group_inputs, make_atoms
-from .precision import Precision, to_mpf, tolerance
-from .trajectory import Event, State, Trajectory
+from .estimate import reference_precision, with_estimate
+from .precision import Precision, as_precision, to_mpf, tolerance
+from .trajectory import Event, State, Trajectory, check_args
 
-__all__ = ["integrate_full", "order_for"]
+__all__ = ["integrate_full"]
 
 INA, ACT, SLI = 0, 1, 2
 _MODE_NAMES = {INA: "inactive", ACT: "active", SLI: "sliding"}
@@ -84,15 +88,6 @@ _MODE_NAMES = {INA: "inactive", ACT: "active", SLI: "sliding"}
 _SLACK = 10
 #: sign samples per step in the root search
 _SAMPLES = 16
-
-
-def order_for(bits: int) -> int:
-    """Taylor order for a relative step tolerance ``2^-bits``: ``ceil(bits ln2 / 2) + 1``.
-
-    >>> order_for(100)
-    36
-    """
-    return int(math.ceil(bits * math.log(2) / 2)) + 1
 
 
 def _horner(c, tau):
@@ -134,23 +129,39 @@ def _first_root(c, hmax, hpow, rel, shift=0):
             lo = vals[last][0]
             hi = vals[last + 1][0] if last + 1 < len(vals) else hi
             shift = 0
-    dc = [c[i] * i for i in range(1, len(c))]
     eps = hmax * rel
-    tau = (lo + hi) / 2
-    for _ in range(4 * mpmath.mp.prec):
-        v = _horner(c, tau) + shift
-        if v <= 0:
-            hi = tau
-        else:
-            lo = tau
-        if hi - lo <= eps:
-            break
-        dv = _horner(dc, tau)
-        nxt = tau - v / dv if dv else lo
-        if not lo < nxt < hi:
-            nxt = (lo + hi) / 2
-        tau = nxt
-    return hi
+    return refine_root(_MpfRoots(c, shift, eps), lo, hi, (lo + hi) / 2, 4 * mpmath.mp.prec)
+
+
+class _MpfRoots:
+    """The mpf kernel of :func:`gfcheck.numeric._roots.refine_root`: ``P + shift`` and ``P'``
+    in Horner form at the working precision, a bracket closed to ``eps``."""
+
+    __slots__ = ("c", "dc", "shift", "eps")
+
+    def __init__(self, c, shift, eps):
+        self.c, self.dc, self.shift, self.eps = c, [c[i] * i for i in range(1, len(c))], shift, eps
+
+    def value(self, tau):
+        return _horner(self.c, tau) + self.shift
+
+    def slope(self, tau):
+        return _horner(self.dc, tau)
+
+    @staticmethod
+    def newton(tau, v, dv, lo, hi):
+        return tau - v / dv if dv else lo
+
+    @staticmethod
+    def inside(lo, x, hi) -> bool:
+        return lo < x < hi
+
+    @staticmethod
+    def middle(lo, hi):
+        return (lo + hi) / 2
+
+    def done(self, lo, hi, tau, nxt):
+        return hi if hi - lo <= self.eps else None
 
 
 def _solve_exact(Gq, S, A):
@@ -178,7 +189,7 @@ class _FullEngine:
         self.problem = problem
         self.prec = prec
         self.m, self.d = problem.m, problem.d
-        self.p = order if order is not None else order_for(prec.bits)
+        self.p = order if order is not None else _common.order_for(prec.bits)
         if self.p < 2:
             raise InvalidInput(f"Taylor order must be at least 2, found {self.p}")
         self.rp1 = problem.relu_prime_at_zero == 1
@@ -200,15 +211,9 @@ class _FullEngine:
                      make_atoms(problem.loss, [g[1] for g in self.groups], problem.labels)]
             self.lossfn = LossSeries(problem.loss, atoms, self.n, problem.n)
             self.yscale = self.lossfn.scale
-        lam = problem.scale
-        X = [problem.inputs[k] for k in reps]
-        if problem.output_weights is None:
-            self.a = [s * mpmath.sqrt(to_mpf(lam * lam * sum((g * g for g in gj), Fraction(0))))
-                      for s, gj in zip(problem.signs, problem.directions)]
-        else:
-            self.a = [to_mpf(v) for v in problem.output_weights]
-        self.U = [[to_mpf(lam * sum((g * x for g, x in zip(gj, xk)), Fraction(0))) for xk in X]
-                  for gj in problem.directions]
+        a0, u0 = _common.initial_values(problem)  # exact; rounded once here
+        self.a = [q[1] * mpmath.sqrt(to_mpf(q[2])) if isinstance(q, tuple) else to_mpf(q) for q in a0]
+        self.U = [[to_mpf(row[k]) for k in reps] for row in u0]
         self.C = [[mpf(0)] * self.n for _ in range(self.m)]
         self.mode = [[ACT if u > 0 else INA for u in row] for row in self.U]
         self.tol = tolerance(prec.bits, _SLACK)
@@ -413,206 +418,236 @@ class _FullEngine:
 
     # -- the run ------------------------------------------------------------------------
     def run(self, T, times, until_loss, watches, max_steps, max_events):
-        n, m, p = self.n, self.m, self.p
-        t0_wall = _time.perf_counter()
-        t = mpf(0)
-        Tm = to_mpf(T)
-        sample_t = [to_mpf(s) for s in times]
-        samples = []
-        si = 0
-        crossings = {w.name: None for w in watches}
-        loss_target = to_mpf(until_loss) if until_loss is not None else None
-        watch_t = [(w.name, sorted(w.points), to_mpf(w.target)) for w in watches]
-        steps = 0
-        stuck = 0  # consecutive steps that made no progress in time (events at tau ~ 0)
-        h_min = h_max = None
-        stop_loss = False
-        two_n = 2 * n
-
-        def loss_now(pts=None):
-            if not self.simple:
-                return self.lossfn.loss_value(self.outputs(), pts)
-            r = self.residuals()
-            ks = range(n) if pts is None else pts
-            return fdot([(r[k], r[k]) for k in ks]) / two_n
-
-        # coordinates at exactly 0 at the start
-        for j in range(m):
-            for k in range(n):
-                if self.U[j][k] == 0:
-                    self.resolve(j, k, t, max_events)
-
-        def check_losses(tt):
-            nonlocal stop_loss
-            if loss_target is not None and loss_now() <= loss_target:
-                stop_loss = True
-            for name, pts, tgt in watch_t:
-                if crossings[name] is None and loss_now(pts) <= tgt:
-                    crossings[name] = +tt
-
-        check_losses(t)
-        while si < len(sample_t) and sample_t[si] <= t:
-            samples.append((sample_t[si], list(self.a),
-                            [list(r) for r in self.U], [list(r) for r in self.C]))
-            si += 1
-
-        while not stop_loss and t < Tm:
-            steps += 1
-            if steps > max_steps:
-                raise IntegrationFailed(
-                    f"more than max_steps = {max_steps} Taylor steps before t = {mpmath.nstr(Tm, 12)} "
-                    f"(stopped at t = {mpmath.nstr(t, 12)}); raise max_steps, ask for fewer digits, "
-                    "or shorten t_end"
-                )
-            sets, Aser, User, R, E, Cser, moving, movers = self.series(t)
-            if not moving:
+        self.begin(T, times, until_loss, watches, max_steps, max_events)
+        while not self.stop_loss and self.t < self.Tm:
+            self.count_step()
+            ser = self.series(self.t)
+            if not ser[6]:
                 # nothing moves: every coordinate is inactive and frozen; the state is constant
-                while si < len(sample_t):
-                    samples.append((sample_t[si], list(self.a), [list(r) for r in self.U],
-                                    [list(r) for r in self.C]))
-                    si += 1
-                t = Tm
+                self.record_samples_until(self.Tm)
+                self.t = self.Tm
                 break
-            # step size (Jorba-Zou) from the last two coefficients against the state max-norm
-            norm = max([abs(v) for v in self.a] + [abs(v) for row in self.U for v in row])
-            series_all = [Aser[j] for j in moving] + [User[j][k] for j in moving for k, _ in movers[j]]
-            cands = []
-            for q in (p - 1, p):
-                top = max(abs(s[q]) for s in series_all)
-                if top:
-                    cands.append((norm / top) ** (mpf(1) / q))
-            remaining = Tm - t
-            if cands:
-                h = min(cands) * mpmath.exp(-2 - mpf(0.7) / (p - 1))
-            else:
-                h = remaining
-            final_step = False
-            if h >= remaining:
-                h = remaining
-                final_step = True
-            if h <= max(abs(t), mpf(1)) * self.rel:
-                raise StepSizeCollapse(
-                    f"step size collapsed to {mpmath.nstr(h, 5)} at t = {mpmath.nstr(t, 12)} (below "
-                    f"the time resolution of {self.prec.work_bits} bits); the field may be singular "
-                    "there - check the data, or raise dps"
-                )
-            hpow = [mpf(1)]
-            for _ in range(p + 1):
-                hpow.append(hpow[-1] * h)
-            # event functions ("positive just after 0"); hits: (tau, j, k, what)
-            hits = []
-            tau_cut = h
+            h, final_step, hpow = self.step_size(ser)
+            hits = self.event_scan(ser, h, hpow)
+            tau_cut, items = self.loss_scan(ser[3], hits, h, hpow)
+            t_next = self.Tm if (final_step and tau_cut == h and not self.stop_loss) else self.t + tau_cut
+            self.record_samples(ser, t_next)
+            self.advance(ser, tau_cut)
+            self.t = t_next
+            self.zeno_guard(tau_cut, h, items)
+            for (_, j, k, _what) in sorted(items, key=_by_coordinate):
+                self.resolve(j, k, self.t, self.max_events)
+        return self.t
 
-            def consider(c, j, k, what, shift=0):
-                nonlocal tau_cut
-                root = _first_root(c, h, hpow, self.rel, shift)
-                if root is not None:
-                    hits.append((root, j, k, what))
-                    if root < tau_cut:
-                        tau_cut = root
+    def begin(self, T, times, until_loss, watches, max_steps, max_events):
+        """The run's targets, the modes of coordinates at 0 and the checks at ``t = 0``."""
+        self.t0_wall = _time.perf_counter()
+        self.max_steps, self.max_events = max_steps, max_events
+        self.t = mpf(0)
+        self.Tm = to_mpf(T)
+        self.sample_t = [to_mpf(s) for s in times]
+        self.samples = []
+        self.si = 0
+        self.crossings = {w.name: None for w in watches}
+        self.loss_target = to_mpf(until_loss) if until_loss is not None else None
+        self.watch_t = [(w.name, sorted(w.points), to_mpf(w.target)) for w in watches]
+        self.steps = 0
+        self.stuck = 0  # consecutive steps that made no progress in time (events at tau ~ 0)
+        self.h_min = self.h_max = None
+        self.stop_loss = False
+        # coordinates at exactly 0 at the start
+        for j in range(self.m):
+            for k in range(self.n):
+                if self.U[j][k] == 0:
+                    self.resolve(j, k, self.t, max_events)
+        if self.loss_target is not None and self.loss_now() <= self.loss_target:
+            self.stop_loss = True
+        for name, pts, tgt in self.watch_t:
+            if self.crossings[name] is None and self.loss_now(pts) <= tgt:
+                self.crossings[name] = +self.t
+        self.record_samples_until(self.t)
 
-            for j in moving:
-                A, S = sets[j]
-                nj = max([abs(self.a[j])] + [abs(v) for v in self.U[j]])
-                thr = self.tol * nj
-                for k, _ in movers[j]:
-                    mode = self.mode[j][k]
-                    co = User[j][k]
-                    # a coordinate strictly off 0 ends the step at its exact crossing; one sitting
-                    # at 0 (just resolved) only when it leaves by more than the tolerance
-                    if mode == ACT:
-                        consider(co, j, k, "u", thr if co[0] <= 0 else 0)
-                    elif mode == INA:
-                        cc = [-v for v in co]
-                        consider(cc, j, k, "u", thr if cc[0] <= 0 else 0)
-                    else:
-                        drift = max(abs(v) * hpow[i] for i, v in enumerate(co)) / nj if nj else mpf(0)
-                        if drift > self.slide_drift:
-                            self.slide_drift = drift
-                        b, rk = E[j][k], R[k]
-                        f1 = [fdot(b[: i + 1], reversed(rk[: i + 1])) for i in range(p)]
-                        rmb = [x - z for x, z in zip(rk, b)]
-                        f2 = [fdot(rk[: i + 1], reversed(rmb[: i + 1])) for i in range(p)]
-                        thr2 = self.tol * (abs(rk[0]) + self.yscale[k]) ** 2
-                        for f in (f1, f2):
-                            # alpha at an end of [0, 1]: only a clear exit counts
-                            consider(f, j, k, "slide", thr2 if f[0] <= thr2 else 0)
-            if self.rp1:
-                # a frozen coordinate at 0 re-enters when its active-side push turns positive
-                for j in range(m):
-                    mv = {k for k, _ in movers.get(j, ())}
-                    for k in range(n):
-                        if self.mode[j][k] != INA or self.U[j][k] != 0 or k in mv:
-                            continue
-                        ar = [fdot(Aser[j][: i + 1], reversed(R[k][: i + 1])) for i in range(p)]
-                        push = [self.G[k][k] * self.inv_n * v for v in ar]  # p1 = -push
-                        thr = self.tol * abs(self.G[k][k]) * self.inv_n * abs(self.a[j]) * (
-                            abs(R[k][0]) + self.yscale[k])
-                        # at the turning point: only a clear turn counts
-                        consider(push, j, k, "push", thr if push[0] <= thr else 0)
-            slack = h * self.tol  # roots this close are one instant (a shared residual crossing 0)
-            hits = [hh for hh in hits if hh[0] <= tau_cut + slack]
-            # loss level and watches on the local series
-            need = loss_target is not None or any(crossings[w[0]] is None for w in watch_t)
-            if need and self.simple:
-                RR = [[fdot(Rk[: i + 1], reversed(Rk[: i + 1])) / two_n for i in range(p + 1)] for Rk in R]
-            if loss_target is not None:
-                Lc = [sum(col) for col in zip(*RR)] if self.simple else self.lossfn.loss_series(None, p)
-                Lc[0] -= loss_target
-                root = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
-                if root is not None:
-                    if root < tau_cut - slack:
-                        hits = []
-                    tau_cut = min(root, tau_cut)
-                    stop_loss = True
-            for name, pts, tgt in watch_t:
-                if crossings[name] is not None:
-                    continue
-                if not self.simple:
-                    Lc = self.lossfn.loss_series(pts, p)
+    def loss_now(self, pts=None):
+        if not self.simple:
+            return self.lossfn.loss_value(self.outputs(), pts)
+        r = self.residuals()
+        ks = range(self.n) if pts is None else pts
+        return fdot([(r[k], r[k]) for k in ks]) / (2 * self.n)
+
+    def count_step(self):
+        """Phase 0: the step budget."""
+        self.steps += 1
+        if self.steps > self.max_steps:
+            raise IntegrationFailed(
+                f"more than max_steps = {self.max_steps} Taylor steps before t = {mpmath.nstr(self.Tm, 12)} "
+                f"(stopped at t = {mpmath.nstr(self.t, 12)}); raise max_steps, ask for fewer digits, "
+                "or shorten t_end"
+            )
+
+    def step_size(self, ser):
+        """Phase 2: the step (Jorba-Zou) from the last two coefficients against the state
+        max-norm -> ``(h, final_step, [h^i])``."""
+        p = self.p
+        _, Aser, User, _, _, _, moving, movers = ser
+        norm = max([abs(v) for v in self.a] + [abs(v) for row in self.U for v in row])
+        series_all = [Aser[j] for j in moving] + [User[j][k] for j in moving for k, _ in movers[j]]
+        cands = []
+        for q in (p - 1, p):
+            top = max(abs(s[q]) for s in series_all)
+            if top:
+                cands.append((norm / top) ** (mpf(1) / q))
+        remaining = self.Tm - self.t
+        if cands:
+            h = min(cands) * mpmath.exp(-2 - mpf(0.7) / (p - 1))
+        else:
+            h = remaining
+        final_step = False
+        if h >= remaining:
+            h = remaining
+            final_step = True
+        if h <= max(abs(self.t), mpf(1)) * self.rel:
+            raise StepSizeCollapse(
+                f"step size collapsed to {mpmath.nstr(h, 5)} at t = {mpmath.nstr(self.t, 12)} (below "
+                f"the time resolution of {self.prec.work_bits} bits); the field may be singular "
+                "there - check the data, or raise dps"
+            )
+        hpow = [mpf(1)]
+        for _ in range(p + 1):
+            hpow.append(hpow[-1] * h)
+        return h, final_step, hpow
+
+    def event_scan(self, ser, h, hpow):
+        """Phase 3: the event functions ("positive just after 0") of every moving coordinate,
+        the sliding exits and (ReLU'(0) = 1) the re-entries -> :class:`Hits`."""
+        p = self.p
+        _, Aser, User, R, E, _, moving, movers = ser
+        hits = Hits(h)
+        for j in moving:
+            nj = max([abs(self.a[j])] + [abs(v) for v in self.U[j]])
+            thr = self.tol * nj
+            for k, _ in movers[j]:
+                mode = self.mode[j][k]
+                co = User[j][k]
+                # a coordinate strictly off 0 ends the step at its exact crossing; one sitting
+                # at 0 (just resolved) only when it leaves by more than the tolerance
+                if mode == ACT:
+                    hits.add(_first_root(co, h, hpow, self.rel, thr if co[0] <= 0 else 0), j, k, "u")
+                elif mode == INA:
+                    cc = [-v for v in co]
+                    hits.add(_first_root(cc, h, hpow, self.rel, thr if cc[0] <= 0 else 0), j, k, "u")
                 else:
-                    Lc = [sum(col) for col in zip(*[RR[k] for k in pts])] if pts else [mpf(0)] * (p + 1)
-                Lc[0] -= tgt
-                root = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
-                if root is not None:
-                    crossings[name] = t + root
-            t_next = Tm if (final_step and tau_cut == h and not stop_loss) else t + tau_cut
+                    self.slide_exits(j, k, co, E[j][k], R[k], nj, h, hpow, hits)
+        if self.rp1:
+            # a frozen coordinate at 0 re-enters when its active-side push turns positive
+            for j in range(self.m):
+                mv = {k for k, _ in movers.get(j, ())}
+                for k in range(self.n):
+                    if self.mode[j][k] != INA or self.U[j][k] != 0 or k in mv:
+                        continue
+                    ar = [fdot(Aser[j][: i + 1], reversed(R[k][: i + 1])) for i in range(p)]
+                    push = [self.G[k][k] * self.inv_n * v for v in ar]  # p1 = -push
+                    thr = self.tol * abs(self.G[k][k]) * self.inv_n * abs(self.a[j]) * (
+                        abs(R[k][0]) + self.yscale[k])
+                    # at the turning point: only a clear turn counts
+                    hits.add(_first_root(push, h, hpow, self.rel, thr if push[0] <= thr else 0), j, k, "push")
+        return hits
 
-            def state_at(tau):
-                a_s = list(self.a)
-                U_s = [list(r) for r in self.U]
-                C_s = [list(r) for r in self.C]
-                for j in moving:
-                    a_s[j] = _horner(Aser[j], tau)
-                    for k, _ in movers[j]:
-                        U_s[j][k] = mpf(0) if self.mode[j][k] == SLI else _horner(User[j][k], tau)
-                    for l, cs in Cser[j].items():
-                        C_s[j][l] = self.C[j][l] + _horner(cs, tau)
-                return a_s, U_s, C_s
+    def slide_exits(self, j, k, co, b, rk, nj, h, hpow, hits):
+        """A sliding coordinate: its drift off the constraint (``stats["slide_drift"]``) and the
+        times where ``alpha = beta_k / r_k`` reaches an end of ``[0, 1]``."""
+        p = self.p
+        drift = max(abs(v) * hpow[i] for i, v in enumerate(co)) / nj if nj else mpf(0)
+        if drift > self.slide_drift:
+            self.slide_drift = drift
+        f1 = [fdot(b[: i + 1], reversed(rk[: i + 1])) for i in range(p)]
+        rmb = [x - z for x, z in zip(rk, b)]
+        f2 = [fdot(rk[: i + 1], reversed(rmb[: i + 1])) for i in range(p)]
+        thr2 = self.tol * (abs(rk[0]) + self.yscale[k]) ** 2
+        for f in (f1, f2):
+            # alpha at an end of [0, 1]: only a clear exit counts
+            hits.add(_first_root(f, h, hpow, self.rel, thr2 if f[0] <= thr2 else 0), j, k, "slide")
 
-            while si < len(sample_t) and sample_t[si] <= t_next:
-                a_s, U_s, C_s = state_at(sample_t[si] - t)
-                samples.append((sample_t[si], a_s, U_s, C_s))
-                si += 1
-            self.a, self.U, self.C = state_at(tau_cut)
-            h_min = tau_cut if h_min is None or tau_cut < h_min else h_min
-            h_max = tau_cut if h_max is None or tau_cut > h_max else h_max
-            t = t_next
-            stuck = stuck + 1 if (hits and tau_cut <= h * self.rel * 2**16) else 0
-            if stuck > 64:
-                _, j, k, _ = hits[0]
-                raise TooManyEvents(
-                    f"neuron {j}, point {k}: {stuck} consecutive events at t = {mpmath.nstr(t, 15)} "
-                    "without progress in time (Zeno chattering that the sliding rule does not "
-                    "resolve); check the data or perturb the initialisation"
-                )
-            for (_, j, k, _what) in sorted(hits, key=lambda hh: (hh[1], hh[2])):
-                self.resolve(j, k, t, max_events)
-            if stop_loss:
-                break
-        return dict(t_final=t, samples=samples, crossings=crossings, steps=steps,
-                    wall=_time.perf_counter() - t0_wall, h_min=h_min, h_max=h_max,
-                    stopped_on_loss=stop_loss)
+    def loss_scan(self, R, hits, h, hpow):
+        """Phase 4: the loss level and the watches on the local series -> ``(tau_cut, hits)``."""
+        p = self.p
+        slack = h * self.tol  # roots this close are one instant (a shared residual crossing 0)
+        tau_cut = hits.cut
+        items = hits.within(slack)
+        need = self.loss_target is not None or any(self.crossings[w[0]] is None for w in self.watch_t)
+        if not need:
+            return tau_cut, items
+        if self.simple:
+            RR = [[fdot(Rk[: i + 1], reversed(Rk[: i + 1])) / (2 * self.n) for i in range(p + 1)] for Rk in R]
+        if self.loss_target is not None:
+            Lc = [sum(col) for col in zip(*RR)] if self.simple else self.lossfn.loss_series(None, p)
+            Lc[0] -= self.loss_target
+            root = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
+            if root is not None:
+                if root < tau_cut - slack:
+                    items = []
+                tau_cut = min(root, tau_cut)
+                self.stop_loss = True
+        for name, pts, tgt in self.watch_t:
+            if self.crossings[name] is not None:
+                continue
+            if not self.simple:
+                Lc = self.lossfn.loss_series(pts, p)
+            else:
+                Lc = [sum(col) for col in zip(*[RR[k] for k in pts])] if pts else [mpf(0)] * (p + 1)
+            Lc[0] -= tgt
+            root = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
+            if root is not None:
+                self.crossings[name] = self.t + root
+        return tau_cut, items
+
+    def state_at(self, ser, tau):
+        """The state ``(a, U, C)`` at ``tau`` into the step, from the local series."""
+        _, Aser, User, _, _, Cser, moving, movers = ser
+        a_s = list(self.a)
+        U_s = [list(r) for r in self.U]
+        C_s = [list(r) for r in self.C]
+        for j in moving:
+            a_s[j] = _horner(Aser[j], tau)
+            for k, _ in movers[j]:
+                U_s[j][k] = mpf(0) if self.mode[j][k] == SLI else _horner(User[j][k], tau)
+            for l, cs in Cser[j].items():
+                C_s[j][l] = self.C[j][l] + _horner(cs, tau)
+        return a_s, U_s, C_s
+
+    def record_samples_until(self, t_until):
+        """The samples up to ``t_until`` while the state is constant (the current state)."""
+        while self.si < len(self.sample_t) and self.sample_t[self.si] <= t_until:
+            self.samples.append((self.sample_t[self.si], list(self.a), [list(r) for r in self.U],
+                                 [list(r) for r in self.C]))
+            self.si += 1
+
+    def record_samples(self, ser, t_next):
+        """Phase 5: the samples inside the step (dense output)."""
+        while self.si < len(self.sample_t) and self.sample_t[self.si] <= t_next:
+            a_s, U_s, C_s = self.state_at(ser, self.sample_t[self.si] - self.t)
+            self.samples.append((self.sample_t[self.si], a_s, U_s, C_s))
+            self.si += 1
+
+    def advance(self, ser, tau_cut):
+        """Phase 6: the state at the step's end; the step statistics."""
+        self.a, self.U, self.C = self.state_at(ser, tau_cut)
+        self.h_min = tau_cut if self.h_min is None or tau_cut < self.h_min else self.h_min
+        self.h_max = tau_cut if self.h_max is None or tau_cut > self.h_max else self.h_max
+
+    def zeno_guard(self, tau_cut, h, items):
+        """Events that make no progress in time, step after step, are Zeno chattering."""
+        self.stuck = self.stuck + 1 if (items and tau_cut <= h * self.rel * 2**16) else 0
+        if self.stuck > 64:
+            _, j, k, _ = items[0]
+            raise TooManyEvents(
+                f"neuron {j}, point {k}: {self.stuck} consecutive events at t = {mpmath.nstr(self.t, 15)} "
+                "without progress in time (Zeno chattering that the sliding rule does not "
+                "resolve); check the data or perturb the initialisation"
+            )
+
+
+def _by_coordinate(hit):
+    return (hit[1], hit[2])
 
 
 def _weights(problem, C, Xm, W0):
@@ -625,12 +660,6 @@ def _weights(problem, C, Xm, W0):
                 row = [w + c * x for w, x in zip(row, Xm[l])]
         out.append(tuple(row))
     return tuple(out)
-
-
-def _check_args(problem, t_end, times, until_loss, watches):
-    from .trajectory import check_args
-
-    return check_args(problem, t_end, times, until_loss, watches)
 
 
 def _check_loss_levels(problem, prec, ul, ws):
@@ -654,57 +683,59 @@ def _check_loss_levels(problem, prec, ul, ws):
 def _run_once(problem, prec, T, ts, ul, ws, max_steps, max_events, order):
     with prec.scope():
         eng = _FullEngine(problem, prec, order=order)
-        out = eng.run(T, ts, ul, ws, max_steps, max_events)
+        t_final = eng.run(T, ts, ul, ws, max_steps, max_events)
+    evs = eng.events if eng.simple else [Event(e.t, e.neuron, l, e.kind) for e in eng.events
+                                         for l, _ in eng.groups[e.point][1]]
+    run = Run(t_final=t_final, samples=[s[1:] for s in eng.samples], final=(eng.a, eng.U, eng.C),
+              events=sorted(evs, key=lambda e: (e.t, e.neuron, e.point)), crossings=eng.crossings,
+              steps=eng.steps, stopped_on_loss=eng.stop_loss,
+              stats={"order": eng.p, "seconds": _time.perf_counter() - eng.t0_wall,
+                     "h_min": float(eng.h_min) if eng.h_min is not None else None,
+                     "h_max": float(eng.h_max) if eng.h_max is not None else None,
+                     "stopped_on_loss": eng.stop_loss, "slide_drift": eng.slide_drift,
+                     "null_resolutions": eng.null_resolutions})
+    with prec.scope():
         Xm = [[to_mpf(v) for v in problem.inputs[g[0]]] for g in eng.groups]  # C is per group
         lam = problem.scale
         W0 = [[to_mpf(lam * g) for g in gj] for gj in problem.directions]
         scale = [[(l, None if c == 1 else to_mpf(c)) for l, c in g[1]] for g in eng.groups]
 
-        def points(U):
-            """``u_jl = c_l u_jg`` for every member ``l`` of group ``g``."""
-            if eng.simple:
-                return U
-            out = [[None] * problem.n for _ in U]
-            for j, row in enumerate(U):
-                for g, members in enumerate(scale):
-                    for l, c in members:
-                        out[j][l] = row[g] if c is None else row[g] * c
-            return out
+    def points(U):
+        """``u_jl = c_l u_jg`` for every member ``l`` of group ``g``."""
+        if eng.simple:
+            return U
+        out = [[None] * problem.n for _ in U]
+        for j, row in enumerate(U):
+            for g, members in enumerate(scale):
+                for l, c in members:
+                    out[j][l] = row[g] if c is None else row[g] * c
+        return out
 
-        def state(tt, a, U, C):
-            return State(t=+tt, a=tuple(a), U=tuple(tuple(r) for r in points(U)),
-                         W=_weights(problem, C, Xm, W0))
+    def states(raws, times, _with_w):
+        tt = [to_mpf(s) if s is not None else +t_final for s in times]
+        return [State(t=t, a=tuple(a), U=tuple(tuple(r) for r in points(U)), W=_weights(problem, C, Xm, W0))
+                for t, (a, U, C) in zip(tt, raws)]
 
-        samples = tuple(state(to_mpf(s), a, U, C) for (_, a, U, C), s in zip(out["samples"], ts))
-        t_fin = out["t_final"] if out["stopped_on_loss"] else to_mpf(T)
-        final = state(t_fin, eng.a, eng.U, eng.C)
-    evs = eng.events if eng.simple else [Event(e.t, e.neuron, l, e.kind) for e in eng.events
-                                         for l, _ in eng.groups[e.point][1]]
-    events = tuple(sorted(evs, key=lambda e: (e.t, e.neuron, e.point)))
-    stats = {
-        "steps": out["steps"], "events": len(events), "order": eng.p, "seconds": out["wall"],
-        "h_min": float(out["h_min"]) if out["h_min"] is not None else None,
-        "h_max": float(out["h_max"]) if out["h_max"] is not None else None,
-        "stopped_on_loss": out["stopped_on_loss"], "slide_drift": eng.slide_drift,
-        "null_resolutions": eng.null_resolutions,
-    }
-    return Trajectory(engine="full", dps=prec.dps, work_bits=prec.work_bits, samples=samples,
-                      final=final, events=events, crossings=out["crossings"], error_estimate=None,
-                      steps=out["steps"], stats=stats)
+    return to_trajectory(run, engine="full", problem=problem, precision=prec, times=ts, t_end=T,
+                         states=states, time=_same)
 
 
-def integrate_full(problem, *, dps=30, t_end, times=(), until_loss=None, watches=(),
-                   error_estimate=True, max_steps=10**6, max_events=10**5, engine="full",
-                   order=None, tol_bits=None, guard_bits=None) -> Trajectory:
+def _same(t):
+    return +t
+
+
+def integrate_full(problem, *, precision=None, dps=None, guard_bits=None, t_end, times=(), until_loss=None,
+                   watches=(), error_estimate=True, max_steps=10**6, max_events=10**5, engine="full",
+                   order=None, tol_bits=None, error_estimate_parallel=None) -> Trajectory:
     """Integrate the full ``(a, W)`` gradient flow of ``problem`` on ``[0, t_end]`` (any data).
 
-    Arguments as :func:`gfcheck.numeric.integrate`; ``order`` overrides the Taylor order,
-    ``tol_bits`` the step tolerance ``2^-tol_bits`` (order ``order_for(tol_bits)``) and
-    ``guard_bits`` the guard bits (tests, precision ladders).  ``error_estimate``: measured by
-    a second run with ``dps + max(10, dps // 3)`` digits and the engine's own order rule (an
-    override is not carried over, so a truncated order shows), ``max |z - z'|`` over the final
-    ``a_j``, ``u_jk`` and ``w_ji`` (``None`` when False).  See the module docstring for the
-    equations, the event rule and the Filippov sliding convention.
+    Arguments as :func:`gfcheck.numeric.integrate` (``precision``, or ``dps`` / ``guard_bits``);
+    ``order`` overrides the Taylor order, ``tol_bits`` the step tolerance ``2^-tol_bits`` (order
+    ``order_for(tol_bits)``) (tests, precision ladders).  ``error_estimate``: measured as for every
+    engine (:mod:`gfcheck.numeric.estimate`: a reference run with ``dps + max(10, dps // 3)``
+    digits and the engine's own order rule, so a truncated order shows; ``2 max |z - z'|`` over
+    everything reported; ``None`` when False).  See the module docstring for the equations, the
+    event rule and the Filippov sliding convention.
 
     Raises :class:`PrecisionExhausted` when a loss level asked for (``until_loss``, a watch
     target) lies below what the residuals carry at this precision (``|r_k|`` is known to
@@ -719,27 +750,15 @@ def integrate_full(problem, *, dps=30, t_end, times=(), until_loss=None, watches
     """
     if engine != "full":
         raise InvalidInput(f"integrate_full: engine must be 'full', found {engine!r}")
-    T, ts, ul, ws = _check_args(problem, t_end, times, until_loss, watches)
-    prec = Precision(dps) if guard_bits is None else Precision(dps, guard_bits)
+    T, ts, ul, ws = check_args(problem, t_end, times, until_loss, watches)
+    prec = as_precision(precision, dps, guard_bits)
     if order is None and tol_bits is not None:
-        order = order_for(tol_bits)
+        order = _common.order_for(tol_bits)
     if problem.loss == "square":
         _check_loss_levels(problem, prec, ul, ws)
-    tr = _run_once(problem, prec, T, ts, ul, ws, max_steps, max_events, order)
     if not error_estimate:
-        return tr
-    hi_prec = prec.raised(max(10, dps // 3))
-    hi = _run_once(problem, hi_prec, T, ts, ul, ws, max_steps, max_events, None)
-    with prec.scope():
-        err = mpf(0)
-        for x, z in zip(tr.final.a, hi.final.a):
-            err = max(err, abs(x - z))
-        for r1, r2 in zip(tr.final.U + tr.final.W, hi.final.U + hi.final.W):
-            for x, z in zip(r1, r2):
-                err = max(err, abs(x - z))
-    stats = dict(tr.stats)
-    stats["error_estimate_dps"] = hi.dps
-    stats["error_estimate_seconds"] = hi.stats["seconds"]
-    return Trajectory(engine="full", dps=tr.dps, work_bits=tr.work_bits, samples=tr.samples,
-                      final=tr.final, events=tr.events, crossings=tr.crossings, error_estimate=err,
-                      steps=tr.steps, stats=stats)
+        return _run_once(problem, prec, T, ts, ul, ws, max_steps, max_events, order)
+    return with_estimate(lambda: _run_once(problem, prec, T, ts, ul, ws, max_steps, max_events, order),
+                         lambda: _run_once(problem, reference_precision(prec), T, ts, ul, ws, max_steps,
+                                           max_events, None),
+                         parallel=error_estimate_parallel)

@@ -51,43 +51,18 @@ from gfcheck.symbolic.errors import (
     TooManyEvents,
 )
 
+from . import _common
 from ._fixed import first_root, fix, fix_sqrt, log2_abs, mpf_fixed, power_grid
-from .precision import Precision, exact_to_float, to_mpf
-from .trajectory import Event, State, Trajectory
+from .estimate import reference_precision, with_estimate
+from .precision import Precision, as_precision, exact_to_float, to_mpf
+from .trajectory import Event, State, check_args
 
-__all__ = ["integrate_reduced", "initial_values", "weights_from", "weights_float", "weight_basis",
-           "orders_for"]
+__all__ = ["integrate_reduced", "weights_from", "weights_float", "weight_basis"]
 
 mpz = gmpy2.mpz
 _ZERO = mpz(0)
 #: bits of slack on the requested precision below which a residual counts as 0 (ReLU'(0) = 1)
 _PUSH_SLACK = 12
-
-
-def orders_for(tol_bits: int) -> int:
-    """Taylor order for a relative step tolerance ``2^-tol_bits``: ``ceil(tol_bits ln2 / 2) + 1``.
-
-    >>> orders_for(110)
-    40
-    """
-    return int(math.ceil(tol_bits * math.log(2) / 2)) + 1
-
-
-def initial_values(problem):
-    """Exact initial data ``(a0, u0)``: ``u_jk(0) = lambda <g_j, x_k>`` (Fractions) and ``a_j(0)``.
-
-    ``a_j(0)`` is ``("sqrt", s_j, q_j)`` for the balanced start ``s_j sqrt(q_j)`` with
-    ``q_j = lambda^2 ||g_j||^2`` (exact), or the Fraction ``output_weights[j]``.
-    """
-    lam = problem.scale
-    X = problem.inputs
-    u0 = [[lam * sum((g * x for g, x in zip(gj, xk)), Fraction(0)) for xk in X] for gj in problem.directions]
-    if problem.output_weights is None:
-        a0 = [("sqrt", s, lam * lam * sum((g * g for g in gj), Fraction(0)))
-              for s, gj in zip(problem.signs, problem.directions)]
-    else:
-        a0 = list(problem.output_weights)
-    return a0, u0
 
 
 _BASIS: dict = {}
@@ -227,30 +202,23 @@ def _reentry_root(Q, floor, tau_max, F):
 
 
 class _Engine:
-    """One run of the reduced fixed-point Taylor engine (see the module docstring)."""
+    """One run of the reduced fixed-point Taylor engine (see the module docstring).
+
+    :meth:`run` is the loop; each step goes through the named phases :meth:`series`,
+    :meth:`step_size`, :meth:`event_scan`, :meth:`loss_scan`, :meth:`record_samples`,
+    :meth:`advance` and :meth:`apply_hits`.
+    """
 
     def __init__(self, problem, prec: Precision, *, order=None, tol_bits=None, with_w=True):
         self.problem = problem
         self.prec = prec
         self.n, self.m = problem.n, problem.m
         self.tol_bits = tol_bits if tol_bits is not None else prec.bits
-        self.p = order if order is not None else orders_for(self.tol_bits)
+        self.p = order if order is not None else _common.order_for(self.tol_bits)
         if self.p < 2:
             raise InvalidInput(f"Taylor order must be at least 2, found {self.p}")
-        a0, u0 = initial_values(problem)
-        # scale of the initial state (exact magnitudes, as log2 estimates)
-        mags = []
-        for q in a0:
-            if isinstance(q, tuple):
-                mags.append(0.5 * (math.log2(q[2].numerator) - math.log2(q[2].denominator)))
-            elif q:
-                mags.append(math.log2(abs(q.numerator)) - math.log2(q.denominator))
-        for row in u0:
-            for q in row:
-                if q:
-                    mags.append(math.log2(abs(q.numerator)) - math.log2(q.denominator))
-        top = max(mags) if mags else 0.0
-        self.scale_bits = max(0, int(math.ceil(-top)))
+        a0, u0 = _common.initial_values(problem)
+        self.scale_bits = _scale_bits(a0, u0)
         self.F = F = prec.work_bits + 16 + self.scale_bits
         self.a = [fix_sqrt(q[2], F) * q[1] if isinstance(q, tuple) else fix(q, F) for q in a0]
         self.u = [[fix(q, F) for q in row] for row in u0]
@@ -277,6 +245,17 @@ class _Engine:
         resolved (``|r_k|`` above the floor ``2^(-b+12) |y_k|``; below it the residual is 0 at the
         requested precision and the coordinate stays where it is)."""
         return abs(r[k]) > self.r_floor[k] and -self.a[j] * r[k] > 0
+
+    def t_mpf(self, ti):
+        """A fixed-point time (``2F`` fraction bits) as an mpf."""
+        return mpf_fixed(ti, 2 * self.F)
+
+    def loss2(self, r, pts=None):
+        ks = range(self.n) if pts is None else pts
+        return sum(rk * rk for rk in (r[k] for k in ks))
+
+    def snapshot(self, ti, a, U):
+        return (ti, list(a), [list(row) for row in U])
 
     # -- one Taylor expansion ----------------------------------------------------------
     def series(self, H, active):
@@ -339,325 +318,362 @@ class _Engine:
 
     # -- the integration loop ------------------------------------------------------------
     def run(self, t_end: Fraction, times, until_loss, watches, max_steps, max_events):
-        F, n, m, p = self.F, self.n, self.m, self.p
-        F2 = 2 * F
-        ONE = mpz(1) << F
-        t0_wall = _time.perf_counter()
-        T_int = fix(t_end, F2)
-        sample_ints = [fix(s, F2) for s in times]
-        loss_target = None
+        self.begin(t_end, times, until_loss, watches, max_steps, max_events)
+        while not self.stop_loss and self.t_int < self.T_int:
+            if not any(any(row) for row in self.active):
+                # nothing moves: r_k = -y_k and every push is inward or zero; the state is constant
+                self.record_samples_until(self.T_int)
+                self.t_int = self.T_int
+                break
+            norm_l2 = self.count_step()
+            A, U, R, neurons, pairs = self.series(self.H, self.active)
+            tau_step, fac_next, final_step = self.step_size(A, U, neurons, pairs, norm_l2)
+            hits, slack = self.event_scan(A, U, R, pairs, tau_step)
+            tau_cut, items = self.loss_scan(R, hits, slack)
+            t_next = self.T_int if (final_step and tau_cut == tau_step and not self.stop_loss) \
+                else self.t_int + self.H * tau_cut
+            self.record_samples(A, U, neurons, pairs, t_next)
+            self.advance(A, U, neurons, pairs, tau_cut)
+            self.t_int = t_next
+            self.apply_hits(items, self.H * tau_cut)
+            # next predicted step: the estimate from this expansion
+            self.H = max(mpz(1), (self.H * mpz(int(fac_next * 2**40))) >> 40)
+        # simultaneous events in a fixed order (neuron, point); stable for one coordinate
+        self.events.sort(key=lambda e: (e.t, e.neuron, e.point))
+        return _common.Run(
+            t_final=self.t_int, samples=self.samples, final=(self.t_int, self.a, self.u), events=self.events,
+            crossings=self.crossings, steps=self.steps, stopped_on_loss=self.stop_loss,
+            stats={"order": self.p, "fixed_point_bits": self.F, "scale_bits": self.scale_bits,
+                   "tol_bits": self.tol_bits, "seconds": _time.perf_counter() - self.t0_wall,
+                   "h_min": self._seconds(self.h_min), "h_max": self._seconds(self.h_max)},
+        )
+
+    def _seconds(self, h):
+        return float(Fraction(int(h), 1 << (2 * self.F))) if h else None
+
+    def begin(self, t_end, times, until_loss, watches, max_steps, max_events):
+        """The run's targets in fixed point, the activation pattern and the checks at ``t = 0``."""
+        n, F2 = self.n, 2 * self.F
+        self.t0_wall = _time.perf_counter()
+        self.max_steps, self.max_events = max_steps, max_events
+        self.T_int = fix(t_end, F2)
+        self.sample_ints = [fix(s, F2) for s in times]
+        self.loss_target = None
         if until_loss is not None:
-            loss_target = fix(2 * n * until_loss, F2)  # compare sum r_k^2 (2F bits) to 2n L
-        watch_targets = [(w.name, sorted(w.points), fix(2 * n * w.target, F2)) for w in watches]
-        crossings = {w.name: None for w in watches}
-        active = [[self.u[j][k] > 0 for k in range(n)] for j in range(m)]
-        events: list[Event] = []
-        samples: list[State] = []
-        si = 0
-        t_int = _ZERO
-        steps = 0
-        n_events = 0
-        H = fix(Fraction(1, 8), F)
-        h_min = h_max = None
-        stop_loss = False
-        rp1 = self.rp0 == 1
+            self.loss_target = fix(2 * n * until_loss, F2)  # compare sum r_k^2 (2F bits) to 2n L
+        self.watch_targets = [(w.name, sorted(w.points), fix(2 * n * w.target, F2)) for w in watches]
+        self.crossings = {w.name: None for w in watches}
+        self.active = [[self.u[j][k] > 0 for k in range(n)] for j in range(self.m)]
+        self.events, self.samples = [], []
+        self.si = 0
+        self.t_int = _ZERO
+        self.steps = self.n_events = 0
+        self.H = fix(Fraction(1, 8), self.F)
+        self.h_min = self.h_max = None
+        self.stop_loss = False
+        self.rp1 = self.rp0 == 1
+        r0 = self.start_checks(self.t_int)
+        if self.loss_target is not None and self.loss2(r0) <= self.loss_target:
+            self.stop_loss = True
+        for name, pts, tgt in self.watch_targets:
+            if self.loss2(r0, pts) <= tgt:
+                self.crossings[name] = self.t_mpf(self.t_int)
+        self.record_samples_until(self.t_int)
 
-        def t_mpf(ti):
-            return mpf_fixed(ti, F2)
+    def record(self, ev_t, j, k, kind):
+        """One activation event (``max_events`` guards against chattering)."""
+        self.n_events += 1
+        if self.n_events > self.max_events:
+            raise TooManyEvents(
+                f"more than max_events = {self.max_events} activation events (last: neuron {j}, point {k}, "
+                f"{kind} at t = {mpmath.nstr(self.t_mpf(ev_t), 12)}); this looks like chattering or a "
+                "runaway; raise max_events if the events are genuine"
+            )
+        self.events.append(Event(self.t_mpf(ev_t), j, k, kind))
 
-        def record(ev_t, j, k, kind):
-            nonlocal n_events
-            n_events += 1
-            if n_events > max_events:
-                raise TooManyEvents(
-                    f"more than max_events = {max_events} activation events (last: neuron {j}, point {k}, "
-                    f"{kind} at t = {mpmath.nstr(t_mpf(ev_t), 12)}); this looks like chattering or a "
-                    "runaway; raise max_events if the events are genuine"
-                )
-            events.append(Event(t_mpf(ev_t), j, k, kind))
-
-        def start_checks(ti):
-            """Activation bookkeeping at a step start: coordinates <= 0 leave, pushes re-activate."""
+    def start_checks(self, ti):
+        """Activation bookkeeping at a step start: coordinates <= 0 leave, pushes re-activate."""
+        active, m, n = self.active, self.m, self.n
+        for j in range(m):
+            for k in range(n):
+                if active[j][k] and self.u[j][k] <= 0:
+                    # at exactly 0 with ReLU'(0) = 1 the coordinate stays active: it was just
+                    # re-activated (push crossing to outward); if the push is in fact inward
+                    # the step's own root search sees u go below 0 and deactivates it
+                    if self.rp1 and self.u[j][k] == 0:
+                        continue
+                    self.u[j][k] = _ZERO
+                    active[j][k] = False
+                    self.record(ti, j, k, "deactivate")
+        if self.rp1:
             r = self.residuals(active)
             for j in range(m):
                 for k in range(n):
-                    if active[j][k] and self.u[j][k] <= 0:
-                        # at exactly 0 with ReLU'(0) = 1 the coordinate stays active: it was just
-                        # re-activated (push crossing to outward); if the push is in fact inward
-                        # the step's own root search sees u go below 0 and deactivates it
-                        if rp1 and self.u[j][k] == 0:
-                            continue
-                        self.u[j][k] = _ZERO
-                        active[j][k] = False
-                        record(ti, j, k, "deactivate")
-            if rp1:
-                r = self.residuals(active)
-                for j in range(m):
-                    for k in range(n):
-                        if not active[j][k] and self.u[j][k] == 0 and self.push_positive(j, k, r):
-                            active[j][k] = True
-                            record(ti, j, k, "activate")
-            return self.residuals(active)
-
-        def loss2(r, pts=None):
-            ks = range(n) if pts is None else pts
-            return sum(rk * rk for rk in (r[k] for k in ks))
-
-        def snapshot(ti, a, U):
-            return (ti, list(a), [list(row) for row in U])
-
-        r0 = start_checks(t_int)
-        if loss_target is not None and loss2(r0) <= loss_target:
-            stop_loss = True
-        for name, pts, tgt in watch_targets:
-            if loss2(r0, pts) <= tgt:
-                crossings[name] = t_mpf(t_int)
-        while si < len(sample_ints) and sample_ints[si] <= t_int:
-            samples.append(snapshot(sample_ints[si], self.a, self.u))
-            si += 1
-
-        while not stop_loss and t_int < T_int:
-            any_active = any(any(row) for row in active)
-            if not any_active:
-                # nothing moves: r_k = -y_k and every push is inward or zero; the state is constant
-                while si < len(sample_ints):
-                    samples.append(snapshot(sample_ints[si], self.a, self.u))
-                    si += 1
-                t_int = T_int
-                break
-            steps += 1
-            if steps > max_steps:
-                raise IntegrationFailed(
-                    f"more than max_steps = {max_steps} Taylor steps before t = {mpmath.nstr(t_mpf(T_int), 12)} "
-                    f"(stopped at t = {mpmath.nstr(t_mpf(t_int), 12)}); raise max_steps or ask for fewer digits"
-                )
-            # state norm and precision check
-            norm_l2 = max(max(log2_abs(v) for v in self.a),
-                          max(log2_abs(v) for row in self.u for v in row))
-            if norm_l2 < self.prec.bits + 8:
-                need = self.prec.work_bits + int(self.prec.bits + 8 - norm_l2) + 1
-                raise PrecisionExhausted(
-                    f"at t = {mpmath.nstr(t_mpf(t_int), 12)} the state has shrunk to 2^{norm_l2 - F:.0f}, "
-                    f"below the fixed-point resolution 2^-{F} plus {self.prec.bits} bits; rerun with at "
-                    f"least {need} working bits (dps >= {int(need / 3.33) + 1})"
-                )
-            A, U, R, neurons, pairs = self.series(H, active)
-            # step size from the last two coefficients (relative to the state norm)
-            lp1 = max([log2_abs(A[j][p - 1]) for j in neurons] + [log2_abs(U[q][p - 1]) for q in pairs])
-            lp = max([log2_abs(A[j][p]) for j in neurons] + [log2_abs(U[q][p]) for q in pairs])
-            cands = []
-            if lp1 > -math.inf:
-                cands.append((norm_l2 - lp1) / (p - 1))
-            if lp > -math.inf:
-                cands.append((norm_l2 - lp) / p)
-            if cands:
-                lrho = min(cands)
-                fac = 2.0 ** min(lrho, 60.0) * math.exp(-2.0 - 0.7 / (p - 1))
-            else:
-                fac = 8.0
-            fac_next = min(fac, 8.0)
-            tau_step = ONE if fac >= 1.0 else (ONE * mpz(int(fac * 2**40))) >> 40
-            if tau_step <= 0 or H * tau_step <= (max(abs(t_int), ONE * ONE) >> (self.prec.work_bits + 4)):
-                raise StepSizeCollapse(
-                    f"step size collapsed to {float(Fraction(int(H * tau_step), 1 << F2)):.3e} at "
-                    f"t = {mpmath.nstr(t_mpf(t_int), 12)} (below the time resolution of "
-                    f"{self.prec.work_bits} bits); the field may be singular there - check the data, "
-                    "or raise dps"
-                )
-            final_step = False
-            tau_rem = (T_int - t_int + (H >> 1)) // H
-            if tau_rem <= tau_step:
-                tau_step = tau_rem
-                final_step = True
-            # earliest kink inside the step; roots closer than the working precision to the
-            # earliest one are the same instant (a shared residual crossing 0, say) and are
-            # applied together, at one time, in (neuron, point) order
-            slack = max(mpz(4), tau_step >> (self.prec.work_bits - 8))
-            tau_cut = tau_step
-            hits = []  # (tau, j, k, kind)
-
-            grids = {}
-
-            def grid_for(lim):
-                g = grids.get(lim)
-                if g is None:
-                    g = grids[lim] = power_grid(lim, F, p)
-                return g
-
-            def consider(root, j, k, kind):
-                nonlocal tau_cut
-                if root is not None:
-                    hits.append((root, j, k, kind))
-                    if root < tau_cut:
-                        tau_cut = root
-
-            for q in pairs:
-                co = U[q]
-                c0 = co[0]
-                lim = min(tau_step, tau_cut + slack)
-                if c0 > 0:
-                    tail = co[1:]
-                    neg = (sum(map(abs, tail)) - sum(tail)) >> 1
-                    if c0 > neg:
-                        continue
-                    consider(first_root(co, lim, F, grid=grid_for(lim)), q[0], q[1], "deactivate")
-                else:
-                    consider(first_root(co, lim, F, skip_zero=True, grid=grid_for(lim)), q[0], q[1],
-                             "deactivate")
-            if rp1:
-                # a coordinate at 0 re-enters where its push -a_j r_k ||x_k||^2/n turns positive,
-                # provided the push becomes resolved within the step (see _reentry_root).  When
-                # a_j keeps its sign over the step the push is -sign(a_j) r_k, one root per
-                # (point, sign) shared by every such neuron (so simultaneous re-entries get one
-                # time); otherwise the product series a_j * r_k with the floor max|a_j| floor_k.
-                r_roots = {}
-                for j in range(m):
-                    for k in range(n):
-                        if active[j][k] or self.u[j][k] != 0:
-                            continue
-                        Aj = A[j]
-                        Rk = R[k]
-                        if sum(map(abs, Rk)) <= self.r_floor[k]:
-                            continue  # r_k stays 0 at the requested precision over the step
-                        a0j = Aj[0]
-                        if a0j and abs(a0j) > sum(map(abs, Aj[1:])):
-                            sg = 1 if a0j > 0 else -1
-                            key = (k, sg)
-                            if key not in r_roots:
-                                r_roots[key] = _reentry_root([sg * v for v in Rk], self.r_floor[k], tau_step, F)
-                            root = r_roots[key]
-                        else:
-                            # P = (a_j * r_k)(tau): the push is positive where P < 0
-                            P = [(sum(map(mul, Aj[: i + 1], Rk[i::-1])) + self.half) >> F for i in range(p + 1)]
-                            thr = (sum(map(abs, Aj)) * self.r_floor[k] + self.half) >> F
-                            root = _reentry_root(P, thr, tau_step, F)
-                        consider(root, j, k, "activate")
-            hits = [h for h in hits if h[0] <= tau_cut + slack]
-            # loss watches on the local series
-            need_loss = loss_target is not None or any(crossings[w[0]] is None for w in watch_targets)
-            if need_loss:
-                RR = [[(sum(map(mul, Rk[: i + 1], Rk[i::-1])) + self.half) >> F for i in range(p + 1)] for Rk in R]
-            if loss_target is not None:
-                G = [sum(col) for col in zip(*RR)]
-                G[0] -= loss_target >> F
-                root = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
-                if root is not None:
-                    tau_cut = root
-                    hits = [h for h in hits if h[0] <= root + slack]
-                    stop_loss = True
-            for name, pts, tgt in watch_targets:
-                if crossings[name] is not None:
-                    continue
-                G = [sum(col) for col in zip(*[RR[k] for k in pts])]
-                G[0] -= tgt >> F
-                root = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
-                if root is not None:
-                    crossings[name] = t_mpf(t_int + H * root)
-            # samples inside the step
-            t_next = T_int if (final_step and tau_cut == tau_step and not stop_loss) else t_int + H * tau_cut
-            while si < len(sample_ints) and sample_ints[si] <= t_next:
-                ts = (sample_ints[si] - t_int + (H >> 1)) // H
-                a_s = list(self.a)
-                pw = _powers(ts, F, p)
-                for j in neurons:
-                    a_s[j] = (sum(map(mul, A[j], pw)) + self.half) >> F
-                U_s = [list(row) for row in self.u]
-                for q in pairs:
-                    U_s[q[0]][q[1]] = (sum(map(mul, U[q], pw)) + self.half) >> F
-                samples.append(snapshot(sample_ints[si], a_s, U_s))
-                si += 1
-            # advance the state to tau_cut
-            if tau_cut == ONE:
-                for j in neurons:
-                    self.a[j] = sum(A[j])
-                for q in pairs:
-                    self.u[q[0]][q[1]] = sum(U[q])
-            else:
-                # one C-level sum per series with the powers of tau_cut (2^-F each, rounded)
-                pw = _powers(tau_cut, F, p)
-                half = self.half
-                for j in neurons:
-                    self.a[j] = (sum(map(mul, A[j], pw)) + half) >> F
-                for q in pairs:
-                    self.u[q[0]][q[1]] = (sum(map(mul, U[q], pw)) + half) >> F
-            step_len = H * tau_cut
-            h_min = step_len if h_min is None or (step_len < h_min and step_len > 0) else h_min
-            h_max = step_len if h_max is None or step_len > h_max else h_max
-            t_int = t_next
-            for (_, j, k, kind) in hits:
-                if kind == "deactivate":
-                    if active[j][k]:
-                        self.u[j][k] = _ZERO
-                        active[j][k] = False
-                        record(t_int, j, k, "deactivate")
-                else:
-                    if not active[j][k]:
+                    if not active[j][k] and self.u[j][k] == 0 and self.push_positive(j, k, r):
                         active[j][k] = True
-                        record(t_int, j, k, "activate")
-            if hits or stop_loss:
-                start_checks(t_int)
-            # next predicted step: the estimate from this expansion
-            H = (H * mpz(int(fac_next * 2**40))) >> 40
-            if H <= 0:
-                H = mpz(1)
-        t_final = t_int
-        # simultaneous events in a fixed order (neuron, point); stable for one coordinate
-        events.sort(key=lambda e: (e.t, e.neuron, e.point))
-        return dict(
-            t_final=t_final, samples=samples, events=events, crossings=crossings, steps=steps,
-            wall=_time.perf_counter() - t0_wall, h_min=h_min, h_max=h_max, stopped_on_loss=stop_loss,
-        )
+                        self.record(ti, j, k, "activate")
+        return self.residuals(active)
+
+    def count_step(self):
+        """Phase 0: the step budget and the precision check; returns ``log2`` of the state norm."""
+        self.steps += 1
+        F2 = 2 * self.F
+        if self.steps > self.max_steps:
+            raise IntegrationFailed(
+                f"more than max_steps = {self.max_steps} Taylor steps before t = "
+                f"{mpmath.nstr(mpf_fixed(self.T_int, F2), 12)} (stopped at t = "
+                f"{mpmath.nstr(mpf_fixed(self.t_int, F2), 12)}); raise max_steps or ask for fewer digits"
+            )
+        norm_l2 = max(max(log2_abs(v) for v in self.a),
+                      max(log2_abs(v) for row in self.u for v in row))
+        if norm_l2 < self.prec.bits + 8:
+            need = self.prec.work_bits + int(self.prec.bits + 8 - norm_l2) + 1
+            raise PrecisionExhausted(
+                f"at t = {mpmath.nstr(self.t_mpf(self.t_int), 12)} the state has shrunk to "
+                f"2^{norm_l2 - self.F:.0f}, below the fixed-point resolution 2^-{self.F} plus "
+                f"{self.prec.bits} bits; rerun with at least {need} working bits (dps >= {int(need / 3.33) + 1})"
+            )
+        return norm_l2
+
+    def step_size(self, A, U, neurons, pairs, norm_l2):
+        """Phase 2: the step (Jorba-Zou, from the last two coefficients relative to the state
+        norm), as a fraction ``tau_step`` of the predicted step ``H``; the next prediction's
+        factor; is this the final step."""
+        p, ONE = self.p, mpz(1) << self.F
+        lp1 = max([log2_abs(A[j][p - 1]) for j in neurons] + [log2_abs(U[q][p - 1]) for q in pairs])
+        lp = max([log2_abs(A[j][p]) for j in neurons] + [log2_abs(U[q][p]) for q in pairs])
+        cands = []
+        if lp1 > -math.inf:
+            cands.append((norm_l2 - lp1) / (p - 1))
+        if lp > -math.inf:
+            cands.append((norm_l2 - lp) / p)
+        if cands:
+            lrho = min(cands)
+            fac = 2.0 ** min(lrho, 60.0) * math.exp(-2.0 - 0.7 / (p - 1))
+        else:
+            fac = 8.0
+        H, t_int = self.H, self.t_int
+        tau_step = ONE if fac >= 1.0 else (ONE * mpz(int(fac * 2**40))) >> 40
+        if tau_step <= 0 or H * tau_step <= (max(abs(t_int), ONE * ONE) >> (self.prec.work_bits + 4)):
+            raise StepSizeCollapse(
+                f"step size collapsed to {float(Fraction(int(H * tau_step), 1 << (2 * self.F))):.3e} at "
+                f"t = {mpmath.nstr(self.t_mpf(t_int), 12)} (below the time resolution of "
+                f"{self.prec.work_bits} bits); the field may be singular there - check the data, "
+                "or raise dps"
+            )
+        tau_rem = (self.T_int - t_int + (H >> 1)) // H
+        if tau_rem <= tau_step:
+            return tau_rem, min(fac, 8.0), True
+        return tau_step, min(fac, 8.0), False
+
+    def event_scan(self, A, U, R, pairs, tau_step):
+        """Phase 3: the earliest kink inside the step -> ``(hits, slack)``.  Roots closer than the
+        working precision to the earliest one are the same instant (a shared residual crossing
+        0, say) and are applied together, at one time, in (neuron, point) order."""
+        slack = max(mpz(4), tau_step >> (self.prec.work_bits - 8))
+        hits = _common.Hits(tau_step)
+        grids = {}
+        for q in pairs:
+            co = U[q]
+            c0 = co[0]
+            lim = min(tau_step, hits.cut + slack)
+            if c0 > 0:
+                tail = co[1:]
+                neg = (sum(map(abs, tail)) - sum(tail)) >> 1
+                if c0 > neg:
+                    continue
+                hits.add(first_root(co, lim, self.F, grid=self.grid(grids, lim)), q[0], q[1], "deactivate")
+            else:
+                hits.add(first_root(co, lim, self.F, skip_zero=True, grid=self.grid(grids, lim)), q[0], q[1],
+                         "deactivate")
+        if self.rp1:
+            self.reentry_scan(A, R, tau_step, hits)
+        hits.items = hits.within(slack)
+        return hits, slack
+
+    def grid(self, grids, lim):
+        """The power grid of the root search on ``(0, lim]``, one per limit in a step."""
+        g = grids.get(lim)
+        if g is None:
+            g = grids[lim] = power_grid(lim, self.F, self.p)
+        return g
+
+    def reentry_scan(self, A, R, tau_step, hits):
+        """ReLU'(0) = 1: a coordinate at 0 re-enters where its push -a_j r_k ||x_k||^2/n turns
+        positive, provided the push becomes resolved within the step (see _reentry_root).  When
+        a_j keeps its sign over the step the push is -sign(a_j) r_k, one root per (point, sign)
+        shared by every such neuron (so simultaneous re-entries get one time); otherwise the
+        product series a_j * r_k with the floor max|a_j| floor_k."""
+        F, p = self.F, self.p
+        r_roots = {}
+        for j in range(self.m):
+            for k in range(self.n):
+                if self.active[j][k] or self.u[j][k] != 0:
+                    continue
+                Aj = A[j]
+                Rk = R[k]
+                if sum(map(abs, Rk)) <= self.r_floor[k]:
+                    continue  # r_k stays 0 at the requested precision over the step
+                a0j = Aj[0]
+                if a0j and abs(a0j) > sum(map(abs, Aj[1:])):
+                    sg = 1 if a0j > 0 else -1
+                    key = (k, sg)
+                    if key not in r_roots:
+                        r_roots[key] = _reentry_root([sg * v for v in Rk], self.r_floor[k], tau_step, F)
+                    root = r_roots[key]
+                else:
+                    # P = (a_j * r_k)(tau): the push is positive where P < 0
+                    P = [(sum(map(mul, Aj[: i + 1], Rk[i::-1])) + self.half) >> F for i in range(p + 1)]
+                    thr = (sum(map(abs, Aj)) * self.r_floor[k] + self.half) >> F
+                    root = _reentry_root(P, thr, tau_step, F)
+                hits.add(root, j, k, "activate")
+
+    def loss_scan(self, R, hits, slack):
+        """Phase 4: the loss level (``until_loss``) and the loss watches on the local series;
+        returns the step's end ``tau_cut`` and the hits applied there."""
+        F, p = self.F, self.p
+        tau_cut, items = hits.cut, hits.items
+        if self.loss_target is None and all(self.crossings[w[0]] is not None for w in self.watch_targets):
+            return tau_cut, items
+        RR = [[(sum(map(mul, Rk[: i + 1], Rk[i::-1])) + self.half) >> F for i in range(p + 1)] for Rk in R]
+        if self.loss_target is not None:
+            G = [sum(col) for col in zip(*RR)]
+            G[0] -= self.loss_target >> F
+            root = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
+            if root is not None:
+                tau_cut = root
+                items = [h for h in items if h[0] <= root + slack]
+                self.stop_loss = True
+        for name, pts, tgt in self.watch_targets:
+            if self.crossings[name] is not None:
+                continue
+            G = [sum(col) for col in zip(*[RR[k] for k in pts])]
+            G[0] -= tgt >> F
+            root = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
+            if root is not None:
+                self.crossings[name] = self.t_mpf(self.t_int + self.H * root)
+        return tau_cut, items
+
+    def record_samples_until(self, t_until):
+        """The samples up to ``t_until`` while the state is constant (the current state)."""
+        while self.si < len(self.sample_ints) and self.sample_ints[self.si] <= t_until:
+            self.samples.append(self.snapshot(self.sample_ints[self.si], self.a, self.u))
+            self.si += 1
+
+    def record_samples(self, A, U, neurons, pairs, t_next):
+        """Phase 5: the samples inside the step (dense output from the local series)."""
+        F, p, H, t_int = self.F, self.p, self.H, self.t_int
+        while self.si < len(self.sample_ints) and self.sample_ints[self.si] <= t_next:
+            ts = (self.sample_ints[self.si] - t_int + (H >> 1)) // H
+            a_s = list(self.a)
+            pw = _powers(ts, F, p)
+            for j in neurons:
+                a_s[j] = (sum(map(mul, A[j], pw)) + self.half) >> F
+            U_s = [list(row) for row in self.u]
+            for q in pairs:
+                U_s[q[0]][q[1]] = (sum(map(mul, U[q], pw)) + self.half) >> F
+            self.samples.append(self.snapshot(self.sample_ints[self.si], a_s, U_s))
+            self.si += 1
+
+    def advance(self, A, U, neurons, pairs, tau_cut):
+        """Phase 6: the state at the step's end ``tau_cut``; the step statistics."""
+        F = self.F
+        if tau_cut == mpz(1) << F:
+            for j in neurons:
+                self.a[j] = sum(A[j])
+            for q in pairs:
+                self.u[q[0]][q[1]] = sum(U[q])
+        else:
+            # one C-level sum per series with the powers of tau_cut (2^-F each, rounded)
+            pw = _powers(tau_cut, F, self.p)
+            half = self.half
+            for j in neurons:
+                self.a[j] = (sum(map(mul, A[j], pw)) + half) >> F
+            for q in pairs:
+                self.u[q[0]][q[1]] = (sum(map(mul, U[q], pw)) + half) >> F
+        step_len = self.H * tau_cut
+        self.h_min = step_len if self.h_min is None or (step_len < self.h_min and step_len > 0) else self.h_min
+        self.h_max = step_len if self.h_max is None or step_len > self.h_max else self.h_max
+
+    def apply_hits(self, hits, step_len):
+        """Phase 7: the events of the step, at its end ``t_int`` (``step_len`` after its start)."""
+        active, t_int = self.active, self.t_int
+        for (_, j, k, kind) in hits:
+            if kind == "deactivate":
+                if active[j][k]:
+                    self.u[j][k] = _ZERO
+                    active[j][k] = False
+                    self.record(t_int, j, k, "deactivate")
+            else:
+                if not active[j][k]:
+                    active[j][k] = True
+                    self.record(t_int, j, k, "activate")
+        if hits or self.stop_loss:
+            self.start_checks(t_int)
 
 
-def _w_cheap(problem) -> bool:
-    return problem.m * problem.d * (problem.n + 1) <= 200_000
+def _scale_bits(a0, u0) -> int:
+    """``ceil(log2(1 / |z(0)|_max))`` (0 at least) from the exact start: the fixed-point
+    resolution is set below the initial scale of the state."""
+    mags = []
+    for q in a0:
+        if isinstance(q, tuple):
+            mags.append(0.5 * (math.log2(q[2].numerator) - math.log2(q[2].denominator)))
+        elif q:
+            mags.append(math.log2(abs(q.numerator)) - math.log2(q.denominator))
+    for row in u0:
+        for q in row:
+            if q:
+                mags.append(math.log2(abs(q.numerator)) - math.log2(q.denominator))
+    top = max(mags) if mags else 0.0
+    return max(0, int(math.ceil(-top)))
 
 
-def integrate_reduced(problem, *, dps=30, t_end, times=(), until_loss=None, watches=(),
-                      max_steps=10**6, max_events=10**5, order=None, tol_bits=None, guard_bits=None,
-                      sample_weights=True):
-    """Run the reduced engine once (no error estimate); see :func:`gfcheck.numeric.integrate`.
+def integrate_reduced(problem, *, precision=None, dps=None, guard_bits=None, t_end, times=(), until_loss=None,
+                      watches=(), max_steps=10**6, max_events=10**5, order=None, tol_bits=None,
+                      sample_weights=True, error_estimate=False, error_estimate_parallel=None):
+    """Run the reduced engine; see :func:`gfcheck.numeric.integrate`.
 
-    ``order`` / ``tol_bits`` / ``guard_bits`` override the Taylor order, the step tolerance
-    ``2^-tol_bits`` and the guard bits (for tests and precision ladders);
+    ``precision`` (or ``dps`` / ``guard_bits``) as there; ``order`` / ``tol_bits`` override
+    the Taylor order and the step tolerance ``2^-tol_bits`` (for tests and precision ladders;
+    not carried over to the reference run of the error estimate, so a truncated order shows);
     ``sample_weights=False`` leaves ``W`` out of the samples (the final state keeps it).
     """
     problem.require_square_loss("the reduced engine", elsewhere="full")
     problem.require_orthogonal("the reduced engine")
-    prec = Precision(dps) if guard_bits is None else Precision(dps, guard_bits)
+    prec = as_precision(precision, dps, guard_bits)
+    T, ts, ul, ws = check_args(problem, t_end, times, until_loss, watches)
+    args = dict(t_end=T, times=ts, until_loss=ul, watches=ws, max_steps=max_steps, max_events=max_events,
+                sample_weights=sample_weights)
+    if not error_estimate:
+        return _run_once(problem, prec, order=order, tol_bits=tol_bits, **args)
+    return with_estimate(lambda: _run_once(problem, prec, order=order, tol_bits=tol_bits, **args),
+                         lambda: _run_once(problem, reference_precision(prec), **args),
+                         parallel=error_estimate_parallel)
+
+
+def _run_once(problem, prec, *, t_end, times, until_loss, watches, max_steps, max_events, order=None,
+              tol_bits=None, sample_weights=True):
     eng = _Engine(problem, prec, order=order, tol_bits=tol_bits)
     with prec.scope():  # event and crossing times are made at the working precision
-        out = eng.run(t_end, times, until_loss, watches, max_steps, max_events)
-    F, F2 = eng.F, 2 * eng.F
-    want_w = _w_cheap(problem)
-    with prec.scope():
-        def state(ti, a, U, t_exact=None, want_w=want_w):
-            st = State(
-                t=to_mpf(t_exact) if t_exact is not None else mpf_fixed(ti, F2),
-                a=tuple(mpf_fixed(v, F) for v in a),
-                U=tuple(tuple(mpf_fixed(v, F) for v in row) for row in U),
-            )
-            if want_w:
-                st = State(st.t, st.a, st.U, weights_from(problem, st))
-            return st
+        run = eng.run(t_end, times, until_loss, watches, max_steps, max_events)
+    F = eng.F
 
-        samples = tuple(state(ti, a, U, t_exact=s, want_w=want_w and sample_weights)
-                        for (ti, a, U), s in zip(out["samples"], times))
-        t_exact = None if out["stopped_on_loss"] else t_end
-        final = state(out["t_final"], eng.a, eng.u, t_exact=t_exact)
-        events = tuple(Event(+e.t, e.neuron, e.point, e.kind) for e in out["events"])
-        crossings = {k: (+v if v is not None else None) for k, v in out["crossings"].items()}
-    stats = {
-        "steps": out["steps"], "events": len(events), "order": eng.p, "fixed_point_bits": F,
-        "scale_bits": eng.scale_bits, "tol_bits": eng.tol_bits, "seconds": out["wall"],
-        "h_min": float(Fraction(int(out["h_min"]), 1 << F2)) if out["h_min"] else None,
-        "h_max": float(Fraction(int(out["h_max"]), 1 << F2)) if out["h_max"] else None,
-        "stopped_on_loss": out["stopped_on_loss"],
-    }
-    return Trajectory(
-        engine="reduced", dps=dps, work_bits=prec.work_bits, samples=samples, final=final,
-        events=events, crossings=crossings, error_estimate=None, steps=out["steps"], stats=stats,
-    )
+    def states(raws, ts, with_w):
+        out = []
+        for (ti, a, U), t_exact, w in zip(raws, ts, with_w):
+            st = State(t=to_mpf(t_exact) if t_exact is not None else mpf_fixed(ti, 2 * F),
+                       a=tuple(mpf_fixed(v, F) for v in a),
+                       U=tuple(tuple(mpf_fixed(v, F) for v in row) for row in U))
+            out.append(State(st.t, st.a, st.U, weights_from(problem, st)) if w else st)
+        return out
+
+    return _common.to_trajectory(run, engine="reduced", problem=problem, precision=prec, times=times,
+                                 t_end=t_end, states=states, time=_same, sample_weights=sample_weights)
+
+
+def _same(t):
+    return +t
 
 
 def first_derivatives(problem, a, U, active, *, bits=200):

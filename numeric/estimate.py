@@ -39,7 +39,7 @@ from collections import defaultdict
 from gfcheck.symbolic.errors import IntegrationFailed
 
 __all__ = ["run_with_reference", "match_events", "match_crossings", "trajectory_difference",
-           "estimate_from_parts", "SAFETY"]
+           "estimate_from_parts", "with_estimate", "reference_precision", "SAFETY"]
 
 #: the estimate is SAFETY times the measured difference (see the module docstring)
 SAFETY = 2
@@ -181,3 +181,30 @@ def estimate_from_parts(parts: dict, mismatches: list, scale):
     if mismatches:
         est = max(est, scale)
     return est
+
+
+def reference_precision(precision):
+    """The reference run's precision: ``dps + max(10, dps // 3)`` digits, the same guard bits."""
+    return precision.raised(max(10, precision.dps // 3))
+
+
+def with_estimate(main, ref, *, parallel=None):
+    """The one error-estimate mechanism of every engine: ``main()`` and ``ref()`` (two
+    :class:`~gfcheck.numeric.trajectory.Trajectory` runs, the reference on the other core, see
+    :func:`run_with_reference`), compared by :func:`trajectory_difference` at the main run's
+    working precision on everything the result reports; returns the main run with its
+    ``error_estimate`` (:func:`estimate_from_parts`, with the main run's :attr:`scale` when the
+    event structures differ) and the evidence in ``stats``.
+    """
+    import mpmath
+
+    tr, hi = run_with_reference(main, ref, parallel=parallel)
+    with tr.precision.scope():
+        parts, mismatches = trajectory_difference(tr, hi)
+        err = estimate_from_parts(parts, mismatches, tr.scale)
+    stats = dict(tr.stats)
+    stats["error_estimate_dps"] = hi.dps
+    stats["error_estimate_seconds"] = hi.stats.get("seconds")
+    stats["error_estimate_parts"] = {k: mpmath.nstr(v, 3) for k, v in parts.items()}
+    stats["error_estimate_mismatch"] = mismatches
+    return tr.replace(error_estimate=err, stats=stats)

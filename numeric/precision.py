@@ -27,10 +27,18 @@ import mpmath
 
 from gfcheck.symbolic.errors import InvalidInput
 
-__all__ = ["Precision", "tolerance", "to_mpf", "bits_for_dps", "dps_for_bits", "exact_to_float"]
+__all__ = ["Precision", "as_precision", "tolerance", "to_mpf", "bits_for_dps", "dps_for_bits",
+           "exact_to_float", "DPS_LIMITS"]
 
 #: Guard bits added to the requested precision (as mpmath's quad/findroot add 20).
 DEFAULT_GUARD_BITS = 24
+#: the digits a Precision may request
+DPS_LIMITS = (5, 100_000)
+
+
+def _check_int(value, where: str, lo: int, hi: int | None, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < lo or (hi is not None and value > hi):
+        raise InvalidInput(f"{where}: expected {what}, found {value!r}")
 
 
 def bits_for_dps(dps: int) -> int:
@@ -51,10 +59,23 @@ class Precision:
     guard_bits: int = DEFAULT_GUARD_BITS
 
     def __post_init__(self) -> None:
-        if isinstance(self.dps, bool) or not isinstance(self.dps, int) or not 5 <= self.dps <= 100_000:
-            raise InvalidInput(f"dps: expected an integer between 5 and 100000, found {self.dps!r}")
-        if isinstance(self.guard_bits, bool) or not isinstance(self.guard_bits, int) or self.guard_bits < 0:
-            raise InvalidInput(f"guard_bits: expected a non-negative integer, found {self.guard_bits!r}")
+        lo, hi = DPS_LIMITS
+        _check_int(self.dps, "dps", lo, hi, f"an integer between {lo} and {hi}")
+        _check_int(self.guard_bits, "guard_bits", 0, None, "a non-negative integer")
+
+    @classmethod
+    def checked(cls, dps, *, where: str = "dps", limits=DPS_LIMITS, guard_bits=None) -> "Precision":
+        """The precision of ``dps`` digits, refusing ``dps`` outside ``limits`` (a caller's narrower
+        policy, such as the command line's) with a message naming ``where``: the one check.
+
+        >>> Precision.checked(7, where="--dps", limits=(10, 5000))
+        Traceback (most recent call last):
+        ...
+        gfcheck.symbolic.errors.InvalidInput: --dps: expected an integer number of digits in [10, 5000], found 7
+        """
+        lo, hi = limits
+        _check_int(dps, where, lo, hi, f"an integer number of digits in [{lo}, {hi}]")
+        return cls(dps) if guard_bits is None else cls(dps, guard_bits)
 
     @property
     def bits(self) -> int:
@@ -75,6 +96,26 @@ class Precision:
         """Run the enclosed block at ``work_bits`` (``mpmath.workprec``), restoring on exit."""
         with mpmath.workprec(self.work_bits):
             yield self
+
+
+def as_precision(precision=None, dps=None, guard_bits=None, *, default_dps: int = 30) -> Precision:
+    """``precision`` (a :class:`Precision`), or one built from the convenience ``dps`` /
+    ``guard_bits`` (``default_dps`` when neither is given); both at once is an error.
+
+    >>> as_precision(dps=20) == Precision(20)
+    True
+    >>> as_precision(Precision(40)).dps
+    40
+    """
+    if precision is not None:
+        if not isinstance(precision, Precision):
+            raise InvalidInput(f"precision: expected a Precision, found {type(precision).__name__}; "
+                               "pass dps=N for a number of digits")
+        if dps is not None or guard_bits is not None:
+            raise InvalidInput("give either precision= or dps= / guard_bits=, not both")
+        return precision
+    dps = default_dps if dps is None else dps
+    return Precision(dps) if guard_bits is None else Precision(dps, guard_bits)
 
 
 def tolerance(bits: int, slack_bits: int = 4):

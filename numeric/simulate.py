@@ -37,10 +37,14 @@ from gfcheck.symbolic.files import check_output_file
 from gfcheck.symbolic.errors import InvalidInput, ResourceLimit
 from gfcheck.symbolic.problem import load_problem, parse_number
 
+from .precision import Precision
+
 __all__ = ["run_simulate", "preflight", "default_horizon", "fitted_level"]
 
 #: Taylor steps that one run may take (the engines' own default ``max_steps``)
 MAX_STEPS = 10**6
+#: the digits the command line accepts (``--dps``)
+CLI_DPS = (10, 5000)
 
 
 def _norm(v) -> float:
@@ -137,8 +141,7 @@ def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: 
     if until_fitted and problem.loss != "square":
         raise InvalidInput(f"--until-fitted: the {problem.loss} loss is positive at every finite time "
                            "(it is never fitted); give the horizon with --t-end instead")
-    if isinstance(dps, bool) or not isinstance(dps, int) or not 10 <= dps <= 5000:
-        raise InvalidInput(f"--dps: expected an integer number of digits in [10, 5000], found {dps!r}")
+    precision = Precision.checked(dps, where="--dps", limits=CLI_DPS)
     if isinstance(grid, bool) or not isinstance(grid, int) or not 1 <= grid <= 100_000:
         raise InvalidInput(f"--grid: expected an integer in [1, 100000], found {grid!r}")
     if max_events is not None and (isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1):
@@ -165,7 +168,7 @@ def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: 
     from gfcheck.symbolic.progress import bar, ticking
 
     with bar(None, "simulate (integrating)", unit="run") as b, ticking(b):
-        tr = integrate(problem, dps=dps, t_end=T, times=times, until_loss=until, engine=engine,
+        tr = integrate(problem, precision=precision, t_end=T, times=times, until_loss=until, engine=engine,
                        error_estimate=error_estimate, **options)
     if tr.stats.get("error_estimate_mismatch"):
         _say("warning: the reference run of the error estimate differs in "

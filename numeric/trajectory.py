@@ -70,14 +70,18 @@ class LossWatch:
 class Trajectory:
     """What an engine returns: samples, events, final state, and the evidence behind them.
 
-    ``error_estimate`` is *measured* (for example the largest difference to a second run
-    at higher precision), never the requested tolerance.  ``None`` means it was not
-    measured (the caller asked for speed); ``gfcheck simulate`` always measures it.
+    ``precision`` is the :class:`~gfcheck.numeric.precision.Precision` of the run (``dps`` and
+    ``work_bits`` are its digits and working bits; the float64 engine's is 15 digits at 53
+    bits), ``problem`` the problem integrated, ``scale`` the largest magnitude of the final
+    state (``a``, ``U``, ``W``): the size against which its absolute errors are read.
+    ``error_estimate`` is *measured* (:mod:`gfcheck.numeric.estimate`: twice the largest
+    difference to a reference run on everything reported), never the requested tolerance.
+    ``None`` means it was not measured (the caller asked for speed); ``gfcheck simulate``
+    always measures it.
     """
 
     engine: str
-    dps: int
-    work_bits: int
+    precision: Any
     samples: tuple  # tuple[State, ...] at the requested times, in order
     final: State  # at t_end (or at the fitted time with until_loss)
     events: tuple  # tuple[Event, ...] in time order
@@ -85,14 +89,42 @@ class Trajectory:
     error_estimate: Any = None
     steps: int = 0
     stats: dict = field(default_factory=dict)
+    problem: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def dps(self) -> int:
+        """Requested decimal digits of the run."""
+        return self.precision.dps
+
+    @property
+    def work_bits(self) -> int:
+        """Working precision of the run in bits (requested plus guard)."""
+        return self.precision.work_bits
+
+    @property
+    def scale(self):
+        """``max |z|`` over the final ``a``, ``U`` and (when carried) ``W``."""
+        f = self.final
+        rows = tuple(f.U) + tuple(f.W or ())
+        return max([abs(v) for v in f.a] + [abs(v) for row in rows for v in row])
 
     @property
     def times(self) -> tuple:
         return tuple(s.t for s in self.samples)
 
+    def replace(self, **changes) -> "Trajectory":
+        """A copy with ``changes`` (``dataclasses.replace``)."""
+        import dataclasses
+
+        return dataclasses.replace(self, **changes)
+
 
 def check_args(problem, t_end, times=(), until_loss=None, watches=()):
-    """Validate and make exact the arguments shared by every engine -> ``(T, ts, ul, ws)``."""
+    """Validate and make exact the arguments shared by every engine -> ``(T, ts, ul, ws)``.
+
+    The one check of the arguments: :func:`gfcheck.numeric.integrate` calls it before any
+    engine runs, and the engines' own entry points (``integrate_full``, ...) call it too, on
+    arguments that it has already made exact (it is idempotent)."""
     T = exact_fraction(t_end, where="t_end")
     if T < 0:
         raise InvalidInput(f"t_end: expected a non-negative horizon, found {T}")

@@ -1,0 +1,122 @@
+"""What the three engines share: the order rule, the exact start, the hit list of a step, and
+the one conversion of a run into a :class:`~gfcheck.numeric.trajectory.Trajectory` (the root
+refinement is :func:`gfcheck.numeric._roots.refine_root`).
+
+The engines differ in their arithmetic only (gmpy2 fixed point in ``_reduced``, mpmath ``mpf``
+in ``_full``, numpy floats in ``_float64``); each loop reads as the same named phases (series,
+step size, event scan, loss scan, samples, advance, events).  The engines call the functions
+here through the module (``_common.order_for``), so that one patch reaches all of them.
+
+>>> order_for(100)
+36
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+__all__ = ["order_for", "initial_values", "w_cheap", "Hits", "Run", "to_trajectory"]
+
+
+def order_for(bits: int) -> int:
+    """Taylor order for a relative step tolerance ``2^-bits``: ``ceil(bits ln2 / 2) + 1``.
+
+    The truncation error of order ``p`` with the step ``h = rho e^{-2} e^{-0.7/(p-1)}`` is about
+    ``e^{-2p}`` (Jorba and Zou 2005), so ``p = bits ln2 / 2`` reaches ``2^-bits``.
+
+    >>> order_for(110)
+    40
+    """
+    return int(math.ceil(bits * math.log(2) / 2)) + 1
+
+
+def initial_values(problem):
+    """Exact initial data ``(a0, u0)``: ``u_jk(0) = lambda <g_j, x_k>`` (Fractions) and ``a_j(0)``.
+
+    ``a_j(0)`` is ``("sqrt", s_j, q_j)`` for the balanced start ``s_j sqrt(q_j)`` with
+    ``q_j = lambda^2 ||g_j||^2`` (exact), or the Fraction ``output_weights[j]``.  Each engine
+    rounds these once into its own arithmetic (the one border, docs/orthogonal.md section 2).
+    """
+    lam = problem.scale
+    X = problem.inputs
+    u0 = [[lam * sum((g * x for g, x in zip(gj, xk)), Fraction(0)) for xk in X] for gj in problem.directions]
+    if problem.output_weights is None:
+        a0 = [("sqrt", s, lam * lam * sum((g * g for g in gj), Fraction(0)))
+              for s, gj in zip(problem.signs, problem.directions)]
+    else:
+        a0 = list(problem.output_weights)
+    return a0, u0
+
+
+def w_cheap(problem) -> bool:
+    """Do the states carry ``W`` (``m d (n + 1) <= 200000``)?"""
+    return problem.m * problem.d * (problem.n + 1) <= 200_000
+
+
+class Hits:
+    """The roots found in one step's event scan: ``items`` ``(tau, j, k, kind)`` and ``cut``,
+    the earliest of them (or the step, when none)."""
+
+    __slots__ = ("cut", "items")
+
+    def __init__(self, cut):
+        self.cut = cut
+        self.items = []
+
+    def add(self, root, j, k, kind) -> None:
+        if root is not None:
+            self.items.append((root, j, k, kind))
+            if root < self.cut:
+                self.cut = root
+
+    def within(self, slack) -> list:
+        """The hits at most ``slack`` after the cut: one instant at the working precision."""
+        return [h for h in self.items if h[0] <= self.cut + slack]
+
+
+@dataclass
+class Run:
+    """One engine run in the engine's own arithmetic, before conversion.
+
+    ``samples`` and ``final`` are raw states (the engine's ``states`` converts them), event and
+    crossing times raw times (its ``time`` converts them); events in reporting order.
+    """
+
+    t_final: object
+    samples: list
+    final: object
+    events: list
+    crossings: dict
+    steps: int
+    stopped_on_loss: bool
+    stats: dict = field(default_factory=dict)
+
+
+def to_trajectory(run: Run, *, engine: str, problem, precision, times, t_end, states, time,
+                  error_estimate=None, sample_weights: bool = True):
+    """The one conversion of a :class:`Run` into a :class:`Trajectory`, in ``precision``'s scope.
+
+    ``states(raws, ts, with_w)`` converts raw states at the exact times ``ts`` (``None``: the
+    raw stopping time) into :class:`State` objects (``with_w[i]``: does state ``i`` carry
+    ``W``); ``time(raw)`` converts a raw event or crossing time.  Samples carry ``W`` when
+    :func:`w_cheap` and ``sample_weights``; the final state when :func:`w_cheap`.
+    """
+    from .trajectory import Event, Trajectory
+
+    want_w = w_cheap(problem)
+    with precision.scope():
+        t_fin = None if run.stopped_on_loss else t_end
+        raws = list(run.samples) + [run.final]
+        ts = list(times)[:len(run.samples)] + [t_fin]
+        with_w = [want_w and sample_weights] * len(run.samples) + [want_w]
+        converted = states(raws, ts, with_w)
+        events = tuple(Event(time(e.t), e.neuron, e.point, e.kind) for e in run.events)
+        crossings = {k: (time(v) if v is not None else None) for k, v in run.crossings.items()}
+    stats = {"steps": run.steps, "events": len(events)}
+    stats.update(run.stats)
+    stats.setdefault("stopped_on_loss", run.stopped_on_loss)
+    return Trajectory(engine=engine, precision=precision, problem=problem, samples=tuple(converted[:-1]),
+                      final=converted[-1], events=events, crossings=crossings,
+                      error_estimate=error_estimate, steps=run.steps, stats=stats)
