@@ -279,7 +279,13 @@ def _check_reactivation(ctx):
     if out:
         return out
     if not any(ctx.problem.signs[j] < 0 for j in ctx.survivor_rule()):
-        v = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": "no negative survivor: nothing is pinned on e_+^perp"})
+        v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
+                    {"reason": "no negative survivor (survivor rule): nothing is pinned on e_+^perp to re-activate"})
+        return v, v
+    if ctx.orbit["rel"] is None:
+        v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
+                    {"reason": "Gamma_U = P - M cos Delta does not change sign on the limit orbit: no re-activation "
+                               "on these data"})
         return v, v
 
     def meas(e, run):
@@ -311,8 +317,20 @@ def _check_reactivation(ctx):
 
 
 # -- 7 plateau 1 -------------------------------------------------------------------------------
+def _no_rotation(ctx):
+    """OUTSIDE_ASSUMPTIONS when the limit orbit does not rotate onto e_-^perp (no phase III on
+    these data: the plateau and the deactivation of the reconstruction do not exist)."""
+    why = ctx.orbit.get("why_no_deact")
+    if not why:
+        return None
+    v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
+                {"reason": f"{why}: the reconstructed phase III (rotation to e_-^perp, plateau 1, deactivation) "
+                           "does not happen on these data"})
+    return v, v
+
+
 def _check_plateau(ctx):
-    out = ctx.outside()
+    out = ctx.outside() or _no_rotation(ctx)
     if out:
         return out
 
@@ -325,7 +343,7 @@ def _check_plateau(ctx):
 
 # -- 8 rotation / deactivation ------------------------------------------------------------------
 def _check_deactivation(ctx):
-    out = ctx.outside()
+    out = ctx.outside() or _no_rotation(ctx)
     if out:
         return out
     pos = {j for j in ctx.survivor_rule() if ctx.problem.signs[j] > 0}
@@ -518,7 +536,7 @@ def _check_gradient_descent(ctx):
     e = ctx.exponents[0]
     kappa = ctx.scale(e)
     with mpmath.workdps(30):
-        T_end = math.floor(float(ctx.T_pred(kappa)) + ctx.orbit["rel"] + 5)
+        T_end = math.floor(float(ctx.T_pred(kappa)) + (ctx.orbit["rel"] or 0) + 5)
     times = tuple(Fraction(T_end * i, 64) for i in range(1, 65))
     run = ctx.run(dataclasses.replace(ctx.problem, scale=kappa), t_end=Fraction(T_end), times=times)
     with mpmath.workprec(run.work_bits):

@@ -37,6 +37,8 @@ from scipy.optimize import minimize_scalar
 __all__ = ["limit_orbit"]
 
 RHO0_SQ = 1e-24
+#: log of the squared norm at which an orbit that has not rotated is stopped (f ~ e^50)
+Q_MAX = 50.0
 
 
 def _w(loss, z):
@@ -82,17 +84,27 @@ def limit_orbit(p: float, cos_delta: float, loss: str, theta0: float) -> dict:
         return math.cos(y[1] + h)
     ev_deact.terminal = True
 
+    def ev_grown(t, y):  # f far beyond the plateaus without the rotation: stop before exp overflows
+        return y[0] - Q_MAX
+    ev_grown.terminal = True
+
     T_end = 40 * (math.log(theta0 / RHO0_SQ) / (2 * eta * r_plus) + 20 / (eta * math.sin(D)))
     sol = solve_ivp(rhs, (0.0, T_end), [math.log(RHO0_SQ), phi0], method="DOP853", rtol=1e-13,
-                    atol=1e-15, events=(ev_theta, ev_rel, ev_deact), dense_output=True)
-    if not len(sol.t_events[0]) or not len(sol.t_events[2]):
-        raise RuntimeError("limit orbit: the cluster did not reach f(x_+) = theta_0 and e_-^perp "
+                    atol=1e-15, events=(ev_theta, ev_rel, ev_deact, ev_grown), dense_output=True)
+    if not len(sol.t_events[0]):
+        raise RuntimeError("limit orbit: the cluster did not reach f(x_+) = theta_0 "
                            f"by t = {T_end:.0f} (assumption (A1) or the rates)")
     t0 = float(sol.t_events[0][0])
-    t_deact = float(sol.t_events[2][0])
     rel = [float(t) for t in sol.t_events[1] if t > 0]
     cp0 = math.cos(phi0 - h)
     delta = t0 - math.log(theta0 / (cp0 * RHO0_SQ)) / (2 * eta * r_plus)
+    if not len(sol.t_events[2]):
+        # the cluster grows without rotating onto e_-^perp: no deactivation, no plateau 1 minimum
+        return {"delta": delta, "rel": (rel[0] - t0) if rel else None, "deact": None, "flat": None,
+                "L_flat": None, "r_plus": r_plus, "phi_g": phi0, "probes": {},
+                "why_no_deact": f"the limit orbit grows to f = e^{Q_MAX:g} without reaching e_-^perp "
+                                f"(p = {p:.6g}, cos Delta = {cos_delta:.6g}, {loss} loss)"}
+    t_deact = float(sol.t_events[2][0])
 
     def speed(t):
         y = sol.sol(t)

@@ -241,15 +241,21 @@ def separable_inputs(t, d):
 
 
 @st.composite
-def _separable_problem(draw, max_copies, max_d, max_m, scale, losses):
-    t = draw(st.sampled_from([Fraction(1, 40), Fraction(1, 20), Fraction(1, 10), Fraction(1, 5),
-                              Fraction(1, 3), Fraction(2, 5)]))  # Delta from 0.1 to 1.52 rad
+def _separable_problem(draw, max_copies, max_d, max_m, scale, losses, a1=None, min_m=1):
+    ts = [Fraction(1, 40), Fraction(1, 20), Fraction(1, 10), Fraction(1, 5), Fraction(1, 3),
+          Fraction(2, 5)]  # Delta = 4 atan t from 0.1 to 1.52 rad
     d = draw(st.integers(2, max_d))
-    n_plus = draw(st.integers(1, max_copies))
     n_minus = draw(st.integers(1, max_copies))
+    if a1:  # (A1) by construction: a majority class, and an angle with p cos Delta > 1 - p
+        n_plus = draw(st.integers(n_minus + 1, n_minus + max_copies))
+        p = Fraction(n_plus, n_plus + n_minus)
+        ts = [t for t in ts if p * _cos_delta(t) > 1 - p]  # t = 1/40 always qualifies for p > 1/2
+    else:
+        n_plus = draw(st.integers(1, max_copies))
+    t = draw(st.sampled_from(ts))
     xp, xm = separable_inputs(t, d)
     order = draw(st.permutations([1] * n_plus + [-1] * n_minus))
-    m = draw(st.integers(1, max_m))
+    m = draw(st.integers(min_m, max(min_m, max_m)))
     seed = draw(st.integers(0, 2**16))
     loss = draw(st.sampled_from(losses))
     doc = {"schema": "gfcheck.problem/1",
@@ -260,8 +266,15 @@ def _separable_problem(draw, max_copies, max_d, max_m, scale, losses):
 
 
 def separable_problems(max_copies: int = 4, max_d: int = 4, max_m: int = 5, scale=Fraction(1, 100),
-                       losses=("exponential", "logistic")):
+                       losses=("exponential", "logistic"), a1=None, min_m: int = 1):
     """Copies of two unit inputs ``x_+`` (label 1) and ``x_-`` (label -1) at an angle ``Delta``
     (exact rational points of the circle), in any order, seeded balanced initialisation, the
-    exponential or logistic loss; (A1) ``p cos Delta > 1 - p`` may hold or not."""
-    return _separable_problem(max_copies, max_d, max_m, scale, losses)
+    exponential or logistic loss; (A1) ``p cos Delta > 1 - p`` may hold or not (``a1=True``:
+    it holds by construction); widths ``min_m`` to ``max_m``."""
+    return _separable_problem(max_copies, max_d, max_m, scale, losses, a1, min_m)
+
+
+def _cos_delta(t):
+    """``cos Delta = <x_+, x_->`` for ``Delta = 4 atan t``, exactly."""
+    xp, xm = separable_inputs(t, 2)
+    return xp[0] * xm[0] + xp[1] * xm[1]

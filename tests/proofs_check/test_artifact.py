@@ -95,7 +95,7 @@ def test_an_older_artifact_is_replaced_whole(two_builds, tmp_path):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["--suite", "separable"], "unknown suite"),
+    (["--suite", "no-such-paper"], "unknown suite"),
     (["--only", "no-such-claim"], "unknown claim"),
     (["--profile", "quick", "--max-events", "0"], "max-events"),
 ])

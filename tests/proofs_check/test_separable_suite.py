@@ -86,7 +86,7 @@ def test_outside_assumptions_a1_and_form():
 
 
 @settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(separable_problems(max_copies=4, max_d=3, max_m=5, losses=("exponential", "logistic")))
+@given(separable_problems(max_copies=4, max_d=3, max_m=5, losses=("exponential", "logistic"), a1=True, min_m=4))
 def test_survivor_rule_and_saddle_time_on_generated_problems(problem):
     """On generated (A1) problems at kappa = 1e-8: the alive set after f(x_+) = 1/100 is the rule's, and
     T(f(x_+) = 1/100) agrees with the closed form + the limit orbit's offset to O(kappa)."""
