@@ -39,14 +39,21 @@ __all__ = ["limit_orbit"]
 RHO0_SQ = 1e-24
 #: log of the squared norm at which an orbit that has not rotated is stopped (f ~ e^50)
 Q_MAX = 50.0
+#: |f(x_+-)| at which such an orbit is stopped (the loss is e^-200 of its start by then)
+F_MAX = 200.0
+
+
+def _exp(x):
+    """``e^x`` capped at ``e^700`` (the solver's trial points may overshoot a stopping event)."""
+    return math.exp(min(x, 700.0))
 
 
 def _w(loss, z):
-    return math.exp(-z) if loss == "exponential" else 1.0 / (1.0 + math.exp(z))
+    return _exp(-z) if loss == "exponential" else 1.0 / (1.0 + _exp(z))
 
 
 def _ell(loss, z):
-    return math.exp(-z) if loss == "exponential" else math.log1p(math.exp(-z))
+    return _exp(-z) if loss == "exponential" else math.log1p(_exp(-z))
 
 
 @lru_cache(maxsize=32)
@@ -61,7 +68,7 @@ def limit_orbit(p: float, cos_delta: float, loss: str, theta0: float) -> dict:
 
     def parts(y):
         q, phi = y
-        rho2 = math.exp(q)
+        rho2 = _exp(q)
         cp, cm = math.cos(phi - h), math.cos(phi + h)
         P, M = p * _w(loss, rho2 * cp), (1 - p) * _w(loss, -rho2 * cm)
         return rho2, cp, cm, P, M
@@ -85,7 +92,8 @@ def limit_orbit(p: float, cos_delta: float, loss: str, theta0: float) -> dict:
     ev_deact.terminal = True
 
     def ev_grown(t, y):  # f far beyond the plateaus without the rotation: stop before exp overflows
-        return y[0] - Q_MAX
+        rho2, cp, cm, *_ = parts(y)
+        return max(y[0] - Q_MAX, rho2 * max(abs(cp), abs(cm)) - F_MAX)
     ev_grown.terminal = True
 
     T_end = 40 * (math.log(theta0 / RHO0_SQ) / (2 * eta * r_plus) + 20 / (eta * math.sin(D)))
