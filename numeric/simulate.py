@@ -84,7 +84,7 @@ def fitted_level(problem, dps: int) -> Fraction:
     return L0 / Fraction(2) ** (2 * bits_for_dps(dps) - 8)
 
 
-def preflight(problem, t_end, dps: int, max_steps: int = MAX_STEPS) -> dict:
+def preflight(problem, t_end, max_steps: int = MAX_STEPS) -> dict:
     """Refuse, before any work, a run that cannot finish; return the plan otherwise.
 
     The Taylor step is bounded by the fastest rate ``rho`` of the flow (see :func:`_rates`),
@@ -95,7 +95,7 @@ def preflight(problem, t_end, dps: int, max_steps: int = MAX_STEPS) -> dict:
     >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1e50", "0"], ["0", "1e-50"]],
     ...     "labels": ["1", "-1"], "width": 1, "init": {"scale": "1e-3", "directions": [["1", "1"]],
     ...     "signs": [1]}})
-    >>> preflight(p, 10, 30)
+    >>> preflight(p, 10)
     Traceback (most recent call last):
     ...
     gfcheck.symbolic.errors.ResourceLimit: the flow's fastest rate is about 5e+149 per time unit ...
@@ -155,7 +155,7 @@ def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: 
         T = 2 * default_horizon(problem)
         if until_fitted:
             until = fitted_level(problem, dps)
-    preflight(problem, T, dps)
+    preflight(problem, T)
     check_output_file(out, "--out")
     times = tuple(T * i / grid for i in range(grid + 1))
     _say(f"n = {problem.n}, d = {problem.d}, m = {problem.m}, lambda = {float(problem.scale):.3g}, "

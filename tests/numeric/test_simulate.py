@@ -95,9 +95,9 @@ def test_extreme_norms_are_refused_up_front_with_what_is_needed(tmp_path, capsys
     assert "ResourceLimit" in err and "Taylor steps" in err and err.count("\n") == 1
     # the rule is a bound, not a blanket refusal: moderate data pass the same check
     ok = parse_problem({**doc, "inputs": [["2", "0"], ["0", "1/2"]]})
-    assert preflight(ok, 10, 30)["steps_lower_bound"] < 10**6
+    assert preflight(ok, 10)["steps_lower_bound"] < 10**6
     with pytest.raises(ResourceLimit):
-        preflight(ok, 10**9, 30)
+        preflight(ok, 10**9)
 
 
 def test_integration_failure_leaves_no_result(tmp_path, capsys, monkeypatch):
