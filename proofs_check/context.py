@@ -186,12 +186,14 @@ class Context:
             kwargs.setdefault(k, v)
         return problem, kwargs
 
-    def prefetch(self, executor) -> float:
+    def prefetch(self, executor, seconds=None) -> float:
         """Integrate the ladder's shared runs (every rung of the profile, under the problem's
         ReLU'(0) convention) on ``executor`` (a ``concurrent.futures.Executor``, e.g. a process
         pool on the other core) and memoise them; the claims then find them done.  The runs are
         deterministic functions of their arguments, so the report is the same bytes with or
-        without it.  Returns the wall time it took."""
+        without it.  It waits at most ``seconds`` (default ``profile.claim_seconds``): a run not
+        done by then is left to the claims, which run under their own time bounds.  Returns the
+        wall time it took."""
         from gfcheck.numeric import integrate
 
         t0 = time.perf_counter()
@@ -203,10 +205,11 @@ class Context:
             key = (problem, tuple(sorted(kwargs.items())))
             if key not in self._runs and key not in jobs:
                 jobs[key] = (executor.submit(integrate, problem, **kwargs), _label(problem, kwargs))
+        deadline = t0 + (self.profile.claim_seconds if seconds is None else seconds)
         for key, (future, label) in jobs.items():
             try:
-                self._runs[key] = future.result()
-            except Exception:  # noqa: BLE001 - the claim that needs this run meets the error itself
+                self._runs[key] = future.result(timeout=max(deadline - time.perf_counter(), 0.01))
+            except Exception:  # noqa: BLE001 - a failed or late run is left to the claim that needs it
                 continue
             self.timings.append((f"{label} (prefetched)", self._runs[key].stats.get("seconds") or 0.0))
         return time.perf_counter() - t0

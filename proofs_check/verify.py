@@ -117,12 +117,30 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     return results, ctx
 
 
+class _PoolSubmitter:
+    """The ``submit`` of a ``concurrent.futures.Executor`` on a ``multiprocessing.Pool``: futures
+    with ``result(timeout)``."""
+
+    def __init__(self, pool):
+        self.pool = pool
+
+    def submit(self, fn, *args, **kwargs):
+        return _AsyncFuture(self.pool.apply_async(fn, args, kwargs))
+
+
+class _AsyncFuture:
+    def __init__(self, async_result):
+        self.async_result = async_result
+
+    def result(self, timeout=None):
+        return self.async_result.get(timeout)
+
+
 def _prefetch(ctx, jobs) -> float:
     """The shared ladder on ``jobs`` worker processes (both cores by default); 0 when the context
     has no ``prefetch`` or one job is asked for."""
     import multiprocessing
     import os
-    from concurrent.futures import ProcessPoolExecutor
 
     if jobs is None:
         jobs = min(2, os.cpu_count() or 1)
@@ -134,8 +152,10 @@ def _prefetch(ctx, jobs) -> float:
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     note(f"{_PREFIX} integrating the shared lambda ladder ({len(ctx.profile.scales)} rungs) on {jobs} processes")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        seconds = ctx.prefetch(pool)
+    # a multiprocessing pool, terminated on the way out: a run still going at the prefetch's time
+    # bound (a hang) must not hold verify (an executor's shutdown would wait for it)
+    with multiprocessing.get_context(method).Pool(jobs) as pool:
+        seconds = ctx.prefetch(_PoolSubmitter(pool))
     note(f"{_PREFIX} ladder ready ({seconds:.0f} s)")
     return seconds
 

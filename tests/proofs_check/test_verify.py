@@ -127,3 +127,26 @@ def test_a_rerun_leaves_no_figure_of_the_earlier_run(tmp_path):
     assert main(["verify", "--only", "orthogonality", "--out", str(out), "--no-figures"]) == 0
     assert not (out / "neurons.png").exists() and (out / "report.json").exists()
     assert (out / "mine.png").read_bytes() == b"a file of the user's"  # not one of the suite's figures
+
+
+def test_the_prefetch_is_bounded_and_a_late_run_is_left_to_the_claims():
+    """A ladder run that has not finished by the prefetch's bound is not waited for (a hung engine
+    must not hold verify before its claims, which have bounds of their own)."""
+    from gfcheck.proofs_check.context import Context, Profile
+    from gfcheck.proofs_check.verify import default_problem
+
+    asked = []
+
+    class Late:
+        def result(self, timeout=None):
+            asked.append(timeout)
+            raise TimeoutError("still integrating")
+
+    class Executor:
+        def submit(self, fn, *args, **kwargs):
+            return Late()
+
+    ctx = Context(default_problem(), Profile.named("quick"))
+    ctx.prefetch(Executor(), seconds=30)
+    assert len(asked) == len(ctx.profile.scales) and all(0 < t <= 30 for t in asked)
+    assert not ctx._runs  # nothing memoised: each claim integrates what it needs, within its bound
