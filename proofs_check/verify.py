@@ -117,6 +117,15 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     return results, ctx
 
 
+def _quiet_worker() -> None:
+    """A prefetch worker ends silently when the pool is terminated (SIGTERM: the default action)
+    and leaves Ctrl-C to the parent, which reports the interruption once."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class _PoolSubmitter:
     """The ``submit`` of a ``concurrent.futures.Executor`` on a ``multiprocessing.Pool``: futures
     with ``result(timeout)``."""
@@ -154,7 +163,7 @@ def _prefetch(ctx, jobs) -> float:
     note(f"{_PREFIX} integrating the shared lambda ladder ({len(ctx.profile.scales)} rungs) on {jobs} processes")
     # a multiprocessing pool, terminated on the way out: a run still going at the prefetch's time
     # bound (a hang) must not hold verify (an executor's shutdown would wait for it)
-    with multiprocessing.get_context(method).Pool(jobs) as pool:
+    with multiprocessing.get_context(method).Pool(jobs, initializer=_quiet_worker) as pool:
         seconds = ctx.prefetch(_PoolSubmitter(pool))
     note(f"{_PREFIX} ladder ready ({seconds:.0f} s)")
     return seconds
