@@ -17,7 +17,8 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-__all__ = ["order_for", "initial_values", "w_cheap", "Hits", "Run", "to_trajectory"]
+__all__ = ["order_for", "initial_values", "w_cheap", "on_invariant_line", "lone_point", "Hits", "Run",
+           "to_trajectory"]
 
 
 def order_for(bits: int) -> int:
@@ -48,6 +49,53 @@ def initial_values(problem):
     else:
         a0 = list(problem.output_weights)
     return a0, u0
+
+
+def on_invariant_line(problem) -> list[bool]:
+    """For each neuron: is ``R_j = a_j(0)^2 - sum_k u_jk(0)^2 / ||x_k||^2`` exactly 0 (orthogonal
+    inputs)?  Decided exactly, from the rational start.
+
+    ``a_j^2 - ||w_j||^2`` is conserved by the flow (any loss: ``a`` and ``w`` enter the output as
+    a product), and on orthogonal inputs ``||w_j||^2 = ||P_perp w_j||^2 + sum_k u_jk^2/||x_k||^2``
+    with the out-of-span part ``P_perp w_j`` constant.  While neuron ``j`` is active on one point
+    ``k`` only and its other coordinates sit at exactly 0, ``a_j^2 - u_jk^2/||x_k||^2 = R_j`` is
+    constant.  With ``R_j = 0`` the pair moves on the line ``a_j = s_j u_jk / ||x_k||`` (``s_j``
+    the sign of ``a_j``), where ``du_jk/dt = -(s_j ||x_k|| / n) r_k u_jk`` is linear in ``u_jk``:
+    the coordinate decays exponentially and never reaches 0 in finite time.  A "root" an
+    engine finds there is its rounding floor reached, at a time that depends on the precision
+    (``log(1/resolution) / rate``): no activation change (docs/orthogonal.md section 2,
+    "vanishing coordinates").  The engines keep such a pair on its line instead.
+
+    >>> from gfcheck.symbolic.problem import parse_problem
+    >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1", "0"], ["0", "2"]],
+    ...     "labels": ["1", "1"], "width": 2, "init": {"scale": "1/100",
+    ...     "directions": [["1", "2"], ["1", "-1"]], "signs": [-1, 1]}})
+    >>> on_invariant_line(p)        # d = n: every balanced neuron lies in the span
+    [True, True]
+    """
+    if not problem.is_orthogonal():
+        return [False] * problem.m
+    a0, u0 = initial_values(problem)
+    nsq = problem.norms_squared()
+    out = []
+    for aj, row in zip(a0, u0):
+        a2 = aj[2] if isinstance(aj, tuple) else aj * aj
+        out.append(a2 == sum((u * u / q for u, q in zip(row, nsq)), Fraction(0)))
+    return out
+
+
+def lone_point(active_row, u_row):
+    """The one point ``k`` a neuron is active on while every other coordinate is exactly 0, or
+    None (see :func:`on_invariant_line`).
+
+    >>> lone_point([False, True], [0, 5]), lone_point([True, True], [1, 5]), lone_point([False, True], [-1, 5])
+    (1, None, None)
+    """
+    ks = [k for k, on in enumerate(active_row) if on]
+    if len(ks) != 1:
+        return None
+    k = ks[0]
+    return k if all(u == 0 for l, u in enumerate(u_row) if l != k) else None
 
 
 def w_cheap(problem) -> bool:

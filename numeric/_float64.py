@@ -133,6 +133,11 @@ class _F64:
         # neither has the push on a coordinate at 0 (as in the reduced engine, _reentry_root)
         self.r_floor = np.abs(self.y) * 2.0 ** (-52 + _PUSH_SLACK)
         self.step_factor = step_factor
+        #: neurons whose lone active coordinate moves on an invariant line (no finite-time root)
+        self.line = np.array(_common.on_invariant_line(problem), dtype=bool)
+        self.xnorm = np.array([math.sqrt(q) if dtype == np.float64 else conv(q, sqrt=True)
+                               for q in problem.norms_squared()], dtype=dtype)
+        self.L = np.zeros((self.m, self.n), dtype=bool)
 
     def series(self, M):
         p, n = self.p, self.n
@@ -164,6 +169,7 @@ class _F64:
                 self.record_samples_until(self.T)
                 self.t = self.T
                 break
+            self.hold_on_lines()
             self.count_step()
             A, Uc, R, S = self.series(self.M)
             h, final = self.step_size(A, Uc)
@@ -216,10 +222,26 @@ class _F64:
     def residual(self):
         return (self.a[:, None] * np.where(self.M, self.U, 0.0)).sum(0) - self.y
 
+    def hold_on_lines(self):
+        """Phase 0: the pairs on their invariant line (:func:`gfcheck.numeric._common.on_invariant_line`,
+        the same rule as the reduced engine) are put back on it, ``a_j = s_j u_jk / ||x_k||``;
+        their roots are not searched."""
+        M, U = self.M, self.U
+        lone = self.line & (M.sum(1) == 1) & np.where(M, True, U == 0).all(1)
+        self.L = M & lone[:, None]
+        for j, k in zip(*np.nonzero(self.L)):
+            if U[j, k] <= 0:  # vanished below the resolution (positive in exact arithmetic)
+                U[j, k] = self.a[j] = 0.0
+            else:
+                self.a[j] = math.copysign(1.0, self.a[j]) * (U[j, k] / self.xnorm[k])
+
     def start_checks(self, tt):
         """Activation bookkeeping at a step start: coordinates <= 0 leave, pushes re-activate."""
         M = self.M
-        bad = M & (self.U <= 0)
+        gone = self.L & (self.U <= 0)
+        self.U[gone] = 0.0
+        self.a[gone.any(1)] = 0.0
+        bad = M & (self.U <= 0) & ~self.L
         if self.rp1:
             bad &= self.U < 0
         for j, k in zip(*np.nonzero(bad)):
@@ -270,7 +292,7 @@ class _F64:
         pw = tq[:, None] ** np.arange(p + 1)[None, :]
         hits = []
         cands = []  # (first sample index with a sign change, coefficients, j, k, kind)
-        act = np.nonzero(self.M)
+        act = np.nonzero(self.M & ~self.L)
         if act[0].size:
             coefs = Uc[:, act[0], act[1]]  # (p+1, P)
             vals = pw @ coefs  # (Q, P)

@@ -64,6 +64,7 @@ from fractions import Fraction
 import mpmath
 from mpmath import fdot, mpf
 
+from gfcheck.symbolic.exact import solve_exact
 from gfcheck.symbolic.errors import (
     IntegrationFailed,
     InvalidInput,
@@ -166,20 +167,7 @@ class _MpfRoots:
 
 def _solve_exact(Gq, S, A):
     """``M = -G_SS^{-1} G_SA`` exactly (Fractions, Gauss-Jordan); None if ``G_SS`` is singular."""
-    s, na = len(S), len(A)
-    rows = [[Gq[k][l] for l in S] + [-Gq[k][l] for l in A] for k in S]
-    for col in range(s):
-        piv = next((r for r in range(col, s) if rows[r][col] != 0), None)
-        if piv is None:
-            return None
-        rows[col], rows[piv] = rows[piv], rows[col]
-        pv = rows[col][col]
-        rows[col] = [v / pv for v in rows[col]]
-        for r in range(s):
-            if r != col and rows[r][col] != 0:
-                f = rows[r][col]
-                rows[r] = [v - f * w for v, w in zip(rows[r], rows[col])]
-    return [[rows[i][s + q] for q in range(na)] for i in range(s)]
+    return solve_exact([[Gq[k][l] for l in S] for k in S], [[-Gq[k][l] for l in A] for k in S])
 
 
 class _FullEngine:
@@ -222,6 +210,9 @@ class _FullEngine:
         self.events = []
         self.null_resolutions = 0
         self.slide_drift = mpf(0)
+        #: neurons whose lone active coordinate moves on an invariant line (orthogonal inputs)
+        self.line = _common.on_invariant_line(problem) if len(self.groups) == problem.n else [False] * self.m
+        self.lines = set()
 
     # -- sets and the sliding matrix --------------------------------------------------
     def sets(self, j):
@@ -421,6 +412,7 @@ class _FullEngine:
         self.begin(T, times, until_loss, watches, max_steps, max_events)
         while not self.stop_loss and self.t < self.Tm:
             self.count_step()
+            self.hold_on_lines()
             ser = self.series(self.t)
             if not ser[6]:
                 # nothing moves: every coordinate is inactive and frozen; the state is constant
@@ -466,6 +458,23 @@ class _FullEngine:
             if self.crossings[name] is None and self.loss_now(pts) <= tgt:
                 self.crossings[name] = +self.t
         self.record_samples_until(self.t)
+
+    def hold_on_lines(self):
+        """Phase 0: the pairs on their invariant line (:func:`gfcheck.numeric._common.on_invariant_line`,
+        the rule of the reduced engine) are put back on it, ``a_j = s_j u_jk / ||x_k||``; their
+        roots are not searched."""
+        self.lines = set()
+        for j in range(self.m):
+            if not self.line[j]:
+                continue
+            k = _common.lone_point([md == ACT for md in self.mode[j]], self.U[j])
+            if k is None:
+                continue
+            self.lines.add((j, k))
+            if self.U[j][k] <= 0:  # vanished below the resolution (positive in exact arithmetic)
+                self.U[j][k] = self.a[j] = mpf(0)
+            else:
+                self.a[j] = mpmath.sign(self.a[j] or 1) * self.U[j][k] / mpmath.sqrt(self.G[k][k])
 
     def loss_now(self, pts=None):
         if not self.simple:
@@ -530,6 +539,8 @@ class _FullEngine:
                 co = User[j][k]
                 # a coordinate strictly off 0 ends the step at its exact crossing; one sitting
                 # at 0 (just resolved) only when it leaves by more than the tolerance
+                if mode == ACT and (j, k) in self.lines:
+                    continue  # no finite-time root on an invariant line
                 if mode == ACT:
                     hits.add(_first_root(co, h, hpow, self.rel, thr if co[0] <= 0 else 0), j, k, "u")
                 elif mode == INA:

@@ -223,13 +223,17 @@ class _Engine:
         self.a = [fix_sqrt(q[2], F) * q[1] if isinstance(q, tuple) else fix(q, F) for q in a0]
         self.u = [[fix(q, F) for q in row] for row in u0]
         self.Y = [fix(y, F) for y in problem.labels]
-        self.c = [q / self.n for q in problem.norms_squared()]
+        self.nsq = problem.norms_squared()
+        self.c = [q / self.n for q in self.nsq]
         self.rp0 = problem.relu_prime_at_zero
         # a residual within 2^(-b+12) |y_k| of 0 is 0 at the requested precision b: its sign,
         # and so the sign of a push on a coordinate at 0, is not resolved (ReLU'(0) = 1 only)
         self.r_floor = [(abs(y) >> max(0, prec.bits - _PUSH_SLACK)) + 1 for y in self.Y]
         self.with_w = with_w
         self.half = mpz(1) << (F - 1)
+        #: neurons whose lone active coordinate moves on an invariant line (no finite-time root)
+        self.line = _common.on_invariant_line(problem)
+        self.lines = set()
 
     # -- state helpers -----------------------------------------------------------------
     def residuals(self, active):
@@ -325,6 +329,7 @@ class _Engine:
                 self.record_samples_until(self.T_int)
                 self.t_int = self.T_int
                 break
+            self.hold_on_lines()
             norm_l2 = self.count_step()
             A, U, R, neurons, pairs = self.series(self.H, self.active)
             tau_step, fac_next, final_step = self.step_size(A, U, neurons, pairs, norm_l2)
@@ -391,11 +396,33 @@ class _Engine:
             )
         self.events.append(Event(self.t_mpf(ev_t), j, k, kind))
 
+    def hold_on_lines(self):
+        """Phase 0: the pairs on their invariant line (:func:`gfcheck.numeric._common.on_invariant_line`)
+        are put back on it, ``a_j = s_j u_jk / ||x_k||`` rounded once, so that rounding does not
+        seed the line's unstable direction; their roots are not searched."""
+        self.lines = set()
+        for j in range(self.m):
+            k = _common.lone_point(self.active[j], self.u[j]) if self.line[j] else None
+            if k is None:
+                continue
+            self.lines.add((j, k))
+            u, q = self.u[j][k], self.nsq[k]
+            if u <= 0:  # vanished below the resolution (positive in exact arithmetic)
+                self.u[j][k] = self.a[j] = _ZERO
+                continue
+            mag = (gmpy2.isqrt(4 * u * u * q.denominator // q.numerator) + 1) >> 1
+            self.a[j] = mag if self.a[j] >= 0 else -mag
+
     def start_checks(self, ti):
         """Activation bookkeeping at a step start: coordinates <= 0 leave, pushes re-activate."""
         active, m, n = self.active, self.m, self.n
         for j in range(m):
             for k in range(n):
+                if active[j][k] and self.u[j][k] <= 0 and (j, k) in self.lines:
+                    # a pair on its invariant line that rounded to 0 has vanished below the
+                    # resolution; in exact arithmetic it is positive: no activation change
+                    self.u[j][k] = self.a[j] = _ZERO
+                    continue
                 if active[j][k] and self.u[j][k] <= 0:
                     # at exactly 0 with ReLU'(0) = 1 the coordinate stays active: it was just
                     # re-activated (push crossing to outward); if the push is in fact inward
@@ -474,6 +501,8 @@ class _Engine:
         hits = _common.Hits(tau_step)
         grids = {}
         for q in pairs:
+            if q in self.lines:
+                continue  # no finite-time root on an invariant line
             co = U[q]
             c0 = co[0]
             lim = min(tau_step, hits.cut + slack)

@@ -50,18 +50,7 @@ def _horizon(problem):
     return Fr(int(s_max * 14) + 20)  # past the escape from lambda = 1e-6 (log 1e6 ~ 13.8)
 
 
-#: a known defect, kept visible: a coordinate that decays exponentially to 0 (a wrongly signed
-#: neuron alone on a point: u' = -c u) never crosses 0 in exact arithmetic, but every engine reports
-#: a "deactivate" when u reaches its rounding floor, at a time that depends on the precision
-#: (log(1/resolution)/c). The float64 run and its extended-precision reference place it 1.4 apart,
-#: the 60-digit truth 12.6 later, so the estimate (2 x 0.69) is below the error. The fix (not yet
-#: made): a root whose time is not resolved (|u'(t*)| at the rounding level) is no event.
-_FLOAT64_VANISHING = pytest.mark.xfail(
-    strict=False, reason="spurious deactivate events at the rounding floor of an exponentially decaying "
-                         "coordinate (see _FLOAT64_VANISHING)")
-
-
-@pytest.mark.parametrize("engine", ["reduced", "full", pytest.param("float64", marks=_FLOAT64_VANISHING)])
+@pytest.mark.parametrize("engine", ["reduced", "full", "float64"])
 @settings(max_examples=max(3, settings().max_examples // 5))
 @given(problem=valid_problems(max_n=3), dps=st.sampled_from([16, 24]))
 def test_estimate_is_never_below_the_error_on_generated_problems(engine, problem, dps):
