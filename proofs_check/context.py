@@ -117,8 +117,45 @@ def _label(problem, kwargs) -> str:
             f"t_end={float(Fraction(kwargs['t_end'])):.6g} relu'(0)={problem.relu_prime_at_zero}")
 
 
+class RunMemo:
+    """The memoised integrations of one ``verify``, shared by a suite's claims (every suite's
+    context is one): :meth:`run` integrates once per distinct argument set and records where the
+    time goes (``timings``, written to ``timings.json``).  A context provides ``problem``,
+    ``profile``, ``caps``, ``_runs`` and ``timings``, and may add defaults in
+    :meth:`run_defaults`."""
+
+    def run_defaults(self) -> dict:
+        """Keyword defaults of every run: the profile's digits."""
+        return {"dps": self.profile.dps}
+
+    def run(self, problem=None, **kwargs):
+        """``gfcheck.numeric.integrate(problem, **kwargs)``, memoised on its arguments.
+
+        ``problem`` defaults to the context's problem; keyword values must be hashable
+        (use tuples for ``times`` and ``watches``); :meth:`run_defaults` and the engine caps
+        fill what is not given.
+        """
+        from gfcheck.numeric import integrate
+
+        problem, kwargs = self._request(problem, kwargs)
+        key = (problem, tuple(sorted(kwargs.items())))
+        if key not in self._runs:
+            t0 = time.perf_counter()
+            self._runs[key] = integrate(problem, **kwargs)
+            self.timings.append((_label(problem, kwargs), time.perf_counter() - t0))
+        return self._runs[key]
+
+    def _request(self, problem, kwargs):
+        """The problem and keyword arguments of a run, with the context's defaults filled in."""
+        problem = self.problem if problem is None else problem
+        kwargs = dict(kwargs)
+        for k, v in {**self.run_defaults(), **self.caps}.items():
+            kwargs.setdefault(k, v)
+        return problem, kwargs
+
+
 @dataclass
-class Context:
+class Context(RunMemo):
     """The problem, the profile, the shared runs and the figure data of one ``verify``."""
 
     problem: object
@@ -160,31 +197,6 @@ class Context:
         from gfcheck.numeric import weights_from
 
         return [list(r) for r in weights_from(with_scale(self.problem, scale), state)]
-
-    def run(self, problem=None, **kwargs):
-        """``gfcheck.numeric.integrate(problem, **kwargs)``, memoised on its arguments.
-
-        ``problem`` defaults to the context's problem; keyword values must be hashable
-        (use tuples for ``times`` and ``watches``).  ``dps`` defaults to the profile's.
-        """
-        from gfcheck.numeric import integrate
-
-        problem, kwargs = self._request(problem, kwargs)
-        key = (problem, tuple(sorted(kwargs.items())))
-        if key not in self._runs:
-            t0 = time.perf_counter()
-            self._runs[key] = integrate(problem, **kwargs)
-            self.timings.append((_label(problem, kwargs), time.perf_counter() - t0))
-        return self._runs[key]
-
-    def _request(self, problem, kwargs):
-        """The problem and keyword arguments of a run, with the context's defaults filled in."""
-        problem = self.problem if problem is None else problem
-        kwargs = dict(kwargs)
-        kwargs.setdefault("dps", self.profile.dps)
-        for k, v in self.caps.items():
-            kwargs.setdefault(k, v)
-        return problem, kwargs
 
     def prefetch(self, executor, seconds=None) -> float:
         """Integrate the ladder's shared runs (every rung of the profile, under the problem's

@@ -36,7 +36,7 @@ from functools import cached_property
 
 import mpmath
 
-from .context import Profile, mpf_to_fraction, with_scale
+from .context import Profile, RunMemo, mpf_to_fraction, with_scale
 
 __all__ = ["SepContext", "SepData", "two_direction_data", "PROFILES", "THETA0", "loss_factor"]
 
@@ -128,7 +128,7 @@ def two_direction_data(problem):
 
 
 @dataclass
-class SepContext:
+class SepContext(RunMemo):
     """The problem, the kappa ladder and the shared runs of one ``verify --suite separable``."""
 
     problem: object
@@ -137,6 +137,7 @@ class SepContext:
     _runs: dict = field(default_factory=dict, repr=False)
     say: object = field(default=None, repr=False)
     caps: dict = field(default_factory=dict)
+    timings: list = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         name = getattr(self.profile, "name", self.profile)
@@ -330,20 +331,10 @@ class SepContext:
             return (LossWatch("f+", frozenset(d.plus), mpf_to_fraction(ell * len(d.plus) / n)),
                     LossWatch("f-", frozenset(d.minus), mpf_to_fraction(ell * len(d.minus) / n)))
 
-    def run(self, problem=None, **kwargs):
-        """``gfcheck.numeric.integrate(problem, engine="full", ...)``, memoised."""
-        from gfcheck.numeric import integrate
-
-        problem = self.problem if problem is None else problem
-        kwargs.setdefault("dps", self.profile.dps)
-        kwargs.setdefault("engine", "full")
-        kwargs.setdefault("error_estimate", False)
-        for k, v in self.caps.items():
-            kwargs.setdefault(k, v)
-        key = (problem, tuple(sorted(kwargs.items())))
-        if key not in self._runs:
-            self._runs[key] = integrate(problem, **kwargs)
-        return self._runs[key]
+    def run_defaults(self) -> dict:
+        """Every run of the suite: the full engine, the profile's digits, no estimate (the
+        ladder's claims measure their own precision)."""
+        return {"dps": self.profile.dps, "engine": "full", "error_estimate": False}
 
     def ladder_run(self, e: int, *, grid: int = 200):
         """The shared run at kappa = 10^-e: to :meth:`horizon`, ``grid + 1`` equally spaced samples

@@ -53,6 +53,7 @@ from pathlib import Path
 
 from gfcheck.symbolic.files import atomic_write, atomic_write_json, canonical_json, check_output_dir
 from gfcheck.symbolic.errors import InvalidInput, SchemaError, UnreadableFile
+from gfcheck.symbolic.exact import cayley
 
 __all__ = ["SWEEP_SCHEMA", "TASKS", "load_grid", "parse_grid", "expand", "task_key", "dataset",
            "problem_of", "run_task", "run_sweep", "aggregate", "RESULTS_DIR", "REACHED_BITS"]
@@ -185,26 +186,6 @@ def task_key(params: dict) -> str:
 
 
 # ----------------------------------------------------------------------------- one task
-def _cayley(A):
-    """``(I - A)(I + A)^{-1}`` of a skew-symmetric rational ``A``: exactly orthogonal."""
-    d = len(A)
-    Ip = [[Fraction(int(i == j)) + A[i][j] for j in range(d)] for i in range(d)]
-    Im = [[Fraction(int(i == j)) - A[i][j] for j in range(d)] for i in range(d)]
-    # solve (I + A)^T Q^T = (I - A)^T, i.e. Q = (I - A)(I + A)^{-1}, by Gauss-Jordan on the transpose
-    M = [[Ip[j][i] for j in range(d)] + [Im[j][i] for j in range(d)] for i in range(d)]
-    for c in range(d):
-        p = next(r for r in range(c, d) if M[r][c] != 0)
-        M[c], M[p] = M[p], M[c]
-        piv = M[c][c]
-        M[c] = [v / piv for v in M[c]]
-        for r in range(d):
-            if r != c and M[r][c] != 0:
-                f = M[r][c]
-                M[r] = [a - f * b for a, b in zip(M[r], M[c])]
-    QT = [row[d:] for row in M]
-    return [[QT[j][i] for j in range(d)] for i in range(d)]
-
-
 def dataset(seed: int, n: int, d: int):
     """The orthogonal dataset of a seed: ``(X, y)`` with exact rationals.
 
@@ -224,7 +205,7 @@ def dataset(seed: int, n: int, d: int):
         for j in range(i + 1, d):
             v = Fraction(int(rng.integers(-2, 3)), 2)
             A[i][j], A[j][i] = v, -v
-    Q = _cayley(A)
+    Q = cayley(A)
     r = [Fraction(int(rng.integers(1, 5)), 2) for _ in range(n)]
     y = [Fraction(int(rng.integers(1, 5)), 2) * (1 - 2 * int(rng.integers(0, 2))) for _ in range(n)]
     return [[r[k] * v for v in Q[k]] for k in range(n)], y

@@ -29,6 +29,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from gfcheck.symbolic.exact import cayley as _cayley
 from gfcheck.symbolic.problem import Problem, parse_problem
 
 __all__ = ["nonzero_rationals", "orthogonal_matrices", "orthogonal_datasets", "orthogonal_problems",
@@ -54,33 +55,10 @@ def _small_rationals():
     return st.builds(Fraction, st.integers(-2, 2), st.integers(1, 3))
 
 
-def _solve(M, B):
-    """``M^{-1} B`` exactly (Gauss-Jordan over Fractions)."""
-    n = len(M)
-    aug = [list(M[i]) + list(B[i]) for i in range(n)]
-    for c in range(n):
-        piv = next(r for r in range(c, n) if aug[r][c] != 0)
-        aug[c], aug[piv] = aug[piv], aug[c]
-        pv = aug[c][c]
-        aug[c] = [v / pv for v in aug[c]]
-        for r in range(n):
-            if r != c and aug[r][c] != 0:
-                f = aug[r][c]
-                aug[r] = [a - f * b for a, b in zip(aug[r], aug[c])]
-    return [row[n:] for row in aug]
-
-
 def cayley(A):
-    """``(I - A)(I + A)^{-1}`` for a skew-symmetric rational ``A`` (exact).
-
-    ``(I - A)`` and ``(I + A)^{-1}`` commute, so this is ``(I + A)^{-1}(I - A)``.
-    """
-    n = len(A)
-    I_ = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
-    plus = [[I_[i][j] + A[i][j] for j in range(n)] for i in range(n)]
-    minus = [[I_[i][j] - A[i][j] for j in range(n)] for i in range(n)]
-    Q = _solve(plus, minus)
-    return tuple(tuple(row) for row in Q)
+    """``(I - A)(I + A)^{-1}`` for a skew-symmetric rational ``A`` (exact; checked below by
+    :func:`is_orthogonal_matrix` where it is used)."""
+    return tuple(tuple(row) for row in _cayley(A))
 
 
 def is_orthogonal_matrix(Q) -> bool:
