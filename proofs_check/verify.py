@@ -102,19 +102,101 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     if max_events is not None:
         ctx.caps["max_events"] = max_events
     selected = [c for c in known if not only or c.id in only]
+    jobs = _jobs(jobs)
     ctx.prefetch_seconds = _prefetch(ctx, jobs) if len(selected) > 1 else 0.0
     prog = progress or Progress(len(selected))
     ctx.say = getattr(prog, "rung", None)
-    results = []
     try:
-        for i, c in enumerate(selected, 1):
-            prog.start(i, c)
-            r = run_claim(c, ctx)
-            prog.done(i, r)
-            results.append(r)
+        if jobs > 1 and len(selected) > 1 and _FORK:
+            results = _claims_on_pool(selected, ctx, prog, jobs)
+        else:
+            results = []
+            for i, c in enumerate(selected, 1):
+                prog.start(i, c)
+                r = run_claim(c, ctx)
+                prog.done(i, r)
+                results.append(r)
     finally:
         getattr(prog, "close", lambda: None)()
     return results, ctx
+
+
+def _jobs(jobs) -> int:
+    """The worker processes: ``jobs``, default the cores (at most 2)."""
+    import os
+
+    if jobs is None:
+        return min(2, os.cpu_count() or 1)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise SchemaError(f"--jobs: expected a positive integer, found {jobs!r}")
+    return jobs
+
+
+def _has_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+#: claims run on a pool only where workers inherit the context (the prefetched ladder) by fork
+_FORK = _has_fork()
+#: what a forked claim worker runs on: (claims, context), set in the parent just before the fork
+_WORK: tuple = ()
+
+
+def _claim_in_worker(i: int):
+    """Run claim ``i`` in a worker: its result, the figure data it drew and the integrations
+    it ran (both go back into the parent's context)."""
+    from .registry import run_claim
+
+    selected, ctx = _WORK
+    before = len(ctx.timings) if hasattr(ctx, "timings") else 0
+    keys_before = dict(ctx.figure_data)
+    result = run_claim(selected[i], ctx)
+    figures = {k: v for k, v in ctx.figure_data.items() if keys_before.get(k, _MISSING) is not v}
+    timings = list(ctx.timings[before:]) if hasattr(ctx, "timings") else []
+    return i, result, figures, timings
+
+
+_MISSING = object()
+
+
+def _claims_on_pool(selected, ctx, prog, jobs):
+    """The claims on ``jobs`` forked worker processes, each pulling the next claim when free;
+    every worker inherits the context with the prefetched ladder.  A claim's runs that another
+    claim also asks for are integrated by each worker that needs them (the memo is per
+    process); results, figure data and timings come back and are put in claim order, so the
+    report is the same bytes as with one job.  Ctrl-C reaches the parent only; the pool is
+    terminated on the way out."""
+    import multiprocessing
+
+    global _WORK
+    for name in ("data", "neurons", "early_phase"):  # shared exact predictions: computed once, inherited
+        if hasattr(type(ctx), name):
+            try:
+                getattr(ctx, name)
+            except Exception:  # noqa: BLE001 - a claim reports it (as UNDECIDED or OUTSIDE) in its worker
+                pass
+    _WORK = (selected, ctx)
+    say, ctx.say = ctx.say, None  # a worker's rung lines would interleave; the result lines stay
+    done = {}
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(selected)), initializer=_quiet_worker) as pool:
+            for i, result, figures, timings in pool.imap_unordered(_claim_in_worker, range(len(selected))):
+                prog.start(i + 1, selected[i])
+                prog.done(i + 1, result)
+                done[i] = (result, figures, timings)
+    finally:
+        _WORK = ()
+        ctx.say = say
+    results = []
+    for i in range(len(selected)):
+        result, figures, timings = done[i]
+        ctx.figure_data.update(figures)
+        if hasattr(ctx, "timings"):
+            ctx.timings.extend(timings)
+        results.append(result)
+    return results
 
 
 def _quiet_worker() -> None:
@@ -149,12 +231,8 @@ def _prefetch(ctx, jobs) -> float:
     """The shared ladder on ``jobs`` worker processes (both cores by default); 0 when the context
     has no ``prefetch`` or one job is asked for."""
     import multiprocessing
-    import os
 
-    if jobs is None:
-        jobs = min(2, os.cpu_count() or 1)
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise SchemaError(f"--jobs: expected a positive integer, found {jobs!r}")
+    jobs = _jobs(jobs)
     if jobs == 1 or not hasattr(ctx, "prefetch"):
         return 0.0
     from gfcheck.symbolic.progress import note
