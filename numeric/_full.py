@@ -39,8 +39,10 @@ mode chosen by the rule above (inactive through ``alpha = 0``, active through ``
 Events are recorded with ``kind`` in ``activate``, ``deactivate``, ``slide-in``, ``slide-out``.
 While sliding, ``U[j][k]`` is reported as exactly 0; ``W`` carries the integrated value, whose
 largest deviation from the constraint (relative to the neuron's scale) is
-``stats["slide_drift"]``.  A singular Gram block on the sliding set (parallel inputs, n > d)
-makes the Filippov weights non-unique and raises ``IntegrationFailed``.
+``stats["slide_drift"]``.  Opposite inputs (``x_p = c x_k``, ``c < 0``) share one boundary, one
+constraint whose two sides are "k active" and "p active" (:meth:`_FullEngine.resolve_opposites`,
+docs/separable.md section 2).  Any other singular Gram block on the sliding set (dependent
+inputs, n > d) makes the Filippov weights non-unique and raises ``IntegrationFailed``.
 Comparisons with 0 use ``tolerance(bits, 10)`` times the scale of the terms compared.
 Chattering (Zeno) is guarded by ``max_events`` (``TooManyEvents``).
 
@@ -210,6 +212,10 @@ class _FullEngine:
         self.events = []
         self.null_resolutions = 0
         self.slide_drift = mpf(0)
+        #: opposite groups: x_l = c x_k with c < 0 share the activation boundary of x_k
+        self.partners = {k: [(l, self.Gq[k][l] / self.Gq[k][k]) for l in range(self.n)
+                             if l != k and self.Gq[k][l] < 0 and self.Gq[k][l] ** 2 == self.Gq[k][k] * self.Gq[l][l]]
+                         for k in range(self.n)}
         #: neurons whose lone active coordinate moves on an invariant line (orthogonal inputs)
         self.line = _common.on_invariant_line(problem) if len(self.groups) == problem.n else [False] * self.m
         self.lines = set()
@@ -263,7 +269,12 @@ class _FullEngine:
         rscale = [abs(r[l]) + self.yscale[l] for l in range(self.n)]
         for l in S:  # alpha_l = beta_l / r_l in [0, 1]
             b, rl = e[l], r[l]
-            if b * rl < -self.tol * rscale[l] ** 2 or abs(b) > abs(rl) + self.tol * rscale[l]:
+            rs = rscale[l]
+            pp = self.opposite_at_zero(j, l)
+            if pp is not None:  # the two regions are "l active" and "its opposite p active"
+                q, c = pp
+                b, rl, rs = b - c * r[q], rl - c * r[q], rs + abs(c) * rscale[q]
+            if b * rl < -self.tol * rs ** 2 or abs(b) > abs(rl) + self.tol * rs:
                 return False, l
         if cand == SLI:
             return True, None
@@ -289,8 +300,12 @@ class _FullEngine:
                     f"{[l for l in range(self.n) if self.mode[j][l] == SLI]}); the Filippov "
                     "solution is not unique here. Try a perturbed initialisation or more dps"
                 )
-            old = self.mode[j][k]
             self.U[j][k] = mpf(0)
+            pp = self.opposite_at_zero(j, k)
+            if pp is not None:
+                self.resolve_opposites(j, k, pp[0], t, max_events)
+                queue.extend(q for q in self.recheck_sliding(j, t) if q not in queue)
+                continue
             r = self.residuals()
             A0, S0 = self.sets(j)
             A0 = tuple(q for q in A0 if q != k)
@@ -319,34 +334,85 @@ class _FullEngine:
                 for cand in (INA, ACT):
                     if bad_other[cand] is not None and bad_other[cand] not in queue:
                         queue.append(bad_other[cand])
-            self.mode[j][k] = new
-            if new != old:
-                if new == SLI:
-                    kind = "slide-in"
-                elif old == SLI:
-                    kind = "slide-out"
-                else:
-                    kind = "activate" if new == ACT else "deactivate"
-                self.events.append(Event(+t, j, k, kind))
+            self.set_mode(j, k, new, t, max_events)
+            queue.extend(q for q in self.recheck_sliding(j, t) if q not in queue)
+
+    def set_mode(self, j, k, new, t, max_events):
+        """Mode ``new`` for (j, k) at ``t``, with its event (or a null resolution)."""
+        old = self.mode[j][k]
+        self.mode[j][k] = new
+        if new != old:
+            if new == SLI:
+                kind = "slide-in"
+            elif old == SLI:
+                kind = "slide-out"
             else:
-                self.null_resolutions += 1
-            if len(self.events) + self.null_resolutions > max_events:
-                raise TooManyEvents(
-                    f"more than max_events = {max_events} activation events; the last on neuron {j}, "
-                    f"point {k} at t = {mpmath.nstr(t, 15)} ({_MODE_NAMES[old]} -> {_MODE_NAMES[new]}). "
-                    "The trajectory chatters (Zeno) or runs away: check the data, raise max_events, "
-                    "or shorten t_end"
-                )
-            # the other sliding coordinates of j under the new pattern
-            A, S = self.sets(j)
-            if S:
-                r = self.residuals()
-                for l in S:
-                    if l in queue:
-                        continue
-                    good, bad = self._config_ok(j, l, A, S, r, t, SLI)
-                    if not good and bad is not None and bad not in queue:
-                        queue.append(bad)
+                kind = "activate" if new == ACT else "deactivate"
+            self.events.append(Event(+t, j, k, kind))
+        else:
+            self.null_resolutions += 1
+        if len(self.events) + self.null_resolutions > max_events:
+            raise TooManyEvents(
+                f"more than max_events = {max_events} activation events; the last on neuron {j}, "
+                f"point {k} at t = {mpmath.nstr(t, 15)} ({_MODE_NAMES[old]} -> {_MODE_NAMES[new]}). "
+                "The trajectory chatters (Zeno) or runs away: check the data, raise max_events, "
+                "or shorten t_end"
+            )
+
+    def recheck_sliding(self, j, t) -> list:
+        """The sliding coordinates of ``j`` that are inconsistent under the current pattern."""
+        A, S = self.sets(j)
+        bad_ones = []
+        if S:
+            r = self.residuals()
+            for l in S:
+                good, bad = self._config_ok(j, l, A, S, r, t, SLI)
+                if not good and bad is not None:
+                    bad_ones.append(bad)
+        return bad_ones
+
+    def opposite_at_zero(self, j, k):
+        """``(p, c)`` when the input group ``p`` is opposite to ``k`` (``x_p = c x_k``, c < 0) and
+        ``u_jp`` is at 0 with ``u_jk``: one boundary for two points, each active on its side."""
+        for p, c in self.partners[k]:
+            if self.U[j][p] == 0 or abs(self.U[j][p]) <= self.tol * max(
+                    [abs(self.a[j])] + [abs(v) for v in self.U[j]]):
+                return p, c
+        return None
+
+    def resolve_opposites(self, j, k, p, t, max_events):
+        """The shared boundary of opposite inputs ``x_k`` and ``x_p = c x_k`` (c < 0): the
+        neuron goes to the side whose point's push is outward (``k`` active, or ``p`` active), or
+        slides on the boundary when both pushes point in.  Sliding: Filippov's combination of the
+        two sides' fields, ``alpha F_k + (1 - alpha) F_p``; its normal part fixes the multiplier
+        ``B = alpha r_k + c (1 - alpha) r_p`` of the constraint kept (``k`` sliding, ``p``
+        inactive at 0), consistent when ``alpha = (B - c r_p) / (r_k - c r_p)`` lies in
+        ``[0, 1]`` (:meth:`_config_ok`)."""
+        k, p = min(k, p), max(k, p)  # the lower index carries the constraint when sliding
+        self.U[j][k] = self.U[j][p] = mpf(0)
+        old = {k: self.mode[j][k], p: self.mode[j][p]}
+        r = self.residuals()
+        A0, S0 = self.sets(j)
+        A0 = tuple(q for q in A0 if q not in (k, p))
+        S0 = tuple(q for q in S0 if q not in (k, p))
+        # each side judged with the other point off; the sliding with p off at 0
+        self.mode[j][k] = self.mode[j][p] = INA
+        slide_ok = self._config_ok(j, k, A0, tuple(sorted(S0 + (k,))), r, t, SLI)[0]
+        k_ok = self._config_ok(j, k, tuple(sorted(A0 + (k,))), S0, r, t, ACT)[0]
+        p_ok = self._config_ok(j, p, tuple(sorted(A0 + (p,))), S0, r, t, ACT)[0]
+        self.mode[j][k], self.mode[j][p] = old[k], old[p]
+        if slide_ok:
+            new_k, new_p = SLI, INA
+        elif k_ok or p_ok:
+            new_k, new_p = (ACT, INA) if k_ok else (INA, ACT)
+        else:
+            raise IntegrationFailed(
+                f"neuron {j}: no consistent motion at t = {mpmath.nstr(t, 12)} on the boundary shared by "
+                f"the opposite inputs {k} and {p} (neither side nor the sliding motion is consistent); "
+                "try more dps")
+        for q, new in ((k, new_k), (p, new_p)):
+            if new != old[q] or q == k:
+                self.set_mode(j, q, new, t, max_events)
 
     # -- one Taylor expansion ----------------------------------------------------------
     def series(self, t):
@@ -547,7 +613,14 @@ class _FullEngine:
                     cc = [-v for v in co]
                     hits.add(_first_root(cc, h, hpow, self.rel, thr if cc[0] <= 0 else 0), j, k, "u")
                 else:
-                    self.slide_exits(j, k, co, E[j][k], R[k], nj, h, hpow, hits)
+                    pp = self.opposite_at_zero(j, k)
+                    if pp is None:
+                        self.slide_exits(j, k, co, E[j][k], R[k], nj, h, hpow, hits)
+                    else:  # alpha = (B - c r_p) / (r_k - c r_p): the two sides are k and p
+                        q, c = pp
+                        self.slide_exits(j, k, co, [b - c * x for b, x in zip(E[j][k], R[q])],
+                                         [x - c * z for x, z in zip(R[k], R[q])], nj, h, hpow, hits,
+                                         scale=self.yscale[k] + abs(c) * self.yscale[q])
         if self.rp1:
             # a frozen coordinate at 0 re-enters when its active-side push turns positive
             for j in range(self.m):
@@ -563,7 +636,7 @@ class _FullEngine:
                     hits.add(_first_root(push, h, hpow, self.rel, thr if push[0] <= thr else 0), j, k, "push")
         return hits
 
-    def slide_exits(self, j, k, co, b, rk, nj, h, hpow, hits):
+    def slide_exits(self, j, k, co, b, rk, nj, h, hpow, hits, scale=None):
         """A sliding coordinate: its drift off the constraint (``stats["slide_drift"]``) and the
         times where ``alpha = beta_k / r_k`` reaches an end of ``[0, 1]``."""
         p = self.p
@@ -573,7 +646,7 @@ class _FullEngine:
         f1 = [fdot(b[: i + 1], reversed(rk[: i + 1])) for i in range(p)]
         rmb = [x - z for x, z in zip(rk, b)]
         f2 = [fdot(rk[: i + 1], reversed(rmb[: i + 1])) for i in range(p)]
-        thr2 = self.tol * (abs(rk[0]) + self.yscale[k]) ** 2
+        thr2 = self.tol * (abs(rk[0]) + (self.yscale[k] if scale is None else scale)) ** 2
         for f in (f1, f2):
             # alpha at an end of [0, 1]: only a clear exit counts
             hits.add(_first_root(f, h, hpow, self.rel, thr2 if f[0] <= thr2 else 0), j, k, "slide")
