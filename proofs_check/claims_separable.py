@@ -411,6 +411,44 @@ def _escape_parts(ctx, e, run):
         return T, Is[0], max(Is) - min(Is), measure(ctx, rr.samples[1])["L+"]
 
 
+def _gl_nodes(a, b, width, prec):
+    """Composite Gauss-Legendre on ``[a, b]`` (Fractions): panels of length at most ``width``,
+    ``3 * 2^(GL_DEGREE - 1)`` nodes each; ``[(t_i exact Fraction, weight mpf)]`` at ``prec`` bits."""
+    from mpmath.calculus.quadrature import GaussLegendre
+
+    from .context import mpf_to_fraction
+
+    with mpmath.workprec(prec):
+        nodes = GaussLegendre(mpmath.mp).calc_nodes(GL_DEGREE, prec)
+        n = max(1, math.ceil((b - a) / width))
+        a0, h = to_mpf(a), to_mpf(b - a) / n
+        return [(mpf_to_fraction(a0 + i * h + h / 2 * (1 + x)), w * h / 2) for i in range(n) for x, w in nodes]
+
+
+def _escape_identity(ctx, e, run):
+    """The pinned identity against a quadrature on the rung ``e``: ``(I_P, int P dt)`` with the
+    integral by :func:`_gl_nodes` (panels of 4 time units) on ``[t_1, T_esc]`` of a rerun sampled
+    at the nodes, or ``None`` (as :func:`_escape_parts`)."""
+    from .context import mpf_to_fraction, with_scale
+
+    T = run.crossings.get("f-")
+    with mpmath.workdps(ctx.profile.dps + 10):
+        t1 = mpf_to_fraction(ctx.T_pred(ctx.scale(e)) + mpmath.mpf(ctx.orbit["deact"]) + 1)
+    Tf = mpf_to_fraction(T)
+    pts = _gl_nodes(t1, Tf, 4, bits_for_dps(ctx.profile.dps) + 20)
+    times = tuple(sorted({t1, Tf} | {t for t, _ in pts}))
+    rr = ctx.run(with_scale(ctx.problem, ctx.scale(e)), t_end=Tf, times=times)
+    at = dict(zip(times, rr.samples))
+    d = ctx.data
+    j = min(j for j in ctx.survivor_rule() if ctx.problem.signs[j] > 0)
+    with mpmath.workprec(rr.work_bits):
+        sD = mpmath.sin(ctx.const("Delta"))
+        I = (mpmath.log(at[Tf].a[j] * sD + at[Tf].U[j][d.plus[0]])
+             - mpmath.log(at[t1].a[j] * sD + at[t1].U[j][d.plus[0]])) / sD
+        quad = mpmath.fsum(w * _dual(ctx, measure(ctx, at[t]))[0] for t, w in pts)
+        return I, quad
+
+
 def _check_escape(ctx):
     """Claim 9.  Derivation (docs/separable.md section 5, claim 9): after the deactivation the
     released negatives grow at ``|M x_- - P x_+| = M - P cos Delta + P^2 sin^2 Delta/(2 M) + ...``
@@ -435,6 +473,7 @@ def _check_escape(ctx):
         return v, v
     ln10 = mpmath.log(10)
     eta, p, c = to_mpf(ctx.eta), to_mpf(ctx.data.p), to_mpf(ctx.data.cos_delta)
+    sD_ = mpmath.sin(ctx.const("Delta"))
     slopes, raw, mus = [], [], []
     for (e1, T1, I1, *_), (e2, T2, I2, *_) in zip(pts, pts[1:]):
         dl = (e2 - e1) * ln10
@@ -454,6 +493,15 @@ def _check_escape(ctx):
     det["negative twin: the same rule on the slopes of T_esc itself (the derived P term dropped)"] = {
         "verdict": dropped.verdict, **dropped.to_details()}
     parts = {"slope of T_esc - cos Delta I_P/(eta (1-p))": limit_verdicts(lim, details=det)}
+    # the identity behind I_P, against Gauss-Legendre on the shallowest rung (12 nodes per 4 time units)
+    e0 = pts[0][0]
+    with mpmath.workprec(dict(_runs(ctx))[e0].work_bits):
+        I, quad = _escape_identity(ctx, e0, dict(_runs(ctx))[e0])
+        tol = _tol(ctx, I)
+        parts["I_P (pinned identity) = int P dt (quadrature)"] = (
+            _exact(abs(I - quad) <= tol, s(quad, 12), s(I, 12), s(abs(I - quad), 3), s(tol, 3), {"kappa": f"1e-{e0}"}),
+            _exact(abs(I * sD_ - quad) <= tol, s(quad, 12) + " (the rate P, sin Delta dropped)", s(I * sD_, 12),
+                   s(abs(I * sD_ - quad), 3), s(tol, 3)))
     Lp = [(e, v) for e, *_, v in pts]
     dec = all(b < a for (_, a), (_, b) in zip(Lp, Lp[1:]))
     inc = all(b > a for (_, a), (_, b) in zip(Lp, Lp[1:]))
@@ -556,8 +604,8 @@ TAIL_TOPS = (12, 18, 24, 30)
 
 
 def _tail_run(ctx, top):
-    """``(e, t_a, panels, run)``: the run at the second rung sampled at the panel ends and the
-    Gauss-Legendre nodes (exact Fractions, their logarithms for the weights)."""
+    """``(e, t_a, panels, times, run)``: the run at the second rung sampled at ``times``, the panel
+    ends and the Gauss-Legendre nodes (exact Fractions; the weights are in ``log t``)."""
     from mpmath.calculus.quadrature import GaussLegendre
 
     from .context import mpf_to_fraction
@@ -566,7 +614,7 @@ def _tail_run(ctx, top):
     ladder = ctx.ladder_run(e)
     T_esc = ladder.crossings.get("f-")
     if T_esc is None:
-        return e, None, None, None
+        return e, None, None, None, None
     k0 = 2 * math.ceil(math.log10(2 * float(T_esc)))  # half-decades
     prec = bits_for_dps(ctx.profile.dps) + 20
     with mpmath.workprec(prec):
@@ -586,7 +634,7 @@ def _tail_run(ctx, top):
             times.update((a_, b_))
     p = dataclasses.replace(ctx.problem, scale=ctx.scale(e))
     times = tuple(sorted(times))
-    return e, times[0], panels, ctx.run(p, t_end=times[-1], times=times)
+    return e, times[0], panels, times, ctx.run(p, t_end=times[-1], times=times)
 
 
 def _check_final_rate(ctx):
@@ -633,7 +681,7 @@ def _check_final_rate(ctx):
 def _tail_parts(ctx, top):
     """The identities and the judged ``V`` on the tail run to ``10^top``: ``(parts, limit)`` with
     ``parts[V-key]`` the details of ``V`` (or a pair of verdicts when the run cannot be used)."""
-    e, t_a, panels, run = _tail_run(ctx, top)
+    e, t_a, panels, times, run = _tail_run(ctx, top)
     if run is None:
         v = Verdict("UNDECIDED", "1", "-", "-", "-", {"reason": "T_esc not reached on the second rung"})
         return v, v
@@ -644,7 +692,7 @@ def _tail_parts(ctx, top):
                         {"reason": f"{len(late)} activation events after t_a = {t_a} (first at t = {s(late[0].t, 8)}): "
                                    "the clock's quadrature needs an event-free tail; a later t_a is needed"})
             return v, v
-        Q = {st.t: _tail(ctx, st) for st in run.samples}
+        Q = {tt: _tail(ctx, st) for tt, st in zip(times, run.samples)}
         tol = _tol(ctx)
         eul = max(abs(q["euler"]) / q["euler_scale"] for q in Q.values())
         eul1 = max(abs(q["euler"] + q["euler_scale"] / 2) / q["euler_scale"] for q in Q.values())
