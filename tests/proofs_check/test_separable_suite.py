@@ -156,6 +156,28 @@ def test_escape_and_final_rate_on_other_problems(monkeypatch, t, loss, n_plus, n
         assert all(t_.verdict == "REFUTED" for _c, t_ in parts.values()), (cid, parts)
 
 
+def test_derivation_steps_of_claims_9_and_10():
+    """The algebra behind claims 9 and 10 (docs/separable.md section 5), by sympy and mpmath:
+    the pinned identity, the negatives' rate to second order in P, the factorisation of the
+    digest's product, and the asymptotic series of y e^-y Ei(y) with its first neglected term."""
+    import sympy as sp
+
+    a, u, P, M, c, s_, t, L, q, qb, rho, beta = sp.symbols("a u P M c s t L q qbar rho beta", positive=True)
+    # pinned on v = 0: da = P u, du = a P sin^2 Delta  =>  d log(a sin Delta + u)/dt = P sin Delta
+    assert sp.simplify((s_ * P * u + a * P * s_ ** 2) / (a * s_ + u) - P * s_) == 0
+    # |M x_- - P x_+| = M - P cos Delta + P^2 sin^2 Delta/(2M) + O(P^3)
+    rate = sp.sqrt(M ** 2 + P ** 2 - 2 * M * P * c)
+    assert sp.simplify(sp.series(rate, P, 0, 3).removeO() - (M - c * P + (1 - c ** 2) * P ** 2 / (2 * M))) == 0
+    # X = 1/L, X' = 4 qbar^2/(rho beta^2): L t q 4 (q/rho) = beta^2 (q/qbar)^2 t X'/X
+    Xdot = 4 * qb ** 2 / (rho * beta ** 2)
+    assert sp.simplify(4 * L * t * q ** 2 / rho - beta ** 2 * (q / qb) ** 2 * t * Xdot * L) == 0
+    # y e^-y Ei(y) = 1 + 1/y + 2/y^2 + 6/y^3 + 24/y^4 + (120 + o(1))/y^5
+    with mpmath.workdps(40):
+        for y in (mpmath.mpf(200), mpmath.mpf(2000)):
+            rest = y * mpmath.exp(-y) * mpmath.ei(y) - mpmath.fsum(mpmath.factorial(k) / y ** k for k in range(5))
+            assert abs(rest * y ** 5 / 120 - 1) < 10 / y, (y, rest)  # the next term: 720/y^6, 6/y relative
+
+
 def _doc(inputs, labels, m=4):
     return {"schema": "gfcheck.problem/1", "inputs": inputs, "labels": labels, "width": m,
             "init": {"scale": "1e-6", "seed": 1}, "loss": "exponential"}
