@@ -15,7 +15,12 @@ Between kinks the field is polynomial, so the Taylor coefficients follow from Ca
     a_j[i + 1]  = -(h / (n (i + 1))) sum_{k active for j} (r_k * u_jk)[i]
 
 Arithmetic: every quantity is an integer ``X`` standing for ``X 2^-F`` (gmpy2 ``mpz``), every
-Cauchy product is one C-level ``sum(map(mul, ...))`` over exact integer products rounded once.
+Cauchy-product coefficient is an exact integer sum rounded once.  The products that feed ``a``
+and ``u`` are packed across neurons (Kronecker substitution: the neurons active on a point
+share one big integer per order, so one big-by-small product replaces one small product per
+pair; :func:`_series_packed`), the same integers as the per-pair sums of
+:meth:`_Engine.series_reference`, which steps with few active pairs (or coefficients outgrowing
+the packing's slots) use.
 ``F = work_bits + 16 + ceil(log2(1 / |z(0)|_max))``: the absolute resolution is set below the
 initial scale of the state, so a start at ``lambda = 1e-100`` keeps its relative accuracy.
 The series are scaled by the predicted step, so that one absolute resolution suffices for all
