@@ -682,17 +682,19 @@ def _series_packed(eng, H, active):
     cnum = [c.numerator for c in eng.c]
     cden = [c.denominator for c in eng.c]
     a0 = [eng.a[j] for j in neurons]
-    # per point k: the coefficient vectors of a_j and u_jk (j active on k), one per order
-    Ak = [[[eng.a[j] for j in act_k[k]]] for k in range(n)]
+    # per point k: the coefficient vectors of u_jk (j active on k), one per order, and flat for
+    # the residuals: u_k[0], u_k[1], .. and a_k[i], a_k[i-1], .., a_k[0]
     Uk = [[[eng.u[j][k] for j in act_k[k]]] for k in range(n)]
+    u_flat = [list(v[0]) for v in Uk]
+    a_flat = [[eng.a[j] for j in act_k[k]] for k in range(n)]
     R = [[] for _ in range(n)]
 
     def residuals(i):
-        """r_k[i] = sum_j (a_j * u_jk)[i]: one C-level sum per point over the vectors."""
+        """r_k[i] = sum_j (a_j * u_jk)[i]: one C-level sum per point over the flat vectors."""
         out = []
         for k in range(n):
             if act_k[k]:
-                s = sum(map(mul, chain.from_iterable(Uk[k]), chain.from_iterable(Ak[k][::-1])))
+                s = sum(map(mul, u_flat[k], a_flat[k]))
                 rk = (s + half_F) >> F
             else:
                 rk = _ZERO
@@ -712,7 +714,7 @@ def _series_packed(eng, H, active):
     def pack(values, k):
         return gmpy2.pack(list(map(add, values, repeat(half_B))), B) - bias[k]
 
-    PA = [[pack(Ak[k][0], k)] if act_k[k] else None for k in range(n)]
+    PA = [[pack(a_flat[k], k)] if act_k[k] else None for k in range(n)]
     PU = [[pack(Uk[k][0], k)] if act_k[k] else None for k in range(n)]
     A_ord = [a0]
     acc0 = [-half_B * sum(active[j]) for j in neurons]
@@ -744,9 +746,10 @@ def _series_packed(eng, H, active):
             new_u = list(map(rshift, map(add, map(mul, d, repeat(-ku)), repeat(one_2F - half_2F + ku * half_B)),
                              repeat(F2)))
             Uk[k].append(new_u)
+            u_flat[k] += new_u
             PU[k].append(pack(new_u, k))
             a_k = take[k](new_a)
-            Ak[k].append(a_k)
+            a_flat[k][:0] = a_k
             PA[k].append(pack(a_k, k))
             b_new = max(b_new, _bits(new_u))
         b_au = max(b_au, b_new)
