@@ -106,7 +106,7 @@ def test_growing_coefficients_fall_back_to_the_reference(monkeypatch):
     assert _reduced._series_packed(eng, fix(Fr(1, 8), eng.F), active) is None
 
 
-@settings(max_examples=max(3, settings().max_examples // 8))
+@settings(max_examples=max(3, settings().max_examples // 4))
 @given(problem=PROBLEMS, dps=st.sampled_from([16, 30, 100]))
 def test_whole_runs_are_identical(problem, dps):
     """Whole integrations (kinks, events, samples) with the packed series on every step (no
