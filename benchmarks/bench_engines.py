@@ -16,6 +16,7 @@ Prints medians, ratios (gfcheck / competitor) and agreeing digits against the so
     python3 benchmarks/bench_engines.py                 # the default table (m = 8, 64; 30 digits)
     python3 benchmarks/bench_engines.py --full          # + m = 256 and the digits ladder 16..100
     python3 benchmarks/bench_engines.py --only heyoka-real --m 64 --dps 30   # one engine
+    python3 benchmarks/bench_engines.py --series-ab [--full]   # packed series vs the reference recurrences
 """
 
 from __future__ import annotations
@@ -278,14 +279,52 @@ def kink_free(dps, repeats):
           f"{med1:.3f} s, odefun/gfcheck = {med1 / med0:.1f}x, max |a diff| = {mpmath.nstr(d, 3)}")
 
 
+def series_ab(cases, repeats):
+    """The reduced engine with its packed series against the per-pair reference recurrences
+    (``_Engine.series_reference``), alternately in one process: medians, ratio, and whether the
+    trajectories are identical (they must be: the same integers)."""
+    from gfcheck.numeric import _reduced
+
+    packed = _reduced._Engine.series
+    for m, dps in cases:
+        p, sol = load(m)
+        T = sol["T"]
+        wall = {"packed": [], "reference": []}
+        cpu = {"packed": [], "reference": []}
+        outs = {}
+        for _ in range(repeats):
+            for name, fn in (("reference", _reduced._Engine.series_reference), ("packed", packed)):
+                _reduced._Engine.series = fn
+                try:
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    outs[name] = integrate(p, dps=dps, t_end=T, error_estimate=False)
+                    wall[name].append(time.perf_counter() - t0)
+                    cpu[name].append(time.process_time() - c0)
+                finally:
+                    _reduced._Engine.series = packed
+        mp_, mr = statistics.median(wall["packed"]), statistics.median(wall["reference"])
+        cp, cr = statistics.median(cpu["packed"]), statistics.median(cpu["reference"])
+        a, b = outs["packed"], outs["reference"]
+        same = (a.final, a.events, a.samples, a.steps) == (b.final, b.events, b.samples, b.steps)
+        print(f"series m={m:<4d} dps={dps:<4d} packed {mp_:8.3f} s (cpu {cp:8.3f})  reference {mr:8.3f} s "
+              f"(cpu {cr:8.3f})  reference/packed wall {mr / mp_:5.2f}x cpu {cr / cp:5.2f}x  identical {same}",
+              flush=True)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--full", action="store_true", help="also m = 256 and the digits ladder")
+    ap.add_argument("--series-ab", action="store_true",
+                    help="the packed Taylor series against the reference recurrences (reduced engine, paired)")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", choices=sorted(ENGINES), help="run one engine once (for whole-process timing)")
     ap.add_argument("--m", type=int, default=64)
     ap.add_argument("--dps", type=int, default=30)
     args = ap.parse_args(argv)
+    if args.series_ab:
+        cases = [(8, 30), (64, 30), (64, 16)] + ([(256, 30), (64, 100)] if args.full else [])
+        series_ab(cases, args.repeats)
+        return 0
     if args.only:
         p, sol = load(args.m)
         t0 = time.perf_counter()
