@@ -816,7 +816,7 @@ def integrate_full(problem, *, precision=None, dps=None, guard_bits=None, t_end,
     Arguments as :func:`gfcheck.numeric.integrate` (``precision``, or ``dps`` / ``guard_bits``);
     ``order`` overrides the Taylor order, ``tol_bits`` the step tolerance ``2^-tol_bits`` (order
     ``order_for(tol_bits)``) (tests, precision ladders).  ``error_estimate``: measured as for every
-    engine (:mod:`gfcheck.numeric.estimate`: a reference run with ``dps + max(10, dps // 3)``
+    engine (:mod:`gfcheck.numeric.estimate`: a reference run with ``dps + 10``
     digits and the engine's own order rule, so a truncated order shows; ``2 max |z - z'|`` over
     everything reported; ``None`` when False).  See the module docstring for the equations, the
     event rule and the Filippov sliding convention.

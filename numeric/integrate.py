@@ -51,7 +51,7 @@ def integrate(problem, *, precision: Precision | None = None, dps: int | None = 
     * ``until_loss``: stop at the first time ``L = (1/2n) sum_k (h_k - y_k)^2`` falls to it;
     * ``engine``: ``"reduced"`` (orthogonal inputs), ``"full"``, ``"float64"``, ``"auto"``;
     * ``watches``: :class:`LossWatch` objects -> ``Trajectory.crossings[name]``;
-    * ``error_estimate``: measured by a reference run with ``dps + max(10, dps // 3)`` digits
+    * ``error_estimate``: measured by a reference run with ``dps + 10`` digits
       (float64: extended precision) on the other core, ``2 max |z - z'|`` over everything the
       trajectory reports: final and sampled ``a, U, W``, event and crossing times (``None`` when
       False; see :mod:`gfcheck.numeric.estimate`, the one mechanism of every engine);

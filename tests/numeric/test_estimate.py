@@ -31,7 +31,8 @@ def _true_error_against_solution(tr, sol):
         return max(za + zu)
 
 
-@pytest.mark.parametrize("engine,dps", [("reduced", 16), ("reduced", 30), ("float64", 16), ("full", 16)])
+@pytest.mark.parametrize("engine,dps", [("reduced", 16), ("reduced", 30), ("reduced", 60), ("float64", 16),
+                                        ("full", 16)])
 def test_estimate_is_never_below_the_error_on_reference_m8(engine, dps):
     p, sol = reference(8)
     tr = integrate(p, engine=engine, dps=dps, t_end=sol["T"])
