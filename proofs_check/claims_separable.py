@@ -679,11 +679,14 @@ def _negative_turn(ctx, ms, neg):
 
 
 # -- 12 gradient descent -------------------------------------------------------------------------
-def _gd_losses(ctx, scale, eta_gd, times):
+def _gd_losses(ctx, scale, eta_gd, times, neg=()):
     """Plain gradient descent with ReLU'(0) = 0 on the full parameters (numpy, float64): the loss
-    at ``times`` (multiples of the step), and ``(t, slope)`` at the first zero of its switching
+    at ``times`` (multiples of the step), ``(t, slope)`` at the first zero of its switching
     function ``Gamma_U = P - M cos Delta`` (the pinned negatives' release condition, from GD's own
-    outputs; the cubic through the last four steps, ``O(eta_GD^4)``), or ``None``."""
+    outputs; the cubic through the last four steps, ``O(eta_GD^4)``) or ``None``, and the
+    observable release of the neurons ``neg``: the step after the last with some ``u_j <= 0``
+    (reported, not judged: a chattering neuron's last return to ``u = 0`` precedes the zero of
+    ``Gamma_U`` by up to ``O(sqrt(eta_GD))``, by the phase of the chatter, docs/separable.md)."""
     import numpy as np
 
     P = ctx.problem
@@ -696,13 +699,17 @@ def _gd_losses(ctx, scale, eta_gd, times):
     d = ctx.data
     kp, km, p, c = d.plus[0], d.minus[0], float(d.p), float(d.cos_delta)
     dual = (lambda z: math.exp(-z)) if expo else (lambda z: 1 / (1 + math.exp(z)))
-    out, k, g_prev, cross = [], 0, [], None
+    out, k, g_prev, cross, last = [], 0, [], None, None
+    neg = list(neg)
     steps = [int(round(float(tt) / eta_gd)) for tt in times]
     for target in steps:
         while k < target:
             U = W @ X.T
             act = (U > 0).astype(float)
             h = (a[:, None] * np.maximum(U, 0)).sum(0)
+            # past Gamma_U's zero a neuron with u_j > 0 only moves away: stop watching then
+            if neg and (cross is None or last == k - 1) and (U[neg, kp] <= 0).any():
+                last = k
             if cross is None:
                 g_prev = (g_prev + [p * dual(h[kp]) - (1 - p) * dual(-h[km]) * c])[-4:]
                 if len(g_prev) == 4 and g_prev[-2] > 0 >= g_prev[-1]:
@@ -717,7 +724,7 @@ def _gd_losses(ctx, scale, eta_gd, times):
         h = (a[:, None] * np.maximum(W @ X.T, 0)).sum(0)
         z = y * h
         out.append(float(np.mean(np.exp(-z) if expo else np.log1p(np.exp(-z)))))
-    return out, cross
+    return out, cross, (None if last is None else (last + 1) * eta_gd)
 
 
 def _cubic_zero(g, k, eta_gd):
@@ -765,9 +772,12 @@ def _check_gradient_descent(ctx):
         t_F = _t_rel(ctx, run) if ctx.orbit["rel"] is not None else None
         t_F = float(t_F) if t_F is not None else None
     etas = [Fraction(1, 2 ** k) for k in range(6, 11)]
-    errs, t_errs, t_noise = [], [], []
+    neg = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] < 0)
+    errs, t_errs, t_noise, lags = [], [], [], {}
     for eg in etas:
-        LG, cross = _gd_losses(ctx, kappa, float(eg), times)
+        LG, cross, release = _gd_losses(ctx, kappa, float(eg), times, neg)
+        if t_F is not None and release is not None:
+            lags[str(eg)] = f"{release - t_F:.4g}"
         errs.append(max(abs(a - b) for a, b in zip(LG, LF)))
         if t_F is not None and cross is not None:
             t_errs.append(abs(cross[0] - t_F))
@@ -786,14 +796,15 @@ def _check_gradient_descent(ctx):
         elif len(t_errs) < len(etas) or not all(t_errs):
             v = Verdict("UNDECIDED", "1", "-", "-", "-", {"reason": "GD's switching function Gamma_U did not "
                         f"change sign before t = {T_end} at every step, or hit t_rel exactly"})
-            parts["GD release time -> t_rel"] = (v, v)
+            parts["GD switching time (Gamma_U = 0) -> t_rel"] = (v, v)
         else:
             lim = judge_rate([mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(v) for v in t_errs], 1,
                              corrections=(mpmath.mpf(1),), resolution=band,
                              rel_noise=[mpmath.mpf(nz / v) for nz, v in zip(t_noise, t_errs)])
-            parts["GD release time -> t_rel"] = limit_verdicts(
+            parts["GD switching time (Gamma_U = 0) -> t_rel"] = limit_verdicts(
                 lim, details={"|t_GD - t_rel|": {str(k): f"{v:.6g}" for k, v in zip(etas, t_errs)},
-                              "t_rel (Filippov)": f"{t_F:.12g}"})
+                              "t_rel (Filippov)": f"{t_F:.12g}",
+                              "last return to u_j = 0 minus t_rel (reported, O(sqrt(eta_GD)))": lags})
     return combine_verdicts(parts)
 
 

@@ -60,7 +60,7 @@ def _run_cached(ctx, cid):
     ("plateau", "angular speed"),  # digest check 7: phi' = P sin(Delta/2 - phi) + M sin(phi + Delta/2)
     ("margin", "negative cluster turns towards e_+^perp after T_esc"),  # digest check 11
     ("margin", "gamma(t) <= gamma*"),  # the near-miss twin (EDGE tolerances inside the data)
-    ("gradient-descent", "GD release time -> t_rel"),  # digest check 6: GD's event at first order
+    ("gradient-descent", "GD switching time (Gamma_U = 0) -> t_rel"),  # digest check 6: GD's event at first order
     ("gradient-descent", "max_t |L_GD - L| ~ eta_GD"),  # the suite's band, float64 rounding in u
 ])
 def test_each_part_verified_and_its_own_twin_refuted(ctx, cid, part):
