@@ -57,6 +57,7 @@ def _run_cached(ctx, cid):
 @pytest.mark.parametrize("cid,part", [
     ("condensation", "T_I(1/50 rad) kappa-free"),  # digest check 3: T_I(0.02 rad) kappa-free
     ("condensation", "pinned on e_+^perp"),  # the near-miss twin (turned by EDGE tolerances)
+    ("condensation", "kappa-free phase I (exponent 2)"),  # decided once the digits follow the rung
     ("plateau", "angular speed"),  # digest check 7: phi' = P sin(Delta/2 - phi) + M sin(phi + Delta/2)
     ("margin", "negative cluster turns towards e_+^perp after T_esc"),  # digest check 11
     ("margin", "gamma(t) <= gamma*"),  # the near-miss twin (EDGE tolerances inside the data)
