@@ -169,11 +169,11 @@ def _check_condensation(ctx):
                 out_[key + (seen[key],)] = ev.t
         return out_
 
-    # phase I again, to just past the cut, on every decade of the ladder's range and with the
-    # digits following the rung (dps + 2 log10(1/kappa): the differences are O(kappa^2);
-    # docs/verdicts.md, ladders): on the ladder's own runs only the shallow half is resolved, too
-    # few rungs for the twin to be decided (it needs four local exponents)
-    exps = range(runs[0][0], runs[-1][0] + 1)
+    # phase I again, to just past the cut, with the digits following the rung (dps + 2 log10(1/kappa):
+    # the differences are O(kappa^2); docs/verdicts.md, ladders): on the ladder's own runs only the
+    # shallow half is resolved, too few rungs for the twin to be decided (it needs four local
+    # exponents, so six rungs: the decades between the ladder's are added while it has fewer)
+    exps = [e for e, _ in runs] if len(runs) >= 6 else list(range(runs[0][0], runs[-1][0] + 1))
     dps = {e: ctx.profile.dps + 2 * e for e in exps}
     short = [(e, ctx.run(with_scale(ctx.problem, ctx.scale(e)), t_end=Fraction(math.ceil(cut)), dps=dps[e]))
              for e in exps]
