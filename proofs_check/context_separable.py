@@ -18,6 +18,10 @@ with the probes every claim needs at *predicted* times (never times read off the
   (``S_+`` from the initial condition) plus the orbit's nonlinear offset ``delta(theta_0)``;
 * ``t_kappa +- 1`` with ``t_kappa = log(1/kappa) / (2 eta r_+)`` for the growth rates (the middle of
   the linear phase, where the transient and the nonlinearity are both ``O(kappa)``);
+* ``T_I``, the kappa-free condensation time of the positive survivors
+  (:meth:`SepContext.condensation_times`, from the initial condition);
+* the angular-speed stencils ``c +- h`` (``h`` in :data:`SPEED_STEPS`) around three predicted
+  times ``c`` between the re-activation and the deactivation (:meth:`SepContext.speed_centres`);
 * watches ``"f+"`` (``f(x_+) = theta_0``) and ``"f-"`` (``f(x_-) = -theta_0``).
 
 >>> from gfcheck.numeric.examples import separable_problem
