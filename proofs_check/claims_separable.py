@@ -770,33 +770,30 @@ def _gd_rounding(ctx, eta_gd, t_end):
     return 6 * math.sqrt(float(t_end) / eta_gd * (P.d + P.m + P.n)) * 2.0 ** -53
 
 
+def _gd_horizon(ctx, kappa):
+    with mpmath.workdps(30):
+        return math.floor(float(ctx.T_pred(kappa)) + (ctx.orbit["rel"] or 0) + 5)
+
+
 def _check_gradient_descent(ctx):
     out = ctx.outside()
     if out:
         return out
+    etas = [Fraction(1, 2 ** k) for k in range(6, 11)]
+    band = _band(ctx, 1)  # the suite's band: float64 rounding only raises u (docs/separable.md section 5)
+    parts = {}
+    # the loss on the shallowest rung
     e = ctx.exponents[0]
     kappa = ctx.scale(e)
-    with mpmath.workdps(30):
-        T_end = math.floor(float(ctx.T_pred(kappa)) + (ctx.orbit["rel"] or 0) + 5)
+    T_end = _gd_horizon(ctx, kappa)
     times = tuple(Fraction(T_end * i, 64) for i in range(1, 65))
     run = ctx.run(dataclasses.replace(ctx.problem, scale=kappa), t_end=Fraction(T_end), times=times)
     with mpmath.workprec(run.work_bits):
         LF = [float(measure(ctx, st)["L"]) for st in run.samples]
-        t_F = _t_rel(ctx, run) if ctx.orbit["rel"] is not None else None
-        t_F = float(t_F) if t_F is not None else None
-    etas = [Fraction(1, 2 ** k) for k in range(6, 11)]
-    neg = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] < 0)
-    errs, t_errs, t_noise, lags = [], [], [], {}
+    errs = []
     for eg in etas:
-        LG, cross, release = _gd_losses(ctx, kappa, float(eg), times, neg)
-        if t_F is not None and release is not None:
-            lags[str(eg)] = f"{release - t_F:.4g}"
+        LG, _, _ = _gd_losses(ctx, kappa, float(eg), times)
         errs.append(max(abs(a - b) for a, b in zip(LG, LF)))
-        if t_F is not None and cross is not None:
-            t_errs.append(abs(cross[0] - t_F))
-            t_noise.append(_gd_rounding(ctx, float(eg), T_end) / max(abs(cross[1]), 2.0 ** -52))
-    band = _band(ctx, 1)  # the suite's band: float64 rounding only raises u (docs/separable.md section 5)
-    parts = {}
     with mpmath.workdps(30):
         lim = judge_rate([mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(v) for v in errs], 1,
                          corrections=(mpmath.mpf(1),), resolution=band,
@@ -804,20 +801,41 @@ def _check_gradient_descent(ctx):
         parts["max_t |L_GD - L| ~ eta_GD"] = limit_verdicts(
             lim, details={"errors": {str(k): f"{v:.6g}" for k, v in zip(etas, errs)}, "kappa": f"1e-{e}",
                           "t_end": str(T_end)})
-        if t_F is None:
-            pass  # no re-activation on these data (claim 6 says why): nothing to time
-        elif len(t_errs) < len(etas) or not all(t_errs):
-            v = Verdict("UNDECIDED", "1", "-", "-", "-", {"reason": "GD's switching function Gamma_U did not "
-                        f"change sign before t = {T_end} at every step, or hit t_rel exactly"})
-            parts["GD switching time (Gamma_U = 0) -> t_rel"] = (v, v)
-        else:
-            lim = judge_rate([mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(v) for v in t_errs], 1,
-                             corrections=(mpmath.mpf(1),), resolution=band,
-                             rel_noise=[mpmath.mpf(nz / v) for nz, v in zip(t_noise, t_errs)])
-            parts["GD switching time (Gamma_U = 0) -> t_rel"] = limit_verdicts(
-                lim, details={"|t_GD - t_rel|": {str(k): f"{v:.6g}" for k, v in zip(etas, t_errs)},
-                              "t_rel (Filippov)": f"{t_F:.12g}",
-                              "last return to u_j = 0 minus t_rel (reported, O(sqrt(eta_GD)))": lags})
+    if ctx.orbit["rel"] is None:
+        return combine_verdicts(parts)  # no re-activation on these data (claim 6 says why): nothing to time
+    # the switching time on the second rung: a pinned negative's chatter adds to the outputs an
+    # irregular term (the chatter's phase) of size eta |a_j|^2 ~ eta kappa^2, which at 1e-4 unsettles
+    # the last digits of the extrapolated exponent on generated problems
+    e = ctx.exponents[min(1, len(ctx.exponents) - 1)]
+    kappa = ctx.scale(e)
+    T_end = _gd_horizon(ctx, kappa)
+    run = ctx.run(dataclasses.replace(ctx.problem, scale=kappa), t_end=Fraction(T_end), times=(Fraction(T_end),))
+    t_F = _t_rel(ctx, run)
+    neg = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] < 0)
+    t_errs, t_noise, lags = [], [], {}
+    with mpmath.workprec(run.work_bits):
+        t_F = float(t_F) if t_F is not None else None
+    for eg in etas:
+        _, cross, release = _gd_losses(ctx, kappa, float(eg), (Fraction(T_end),), neg)
+        if t_F is not None and release is not None:
+            lags[str(eg)] = f"{release - t_F:.4g}"
+        if t_F is not None and cross is not None:
+            t_errs.append(abs(cross[0] - t_F))
+            t_noise.append(_gd_rounding(ctx, float(eg), T_end) / max(abs(cross[1]), 2.0 ** -52))
+    name = "GD switching time (Gamma_U = 0) -> t_rel"
+    if len(t_errs) < len(etas) or not all(t_errs):
+        v = Verdict("UNDECIDED", "1", "-", "-", "-", {"reason": "no slide-out of a negative survivor, or GD's "
+                    f"Gamma_U did not change sign before t = {T_end} at every step, or hit t_rel exactly"})
+        parts[name] = (v, v)
+        return combine_verdicts(parts)
+    with mpmath.workdps(30):
+        lim = judge_rate([mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(v) for v in t_errs], 1,
+                         corrections=(mpmath.mpf(1),), resolution=band,
+                         rel_noise=[mpmath.mpf(nz / v) for nz, v in zip(t_noise, t_errs)])
+        parts[name] = limit_verdicts(
+            lim, details={"|t_GD - t_rel|": {str(k): f"{v:.6g}" for k, v in zip(etas, t_errs)}, "kappa": f"1e-{e}",
+                          "t_rel (Filippov)": f"{t_F:.12g}",
+                          "last return to u_j = 0 minus t_rel (reported, O(sqrt(eta_GD)))": lags})
     return combine_verdicts(parts)
 
 
@@ -965,7 +983,8 @@ CLAIMS = [
        "converges to the Filippov solution: max_t |L_GD - L| ~ C eta_GD, and the zero of GD's switching function "
        "Gamma_U = P - M cos Delta (the release of the pinned negatives) reaches t_rel at first order",
        "exponent 1 in eta_GD (both)", "max over 64 times in [0, T_pred + tau_rel + 5] (shallowest rung) of "
-       "|L_GD - L_full|; |t_GD - t_rel| (t_GD: the cubic through four steps; t_rel: the engine's slide-out); "
+       "|L_GD - L_full|; |t_GD - t_rel| (second rung; t_GD: the cubic through four steps; t_rel: the engine's "
+       "slide-out); "
        "eta_GD = 2^-6 .. 2^-10 (numpy, float64)", "judge_rate with correction orders 1, 2, ...; the suite's band "
        "(the digest's 3.5..4.5 ratio band is replaced); float64 rounding (a probabilistic bound) enters u only",
        "the exponents moved by 4 bands must be refuted", _check_gradient_descent),
