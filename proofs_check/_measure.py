@@ -145,7 +145,8 @@ _ORDER = {"REFUTED": 0, "UNDECIDED": 1, "OUTSIDE_ASSUMPTIONS": 2, "VERIFIED": 3}
 
 def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
     """One ``(claim, twin)`` from named parts ``{name: (claim, twin)}``: the claim is the worst
-    part (REFUTED < UNDECIDED < VERIFIED), the twin is REFUTED when any part's twin is."""
+    part (REFUTED < UNDECIDED < VERIFIED), the twin is REFUTED when any part's twin is (each part's twin
+    verdict is kept in the twin's details, ``{"parts": {name: verdict}}``)."""
     from .verdicts import Verdict
 
     worst = min((c.verdict for c, _ in parts.values()), key=_ORDER.__getitem__, default="UNDECIDED")
@@ -166,7 +167,8 @@ def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
     tv = [t.verdict for _, t in parts.values()]
     twin_v = "REFUTED" if "REFUTED" in tv else ("UNDECIDED" if "UNDECIDED" in tv else "VERIFIED")
     twin = Verdict(twin_v, "; ".join(f"{k} {t.prediction}" for k, (_, t) in parts.items()),
-                   "; ".join(f"{k} {t.measurement}" for k, (_, t) in parts.items()), "-", "-", {})
+                   "; ".join(f"{k} {t.measurement}" for k, (_, t) in parts.items()), "-", "-",
+                   {"parts": {k: t.verdict for k, (_, t) in parts.items()}})
     return claim, twin
 
 

@@ -18,6 +18,10 @@ with the probes every claim needs at *predicted* times (never times read off the
   (``S_+`` from the initial condition) plus the orbit's nonlinear offset ``delta(theta_0)``;
 * ``t_kappa +- 1`` with ``t_kappa = log(1/kappa) / (2 eta r_+)`` for the growth rates (the middle of
   the linear phase, where the transient and the nonlinearity are both ``O(kappa)``);
+* ``T_I``, the kappa-free condensation time of the positive survivors
+  (:meth:`SepContext.condensation_times`, from the initial condition);
+* the angular-speed stencils ``c +- h`` (``h`` in :data:`SPEED_STEPS`) around three predicted
+  times ``c`` between the re-activation and the deactivation (:meth:`SepContext.speed_centres`);
 * watches ``"f+"`` (``f(x_+) = theta_0``) and ``"f-"`` (``f(x_-) = -theta_0``).
 
 >>> from gfcheck.numeric.examples import separable_problem
@@ -38,11 +42,22 @@ import mpmath
 
 from .context import Profile, RunMemo, mpf_to_fraction, with_scale
 
-__all__ = ["SepContext", "SepData", "two_direction_data", "PROFILES", "THETA0", "loss_factor"]
+__all__ = ["SepContext", "SepData", "two_direction_data", "PROFILES", "THETA0", "T_I_DELTA", "SPEED_STEPS",
+           "SPEED_AT", "loss_factor", "half_angle_tan"]
 
 #: the output level that marks an escape: ``f(x_+) = theta_0`` (saddle escape, digest check 5),
 #: ``f(x_-) = -theta_0`` (plateau escape, digest check 9)
 THETA0 = Fraction(1, 100)
+
+#: the angular tolerance of the condensation time ``T_I(delta)`` (digest check 3: 0.02 rad)
+T_I_DELTA = Fraction(1, 50)
+
+#: the finite-difference steps of the angular-speed identity (claim 7), coarse to fine
+SPEED_STEPS = tuple(Fraction(1, 2 ** k) for k in range(4, 9))
+
+#: where the identity is sampled: these fractions of the way from the re-activation to the
+#: deactivation on the limit orbit (the positive cluster active on both points, no event near)
+SPEED_AT = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
 
 #: the kappa ladders (kappa = 10^-e): exponents, digits
 PROFILES = {
@@ -255,34 +270,84 @@ class SepContext(RunMemo):
         phi, D = self.const("g_hat_angle"), self.const("Delta")
         return mpmath.cos(phi - D / 2), mpmath.cos(phi + D / 2)
 
-    def S_plus(self, scale):
-        """The closed form ``S_+`` (digest phase I) of ``A_+ ~ S_+ e^(2 eta r_+ t)`` at kappa = scale:
-        ``sum ((a^1 + z^1)/2)^2 e^(-2 eta r_+ t^1)`` over positive survivors, ``z = <w, g_hat>``;
-        a neuron starting in ``(+,0)`` moves along ``x_+`` at rate ``eta p`` until ``v = 0``."""
+    def entering_both(self, scale=1):
+        """``{j: (a^1, w^1, t^1)}`` for the positive survivors at kappa = scale (mpf, current
+        precision): where and when each enters ``(+,+)`` in the kappa-free phase I; a neuron
+        starting in ``(+,0)`` moves along ``x_+`` at rate ``eta p`` until ``v = 0``
+        (``(a +- u) ~ e^(+-eta p t)``), one starting in ``(+,+)`` is there at ``t^1 = 0``."""
         from gfcheck.numeric.precision import to_mpf
 
         d = self.data
-        eta, p = to_mpf(self.eta), to_mpf(d.p)
-        r = eta * self.const("r_plus")
-        c = to_mpf(d.cos_delta)
-        e1, e2 = self.frame
-        phi = self.const("g_hat_angle")
-        ghat = [mpmath.cos(phi) * a + mpmath.sin(phi) * b for a, b in zip(e1, e2)]
+        eta, p, c = to_mpf(self.eta), to_mpf(d.p), to_mpf(d.cos_delta)
         xp = [to_mpf(v) for v in d.x_plus]
-        total = mpmath.mpf(0)
-        for a0, u0, v0, w0 in self.initial_uv(scale):
+        out = {}
+        for j, (a0, u0, v0, w0) in enumerate(self.initial_uv(scale)):
             if not (a0 > 0 and u0 > 0):
                 continue
             if v0 > 0:
-                a1, w1, t1 = a0, w0, mpmath.mpf(0)
-            else:
-                u1 = u0 - v0 / c
-                a1 = mpmath.sqrt(u1 * u1 + a0 * a0 - u0 * u0)
-                t1 = mpmath.log((a1 + u1) / (a0 + u0)) / (eta * p)
-                w1 = [wi + (u1 - u0) * xi for wi, xi in zip(w0, xp)]
+                out[j] = (a0, w0, mpmath.mpf(0))
+                continue
+            u1 = u0 - v0 / c
+            a1 = mpmath.sqrt(u1 * u1 + a0 * a0 - u0 * u0)
+            out[j] = (a1, [wi + (u1 - u0) * xi for wi, xi in zip(w0, xp)],
+                      mpmath.log((a1 + u1) / (a0 + u0)) / (eta * p))
+        return out
+
+    def S_plus(self, scale):
+        """The closed form ``S_+`` (digest phase I) of ``A_+ ~ S_+ e^(2 eta r_+ t)`` at kappa = scale:
+        ``sum ((a^1 + z^1)/2)^2 e^(-2 eta r_+ t^1)`` over positive survivors, ``z = <w, g_hat>``
+        (:meth:`entering_both`)."""
+        from gfcheck.numeric.precision import to_mpf
+
+        r = to_mpf(self.eta) * self.const("r_plus")
+        ghat = self.g_hat()
+        total = mpmath.mpf(0)
+        for a1, w1, t1 in self.entering_both(scale).values():
             z1 = mpmath.fsum(a * b for a, b in zip(w1, ghat))
             total += ((a1 + z1) / 2) ** 2 * mpmath.exp(-2 * r * t1)
         return total
+
+    def condensation_times(self, delta=T_I_DELTA):
+        """``{j: T_j(delta)}`` for the positive survivors in the kappa-free phase I (mpf, current
+        precision): the first time after which ``w_j`` lies within ``delta`` of ``g_hat``.
+
+        With ``P = eta p``, ``M = eta (1-p)`` the flow is 1-homogeneous; a balanced positive neuron
+        active on both points has ``w' = a eta r_+ g_hat``, so the part of ``w`` across ``g_hat``,
+        ``q``, is constant while ``a + z`` (``z = <w, g_hat>``, ``a = ||w||``) grows like
+        ``e^(eta r_+ t)``; as ``tan(psi/2) = q/(||w|| + z)`` (``psi`` the angle to ``g_hat``),
+        ``tan(psi_j(t)/2) = tan(psi_j(t^1)/2) e^(-eta r_+ (t - t^1))`` exactly, and
+
+            T_j = t^1 + max(log(tan(psi_j(t^1)/2) / tan(delta/2)) / (eta r_+), 0),
+
+        with ``t^1 = 0`` for a start in ``(+,+)`` and, for one in ``(+,0)``, the time it enters
+        ``(+,+)`` moving along ``x_+`` (as in :meth:`S_plus`).  ``T_I = max_j T_j``.
+        """
+        from gfcheck.numeric.precision import to_mpf
+
+        r = to_mpf(self.eta) * self.const("r_plus")
+        ghat = self.g_hat()
+        td = mpmath.tan(to_mpf(delta) / 2)
+        return {j: t1 + max(mpmath.log(half_angle_tan(w1, ghat) / td) / r, 0)
+                for j, (_a1, w1, t1) in self.entering_both().items()}
+
+    def g_hat(self):
+        """``g_hat = g/r_+`` as an mpf list at the current precision."""
+        e1, e2 = self.frame
+        phi = self.const("g_hat_angle")
+        return [mpmath.cos(phi) * a + mpmath.sin(phi) * b for a, b in zip(e1, e2)]
+
+    def speed_centres(self, e: int) -> list:
+        """The exact centres of the angular-speed stencils at kappa = 10^-e: ``T_pred + tau_i``,
+        ``tau_i = rel + f_i (deact - rel)`` on the limit orbit (``f_i`` in :data:`SPEED_AT`; ``rel``
+        0 when nothing re-activates); empty when the orbit does not rotate onto ``e_-^perp``."""
+        o = self.orbit
+        if o.get("deact") is None:
+            return []
+        r0 = o["rel"] or 0.0
+        with mpmath.workdps(40):
+            T = self.T_pred(self.scale(e))
+            return [mpf_to_fraction(T + mpmath.mpf(r0) + mpmath.mpf(float(f)) * (mpmath.mpf(o["deact"]) - r0))
+                    for f in SPEED_AT]
 
     def T_pred(self, scale):
         """``T(f(x_+) = theta_0) = log(theta_0 / (c_+ S_+)) / (2 eta r_+) + delta(theta_0)`` (mpf)."""
@@ -320,7 +385,15 @@ class SepContext(RunMemo):
             tk = e * mpmath.log(10) / (2 * r)
             out = {f"orbit_{k}": T + mpmath.mpf(v) for k, v in self.orbit["probes"].items()}
             out.update({"grow_lo": tk - 1, "grow_hi": tk + 1, "T_pred": T})
-            return {k: mpf_to_fraction(v) for k, v in out.items()}
+            t_i = self.condensation_times()
+            if t_i:
+                out["T_I"] = max(t_i.values())
+            out = {k: mpf_to_fraction(v) for k, v in out.items()}
+        for i, c in enumerate(self.speed_centres(e)):  # exact stencils: c +- h
+            out[f"speed_{i}"] = c
+            for h in SPEED_STEPS:
+                out[f"speed_{i}_{h}_+"], out[f"speed_{i}_{h}_-"] = c + h, c - h
+        return out
 
     def watches(self):
         from gfcheck.numeric import LossWatch
@@ -380,6 +453,14 @@ def measure(ctx, state):
     norm2 = mpmath.fsum(a * a for a in state.a) + mpmath.fsum(w * w for W in state.W for w in W)
     q = min(fp, -fm)
     return {"f+": fp, "f-": fm, "L+": Lp, "L-": Lm, "L": Lp + Lm, "norm2": norm2, "q_min": q, "gamma": q / norm2}
+
+
+def half_angle_tan(w, u):
+    """``tan(psi/2) = ||w - <w, u> u|| / (||w|| + <w, u>)`` for the angle ``psi`` between ``w``
+    and the unit vector ``u`` (no cancellation for small ``psi``)."""
+    z = mpmath.fsum(a * b for a, b in zip(w, u))
+    q = mpmath.sqrt(mpmath.fsum((a - z * b) ** 2 for a, b in zip(w, u)))
+    return q / (mpmath.sqrt(mpmath.fsum(a * a for a in w)) + z)
 
 
 def at_right_angle(problem, data):

@@ -5,16 +5,19 @@ planted falsehoods, OUTSIDE_ASSUMPTIONS, and a property over generated separable
 from __future__ import annotations
 
 import dataclasses
+import math
 from fractions import Fraction
 
 import mpmath
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 
 from gfcheck.numeric import integrate
 from gfcheck.numeric.examples import separable_problem
-from gfcheck.proofs_check.context import Profile
-from gfcheck.proofs_check.context_separable import THETA0, SepContext, two_direction_data
+from gfcheck.proofs_check.claims_separable import _speed_at
+from gfcheck.proofs_check.context import Profile, mpf_to_fraction
+from gfcheck.proofs_check.context_separable import (SPEED_STEPS, T_I_DELTA, THETA0, SepContext, half_angle_tan,
+                                                    two_direction_data)
 from gfcheck.proofs_check.registry import claims, run_claim
 from gfcheck.symbolic.problem import parse_problem
 from tests.budget import examples
@@ -42,6 +45,31 @@ def test_default_problem_short_ladder(ctx, cid):
     assert r.twin.verdict == "REFUTED"
 
 
+_RESULTS = {}
+
+
+def _run_cached(ctx, cid):
+    if cid not in _RESULTS:
+        _RESULTS[cid] = run_claim(_claim(cid), ctx)
+    return _RESULTS[cid]
+
+
+@pytest.mark.parametrize("cid,part", [
+    ("condensation", "T_I(1/50 rad) kappa-free"),  # digest check 3: T_I(0.02 rad) kappa-free
+    ("condensation", "pinned on e_+^perp"),  # the near-miss twin (turned by EDGE tolerances)
+    ("condensation", "kappa-free phase I (exponent 2)"),  # decided once the digits follow the rung
+    ("plateau", "angular speed"),  # digest check 7: phi' = P sin(Delta/2 - phi) + M sin(phi + Delta/2)
+    ("margin", "negative cluster turns towards e_+^perp after T_esc"),  # digest check 11
+    ("margin", "gamma(t) <= gamma*"),  # the near-miss twin (EDGE tolerances inside the data)
+    ("gradient-descent", "GD switching time (Gamma_U = 0) -> t_rel"),  # digest check 6: GD's event at first order
+    ("gradient-descent", "max_t |L_GD - L| ~ eta_GD"),  # the suite's band, float64 rounding in u
+])
+def test_each_part_verified_and_its_own_twin_refuted(ctx, cid, part):
+    r = _run_cached(ctx, cid)
+    assert r.result.details["parts"][part]["verdict"] == "VERIFIED", r.result.details["parts"][part]
+    assert r.twin.details["parts"][part] == "REFUTED", r.twin
+
+
 def test_every_output_names_the_reconstruction():
     from gfcheck.proofs_check.registry import suite
 
@@ -54,6 +82,7 @@ def test_every_output_names_the_reconstruction():
 
 @pytest.mark.parametrize("cid,name,factor", [("growth-rates", "r_plus", "1.01"),
                                              ("growth-rates", "r_minus", "1.01"),
+                                             ("condensation", "r_plus", "1.01"),  # T_I's closed form
                                              ("margin", "gamma_star", "0.8"),
                                              ("margin", "gamma_star", "2")])
 def test_planted_falsehoods_are_refuted(ctx, cid, name, factor):
@@ -200,8 +229,10 @@ def test_outside_assumptions_a1_and_form():
 @settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(separable_problems(max_copies=4, max_d=3, max_m=5, losses=("exponential", "logistic"), a1=True, min_m=4))
 def test_survivor_rule_and_saddle_time_on_generated_problems(problem):
-    """On generated (A1) problems at kappa = 1e-8: the alive set after f(x_+) = 1/100 is the rule's, and
-    T(f(x_+) = 1/100) agrees with the closed form + the limit orbit's offset to O(kappa)."""
+    """On generated (A1) problems at kappa = 1e-8: the alive set after f(x_+) = 1/100 is the rule's,
+    T(f(x_+) = 1/100) agrees with the closed form + the limit orbit's offset to O(kappa), T_I(0.02 rad)
+    with its kappa-free closed form, and the positive survivors turn at the angular speed of the
+    identity (claim 7), the identity without its M term refuted."""
     data = two_direction_data(problem)
     assume(not isinstance(data, tuple) and data.a1)
     p = dataclasses.replace(problem, scale=Fraction(1, 10 ** 8))
@@ -209,13 +240,37 @@ def test_survivor_rule_and_saddle_time_on_generated_problems(problem):
     assume(any(p.signs[j] > 0 for j in ctx.survivor_rule()))
     with mpmath.workdps(30):
         T = ctx.T_pred(p.scale)
+    with mpmath.workdps(30):
+        T_I = max(ctx.condensation_times().values())
+    T_I = mpf_to_fraction(T_I) if T_I > 0 else None
+    centre = Fraction(int(T) + 2)  # past the saddle: the positive survivors active on both points
+    stencil = [centre] + [centre + sg * h for h in SPEED_STEPS for sg in (1, -1)]
+    times = sorted(set([Fraction(int(T) + 5)] + stencil + ([T_I] if T_I else [])))
     run = integrate(p, dps=20, t_end=Fraction(int(T) + 5), watches=ctx.watches(), error_estimate=False,
-                    times=(Fraction(int(T) + 5),))
+                    times=tuple(times))
     t = run.crossings["f+"]
     assert t is not None
     alive = frozenset(j for j, row in enumerate(run.samples[-1].U) if max(row) > 0)
     assert alive == ctx.survivor_rule()
     assert abs(float(t) - float(T)) < 1e-3, (float(t), float(T), THETA0)
+    # digest check 3: T_I(0.02 rad) at kappa = 1e-8 is the kappa-free closed form (O(kappa^2)), within the
+    # suite's band; the twin (4 bands off) is not
+    pos = [j for j in ctx.survivor_rule() if p.signs[j] > 0]
+    if T_I is not None:
+        with mpmath.workprec(run.work_bits):
+            st = ctx.sample(run, T_I)
+            psi = max(half_angle_tan(st.W[j], ctx.g_hat()) for j in pos)
+            rate = float(ctx.eta) * float(ctx.const("r_plus"))
+            meas = float(T_I) + (float(mpmath.log(psi)) - math.log(math.tan(float(T_I_DELTA) / 2))) / rate
+        band = float(T_I) * 2 ** -10
+        assert abs(meas - float(T_I)) <= band, (meas, float(T_I))
+        assert abs(meas - float(T_I) - 4 * band) > band
+    # digest check 7: the angular-speed identity on every positive survivor; the M-dropped twin refuted
+    got = _speed_at(ctx, run, centre, pos)
+    event(f"angular speed checked on {len(got)} of {len(pos)} positive survivors")
+    for j, lim, twin in got:
+        assert lim.verdict == "VERIFIED", (j, lim)
+        assert twin.verdict == "REFUTED", (j, twin)
 
 
 @pytest.mark.slow
@@ -232,3 +287,27 @@ def test_quick_profile_full_run(tmp_path):
     assert all(v == "VERIFIED" for v in got.values()), got
     assert sorted(rep["figures"]) == ["angles.png", "margin.png", "phases.png"]
     assert status in (0, 1)
+
+
+@settings(max_examples=examples(4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(separable_problems(max_copies=3, max_d=3, max_m=5, losses=("exponential", "logistic"), a1=True, min_m=4))
+def test_gradient_descent_switching_time_on_generated_problems(problem):
+    """Claim 12's switching time on generated (A1) problems with a pinned negative survivor
+    (kappa = 1e-8): never REFUTED, and its near miss (4 bands) never VERIFIED.  It is VERIFIED
+    with the twin REFUTED on most problems (the default problem: the short-ladder tests above);
+    on some, GD's O(eta) error has a coefficient that depends on where the activation events
+    fall within a step, and the local exponents are irregular (1e-7 .. 1e-2): then the part or its
+    twin is UNDECIDED (docs/separable.md).  The loss part is not asserted here (irregular too)."""
+    data = two_direction_data(problem)
+    assume(not isinstance(data, tuple) and data.a1)
+    ctx = SepContext(problem, Profile("gd", (4, 8), dps=30))
+    rule = ctx.survivor_rule()
+    assume(any(problem.signs[j] > 0 for j in rule) and any(problem.signs[j] < 0 for j in rule))
+    assume(ctx.orbit["rel"] is not None)
+    r = run_claim(_claim("gradient-descent"), ctx)
+    name = "GD switching time (Gamma_U = 0) -> t_rel"
+    part = r.result.details["parts"][name]
+    twin = r.twin.details["parts"][name]
+    event(f"switching time {part['verdict']}, its twin {twin}")
+    assert part["verdict"] in ("VERIFIED", "UNDECIDED"), part
+    assert twin in ("REFUTED", "UNDECIDED")
