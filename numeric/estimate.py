@@ -54,6 +54,16 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+def quiet_child() -> None:
+    """In a forked worker: SIGTERM ends it silently (the default action; the parent terminates it
+    on the way out) and Ctrl-C is left to the parent, which reports the interruption once (the
+    CLI's handlers, inherited by the fork, would print a worker's traceback)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run_with_reference(main, ref, *, parallel=None):
     """``(main(), ref())``, the reference in a forked child process on another core.
 
@@ -72,6 +82,7 @@ def run_with_reference(main, ref, *, parallel=None):
     recv, send = ctx.Pipe(duplex=False)
 
     def child():
+        quiet_child()
         try:
             payload = ("ok", ref())
         except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it

@@ -152,10 +152,11 @@ def _claim_in_worker(i: int):
     selected, ctx = _WORK
     before = len(ctx.timings) if hasattr(ctx, "timings") else 0
     keys_before = dict(ctx.figure_data)
-    result = run_claim(selected[i], ctx)
+    r = run_claim(selected[i], ctx)
     figures = {k: v for k, v in ctx.figure_data.items() if keys_before.get(k, _MISSING) is not v}
     timings = list(ctx.timings[before:]) if hasattr(ctx, "timings") else []
-    return i, result, figures, timings
+    # the verdicts travel back, not the claim (its check may be a local function: unpicklable)
+    return i, (r.result, r.twin, r.seconds), figures, timings
 
 
 _MISSING = object()
@@ -170,6 +171,8 @@ def _claims_on_pool(selected, ctx, prog, jobs):
     terminated on the way out."""
     import multiprocessing
 
+    from .verdicts import ClaimResult
+
     global _WORK
     for name in ("data", "neurons", "early_phase"):  # shared exact predictions: computed once, inherited
         if hasattr(type(ctx), name):
@@ -182,7 +185,9 @@ def _claims_on_pool(selected, ctx, prog, jobs):
     done = {}
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(selected)), initializer=_quiet_worker) as pool:
-            for i, result, figures, timings in pool.imap_unordered(_claim_in_worker, range(len(selected))):
+            for i, (res, twin, secs), figures, timings in pool.imap_unordered(_claim_in_worker,
+                                                                              range(len(selected))):
+                result = ClaimResult(selected[i], res, twin, secs)
                 prog.start(i + 1, selected[i])
                 prog.done(i + 1, result)
                 done[i] = (result, figures, timings)
@@ -200,12 +205,11 @@ def _claims_on_pool(selected, ctx, prog, jobs):
 
 
 def _quiet_worker() -> None:
-    """A prefetch worker ends silently when the pool is terminated (SIGTERM: the default action)
-    and leaves Ctrl-C to the parent, which reports the interruption once."""
-    import signal
+    """A pool worker ends silently when the pool is terminated and leaves Ctrl-C to the parent
+    (:func:`gfcheck.numeric.estimate.quiet_child`)."""
+    from gfcheck.numeric.estimate import quiet_child
 
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    quiet_child()
 
 
 class _PoolSubmitter:
