@@ -145,8 +145,8 @@ _ORDER = {"REFUTED": 0, "UNDECIDED": 1, "OUTSIDE_ASSUMPTIONS": 2, "VERIFIED": 3}
 
 def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
     """One ``(claim, twin)`` from named parts ``{name: (claim, twin)}``: the claim is the worst
-    part (REFUTED < UNDECIDED < VERIFIED), the twin is REFUTED when any part's twin is (each part's twin
-    verdict is kept in the twin's details, ``{"parts": {name: verdict}}``)."""
+    part (REFUTED < UNDECIDED < VERIFIED), the twin is REFUTED when the twin of every part that
+    holds is (each part's twin verdict is kept in the twin's details, ``{"parts": {name: verdict}}``)."""
     from .verdicts import Verdict
 
     worst = min((c.verdict for c, _ in parts.values()), key=_ORDER.__getitem__, default="UNDECIDED")
@@ -164,8 +164,15 @@ def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
                     "; ".join(f"{k} {c.measurement}" for k, (c, _) in parts.items()),
                     "; ".join(c.residual for c, _ in parts.values()),
                     "; ".join(c.tolerance for c, _ in parts.values()), det)
-    tv = [t.verdict for _, t in parts.values()]
-    twin_v = "REFUTED" if "REFUTED" in tv else ("UNDECIDED" if "UNDECIDED" in tv else "VERIFIED")
+    # every part that holds must have a twin that fails: one refuted twin does not vouch for a
+    # part whose own twin could not fail
+    held = [t.verdict for c, t in parts.values() if c.verdict == "VERIFIED"]
+    if held:
+        twin_v = "REFUTED" if all(v == "REFUTED" for v in held) else \
+            ("VERIFIED" if "VERIFIED" in held else "UNDECIDED")
+    else:  # nothing holds: the claim is not VERIFIED whatever its twin says
+        tv = [t.verdict for _, t in parts.values()]
+        twin_v = "REFUTED" if "REFUTED" in tv else ("UNDECIDED" if "UNDECIDED" in tv else "VERIFIED")
     twin = Verdict(twin_v, "; ".join(f"{k} {t.prediction}" for k, (_, t) in parts.items()),
                    "; ".join(f"{k} {t.measurement}" for k, (_, t) in parts.items()), "-", "-",
                    {"parts": {k: t.verdict for k, (_, t) in parts.items()}})
