@@ -217,7 +217,7 @@ class _FullEngine:
                              if l != k and self.Gq[k][l] < 0 and self.Gq[k][l] ** 2 == self.Gq[k][k] * self.Gq[l][l]]
                          for k in range(self.n)}
         #: neurons whose lone active coordinate moves on an invariant line (orthogonal inputs)
-        self.line = _common.on_invariant_line(problem) if len(self.groups) == problem.n else [False] * self.m
+        self.line = _common.on_invariant_line(problem)  # False for every neuron unless orthogonal
         self.lines = set()
 
     # -- sets and the sliding matrix --------------------------------------------------

@@ -23,7 +23,7 @@ import mpmath
 from gfcheck.numeric.precision import bits_for_dps, to_mpf
 
 from ._measure import EDGE, combine_verdicts, edge_twin, limit_verdicts, s, verdict_of
-from .context import with_scale
+from .context import mpf_to_fraction, with_scale
 from .context_separable import SPEED_STEPS, T_I_DELTA, THETA0, at_right_angle, half_angle_tan, measure
 from .rates import judge_limit, judge_rate
 from .verdicts import Claim, Verdict
@@ -357,8 +357,6 @@ def _check_reactivation(ctx):
     e = ctx.exponents[-1]
     run = ctx.ladder_run(e)
     t = _t_rel(ctx, run)
-    from .context import mpf_to_fraction
-
     tt = mpf_to_fraction(t)
     T = ctx.horizon(e)
     rerun = ctx.run(dataclasses.replace(ctx.problem, scale=ctx.scale(e)), t_end=T, times=(tt,))
@@ -534,6 +532,21 @@ def _dual(ctx, m):
     return p / (1 + mpmath.exp(m["f+"])), (1 - p) / (1 + mpmath.exp(-m["f-"]))
 
 
+def _pinned_start(ctx, e):
+    """``t_1 = T_pred(theta_0) + tau_deact + 1`` at kappa = 10^-e (exact): a predicted time past the
+    deactivation, where the pinned identity of claim 9 starts."""
+    with mpmath.workdps(ctx.profile.dps + 10):
+        return mpf_to_fraction(ctx.T_pred(ctx.scale(e)) + mpmath.mpf(ctx.orbit["deact"]) + 1)
+
+
+def _pinned_integral(ctx, s0, s1, j):
+    """``int P dt`` between the states ``s0`` and ``s1`` by the exact identity of the pinned
+    positive neuron ``j``: ``d log(a_j sin Delta + u_j)/dt = P sin Delta`` (current precision)."""
+    sD = mpmath.sin(ctx.const("Delta"))
+    k = ctx.data.plus[0]
+    return (mpmath.log(s1.a[j] * sD + s1.U[j][k]) - mpmath.log(s0.a[j] * sD + s0.U[j][k])) / sD
+
+
 def _escape_parts(ctx, e, run):
     """``(T_esc, I_P, spread, L_+)`` at kappa = 10^-e: the escape ``T(f(x_-) = -theta_0)`` (watch),
     ``I_P = int_{t_1}^{T_esc} P dt`` by the exact identity of a pinned positive neuron,
@@ -542,13 +555,10 @@ def _escape_parts(ctx, e, run):
     ``T_esc``; ``t_1 = T_pred(theta_0) + tau_deact + 1`` is a predicted time (past the deactivation).
     ``None`` when the escape is not reached or a positive survivor is not pinned on ``[t_1, T_esc]``.
     """
-    from .context import mpf_to_fraction, with_scale
-
     T = run.crossings.get("f-")
     if T is None:
         return None
-    with mpmath.workdps(ctx.profile.dps + 10):
-        t1 = mpf_to_fraction(ctx.T_pred(ctx.scale(e)) + mpmath.mpf(ctx.orbit["deact"]) + 1)
+    t1 = _pinned_start(ctx, e)
     Tf = mpf_to_fraction(T)
     if not t1 < Tf:
         return None
@@ -560,9 +570,7 @@ def _escape_parts(ctx, e, run):
     with mpmath.workprec(rr.work_bits):
         if any(to_mpf(t1) < ev.t < T and ev.neuron in pos for ev in rr.events):
             return None
-        sD = mpmath.sin(ctx.const("Delta"))
-        Is = [(mpmath.log(rr.samples[1].a[j] * sD + rr.samples[1].U[j][d.plus[0]])
-               - mpmath.log(rr.samples[0].a[j] * sD + rr.samples[0].U[j][d.plus[0]])) / sD for j in pos]
+        Is = [_pinned_integral(ctx, rr.samples[0], rr.samples[1], j) for j in pos]
         return T, Is[0], max(Is) - min(Is), measure(ctx, rr.samples[1])["L+"]
 
 
@@ -570,8 +578,6 @@ def _gl_nodes(a, b, width, prec):
     """Composite Gauss-Legendre on ``[a, b]`` (Fractions): panels of length at most ``width``,
     ``3 * 2^(GL_DEGREE - 1)`` nodes each; ``[(t_i exact Fraction, weight mpf)]`` at ``prec`` bits."""
     from mpmath.calculus.quadrature import GaussLegendre
-
-    from .context import mpf_to_fraction
 
     with mpmath.workprec(prec):
         nodes = GaussLegendre(mpmath.mp).calc_nodes(GL_DEGREE, prec)
@@ -585,23 +591,17 @@ def _escape_identity(ctx, e, run):
     integrals of ``P`` on ``[t_1, T_esc]`` by :func:`_gl_nodes` with panels of ``h = 2/(eta (1-p))``
     (the released negatives' e-folding time, the fastest scale there) and ``h/2``, from a rerun
     sampled at the nodes."""
-    from .context import mpf_to_fraction, with_scale
-
     T = run.crossings.get("f-")
-    with mpmath.workdps(ctx.profile.dps + 10):
-        t1 = mpf_to_fraction(ctx.T_pred(ctx.scale(e)) + mpmath.mpf(ctx.orbit["deact"]) + 1)
+    t1 = _pinned_start(ctx, e)
     Tf = mpf_to_fraction(T)
     h = 2 / (ctx.eta * (1 - ctx.data.p))
     rules = [_gl_nodes(t1, Tf, w, bits_for_dps(ctx.profile.dps) + 20) for w in (h, h / 2)]
     times = tuple(sorted({t1, Tf} | {t for r in rules for t, _ in r}))
     rr = ctx.run(with_scale(ctx.problem, ctx.scale(e)), t_end=Tf, times=times)
     at = dict(zip(times, rr.samples))
-    d = ctx.data
     j = min(j for j in ctx.survivor_rule() if ctx.problem.signs[j] > 0)
     with mpmath.workprec(rr.work_bits):
-        sD = mpmath.sin(ctx.const("Delta"))
-        I = (mpmath.log(at[Tf].a[j] * sD + at[Tf].U[j][d.plus[0]])
-             - mpmath.log(at[t1].a[j] * sD + at[t1].U[j][d.plus[0]])) / sD
+        I = _pinned_integral(ctx, at[t1], at[Tf], j)
         Pt = {t: _dual(ctx, measure(ctx, at[t]))[0] for t in times}
         return (I,) + tuple(mpmath.fsum(w * Pt[t] for t, w in r) for r in rules)
 
@@ -767,8 +767,6 @@ def _tail_run(ctx, top):
     end past twice the run's own escape ``T(f(x_-) = -theta_0)`` (``t_a`` None when it does not
     escape)."""
     from mpmath.calculus.quadrature import GaussLegendre
-
-    from .context import mpf_to_fraction
 
     e = ctx.exponents[min(1, len(ctx.exponents) - 1)]
     prec = bits_for_dps(ctx.profile.dps) + 20

@@ -107,7 +107,7 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     prog = progress or Progress(len(selected))
     ctx.say = getattr(prog, "rung", None)
     try:
-        if jobs > 1 and len(selected) > 1 and _FORK:
+        if jobs > 1 and len(selected) > 1 and _can_fork():
             results = _claims_on_pool(selected, ctx, prog, jobs)
         else:
             results = []
@@ -132,14 +132,14 @@ def _jobs(jobs) -> int:
     return jobs
 
 
-def _has_fork() -> bool:
+def _can_fork() -> bool:
+    """Can workers inherit the context (the prefetched ladder) by fork?  Claims run on a pool
+    only then."""
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-#: claims run on a pool only where workers inherit the context (the prefetched ladder) by fork
-_FORK = _has_fork()
 #: what a forked claim worker runs on: (claims, context), set in the parent just before the fork
 _WORK: tuple = ()
 
@@ -171,6 +171,8 @@ def _claims_on_pool(selected, ctx, prog, jobs):
     terminated on the way out."""
     import multiprocessing
 
+    from gfcheck.numeric.estimate import quiet_child
+
     from .verdicts import ClaimResult
 
     global _WORK
@@ -184,7 +186,7 @@ def _claims_on_pool(selected, ctx, prog, jobs):
     say, ctx.say = ctx.say, None  # a worker's rung lines would interleave; the result lines stay
     done = {}
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(selected)), initializer=_quiet_worker) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(selected)), initializer=quiet_child) as pool:
             for i, (res, twin, secs), figures, timings in pool.imap_unordered(_claim_in_worker,
                                                                               range(len(selected))):
                 result = ClaimResult(selected[i], res, twin, secs)
@@ -202,14 +204,6 @@ def _claims_on_pool(selected, ctx, prog, jobs):
             ctx.timings.extend(timings)
         results.append(result)
     return results
-
-
-def _quiet_worker() -> None:
-    """A pool worker ends silently when the pool is terminated and leaves Ctrl-C to the parent
-    (:func:`gfcheck.numeric.estimate.quiet_child`)."""
-    from gfcheck.numeric.estimate import quiet_child
-
-    quiet_child()
 
 
 class _PoolSubmitter:
@@ -239,13 +233,14 @@ def _prefetch(ctx, jobs) -> float:
     jobs = _jobs(jobs)
     if jobs == 1 or not hasattr(ctx, "prefetch"):
         return 0.0
+    from gfcheck.numeric.estimate import quiet_child
     from gfcheck.symbolic.progress import note
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    method = "fork" if _can_fork() else "spawn"
     note(f"{_PREFIX} integrating the shared lambda ladder ({len(ctx.profile.scales)} rungs) on {jobs} processes")
     # a multiprocessing pool, terminated on the way out: a run still going at the prefetch's time
     # bound (a hang) must not hold verify (an executor's shutdown would wait for it)
-    with multiprocessing.get_context(method).Pool(jobs, initializer=_quiet_worker) as pool:
+    with multiprocessing.get_context(method).Pool(jobs, initializer=quiet_child) as pool:
         seconds = ctx.prefetch(_PoolSubmitter(pool))
     note(f"{_PREFIX} ladder ready ({seconds:.0f} s)")
     return seconds

@@ -105,24 +105,34 @@ def test_copies_switch_together_and_every_copy_has_its_event():
 
 
 # -- (b) gradient descent, first order in the step --------------------------------------------
-def _gd_loss(problem, t_end, steps, *, weight=None):
-    """Plain gradient descent on (a, W) with sigma'(0) = 0, float64; the loss at t_end."""
+def _gd_state(problem, t_end, steps, *, weight=None):
+    """Plain gradient descent on (a, W) with sigma'(0) = 0, float64; ``(a, W)`` at t_end.
+    ``-dL/dh_k`` is ``y_k w(y_k h_k) / n`` with the loss's weight ``w`` (or ``weight``), and
+    ``(y_k - h_k) / n`` for the square loss."""
     X = np.array([[float(v) for v in x] for x in problem.inputs])
     y = np.array([float(v) for v in problem.labels])
     lam = float(problem.scale)
     W = lam * np.array([[float(v) for v in g] for g in problem.directions])
     a = np.array(problem.signs, dtype=float) * np.linalg.norm(W, axis=1)
     n = len(y)
-    w = weight or (lambda z: np.exp(-z) if problem.loss == "exponential" else 1 / (1 + np.exp(z)))
+    w = weight or {"exponential": lambda z: np.exp(-z), "logistic": lambda z: 1 / (1 + np.exp(z)),
+                   "square": None}[problem.loss]
     eta = t_end / steps
     for _ in range(steps):
         U = W @ X.T                                  # m x n
         act = (U > 0).astype(float)
         h = a @ (act * U)
-        rho = y * w(y * h) / n                       # -dL/dh
+        rho = (y - h) / n if w is None else y * w(y * h) / n   # -dL/dh
         a, W = a + eta * (act * U) @ rho, W + eta * a[:, None] * ((act * rho) @ X)
-    h = a @ (np.maximum(W @ X.T, 0))
-    z = y * h
+    return a, W
+
+
+def _gd_loss(problem, t_end, steps, *, weight=None):
+    """The loss at t_end of :func:`_gd_state` (exponential or logistic loss)."""
+    a, W = _gd_state(problem, t_end, steps, weight=weight)
+    X = np.array([[float(v) for v in x] for x in problem.inputs])
+    y = np.array([float(v) for v in problem.labels])
+    z = y * (a @ (np.maximum(W @ X.T, 0)))
     return float(np.mean(np.exp(-z) if problem.loss == "exponential" else np.log1p(np.exp(-z))))
 
 
@@ -235,23 +245,6 @@ def _opposite_problem(loss, seed, scale="1/100"):
     return parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1", "0"], ["-1", "0"], ["1", "2"]],
                           "labels": ["1", "1", "-1"], "width": 6, "loss": loss,
                           "init": {"scale": scale, "seed": seed}})
-
-
-def _gd_state(problem, t_end, steps):
-    """Plain gradient descent on (a, W) with sigma'(0) = 0, float64, any of the three losses."""
-    X = np.array([[float(v) for v in x] for x in problem.inputs])
-    y = np.array([float(v) for v in problem.labels])
-    W = float(problem.scale) * np.array([[float(v) for v in g] for g in problem.directions])
-    a = np.array(problem.signs, dtype=float) * np.linalg.norm(W, axis=1)
-    n, eta = len(y), t_end / steps
-    minus_dL_dh = {"square": lambda h: (y - h) / n, "exponential": lambda h: y * np.exp(-y * h) / n,
-                   "logistic": lambda h: y / (1 + np.exp(y * h)) / n}[problem.loss]
-    for _ in range(steps):
-        U = W @ X.T
-        act = (U > 0).astype(float)
-        rho = minus_dL_dh(a @ (act * U))
-        a, W = a + eta * (act * U) @ rho, W + eta * a[:, None] * ((act * rho) @ X)
-    return a, W
 
 
 def _first_order_against_gd(problem, T=10):
