@@ -248,6 +248,8 @@ class Context(RunMemo):
         """
         import time
 
+        import mpmath
+
         from ._measure import edge_twin, s
 
         t0 = time.perf_counter()
@@ -275,9 +277,15 @@ class Context(RunMemo):
             if new is None or new in exps or spent > self.profile.claim_seconds:
                 why = (f"time budget of {self.profile.claim_seconds:.0f} s spent" if spent > self.profile.claim_seconds
                        else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
-                need = (f"a decision needs lambda <= {s(limit.lambda_needed, 3)}" if limit.lambda_needed is not None
-                        else f"only {len(limit.values)} values resolved above the working precision's floor "
-                             f"({self.profile.dps} digits); more digits resolve deeper rungs")
+                floor = (f"only {len(limit.values)} values resolved above the working precision's floor "
+                         f"({self.profile.dps} digits); more digits resolve deeper rungs")
+                if limit.lambda_needed is None:
+                    need = floor
+                elif mpmath.mpf(10) ** -exps[-1] <= limit.lambda_needed:
+                    # the ladder went past the lambda a decision needs: the rungs there sit at the floor
+                    need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)} resolved, but {floor}"
+                else:
+                    need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)}"
                 return limit, payload, tuple(exps), (
                     f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: rerun with --profile full")
             if self.say is not None:

@@ -30,3 +30,4 @@ def test_a_failing_claim_keeps_its_worst_part():
     parts = {"a": (_v("VERIFIED"), _v("REFUTED")), "b": (_v("REFUTED"), _v("VERIFIED"))}
     claim, twin = combine_verdicts(parts)
     assert claim.verdict == "REFUTED" and twin.verdict == "REFUTED"
+
