@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import mpmath
 
+from gfcheck.symbolic.assumptions import A3_MAIN_NEURON, BALANCED_START, ORTHOGONAL_INPUTS, RELU_PRIME_ZERO
 from gfcheck.numeric import weights_from
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
@@ -186,7 +187,9 @@ def _check_decoupling(ctx):
 
 
 CLAIMS.append(Claim(
-    suite="orthogonal", id="decoupling", number=2, title="The gradient decouples across input directions",
+    suite="orthogonal", id="decoupling", number=2,
+    assumptions=(ORTHOGONAL_INPUTS,),
+    title="The gradient decouples across input directions",
     statement="<grad_{w_j} L, x_k> = (a_j/n) r_k 1[u_jk > 0] ||x_k||^2 and P_perp grad_{w_j} L = 0 on "
               "orthogonal data; on non-orthogonal data the difference is the cross term of 7.3",
     source="digest 2.1, 7.3, 9.2; certified symbolically in derivations/certificates/decoupling_*",
@@ -310,7 +313,9 @@ def _check_reduced_vs_full(ctx):
 
 
 CLAIMS.append(Claim(
-    suite="orthogonal", id="reduced-vs-full", number=3, title="Reduced and full engines agree across kinks",
+    suite="orthogonal", id="reduced-vs-full", number=3,
+    assumptions=(ORTHOGONAL_INPUTS,),
+    title="Reduced and full engines agree across kinks",
     statement="the (a_j, u_jk) flow and the (a_j, w_j) flow give the same trajectory and the same "
               "activation events on orthogonal data",
     source="digest 9.3", prediction="identical final states and event sets",
@@ -408,7 +413,9 @@ def _check_invariants(ctx):
 
 
 CLAIMS.append(Claim(
-    suite="orthogonal", id="invariants", number=4, title="Conservation laws and frozen coordinates",
+    suite="orthogonal", id="invariants", number=4,
+    assumptions=(ORTHOGONAL_INPUTS,),
+    title="Conservation laws and frozen coordinates",
     statement="a_j^2 - ||w_j||^2 is conserved; P_perp w_j = lambda P_perp g_j; u_jk stays constant when "
               "u_jk(0) < 0; sign a_j is constant (also certified symbolically)",
     source="digest 2.2, 9.4", prediction="zero drift from the exact initial values",
@@ -485,7 +492,9 @@ def _check_early_closed_form(ctx):
 
 
 CLAIMS.append(Claim(
-    suite="orthogonal", id="early-closed-form", number=5, title="Early phase: cosh/sinh closed form with exact exits",
+    suite="orthogonal", id="early-closed-form", number=5,
+    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO),
+    title="Early phase: cosh/sinh closed form with exact exits",
     statement="on [0, max_j T_j + 1] the flow equals lambda x (the lambda = 1 closed form) up to a "
               "relative error of order lambda^2",
     source="digest 3.1-3.3, 9.5", prediction="error exponent 2 in lambda",
@@ -537,7 +546,9 @@ def _check_exits(ctx):
 
 
 CLAIMS.append(Claim(
-    suite="orthogonal", id="exit-times", number=6, title="Exit set and exit times of wrongly signed points",
+    suite="orthogonal", id="exit-times", number=6,
+    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO),
+    title="Exit set and exit times of wrongly signed points",
     statement="the (neuron, point) pairs that deactivate are exactly the predicted ones; their times "
               "are lambda-independent up to O(lambda^2)",
     source="digest 3.3, 9.6", prediction="the exact closed-form exit set and times",
@@ -603,7 +614,9 @@ def _check_convex_certificate(ctx):
 
 
 CLAIMS.append(Claim(
-    suite="orthogonal", id="convex-certificate", number=15, title="Convex certificate of the minimum variation norm",
+    suite="orthogonal", id="convex-certificate", number=15,
+    assumptions=(ORTHOGONAL_INPUTS,),
+    title="Convex certificate of the minimum variation norm",
     statement="min sum |c_i| over a dictionary containing beta_+-/||beta_+-|| of interpolating "
               "networks equals N* = ||beta_+|| + ||beta_-||; random dictionaries give more",
     source="digest 5.3, 9.15", prediction="N*", measurement="linear programme (HiGHS) over 400 d atoms",
@@ -751,7 +764,9 @@ def _check_violations(ctx):
 
 
 CLAIMS.append(Claim(
-    suite="orthogonal", id="assumption-violations", number=16, title="When the assumptions fail",
+    suite="orthogonal", id="assumption-violations", number=16,
+    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, BALANCED_START),
+    title="When the assumptions fail",
     statement="(a) no main neuron: the first escape has slope n/max_j ||D_j|| and N - N* stays > 0 "
               "as lambda -> 0; (b) a point with no correctly signed active neuron: final loss = y_k^2/(2n)",
     source="digest 7.1, 7.2, 9.16", prediction="n/max ||D_j||; gap > 0 stable; y_k^2/(2n)",
@@ -783,74 +798,91 @@ def _reentries_from_samples(run):
 
 def _check_relu_prime(ctx):
     """(a) ReLU'(0) = 0 freezes every coordinate that reaches 0 (measured on the ladder's
-    samples); (b) ReLU'(0) = 1 re-activates coordinates on an overshoot, and the limit depends on
-    *when*: a main neuron that re-enters after its own group's half fit (it is O(1) then) leaves a
-    gap N - N* that does not close; re-entries while the neuron is still O(lambda) (before its
-    group escapes) leave the limit unchanged, and the gap closes.  Its sources are the non-main
-    neurons, of amplitude ``lambda^gamma``: their own mass closes like ``lambda^(2 gamma)`` (N - N*
-    under ReLU'(0) = 0), what they make O(1) neurons do (an overshoot that wrong-signed neurons
-    re-enter to correct, say) like ``lambda^gamma``, linear in the amplitude; a stable gap stays
-    O(1).  The decision uses the midpoint exponent ``gamma / 2``: the gap ratio between the rungs
-    against ``(lambda_2 / lambda_1)^(gamma/2)``."""
-    out = outside_if_not_orthogonal(ctx)
-    if out:
-        return out
-    if not ctx.neurons.assumption_A3:
-        v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
-                    {"reason": "assumption A3 fails (no main neuron in some sign group): the gap N - N* stays "
-                               "positive under either convention (claim 16), so the conventions cannot be told "
-                               "apart by it"})
-        return v, v
+    samples, on runs made under convention 0 whatever the problem's own); (b) ReLU'(0) = 1
+    re-activates coordinates on an overshoot, and the limit depends on *when*: a main neuron that
+    re-enters after its own group's half fit (it is O(1) then) leaves a gap N - N* that does not
+    close; re-entries while the neuron is still O(lambda) (before its group escapes) leave the
+    limit unchanged, and the gap closes.  The gap's sources are the non-main neurons, of amplitude
+    ``lambda^gamma``: ``G(lambda) = G_inf + C_1 lambda^gamma + C_2 lambda^(2 gamma) + ...`` with
+    ``G_inf = 0`` (closing) or ``G_inf > 0`` (stable).  ``G_inf`` is decided as a limit on a ladder
+    with those correction orders (:mod:`.rates`, the rule of the other rate claims; a slow
+    ``lambda^(2 gamma)`` transient with ``2 gamma = 0.03`` is removed, not read as a rate), never
+    from two points.  The claim judges *both* conventions; the problem's own is reported."""
     moved = set()
     for lam in ctx.profile.scales:  # shallow to deep: the first evidence of a re-entry decides
-        moved |= _reentries_from_samples(ctx.ladder_run(lam))
+        moved |= _reentries_from_samples(ctx.ladder_run(lam, relu_prime_at_zero=0))
         if moved:
             v = Verdict("REFUTED", "no re-entry under relu'(0) = 0", f"{len(moved)} coordinates re-entered",
                         str(len(moved)), "0",
-                        {"reentries_under_relu_prime_0": str(sorted(moved)), "lambda": s(to_mpf(lam), 3)})
+                        {"reentries_under_relu_prime_0": str(sorted(moved)), "lambda": s(to_mpf(lam), 3),
+                         "conventions_judged": "0 (this part) and 1",
+                         "problem_convention": str(ctx.problem.relu_prime_at_zero)})
             return v, Verdict("REFUTED", "-", "-", "-", "-", {})
-    lams = ctx.profile.scales[0], ctx.profile.scales[min(2, len(ctx.profile.scales) - 1)]
-    gaps, late, early = [], set(), set()
     bits = _bits(ctx)
+    late, early, gaps = {}, {}, {}
+
+    def gap(e):
+        if e not in gaps:
+            lam = Fraction(1, 10 ** e)
+            run = ctx.ladder_run(lam, relu_prime_at_zero=1)
+            late[e], early[e] = set(), set()
+            for ev in run.events:
+                if ev.kind != "activate" or ctx.neurons.kind[ev.neuron] != "main":
+                    continue
+                half = run.crossings.get("half_+" if ctx.problem.signs[ev.neuron] > 0 else "half_-")
+                (late[e] if half is not None and ev.t > half else early[e]).add((ev.neuron, ev.point))
+            with mpmath.workprec(bits + 20):
+                W = weights_from(with_scale(ctx.problem, lam), run.final)
+                gaps[e] = variation_norm(W, run.final.a) - Ns
+        return gaps[e]
+
     with mpmath.workprec(bits + 20):
         Ns = to_mpf(ctx.data.N_star)
         gmin = min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
-        for lam in lams:
-            run = ctx.ladder_run(lam, relu_prime_at_zero=1)
-            W = weights_from(with_scale(ctx.problem, lam), run.final)
-            gaps.append(variation_norm(W, run.final.a) - Ns)
-            for e in run.events:
-                if e.kind != "activate" or ctx.neurons.kind[e.neuron] != "main":
-                    continue
-                half = run.crossings.get("half_+" if ctx.problem.signs[e.neuron] > 0 else "half_-")
-                (late if half is not None and e.t > half else early).add((e.neuron, e.point))
-        if not moved and not late and not early and all(
-                not any(e.kind == "activate" for e in ctx.ladder_run(lam, relu_prime_at_zero=1).events)
-                for lam in lams):
-            v = Verdict("OUTSIDE_ASSUMPTIONS", "re-entries under relu'(0) = 1", "0 re-entries", "-", "-",
-                        {"reason": "no overshoot on these data: the two conventions give the same flow"})
-            return v, v
-        ratio = gaps[-1] / gaps[0] if gaps[0] > 0 else mpmath.inf
-        bound = (to_mpf(lams[1]) / to_mpf(lams[0])) ** (gmin / 2)
-        stable = gaps[-1] > 0 and ratio > bound
-        predicted_stable = bool(late)
-        ok = not moved and stable == predicted_stable
-        what = "a lambda-stable gap (late re-entry of a main neuron)" if predicted_stable else \
-            "a closing gap (re-entries only while the neurons are O(lambda))"
-        claim = Verdict(verdict_of(ok), f"no re-entry under relu'(0)=0; under 1: {what}",
-                        f"{len(moved)} re-entries under 0; gaps {[s(g, 4) for g in gaps]}, ratio {s(ratio, 4)}",
-                        s(ratio, 4), f"ratio {'>' if predicted_stable else '<='} {s(bound, 4)} = "
-                        f"(lambda_2/lambda_1)^(gamma/2)",
-                        {"lambdas": [s(to_mpf(lam), 3) for lam in lams],
-                         "late_main_reentries": str(sorted(late)), "early_main_reentries": str(sorted(early)),
-                         "reentries_under_relu_prime_0": str(sorted(moved))})
-        twin = Verdict(verdict_of(stable != predicted_stable), "the opposite outcome for the gap",
-                       s(ratio, 4), s(ratio, 4), s(bound, 4), {})
+        floor = tolerance(bits, SLACK) * Ns
+    first = ctx.profile.exponents[:3]
+    for e in first:
+        gap(e)
+    if not any(late[e] or early[e] for e in first) and not any(
+            ev.kind == "activate" for e in first
+            for ev in ctx.ladder_run(Fraction(1, 10 ** e), relu_prime_at_zero=1).events):
+        v = Verdict("OUTSIDE_ASSUMPTIONS", "re-entries under relu'(0) = 1", "0 re-entries", "-", "-",
+                    {"reason": "no overshoot on these data: the two conventions give the same flow"})
+        return v, v
+
+    def judge(exps):
+        vals = [gap(e) for e in exps]
+        with mpmath.workprec(bits + 40):
+            return judge_limit([mpmath.mpf(10) ** -e for e in exps], vals, 0, corrections=(gmin, 2 * gmin),
+                               resolution=ctx.resolution(Ns), noise=[floor] * len(vals)), None
+
+    limit, _, exps, note = ctx.decide(judge, ctx.profile.exponents[:4])
+    predicted_stable = bool(late[exps[-1]])
+    # the limit judged against G_inf = 0: VERIFIED = the gap closes, REFUTED = it stays
+    outcome = {"VERIFIED": "closing", "REFUTED": "stable"}.get(limit.verdict)
+    expected = "stable" if predicted_stable else "closing"
+    verdict = "UNDECIDED" if outcome is None else verdict_of(outcome == expected)
+    twin_verdict = "UNDECIDED" if outcome is None else verdict_of(outcome != expected)
+    what = "a lambda-stable gap (late re-entry of a main neuron)" if predicted_stable else \
+        "a closing gap (re-entries only while the neurons are O(lambda))"
+    det = {"lambdas": [f"1e-{e}" for e in exps], "gaps": [s(gaps[e], 6) for e in exps],
+           "gap_limit": limit.to_details(), "late_main_reentries": str(sorted(late[exps[-1]])),
+           "early_main_reentries": str(sorted(early[exps[-1]])), "reentries_under_relu_prime_0": "[]",
+           "conventions_judged": "0 (no re-entry) and 1 (the gap)",
+           "problem_convention": str(ctx.problem.relu_prime_at_zero)}
+    if verdict == "UNDECIDED":
+        det["reason"] = note or f"the gap's limit is not resolved: {limit.reason}"
+    claim = Verdict(verdict, f"no re-entry under relu'(0)=0; under 1: {what}",
+                    f"gap limit {s(limit.limit, 6)} +- {s(limit.uncertainty, 3)} ({outcome or 'unresolved'})",
+                    s(limit.limit, 4), f"band {s(limit.resolution, 3)} around 0", det)
+    twin = Verdict(twin_verdict, "the opposite outcome for the gap", s(limit.limit, 6), "-", "-", {})
     return claim, twin
 
 
 CLAIMS.append(Claim(
-    suite="orthogonal", id="relu-prime-convention", number=17, title="The relu'(0) convention matters",
+    suite="orthogonal", id="relu-prime-convention", number=17,
+    assumptions=(ORTHOGONAL_INPUTS, A3_MAIN_NEURON, BALANCED_START),
+    title="The relu'(0) convention matters",
     statement="with relu'(0) = 0 coordinates that reach 0 stay frozen; with relu'(0) = 1 an "
               "overshoot re-activates them, and a main neuron that re-enters after its group's escape "
               "leaves a gap N - N* > 0 that does not close (re-entries before it leave the limit unchanged)",
@@ -858,11 +890,10 @@ CLAIMS.append(Claim(
            "docs/verdicts.md)",
     prediction="no re-entry under 0; under 1 a stable gap iff a main neuron re-enters after its group's half fit",
     measurement="re-entries on the samples of every ladder run (relu'(0) = 0); activation events, half-fit "
-                "times and N - N* at two rungs under relu'(0) = 1 (shared ladder runs)",
-    tolerance_rule="counts exact; the gap is stable when gap_2/gap_1 > (lambda_2/lambda_1)^(gamma/2): a closing "
-                   "gap falls at least like lambda^gamma (linear in the non-main amplitude lambda^gamma; "
-                   "lambda^(2 gamma) for N - N* itself, digest 5.4), a stable one stays O(1); gamma/2 is the "
-                   "midpoint exponent",
+                "times and N - N* on a ladder of rungs under relu'(0) = 1 (deepened until the gap's limit is decided)",
+    tolerance_rule="counts exact; the gap's limit G_inf extrapolated on a ladder with the correction orders "
+                   "gamma, 2 gamma (rates.py): stable when resolved above 0 by more than the band 2^-10 N*, "
+                   "closing when resolved inside it",
     twin="the opposite outcome for the gap must be refuted", check=_check_relu_prime))
 
 
@@ -945,7 +976,9 @@ def _check_hygiene(ctx):
 
 
 CLAIMS.append(Claim(
-    suite="orthogonal", id="solver-hygiene", number=18, title="Kinks are located, not stepped over",
+    suite="orthogonal", id="solver-hygiene", number=18,
+    assumptions=(ORTHOGONAL_INPUTS,),
+    title="Kinks are located, not stepped over",
     statement="every activation change is located at working precision (the same events and times "
               "at 10 more digits), and the error estimate is measured",
     source="digest 9.18", prediction="identical event list; times within the measured error",

@@ -34,7 +34,7 @@ from typing import Any, Callable
 
 from gfcheck.symbolic.errors import GfcheckError, InvalidInput
 
-__all__ = ["VERDICTS", "Verdict", "Claim", "ClaimResult", "Suite", "run_claim"]
+__all__ = ["VERDICTS", "Verdict", "Claim", "ClaimResult", "Suite", "run_claim", "outside_assumptions"]
 
 VERDICTS = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED")
 
@@ -93,6 +93,9 @@ class Claim:
     twin: str
     check: Callable[[Any], tuple]
     suite: str = "orthogonal"
+    #: the theorem's hypotheses (:class:`gfcheck.symbolic.assumptions.Assumption`), checked on the
+    #: problem before the check runs: a failing one gives OUTSIDE_ASSUMPTIONS with its witness
+    assumptions: tuple = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
@@ -103,6 +106,10 @@ class Claim:
                 raise InvalidInput(f"Claim {self.id!r}: {name} must be a non-empty string")
         if not callable(self.check):
             raise InvalidInput(f"Claim {self.id!r}: check must be callable")
+        from gfcheck.symbolic.assumptions import Assumption
+
+        if not isinstance(self.assumptions, tuple) or not all(isinstance(a, Assumption) for a in self.assumptions):
+            raise InvalidInput(f"Claim {self.id!r}: assumptions must be a tuple of Assumption")
 
 
 def _resolve(ref: str):
@@ -170,6 +177,7 @@ class ClaimResult:
             "id": c.id, "suite": c.suite, "number": c.number, "title": c.title, "statement": c.statement,
             "source": c.source, "prediction_rule": c.prediction, "measurement_rule": c.measurement,
             "tolerance_rule": c.tolerance_rule, "twin_description": c.twin,
+            "assumptions": [a.to_json() for a in c.assumptions],
             "verdict": self.result.verdict, "prediction": self.result.prediction,
             "measurement": self.result.measurement, "residual": self.result.residual,
             "tolerance": self.result.tolerance, "details": self.result.details,
@@ -209,6 +217,21 @@ def _time_limit(seconds):
     return limit()
 
 
+def outside_assumptions(claim: Claim, facts) -> Verdict | None:
+    """``OUTSIDE_ASSUMPTIONS`` with every failing hypothesis of ``claim`` (its witness and source)
+    on ``facts`` (the context: ``problem``, ``data``, ``neurons``), or ``None`` when all hold.
+    Exact and cheap: decided before any integration."""
+    from gfcheck.symbolic.assumptions import failing
+
+    bad = failing(claim.assumptions, facts)
+    if not bad:
+        return None
+    reason = "; ".join(f"assumption {a.id} fails: {w} ({a.source})" for a, w in bad)
+    return Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
+                   {"reason": reason, "assumptions_failed": [{"id": a.id, "statement": a.statement,
+                                                              "witness": w, "source": a.source} for a, w in bad]})
+
+
 def run_claim(claim: Claim, ctx) -> ClaimResult:
     """Run ``claim`` on ``ctx``; a twin that is not refuted makes the claim ``UNDECIDED``.
 
@@ -221,6 +244,9 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
     t0 = time.perf_counter()
     seconds = getattr(getattr(ctx, "profile", None), "claim_seconds", None)
     try:
+        outside = outside_assumptions(claim, ctx)
+        if outside is not None:
+            return ClaimResult(claim, outside, outside, time.perf_counter() - t0)
         with _time_limit(2 * seconds if seconds else None):
             result, twin = claim.check(ctx)
     except KeyboardInterrupt:
