@@ -45,7 +45,12 @@ def _band(ctx, predicted):
     return mpmath.ldexp(max(abs(mpmath.mpf(predicted)), mpmath.mpf(2) ** -30), -ctx.profile.resolution_bits)
 
 
-def _exact(ok, pred, meas, resid, tol, details=None):
+def _exact(ok, pred, meas, resid, tol, details=None, *, evidence=True, missing=""):
+    """An exact check's verdict; with no ``evidence`` (an empty measurement: nothing sampled where
+    the check looks) it is UNDECIDED with ``missing`` as the reason, never REFUTED."""
+    if not evidence:
+        return Verdict("UNDECIDED", str(pred), str(meas), "-", str(tol),
+                       {**(details or {}), "reason": f"no measurement: {missing}"})
     return Verdict(verdict_of(ok), str(pred), str(meas), str(resid), str(tol), details or {})
 
 
@@ -517,9 +522,12 @@ def _check_deactivation(ctx):
     after = [st for st in run.samples if td is not None and st.t > td]
     bad = [st.t for st in after for j in pos if st.U[j][k] != 0]
     parts["on e_-^perp after t_deact"] = (
-        _exact(bool(after) and not bad, "v_j = 0 for every positive survivor", f"{len(after)} samples, {len(bad)} off",
-               "-", "exact (the sliding mode)"),
-        _exact(not after, "no sample after t_deact", f"{len(after)} samples", "-", "exact"))
+        _exact(not bad, "v_j = 0 for every positive survivor", f"{len(after)} samples, {len(bad)} off",
+               "-", "exact (the sliding mode)", evidence=bool(after),
+               missing=f"t_deact was not reached by the horizon of the deepest rung (kappa = 1e-{ctx.exponents[-1]})"
+               if td is None else "no sample after t_deact on the deepest rung"),
+        _exact(not after, "no sample after t_deact", f"{len(after)} samples", "-", "exact", evidence=bool(after),
+               missing="no sample after t_deact"))
     return combine_verdicts(parts)
 
 
@@ -937,11 +945,12 @@ def _check_margin(ctx):
         _exact(below_edge, f"<= {s(edge, 30)} (min(gamma*, measured top) - {EDGE} tol)",
                s(top, 30), s(gap_edge, 3), s(tol_w, 3)))
     parts["gamma non-decreasing after T_esc"] = (
-        _exact(len(after) > 2 and not drops, "non-decreasing", f"{len(after)} samples, {len(drops)} drops", "-",
+        _exact(not drops, "non-decreasing", f"{len(after)} samples, {len(drops)} drops", "-",
                s(tol_w, 3),
-               {"gamma/gamma* at 1e12": s(after[-1][1] / gstar, 6) if after else "-"}),
-        _exact(len(after) > 2 and not rises, "non-increasing", f"{len(after)} samples, {len(rises)} rises", "-",
-               s(tol_w, 3)))
+               {"gamma/gamma* at 1e12": s(after[-1][1] / gstar, 6) if after else "-"}, evidence=len(after) > 2,
+               missing=f"{len(after)} samples with gamma > 0 after T_esc (3 are needed)"),
+        _exact(not rises, "non-increasing", f"{len(after)} samples, {len(rises)} rises", "-",
+               s(tol_w, 3), evidence=len(after) > 2, missing="too few samples after T_esc"))
     d = ctx.data
     neg = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] < 0) if d.a1 else []
     if neg:

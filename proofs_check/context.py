@@ -124,9 +124,23 @@ class RunMemo:
     ``profile``, ``caps``, ``_runs`` and ``timings``, and may add defaults in
     :meth:`run_defaults`."""
 
+    #: digits the second route adds: a REFUTED is reported only when the check, rerun with every
+    #: integration at this many more digits (and a fresh memo), refutes again (issue 19 item 4)
+    SECOND_ROUTE_DPS = 20
+
     def run_defaults(self) -> dict:
         """Keyword defaults of every run: the profile's digits."""
         return {"dps": self.profile.dps}
+
+    def second_route(self):
+        """This context with ``SECOND_ROUTE_DPS`` more working digits in the profile (every run's
+        digits follow it) and nothing memoised: the independent rerun that a REFUTED must survive."""
+        prof = dataclasses.replace(self.profile, dps=self.profile.dps + self.SECOND_ROUTE_DPS)
+        other = dataclasses.replace(self, profile=prof, _runs={}, figure_data={}, timings=[])
+        for name in ("suite", "prefetch_seconds"):
+            if name in self.__dict__:
+                setattr(other, name, self.__dict__[name])
+        return other
 
     def run(self, problem=None, **kwargs):
         """``gfcheck.numeric.integrate(problem, **kwargs)``, memoised on its arguments.

@@ -232,6 +232,36 @@ def outside_assumptions(claim: Claim, facts) -> Verdict | None:
                                                               "witness": w, "source": a.source} for a, w in bad]})
 
 
+def _no_evidence(v: Verdict) -> bool:
+    """A REFUTED verdict with nothing measured behind it (an empty measurement)."""
+    return v.measurement.strip() in ("", "-") or v.measurement.startswith("0 samples")
+
+
+def _second_route(claim: Claim, ctx, result: Verdict, twin: Verdict):
+    """A REFUTED must survive a second route (issue 19 item 4, docs/verdicts.md): it needs a
+    measurement, and the check rerun on ``ctx.second_route()`` (every integration at more digits,
+    nothing memoised) must refute again; the report says what both routes measured.  Otherwise
+    the claim is UNDECIDED with the reason.  A context without a second route keeps the verdict."""
+    if _no_evidence(result):
+        det = {**result.details, "reason": "REFUTED on no evidence (empty measurement): not a verdict"}
+        return Verdict("UNDECIDED", result.prediction, result.measurement, "-", result.tolerance, det), twin
+    route = getattr(ctx, "second_route", None)
+    if route is None:
+        return result, twin
+    other = route()
+    again, _ = claim.check(other)
+    second = {"dps": str(other.profile.dps), "verdict": again.verdict, "measurement": again.measurement,
+              "residual": again.residual, "tolerance": again.tolerance}
+    if again.verdict == "REFUTED":
+        return Verdict("REFUTED", result.prediction, result.measurement, result.residual, result.tolerance,
+                       {**result.details, "second_route": second}), twin
+    det = {**result.details, "second_route": second,
+           "reason": f"REFUTED at {ctx.profile.dps} digits but {again.verdict} with "
+                     f"{other.profile.dps - ctx.profile.dps} more digits: the refutation does not survive a "
+                     "second route, so it is not reported (rerun with --profile full)"}
+    return Verdict("UNDECIDED", result.prediction, result.measurement, result.residual, result.tolerance, det), twin
+
+
 def run_claim(claim: Claim, ctx) -> ClaimResult:
     """Run ``claim`` on ``ctx``; a twin that is not refuted makes the claim ``UNDECIDED``.
 
@@ -249,6 +279,8 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
             return ClaimResult(claim, outside, outside, time.perf_counter() - t0)
         with _time_limit(2 * seconds if seconds else None):
             result, twin = claim.check(ctx)
+            if result.verdict == "REFUTED":
+                result, twin = _second_route(claim, ctx, result, twin)
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # noqa: BLE001 - reported as UNDECIDED with the message

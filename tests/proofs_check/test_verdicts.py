@@ -1,0 +1,84 @@
+"""proofs_check.verdicts: hypotheses checked before a check runs; a REFUTED needs evidence and must
+survive a second route (more digits, nothing memoised)."""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction as F
+
+import pytest
+
+from gfcheck.proofs_check.context import Context, Profile
+from gfcheck.proofs_check.registry import claims
+from gfcheck.proofs_check.verdicts import Claim, Verdict, run_claim
+from gfcheck.symbolic.assumptions import RELU_PRIME_ZERO
+from gfcheck.symbolic.problem import Problem
+
+PROBLEM = Problem(inputs=((F(1), F(0), F(0)), (F(0), F(2), F(0))), labels=(F(1), F(-1, 2)), width=2,
+                  scale=F(1, 1000), directions=((F(1), F(-1), F(1, 3)), (F(-1), F(1), F(1, 3))), signs=(1, -1))
+
+
+def _claim(check, assumptions=()):
+    return Claim(id="t", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
+                 tolerance_rule="r", twin="w", check=check, assumptions=assumptions)
+
+
+def _ctx(problem=PROBLEM):
+    return Context(problem, Profile.named("quick"))
+
+
+def test_a_failing_hypothesis_gives_outside_with_witness_and_source_before_the_check_runs():
+    def check(ctx):
+        raise AssertionError("the check must not run outside its hypotheses")
+    r = run_claim(_claim(check, (RELU_PRIME_ZERO,)), _ctx(dataclasses.replace(PROBLEM, relu_prime_at_zero=1)))
+    assert r.verdict == "OUTSIDE_ASSUMPTIONS" and r.twin.verdict == "OUTSIDE_ASSUMPTIONS"
+    (failed,) = r.result.details["assumptions_failed"]
+    assert failed["id"] == "relu-prime-zero" and "Appendix D" in failed["source"]
+    assert "relu_prime_at_zero = 1" in r.result.details["reason"]
+    # twin: the same claim on the convention its theorem is stated for runs its check
+    seen = []
+    r0 = run_claim(_claim(lambda ctx: seen.append(1) or (Verdict("VERIFIED", "1", "1", "0", "0"),
+                                                          Verdict("REFUTED", "1", "2", "1", "0")),
+                          (RELU_PRIME_ZERO,)), _ctx())
+    assert seen and r0.verdict == "VERIFIED"
+
+
+@pytest.mark.parametrize("cid", [c.id for c in claims("orthogonal") if RELU_PRIME_ZERO in c.assumptions])
+def test_claims_proved_for_relu_prime_zero_are_outside_on_a_relu_prime_one_problem(cid):
+    (c,) = [c for c in claims("orthogonal") if c.id == cid]
+    r = run_claim(c, _ctx(dataclasses.replace(PROBLEM, relu_prime_at_zero=1)))
+    assert r.verdict == "OUTSIDE_ASSUMPTIONS" and "relu-prime-zero" in r.result.details["reason"]
+
+
+def test_the_convention_claim_judges_both_conventions_and_declares_no_convention():
+    (c,) = [c for c in claims("orthogonal") if c.id == "relu-prime-convention"]
+    assert RELU_PRIME_ZERO not in c.assumptions
+
+
+def _refute_below(dps_needed):
+    """A check that refutes below ``dps_needed`` working digits and verifies at or above it."""
+    def check(ctx):
+        ok = ctx.profile.dps >= dps_needed
+        return (Verdict("VERIFIED" if ok else "REFUTED", "2", "1.9" if not ok else "2", "0.1", "0.01",
+                        {"dps": str(ctx.profile.dps)}), Verdict("REFUTED", "2.1", "2", "0.1", "0.01"))
+    return check
+
+
+def test_a_refutation_that_does_not_survive_more_digits_is_undecided_with_both_routes():
+    r = run_claim(_claim(_refute_below(40)), _ctx())  # quick has 30 digits; the second route 50
+    assert r.verdict == "UNDECIDED"
+    assert r.result.details["second_route"]["verdict"] == "VERIFIED"
+    assert "does not survive a second route" in r.result.details["reason"]
+
+
+def test_a_refutation_that_survives_the_second_route_is_reported_with_it():
+    r = run_claim(_claim(_refute_below(10 ** 6)), _ctx())
+    assert r.verdict == "REFUTED" and r.result.details["second_route"]["dps"] == "50"
+
+
+@pytest.mark.parametrize("measurement", ["-", "", "0 samples, 0 off"])
+def test_a_refutation_on_an_empty_measurement_is_undecided(measurement):
+    def check(ctx):
+        return Verdict("REFUTED", "v = 0", measurement, "-", "exact"), Verdict("REFUTED", "-", "-", "-", "-")
+    r = run_claim(_claim(check), _ctx())
+    assert r.verdict == "UNDECIDED" and "no evidence" in r.result.details["reason"]
