@@ -19,7 +19,7 @@ from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 from ._measure import (combine_verdicts, judge_rungs, limit_verdicts, loss, mp_data, one_minus_cos, outputs,
                        outside_if_not_orthogonal,
                        s, variation_norm, verdict_of)
-from .context import sample_at, with_scale
+from .context import with_scale
 from .rates import judge_limit
 from .verdicts import Claim, Verdict
 
@@ -652,15 +652,29 @@ def _check_plateaus(ctx):
         with mpmath.workprec(bits + 40):
             return judge_rungs(rows, 1, corrections=first_orders, resolution=ctx.resolution(1)), None
 
+    fast = 1 if d.escape_slope_plus is not None and to_mpf(d.escape_slope_plus) == slopes[0] else -1
+    fitted = sorted(d.S_plus if fast > 0 else d.S_minus)  # the points the prediction counts as fitted
+    probe = {}
+
     def judge_mid(exps):
         rows = []
         for e in exps:
             lam = Fraction(1, 10 ** e)
-            run = ctx.ladder_run(lam)
-            st = sample_at(run, ctx.probe_times(lam)["plateau_mid"])
+            t_mid = ctx.probe_times(lam)["plateau_mid"]
+            # |L - L_mid| ~ lambda^e_mid: the rung's digits follow its order (a 30-digit ladder run
+            # cannot resolve lambda^0.74 at 1e-100), its own run to the probe time
+            dps = ctx.rung_dps(e, e_mid_pred)
+            run = ctx.run(with_scale(ctx.problem, lam), t_end=t_mid, engine="reduced", error_estimate=False, dps=dps)
+            st = run.final
             with mpmath.workprec(run.work_bits):
-                err = abs(loss(ctx.problem, ctx.weights_at(lam, st), st.a) - Lmid)
-                rows.append((to_mpf(lam), err, tolerance(bits, SLACK) * L0))
+                W = ctx.weights_at(lam, st)
+                err = abs(loss(ctx.problem, W, st.a) - Lmid)
+                rows.append((to_mpf(lam), err, tolerance(bits_for_dps(dps), SLACK) * L0))
+                X, y = mp_data(ctx.problem)
+                h = outputs(W, st.a, X)
+                # what the report says about the probe: its time and every point's residual there
+                probe[f"1e-{e}"] = {"t_mid": s(to_mpf(t_mid), 8),
+                                    "residual_h_minus_y": [s(hk - yk, 6) for hk, yk in zip(h, y)]}
         with mpmath.workprec(bits + 40):
             return judge_rungs(rows, e_mid_pred, corrections=mid_orders, one_sided=True,
                                resolution=ctx.resolution(e_mid_pred)), None
@@ -694,7 +708,11 @@ def _check_plateaus(ctx):
                                              details={"ladder": [f"1e-{e}" for e in exps0]}),
              "middle plateau": limit_verdicts(lm, note=notem,
                                               prediction=f"L_mid {s(Lmid, 8)}, exponent >= {s(e_mid_pred, 6)}",
-                                              details={"ladder": [f"1e-{e}" for e in expsm]})}
+                                              details={"ladder": [f"1e-{e}" for e in expsm],
+                                                       "fast_group": "+" if fast > 0 else "-",
+                                                       "points_counted_fitted": [str(k) for k in fitted],
+                                                       "probe": {k: probe[k] for k in (f"1e-{e}" for e in expsm)
+                                                                 if k in probe}})}
     return combine_verdicts(parts, extra_ok=decreasing,
                             details={"sup_distance_to_step": [s(v, 3) for v in sup],
                                      "sup_distance_decreasing": str(decreasing)})
@@ -708,7 +726,8 @@ CLAIMS.append(Claim(
               "step function (outside +-10% windows) goes to 0",
     source="digest 4.3, 9.11", prediction="L0, L_mid = sum_slow y_k^2/(2n); |L - L0| ~ lambda at s1/2; "
     "|L - L_mid| ~ lambda^((s2-s1)/s2) or faster at (s1+s2)/2",
-    measurement="the loss at the probe times and on the grid of every ladder run",
+    measurement="the loss at the probe times (own runs, digits following each rung's order) and on the grid "
+                "of every ladder run",
     tolerance_rule="local exponents extrapolated with the correction orders of digest 4.3 (rates.py); "
                    "one-sided for the middle plateau; the sup distance must decrease strictly along the ladder",
     twin="the exponents moved by 4 bands must be refuted", check=_check_plateaus))

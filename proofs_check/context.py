@@ -102,6 +102,19 @@ PROFILES = {
 }
 
 
+def log10_inverse(scale) -> float:
+    """``log10(1/lambda)`` of an exact positive rational as a float, for any lambda (a Fraction
+    converted to float first overflows below 1e-308: the full profile's 1e-400 rung).
+
+    >>> round(log10_inverse(Fraction(1, 10 ** 400)), 9)
+    400.0
+    """
+    import math
+
+    scale = Fraction(scale)
+    return math.log10(scale.denominator) - math.log10(scale.numerator)
+
+
 def with_scale(problem, scale) -> "object":
     """``problem`` with the initialisation scale replaced (exact; re-validated)."""
     return dataclasses.replace(problem, scale=Fraction(scale))
@@ -109,10 +122,8 @@ def with_scale(problem, scale) -> "object":
 
 def _label(problem, kwargs) -> str:
     """A short description of a run for ``timings.json``."""
-    import math
 
-    lam = Fraction(problem.scale)
-    e = math.log10(lam.denominator) - math.log10(lam.numerator)
+    e = log10_inverse(problem.scale)
     return (f"{kwargs.get('engine', 'auto')} lambda=1e-{e:.4g} dps={kwargs.get('dps')} "
             f"t_end={float(Fraction(kwargs['t_end'])):.6g} relu'(0)={problem.relu_prime_at_zero}")
 
@@ -324,7 +335,7 @@ class Context(RunMemo):
         if s_max is None:
             s_max = max(to_mpf(v) for v in (self.data.escape_slope_plus,
                                              self.data.escape_slope_minus) if v is not None)
-        log_inv = math.log(Fraction(1) / Fraction(scale))  # exact Fraction -> float log: a bound only
+        log_inv = log10_inverse(scale) * math.log(10)  # a float: the horizon is a bound only
         q = self.problem.norms_squared()
         beta = {1: float(to_mpf(self.data.beta_plus_norm)), -1: float(to_mpf(self.data.beta_minus_norm))}
         rho_min = min(beta[1 if y > 0 else -1] * float(qk) / self.problem.n
@@ -412,4 +423,12 @@ class Context(RunMemo):
         """
         import math
 
-        return self.profile.dps + math.ceil(math.log10(Fraction(1) / Fraction(scale)) / 5)
+        return self.profile.dps + math.ceil(log10_inverse(scale) / 5)
+
+    def rung_dps(self, e: int, order) -> int:
+        """Digits for a quantity of order ``lambda^order`` at ``lambda = 10^-e``: the profile's
+        digits resolve it relative to ``lambda^order``, so the rung adds ``ceil(order e)``
+        (the early phase's ``lambda^2`` adds ``2e``; the middle plateau's ``lambda^0.74``, ``0.74 e``)."""
+        import math
+
+        return self.profile.dps + math.ceil(float(order) * e)
