@@ -26,3 +26,19 @@ def test_the_ladder_note_says_digits_when_its_depth_passed_the_lambda_a_decision
     assert "resolved, but only 4 values" in past and "more digits" in past
     beyond = ctx.decide(lambda exps: (_undecided(mpmath.mpf("1e-12")), None), (2, 4, 6, 8))[3]
     assert "a decision needs lambda <= 1.0e-12" in beyond and "more digits" not in beyond
+
+
+def test_the_deepest_rung_of_the_full_profile_has_a_horizon_and_digits():
+    """Issue 25 cause 3: at lambda = 1e-400 horizon() and ladder_dps() converted the Fraction 1/lambda
+    to a float first (OverflowError: integer division result too large for a float)."""
+    from fractions import Fraction
+
+    from gfcheck.proofs_check.context import Context, Profile, log10_inverse
+    from gfcheck.proofs_check.verify import default_problem
+
+    ctx = Context(default_problem(), Profile.named("full"))
+    deep = Fraction(1, 10 ** 400)
+    assert ctx.horizon(deep) > ctx.horizon(Fraction(1, 10 ** 200)) > 0
+    assert ctx.ladder_dps(deep) == ctx.profile.dps + 80
+    assert abs(log10_inverse(Fraction(3, 10 ** 500)) - (500 - 0.47712125471966244)) < 1e-9
+    assert ctx.rung_dps(100, Fraction(37, 50)) == ctx.profile.dps + 74  # lambda^0.74 at 1e-100
