@@ -114,7 +114,26 @@ def edge_twin(limit):
     return rejudge(limit, base + EDGE * limit.resolution)
 
 
-def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True):
+def wrong_theory_twins(limit, wrong: dict):
+    """The same measurements judged against each prediction of a plausible wrong theory
+    ``{name: predicted}`` (a dropped factor 2, the other normalisation, a square forgotten): each
+    must be REFUTED by the data that verify the claim (issue 25 item 6).  Returns ``{name:
+    (verdict, predicted, limit)}``; a wrong theory that coincides with the prediction on these data
+    (within three bands) is no rival there: ``"n/a"``, left out of the twin's verdict."""
+    from .rates import rejudge
+
+    out = {}
+    for name, value in wrong.items():
+        value = mpmath.mpf(value)
+        if abs(value - limit.predicted) <= 3 * limit.resolution:
+            out[name] = ("n/a", value, "coincides with the prediction on these data: not a rival here")
+            continue
+        tw = rejudge(limit, value)
+        out[name] = (tw.verdict, value, tw.limit)
+    return out
+
+
+def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True, wrong=None):
     """``(claim, twin)`` Verdicts of a :class:`.rates.Limit`; the twin is the same data judged
     against ``predicted + EDGE * resolution`` (one-sided: ``max(predicted, limit) + EDGE *
     resolution`` as the lower bound, :func:`edge_twin`).  ``ok=False`` (another part of the claim
@@ -135,8 +154,18 @@ def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True):
     edge = tw.predicted
     where = "measured limit" if limit.one_sided and edge != limit.predicted + EDGE * limit.resolution else "prediction"
     bound = ">= " if limit.one_sided else ""
-    twin = Verdict(tw.verdict, f"{bound}{s(edge, 10)} ({where} + {EDGE} resolutions)", s(tw.limit, 10),
-                   s(tw.distance, 3) if tw.limit is not None else "-", s(tw.resolution, 3), {})
+    twin_verdict, twin_det = tw.verdict, {}
+    if wrong:
+        # beside the near miss, the plausible wrong theories: the twin is REFUTED only if all are
+        others = wrong_theory_twins(limit, wrong)
+        twin_det["wrong_theories"] = {k: {"verdict": v, "predicted": s(p, 8), "limit": s(lim, 8)
+                                          if not isinstance(lim, str) else lim} for k, (v, p, lim) in others.items()}
+        verdicts = [tw.verdict] + [v for v, _, _ in others.values() if v != "n/a"]
+        twin_verdict = "REFUTED" if all(v == "REFUTED" for v in verdicts) else \
+            ("VERIFIED" if "VERIFIED" in verdicts else "UNDECIDED")
+    twin = Verdict(twin_verdict, f"{bound}{s(edge, 10)} ({where} + {EDGE} resolutions)"
+                   + "".join(f"; {k}: {s(mpmath.mpf(v), 8)}" for k, v in (wrong or {}).items()), s(tw.limit, 10),
+                   s(tw.distance, 3) if tw.limit is not None else "-", s(tw.resolution, 3), twin_det)
     return claim, twin
 
 

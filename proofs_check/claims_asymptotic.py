@@ -274,6 +274,8 @@ def _check_alignment(ctx):
         sj = "+" if ctx.problem.signs[j] > 0 else "-"
         limit, _, exps, note = ctx.decide(judge, ALIGN_EXPONENTS)
         parts[f"neuron {j} ({sj}) exponent"] = limit_verdicts(limit, note=note, prediction=f"exponent {s(pred[j], 6)}",
+                                                              wrong={"1 - cos read as the angle, not its square":
+                                                                     pred[j] / 2},
                                                               details={"ladder": [f"1e-{e}" for e in exps]})
         limit, _, exps, note = ctx.decide(judge_value, ALIGN_EXPONENTS)
         parts[f"neuron {j} ({sj}) value"] = limit_verdicts(limit, note=note,
@@ -406,6 +408,7 @@ def _check_escape_slope(ctx):
         key = "plus" if sign > 0 else "minus"
         watch = _watch_residual(ctx, name, S, exps[0])
         parts[key] = limit_verdicts(limit, note=note, prediction=s(slope_pred, 10), ok=watch[0] <= watch[1],
+                                    wrong={"the 1/n loss (rates doubled, slope halved)": slope_pred / 2},
                                     details={"ladder": [f"1e-{e}" for e in exps],
                                              "half_fit_loss_at_crossing": s(watch[2], 12),
                                              "half_fit_target": s(watch[3], 12),
@@ -556,6 +559,7 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
         key = "plus" if sign > 0 else "minus"
         g2 = s(2 * to_mpf(ctx.neurons.gamma_plus if sign > 0 else ctx.neurons.gamma_minus), 6)
         parts[key] = limit_verdicts(limit, note=note,
+                                    wrong=None if one_sided else {"gamma instead of 2 gamma": gamma2 / 2},
                                     prediction=(f"exponent >= 1 (2 gamma = {g2} >= 1)"
                                                 if one_sided else f"exponent {s(gamma2, 6)} (2 gamma)"),
                                     details={"kappa": s(k, 10), "C": s(C, 10),
@@ -705,6 +709,7 @@ def _check_plateaus(ctx):
                                         "L": [float(L0), float(L0), float(Lmid), float(Lmid), 0.0, 0.0]}
     decreasing = all(b < a for a, b in zip(sup, sup[1:]))
     parts = {"first plateau": limit_verdicts(l0, note=note0, prediction=f"L0 {s(L0, 8)}, exponent 1",
+                                             wrong={"a quadratic departure from L0": 2},
                                              details={"ladder": [f"1e-{e}" for e in exps0]}),
              "middle plateau": limit_verdicts(lm, note=notem,
                                               prediction=f"L_mid {s(Lmid, 8)}, exponent >= {s(e_mid_pred, 6)}",
@@ -902,7 +907,7 @@ def _check_variation_norm(ctx):
         ctx.figure_data["norm_gap"] = {"lambda": [float(v) for v in lams], "gap": [float(v) for v in gaps],
                                        "predicted_exponent": float(gmin2), "fit_K": float(K or 0),
                                        "fit_exponent": float(e or 0)}
-        return limit_verdicts(limit, note=note, ok=lower_ok,
+        return limit_verdicts(limit, note=note, ok=lower_ok, wrong={"gamma instead of 2 gamma": gmin2 / 2},
                               prediction=f"N >= N*(h); N - N* ~ lambda^{s(gmin2, 6)}",
                               details={"N_star": s(Ns, 12), "lower_bound_holds": str(lower_ok),
                                        "ladder": [f"1e-{x}" for x in exps], "K": s(K, 6),
@@ -1034,7 +1039,10 @@ def _check_limit_function(ctx):
 
     limit, _, exps, note = ctx.decide(judge, ctx.profile.exponents)
     bound = ">= " if one_sided else ""
+    rival = {"the frozen O(lambda) term dropped: 2 min gamma": gmin2} if lead != gmin2 else \
+        {"gamma instead of 2 gamma": gmin2 / 2}
     return limit_verdicts(limit, note=note, prediction=f"sup|h - h_inf|/sup|h_inf| ~ lambda^{bound}{s(lead, 6)}",
+                          wrong=rival,
                           details={"test_points": str(len(pts)), "ladder": [f"1e-{x}" for x in exps],
                                    "expansion": expansion.describe()})
 

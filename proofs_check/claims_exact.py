@@ -486,6 +486,7 @@ def _check_early_closed_form(ctx):
     limit, _, exps, note = ctx.decide(judge, EARLY_EXPONENTS)
     with mpmath.workprec(bits + 40):
         return limit_verdicts(limit, note=note, prediction="error exponent 2",
+                              wrong={"a first-order linearisation error (exponent 1)": 1},
                               details={"t": s(t, 6), "ladder": [f"1e-{e}" for e in exps],
                                        "closed_form_vs_linearised_ODE": "residual identically 0 "
                                        "(derivations/certificates/early_closed_form.json)"})
@@ -552,6 +553,7 @@ def _check_exits(ctx):
     deepest = mismatches[exps[-1]]
     with mpmath.workprec(bits + 40):
         return limit_verdicts(limit, note=note, ok=not deepest,
+                              wrong={"exit times off by O(lambda) (exponent 1)": 1},
                               prediction="same exits; time error exponent 2",
                               details={"exits": str(len(predicted)), "set_mismatches": str(len(deepest)),
                                        "mismatched_pairs": {f"1e-{e}": mismatches[e] for e in exps if mismatches[e]},
@@ -757,6 +759,7 @@ def _check_violations(ctx):
         # the gap N - N* stays: the last two rungs agree to half the gap (it does not close like a power)
         gap_stable = len(g) == 2 and g[-1] > 0 and abs(g[-1] - g[-2]) <= g[-1] / 2
     part_a = limit_verdicts(limit, note=note, ok=gap_stable, prediction=f"slope n/max ||D_j|| = {s(pred, 10)}",
+                            wrong={"the 1/n loss (slope halved)": pred / 2},
                             details={"ladder": [f"1e-{e}" for e in exps], "gap_N_minus_Nstar": [s(v, 6) for v in g],
                                      "gap_stable": str(gap_stable), "leading_neuron": str(jstar)})
     # (b) an uncovered point keeps its loss y_k^2/(2n)
