@@ -582,28 +582,38 @@ def _escape_parts(ctx, e, run):
         return T, Is[0], max(Is) - min(Is), measure(ctx, rr.samples[1])["L+"]
 
 
-def _gl_nodes(a, b, width, prec):
-    """Composite Gauss-Legendre on ``[a, b]`` (Fractions): panels of length at most ``width``,
-    ``3 * 2^(GL_DEGREE - 1)`` nodes each; ``[(t_i exact Fraction, weight mpf)]`` at ``prec`` bits."""
+def _gl_nodes(breaks, width, prec, refine=1):
+    """Composite Gauss-Legendre on the pieces between consecutive ``breaks`` (Fractions: the ends and
+    the activation events inside, where the integrand has kinks): ``refine * ceil(len / width)``
+    panels per piece, ``3 * 2^(GL_DEGREE - 1)`` nodes each; ``[(t_i exact Fraction, weight mpf)]`` at
+    ``prec`` bits.  ``refine = 2`` halves every panel of ``refine = 1`` (the pair's difference is the
+    coarser rule's error bound; with a panel count from the width alone both rules coincided on a
+    short interval, and the bound read 0)."""
     from mpmath.calculus.quadrature import GaussLegendre
 
+    out = []
     with mpmath.workprec(prec):
         nodes = GaussLegendre(mpmath.mp).calc_nodes(GL_DEGREE, prec)
-        n = max(1, math.ceil((b - a) / width))
-        a0, h = to_mpf(a), to_mpf(b - a) / n
-        return [(mpf_to_fraction(a0 + i * h + h / 2 * (1 + x)), w * h / 2) for i in range(n) for x, w in nodes]
+        for a, b in zip(breaks, breaks[1:]):
+            n = refine * max(1, math.ceil((b - a) / width))
+            a0, h = to_mpf(a), to_mpf(b - a) / n
+            out += [(mpf_to_fraction(a0 + i * h + h / 2 * (1 + x)), w * h / 2) for i in range(n) for x, w in nodes]
+    return out
 
 
 def _escape_identity(ctx, e, run):
     """The pinned identity against a quadrature on the rung ``e``: ``(I_P, Q_h, Q_h/2)``, the
-    integrals of ``P`` on ``[t_1, T_esc]`` by :func:`_gl_nodes` with panels of ``h = 2/(eta (1-p))``
-    (the released negatives' e-folding time, the fastest scale there) and ``h/2``, from a rerun
-    sampled at the nodes."""
+    integrals of ``P`` on ``[t_1, T_esc]`` by :func:`_gl_nodes` with panels of at most
+    ``h = 2/(eta (1-p))`` (the released negatives' e-folding time, the fastest scale there) and each
+    halved, split at the activation events (kinks of ``P``), from a rerun sampled at the nodes."""
     T = run.crossings.get("f-")
     t1 = _pinned_start(ctx, e)
     Tf = mpf_to_fraction(T)
     h = 2 / (ctx.eta * (1 - ctx.data.p))
-    rules = [_gl_nodes(t1, Tf, w, bits_for_dps(ctx.profile.dps) + 20) for w in (h, h / 2)]
+    with mpmath.workprec(run.work_bits):
+        kinks = sorted({mpf_to_fraction(ev.t) for ev in run.events if t1 < mpf_to_fraction(ev.t) < Tf})
+    breaks = [t1] + kinks + [Tf]
+    rules = [_gl_nodes(breaks, h, bits_for_dps(ctx.profile.dps) + 20, refine=r) for r in (1, 2)]
     times = tuple(sorted({t1, Tf} | {t for r in rules for t, _ in r}))
     rr = ctx.run(with_scale(ctx.problem, ctx.scale(e)), t_end=Tf, times=times)
     at = dict(zip(times, rr.samples))
