@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from gfcheck.proofs_check.cli import main
-from gfcheck.proofs_check.registry import Claim, Verdict
+from gfcheck.proofs_check.registry import Claim, Provenance, Verdict
 
 ALL = ("report.json", "report.md", "problem.json", "loss_plateaus.png", "neurons.png",
        "escape_times.png", "norm_gap.png")
+
+#: stub claims of these tests are ours, not a paper's
+STUB_PROVENANCE = Provenance("reconstructed", "a stub of the tests")
 
 
 @pytest.mark.slow
@@ -34,7 +37,8 @@ def _stub(verdict):
     def check(ctx):
         return (Verdict(verdict, "1", "2", "1", "0", {}), Verdict("REFUTED", "-", "-", "-", "-", {}))
     return Claim(id="stub", number=1, title="stub", statement="s", source="s", prediction="p",
-                 measurement="m", tolerance_rule="t", twin="w", check=check)
+                 measurement="m", tolerance_rule="t", twin="w", check=check,
+                 provenance=STUB_PROVENANCE)
 
 
 def test_a_refuted_claim_exits_1_and_writes_how_to_reproduce(tmp_path, capsys, monkeypatch, stub_claims):
@@ -55,7 +59,8 @@ def test_a_check_that_cannot_fail_is_not_verified(tmp_path, monkeypatch, stub_cl
         v = Verdict("VERIFIED", "1", "1", "0", "0", {})
         return v, v  # the twin passes too: the check proves nothing
     lazy = Claim(id="lazy", number=2, title="t", statement="s", source="s", prediction="p",
-                 measurement="m", tolerance_rule="t", twin="w", check=check)
+                 measurement="m", tolerance_rule="t", twin="w", check=check,
+                 provenance=STUB_PROVENANCE)
     stub_claims([lazy])
     assert main(["verify", "--out", str(tmp_path / "r"), "--no-figures"]) == 1
     doc = json.loads((tmp_path / "r" / "report.json").read_text())
