@@ -1,4 +1,5 @@
-"""``gfcheck verify``: every claim of the orthogonal-inputs paper, checked; the main job.
+"""``gfcheck verify``: every claim of a suite (stated by its paper or reconstructed after it:
+``Claim.provenance``), checked; the main job.
 
 ::
 
