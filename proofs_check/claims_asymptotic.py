@@ -145,8 +145,9 @@ def _check_growth(ctx, *, factor=1):
                                "for all and the normalisation cannot be told apart", "neurons": rows})
         return v, v
     ok = worst <= 0 and rows
-    measured = (f"rates of {moving} moving neurons ({growing} growing; {len(rows)} neurons checked): worst "
-                f"|d log|a_j|/dt - rho_j| / |rho_j| = {s(worst_rel, 3)} at lambda = {s(to_mpf(lam), 3)}")
+    # the relative deviation of d log|a_j|/dt from rho_j, worst over the neurons that move
+    measured = (f"worst relative deviation {s(worst_rel, 3)} over {moving} moving neurons ({growing} growing, "
+                f"{len(rows)} checked), lambda = {s(to_mpf(lam), 3)}")
     claim = Verdict(verdict_of(ok), "||D_j||/n per neuron", measured, s(max(worst, 0), 3),
                     s(tol_max, 3), {"neurons": rows, "lambda": s(to_mpf(lam), 3)})
     twin = Verdict(verdict_of(worst_twin <= 0), "||D_j||/n + 4 tol (a near miss)", measured,

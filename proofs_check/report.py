@@ -82,8 +82,10 @@ def _cell_lines(text: str, width: int | None) -> list[str]:
     """``text`` wrapped between words into lines of at most ``width`` (a number is never cut)."""
     import textwrap
 
+    if width is None:
+        return [str(text)]
     text = " ".join(str(text).split())
-    if width is None or len(text) <= width:
+    if len(text) <= width:
         return [text]
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
