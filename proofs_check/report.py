@@ -27,7 +27,7 @@ from gfcheck.symbolic.files import (
 from gfcheck.symbolic.problem import problem_to_json
 
 from .registry import VERDICTS
-from .verdicts import PROVENANCE_KINDS, provenance_counts
+from .verdicts import provenance_counts, provenance_tally
 
 __all__ = ["print_table", "render_table", "write_report", "verdict_counts", "claim_sources",
            "counts_line", "attention_line", "attention_lines", "reproduce_path", "REPORT_FILES"]
@@ -111,9 +111,7 @@ def render_table(results, *, seconds=True) -> str:
 def claim_sources(results, notes: str) -> dict[str, str]:
     """``{"paper": k, "reconstructed": r, "notes": notes}`` (counts as strings) over the claims of
     ``results`` (results or claims): how many the paper states and how many we reconstructed."""
-    claims = [getattr(r, "claim", r) for r in results]
-    counts = {kind: str(sum(c.provenance.kind == kind for c in claims)) for kind in PROVENANCE_KINDS}
-    return {**counts, "notes": notes}
+    return {**{kind: str(k) for kind, k in provenance_tally(results).items()}, "notes": notes}
 
 
 def print_table(results, stream=None) -> None:

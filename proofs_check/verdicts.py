@@ -35,7 +35,7 @@ from typing import Any, Callable
 from gfcheck.symbolic.errors import GfcheckError, InvalidInput
 
 __all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "Suite",
-           "run_claim", "provenance_counts"]
+           "run_claim", "provenance_counts", "provenance_tally"]
 
 VERDICTS = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED")
 #: where a claim comes from: stated in the paper, or our statement after it (see :class:`Provenance`)
@@ -109,6 +109,13 @@ class Provenance:
         return {"kind": self.kind, "where": self.where}
 
 
+def provenance_tally(claims) -> dict[str, int]:
+    """``{kind: number of claims}`` for every kind of :data:`PROVENANCE_KINDS`, over a list of
+    claims (or of :class:`ClaimResult`)."""
+    kinds = [getattr(c, "claim", c).provenance.kind for c in claims]
+    return {kind: kinds.count(kind) for kind in PROVENANCE_KINDS}
+
+
 def provenance_counts(claims, notes: str) -> str:
     """``"k claims stated in the paper, r reconstructed (notes)"`` for a list of claims (or of
     :class:`ClaimResult`); ``notes`` is the theory note the reconstructed ones come from.
@@ -118,8 +125,8 @@ def provenance_counts(claims, notes: str) -> str:
     >>> provenance_counts([NS(provenance=Provenance("paper", "abstract")), ours, ours], "docs/orthogonal.md")
     '1 claim stated in the paper, 2 reconstructed (docs/orthogonal.md)'
     """
-    kinds = [getattr(c, "claim", c).provenance.kind for c in claims]
-    k, r = kinds.count("paper"), kinds.count("reconstructed")
+    tally = provenance_tally(claims)
+    k, r = tally["paper"], tally["reconstructed"]
     return f"{k} claim{'' if k == 1 else 's'} stated in the paper, {r} reconstructed ({notes})"
 
 
