@@ -35,8 +35,8 @@ from gfcheck.symbolic.files import atomic_write_json, os_errors_as_output_errors
 from gfcheck.symbolic.errors import NonFiniteValue, SchemaError, ShapeError, UnreadableFile
 from gfcheck.symbolic.problem import LOSSES, parse_number
 
-__all__ = ["RESULT_SCHEMA", "provenance", "git_commit", "supported_str", "result_document", "write_result",
-           "parse_result", "load_result", "loss_at", "result_loss"]
+__all__ = ["RESULT_SCHEMA", "provenance", "git_commit", "checkout_root", "supported_str", "result_document",
+           "write_result", "parse_result", "load_result", "loss_at", "result_loss"]
 
 RESULT_SCHEMA = "gfcheck.result/1"
 _TOP_KEYS = {"schema", "problem_sha256", "dps", "t_end", "grid", "final", "events",
@@ -66,15 +66,40 @@ def provenance() -> dict:
             "git_commit": git_commit()}
 
 
-@functools.lru_cache(maxsize=None)
+def checkout_root(files=()) -> Path | None:
+    """The gfcheck source checkout gfcheck runs from: the folder of an editable install, else the
+    current folder when it is a gfcheck checkout (its ``pyproject.toml`` names gfcheck), as when a
+    clone is installed with ``pip install .`` and run from its folder; each of ``files`` (paths
+    relative to the root) must be there too.  None when neither is (an installed wheel run
+    elsewhere).  ``gfcheck verify``, ``simulate`` and ``artifact`` record the commit of this one
+    folder (:func:`git_commit`)."""
+    for root in (Path(__file__).resolve().parent.parent, Path.cwd()):
+        try:
+            text = (root / "pyproject.toml").read_text("utf-8")
+        except OSError:
+            continue
+        if 'name = "gfcheck"' in text and all((root / p).is_file() for p in files):
+            return root
+    return None
+
+
 def git_commit(root: str | None = None) -> str:
-    """The commit of the git checkout at ``root`` (default: the one this package is loaded from,
-    an editable install), with ``+dirty`` when tracked files differ from it; ``"none"`` when
-    there is no checkout or no git (an installed wheel).  Untracked files (reports, build
-    folders) do not count."""
+    """The commit of the git checkout at ``root`` (default: :func:`checkout_root`), with ``+dirty``
+    when tracked files differ from it; ``"none"`` when there is no checkout or no git (an installed
+    wheel run outside a clone).  Untracked files (reports, build folders) do not count."""
+    if root is None:
+        found = checkout_root()
+        if found is None:
+            return "none"
+        root = str(found)
+    return _git_commit(str(Path(root).resolve()))
+
+
+@functools.lru_cache(maxsize=None)
+def _git_commit(root: str) -> str:
     import subprocess
 
-    here = Path(root) if root is not None else Path(__file__).resolve().parent.parent
+    here = Path(root)
     if not (here / ".git").exists():
         return "none"
     try:

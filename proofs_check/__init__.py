@@ -1,4 +1,5 @@
-"""gfcheck.proofs_check: the claims of the papers as executable checks, the report, the CLI.
+"""gfcheck.proofs_check: claims about the papers' models (each stated by its paper or reconstructed in
+``docs/``, see ``Claim.provenance``) as executable checks, the report, the CLI.
 
 Public API (loaded on first use, so ``import gfcheck.proofs_check`` stays light)::
 
@@ -6,7 +7,7 @@ Public API (loaded on first use, so ``import gfcheck.proofs_check`` stays light)
     run_verify(*, suite=None, profile="quick", problem=None, out=..., only=None)  -> exit status
     Profile, Context                   the lambda ladder / digits, and the orthogonal suite's context
     Suite, suites(), suite(name), register_suite(suite), claims(suite_name)
-    Claim, Verdict, ClaimResult, register(claim), run_claim(claim, ctx)
+    Claim, Provenance, Verdict, ClaimResult, register(claim), run_claim(claim, ctx)
     judge_limit, judge_rate, Limit     the rate rule (docs/verdicts.md)
     main(argv)                         the ``gfcheck`` command line
 
@@ -31,7 +32,7 @@ except _NotFound:  # pragma: no cover - running from a source tree that was neve
     __version__ = "0+unknown"
 
 __all__ = ["__version__", "verify", "run_verify", "Profile", "Context", "Suite", "suites", "suite", "register_suite",
-           "claims", "Claim", "Verdict", "ClaimResult", "register", "run_claim", "judge_limit",
+           "claims", "Claim", "Provenance", "Verdict", "ClaimResult", "register", "run_claim", "judge_limit",
            "judge_rate", "Limit", "main"]
 
 _LAZY = {
@@ -39,7 +40,8 @@ _LAZY = {
     "Profile": "context", "Context": "context",
     "Suite": "registry", "suites": "registry", "suite": "registry", "register_suite": "registry",
     "claims": "registry", "register": "registry",
-    "Claim": "verdicts", "Verdict": "verdicts", "ClaimResult": "verdicts", "run_claim": "verdicts",
+    "Claim": "verdicts", "Provenance": "verdicts", "Verdict": "verdicts", "ClaimResult": "verdicts",
+    "run_claim": "verdicts",
     "judge_limit": "rates", "judge_rate": "rates", "Limit": "rates",
     "main": "cli",
 }

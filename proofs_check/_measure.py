@@ -172,6 +172,18 @@ def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True, wr
 _ORDER = {"REFUTED": 0, "UNDECIDED": 1, "OUTSIDE_ASSUMPTIONS": 2, "VERIFIED": 3}
 
 
+def _named(name: str, text: str) -> str:
+    """``"name text"``, without saying a word twice where they meet.
+
+    >>> _named("neuron 0 (-) exponent", "exponent 0.596781")
+    'neuron 0 (-) exponent 0.596781'
+    >>> _named("plus", "exponent 2")
+    'plus exponent 2'
+    """
+    last, first = name.rsplit(" ", 1)[-1], text.split(" ", 1)[0]
+    return f"{name} {text[len(first):].lstrip()}" if last and last == first and text != first else f"{name} {text}"
+
+
 def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
     """One ``(claim, twin)`` from named parts ``{name: (claim, twin)}``: the claim is the worst
     part (REFUTED < UNDECIDED < VERIFIED), the twin is REFUTED when the twin of every part that
@@ -189,8 +201,8 @@ def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
                if c.verdict != "VERIFIED" and "reason" in c.details]
     if reasons:
         det["reason"] = "; ".join(reasons)
-    claim = Verdict(worst, "; ".join(f"{k} {c.prediction}" for k, (c, _) in parts.items()),
-                    "; ".join(f"{k} {c.measurement}" for k, (c, _) in parts.items()),
+    claim = Verdict(worst, "; ".join(_named(k, c.prediction) for k, (c, _) in parts.items()),
+                    "; ".join(_named(k, c.measurement) for k, (c, _) in parts.items()),
                     "; ".join(c.residual for c, _ in parts.values()),
                     "; ".join(c.tolerance for c, _ in parts.values()), det)
     # every part that holds must have a twin that fails: one refuted twin does not vouch for a
@@ -202,8 +214,8 @@ def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
     else:  # nothing holds: the claim is not VERIFIED whatever its twin says
         tv = [t.verdict for _, t in parts.values()]
         twin_v = "REFUTED" if "REFUTED" in tv else ("UNDECIDED" if "UNDECIDED" in tv else "VERIFIED")
-    twin = Verdict(twin_v, "; ".join(f"{k} {t.prediction}" for k, (_, t) in parts.items()),
-                   "; ".join(f"{k} {t.measurement}" for k, (_, t) in parts.items()), "-", "-",
+    twin = Verdict(twin_v, "; ".join(_named(k, t.prediction) for k, (_, t) in parts.items()),
+                   "; ".join(_named(k, t.measurement) for k, (_, t) in parts.items()), "-", "-",
                    {"parts": {k: t.verdict for k, (_, t) in parts.items()}})
     return claim, twin
 

@@ -2,15 +2,16 @@
 
 ::
 
-    gfcheck artifact [--suite orthogonal] [--profile quick|full] [--only ID[,ID...]] --out DIR
+    gfcheck artifact [--suite orthogonal|separable ...] [--profile quick|full] [--only ID[,ID...]] --out DIR
 
 ``DIR`` receives two things:
 
 * ``DIR/gfcheck-artifact/``, the bundle: ``README.md`` (what is where, how to rerun),
-  ``claims.md`` and ``claims.json`` (the claims table: claim, the paper's theorem as numbered in
-  the digest, the command that checks it alone, the output file, the time bound, the
-  tolerance, the verdict), ``derivations/`` (``gfcheck derive``), ``report/`` (``gfcheck
-  verify``: ``report.md``, ``report.json``, figures, ``problem.json``), ``problems/`` (the
+  ``claims.md`` and ``claims.json`` (the claims table: claim, where it comes from (stated in the
+  paper, with where, or reconstructed, with the section of the theory note), its source sections,
+  the command that checks it alone, the output file, the time bound, the tolerance, the verdict),
+  ``derivations/`` (``gfcheck derive``), ``report/`` (``gfcheck verify``: ``report.md``,
+  ``report.json``, figures, ``problem.json``; one folder per suite when there are several), ``problems/`` (the
   problem files used), ``docs/`` (the theory notes), ``schemas/`` (the JSON Schema files of the
   formats), ``provenance.json`` (versions of gfcheck's whole dependency tree, Python, the mpmath
   backend, the profile's digits and ladder, the problem's seed, the git commit), ``CITATION.cff``,
@@ -54,6 +55,8 @@ from gfcheck.symbolic.files import (atomic_write, atomic_write_json, canonical_j
                                   os_errors_as_output_errors)
 from gfcheck.symbolic.errors import OutputError, SchemaError, UnreadableFile
 
+from .verdicts import provenance_counts
+
 __all__ = ["build_artifact", "source_checkout", "dependency_versions", "deterministic_tar_gz",
            "manifest", "BUNDLE", "ARCHIVE", "CHECKOUT_FILES"]
 
@@ -70,15 +73,14 @@ _PREFIX = "gfcheck artifact:"
 
 
 def source_checkout() -> Path:
-    """The gfcheck source checkout: the folder of an editable install, else the current folder
-    when it holds gfcheck's ``pyproject.toml``; ``UnreadableFile`` (exit 2) otherwise."""
-    for root in (Path(__file__).resolve().parent.parent, Path.cwd()):
-        try:
-            text = (root / "pyproject.toml").read_text("utf-8")
-        except OSError:
-            continue
-        if 'name = "gfcheck"' in text and all((root / p).is_file() for p in CHECKOUT_FILES.values()):
-            return root
+    """The gfcheck source checkout (:func:`gfcheck.numeric.result.checkout_root`: the folder of an
+    editable install, else the current folder when it holds gfcheck's ``pyproject.toml``) with the
+    files the bundle copies; ``UnreadableFile`` (exit 2) otherwise."""
+    from gfcheck.numeric.result import checkout_root
+
+    root = checkout_root(CHECKOUT_FILES.values())
+    if root is not None:
+        return root
     raise UnreadableFile("gfcheck artifact needs the source checkout (LICENSE, CITATION.cff, "
                          "requirements.lock, docs/): run it from a clone of gfcheck")
 
@@ -178,6 +180,7 @@ def _claims_table(results, profile, suite_name, report_dirs) -> tuple[dict, str]
         c = r.claim
         rdir = report_dirs[c.suite].as_posix()
         rows.append({"suite": c.suite, "number": c.number, "id": c.id, "claim": c.title, "source": c.source,
+                     "provenance": c.provenance.to_json(),
                      "command": f"gfcheck verify --suite {c.suite} --profile {profile.name} --only {c.id}",
                      "output": f"{rdir}/report.json (claims[id={c.id}]), {rdir}/report.md",
                      "time_bound_seconds": str(int(2 * profile.claim_seconds)),
@@ -188,23 +191,34 @@ def _claims_table(results, profile, suite_name, report_dirs) -> tuple[dict, str]
           "Each claim is checked alone by its command; its numbers are in the output file. The time "
           "bound is the wall-clock guard of one claim (measured times are in `timings.json` beside "
           "the bundle: they vary from run to run, so they are kept out of it).", "",
-          "| # | claim | paper (digest section) | command | output | time bound | tolerance | verdict |",
-          "|---|---|---|---|---|---|---|---|"]
+          f"Where the claims come from: {provenance_counts(results, _notes(results))}.", "",
+          "| # | claim | from | source (\"digest N.M\": section N.M of the suite's note) | command | output | "
+          "time bound | tolerance | verdict |",
+          "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        cells = [str(r["number"]), f"{r['claim']} (`{r['id']}`)", r["source"], f"`{r['command']}`",
+        cells = [str(r["number"]), f"{r['claim']} (`{r['id']}`)",
+                 f"{r['provenance']['kind']}: {r['provenance']['where']}", r["source"], f"`{r['command']}`",
                  r["output"], f"{r['time_bound_seconds']} s", r["tolerance"], r["verdict"]]
         md.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
     return doc, "\n".join(md) + "\n"
 
 
-def _bundle_readme(suites, profile, only, status_line, provenance) -> str:
+def _notes(results) -> str:
+    """The theory notes of the suites of ``results`` (``docs/orthogonal.md``, ...), joined."""
+    return ", ".join(dict.fromkeys(s.notes for s in suites_objects(dict.fromkeys(r.claim.suite for r in results))))
+
+
+def _bundle_readme(suites, profile, only, status_line, provenance, results) -> str:
     cmd = (["gfcheck", "artifact"] + [f"--suite {s}" for s in suites] + [f"--profile {profile}"]
            + ([f"--only {','.join(only)}"] if only else []) + ["--out DIR"])
     return "\n".join([
         "# gfcheck paper artifact", "",
-        "Symbolic-numeric verification of the claims of "
+        "Symbolic-numeric verification of claims about "
         f"{'; '.join(s.title for s in suites_objects(suites))}.", "",
         f"**{status_line}**", "",
+        "Where the claims come from: "
+        + "; ".join(f"suite `{s.name}`: {provenance_counts([r for r in results if r.claim.suite == s.name], s.notes)}"
+                    for s in suites_objects(suites)) + ". `claims.md` gives each claim's place.", "",
         "## Rebuild", "",
         "```bash",
         f"git clone <this repository> gfcheck && cd gfcheck && git checkout {provenance['git_commit']}",
@@ -215,8 +229,8 @@ def _bundle_readme(suites, profile, only, status_line, provenance) -> str:
         "```", "",
         "## Contents", "",
         "| path | what |", "|---|---|",
-        "| `claims.md`, `claims.json` | the claims table: claim, paper section, command, output, "
-        "time bound, tolerance, verdict |",
+        "| `claims.md`, `claims.json` | the claims table: claim, where it comes from (paper or reconstructed, "
+        "and where), source sections, command, output, time bound, tolerance, verdict |",
         "| `report/` | the verification report (`report.md`, `report.json`, figures, `problem.json`) |",
         "| `derivations/` | sympy derivations: LaTeX fragments, Markdown, certificates |",
         "| `problems/` | the problem files the claims ran on (`gfcheck.problem/1`) |",
@@ -330,7 +344,7 @@ def build_artifact(out, *, suites=("orthogonal",), profile: str = "quick", only=
             status = 0 if derive_status == 0 and n_ok == len(results) else 1
             status_line = (f"{n_ok} of {len(results)} claims VERIFIED; derivations "
                            f"{'as expected' if derive_status == 0 else 'NOT all as expected'}")
-            files["README.md"] = _bundle_readme(suites, prof.name, only, status_line, prov)
+            files["README.md"] = _bundle_readme(suites, prof.name, only, status_line, prov, results)
             for rel, content in sorted(files.items()):
                 atomic_write(bundle / rel, content)
             b.update(1)

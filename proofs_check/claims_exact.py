@@ -22,7 +22,7 @@ from ._measure import (EDGE, combine_verdicts, judge_rungs, limit_verdicts, loss
                        outside_if_not_orthogonal, s, variation_norm, verdict_of)
 from .context import mpf_to_fraction, sample_at, with_scale
 from .rates import judge_limit
-from .verdicts import Claim, Verdict
+from .verdicts import Claim, Provenance, Verdict
 
 #: the claims this module declares (the ``orthogonal`` suite, ``suite_orthogonal.py``)
 CLAIMS: list[Claim] = []
@@ -69,6 +69,8 @@ def _check_orthogonality(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="orthogonality", number=1, title="Inputs are pairwise orthogonal",
+    provenance=Provenance("paper", "the title and abstract of arXiv 2206.00939v3: its setting, orthogonal inputs "
+                                   "(docs/orthogonal.md section 1.1)"),
     statement="max_{k != l} |<x_k, x_l>| / (||x_k|| ||x_l||) = 0; without it items 2-4 need not hold",
     source="digest 1.1 (A1), 9.1", prediction="largest off-diagonal cosine 0",
     measurement="exact Gram matrix of the rational inputs",
@@ -189,6 +191,7 @@ def _check_decoupling(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="decoupling", number=2,
     assumptions=(ORTHOGONAL_INPUTS,),
+    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.2 (derived in 2.1, 7.3)"),
     title="The gradient decouples across input directions",
     statement="<grad_{w_j} L, x_k> = (a_j/n) r_k 1[u_jk > 0] ||x_k||^2 and P_perp grad_{w_j} L = 0 on "
               "orthogonal data; on non-orthogonal data the difference is the cross term of 7.3",
@@ -315,6 +318,7 @@ def _check_reduced_vs_full(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="reduced-vs-full", number=3,
     assumptions=(ORTHOGONAL_INPUTS,),
+    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.3 (derived in 2.1)"),
     title="Reduced and full engines agree across kinks",
     statement="the (a_j, u_jk) flow and the (a_j, w_j) flow give the same trajectory and the same "
               "activation events on orthogonal data",
@@ -415,6 +419,8 @@ def _check_invariants(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="invariants", number=4,
     assumptions=(ORTHOGONAL_INPUTS,),
+    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.4 (derived in 2.2; the balance law is "
+                                           "also in CEL23)"),
     title="Conservation laws and frozen coordinates",
     statement="a_j^2 - ||w_j||^2 is conserved; P_perp w_j = lambda P_perp g_j; u_jk stays constant when "
               "u_jk(0) < 0; sign a_j is constant (also certified symbolically)",
@@ -510,6 +516,8 @@ def _check_early_closed_form(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="early-closed-form", number=5,
     assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO),
+    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.5 (derived in 3.1-3.3, after the "
+                                           "abstract's initial alignment phenomenon)"),
     title="Early phase: cosh/sinh closed form with exact exits",
     statement="on [0, max_j T_j + 1] the flow equals lambda x (the lambda = 1 closed form) up to a "
               "relative error of order lambda^2",
@@ -578,6 +586,7 @@ def _check_exits(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="exit-times", number=6,
     assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO),
+    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.6 (derived in 3.3)"),
     title="Exit set and exit times of wrongly signed points",
     statement="the (neuron, point) pairs that deactivate are exactly the predicted ones; their times "
               "are lambda-independent up to O(lambda^2)",
@@ -646,6 +655,8 @@ def _check_convex_certificate(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="convex-certificate", number=15,
     assumptions=(ORTHOGONAL_INPUTS,),
+    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.15 (derived in 5.3, after the abstract's "
+                                           "implicit bias towards minimum variation norm)"),
     title="Convex certificate of the minimum variation norm",
     statement="min sum |c_i| over a dictionary containing beta_+-/||beta_+-|| of interpolating "
               "networks equals N* = ||beta_+|| + ||beta_-||; random dictionaries give more",
@@ -797,6 +808,8 @@ def _check_violations(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="assumption-violations", number=16,
     assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, BALANCED_START),
+    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.16 (derived in 7.1, 7.2; assumption A3 "
+                                           "is our reading of the paper's)"),
     title="When the assumptions fail",
     statement="(a) no main neuron: the first escape has slope n/max_j ||D_j|| and N - N* stays > 0 "
               "as lambda -> 0; (b) a point with no correctly signed active neuron: final loss = y_k^2/(2n)",
@@ -913,6 +926,9 @@ def _check_relu_prime(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="relu-prime-convention", number=17,
     assumptions=(ORTHOGONAL_INPUTS, A3_MAIN_NEURON, BALANCED_START),
+    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.17 (derived in 4.5, 7.4; the paper fixes "
+                                           "relu'(0) = 0 (its Appendix D, per CEL23), the effect of relu'(0) = 1 "
+                                           "is ours)"),
     title="The relu'(0) convention matters",
     statement="with relu'(0) = 0 coordinates that reach 0 stay frozen; with relu'(0) = 1 an "
               "overshoot re-activates them, and a main neuron that re-enters after its group's escape "
@@ -1009,6 +1025,8 @@ def _check_hygiene(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="solver-hygiene", number=18,
     assumptions=(ORTHOGONAL_INPUTS,),
+    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.18 (a check of our engines, after 2.2 "
+                                           "and 7.3)"),
     title="Kinks are located, not stepped over",
     statement="every activation change is located at working precision (the same events and times "
               "at 10 more digits), and the error estimate is measured",

@@ -26,7 +26,7 @@ from ._measure import EDGE, combine_verdicts, edge_twin, limit_verdicts, s, verd
 from .context import mpf_to_fraction, with_scale
 from .context_separable import SPEED_STEPS, T_I_DELTA, THETA0, at_right_angle, half_angle_tan, measure
 from .rates import judge_limit, judge_rate
-from .verdicts import Claim, Verdict
+from .verdicts import Claim, Provenance, Verdict
 
 __all__ = ["CLAIMS", "MODEL"]
 
@@ -1189,7 +1189,10 @@ def _check_orthogonal_limit(ctx):
 def _c(number, id, title, statement, prediction, measurement, tolerance_rule, twin, check):
     return Claim(suite=SUITE, id=id, number=number, title=title, statement=f"{statement} ({MODEL})",
                  source=SRC + f", item {number}", prediction=prediction, measurement=measurement,
-                 tolerance_rule=tolerance_rule, twin=twin, check=check)
+                 tolerance_rule=tolerance_rule, twin=twin, check=check,
+                 provenance=Provenance("reconstructed", f"docs/separable.md section 5, claim {number} (the "
+                                                        "paper's body was not available; its abstract names "
+                                                        "the phases)"))
 
 
 _LIMIT_RULE = ("judge_limit over the kappa ladder (docs/verdicts.md): band 2^-resolution_bits relative, "

@@ -42,10 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-events", type=int, default=None,
                    help="cap on activation events (default: 100000); a run past it fails with TooManyEvents")
 
-    v = sub.add_parser("verify", help="check every claim of a paper's suite (the main job)")
+    v = sub.add_parser("verify", help="check a suite's claims (stated by its paper or reconstructed in docs/; "
+                       "--list says which) against high-precision trajectories (the main job)")
     v.add_argument("--suite", default=None,
-                   help="the paper's suite of claims (default: orthogonal); --list shows the suites")
-    v.add_argument("--list", action="store_true", help="list the suites and their claims, then exit")
+                   help="the suite of claims, one per paper: orthogonal (default) or separable; --list shows them")
+    v.add_argument("--list", action="store_true",
+                   help="list the suites and their claims, each with where it comes from, then exit")
     v.add_argument("--profile", choices=["quick", "full"], default="quick",
                    help="lambda ladder and digits: quick (to 1e-200, 30 digits) or full (to 1e-400, 40 digits)")
     v.add_argument("--problem", default=None, help="problem file (default: the suite's built-in example)")
@@ -66,7 +68,7 @@ def _add_artifact_and_sweep(sub) -> None:
     a = sub.add_parser("artifact", help="build the paper artifact: derivations, report, claims table, "
                        "provenance, lock file, manifest and one deterministic archive")
     a.add_argument("--suite", action="append", default=None, metavar="NAME",
-                   help="suite of claims (repeatable; default and only one so far: orthogonal)")
+                   help="suite of claims, repeatable: orthogonal (default) and/or separable")
     a.add_argument("--profile", choices=["quick", "full"], default="quick")
     a.add_argument("--out", required=True, help="artifact folder (new, empty, or an earlier artifact)")
     a.add_argument("--only", default=None, help="comma-separated claim ids (default: all)")

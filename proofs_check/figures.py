@@ -365,11 +365,29 @@ def _fig_neurons(data: dict) -> Figure:
 # ----------------------------------------------------------------- figure 3: escape
 
 
+def _escape_points(ed: dict, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """The points ``(log(1/lambda), t_half)`` of one group, paired by lambda.
+
+    Each group's ladder can end on a different rung (a ladder deepens until its own limit is
+    decided), so a group carries its own ``log_inv_lambda_<key>``; data without it use the shared
+    ``log_inv_lambda``, and when the counts differ there the points that exist are paired from the
+    shallowest rung (both ladders start at the profile's first rung): a figure is never skipped
+    for unequal lengths.
+    """
+    what = f"escape.t_half_{key}"
+    y = _floats(ed[f"t_half_{key}"], what)
+    own = ed.get(f"log_inv_lambda_{key}")
+    x = _floats(own if own is not None else ed.get("log_inv_lambda", []), f"escape.log_inv_lambda_{key}")
+    if own is not None:
+        _same_length(x, y, what)  # one group's own ladder: a length mismatch is malformed data
+    k = min(x.size, y.size)
+    return x[:k], y[:k]
+
+
 def _fig_escape(data: dict) -> Figure:
     ed = data.get("escape")
     if not ed:
         raise _Skip("no escape-time data")
-    x = _floats(ed.get("log_inv_lambda", []), "escape.log_inv_lambda")
     groups = []
     for sign, key, colour, marker, dname in (
         ("+", "plus", _C_PLUS, "o", "‖D+‖"),
@@ -377,23 +395,22 @@ def _fig_escape(data: dict) -> Figure:
     ):
         if ed.get(f"t_half_{key}") is None:
             continue
-        y = _floats(ed[f"t_half_{key}"], f"escape.t_half_{key}")
-        _same_length(x, y, f"escape.t_half_{key}")
+        x, y = _escape_points(ed, key)
         slope = ed.get(f"slope_{key}")
         icpt = ed.get(f"intercept_{key}")
         line = None
         if slope is not None:
             line = (float(slope), float(icpt) if icpt is not None else 0.0)
-        groups.append((sign, y, line, colour, marker, dname))
+        groups.append((sign, x, y, line, colour, marker, dname))
     if not groups:
         raise _Skip("escape: neither t_half_plus nor t_half_minus")
-    with_lines = any(g[2] is not None for g in groups)
+    with_lines = any(g[3] is not None for g in groups)
 
     fig = Figure(figsize=(10.5, 4.3) if with_lines else (6.0, 4.3), layout="constrained")
     axes = fig.subplots(1, 2 if with_lines else 1, squeeze=False)[0]
     ax = axes[0]
-    xs = np.linspace(0.0, float(np.nanmax(x)) * 1.04, 200)
-    for sign, y, line, colour, marker, dname in groups:
+    xs = np.linspace(0.0, max(float(np.nanmax(g[1])) for g in groups) * 1.04, 200)
+    for sign, x, y, line, colour, marker, dname in groups:
         ax.plot(x, y, ls="none", marker=marker, ms=5.5, mfc="none", mew=1.4, color=colour,
                 label=f"measured t½{sign}", zorder=4)
         if line is not None:
@@ -401,7 +418,7 @@ def _fig_escape(data: dict) -> Figure:
             ax.plot(xs, sl * xs + ic, color=colour, lw=1.1, alpha=0.8,
                     label=f"predicted: slope n/{dname} = {_fmt(sl, 7)}")
     ax.set_xlim(left=0)
-    ax.set_ylim(bottom=min(0.0, float(np.nanmin([np.nanmin(g[1]) for g in groups]))))
+    ax.set_ylim(bottom=min(0.0, float(np.nanmin([np.nanmin(g[2]) for g in groups]))))
     ax.set_xlabel("log(1/λ)   (dimensionless)")
     ax.set_ylabel("half-fit time t½   (time units)")
     ax.set_title("Escape times grow linearly in log(1/λ)")
@@ -409,7 +426,7 @@ def _fig_escape(data: dict) -> Figure:
 
     if with_lines:
         ax_r = axes[1]
-        for sign, y, line, colour, marker, _ in groups:
+        for sign, x, y, line, colour, marker, _ in groups:
             if line is None:
                 continue
             sl, ic = line

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from gfcheck.symbolic.errors import InvalidInput, SchemaError
 
-from .verdicts import VERDICTS, Claim, ClaimResult, Suite, Verdict, run_claim
+from .verdicts import PROVENANCE_KINDS, VERDICTS, Claim, ClaimResult, Provenance, Suite, Verdict, run_claim
 
-__all__ = ["VERDICTS", "Verdict", "Claim", "ClaimResult", "run_claim", "Suite", "REGISTRY",
+__all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "run_claim", "Suite",
+           "REGISTRY",
            "register", "register_suite", "suites", "suite", "claims", "DEFAULT_SUITE"]
 
 #: the suite ``gfcheck verify`` runs when none is named

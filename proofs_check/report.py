@@ -27,11 +27,12 @@ from gfcheck.symbolic.files import (
 from gfcheck.symbolic.problem import problem_to_json
 
 from .registry import VERDICTS
+from .verdicts import provenance_counts, provenance_tally
 
-__all__ = ["print_table", "render_table", "write_report", "verdict_counts",
+__all__ = ["print_table", "render_table", "write_report", "verdict_counts", "claim_sources",
            "counts_line", "attention_line", "attention_lines", "reproduce_path", "REPORT_FILES"]
 
-_COLS = ("claim", "prediction", "measurement", "tolerance", "verdict", "seconds")
+_COLS = ("claim", "from", "prediction", "measurement", "tolerance", "verdict", "seconds")
 
 #: files ``write_report`` writes into the report folder (besides figures and ``reproduce/``)
 REPORT_FILES = ("problem.json", "report.md", "timings.json", "report.json")
@@ -58,21 +59,59 @@ _ASSUMPTION_DEFAULT = "to check it, rerun on data that satisfy the claim's assum
 
 
 def _clip(text: str, width: int) -> str:
+    """``text`` on one line, at most about ``width`` characters, cut only between words (a number is
+    never cut: a word longer than ``width`` is kept whole); ``~`` marks a cut.
+
+    >>> _clip("slopes 2.75862069; 4.622501635", 20)
+    'slopes 2.75862069; ~'
+    """
     text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "~"
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    if text[width - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return (head.rstrip() or text.split(" ", 1)[0]) + " ~"
+
+
+#: the widest a table cell gets before it wraps onto the next line; a longer word widens it
+_WRAP = {"prediction": 38, "measurement": 38, "tolerance": 24}
+
+
+def _cell_lines(text: str, width: int | None) -> list[str]:
+    """``text`` wrapped between words into lines of at most ``width`` (a number is never cut)."""
+    import textwrap
+
+    if width is None:
+        return [str(text)]
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def render_table(results, *, seconds=True) -> str:
-    rows = [[f"{r.claim.number:>2} {r.claim.id}", _clip(r.result.prediction, 38),
-             _clip(r.result.measurement, 38), _clip(r.result.tolerance, 24), r.verdict,
-             f"{r.seconds:.1f}"] for r in results]
-    cols = list(_COLS)
-    if not seconds:
-        cols = cols[:-1]
-        rows = [row[:-1] for row in rows]
+    """The verdict table: one row per claim (continued on more lines where a cell wraps), with
+    where the claim comes from (``paper`` or ``reconstructed``, :class:`~.verdicts.Provenance`).
+    Nothing is cut: a cell wraps between words, and a word longer than its column widens it."""
+    cols = [c for c in _COLS if seconds or c != "seconds"]
+    rows = []
+    for r in results:
+        cells = {"claim": f"{r.claim.number:>2} {r.claim.id}", "from": r.claim.provenance.kind,
+                 "prediction": r.result.prediction, "measurement": r.result.measurement,
+                 "tolerance": r.result.tolerance, "verdict": r.verdict, "seconds": f"{r.seconds:.1f}"}
+        wrapped = [_cell_lines(cells[c], _WRAP.get(c)) for c in cols]
+        height = max(len(w) for w in wrapped)
+        rows += [[w[i] if i < len(w) else "" for w in wrapped] for i in range(height)]
     widths = [max(len(c), *(len(row[i]) for row in rows)) if rows else len(c) for i, c in enumerate(cols)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     return "\n".join([line(cols), line(["-" * w for w in widths])] + [line(row) for row in rows]) + "\n"
+
+
+def claim_sources(results, notes: str) -> dict[str, str]:
+    """``{"paper": k, "reconstructed": r, "notes": notes}`` (counts as strings) over the claims of
+    ``results`` (results or claims): how many the paper states and how many we reconstructed."""
+    return {**{kind: str(k) for kind, k in provenance_tally(results).items()}, "notes": notes}
 
 
 def print_table(results, stream=None) -> None:
@@ -137,9 +176,10 @@ def _next_step(r, profile: str, reproduce_dir) -> str:
 def attention_line(r, *, profile: str, reproduce_dir=REPRODUCE_DIR) -> str:
     """One line for a claim that is not VERIFIED: ``id: VERDICT: reason; next: step``.
 
-    >>> from gfcheck.proofs_check.registry import Claim, ClaimResult, Verdict
+    >>> from gfcheck.proofs_check.registry import Claim, ClaimResult, Provenance, Verdict
     >>> c = Claim(id="x", number=1, title="t", statement="s", source="s", prediction="p",
-    ...           measurement="m", tolerance_rule="r", twin="w", check=lambda ctx: None)
+    ...           measurement="m", tolerance_rule="r", twin="w", check=lambda ctx: None,
+    ...           provenance=Provenance("reconstructed", "docs/orthogonal.md section 1"))
     >>> u = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": "too few ladder rungs"})
     >>> attention_line(ClaimResult(c, u, u, 0.0), profile="quick")
     'x: UNDECIDED: too few ladder rungs; next: rerun with --profile full (a deeper lambda ladder and more digits)'
@@ -187,9 +227,11 @@ def _markdown(results, ctx, extra_md, figures, skipped, command) -> str:
     n_ok = sum(r.verdict == "VERIFIED" for r in results)
     P = ctx.problem
     out = ["# gfcheck verify report", "",
-           f"Suite `{ctx.suite.name}`: claims of {ctx.suite.title}, numbered as in `{ctx.suite.notes}` "
+           f"Suite `{ctx.suite.name}`: claims about {ctx.suite.title}, numbered as in `{ctx.suite.notes}` "
            "(in the gfcheck repository; a claim's source \"digest N.M\" is section N.M of it), checked "
            "against high-precision trajectories.", "",
+           f"**Where the claims come from:** {provenance_counts(results, ctx.suite.notes)}. The column "
+           "`from` of the table and each claim's `provenance` line say which, and where.", "",
            f"**{n_ok} of {len(results)} claims verified.** Problem: n = {P.n}, d = {P.d}, m = {P.m}, "
            f"sha256 `{P.sha256()}`; profile `{ctx.profile.name}` ({ctx.profile.dps} digits, lambda ladder "
            f"{', '.join(f'1e-{e}' for e in ctx.profile.exponents)}).", "",
@@ -207,7 +249,7 @@ def _markdown(results, ctx, extra_md, figures, skipped, command) -> str:
     for r in results:
         c = r.claim
         out += [f"### {c.number}. {c.title} (`{c.id}`): {r.verdict}", "",
-                f"- statement: {c.statement}", f"- source: {c.source}",
+                f"- statement: {c.statement}", f"- provenance: {c.provenance.label}", f"- source: {c.source}",
                 f"- prediction: {c.prediction} -> **{r.result.prediction}**",
                 f"- measurement: {c.measurement} -> **{r.result.measurement}**",
                 f"- residual: {r.result.residual}; tolerance: {r.result.tolerance}",
@@ -264,6 +306,7 @@ def _write_report(out_dir: Path, results, ctx, *, command, figures):
     atomic_write(out_dir / "report.md", _markdown(results, ctx, extra_md, names, skipped, command))
     atomic_write_json(out_dir / "timings.json", timings_document(results, ctx))
     doc = {"schema": "gfcheck.report/1", "suite": ctx.suite.name, "claims": [r.to_json() for r in results],
+           "claim_sources": claim_sources(results, ctx.suite.notes),
            **extra_json, "figures": sorted(names), "figures_skipped": skipped,
            "provenance": _provenance(ctx, command),
            "summary": {v: str(k) for v, k in verdict_counts(results).items()}}

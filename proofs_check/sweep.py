@@ -30,7 +30,8 @@ dask-jobqueue).  mpmath's precision is per process, so Dask workers must run one
 
 **Aggregates** come from the result files alone (:func:`aggregate`; ``gfcheck aggregate DIR``,
 also run at the end of a sweep): ``DIR/summary.json`` and ``summary.md`` (per grid cell: runs,
-fitted, reached the minimum-norm interpolator; per claim: how often each verdict) and
+errors, and for simulate tasks fitted and reached the minimum-norm interpolator, for verify tasks
+the count of each verdict of their claims; per claim: how often each verdict) and
 ``reached_min_norm.png`` / ``claims.png``.  Same result files, same bytes.
 
 A ``simulate`` task integrates until the loss is fitted (``L <= L(0) 2^(-2b+8)``, the ``until
@@ -403,6 +404,14 @@ def _read_results(out: Path) -> list[dict]:
     return docs
 
 
+def _new_cell(task: str) -> dict:
+    """The counters of one grid cell: a simulate cell counts fits and minimum-norm limits, a verify
+    cell the verdicts of its claims (``{verdict: count}`` over its runs)."""
+    if task == "simulate":
+        return {"runs": 0, "errors": 0, "fitted": 0, "reached_min_norm": 0}
+    return {"runs": 0, "errors": 0, "verdicts": {}}
+
+
 def _frac(a: int, b: int) -> str:
     return f"{a}/{b}"
 
@@ -421,7 +430,7 @@ def aggregate(out) -> dict:
     for doc in docs:
         p = doc["params"]
         cell = (p["task"], p["n"], p["d"], p["m"], p["scale"], p["dps"])
-        c = cells.setdefault(cell, {"runs": 0, "errors": 0, "fitted": 0, "reached_min_norm": 0})
+        c = cells.setdefault(cell, _new_cell(p["task"]))
         c["runs"] += 1
         if "error" in doc:
             c["errors"] += 1
@@ -435,6 +444,7 @@ def aggregate(out) -> dict:
             for cid, r in o["claims"].items():
                 claims.setdefault(cid, {}).setdefault(r["verdict"], 0)
                 claims[cid][r["verdict"]] += 1
+                c["verdicts"][r["verdict"]] = c["verdicts"].get(r["verdict"], 0) + 1
     from gfcheck.symbolic.problem import parse_number
 
     def order(kv):
@@ -446,16 +456,25 @@ def aggregate(out) -> dict:
     summary = {"schema": "gfcheck.sweep-summary/1", "results": len(docs), "cells": rows,
                "claims": {k: dict(sorted(v.items())) for k, v in sorted(claims.items())},
                "errors": sorted(errors)}
-    md = ["# gfcheck sweep summary", "", f"{len(docs)} result files in `{RESULTS_DIR}/`.", ""]
-    if rows:
-        md += ["| task | n | d | m | lambda | dps | runs | errors | fitted | reached min-norm |",
-               "|---|---|---|---|---|---|---|---|---|---|"]
-        md += [f"| {r['task']} | {r['n']} | {r['d']} | {r['m']} | {r['scale']} | {r['dps']} | {r['runs']} | "
-               f"{r['errors']} | {_frac(r['fitted'], r['runs'])} | {_frac(r['reached_min_norm'], r['runs'])} |"
-               for r in rows] + [""]
-    if claims:
-        from .registry import VERDICTS
+    from .registry import VERDICTS
 
+    md = ["# gfcheck sweep summary", "", f"{len(docs)} result files in `{RESULTS_DIR}/`.", ""]
+    head = "| task | n | d | m | lambda | dps | runs | errors |"
+
+    def cell_md(r, extra):
+        return (f"| {r['task']} | {r['n']} | {r['d']} | {r['m']} | {r['scale']} | {r['dps']} | {r['runs']} | "
+                f"{r['errors']} | " + " | ".join(extra) + " |")
+
+    sim, ver = [r for r in rows if r["task"] == "simulate"], [r for r in rows if r["task"] != "simulate"]
+    if sim:
+        md += [head + " fitted | reached min-norm |", "|---" * 10 + "|"]
+        md += [cell_md(r, [_frac(r["fitted"], r["runs"]), _frac(r["reached_min_norm"], r["runs"])])
+               for r in sim] + [""]
+    if ver:  # a verify task has verdicts, not a fit: count the claims' verdicts over the cell's runs
+        md += ["Verify tasks: the verdicts of the claims over each cell's runs.", "",
+               head + " " + " | ".join(VERDICTS) + " |", "|---" * (8 + len(VERDICTS)) + "|"]
+        md += [cell_md(r, [str(r["verdicts"].get(v, 0)) for v in VERDICTS]) for r in ver] + [""]
+    if claims:
         md += ["| claim | " + " | ".join(VERDICTS) + " |", "|---" * (len(VERDICTS) + 1) + "|"]
         md += [f"| {cid} | " + " | ".join(str(v.get(x, 0)) for x in VERDICTS) + " |"
                for cid, v in summary["claims"].items()] + [""]

@@ -34,9 +34,12 @@ from typing import Any, Callable
 
 from gfcheck.symbolic.errors import GfcheckError, InvalidInput
 
-__all__ = ["VERDICTS", "Verdict", "Claim", "ClaimResult", "Suite", "run_claim", "outside_assumptions"]
+__all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "Suite",
+           "run_claim", "outside_assumptions", "provenance_counts", "provenance_tally"]
 
 VERDICTS = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED")
+#: where a claim comes from: stated in the paper, or our statement after it (see :class:`Provenance`)
+PROVENANCE_KINDS = ("paper", "reconstructed")
 
 
 def _is_str_dict(d) -> bool:
@@ -74,12 +77,68 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a claim comes from: ``kind`` is ``"paper"`` (the paper states it; ``where`` says where:
+    theorem, proposition, section or abstract, as far as known) or ``"reconstructed"`` (our statement
+    after the paper; ``where`` names the section of the theory note in ``docs/`` that derives it).
+
+    >>> Provenance("reconstructed", "docs/orthogonal.md section 9.8").label
+    'reconstructed: docs/orthogonal.md section 9.8'
+    >>> Provenance("stated", "somewhere")
+    Traceback (most recent call last):
+    ...
+    gfcheck.symbolic.errors.InvalidInput: Provenance.kind: expected one of ('paper', 'reconstructed'), found 'stated'
+    """
+
+    kind: str
+    where: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in PROVENANCE_KINDS:
+            raise InvalidInput(f"Provenance.kind: expected one of {PROVENANCE_KINDS}, found {self.kind!r}")
+        if not isinstance(self.where, str) or not self.where.strip():
+            raise InvalidInput(f"Provenance.where: expected a non-empty string saying where the {self.kind} "
+                               f"claim is stated, found {self.where!r}")
+
+    @property
+    def label(self) -> str:
+        """``"kind: where"``, as the report and ``gfcheck verify --list`` show it."""
+        return f"{self.kind}: {self.where}"
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "where": self.where}
+
+
+def provenance_tally(claims) -> dict[str, int]:
+    """``{kind: number of claims}`` for every kind of :data:`PROVENANCE_KINDS`, over a list of
+    claims (or of :class:`ClaimResult`)."""
+    kinds = [getattr(c, "claim", c).provenance.kind for c in claims]
+    return {kind: kinds.count(kind) for kind in PROVENANCE_KINDS}
+
+
+def provenance_counts(claims, notes: str) -> str:
+    """``"k claims stated in the paper, r reconstructed (notes)"`` for a list of claims (or of
+    :class:`ClaimResult`); ``notes`` is the theory note the reconstructed ones come from.
+
+    >>> from types import SimpleNamespace as NS
+    >>> ours = NS(provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.2"))
+    >>> provenance_counts([NS(provenance=Provenance("paper", "abstract")), ours, ours], "docs/orthogonal.md")
+    '1 claim stated in the paper, 2 reconstructed (docs/orthogonal.md)'
+    """
+    tally = provenance_tally(claims)
+    k, r = tally["paper"], tally["reconstructed"]
+    return f"{k} claim{'' if k == 1 else 's'} stated in the paper, {r} reconstructed ({notes})"
+
+
+@dataclass(frozen=True)
 class Claim:
-    """A claim of a paper (or of our theory note on it, in ``docs/``) as an executable check.
+    """A claim about a paper's model, stated by the paper or reconstructed in our theory note on it
+    (``docs/``), as an executable check.
 
     ``suite`` names the paper's suite (:mod:`.registry`); ``number`` is the item in that suite
     (for ``orthogonal``: the item of digest section 9, ``docs/orthogonal.md``); ``id`` a short
-    slug, unique in its suite; ``check(ctx) -> (claim_verdict, twin_verdict)``.
+    slug, unique in its suite; ``check(ctx) -> (claim_verdict, twin_verdict)``; ``provenance``
+    (keyword, required) says whether the paper states it or we reconstructed it, and where.
     """
 
     id: str
@@ -96,6 +155,7 @@ class Claim:
     #: the theorem's hypotheses (:class:`gfcheck.symbolic.assumptions.Assumption`), checked on the
     #: problem before the check runs: a failing one gives OUTSIDE_ASSUMPTIONS with its witness
     assumptions: tuple = ()
+    provenance: Provenance = field(kw_only=True)
 
     def __post_init__(self) -> None:
         if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
@@ -110,6 +170,9 @@ class Claim:
 
         if not isinstance(self.assumptions, tuple) or not all(isinstance(a, Assumption) for a in self.assumptions):
             raise InvalidInput(f"Claim {self.id!r}: assumptions must be a tuple of Assumption")
+        if not isinstance(self.provenance, Provenance):
+            raise InvalidInput(f"Claim {self.id!r}: provenance must be a Provenance (paper or reconstructed, "
+                               f"and where), found {type(self.provenance).__name__}")
 
 
 def _resolve(ref: str):
@@ -175,7 +238,8 @@ class ClaimResult:
         c = self.claim
         return {
             "id": c.id, "suite": c.suite, "number": c.number, "title": c.title, "statement": c.statement,
-            "source": c.source, "prediction_rule": c.prediction, "measurement_rule": c.measurement,
+            "source": c.source, "provenance": c.provenance.to_json(), "prediction_rule": c.prediction,
+            "measurement_rule": c.measurement,
             "tolerance_rule": c.tolerance_rule, "twin_description": c.twin,
             "assumptions": [a.to_json() for a in c.assumptions],
             "verdict": self.result.verdict, "prediction": self.result.prediction,

@@ -1,4 +1,5 @@
-"""``gfcheck verify``: every claim of the orthogonal-inputs paper, checked; the main job.
+"""``gfcheck verify``: every claim of a suite (stated by its paper or reconstructed after it:
+``Claim.provenance``), checked; the main job.
 
 ::
 
@@ -319,13 +320,18 @@ def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None
 
 
 def list_suites(stream=None) -> int:
-    """``gfcheck verify --list``: every suite with its claims (item, id, title)."""
+    """``gfcheck verify --list``: every suite with its claims (item, id, provenance kind, title, and
+    where the claim is stated: the paper's place, or the section of the theory note)."""
     from .registry import claims, suites
+    from .verdicts import provenance_counts
 
     stream = stream or sys.stdout
     for s in suites():
+        cs = claims(s.name)
         print(f"{s.name}: {s.title}", file=stream)
         print(f"  model: {s.model}; losses: {', '.join(s.losses)}; notes: {s.notes}", file=stream)
-        for c in claims(s.name):
-            print(f"  {c.number:3d} {c.id:28s} {c.title}", file=stream)
+        print(f"  claims: {provenance_counts(cs, s.notes)}", file=stream)
+        for c in cs:
+            print(f"  {c.number:3d} {c.id:28s} {c.provenance.kind:13s} {c.title}", file=stream)
+            print(f"      {c.provenance.where}", file=stream)
     return 0

@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 
 from gfcheck.proofs_check.cli import main
-from gfcheck.proofs_check.registry import Claim, Verdict
+from gfcheck.proofs_check.registry import Claim, Provenance, Verdict
 from gfcheck.symbolic.files import check_output_dir, check_output_file
 from gfcheck.symbolic.errors import InvalidInput, OutputError
+
+#: stub claims of these tests are ours, not a paper's
+STUB_PROVENANCE = Provenance("reconstructed", "a stub of the tests")
 
 PROBLEM = {"schema": "gfcheck.problem/1", "inputs": [["1", "0"], ["0", "3/2"]], "labels": ["1", "-7/10"],
            "width": 2, "init": {"scale": "1e-3", "directions": [["1", "1"], ["1", "-1"]], "signs": [1, -1]}}
@@ -132,7 +135,8 @@ def _stub():
     def check(ctx):
         return Verdict("VERIFIED", "1", "1", "0", "0", {}), Verdict("REFUTED", "-", "-", "-", "-", {})
     return Claim(id="stub", number=1, title="stub", statement="s", source="s", prediction="p",
-                 measurement="m", tolerance_rule="t", twin="w", check=check)
+                 measurement="m", tolerance_rule="t", twin="w", check=check,
+                 provenance=STUB_PROVENANCE)
 
 
 def test_a_failure_while_writing_the_report_is_one_line(work, capsys, monkeypatch, stub_claims):

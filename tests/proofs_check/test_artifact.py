@@ -82,6 +82,18 @@ def test_provenance_has_versions_backend_commit_and_no_time(two_builds):
     assert {"source", "command", "output", "tolerance", "time_bound_seconds"} <= set(claims[0])
 
 
+def test_the_claims_table_and_readme_say_where_each_claim_comes_from(two_builds):
+    bundle = two_builds[0] / BUNDLE
+    (row,) = json.loads((bundle / "claims.json").read_text())["claims"]
+    assert row["provenance"]["kind"] == "paper" and "abstract" in row["provenance"]["where"]
+    md = (bundle / "claims.md").read_text()
+    assert "| # | claim | from |" in md and "| paper: the title and abstract of arXiv 2206.00939v3" in md
+    assert "Where the claims come from: 1 claim stated in the paper, 0 reconstructed (docs/orthogonal.md)" in md
+    readme = (bundle / "README.md").read_text()
+    assert "suite `orthogonal`: 1 claim stated in the paper, 0 reconstructed (docs/orthogonal.md)" in readme
+    assert "claims about E. Boursier" in readme and "the claims of E. Boursier" not in readme
+
+
 def test_an_older_artifact_is_replaced_whole(two_builds, tmp_path):
     import shutil
 

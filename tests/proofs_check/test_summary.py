@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from gfcheck.proofs_check.registry import VERDICTS, Claim, ClaimResult, Verdict
+from gfcheck.proofs_check.registry import VERDICTS, Claim, Provenance, ClaimResult, Verdict
 from gfcheck.proofs_check.report import attention_lines, counts_line, verdict_counts
 from gfcheck.proofs_check.verify import summary_lines
+
+#: stub claims of these tests are ours, not a paper's
+STUB_PROVENANCE = Provenance("reconstructed", "a stub of the tests")
 
 OUT = Path("rep")
 REFUTED_TWIN = Verdict("REFUTED", "-", "-", "-", "-", {})
@@ -17,7 +20,8 @@ REFUTED_TWIN = Verdict("REFUTED", "-", "-", "-", "-", {})
 
 def _result(cid, verdict, details=None, *, numbers=("2", "2.5", "0.5", "1e-3"), number=1):
     claim = Claim(id=cid, number=number, title="t", statement="s", source="s", prediction="p",
-                  measurement="m", tolerance_rule="r", twin="w", check=lambda ctx: None)
+                  measurement="m", tolerance_rule="r", twin="w", check=lambda ctx: None,
+                  provenance=STUB_PROVENANCE)
     return ClaimResult(claim, Verdict(verdict, *numbers, details or {}), REFUTED_TWIN, 1.25)
 
 
@@ -114,7 +118,8 @@ def test_verify_prints_the_summary_and_report_md_carries_the_counts(tmp_path, ca
         def check(ctx):
             return Verdict(verdict, "1", "2", "1", "0", details), REFUTED_TWIN
         return Claim(id=cid, number=number, title="t", statement="s", source="s", prediction="p",
-                     measurement="m", tolerance_rule="r", twin="w", check=check)
+                     measurement="m", tolerance_rule="r", twin="w", check=check,
+                     provenance=STUB_PROVENANCE)
 
     stubs = [stub("good", 1, "VERIFIED", {}), stub("bad", 2, "REFUTED", {}),
              stub("thin", 3, "UNDECIDED", {"reason": "too few resolved ladder rungs"})]

@@ -124,3 +124,27 @@ def test_a_seed_draws_an_exactly_orthogonal_dataset(seed, n, extra):
         for l in range(k + 1, n):
             assert sum(a * b for a, b in zip(X[k], X[l])) == 0
     assert dataset(seed, n, n + extra) == (X, y)
+
+
+def test_a_verify_cell_counts_verdicts_not_fits(tmp_path):
+    """A verify task has no fit: its cell counts the verdicts of its claims over its runs (the
+    summary said "fitted 0/1, reached min-norm 0/1", which read as a failure)."""
+    from gfcheck.proofs_check.sweep import SWEEP_SCHEMA
+
+    (tmp_path / RESULTS_DIR).mkdir()
+    base = {"n": 2, "d": 2, "m": 4, "scale": "1e-3", "dps": 20, "profile": "quick"}
+    outcomes = [{"orthogonality": "VERIFIED", "escape-slope": "UNDECIDED"},
+                {"orthogonality": "VERIFIED", "escape-slope": "VERIFIED"}]
+    for seed, claims in enumerate(outcomes):
+        params = {**base, "task": "verify", "seed": seed, "claims": sorted(claims)}
+        doc = {"schema": SWEEP_SCHEMA, "key": task_key(params), "params": params,
+               "outcome": {"claims": {c: {"verdict": v, "residual": "0", "tolerance": "0"}
+                                      for c, v in claims.items()}}}
+        (tmp_path / RESULTS_DIR / f"{doc['key']}.json").write_text(json.dumps(doc))
+    summary = aggregate(tmp_path)
+    (cell,) = summary["cells"]
+    assert cell["runs"] == 2 and cell["verdicts"] == {"VERIFIED": 3, "UNDECIDED": 1}
+    assert "fitted" not in cell and "reached_min_norm" not in cell
+    md = (tmp_path / "summary.md").read_text()
+    assert "| verify | 2 | 2 | 4 | 1e-3 | 20 | 2 | 0 | 3 | 0 | 0 | 1 |" in md
+    assert "fitted" not in md and "min-norm" not in md

@@ -10,7 +10,7 @@ import pytest
 
 from gfcheck.proofs_check.context import Context, Profile
 from gfcheck.proofs_check.registry import claims
-from gfcheck.proofs_check.verdicts import Claim, Verdict, run_claim
+from gfcheck.proofs_check.verdicts import Claim, Provenance, Verdict, run_claim
 from gfcheck.symbolic.assumptions import RELU_PRIME_ZERO
 from gfcheck.symbolic.problem import Problem
 
@@ -20,7 +20,8 @@ PROBLEM = Problem(inputs=((F(1), F(0), F(0)), (F(0), F(2), F(0))), labels=(F(1),
 
 def _claim(check, assumptions=()):
     return Claim(id="t", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
-                 tolerance_rule="r", twin="w", check=check, assumptions=assumptions)
+                 tolerance_rule="r", twin="w", check=check, assumptions=assumptions,
+                 provenance=Provenance("reconstructed", "a test of the runner"))
 
 
 def _ctx(problem=PROBLEM):

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from gfcheck.proofs_check.cli import main
-from gfcheck.proofs_check.registry import Claim, Verdict
+from gfcheck.proofs_check.registry import Claim, Provenance, Verdict
 
 ALL = ("report.json", "report.md", "problem.json", "loss_plateaus.png", "neurons.png",
        "escape_times.png", "norm_gap.png")
+
+#: stub claims of these tests are ours, not a paper's
+STUB_PROVENANCE = Provenance("reconstructed", "a stub of the tests")
 
 
 @pytest.mark.slow
@@ -28,13 +32,20 @@ def test_default_problem_every_claim_verified_and_the_report_is_byte_identical(t
     assert doc["summary"]["VERIFIED"] == "18"
     assert all(c["twin"]["verdict"] == "REFUTED" for c in doc["claims"])  # every check could fail
     assert "C1b_E1" in doc["lambda_condition"] and doc["lambda_condition"]["measured"]
+    md = (a / "report.md").read_text()
+    assert "1 claim stated in the paper, 17 reconstructed (docs/orthogonal.md)" in md
+    assert "exponent exponent" not in md  # a part's name meets its prediction without a repeated word
+    growth = next(c for c in doc["claims"] if c["id"] == "growth-rate")
+    assert re.match(r"worst relative deviation \S+ over \d+ moving neurons \(\d+ growing, 10 checked\), lambda = ",
+                    growth["measurement"]), growth["measurement"]
 
 
 def _stub(verdict):
     def check(ctx):
         return (Verdict(verdict, "1", "2", "1", "0", {}), Verdict("REFUTED", "-", "-", "-", "-", {}))
     return Claim(id="stub", number=1, title="stub", statement="s", source="s", prediction="p",
-                 measurement="m", tolerance_rule="t", twin="w", check=check)
+                 measurement="m", tolerance_rule="t", twin="w", check=check,
+                 provenance=STUB_PROVENANCE)
 
 
 def test_a_refuted_claim_exits_1_and_writes_how_to_reproduce(tmp_path, capsys, monkeypatch, stub_claims):
@@ -55,7 +66,8 @@ def test_a_check_that_cannot_fail_is_not_verified(tmp_path, monkeypatch, stub_cl
         v = Verdict("VERIFIED", "1", "1", "0", "0", {})
         return v, v  # the twin passes too: the check proves nothing
     lazy = Claim(id="lazy", number=2, title="t", statement="s", source="s", prediction="p",
-                 measurement="m", tolerance_rule="t", twin="w", check=check)
+                 measurement="m", tolerance_rule="t", twin="w", check=check,
+                 provenance=STUB_PROVENANCE)
     stub_claims([lazy])
     assert main(["verify", "--out", str(tmp_path / "r"), "--no-figures"]) == 1
     doc = json.loads((tmp_path / "r" / "report.json").read_text())

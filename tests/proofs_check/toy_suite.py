@@ -20,7 +20,7 @@ import mpmath
 from gfcheck.numeric import integrate, to_mpf
 from gfcheck.numeric.precision import bits_for_dps
 from gfcheck.proofs_check.registry import Suite, register, register_suite
-from gfcheck.proofs_check.verdicts import Claim, Verdict
+from gfcheck.proofs_check.verdicts import Claim, Provenance, Verdict
 from gfcheck.symbolic.problem import parse_problem
 
 NAME = "toy"
@@ -69,7 +69,8 @@ CLAIMS = (
           statement="h(t) = y / (1 + (y/h0 - 1) exp(-2 c y t))", source="this module's docstring",
           prediction="the closed form at t = 3", measurement="h = a u from the reduced engine",
           tolerance_rule="2^(-b+12) y (the requested digits)",
-          twin="the rate moved by 2^(-b/2) must be refuted", check=_check_logistic),
+          twin="the rate moved by 2^(-b/2) must be refuted", check=_check_logistic,
+          provenance=Provenance("reconstructed", "this module's docstring (a toy for the tests)")),
 )
 
 SUITE = Suite(name=NAME, title="a one-neuron toy (tests only)", model="n = d = m = 1, square loss",
