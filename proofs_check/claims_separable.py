@@ -814,7 +814,10 @@ def _tail_run(ctx, top):
     times = tuple(sorted(times))
     run = ctx.run(p, t_end=times[-1], times=times, watches=ctx.watches())
     T_esc = run.crossings.get("f-")
-    panels = [pn for pn in panels if T_esc is not None and pn[0] >= 2 * float(T_esc)]
+    # the clock's quadrature needs an event-free tail: the panels start past twice the escape and past
+    # the run's last activation event (late chatter of a sliding neuron made t_a = 2 T_esc unusable)
+    last = max((float(ev.t) for ev in run.events), default=0.0)
+    panels = [pn for pn in panels if T_esc is not None and pn[0] >= max(2 * float(T_esc), last)]
     return e, (panels[0][0] if panels else None), panels, times, run
 
 
@@ -862,7 +865,8 @@ def _tail_parts(ctx, top):
     if len(panels) < 6:
         v = Verdict("UNDECIDED", "1", "-", "-", "-",
                     {"reason": f"kappa = 1e-{e}: T(f(x_-) = -theta_0) = {s(run.crossings.get('f-'), 8)}; fewer than 6 "
-                               f"half-decade panels past twice it by t = 1e{top}"})
+                               f"half-decade panels past twice it and past the last activation event "
+                               f"({len(run.events)} events) by t = 1e{top}"})
         return v, v
     with mpmath.workprec(run.work_bits):
         late = [ev for ev in run.events if ev.t > to_mpf(t_a)]
