@@ -209,6 +209,22 @@ def reason_of(claim: dict) -> str:
     return re.sub(r"\s+", " ", "; ".join(parts)).strip()
 
 
+#: verify's progress line for a finished claim: ``[6/18] exit-times: REFUTED (0.1 s, 79 s in all)``
+_FINISHED = re.compile(r"^\[(\d+)/\d+\] ([\w-]+): (VERIFIED|REFUTED|OUTSIDE_ASSUMPTIONS|UNDECIDED) \(", re.M)
+
+
+def finished_claims(stderr: str) -> dict:
+    """The claims a run without a report finished, read from verify's progress lines (``-v``):
+    ``{id: {"verdict", "number", "reason"}}`` with the reason saying where the verdict comes from.
+
+    >>> c = finished_claims("[1/18] orthogonality: VERIFIED (0.0 s, 0 s in all)\\n[2/18] decoupling: not decided")
+    >>> [(k, v["verdict"], v["number"]) for k, v in c.items()]
+    [('orthogonality', 'VERIFIED', 1)]
+    """
+    return {cid: {"verdict": v, "number": int(k), "reason": "from the progress line of a run without a report"}
+            for k, cid, v in _FINISHED.findall(stderr)}
+
+
 def run_problem(task: dict) -> dict:
     """Run verify on one problem (``task``: id, suite, problem text, max_time, verify_jobs, only)
     in a temporary folder; returns ``{"result": ..., "report_json": text or None, "report_md": ...}``.
@@ -218,7 +234,7 @@ def run_problem(task: dict) -> dict:
         prob = Path(tmp) / "problem.json"
         prob.write_text(task["problem"], "utf-8")
         cmd = _verify_cmd() + ["--suite", task["suite"], "--profile", "quick", "--problem", str(prob),
-                               "--out", str(Path(tmp) / "report"), "--no-figures", "-q",
+                               "--out", str(Path(tmp) / "report"), "--no-figures", "-v",
                                "--jobs", str(task["verify_jobs"])]
         if task.get("only"):
             cmd += ["--only", task["only"]]
@@ -249,6 +265,8 @@ def run_problem(task: dict) -> dict:
         for c in json.loads(report_json)["claims"]:
             claims[c["id"]] = {"verdict": c["verdict"], "number": c["number"],
                                **({"reason": reason_of(c)} if c["verdict"] != "VERIFIED" else {})}
+    else:  # killed or crashed: the claims that finished, from verify's progress lines
+        claims = finished_claims(err or "")
     result = {"schema": RESULT_SCHEMA, "id": task["id"], "suite": task["suite"], "class": task["class"],
               "labels": task["labels"], "exit_status": proc.returncode, "killed": killed,
               "seconds": f"{seconds:.1f}", "max_time": max_time, "max_time_passed": budget_passed,
@@ -368,9 +386,14 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _claim_order(docs):
-    """Claim ids in their suite order (the claim number)."""
+def _claim_order(docs, suite=None):
+    """Claim ids in their suite order (the claim number): those of the results, and with
+    ``suite`` every claim of that suite (``gfcheck.proofs_check.registry``)."""
     num = {}
+    if suite is not None:
+        from gfcheck.proofs_check.registry import claims
+
+        num = {c.id: c.number for c in claims(suite)}
     for d in docs:
         for cid, c in d["claims"].items():
             num[cid] = c.get("number", 0)
@@ -380,9 +403,7 @@ def _claim_order(docs):
 def _outcome(doc) -> str:
     if doc["killed"]:
         return f"killed at {doc.get('kill_after', doc['max_time'] + KILL_GRACE)} s (budget {doc['max_time']} s)"
-    if not doc["claims"]:
-        return f"no report (exit {doc['exit_status']})"
-    return ""
+    return f"no report (exit {doc['exit_status']}): {doc.get('stderr_tail', '')[-300:]}"
 
 
 def report(out, dest=None) -> str:
@@ -405,7 +426,7 @@ def report(out, dest=None) -> str:
         md += [f"## Suite `{suite}`: {len(sd)} of {total[suite]} problems run", ""]
         if not sd:
             continue
-        claims = _claim_order(sd)
+        claims = _claim_order(sd, suite)
         md += ["| claim | " + " | ".join(VERDICT_ORDER) + " |", "|---" * (len(VERDICT_ORDER) + 1) + "|"]
         for cid in claims:
             cnt = {v: 0 for v in VERDICT_ORDER}
@@ -413,8 +434,9 @@ def report(out, dest=None) -> str:
                 cnt[d["claims"][cid]["verdict"] if cid in d["claims"] else "NOT_RUN"] += 1
             md.append(f"| {cid} | " + " | ".join(str(cnt[v]) for v in VERDICT_ORDER) + " |")
         secs = sorted(float(d["seconds"]) for d in sd)
+        bare = sum(d["killed"] or d["exit_status"] not in (0, 1) for d in sd)
         md += ["", f"Time per problem: median {statistics.median(secs):.0f} s, max {secs[-1]:.0f} s; "
-               f"killed {sum(d['killed'] for d in sd)}; without a report {sum(not d['claims'] for d in sd)}.", ""]
+               f"killed {sum(d['killed'] for d in sd)}; without a report {bare}.", ""]
     md += ["## Per class", "", "Class asked for (`class`) and labels computed from the problem (`label`).", "",
            "| class or label | problems | run | all verified | with REFUTED | with UNDECIDED | killed |",
            "|---|---|---|---|---|---|---|"]
@@ -427,7 +449,7 @@ def report(out, dest=None) -> str:
         ds = [by_id[e["id"]] for e in es if e["id"] in by_id]
         vs = [{c["verdict"] for c in d["claims"].values()} for d in ds]
         md.append(f"| {suite} {kind} `{name}` | {len(es)} | {len(ds)} | "
-                  f"{sum(bool(d['claims']) and v == {'VERIFIED'} for d, v in zip(ds, vs))} | "
+                  f"{sum(not d['killed'] and bool(d['claims']) and v == {'VERIFIED'} for d, v in zip(ds, vs))} | "
                   f"{sum('REFUTED' in v for v in vs)} | {sum('UNDECIDED' in v for v in vs)} | "
                   f"{sum(d['killed'] for d in ds)} |")
     md += ["", "## Every case that is not VERIFIED", "",
@@ -435,15 +457,14 @@ def report(out, dest=None) -> str:
            "| problem | class | claim | verdict | reason | cause / resolution |", "|---|---|---|---|---|---|"]
     for d in docs:
         where = f"{d['id']} ({d['suite']})"
-        if not d["claims"]:
-            md.append(f"| {where} | {d['class']} | (all) | NOT_RUN | {_cell(_outcome(d))} | "
-                      f"{_cell(causes.get(d['id'] + ':*', ''))} |")
-            continue
         for cid in _claim_order([d]):
             c = d["claims"][cid]
             if c["verdict"] != "VERIFIED":
                 md.append(f"| {where} | {d['class']} | {cid} | {c['verdict']} | {_cell(c.get('reason', ''))} | "
                           f"{_cell(causes.get(d['id'] + ':' + cid, ''))} |")
+        if d["killed"] or d["exit_status"] not in (0, 1):
+            md.append(f"| {where} | {d['class']} | (the rest) | NOT_RUN | {_cell(_outcome(d))} | "
+                      f"{_cell(causes.get(d['id'] + ':*', ''))} |")
     text = "\n".join(md) + "\n"
     if dest is not None:
         atomic_write(dest, text)

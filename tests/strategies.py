@@ -325,7 +325,8 @@ def _census_orthogonal(draw, min_n, max_n, max_extra_d, min_m, max_m, one_signed
         # so 2 gamma <= 2 (1 - sqrt(100/101)) < 0.01
         big_groups = [s for s in (1, -1) if sum(v == s for v in signs_y) >= 2]
         if big_groups:  # always, unless n = 2 or 3 with one point per sign
-            group = [k for k in range(n) if signs_y[k] == draw(st.sampled_from(big_groups))]
+            s = draw(st.sampled_from(big_groups))
+            group = [k for k in range(n) if signs_y[k] == s]
             slow_group = (group[-1], group[:-1])
             k0, big = slow_group[0], group[0]
             norms[k0], mags[k0] = Fraction(1, 5), Fraction(1, 2)
