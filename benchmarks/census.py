@@ -43,7 +43,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -172,8 +171,9 @@ def read_manifest(out) -> dict:
 
 # ----------------------------------------------------------------------------- run
 _HELP_CACHE: dict = {}
+#: the verify children running in this process (a set: add/discard are atomic; no lock, so that
+#: Dask can pickle :func:`run_problem` by value)
 _CHILDREN: set = set()
-_CHILDREN_LOCK = threading.Lock()
 
 
 def _verify_cmd() -> list[str]:
@@ -210,7 +210,7 @@ def reason_of(claim: dict) -> str:
 
 
 #: verify's progress line for a finished claim: ``[6/18] exit-times: REFUTED (0.1 s, 79 s in all)``
-_FINISHED = re.compile(r"^\[(\d+)/\d+\] ([\w-]+): (VERIFIED|REFUTED|OUTSIDE_ASSUMPTIONS|UNDECIDED) \(", re.M)
+_FINISHED = re.compile(r"^\[(\d+)/\d+\] ([\w-]+): (VERIFIED|REFUTED|OUTSIDE_ASSUMPTIONS|UNDECIDED) \(([\d.]+) s", re.M)
 
 
 def finished_claims(stderr: str) -> dict:
@@ -221,8 +221,9 @@ def finished_claims(stderr: str) -> dict:
     >>> [(k, v["verdict"], v["number"]) for k, v in c.items()]
     [('orthogonality', 'VERIFIED', 1)]
     """
-    return {cid: {"verdict": v, "number": int(k), "reason": "from the progress line of a run without a report"}
-            for k, cid, v in _FINISHED.findall(stderr)}
+    return {cid: {"verdict": v, "number": int(k), "seconds": sec,
+                  "reason": "from the progress line of a run without a report"}
+            for k, cid, v, sec in _FINISHED.findall(stderr)}
 
 
 def run_problem(task: dict) -> dict:
@@ -244,8 +245,7 @@ def run_problem(task: dict) -> dict:
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True)
-        with _CHILDREN_LOCK:
-            _CHILDREN.add(proc)
+        _CHILDREN.add(proc)
         killed = False
         try:
             _, err = proc.communicate(timeout=max_time + task.get("grace", KILL_GRACE) if max_time else None)
@@ -254,16 +254,18 @@ def run_problem(task: dict) -> dict:
             kill_group(proc)
             _, err = proc.communicate()
         finally:
-            with _CHILDREN_LOCK:
-                _CHILDREN.discard(proc)
+            _CHILDREN.discard(proc)
         seconds = time.monotonic() - t0
         rep = Path(tmp) / "report" / "report.json"
         report_json = rep.read_text("utf-8") if rep.is_file() and not killed else None
         report_md = (Path(tmp) / "report" / "report.md").read_text("utf-8") if report_json else None
+        tpath = Path(tmp) / "report" / "timings.json"
+        timings = json.loads(tpath.read_text("utf-8")).get("claims", {}) if report_json and tpath.is_file() else {}
     claims = {}
     if report_json:
         for c in json.loads(report_json)["claims"]:
             claims[c["id"]] = {"verdict": c["verdict"], "number": c["number"],
+                               **({"seconds": timings[c["id"]]} if c["id"] in timings else {}),
                                **({"reason": reason_of(c)} if c["verdict"] != "VERIFIED" else {})}
     else:  # killed or crashed: the claims that finished, from verify's progress lines
         claims = finished_claims(err or "")
@@ -329,6 +331,7 @@ def run(out, *, jobs: int = 1, verify_jobs: int = 1, scheduler=None, max_time: i
         from gfcheck.proofs_check.sweep import dask_executor
 
         executor, client = dask_executor(scheduler)
+        client.upload_file(__file__)  # the workers import this module to run run_problem
     else:
         executor = ThreadPoolExecutor(max_workers=max(1, jobs))
     counts = {"ran": 0, "killed": 0, "skipped": len(manifest["problems"]) - len(tasks)}
@@ -356,9 +359,8 @@ def run(out, *, jobs: int = 1, verify_jobs: int = 1, scheduler=None, max_time: i
     except BaseException:
         for f in pending:
             f.cancel()
-        with _CHILDREN_LOCK:
-            for proc in list(_CHILDREN):
-                kill_group(proc)
+        for proc in list(_CHILDREN):
+            kill_group(proc)
         raise
     finally:
         if client is not None:
@@ -427,12 +429,15 @@ def report(out, dest=None) -> str:
         if not sd:
             continue
         claims = _claim_order(sd, suite)
-        md += ["| claim | " + " | ".join(VERDICT_ORDER) + " |", "|---" * (len(VERDICT_ORDER) + 1) + "|"]
+        md += ["| claim | " + " | ".join(VERDICT_ORDER) + " | seconds (median, max) |",
+               "|---" * (len(VERDICT_ORDER) + 2) + "|"]
         for cid in claims:
             cnt = {v: 0 for v in VERDICT_ORDER}
             for d in sd:
                 cnt[d["claims"][cid]["verdict"] if cid in d["claims"] else "NOT_RUN"] += 1
-            md.append(f"| {cid} | " + " | ".join(str(cnt[v]) for v in VERDICT_ORDER) + " |")
+            cs = sorted(float(d["claims"][cid]["seconds"]) for d in sd if "seconds" in d["claims"].get(cid, {}))
+            t = f"{statistics.median(cs):.1f}, {cs[-1]:.1f}" if cs else "-"
+            md.append(f"| {cid} | " + " | ".join(str(cnt[v]) for v in VERDICT_ORDER) + f" | {t} |")
         secs = sorted(float(d["seconds"]) for d in sd)
         bare = sum(d["killed"] or d["exit_status"] not in (0, 1) for d in sd)
         md += ["", f"Time per problem: median {statistics.median(secs):.0f} s, max {secs[-1]:.0f} s; "

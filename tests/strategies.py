@@ -11,6 +11,14 @@ Public API (imported by the symbolic, numeric and proofs_check tests)::
                                                             -> gfcheck Problem, orthogonal inputs
     non_orthogonal_problems(max_n=4, max_d=5, max_m=6, scale=Fraction(1, 1000))
                                                             -> gfcheck Problem with <x_0, x_1> != 0
+    census_orthogonal_problems(min_n=4, max_n=7, min_m=12, max_m=30, <class options>)
+                                                            -> real-size orthogonal Problem (issue 19)
+    census_separable_problems(min_m=12, max_m=20, sliding=None, seeded=None)
+                                                            -> real-size separable Problem (issue 19)
+    orthogonal_classes(p), separable_classes(p)             -> the census labels computed from p
+
+The census strategies never shrink below their minimum sizes (n >= 4, m >= 12 by default), so a
+failure found at real size is reported at real size; ``benchmarks/census.py`` draws from them.
 
 ``orthogonal_matrices`` is the Cayley transform ``Q = (I - A)(I + A)^{-1}`` of a rational
 skew-symmetric ``A`` with small entries (``I + A`` is always invertible; ``A = 0`` gives ``I``),
