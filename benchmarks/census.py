@@ -200,13 +200,17 @@ def kill_group(proc) -> None:
 def reason_of(claim: dict) -> str:
     """Why a claim (a ``report.json`` entry) is not VERIFIED, one line: the details' ``reason``,
     ``error`` and ``downgraded``; a REFUTED one also gives prediction, measurement and tolerance
-    (the rule of the report's attention lines, ``proofs_check/report.py``)."""
+    (the rule of the report's attention lines, ``proofs_check/report.py``) and the details' short
+    scalars (what failed: ``set_mismatches 7``)."""
     det = claim.get("details") or {}
     parts = []
     if claim["verdict"] == "REFUTED" or not any(k in det for k in ("reason", "error", "downgraded")):
         parts.append(f"prediction {claim['prediction']} vs measurement {claim['measurement']} "
                      f"(residual {claim['residual']}, tolerance {claim['tolerance']})")
     parts += [str(det[k]) for k in ("reason", "error", "downgraded") if k in det]
+    if claim["verdict"] == "REFUTED":  # the details' short scalars say what failed (e.g. set_mismatches 7)
+        parts += [f"{k} {v}" for k, v in sorted(det.items()) if k not in ("reason", "error", "downgraded")
+                  and isinstance(v, (str, int)) and len(str(v)) <= 80]
     return re.sub(r"\s+", " ", "; ".join(parts)).strip()
 
 
