@@ -200,14 +200,19 @@ def kill_group(proc) -> None:
 def reason_of(claim: dict) -> str:
     """Why a claim (a ``report.json`` entry) is not VERIFIED, one line: the details' ``reason``,
     ``error`` and ``downgraded``; a REFUTED one also gives prediction, measurement and tolerance
-    (the rule of the report's attention lines, ``proofs_check/report.py``) and the details' short
-    scalars (what failed: ``set_mismatches 7``)."""
+    (the rule of the report's attention lines, ``proofs_check/report.py``), each part that is not
+    VERIFIED with its numbers, and the details' short scalars (what failed: ``set_mismatches 7``)."""
     det = claim.get("details") or {}
     parts = []
     if claim["verdict"] == "REFUTED" or not any(k in det for k in ("reason", "error", "downgraded")):
         parts.append(f"prediction {claim['prediction']} vs measurement {claim['measurement']} "
                      f"(residual {claim['residual']}, tolerance {claim['tolerance']})")
     parts += [str(det[k]) for k in ("reason", "error", "downgraded") if k in det]
+    for name, part in sorted((det.get("parts") or {}).items()):  # which part failed, and on what
+        if isinstance(part, dict) and part.get("verdict") not in (None, "VERIFIED"):
+            parts.append(f"part '{name}' {part['verdict']}: " + ", ".join(
+                f"{k} {part[k]}" for k in ("prediction", "measurement", "residual", "tolerance", "reason")
+                if k in part))
     if claim["verdict"] == "REFUTED":  # the details' short scalars say what failed (e.g. set_mismatches 7)
         parts += [f"{k} {v}" for k, v in sorted(det.items()) if k not in ("reason", "error", "downgraded")
                   and isinstance(v, (str, int)) and len(str(v)) <= 80]
@@ -413,11 +418,24 @@ def _outcome(doc) -> str:
     return f"no report (exit {doc['exit_status']}): {doc.get('stderr_tail', '')[-300:]}"
 
 
+def _fresh_reasons(out: Path, doc: dict) -> dict:
+    """``doc`` with its reasons read again by :func:`reason_of` from its saved ``report.json``
+    (when there is one), so that every row follows the current rule."""
+    rep = out / "reports" / doc["id"] / "report.json"
+    if doc["killed"] or not rep.is_file():
+        return doc
+    claims = {cid: dict(c) for cid, c in doc["claims"].items()}
+    for c in json.loads(rep.read_text("utf-8"))["claims"]:
+        if c["id"] in claims and c["verdict"] != "VERIFIED":
+            claims[c["id"]]["reason"] = reason_of(c)
+    return {**doc, "claims": claims}
+
+
 def report(out, dest=None) -> str:
     """The census Markdown (see the module docstring); written to ``dest`` when given."""
     out = Path(out)
     manifest = read_manifest(out)
-    docs = read_results(out)
+    docs = [_fresh_reasons(out, d) for d in read_results(out)]
     causes_path = out / "causes.json"
     causes = json.loads(causes_path.read_text("utf-8")) if causes_path.is_file() else {}
     total = {e["suite"]: 0 for e in manifest["problems"]}
