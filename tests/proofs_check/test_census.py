@@ -263,3 +263,15 @@ def test_separable_classes_hold_by_construction(sliding):
         assert "A1" in labels and ("pinned" if sliding else "no-pinned") in labels and p.width >= 12
 
     check()
+
+
+def test_reason_names_the_failing_part_and_its_scalars():
+    claim = {"verdict": "REFUTED", "prediction": "p", "measurement": "m", "residual": "-", "tolerance": "t",
+             "details": {"set_mismatches": "7", "ladder": ["1e-2"], "parts": {
+                 "ok part": {"verdict": "VERIFIED", "measurement": "1"},
+                 "bad part": {"verdict": "REFUTED", "prediction": "non-decreasing", "measurement": "0 samples"}}}}
+    r = census.reason_of(claim)
+    assert r.startswith("prediction p vs measurement m (residual -, tolerance t)")
+    assert "part 'bad part' REFUTED: prediction non-decreasing, measurement 0 samples" in r
+    assert "ok part" not in r and "set_mismatches 7" in r and "ladder" not in r
+    assert census.reason_of({"verdict": "UNDECIDED", "details": {"reason": "too few rungs"}}) == "too few rungs"
