@@ -289,6 +289,17 @@ def run_problem(task: dict) -> dict:
     return {"result": result, "report_json": report_json, "report_md": report_md}
 
 
+def _read(path: Path) -> str:
+    """A census file's text, or one line naming it (:class:`UnreadableFile`)."""
+    try:
+        text = path.read_text("utf-8")
+        if path.suffix == ".json":
+            json.loads(text)
+        return text
+    except (OSError, ValueError) as exc:
+        raise UnreadableFile(f"{path}: unreadable ({type(exc).__name__}: {exc})") from None
+
+
 def result_path(out, pid: str) -> Path:
     return Path(out) / "results" / f"{pid}.json"
 
@@ -322,7 +333,7 @@ def pending_tasks(out, manifest, *, max_time, verify_jobs=1, limit=None, only_cl
         if is_done(out, e["id"]):
             continue
         tasks.append({"id": e["id"], "suite": e["suite"], "class": e["class"], "labels": e["labels"],
-                      "problem": (Path(out) / e["file"]).read_text("utf-8"), "max_time": max_time,
+                      "problem": _read(Path(out) / e["file"]), "max_time": max_time,
                       "verify_jobs": verify_jobs, "only": only, "grace": grace})
     return tasks[:limit] if limit is not None else tasks
 
@@ -437,7 +448,9 @@ def report(out, dest=None) -> str:
     manifest = read_manifest(out)
     docs = [_fresh_reasons(out, d) for d in read_results(out)]
     causes_path = out / "causes.json"
-    causes = json.loads(causes_path.read_text("utf-8")) if causes_path.is_file() else {}
+    causes = json.loads(_read(causes_path)) if causes_path.is_file() else {}
+    if not isinstance(causes, dict):
+        raise SchemaError(f"{causes_path}: expected an object {{\"NNNN:claim\": text}}")
     total = {e["suite"]: 0 for e in manifest["problems"]}
     for e in manifest["problems"]:
         total[e["suite"]] += 1

@@ -178,6 +178,11 @@ def test_cli_bad_input_is_one_line_exit_2(tmp_path):
     r = subprocess.run([sys.executable, str(CENSUS_PY), "report", str(tmp_path / "none")],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "no census manifest" in r.stderr
+    census.generate(tmp_path, orthogonal=1, separable=0, seed=7)
+    (tmp_path / "causes.json").write_text("{not json")
+    r = subprocess.run([sys.executable, str(CENSUS_PY), "report", str(tmp_path)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "causes.json: unreadable" in r.stderr
 
 
 # ----------------------------------------------------------------------------- the CI slice (slow)
