@@ -6,7 +6,13 @@ census, 9 orthogonal and 3 separable) from the census' own strategies with a see
 not use, runs ``gfcheck verify --profile quick`` on each (two at a time, one process each) within
 ``CENSUS_CI_BUDGET`` seconds (default 80; killed at budget + ``CENSUS_CI_GRACE``, default 20), and
 asserts no internal error and no REFUTED.  A run stopped by its budget is allowed, counted and
-printed.  Knobs: the environment variables of those names.
+printed.  Knobs: the environment variables of those names.  Wall time: at most
+``ceil(CENSUS_CI_PROBLEMS / 2) * (CENSUS_CI_BUDGET + CENSUS_CI_GRACE)`` plus about 10 s to generate.
+
+Measured (2 shared cores under load 5-8, 2026-12-06): 606.6 s for the 12 problems; verify had no
+``--max-time`` yet, so every run was killed at 100 s with one or two claims finished (decoupling
+alone takes 50-340 s at these sizes).  The slice decides claims only once verify stops itself at
+its budget with a whole report (issue 19 item 5): then it passes ``--max-time`` automatically.
 """
 
 from __future__ import annotations
