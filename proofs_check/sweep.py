@@ -46,6 +46,7 @@ import hashlib
 import itertools
 import json
 import sys
+import time
 import tomllib
 from concurrent.futures import FIRST_COMPLETED, wait
 from fractions import Fraction
@@ -350,8 +351,14 @@ def run_sweep(grid: dict, out, *, executor=None, jobs: int | None = None, window
     window = window or 4 * max(1, getattr(executor, "_max_workers", None) or jobs or 2)
     pending = {}
     it = iter(todo)
+    t0 = time.monotonic()
+
+    def status():
+        return (f"{counts['skipped'] + counts['ran']} of {len(tasks)} tasks done, {len(pending)} running, "
+                f"{time.monotonic() - t0:.0f} s elapsed")
+
     try:
-        with _progress.bar(len(tasks), "sweep", unit="task") as b:
+        with _progress.bar(len(tasks), "sweep", unit="task") as b, _progress.heartbeat("gfcheck sweep:", status, b):
             b.update(counts["skipped"])
             while True:
                 while len(pending) < window:

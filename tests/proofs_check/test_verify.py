@@ -57,7 +57,7 @@ def test_a_check_that_cannot_fail_is_not_verified(tmp_path, monkeypatch, stub_cl
     lazy = Claim(id="lazy", number=2, title="t", statement="s", source="s", prediction="p",
                  measurement="m", tolerance_rule="t", twin="w", check=check)
     stub_claims([lazy])
-    assert main(["verify", "--out", str(tmp_path / "r"), "--no-figures"]) == 1
+    assert main(["verify", "--out", str(tmp_path / "r"), "--no-figures"]) == 3  # UNDECIDED
     doc = json.loads((tmp_path / "r" / "report.json").read_text())
     assert doc["claims"][0]["verdict"] == "UNDECIDED" and "downgraded" in doc["claims"][0]["details"]
 
@@ -86,7 +86,7 @@ def test_non_orthogonal_data_are_outside_the_assumptions_never_verified(tmp_path
     assert verdicts == {"orthogonality": "OUTSIDE_ASSUMPTIONS", "escape-slope": "OUTSIDE_ASSUMPTIONS",
                         "variation-norm": "OUTSIDE_ASSUMPTIONS"}
     assert rep["claims"][0]["twin"]["verdict"] == "REFUTED"
-    assert status == 0  # a user's problem outside the assumptions, reported as such
+    assert status == 4  # nothing checkable: every claim outside its assumptions, reported as such
     for c in rep["claims"]:
         assert float(c["details"]["largest_off_diagonal_cosine"]) > 0
 
