@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -195,5 +195,26 @@ def main(argv: list[str] | None = None) -> int:
         return stop.exit_status
 
 
+def _exit_now_if_signalled(status: int) -> int:
+    """A command ended by a signal (status 128 + n) leaves at once, its output flushed: everything
+    it writes is written and its workers are gone, and the interpreter's teardown (freeing the
+    trajectories in memory) would cost seconds the promise of ``docs/cli.md`` does not have."""
+    import os
+
+    if status > 128:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(status)
+    return status
+
+
+def run() -> int:
+    """The console script and ``python -m``: :func:`main` on ``sys.argv``, leaving at once after a signal."""
+    return _exit_now_if_signalled(main())
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(run())

@@ -383,6 +383,8 @@ def run_sweep(grid: dict, out, *, executor=None, jobs: int | None = None, window
         for f in pending:
             f.cancel()
         if own and executor is not None:
+            for proc in list((getattr(executor, "_processes", None) or {}).values()):
+                proc.kill()  # our own pool: its workers write no file; a running task is not waited for
             executor.shutdown(wait=False, cancel_futures=True)
             executor = None
         raise

@@ -156,6 +156,7 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     if max_events is not None:
         ctx.caps["max_events"] = max_events
     selected = [c for c in known if not only or c.id in only]
+    _report_modules(ctx)
     prog = progress or Progress(len(selected), budget)
     ctx.say = getattr(prog, "rung", None)
     ctx.prefetch_seconds, ctx.stopped = 0.0, None
@@ -185,6 +186,16 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
             ctx.timings.extend(timings)
     results = [done[i] if i in done else stopped_result(c, ctx.stopped) for i, c in enumerate(selected)]
     return results, ctx
+
+
+def _report_modules(ctx) -> None:
+    """Import what writing the report needs (the suite's report module, its figures: matplotlib)
+    now, so that the report of what finished, after a signal, costs no import time."""
+    from gfcheck.numeric import provenance  # noqa: F401 - imported for later
+
+    from .report import _hooks
+
+    _hooks(ctx)
 
 
 def _out_of_time(ctx) -> bool:
@@ -428,15 +439,12 @@ def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None
     return _finish(results, ctx, out=out, command=command, figures=figures, user=user, budget=budget)
 
 
-#: after a signal, the seconds the report's extra sections (the lambda condition) may take
-SIGNAL_EXTRAS_SECONDS = 4.0
-
-
 def _extras_seconds(stop, budget):
-    """The bound on the report's extra sections and figures: a few seconds after a signal, what is
+    """The bound on the report's extra sections (the lambda condition) and figures: none after a
+    signal (the report of what finished comes first; they are recorded as not made), what is
     left of the whole-run budget otherwise (at least one second: the report is written whole)."""
     if hasattr(stop, "signum"):
-        return SIGNAL_EXTRAS_SECONDS
+        return 0.0
     return None if not budget.bounded else max(1.0, budget.remaining())
 
 
