@@ -2,7 +2,7 @@
 
 ::
 
-    gfcheck verify [--profile quick|full] [--problem FILE] [--out DIR] [--only ID[,ID...]]
+    gfcheck verify [--profile quick|full] [--problem FILE] [--out DIR] [--only ID[,ID...]] [--max-time SECONDS]
 
 Runs the registered claims (digest section 9) on the problem (default: the built-in example,
 ``proofs_check/data/default.problem.json``), shows progress on stderr, prints the verdict table
@@ -16,11 +16,19 @@ figures, ``problem.json`` (the exact problem) and, for each refuted claim,
 Before any claim runs, the problem's loss must be one the engines integrate (only ``"square"``;
 ``UnsupportedLoss`` otherwise) and ``DIR`` must be writable (``OutputError`` otherwise: a file
 where the folder is needed, a path under a regular file, a read-only folder).  At the end a
-summary on stderr counts each verdict and gives every claim that is not VERIFIED one line
-(``id: VERDICT: reason; next: what to do``; see :mod:`gfcheck.proofs_check.report`).
+summary on stderr counts each verdict and gives one line per cause of the claims that are not
+VERIFIED (``ids: VERDICT: reason; next: what to do``; see :mod:`gfcheck.proofs_check.report`).
 
-Exit status: 0 when every claim is VERIFIED (OUTSIDE_ASSUMPTIONS is allowed for a user's
-problem and reported); 1 when any claim is REFUTED or UNDECIDED; 2 for bad input.
+``--max-time SECONDS`` bounds the whole run (default: the profile's ``run_seconds``, 300 s for
+quick, 3600 s for full; 0: no bound).  When it is spent, or on SIGINT or SIGTERM at any moment,
+the worker processes are killed (:mod:`.workers`) and the report of the claims that finished is
+written whole, the others UNDECIDED with the budget or the signal as the reason.  Off a terminal a
+heartbeat line says what runs whenever stderr has been silent for a few seconds.
+
+Exit status (``docs/cli.md``): 0 when every claim is VERIFIED (OUTSIDE_ASSUMPTIONS is allowed for
+a user's problem and reported); 1 when a claim is REFUTED; 3 when none is but some claim is
+UNDECIDED (a spent budget included); 4 when every claim is OUTSIDE_ASSUMPTIONS (nothing
+checkable); 2 for bad input; 130 on SIGINT, 143 on SIGTERM.
 """
 
 from __future__ import annotations
@@ -95,7 +103,7 @@ class Progress:
         if phase is not None:
             parts.append(phase())
         running = [f"{cid} ({now - t:.0f} s{'; ' + msg[:90] if msg else ''})"
-                   for _, (cid, t, msg) in sorted(self.running.items())]
+                   for _, (cid, t, msg) in sorted(dict(self.running).items())]
         if running:
             parts.append("running " + ", ".join(running))
         parts.append(f"{self.finished}/{self.total} claims done, {now - self.t0:.0f} s elapsed")

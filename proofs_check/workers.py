@@ -213,10 +213,12 @@ class Workers:
         return finished
 
     def close(self) -> None:
-        """SIGKILL every worker and reap it (a fraction of a second); safe to call twice."""
-        for conn in list(self._procs):
-            _kill(self._procs.pop(conn))
-            conn.close()
+        """SIGKILL every worker and reap it (a fraction of a second; a signal waits till it is done,
+        so that no worker outlives it); safe to call twice."""
+        with signals_blocked():
+            for conn in list(self._procs):
+                _kill(self._procs.pop(conn))
+                conn.close()
         self._busy.clear()
         self._idle.clear()
 

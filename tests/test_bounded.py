@@ -146,22 +146,25 @@ def test_sigterm_at_random_moments_ends_the_run_with_the_report_of_what_finished
     file, and a report.json, when there is one, that is whole and lists every claim."""
     rng = random.Random(SEED)
     span = reference["seconds"]
-    moments = [rng.uniform(k, k + 1) * span / SIGNAL_RUNS for k in range(SIGNAL_RUNS)]
-    latencies, reports, partial, missed = [], 0, 0, 0
-    for k, moment in enumerate(moments):
+    moments = [rng.uniform(k, k + 1) / SIGNAL_RUNS for k in range(SIGNAL_RUNS)]  # fractions of the run
+    latencies, reports, partial = [], 0, 0
+    for k, fraction in enumerate(moments):
         out = tmp_path / f"r{k}"
-        run = _Timed(_verify_args(reference["problem"], out))
-        time.sleep(max(0.0, run.t0 + moment - time.monotonic()))
-        if run.proc.poll() is not None:  # finished before its moment: nothing to interrupt
+        for _attempt in range(3):  # a busy machine's run may end before its moment: retry it earlier
+            run = _Timed(_verify_args(reference["problem"], out))
+            time.sleep(max(0.0, run.t0 + fraction * span - time.monotonic()))
+            if run.proc.poll() is None:
+                break
             assert run.wait(timeout=10) == 0
-            missed += 1
-            continue
+            span = 0.9 * (run.t_end - run.t0)
+        else:
+            pytest.fail(f"run {k} always finished before its moment")
         sent = time.monotonic()
         run.proc.send_signal(signal.SIGTERM)
         rc = run.wait(timeout=60)
         latencies.append(run.t_end - sent)
-        assert rc == 143 or (rc == 0 and "interrupted" not in run.err), (moment, rc, run.err)
-        assert run.t_end - sent <= PROMISE_SECONDS, (moment, run.err)
+        assert rc == 143 or (rc == 0 and "interrupted" not in run.err), (fraction, rc, run.err)
+        assert run.t_end - sent <= PROMISE_SECONDS, (fraction, run.err)
         assert "Traceback" not in run.err, run.err
         assert not _leftovers(out) if out.exists() else True
         if (out / "report.json").exists():
@@ -171,8 +174,8 @@ def test_sigterm_at_random_moments_ends_the_run_with_the_report_of_what_finished
             if rc == 143:
                 assert "interrupted by SIGTERM" in run.lines[-1][1], run.err
     print(f"SIGTERM at {len(latencies)} moments over {span:.1f} s: exit after at most {max(latencies):.2f} s "
-          f"(mean {sum(latencies) / len(latencies):.2f} s); {reports} reports, {partial} partial; {missed} too late")
-    assert missed <= 2 and reports >= SIGNAL_RUNS // 2 and partial >= 1
+          f"(mean {sum(latencies) / len(latencies):.2f} s); {reports} reports, {partial} partial")
+    assert len(latencies) == SIGNAL_RUNS and reports >= SIGNAL_RUNS // 2 and partial >= 1
 
 
 def test_sigint_exits_130_with_the_report_of_what_finished(tmp_path, reference):
