@@ -193,6 +193,8 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
         if hasattr(ctx, "timings"):
             ctx.timings.extend(timings)
     results = [done[i] if i in done else stopped_result(c, ctx.stopped) for i, c in enumerate(selected)]
+    if ctx.stopped is None and any(r.result.details.get("stopped") == "budget" for r in results):
+        ctx.stopped = budget  # the last claims were cut by the budget inside their own bound
     return results, ctx
 
 

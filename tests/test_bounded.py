@@ -247,6 +247,20 @@ def test_the_budget_cuts_a_running_claim_and_keeps_the_finished_ones(tmp_path, c
     assert got["later"] == (("VERIFIED", None) if jobs == 2 else ("UNDECIDED", "budget"))
     err = capsys.readouterr().err
     assert "whole-run budget of 3 s (--max-time) was spent" in err
+    assert "was spent: " in err.splitlines()[-1]  # the closing line names the budget
+
+
+def test_a_last_claim_cut_by_the_budget_is_named_in_the_closing_line(tmp_path, capsys, monkeypatch, stub_claims):
+    import importlib
+
+    from gfcheck.proofs_check.cli import main
+
+    monkeypatch.setattr(importlib.import_module("gfcheck.proofs_check.verify"), "_prefetch",
+                        lambda ctx, jobs, prog=None: 0.0)
+    stub_claims([_sleeper("quick", 1, 0.0), _sleeper("slow", 2, 120.0)])
+    assert main(["verify", "--out", str(tmp_path / "r"), "--no-figures", "--max-time", "3", "--jobs", "1"]) == 3
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert "the whole-run budget of 3 s (--max-time) was spent: 1 of 2 claims finished" in last
 
 
 def test_max_time_zero_is_no_bound_and_a_negative_one_is_refused(tmp_path, capsys):
