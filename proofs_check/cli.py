@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "the report is the same with any number")
     v.add_argument("--max-time", dest="max_time", type=float, default=None, metavar="SECONDS",
                    help="whole-run wall-clock budget (default: 300 for quick, 3600 for full; 0: no bound); when spent, "
-                        "the report of the claims that finished is written, the others UNDECIDED (exit 3)")
+                        "the report of the claims that finished is written, the others UNDECIDED "
+                        "(exit 3; docs/cli.md)")
     _add_artifact_and_sweep(sub)
     return parser
 
