@@ -196,25 +196,43 @@ def main(argv: list[str] | None = None) -> int:
         return stop.exit_status
 
 
-def _exit_now_if_signalled(status: int) -> int:
-    """A command ended by a signal (status 128 + n) leaves at once, its output flushed: everything
-    it writes is written and its workers are gone, and the interpreter's teardown (freeing the
-    trajectories in memory) would cost seconds the promise of ``docs/cli.md`` does not have."""
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _leave_now(signum, frame) -> None:
+    """After the command: a signal ends the process at once with ``128 + signum`` (all is written)."""
     import os
 
-    if status > 128:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):
-                pass
-        os._exit(status)
-    return status
+    _flush()
+    os._exit(128 + signum)
 
 
 def run() -> int:
-    """The console script and ``python -m``: :func:`main` on ``sys.argv``, leaving at once after a signal."""
-    return _exit_now_if_signalled(main())
+    """The console script and ``python -m``: :func:`main` on ``sys.argv``.  A command ended by a
+    signal (status 128 + n) leaves at once, its output flushed: everything it writes is written and
+    its workers are gone, and the interpreter's teardown (freeing the trajectories in memory) would
+    cost seconds.  A signal that comes once the command is done (during that teardown) ends the
+    process at once with 128 + n as well (after the teardown has begun, the default action does)."""
+    import os
+    import signal
+
+    from gfcheck.symbolic.budget import SIGNALS, as_interrupted
+
+    try:
+        status = main()
+    except KeyboardInterrupt as exc:  # a signal after main's own handling: the same status
+        status = as_interrupted(exc).exit_status
+    _flush()
+    if status > 128:
+        os._exit(status)
+    for s in SIGNALS:
+        signal.signal(s, _leave_now)
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

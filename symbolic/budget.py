@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from .errors import InvalidInput, TimeBudgetSpent
 
 __all__ = ["Budget", "Interrupted", "time_limit", "install_signal_handlers", "deferred", "interruptible",
-           "signal_name", "pending_signal", "deferring", "signals_blocked", "as_interrupted"]
+           "signal_name", "pending_signal", "deferring", "signals_blocked", "as_interrupted", "SIGNALS"]
 
 
 def signal_name(signum: int) -> str:

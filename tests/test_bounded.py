@@ -163,7 +163,9 @@ def test_sigterm_at_random_moments_ends_the_run_with_the_report_of_what_finished
         run.proc.send_signal(signal.SIGTERM)
         rc = run.wait(timeout=60)
         latencies.append(run.t_end - sent)
-        assert rc == 143 or (rc == 0 and "interrupted" not in run.err), (fraction, rc, run.err)
+        # 0: the run was over before the signal; -15: killed by the default action during the
+        # interpreter's teardown, once everything was written (a shell reports 143 for it too)
+        assert rc in (143, -15) or (rc == 0 and "interrupted" not in run.err), (fraction, rc, run.err)
         assert run.t_end - sent <= PROMISE_SECONDS, (fraction, run.err)
         assert "Traceback" not in run.err, run.err
         assert not _leftovers(out) if out.exists() else True
@@ -173,6 +175,8 @@ def test_sigterm_at_random_moments_ends_the_run_with_the_report_of_what_finished
             partial += 0 < finished < listed
             if rc == 143:
                 assert "interrupted by SIGTERM" in run.lines[-1][1], run.err
+            if rc == -15:
+                assert finished == listed and "report in" in run.lines[-1][1], run.err
     print(f"SIGTERM at {len(latencies)} moments over {span:.1f} s: exit after at most {max(latencies):.2f} s "
           f"(mean {sum(latencies) / len(latencies):.2f} s); {reports} reports, {partial} partial")
     assert len(latencies) == SIGNAL_RUNS and reports >= SIGNAL_RUNS // 2 and partial >= 1
