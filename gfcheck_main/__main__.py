@@ -2,6 +2,6 @@
 
 import sys
 
-from gfcheck.proofs_check.cli import main
+from gfcheck.proofs_check.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -124,17 +124,21 @@ def _say(msg: str, b=None) -> None:
 
 def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: bool = False,
                  grid: int = 64, engine: str = "auto", error_estimate: bool = True,
-                 max_events: int | None = None) -> int:
+                 max_events: int | None = None, max_time=None) -> int:
     """The ``simulate`` command (see the module docstring); returns the exit status.
 
     ``t_end`` is an exact number string (or None: twice :func:`default_horizon`, and with
     ``until_fitted`` the run stops at :func:`fitted_level`); the other arguments are those of
     :func:`gfcheck.numeric.integrate`.  Exit status 0, or 1 when ``until_fitted`` was asked and
-    the horizon cap came first."""
+    the horizon cap came first.  ``max_time`` bounds the whole run in seconds (None or 0: no
+    bound); past it the run ends with :class:`~gfcheck.symbolic.errors.TimeBudgetSpent` (exit 3)
+    and writes nothing."""
     from gfcheck.numeric import integrate
+    from gfcheck.symbolic.budget import Budget, time_limit
 
     from .result import result_document, write_result
 
+    budget = Budget.of(max_time)
     problem = load_problem(problem_path)
     if engine in ("reduced", "float64"):
         problem.require_square_loss(f"--engine {engine}", elsewhere="full")
@@ -165,9 +169,17 @@ def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: 
         and problem.n <= problem.d) else {}
     if max_events is not None:
         options["max_events"] = max_events
-    from gfcheck.symbolic.progress import bar, ticking
+    from gfcheck.symbolic.progress import bar, heartbeat, ticking
 
-    with bar(None, "simulate (integrating)", unit="run") as b, ticking(b):
+    spent = (f"{budget.describe()} was spent while integrating; nothing was written: rerun with a larger "
+             "--max-time, a shorter --t-end or fewer --dps") if budget.bounded else ""
+
+    def status():
+        left = f", {budget.remaining():.0f} s of --max-time left" if budget.bounded else ""
+        return f"integrating to t = {float(T):.6g} ({budget.elapsed():.0f} s elapsed{left})"
+
+    with bar(None, "simulate (integrating)", unit="run") as b, ticking(b), heartbeat("gfcheck simulate:", status, b), \
+            time_limit(budget.remaining(), spent):
         tr = integrate(problem, precision=precision, t_end=T, times=times, until_loss=until, engine=engine,
                        error_estimate=error_estimate, **options)
     if tr.stats.get("error_estimate_mismatch"):

@@ -292,12 +292,18 @@ def build_artifact(out, *, suites=("orthogonal",), profile: str = "quick", only=
         os.chmod(tmp, 0o777 & ~mask)  # mkdtemp makes 0700; an artifact is meant to be read
     try:
         bundle = tmp / BUNDLE
-        with _progress.bar(6, "artifact", unit="step") as b:
+        step = ["derivations"]
+
+        def status():
+            return f"step {b.n + 1} of 6: {step[0]} ({time.perf_counter() - t0:.0f} s elapsed)"
+
+        with _progress.bar(6, "artifact", unit="step") as b, _progress.heartbeat(_PREFIX, status, b):
             b.set_postfix_str("derivations")
             _progress.note(f"{_PREFIX} derivations (gfcheck derive)", b)
             derive_status = write_derivations(bundle / "derivations")
             b.update(1)
             b.set_postfix_str("claims")
+            step[0] = "claims"
             _progress.note(f"{_PREFIX} claims (gfcheck verify --profile {prof.name})", b)
             results, timings = [], {}
             for s in suite_objs:
@@ -306,6 +312,8 @@ def build_artifact(out, *, suites=("orthogonal",), profile: str = "quick", only=
                 if only and not sel:
                     continue
                 res, ctx = verify(problems[s.name], prof, suite=s.name, only=sel, max_events=max_events)
+                if isinstance(ctx.stopped, KeyboardInterrupt):
+                    raise ctx.stopped  # an artifact is whole or not built: no report of what finished
                 command = (["gfcheck", "verify", "--suite", s.name, "--profile", prof.name]
                            + (["--only", ",".join(sel)] if sel else []))
                 rdir = bundle / report_dirs[s.name]
@@ -316,6 +324,7 @@ def build_artifact(out, *, suites=("orthogonal",), profile: str = "quick", only=
             atomic_write_json(tmp / "timings.json", timings)
             b.update(1)
             b.set_postfix_str("files")
+            step[0] = "files"
             files: dict[str, bytes | str] = {}
             for name, problem in problems.items():
                 files[f"problems/{name}.default.problem.json"] = canonical_json(problem_to_json(problem))
@@ -349,15 +358,18 @@ def build_artifact(out, *, suites=("orthogonal",), profile: str = "quick", only=
                 atomic_write(bundle / rel, content)
             b.update(1)
             b.set_postfix_str("manifest")
+            step[0] = "manifest"
             atomic_write(bundle / MANIFEST, manifest(bundle))
             b.update(1)
             b.set_postfix_str("archive")
+            step[0] = "archive"
             atomic_write(tmp / ARCHIVE, deterministic_tar_gz(bundle, BUNDLE))
             atomic_write_json(tmp / "timings.json", {
                 **json.loads((tmp / "timings.json").read_text("utf-8")),
                 "_total": f"{time.perf_counter() - t0:.2f}"})
             b.update(1)
             b.set_postfix_str("swap")
+            step[0] = "swap"
             _swap(tmp, out)
             b.update(1)
     except BaseException:

@@ -4,7 +4,10 @@ Each subcommand imports its layer only when it runs, so ``gfcheck simulate`` nev
 pays for sympy.  Every error that gfcheck raises on purpose ends the command with a
 one-line message on stderr and the error's exit status (2 for bad input, including an
 unsupported loss and an output that cannot be written: ``OutputError``, also for an ``OSError``
-of the final write); nothing is written half-way because every file goes through an atomic write.
+of the final write; 3 for a spent ``--max-time``); nothing is written half-way because every file
+goes through an atomic write.  SIGINT and SIGTERM end every command with 130 and 143
+(``verify`` first writes the report of the claims that finished).  The table of exit statuses is
+``docs/cli.md``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip the second, higher-precision run (error_estimate: \"unmeasured\")")
     s.add_argument("--max-events", type=int, default=None,
                    help="cap on activation events (default: 100000); a run past it fails with TooManyEvents")
+    s.add_argument("--max-time", dest="max_time", type=float, default=None, metavar="SECONDS",
+                   help="whole-run wall-clock budget (default: none); past it: TimeBudgetSpent, exit 3")
 
     v = sub.add_parser("verify", help="check a suite's claims (stated by its paper or reconstructed in docs/; "
                        "--list says which) against high-precision trajectories (the main job)")
@@ -59,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--jobs", type=int, default=None,
                    help="processes that integrate the shared lambda ladder first (default: the cores, at most 2); "
                         "the report is the same with any number")
+    v.add_argument("--max-time", dest="max_time", type=float, default=None, metavar="SECONDS",
+                   help="whole-run wall-clock budget (default: 300 for quick, 3600 for full; 0: no bound); when spent, "
+                        "the report of the claims that finished is written, the others UNDECIDED "
+                        "(exit 3; docs/cli.md)")
     _add_artifact_and_sweep(sub)
     return parser
 
@@ -84,7 +93,8 @@ def _add_artifact_and_sweep(sub) -> None:
     g = sub.add_parser("aggregate", help="tables and plots of a sweep folder, from its result files alone")
     g.add_argument("out", help="sweep folder")
     for p in sub.choices.values():
-        p.add_argument("-q", "--quiet", action="store_true", help="no progress, errors and results only")
+        p.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress and no heartbeat lines: errors and results only")
         p.add_argument("-v", "--verbose", action="store_true", help="progress as log lines (ladder rungs, tasks)")
 
 
@@ -125,7 +135,8 @@ def _dispatch(args) -> int:
 
         return run_simulate(args.problem, args.out, dps=args.dps, t_end=args.t_end,
                             until_fitted=args.until_fitted, grid=args.grid, engine=args.engine,
-                            error_estimate=args.error_estimate, max_events=args.max_events)
+                            error_estimate=args.error_estimate, max_events=args.max_events,
+                            max_time=args.max_time)
     if args.command == "verify":
         from .verify import list_suites, run_verify
 
@@ -133,7 +144,7 @@ def _dispatch(args) -> int:
             return list_suites()
         return run_verify(suite=args.suite, profile=args.profile, problem=args.problem, out=args.out,
                           only=args.only, figures=not args.no_figures, max_events=args.max_events,
-                          jobs=args.jobs)
+                          jobs=args.jobs, max_time=args.max_time)
     raise AssertionError(args.command)
 
 
@@ -145,24 +156,6 @@ def _versions() -> str:
     return f"gfcheck {version('gfcheck')} (mpmath {mpmath.__version__}, backend {mpmath.libmp.BACKEND})"
 
 
-def _terminate_cleanly() -> None:
-    """SIGTERM raises KeyboardInterrupt like SIGINT, so a temporary file being written is
-    removed (``atomic_write`` cleans up on any exception) before the process ends."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():  # pragma: no cover
-        return
-
-    def _raise(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    try:
-        signal.signal(signal.SIGTERM, _raise)
-    except (ValueError, OSError):  # pragma: no cover - not allowed in this context
-        pass
-
-
 def _fail(command: str, exc) -> int:
     """One line on stderr (``gfcheck CMD: ErrorName: message``); returns the exit status."""
     msg = " ".join(str(exc).split())
@@ -171,11 +164,14 @@ def _fail(command: str, exc) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gfcheck.symbolic.budget import as_interrupted, install_signal_handlers
     from gfcheck.symbolic.errors import GfcheckError
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    _terminate_cleanly()
+    # SIGINT and SIGTERM raise Interrupted, so a temporary file being written is removed
+    # (atomic_write cleans up on any exception) and verify writes the report of what finished
+    install_signal_handlers()
     if args.version:
         print(_versions())
         return 0
@@ -195,10 +191,51 @@ def main(argv: list[str] | None = None) -> int:
         from gfcheck.symbolic.files import output_error
 
         return _fail(args.command, output_error(exc, "file system"))
-    except KeyboardInterrupt:
-        print(f"gfcheck {args.command}: interrupted; no partial file was left behind", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        stop = as_interrupted(exc)
+        print(f"gfcheck {args.command}: interrupted by {stop.name}; no partial file was left behind",
+              file=sys.stderr)
+        return stop.exit_status
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _leave_now(signum, frame) -> None:
+    """After the command: a signal ends the process at once with ``128 + signum`` (all is written)."""
+    import os
+
+    _flush()
+    os._exit(128 + signum)
+
+
+def run() -> int:
+    """The console script and ``python -m``: :func:`main` on ``sys.argv``.  A command ended by a
+    signal (status 128 + n) leaves at once, its output flushed: everything it writes is written and
+    its workers are gone, and the interpreter's teardown (freeing the trajectories in memory) would
+    cost seconds.  A signal that comes once the command is done (during that teardown) ends the
+    process at once with 128 + n as well (after the teardown has begun, the default action does)."""
+    import os
+    import signal
+
+    from gfcheck.symbolic.budget import SIGNALS, as_interrupted
+
+    try:
+        status = main()
+    except KeyboardInterrupt as exc:  # a signal after main's own handling: the same status
+        status = as_interrupted(exc).exit_status
+    _flush()
+    if status > 128:
+        os._exit(status)
+    for s in SIGNALS:
+        signal.signal(s, _leave_now)
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(run())

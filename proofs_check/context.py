@@ -75,6 +75,9 @@ class Profile:
     # budget that decides; hitting this one makes the report machine-dependent, and says so)
     claim_seconds: float = 300.0
     resolution_bits: int = 10  # limits and exponents are resolved to 2^-resolution_bits relative
+    # the default whole-run budget of ``gfcheck verify`` (``--max-time``; None: no bound): what a
+    # problem of ordinary size (n 4..7, m 12..30) needs at this profile on two cores, with room
+    run_seconds: float | None = 300.0
 
     def __post_init__(self) -> None:
         if not self.exponents or any(e <= 0 for e in self.exponents):
@@ -83,6 +86,8 @@ class Profile:
             raise SchemaError(f"profile {self.name!r}: exponents must increase strictly")
         if self.dps < 15:
             raise SchemaError(f"profile {self.name!r}: dps must be at least 15")
+        if self.run_seconds is not None and not self.run_seconds > 0:
+            raise SchemaError(f"profile {self.name!r}: run_seconds must be positive (or None: no bound)")
 
     @property
     def scales(self) -> tuple[Fraction, ...]:
@@ -96,9 +101,9 @@ class Profile:
 
 
 PROFILES = {
-    "quick": Profile("quick", (10, 20, 30, 45, 60, 80, 100), dps=30, claim_seconds=300.0),
+    "quick": Profile("quick", (10, 20, 30, 45, 60, 80, 100), dps=30, claim_seconds=300.0, run_seconds=300.0),
     "full": Profile("full", (8, 10, 15, 20, 30, 40, 60, 80, 100, 130, 160, 200), dps=40,
-                    max_exponent=400, claim_seconds=1200.0, resolution_bits=14),
+                    max_exponent=400, claim_seconds=1200.0, resolution_bits=14, run_seconds=3600.0),
 }
 
 
@@ -147,10 +152,11 @@ class RunMemo:
         """This context with ``SECOND_ROUTE_DPS`` more working digits in the profile (every run's
         digits follow it) and nothing memoised: the independent rerun that a REFUTED must survive."""
         prof = dataclasses.replace(self.profile, dps=self.profile.dps + self.SECOND_ROUTE_DPS)
-        other = dataclasses.replace(self, profile=prof, _runs={}, figure_data={}, timings=[])
-        for name in ("suite", "prefetch_seconds"):
-            if name in self.__dict__:
-                setattr(other, name, self.__dict__[name])
+        fresh = {"profile": prof, "_runs": {}, "figure_data": {}, "timings": []}
+        other = dataclasses.replace(self, **fresh)
+        for name, value in self.__dict__.items():  # the suite, the budget, the exact predictions (same problem)
+            if name not in fresh and name not in other.__dict__:
+                other.__dict__[name] = value
         return other
 
     def run(self, problem=None, **kwargs):

@@ -61,9 +61,10 @@ SPEED_AT = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
 
 #: the kappa ladders (kappa = 10^-e): exponents, digits
 PROFILES = {
-    "quick": Profile("quick", (4, 6, 8, 10, 12, 14, 16), dps=30, max_exponent=16, claim_seconds=300.0),
+    "quick": Profile("quick", (4, 6, 8, 10, 12, 14, 16), dps=30, max_exponent=16, claim_seconds=300.0,
+                     run_seconds=300.0),
     "full": Profile("full", (4, 5, 6, 8, 10, 12, 14, 16, 20, 24), dps=40, max_exponent=24,
-                    claim_seconds=1200.0, resolution_bits=14),
+                    claim_seconds=1200.0, resolution_bits=14, run_seconds=3600.0),
 }
 
 

@@ -141,7 +141,8 @@ def _reason(r) -> str:
     if r.verdict == "REFUTED" or not any(k in details for k in _REASON_KEYS):
         parts.append(f"prediction {v.prediction} vs measurement {v.measurement} "
                      f"(residual {v.residual}, tolerance {v.tolerance})")
-    parts += [str(details[k]) for k in _REASON_KEYS if k in details]
+    parts += [str(details[k]).split("; rerun with --only")[0] if "stopped" in details else str(details[k])
+              for k in _REASON_KEYS if k in details]
     if r.verdict == "OUTSIDE_ASSUMPTIONS":
         parts += [f"{k.replace('_', ' ')} {details[k]}" for k in _BREACH_KEYS if k in details]
     return _clip("; ".join(parts), REASON_WIDTH)
@@ -154,6 +155,8 @@ def _next_step(r, profile: str, reproduce_dir) -> str:
     if r.verdict == "REFUTED":
         repro = Path(reproduce_dir) / f"{cid}.problem.json"
         return f"reproduce with  gfcheck verify --profile {profile} --problem {repro} --only {cid}"
+    if "stopped" in details:  # a spent whole-run budget or a signal: the reason says how to rerun
+        return (f"rerun with --only {cid}" + (" or a larger --max-time" if details["stopped"] == "budget" else ""))
     text = " ".join(str(details.get(k, "")) for k in _REASON_KEYS)
     if r.verdict == "OUTSIDE_ASSUMPTIONS":
         return next((step for word, step in _ASSUMPTION_STEPS if word in text), _ASSUMPTION_DEFAULT)
@@ -173,6 +176,16 @@ def _next_step(r, profile: str, reproduce_dir) -> str:
     return "these data do not exercise the claim; rerun on data that do (see the reason)"
 
 
+def _cause(r, profile: str, reproduce_dir) -> str:
+    """``VERDICT: reason; next: step`` with the claim's own ``--only ID`` as ``--only {ids}``: the
+    cause that claims share (a REFUTED claim's cause is its own: its numbers, its reproduce file)."""
+    step = " ".join(_next_step(r, profile, reproduce_dir).splitlines())
+    text = f"{r.verdict}: {_reason(r)}; next: {step}"
+    if r.verdict == "REFUTED":
+        return text
+    return text.replace("{", "{{").replace("}", "}}").replace(f"--only {r.claim.id}", "--only {ids}")
+
+
 def attention_line(r, *, profile: str, reproduce_dir=REPRODUCE_DIR) -> str:
     """One line for a claim that is not VERIFIED: ``id: VERDICT: reason; next: step``.
 
@@ -184,14 +197,21 @@ def attention_line(r, *, profile: str, reproduce_dir=REPRODUCE_DIR) -> str:
     >>> attention_line(ClaimResult(c, u, u, 0.0), profile="quick")
     'x: UNDECIDED: too few ladder rungs; next: rerun with --profile full (a deeper lambda ladder and more digits)'
     """
-    step = " ".join(_next_step(r, profile, reproduce_dir).splitlines())
-    return f"{r.claim.id}: {r.verdict}: {_reason(r)}; next: {step}"
+    return attention_lines([r], profile=profile, reproduce_dir=reproduce_dir)[0]
 
 
 def attention_lines(results, *, profile: str, reproduce_dir=REPRODUCE_DIR) -> list[str]:
-    """:func:`attention_line` for every result that is not VERIFIED, in the order given."""
-    return [attention_line(r, profile=profile, reproduce_dir=reproduce_dir)
-            for r in results if r.verdict != "VERIFIED"]
+    """One line per distinct cause among the results that are not VERIFIED, in the order of
+    their first claim: ``id, id, ...: VERDICT: reason; next: step`` (claims that share the same
+    verdict, reason and next step, e.g. every claim OUTSIDE_ASSUMPTIONS on non-orthogonal inputs,
+    or every claim a spent budget left unfinished, are one line listing their ids)."""
+    groups: dict[str, tuple[str, list[str]]] = {}
+    for r in results:
+        if r.verdict != "VERIFIED":
+            cause = _cause(r, profile, reproduce_dir)
+            groups.setdefault(r.claim.id if r.verdict == "REFUTED" else cause, (cause, []))[1].append(r.claim.id)
+    return [f"{ids[0]}: {cause}" if cause.startswith("REFUTED") else
+            f"{', '.join(ids)}: {cause.format(ids=','.join(ids))}" for cause, ids in groups.values()]
 
 
 def timings_document(results, ctx) -> dict:
@@ -272,22 +292,57 @@ def _markdown(results, ctx, extra_md, figures, skipped, command) -> str:
     return "\n".join(out)
 
 
-def write_report(out_dir: Path, results, ctx, *, command, figures=True):
+def write_report(out_dir: Path, results, ctx, *, command, figures=True, figures_skipped=None, extras_seconds=None):
     """Write the report; returns ``[(claim id, reproduce problem path)]`` for refuted claims.
 
-    A file-system failure (``OSError``) becomes :class:`~gfcheck.symbolic.errors.OutputError`.
+    ``figures_skipped``: why the figures are not drawn (a stopped run, a budget nearly spent),
+    recorded per figure.  ``extras_seconds`` bounds the suite's extra sections and the figures
+    (None: no bound); past it they are recorded as not made and the rest is written whole.  Inside
+    :func:`gfcheck.symbolic.budget.deferred` (``gfcheck verify`` writing what finished) a signal
+    cuts them short the same way.  A file-system failure (``OSError``) becomes
+    :class:`~gfcheck.symbolic.errors.OutputError`.
     """
     with os_errors_as_output_errors("report folder"):
-        return _write_report(Path(out_dir), results, ctx, command=command, figures=figures)
+        return _write_report(Path(out_dir), results, ctx, command=command, figures=figures,
+                             figures_skipped=figures_skipped, extras_seconds=extras_seconds)
 
 
-def _write_report(out_dir: Path, results, ctx, *, command, figures):
+def _cut_short(part: str, fallback, fn, seconds):
+    """``fn()``, or ``fallback(why)`` when it runs past ``seconds`` or a held-back signal cuts it
+    short (only while a signal is deferred: otherwise the signal goes on up)."""
+    import contextlib
+
+    from gfcheck.symbolic.budget import Interrupted, deferring, interruptible, time_limit
+    from gfcheck.symbolic.errors import TimeBudgetSpent
+
+    try:
+        with interruptible() if deferring() else contextlib.nullcontext(), \
+                time_limit(seconds, f"{part} not made: the run's time budget was spent"):
+            return fn()
+    except TimeBudgetSpent as exc:
+        return fallback(str(exc))
+    except Interrupted as exc:
+        if not deferring():
+            raise
+        return fallback(f"{part} not made: the run was ended by {exc.name}")
+
+
+def _write_report(out_dir: Path, results, ctx, *, command, figures, figures_skipped=None, extras_seconds=None):
+    import time
+
     hooks = _hooks(ctx)
     out_dir.mkdir(parents=True, exist_ok=True)
-    extra_json, extra_md = hooks.sections(ctx, results) if hooks else ({}, "")
+    end = None if extras_seconds is None else time.monotonic() + extras_seconds
+    left = lambda: None if end is None else max(0.0, end - time.monotonic())  # noqa: E731
+    extra_json, extra_md = ({}, "") if not hooks else _cut_short(
+        "this section was", lambda why: ({"sections_skipped": why}, f"*{why}.*\n"),
+        lambda: hooks.sections(ctx, results), left())
     fig_paths, skipped = [], {}
     if figures and hooks:
-        fig_paths, skipped = hooks.draw(out_dir, ctx)
+        fig_paths, skipped = _cut_short("the figures were", lambda why: ([], dict.fromkeys(hooks.FIGURES, why)),
+                                        lambda: hooks.draw(out_dir, ctx), left())
+    elif figures_skipped and hooks:
+        skipped = dict.fromkeys(getattr(hooks, "FIGURES", {}), figures_skipped)
     names = {p.name for p in fig_paths}
     for name in sorted(set(getattr(hooks, "FIGURES", {})) - names):  # only the suite's own figure names
         if (out_dir / name).is_file():

@@ -47,6 +47,7 @@ import hashlib
 import itertools
 import json
 import sys
+import time
 import tomllib
 from concurrent.futures import FIRST_COMPLETED, wait
 from fractions import Fraction
@@ -351,8 +352,14 @@ def run_sweep(grid: dict, out, *, executor=None, jobs: int | None = None, window
     window = window or 4 * max(1, getattr(executor, "_max_workers", None) or jobs or 2)
     pending = {}
     it = iter(todo)
+    t0 = time.monotonic()
+
+    def status():
+        return (f"{counts['skipped'] + counts['ran']} of {len(tasks)} tasks done, {len(pending)} running, "
+                f"{time.monotonic() - t0:.0f} s elapsed")
+
     try:
-        with _progress.bar(len(tasks), "sweep", unit="task") as b:
+        with _progress.bar(len(tasks), "sweep", unit="task") as b, _progress.heartbeat("gfcheck sweep:", status, b):
             b.update(counts["skipped"])
             while True:
                 while len(pending) < window:
@@ -377,6 +384,8 @@ def run_sweep(grid: dict, out, *, executor=None, jobs: int | None = None, window
         for f in pending:
             f.cancel()
         if own and executor is not None:
+            for proc in list((getattr(executor, "_processes", None) or {}).values()):
+                proc.kill()  # our own pool: its workers write no file; a running task is not waited for
             executor.shutdown(wait=False, cancel_futures=True)
             executor = None
         raise

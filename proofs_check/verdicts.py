@@ -35,7 +35,8 @@ from typing import Any, Callable
 from gfcheck.symbolic.errors import GfcheckError, InvalidInput
 
 __all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "Suite",
-           "run_claim", "outside_assumptions", "provenance_counts", "provenance_tally"]
+           "run_claim", "outside_assumptions", "provenance_counts", "provenance_tally", "stopped_result",
+           "stop_reason"]
 
 VERDICTS = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED")
 #: where a claim comes from: stated in the paper, or our statement after it (see :class:`Provenance`)
@@ -251,34 +252,49 @@ class ClaimResult:
         }
 
 
-def _time_limit(seconds):
-    """A context manager raising :class:`TimeBudgetSpent` after ``seconds`` of wall-clock time
-    (``SIGALRM``, main thread only; elsewhere, or with ``seconds=None``, no limit)."""
-    import contextlib
-    import signal
-    import threading
+def stop_reason(claim_id: str, stop) -> str:
+    """Why a claim did not finish: ``stop`` is the whole-run budget
+    (:class:`~gfcheck.symbolic.budget.Budget`) or the signal
+    (:class:`~gfcheck.symbolic.budget.Interrupted`).
 
-    from gfcheck.symbolic.errors import TimeBudgetSpent
+    >>> from gfcheck.symbolic.budget import Budget, Interrupted
+    >>> stop_reason("plateaus", Budget.of(300)).split("; ")
+    ['the whole-run budget of 300 s (--max-time) was spent before this claim finished',
+     'rerun with --only plateaus or a larger --max-time']
+    >>> stop_reason("plateaus", Interrupted(15))
+    'the run was ended by SIGTERM before this claim finished; rerun with --only plateaus'
+    """
+    if hasattr(stop, "signum"):
+        return f"the run was ended by {stop.name} before this claim finished; rerun with --only {claim_id}"
+    return (f"{stop.describe()} was spent before this claim finished; rerun with --only {claim_id} "
+            f"or a larger {stop.where}")
 
-    if not seconds or threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
-        return contextlib.nullcontext()
 
-    @contextlib.contextmanager
-    def limit():
-        def _raise(signum, frame):
-            raise TimeBudgetSpent(f"the claim ran past its time budget of {seconds:.0f} s "
-                                  "(Profile.claim_seconds): rerun it alone with --only, or with --profile full")
+def _stop_kind(stop) -> str:
+    return stop.name if hasattr(stop, "signum") else "budget"
 
-        old = signal.signal(signal.SIGALRM, _raise)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
 
-    return limit()
+def stopped_result(claim: Claim, stop) -> "ClaimResult":
+    """``UNDECIDED`` for a claim that a spent budget or a signal (``stop``) kept from finishing;
+    ``details`` has the ``reason`` (:func:`stop_reason`) and ``stopped`` (``budget``, ``SIGINT``,
+    ``SIGTERM``)."""
+    v = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": stop_reason(claim.id, stop), "stopped": _stop_kind(stop)})
+    return ClaimResult(claim, v, v, 0.0)
+
+
+def _bound(claim: Claim, ctx):
+    """``(seconds, message, stopped)``: the claim's wall-clock bound, twice ``profile.claim_seconds``
+    or what is left of the whole-run budget (``ctx.budget`` less ``ctx.budget_reserve``), whichever
+    is less, and what running past it means."""
+    seconds = getattr(getattr(ctx, "profile", None), "claim_seconds", None)
+    bound = 2 * seconds if seconds else None
+    message = (f"the claim ran past its time budget of {bound:.0f} s "
+               "(twice Profile.claim_seconds): rerun it alone with --only, or with --profile full") if bound else ""
+    budget = getattr(ctx, "budget", None)
+    left = budget.remaining(getattr(ctx, "budget_reserve", 0.0)) if budget is not None else None
+    if left is not None and (bound is None or left < bound):
+        return left, stop_reason(claim.id, budget), "budget"
+    return bound, message, None
 
 
 def outside_assumptions(claim: Claim, facts) -> Verdict | None:
@@ -330,29 +346,35 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
     """Run ``claim`` on ``ctx``; a twin that is not refuted makes the claim ``UNDECIDED``.
 
     The claim runs under a wall-clock bound of twice ``ctx.profile.claim_seconds`` (the ladder
-    extension stops itself at one); running past it is ``UNDECIDED`` with the budget.  Every
+    extension stops itself at one), or what is left of the whole run's budget if that is less
+    (``ctx.budget``); running past it is ``UNDECIDED`` with the budget as the reason.  Every
     other failure inside a check (integration failures, and any exception: a check that crashes
     proves nothing either way) is ``UNDECIDED`` with the message; bad input was refused before
     the claims ran.
     """
+    from gfcheck.symbolic.budget import time_limit
+    from gfcheck.symbolic.errors import TimeBudgetSpent
+
     t0 = time.perf_counter()
-    seconds = getattr(getattr(ctx, "profile", None), "claim_seconds", None)
+    bound, message, stopped = _bound(claim, ctx)
     try:
         outside = outside_assumptions(claim, ctx)
         if outside is not None:
             return ClaimResult(claim, outside, outside, time.perf_counter() - t0)
-        with _time_limit(2 * seconds if seconds else None):
+        with time_limit(bound, message):
             result, twin = claim.check(ctx)
             if result.verdict == "REFUTED":
                 result, twin = _second_route(claim, ctx, result, twin)
     except KeyboardInterrupt:
         raise
+    except TimeBudgetSpent as exc:  # the claim's own bound or the whole run's budget
+        whole_run = stopped is not None and str(exc) == message
+        details = {"reason": str(exc), "stopped": stopped} if whole_run else {"reason": f"TimeBudgetSpent: {exc}"}
+        result = twin = Verdict("UNDECIDED", "-", "-", "-", "-", details)
     except Exception as exc:  # noqa: BLE001 - reported as UNDECIDED with the message
         kind = type(exc).__name__
-        key = "reason" if kind == "TimeBudgetSpent" else "error"
         msg = f"{kind}: {exc}" if isinstance(exc, GfcheckError) else f"internal error {kind}: {exc}"
-        result = Verdict("UNDECIDED", "-", "-", "-", "-", {key: msg})
-        twin = Verdict("UNDECIDED", "-", "-", "-", "-", {key: msg})
+        result = twin = Verdict("UNDECIDED", "-", "-", "-", "-", {"error": msg})
     if not isinstance(result, Verdict) or not isinstance(twin, Verdict):
         raise TypeError(f"claim {claim.id!r}: check must return (Verdict, Verdict)")
     if result.verdict == "VERIFIED" and twin.verdict != "REFUTED":

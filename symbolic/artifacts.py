@@ -204,17 +204,26 @@ def write_derivations(out_dir="derivations") -> int:
     ``out_dir`` is checked before the derivations run (:func:`~gfcheck.symbolic.files.check_output_dir`);
     a file-system failure while writing raises :class:`~gfcheck.symbolic.errors.OutputError`.
     """
+    import sys
+    import time
+
+    from .progress import heartbeat, note
+
     out = check_output_dir(out_dir, "--out", files=("derivations.md", "manifest.json"),
                            folders=("tex", "certificates", "separable"))
-    certs = all_certificates()
-    frags = _fragments(certs)
-    write_theory(out, frags, certs, _markdown(frags, certs))
-    from .separable_artifacts import write_separable
+    t0, stage = time.monotonic(), ["certifying the claims (sympy)"]
+    note(f"gfcheck derive: derivations and certificates -> {out}")
+    with heartbeat("gfcheck derive:", lambda: f"{stage[0]} ({time.monotonic() - t0:.0f} s elapsed)"):
+        certs = all_certificates()
+        stage[0] = "writing the orthogonal derivations"
+        frags = _fragments(certs)
+        write_theory(out, frags, certs, _markdown(frags, certs))
+        from .separable_artifacts import write_separable
 
-    wrong = [stem for stem, c, exp in certs if c.verdict != exp] + write_separable(out)
+        stage[0] = "the separable derivations"
+        wrong = [stem for stem, c, exp in certs if c.verdict != exp] + write_separable(out)
     if wrong:
-        import sys
-
         print(f"gfcheck derive: {len(wrong)} verdict(s) not as expected: {', '.join(wrong)}", file=sys.stderr)
         return 1
+    note(f"gfcheck derive: every verdict as expected ({time.monotonic() - t0:.0f} s) -> {out}")
     return 0

@@ -43,6 +43,8 @@ class Assumption:
     statement: str
     source: str
     witness: Callable[[Any], str | None]
+    #: ids of hypotheses this one is defined under: when one of them fails, this one is not asked
+    requires: tuple = ()
 
     def __post_init__(self) -> None:
         for name in ("id", "statement", "source"):
@@ -122,7 +124,7 @@ RELU_PRIME_ZERO = Assumption(
     "Boursier et al. 2022, Appendix D (via Chistikov et al. 2023); docs/orthogonal.md 1.2, 7.4", _relu_prime_zero)
 A3_MAIN_NEURON = Assumption(
     "A3", "every nonempty sign group has a main neuron (initially active on its whole sign class)",
-    "docs/orthogonal.md 4.1, 7.1 (assumption A3)", _a3)
+    "docs/orthogonal.md 4.1, 7.1 (assumption A3)", _a3, requires=("orthogonal-inputs",))
 SQUARE_LOSS = Assumption("square-loss", "the square loss 1/(2n) sum (h - y)^2", "docs/orthogonal.md 1.1", _square)
 BALANCED_START = Assumption(
     "balanced", "a balanced start a_j(0) = s_j ||w_j(0)||", "Boursier et al. 2022 (setting); docs/orthogonal.md 1.1",
@@ -130,9 +132,12 @@ BALANCED_START = Assumption(
 
 
 def failing(assumptions, facts) -> list[tuple[Assumption, str]]:
-    """``[(assumption, witness)]`` for every assumption that fails on ``facts`` (in order)."""
+    """``[(assumption, witness)]`` for every assumption that fails on ``facts`` (in order); one whose
+    ``requires`` failed is not asked (A3 has no meaning on non-orthogonal inputs: one line, not two)."""
     out = []
     for a in assumptions:
+        if any(b.id in a.requires for b, _ in out):
+            continue
         w = a.witness(facts)
         if w is not None:
             out.append((a, w))

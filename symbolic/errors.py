@@ -31,6 +31,7 @@ __all__ = [
     "TooManyEvents",
     "PrecisionExhausted",
     "ClaimRefuted",
+    "TimeBudgetSpent",
 ]
 
 
@@ -115,5 +116,8 @@ class ClaimRefuted(GfcheckError, AssertionError):
 
 
 class TimeBudgetSpent(GfcheckError):
-    """A claim ran past its stated wall-clock budget (``Profile.claim_seconds``); it is reported
-    UNDECIDED with the budget, never as a verdict on the mathematics."""
+    """A claim ran past its stated wall-clock budget (``Profile.claim_seconds``, or what is left of
+    the whole run's ``--max-time``); it is reported UNDECIDED with the budget, never as a verdict on
+    the mathematics.  A command whose whole-run budget is spent exits 3 (undecided, ``docs/cli.md``)."""
+
+    exit_status = 3

@@ -7,6 +7,9 @@ One switch for every command: :func:`set_verbosity` (the CLI calls it from ``-q`
   has no ``CI`` (nor ``TQDM_DISABLE``) and the run is not ``--quiet``;
 * :func:`note` prints an informational line on stderr unless ``--quiet``; :func:`detail` (a ladder
   rung, a task that starts) only with ``-v``;
+* :func:`heartbeat` keeps a long command from going silent: on a terminal its bar shows what runs
+  and its clock moves; off a terminal (a log, CI) a line ``PREFIX status`` is written whenever
+  stderr has been silent for :data:`HEARTBEAT_SECONDS` (never with ``--quiet``);
 * nothing here ever writes to stdout or to a file, so progress cannot change what a command
   writes (the determinism of reports and results).
 
@@ -28,12 +31,32 @@ import threading
 import time
 
 __all__ = ["QUIET", "NORMAL", "VERBOSE", "set_verbosity", "verbosity", "bars_enabled", "bar",
-           "ticking", "note", "detail"]
+           "ticking", "note", "detail", "heartbeat", "HEARTBEAT_SECONDS"]
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 _STATE = {"level": NORMAL}
 #: seconds between redraws of a bar that waits on a single long step (:func:`ticking`)
 TICK_SECONDS = 0.5
+#: off a terminal, the longest silence on stderr before a heartbeat line (half the promised 10 s,
+#: so that a busy machine's late wake-ups stay inside the promise)
+HEARTBEAT_SECONDS = 5.0
+#: serialises the lines on stderr (main thread and heartbeat thread) and the time of the last one;
+#: held across a fork, so that a child never inherits it locked
+_LOCK = threading.RLock()
+_LAST = {"t": time.monotonic()}
+#: the heartbeats running now, innermost last (only the innermost one speaks)
+_BEATS: list = []
+
+
+def _after_fork_in_child() -> None:
+    global _LOCK
+    _LOCK = threading.RLock()
+    _BEATS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=lambda: _LOCK.acquire(), after_in_parent=lambda: _LOCK.release(),
+                        after_in_child=_after_fork_in_child)
 
 
 def set_verbosity(level: int) -> None:
@@ -123,10 +146,12 @@ def ticking(b):
 
 
 def _emit(message: str, b=None) -> None:
-    if b is not None and not isinstance(b, _Null):
-        b.write(message, file=sys.stderr)  # above the bar, which is redrawn below it
-    else:
-        print(message, file=sys.stderr, flush=True)
+    with _LOCK:
+        if b is not None and not isinstance(b, _Null):
+            b.write(message, file=sys.stderr)  # above the bar, which is redrawn below it
+        else:
+            print(message, file=sys.stderr, flush=True)
+        _LAST["t"] = time.monotonic()
 
 
 def note(message: str, b=None) -> None:
@@ -144,3 +169,50 @@ def detail(message: str, b=None) -> None:
 def elapsed_since(t0: float) -> str:
     """``"12 s"``: the wall-clock time since ``t0`` (``time.perf_counter``), for messages."""
     return f"{time.perf_counter() - t0:.0f} s"
+
+
+def _status_text(status) -> str:
+    try:
+        return " ".join(str(status()).split())
+    except Exception as exc:  # noqa: BLE001 - a status that cannot be read must not stop the run
+        return f"(status unavailable: {type(exc).__name__})"
+
+
+@contextlib.contextmanager
+def heartbeat(prefix: str, status, b=None):
+    """While the block runs, never silent: with a drawn bar ``b``, its postfix shows ``status()``
+    and it is redrawn every :data:`TICK_SECONDS`; off a terminal, unless ``--quiet``, the line
+    ``prefix status()`` is written when stderr has had no line for :data:`HEARTBEAT_SECONDS`.
+    Nested heartbeats: the innermost one speaks.  ``status`` is called from a helper thread: it
+    must only read.
+
+    >>> with heartbeat("gfcheck x:", lambda: "step 1 of 3"):
+    ...     pass
+    """
+    drawn = b is not None and not isinstance(b, _Null)
+    if verbosity() == QUIET and not drawn:
+        yield
+        return
+    me = object()
+    stop = threading.Event()
+
+    def _beat():
+        while not stop.wait(TICK_SECONDS):
+            if not _BEATS or _BEATS[-1] is not me:
+                continue
+            if drawn:
+                b.set_postfix_str(_status_text(status)[:100], refresh=False)
+                b.refresh()
+            elif time.monotonic() - _LAST["t"] >= HEARTBEAT_SECONDS:
+                _emit(f"{prefix} {_status_text(status)}")
+
+    _BEATS.append(me)
+    t = threading.Thread(target=_beat, name="gfcheck-heartbeat", daemon=True)
+    t.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if me in _BEATS:
+            _BEATS.remove(me)
+        t.join(timeout=2 * TICK_SECONDS)

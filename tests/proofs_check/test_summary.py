@@ -140,3 +140,50 @@ def test_verify_prints_the_summary_and_report_md_carries_the_counts(tmp_path, ca
     assert "## Needs attention" in md and "--problem reproduce/bad.problem.json --only bad" in md
     assert main(["verify", "--out", str(b), "--no-figures"]) == 1
     assert (a / "report.md").read_bytes() == (b / "report.md").read_bytes()  # no timings, no paths
+
+
+def test_one_line_per_cause_lists_the_claims_it_covers():
+    """Non-orthogonal inputs put every claim OUTSIDE_ASSUMPTIONS for the same reason: one line with
+    the ids, not one per claim; a different reason is its own line; REFUTED claims keep one line each
+    (their numbers and reproduce files differ)."""
+    why = {"reason": "the inputs are not pairwise orthogonal", "largest_off_diagonal_cosine": "0.0123"}
+    results = [_result(cid, "OUTSIDE_ASSUMPTIONS", why, numbers=("-", "-", "-", "-"))
+               for cid in ("orthogonality", "escape-slope", "variation-norm")]
+    results.insert(1, _result("plateau", "OUTSIDE_ASSUMPTIONS", {"reason": "assumption A3 fails: no main neuron"}))
+    results += [_result("r1", "REFUTED"), _result("r2", "REFUTED")]
+    lines = attention_lines(results, profile="quick")
+    assert len(lines) == 4, lines
+    assert lines[0].startswith("orthogonality, escape-slope, variation-norm: OUTSIDE_ASSUMPTIONS: the inputs are not")
+    assert sum("not pairwise orthogonal" in line for line in lines) == 1
+    assert lines[1].startswith("plateau: OUTSIDE_ASSUMPTIONS: assumption A3")
+    assert lines[2].startswith("r1: REFUTED") and "--only r1" in lines[2] and "--only r2" in lines[3]
+
+
+def test_claims_a_stop_left_unfinished_are_one_line_with_the_rerun_of_all_of_them():
+    from gfcheck.proofs_check.verdicts import stopped_result
+    from gfcheck.symbolic.budget import Budget, Interrupted
+
+    claims = [_result(cid, "VERIFIED").claim for cid in ("a", "b", "c")]
+    for stop, words in ((Budget.of(60), "whole-run budget of 60 s (--max-time) was spent"),
+                        (Interrupted(15), "ended by SIGTERM")):
+        lines = attention_lines([stopped_result(c, stop) for c in claims], profile="quick")
+        assert len(lines) == 1 and lines[0].startswith("a, b, c: UNDECIDED: ") and words in lines[0], lines
+        assert lines[0].split("next: ")[1].startswith("rerun with --only a,b,c")
+        assert lines[0].count("--only") == 1  # the reason's own advice is not repeated
+
+
+@pytest.mark.parametrize("verdicts, user, status", [
+    (["VERIFIED", "VERIFIED"], False, 0),
+    (["VERIFIED", "OUTSIDE_ASSUMPTIONS"], True, 0),   # a user's problem: reported, not failed
+    (["VERIFIED", "OUTSIDE_ASSUMPTIONS"], False, 3),  # the built-in example meets every assumption
+    (["VERIFIED", "REFUTED", "UNDECIDED"], True, 1),  # REFUTED wins
+    (["VERIFIED", "UNDECIDED"], True, 3),
+    (["OUTSIDE_ASSUMPTIONS", "OUTSIDE_ASSUMPTIONS"], True, 4),  # nothing checkable
+    (["OUTSIDE_ASSUMPTIONS", "UNDECIDED"], True, 3),
+])
+def test_exit_status_table(verdicts, user, status):
+    """The table of docs/cli.md."""
+    from gfcheck.proofs_check.verify import exit_status
+
+    results = [_result(f"c{i}", v, {"reason": "r"}) for i, v in enumerate(verdicts)]
+    assert exit_status(results, user_problem=user) == status

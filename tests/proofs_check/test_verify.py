@@ -69,7 +69,7 @@ def test_a_check_that_cannot_fail_is_not_verified(tmp_path, monkeypatch, stub_cl
                  measurement="m", tolerance_rule="t", twin="w", check=check,
                  provenance=STUB_PROVENANCE)
     stub_claims([lazy])
-    assert main(["verify", "--out", str(tmp_path / "r"), "--no-figures"]) == 1
+    assert main(["verify", "--out", str(tmp_path / "r"), "--no-figures"]) == 3  # UNDECIDED
     doc = json.loads((tmp_path / "r" / "report.json").read_text())
     assert doc["claims"][0]["verdict"] == "UNDECIDED" and "downgraded" in doc["claims"][0]["details"]
 
@@ -98,9 +98,15 @@ def test_non_orthogonal_data_are_outside_the_assumptions_never_verified(tmp_path
     assert verdicts == {"orthogonality": "OUTSIDE_ASSUMPTIONS", "escape-slope": "OUTSIDE_ASSUMPTIONS",
                         "variation-norm": "OUTSIDE_ASSUMPTIONS"}
     assert rep["claims"][0]["twin"]["verdict"] == "REFUTED"
-    assert status == 0  # a user's problem outside the assumptions, reported as such
+    assert status == 4  # nothing checkable: every claim outside its assumptions, reported as such
     for c in rep["claims"]:
-        assert float(c["details"]["largest_off_diagonal_cosine"]) > 0
+        if c["id"] == "orthogonality":  # claim 1 measures the cosine itself
+            assert float(c["details"]["largest_off_diagonal_cosine"]) > 0
+            continue
+        # the others declare the hypothesis: its witness names the pair and the cosine, with its source
+        (failed,) = c["details"]["assumptions_failed"]
+        assert failed["id"] == "orthogonal-inputs" and "<x_0, x_" in failed["witness"]
+        assert float(failed["witness"].rsplit("cosine ", 1)[1].rstrip(")")) > 0
 
 
 def test_unknown_claim_id_is_a_named_error(tmp_path, capsys):
