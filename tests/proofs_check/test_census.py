@@ -197,13 +197,11 @@ CI_BUDGET = int(os.environ.get("CENSUS_CI_BUDGET", "80"))
 CI_GRACE = int(os.environ.get("CENSUS_CI_GRACE", "20"))
 #: the census' default seed is 19; the slice uses another
 CI_SEED = 1019
-#: claims refuted on generated valid problems before the fixes of issues 19 and 25 land: named in
-#: those issues, or seen in the first census slice (docs/census.md: exit-times, growth-rate,
-#: early-closed-form, reduced-vs-full and solver-hygiene under ReLU'(0) = 1; condensation,
-#: deactivation and margin on no evidence); the xfail goes when they are fixed
-KNOWN_FALSE_REFUTED = ("early-closed-form", "reduced-vs-full", "exit-times", "growth-rate", "alignment", "plateaus",
-                       "variation-norm", "limit-function", "relu-prime-convention", "solver-hygiene",
-                       "separable: condensation", "deactivation", "plateau-escape", "margin")
+#: claims whose REFUTED on a generated problem is not yet explained: the reduced and full engines
+#: disagree on event times (4.8e-19 against 2.1e-24, 84 events) on a ReLU'(0) = 1 problem of the first
+#: census slice (docs/census.md, 0003); a defect of an engine (issue 20) or of the tolerance, not of
+#: the paper.  Every other REFUTED fails the slice.
+SUSPECT = ("reduced-vs-full", "solver-hygiene")
 
 
 @pytest.fixture(scope="module")
@@ -232,12 +230,14 @@ def test_ci_slice_no_internal_error(ci_slice):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="false REFUTED on generated problems until issues 19/25 are fixed: "
-                   + ", ".join(KNOWN_FALSE_REFUTED))
 def test_ci_slice_nothing_refuted(ci_slice):
+    """No REFUTED on valid problems at real sizes (issues 19 and 25 fixed the false ones), except the
+    engine disagreement named in SUSPECT, which is printed."""
     refuted = [(d["id"], c, v["reason"]) for d in ci_slice for c, v in d["claims"].items()
                if v["verdict"] == "REFUTED"]
-    assert refuted == []
+    for r in refuted:
+        print("census CI slice REFUTED:", r)
+    assert [r for r in refuted if r[1] not in SUSPECT] == []
 
 
 # ----------------------------------------------------------------------------- the strategies' classes
