@@ -396,6 +396,19 @@ def _no_rotation(ctx):
     return v, v
 
 
+def _no_negative_survivor(ctx):
+    """OUTSIDE_ASSUMPTIONS when the survivor rule leaves no negative neuron: nothing is released
+    after the deactivation, ``x_-`` is never fitted, so the escape from plateau 2 (claim 9) and the
+    final phase that follows it (claim 10) do not happen on these data (they are claims about the
+    negative cluster)."""
+    if any(ctx.problem.signs[j] < 0 for j in ctx.survivor_rule()):
+        return None
+    v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
+                {"reason": "no negative survivor on these data (survivor rule): the escape from plateau 2 and the "
+                           "final phase of the negative cluster do not happen"})
+    return v, v
+
+
 def _check_plateau(ctx):
     out = ctx.outside() or _no_rotation(ctx)
     if out:
@@ -639,7 +652,7 @@ def _check_escape(ctx):
     measured exactly) has the leading slope with a derived remainder ``O(P(T_esc)^2)``, i.e.
     ``mu^2`` (up to ``log(1/mu)^-2``) in ``mu = 1/log(1/kappa)``; the powers of kappa of phases
     I-III are beyond all orders of ``mu``."""
-    out = ctx.outside() or _no_rotation(ctx)
+    out = ctx.outside() or _no_rotation(ctx) or _no_negative_survivor(ctx)
     if out:
         return out
     pts = []
@@ -832,7 +845,7 @@ def _check_final_rate(ctx):
     start of the clock at ``t_a`` put back) is ``qbar e^-qbar Ei(qbar) = 1 + 1/qbar + 2/qbar^2 + ...``:
     judged ``-> 1`` in ``mu = 1/qbar`` with the derived orders 1, 2, 3, 4.  ``beta -> 1`` (alignment)
     and the drift of ``gamma`` have no derived rate: the digest's product is reported, not judged."""
-    out = ctx.outside()
+    out = ctx.outside() or _no_negative_survivor(ctx)
     if out:
         return out
     import time
@@ -965,19 +978,24 @@ def _check_margin(ctx):
         _exact(below, "<= " + s(gstar, 10), s(top, 10), s(gap, 3), s(tol_w, 3)),
         _exact(below_edge, f"<= {s(edge, 30)} (min(gamma*, measured top) - {EDGE} tol)",
                s(top, 30), s(gap_edge, 3), s(tol_w, 3)))
-    parts["gamma non-decreasing after T_esc"] = (
+    monotone = (
         _exact(not drops, "non-decreasing", f"{len(after)} samples, {len(drops)} drops", "-",
                s(tol_w, 3),
                {"gamma/gamma* at 1e12": s(after[-1][1] / gstar, 6) if after else "-"}, evidence=len(after) > 2,
                missing=f"{len(after)} samples with gamma > 0 after T_esc (3 are needed)"),
         _exact(not rises, "non-increasing", f"{len(after)} samples, {len(rises)} rises", "-",
                s(tol_w, 3), evidence=len(after) > 2, missing="too few samples after T_esc"))
+    vacuous = {}
+    if _no_negative_survivor(ctx) is None:
+        parts["gamma non-decreasing after T_esc"] = monotone
+    else:  # no negative survivor: T_esc (the negatives' escape) never comes, the part has no subject
+        vacuous["gamma non-decreasing after T_esc"] = "no negative survivor on these data: no T_esc, no part to judge"
     d = ctx.data
     neg = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] < 0) if d.a1 else []
     if neg:
         with mpmath.workprec(run.work_bits):
             parts["negative cluster turns towards e_+^perp after T_esc"] = _negative_turn(ctx, ms, neg)
-    return combine_verdicts(parts)
+    return combine_verdicts(parts, details=vacuous)
 
 
 def _negative_turn(ctx, ms, neg):
@@ -1144,6 +1162,8 @@ def _check_gradient_descent(ctx):
             t_errs.append(abs(cross[0] - t_F))
             t_noise.append(_gd_rounding(ctx, float(eg), T_end) / max(abs(cross[1]), 2.0 ** -52))
     name = "GD switching time (Gamma_U = 0) -> t_rel"
+    if not neg:  # nothing is pinned, so nothing is released: the part has no subject on these data
+        return combine_verdicts(parts, details={name: "no negative survivor on these data: no release to time"})
     if len(t_errs) < len(etas) or not all(t_errs):
         v = Verdict("UNDECIDED", "1", "-", "-", "-", {"reason": "no slide-out of a negative survivor, or GD's "
                     f"Gamma_U did not change sign before t = {T_end} at every step, or hit t_rel exactly"})
