@@ -220,7 +220,8 @@ class _F64:
     def summary(self):
         """The state in one line and the last events (for :class:`StepCollapse`)."""
         norm = max(float(np.abs(self.a).max()), float(np.abs(self.U).max()))
-        return f"max |z| = {norm:.3g}, {int(self.M.sum())} active pairs", self.events[-5:]
+        return (f"max |z| = {norm:.3g}, {int(self.M.sum())} active pairs",
+                [(e.t, e.neuron, e.point, e.kind) for e in self.events[-5:]])
 
     def record(self, tt, j, k, kind):
         """One activation event (``max_events`` guards against chattering)."""
