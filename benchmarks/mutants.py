@@ -725,11 +725,14 @@ def _all_claim_ids(suite="orthogonal"):
 def judge(claim_ids, run) -> dict:
     """Verdicts for every claim (missing ones: ``timeout`` or ``error``) and the kill."""
     missing = "timeout" if run["status"] == "timeout" else "error"
-    verdicts = {c: run["records"][c]["verdict"] if c in run["records"] else missing for c in claim_ids}
+    recs = run["records"]
+    # a check that ended in a StepCollapse reported UNDECIDED (the watchdog, issue 20 item 3) is a kill
+    verdicts = {c: ("collapse" if recs[c]["verdict"] == "UNDECIDED" and "collapse" in recs[c] else recs[c]["verdict"])
+                if c in recs else missing for c in claim_ids}
     flow = [c for c in claim_ids if c not in FLOW_EXEMPT]
     bad = {c: v for c, v in verdicts.items() if c in flow and v != "VERIFIED"}
     kind = None
-    for k in ("REFUTED", "UNDECIDED", "OUTSIDE_ASSUMPTIONS", "error", "timeout"):
+    for k in ("REFUTED", "collapse", "UNDECIDED", "OUTSIDE_ASSUMPTIONS", "error", "timeout"):
         if k in bad.values():
             kind = k
             break
@@ -738,7 +741,7 @@ def judge(claim_ids, run) -> dict:
 
 
 _ABBR = {"VERIFIED": ".", "REFUTED": "R", "UNDECIDED": "U", "OUTSIDE_ASSUMPTIONS": "O",
-         "error": "E", "timeout": "T"}
+         "error": "E", "timeout": "T", "collapse": "C"}
 
 
 def markdown(report) -> str:
@@ -754,7 +757,8 @@ def markdown(report) -> str:
         out.append(f"| {name} | " + " | ".join(cells) + f" | {caught} | {r['seconds']} |")
     out.append("")
     out.append("Columns: " + ", ".join(f"{i + 1} = {c}" for i, c in enumerate(claim_ids)))
-    out.append("Cells: . VERIFIED, R REFUTED, U UNDECIDED, O OUTSIDE_ASSUMPTIONS, E error (crash), "
+    out.append("Cells: . VERIFIED, R REFUTED, C UNDECIDED by a StepCollapse (the watchdog), U UNDECIDED, "
+               "O OUTSIDE_ASSUMPTIONS, E error (crash), "
                "T timeout (hang); claims exempt from 'caught' (data only): "
                + ", ".join(sorted(FLOW_EXEMPT & set(claim_ids))))
     survivors = [m for m in report["mutant_order"] if not report["mutants"][m]["caught"]]
@@ -785,8 +789,10 @@ def run_harness(mutant_names=None, claim_ids=None, *, timeout=300.0, jobs=2, pyt
     def one(name):
         r = _run_one(name, ids, timeout, python, suite)
         j = judge(ids, r)
+        cells = " ".join(f"{c}={v}@{r['records'][c]['seconds'] if c in r['records'] else '-'}s"
+                         for c, v in j["verdicts"].items())
         print(f"{name}: {r['status']}, {r['seconds']} s, caught={j['caught']} ({j['caught_by']}) "
-              f"{time.perf_counter() - t0:.0f} s in all", file=log, flush=True)
+              f"{time.perf_counter() - t0:.0f} s in all; {cells}", file=log, flush=True)
         return name, {**r, **j}
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
