@@ -41,7 +41,9 @@ import contextlib
 import inspect
 import json
 import math
+import os
 import re
+import signal
 import subprocess
 import sys
 import textwrap
@@ -694,15 +696,17 @@ def _run_one(name, claim_ids, timeout, python, suite="orthogonal"):
         cmd += ["--claims", ",".join(claim_ids)]
     t0 = time.perf_counter()
     status, out, err = "ok", "", ""
+    # its own process group: a child that runs past the limit is killed with its verify workers
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        out, err = proc.stdout, proc.stderr
+        out, err = proc.communicate(timeout=timeout)
         if proc.returncode != 0:
             status = f"crashed (exit {proc.returncode})"
-    except subprocess.TimeoutExpired as exc:
+    except subprocess.TimeoutExpired:
         status = "timeout"
-        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        err = exc.stderr.decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
     seconds = time.perf_counter() - t0
     records = {}
     source = None
