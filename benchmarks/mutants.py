@@ -41,7 +41,9 @@ import contextlib
 import inspect
 import json
 import math
+import os
 import re
+import signal
 import subprocess
 import sys
 import textwrap
@@ -161,8 +163,9 @@ class Mutant:
     name: str
     description: str
     patches: str  # which functions are patched, and how
-    engines: tuple  # engines whose output it changes ("reduced", "full")
+    engines: tuple  # probes whose output it changes (see probe_signature)
     factory: Callable
+    suite: str = "orthogonal"  # the suite whose default problem the harness verifies under it
 
     def __call__(self):
         return self.factory()
@@ -349,6 +352,75 @@ def _stale_samples():
         yield
 
 
+# -------------------------------------------- outside the square-loss orthogonal path (issue 20)
+
+
+def _losses():
+    from gfcheck.numeric import _losses
+
+    return _losses
+
+
+def _f64():
+    from gfcheck.numeric import _float64
+
+    return _float64
+
+
+@contextlib.contextmanager
+def _edit(func, edits):
+    """One source edit as a mutant (the common case of the mutants below)."""
+    with patch_source(func, edits):
+        yield
+
+
+def _source_mutant(get, edits):
+    """A factory: ``get()`` gives the function whose source ``edits`` change."""
+    return lambda: _edit(get(), edits)
+
+
+def _f(module, *names):
+    """``module().a.b`` for ``names = ("a", "b")``, resolved when the mutant is planted."""
+    def get():
+        obj = module()
+        for name in names:
+            obj = getattr(obj, name)
+        return obj
+    return get
+
+
+def _full_mod():
+    from gfcheck.numeric import _full
+
+    return _full
+
+
+def _red_mod():
+    from gfcheck.numeric import _reduced
+
+    return _reduced
+
+
+def _sep_mod():
+    from gfcheck.symbolic import separable
+
+    return separable
+
+
+@contextlib.contextmanager
+def _unbalanced_start():
+    common = _common()
+    iv = common.initial_values
+
+    def initial_values(problem):
+        a0, u0 = iv(problem)
+        # |a_j(0)| = sqrt(lambda) ||g_j|| instead of lambda ||g_j||: q / lambda under the root
+        return [("sqrt", q[1], q[2] / problem.scale) if isinstance(q, tuple) else q for q in a0], u0
+
+    with patch_attr(common, "initial_values", initial_values):
+        yield
+
+
 _LIST = [
     Mutant("normalisation", "the loss's 1/(2n) read as 1/n in the flow: every rate doubled",
            "_reduced._Engine.series called with step 2H; _full._FullEngine.__init__: inv_n = 2/n",
@@ -391,6 +463,83 @@ _LIST = [
            "_reduced._Engine.record_samples (source): samples use _powers(0, ...)", ("reduced",), _stale_samples),
 ]
 
+_SEP = "separable"
+_LIST += [
+    Mutant("exp-series-sign", "exponential loss: the recursion of E = exp(-z) with the wrong sign (E' = +z' E)",
+           "_losses.LossSeries.coef (source): S_i = +sum q z_q S_(i-q) / i", ("separable",),
+           _source_mutant(_f(_losses, "LossSeries", "coef"),
+                          [("S.append(-fdot([(q * Z[q], S[i - q]) for q in range(1, i + 1)]) / i)", "-fdot", "fdot")]),
+           _SEP),
+    Mutant("exp-series-factor", "exponential loss: the factor q of E' = -z' E dropped in the recursion",
+           "_losses.LossSeries.coef (source): S_i = -sum z_q S_(i-q) / i", ("separable",),
+           _source_mutant(_f(_losses, "LossSeries", "coef"),
+                          [("S.append(-fdot([(q * Z[q], S[i - q]) for q in range(1, i + 1)]) / i)", "q * Z[q]",
+                            "Z[q]")]), _SEP),
+    Mutant("logistic-series-factor", "logistic loss: e = exp(z) recursion divided by i + 1 instead of i",
+           "_losses.LossSeries.coef (source): e_i = sum q z_q e_(i-q) / (i + 1)", ("separable-logistic",),
+           _source_mutant(_f(_losses, "LossSeries", "coef"),
+                          [("E.append(fdot([(q * Z[q], E[i - q]) for q in range(1, i + 1)]) / i)", "/ i",
+                            "/ (i + 1)")]), _SEP),
+    Mutant("multiplicity", "repeated points counted once (the multiplicity of an atom lost)",
+           "_losses.make_atoms (source): count 1 for every atom", ("separable",),
+           _source_mutant(_f(_losses, "make_atoms"), [("atoms[idx] = (g, len(pts), c, y, tuple(pts))", "len(pts)",
+                                                       "1")]), _SEP),
+    Mutant("slide-matrix-sign", "Filippov sliding matrix M = -G_SS^-1 G_SA with the sign flipped",
+           "_full._FullEngine.slide_matrix (source): -to_mpf(v)", ("separable",),
+           _source_mutant(_f(_full_mod, "_FullEngine", "slide_matrix"),
+                          [("M = self._M[key] = [[to_mpf(v) for v in row] for row in Mq]", "[to_mpf(v)",
+                            "[-to_mpf(v)")]), _SEP),
+    Mutant("slide-entry-never", "a coordinate at 0 with both pushes inward never slides (Filippov entry lost)",
+           "_full._FullEngine.resolve (source): 'elif ok[SLI]' never taken", ("separable",),
+           _source_mutant(_f(_full_mod, "_FullEngine", "resolve"), [("elif ok[SLI]:", None, "elif False:")]), _SEP),
+    Mutant("slide-exit-one-lost", "the sliding exit through alpha = 1 lost (only alpha = 0 watched)",
+           "_full._FullEngine.slide_exits (source): for f in (f1,)", ("separable",),
+           _source_mutant(_f(_full_mod, "_FullEngine", "slide_exits"), [("for f in (f1, f2):", None,
+                                                                        "for f in (f1,):")]), _SEP),
+    Mutant("reactivation-never", "re-activation never allowed at a kink (a coordinate at 0 never turns active)",
+           "_full._FullEngine.resolve (source): new = INA where one side is consistent", ("separable",),
+           _source_mutant(_f(_full_mod, "_FullEngine", "resolve"), [("new = INA if ok[INA] else ACT", None,
+                                                                     "new = INA")]), _SEP),
+    Mutant("event-direction", "the event direction ignored for an inactive coordinate (it ends at u <= 0, not u >= 0)",
+           "_full._FullEngine.event_scan (source): cc = co", ("separable",),
+           _source_mutant(_f(_full_mod, "_FullEngine", "event_scan"), [("cc = [-v for v in co]", None, "cc = co")]),
+           _SEP),
+    Mutant("event-late", "an event applied at the end of its step, not at its root (late by up to one step)",
+           "_full._FullEngine.run (source): hits.cut = h after the event scan", ("separable",),
+           _source_mutant(_f(_full_mod, "_FullEngine", "run"),
+                          [("hits = self.event_scan(ser, h, hpow)", None,
+                            "hits = self.event_scan(ser, h, hpow); hits.cut = h")]), _SEP),
+    Mutant("event-wrong-point-full", "a kink of the full engine resolved on the neighbouring point (k + 1 mod n)",
+           "_full._FullEngine.run (source): resolve(j, (k + 1) % n, ...)", ("separable",),
+           _source_mutant(_f(_full_mod, "_FullEngine", "run"), [("self.resolve(j, k, self.t, self.max_events)", None,
+                                                                 "self.resolve(j, (k + 1) % self.n, self.t, "
+                                                                 "self.max_events)")]), _SEP),
+    Mutant("unbalanced-start", "a_j(0) from sqrt(lambda): |a_j(0)| = sqrt(lambda) ||g_j||, not lambda ||g_j||",
+           "_common.initial_values (the one exact start of every engine): q_j / lambda under the root",
+           ("separable",), _unbalanced_start, _SEP),
+    Mutant("packed-slot", "the packed (Kronecker) series reads the a_j slots in reverse order",
+           "_reduced._series_packed (source): zip(idx[k][::-1], d)", ("reduced",),
+           _source_mutant(_f(_red_mod, "_series_packed"), [("for s, t in zip(idx[k], d):", "idx[k]",
+                                                           "idx[k][::-1]")])),
+    Mutant("f64-root-tolerance", "float64 engine: kink roots to a relative 1e-8 (not the unit roundoff)",
+           "_float64._F64.begin (source): self.eps = 1e-8 * self.rel", ("float64",),
+           _source_mutant(_f(_f64, "_F64", "begin"), [("self.eps = 2e-16 * self.rel", "2e-16", "1e-8")])),
+    Mutant("f64-step-e1", "float64 engine: step rule rho e^-1 instead of rho e^-2",
+           "_float64._F64.begin (source): fac_step = exp(-1 - 0.7/(p-1))", ("float64",),
+           _source_mutant(_f(_f64, "_F64", "begin"), [("self.fac_step = math.exp(-2.0 - 0.7 / (self.p - 1))", "-2.0",
+                                                      "-1.0")])),
+    Mutant("f64-coefficient", "float64 engine: the a_j series divided by n (i + 2) instead of n (i + 1)",
+           "_float64._F64.series (source): A[i + 1] = (-1 / (n (i + 2))) ...", ("float64",),
+           _source_mutant(_f(_f64, "_F64", "series"), [("A[i + 1] = (-1.0 / (n * (i + 1)))", "(i + 1)",
+                                                       "(i + 2)")])),
+    Mutant("sep-r-plus-sign", "separable predictions: r_+ with the cross term's sign flipped",
+           "symbolic.separable.constants (source): + 2 p (1 - p) cos Delta", ("separable-predictions",),
+           _source_mutant(_f(_sep_mod, "constants"), [("- 2 * pv * (1 - pv) * cD", "-", "+")]), _SEP),
+    Mutant("sep-gamma-factor", "separable predictions: gamma* = sin(Delta)/2 instead of sin(Delta)/4",
+           "symbolic.separable.constants (source): gamma_star = sD / 2", ("separable-predictions",),
+           _source_mutant(_f(_sep_mod, "constants"), [('"gamma_star": sD / 4', "4", "2")]), _SEP),
+]
+
 MUTANTS = {m.name: m for m in _LIST}
 
 
@@ -409,16 +558,49 @@ def probe_problem():
     return dataclasses.replace(loads_problem(text), scale=Fraction(1, 1000))
 
 
+#: the probes of :func:`probe_signature`: the orthogonal engines, the separable problem on the full
+#: engine (its own loss, and logistic), the separable suite's exact constants
+PROBES = ("reduced", "full", "float64", "separable", "separable-logistic", "separable-predictions")
+
+
+def _separable_probe(engine):
+    """The separable default problem at kappa = 1e-4 (or its constants) as comparable strings."""
+    import dataclasses
+
+    import mpmath
+
+    from gfcheck.numeric import integrate
+    from gfcheck.numeric.examples import separable_problem
+    from gfcheck.proofs_check.context_separable import PROFILES, SepContext
+
+    p = dataclasses.replace(separable_problem(), scale=Fraction(1, 10**4))
+    if engine == "separable-predictions":
+        ctx = SepContext(p, PROFILES["quick"])
+        return {"constants": {k: mpmath.nstr(v, 30) for k, v in sorted(ctx.constants.items())}}
+    if engine == "separable-logistic":
+        p = dataclasses.replace(p, loss="logistic")
+    T, grid = Fraction(30), 6
+    tr = integrate(p, dps=15, t_end=T, times=tuple(T * i / grid for i in range(grid + 1)), engine="full",
+                   error_estimate=False)
+    with mpmath.workprec(tr.work_bits):
+        return {"events": [(e.neuron, e.point, e.kind, mpmath.nstr(e.t, 30)) for e in tr.events],
+                "samples": [[mpmath.nstr(v, 30) for v in s.a] for s in tr.samples],
+                "final": [[mpmath.nstr(v, 30) for v in row] for row in tr.final.W]}
+
+
 def probe_signature(engine="reduced", problem=None):
-    """A short ``integrate`` run reduced to comparable strings (events, samples, final, crossings)."""
+    """A short ``integrate`` run reduced to comparable strings (events, samples, final, crossings);
+    ``engine`` is one of :data:`PROBES`."""
     import mpmath
 
     from gfcheck.numeric import LossWatch, integrate
 
+    if engine.startswith("separable"):
+        return _separable_probe(engine)
     p = problem or probe_problem()
     n = p.n
     L0 = sum(y * y for y in p.labels) / (2 * n)
-    if engine == "reduced":
+    if engine in ("reduced", "float64"):
         T, dps, grid = Fraction(60), 20, 24
     else:
         T, dps, grid = Fraction(60), 15, 6
@@ -439,19 +621,30 @@ def probe_signature(engine="reduced", problem=None):
         }
 
 
+def mutated_signature(engine) -> dict:
+    """:func:`probe_signature` under a planted mutant: an integration failure (a collapse caught by
+    the watchdog, say) is a signature of its own, ``{"raised": "StepCollapse"}``."""
+    from gfcheck.symbolic.errors import IntegrationFailed
+
+    try:
+        return probe_signature(engine)
+    except IntegrationFailed as exc:
+        return {"raised": type(exc).__name__}
+
+
 def signature_difference(s0, s1) -> list:
     """The parts of two probe signatures that differ."""
-    return sorted(k for k in s0 if s0[k] != s1.get(k))
+    return sorted(k for k in set(s0) | set(s1) if s0.get(k) != s1.get(k))
 
 
 # ------------------------------------------------------------------------- the child
 
 
-def _child(name: str, claim_ids: list) -> int:
-    """Run verify under one mutant (``baseline``: none); one JSON line per claim on stdout."""
+def _child(name: str, claim_ids: list, suite: str = "orthogonal") -> int:
+    """Run verify of ``suite`` under one mutant (``baseline``: none); one JSON line per claim on stdout."""
     from gfcheck.proofs_check import registry
     from gfcheck.proofs_check.context import Profile
-    from gfcheck.proofs_check.verify import default_problem, verify
+    from gfcheck.proofs_check.verify import verify
 
     real_run_claim = registry.run_claim
 
@@ -476,7 +669,9 @@ def _child(name: str, claim_ids: list) -> int:
                    "measurement": r.result.measurement[:200], "prediction": r.result.prediction[:200],
                    "residual": r.result.residual[:80], "tolerance": r.result.tolerance[:80],
                    "twin": r.twin.verdict}
-            for key in ("harness_error", "error", "downgraded"):
+            if "collapse" in d:
+                rec["collapse"] = {k: d["collapse"][k] for k in ("kind", "engine", "t", "step", "floor", "proven")}
+            for key in ("harness_error", "error", "downgraded", "reason"):
                 if key in d:
                     rec[key] = str(d[key])[:500]
             print(_RESULT + json.dumps(rec, sort_keys=True), flush=True)
@@ -487,28 +682,31 @@ def _child(name: str, claim_ids: list) -> int:
     print(_SOURCE + str(Path(gfcheck.numeric.__file__).resolve().parents[1]), flush=True)
     ctxm = contextlib.nullcontext() if name == "baseline" else MUTANTS[name]()
     with ctxm, patch_attr(registry, "run_claim", run_claim):
-        verify(default_problem(), Profile.named("quick"), only=claim_ids or None, progress=Stream())
+        verify(registry.suite(suite).load_default_problem(), Profile.named("quick"), suite=suite,
+               only=claim_ids or None, progress=Stream())
     return 0
 
 
 # ----------------------------------------------------------------------- the harness
 
 
-def _run_one(name, claim_ids, timeout, python):
-    cmd = [python, str(Path(__file__).resolve()), "--child", name]
+def _run_one(name, claim_ids, timeout, python, suite="orthogonal"):
+    cmd = [python, str(Path(__file__).resolve()), "--child", name, "--suite", suite]
     if claim_ids:
         cmd += ["--claims", ",".join(claim_ids)]
     t0 = time.perf_counter()
     status, out, err = "ok", "", ""
+    # its own process group: a child that runs past the limit is killed with its verify workers
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        out, err = proc.stdout, proc.stderr
+        out, err = proc.communicate(timeout=timeout)
         if proc.returncode != 0:
             status = f"crashed (exit {proc.returncode})"
-    except subprocess.TimeoutExpired as exc:
+    except subprocess.TimeoutExpired:
         status = "timeout"
-        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        err = exc.stderr.decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
     seconds = time.perf_counter() - t0
     records = {}
     source = None
@@ -522,20 +720,23 @@ def _run_one(name, claim_ids, timeout, python):
             "stderr_tail": err[-2000:] if status != "ok" else ""}
 
 
-def _all_claim_ids():
+def _all_claim_ids(suite="orthogonal"):
     from gfcheck.proofs_check.registry import claims
 
-    return [c.id for c in claims()]
+    return [c.id for c in claims(suite)]
 
 
 def judge(claim_ids, run) -> dict:
     """Verdicts for every claim (missing ones: ``timeout`` or ``error``) and the kill."""
     missing = "timeout" if run["status"] == "timeout" else "error"
-    verdicts = {c: run["records"][c]["verdict"] if c in run["records"] else missing for c in claim_ids}
+    recs = run["records"]
+    # a check that ended in a StepCollapse reported UNDECIDED (the watchdog, issue 20 item 3) is a kill
+    verdicts = {c: ("collapse" if recs[c]["verdict"] == "UNDECIDED" and "collapse" in recs[c] else recs[c]["verdict"])
+                if c in recs else missing for c in claim_ids}
     flow = [c for c in claim_ids if c not in FLOW_EXEMPT]
     bad = {c: v for c, v in verdicts.items() if c in flow and v != "VERIFIED"}
     kind = None
-    for k in ("REFUTED", "UNDECIDED", "OUTSIDE_ASSUMPTIONS", "error", "timeout"):
+    for k in ("REFUTED", "collapse", "UNDECIDED", "OUTSIDE_ASSUMPTIONS", "error", "timeout"):
         if k in bad.values():
             kind = k
             break
@@ -544,7 +745,7 @@ def judge(claim_ids, run) -> dict:
 
 
 _ABBR = {"VERIFIED": ".", "REFUTED": "R", "UNDECIDED": "U", "OUTSIDE_ASSUMPTIONS": "O",
-         "error": "E", "timeout": "T"}
+         "error": "E", "timeout": "T", "collapse": "C"}
 
 
 def markdown(report) -> str:
@@ -560,7 +761,8 @@ def markdown(report) -> str:
         out.append(f"| {name} | " + " | ".join(cells) + f" | {caught} | {r['seconds']} |")
     out.append("")
     out.append("Columns: " + ", ".join(f"{i + 1} = {c}" for i, c in enumerate(claim_ids)))
-    out.append("Cells: . VERIFIED, R REFUTED, U UNDECIDED, O OUTSIDE_ASSUMPTIONS, E error (crash), "
+    out.append("Cells: . VERIFIED, R REFUTED, C UNDECIDED by a StepCollapse (the watchdog), U UNDECIDED, "
+               "O OUTSIDE_ASSUMPTIONS, E error (crash), "
                "T timeout (hang); claims exempt from 'caught' (data only): "
                + ", ".join(sorted(FLOW_EXEMPT & set(claim_ids))))
     survivors = [m for m in report["mutant_order"] if not report["mutants"][m]["caught"]]
@@ -572,35 +774,36 @@ def markdown(report) -> str:
 
 
 def run_harness(mutant_names=None, claim_ids=None, *, timeout=300.0, jobs=2, python=None,
-                log=sys.stderr) -> dict:
-    """Baseline plus every mutant, each in a subprocess; returns the report dict."""
+                log=sys.stderr, suite="orthogonal") -> dict:
+    """Baseline plus every mutant of ``suite`` (its default problem), each in a subprocess;
+    returns the report dict.  Named mutants of another suite are left out."""
     python = python or sys.executable
     names = list(mutant_names or MUTANTS)
     unknown = [m for m in names if m not in MUTANTS]
     if unknown:
         raise SystemExit(f"unknown mutant(s) {unknown}; known: {list(MUTANTS)}")
-    all_ids = _all_claim_ids()
+    names = [m for m in names if MUTANTS[m].suite == suite]
+    all_ids = _all_claim_ids(suite)
     ids = list(claim_ids or all_ids)
-    bad = [c for c in ids if c not in all_ids]
-    if bad:
-        raise SystemExit(f"unknown claim id(s) {bad}; known: {all_ids}")
-    ids = [c for c in all_ids if c in ids]  # registry order
+    ids = [c for c in all_ids if c in ids] or all_ids  # registry order; ids of another suite left out
     jobs = max(1, min(int(jobs), 2))  # a 2-core machine: at most two verifies at once
     t0 = time.perf_counter()
     todo = ["baseline"] + names
 
     def one(name):
-        r = _run_one(name, ids, timeout, python)
+        r = _run_one(name, ids, timeout, python, suite)
         j = judge(ids, r)
+        cells = " ".join(f"{c}={v}@{r['records'][c]['seconds'] if c in r['records'] else '-'}s"
+                         for c, v in j["verdicts"].items())
         print(f"{name}: {r['status']}, {r['seconds']} s, caught={j['caught']} ({j['caught_by']}) "
-              f"{time.perf_counter() - t0:.0f} s in all", file=log, flush=True)
+              f"{time.perf_counter() - t0:.0f} s in all; {cells}", file=log, flush=True)
         return name, {**r, **j}
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         done = dict(pool.map(one, todo))
     base = done.pop("baseline")
     report = {
-        "claims": ids, "flow_exempt": sorted(FLOW_EXEMPT), "timeout_seconds": timeout, "jobs": jobs,
+        "suite": suite, "claims": ids, "flow_exempt": sorted(FLOW_EXEMPT), "timeout_seconds": timeout, "jobs": jobs,
         "profile": "quick", "baseline": base,
         "baseline_ok": base["status"] == "ok" and all(v == "VERIFIED" for v in base["verdicts"].values()),
         "mutant_order": names,
@@ -612,13 +815,14 @@ def run_harness(mutant_names=None, claim_ids=None, *, timeout=300.0, jobs=2, pyt
 
 
 def check_mutants(names=None) -> dict:
-    """For each mutant: the parts of the probe run it changes (reduced, and full if patched)."""
+    """For each mutant: the parts of the probe runs it changes (:data:`PROBES` it patches)."""
     out = {}
-    base = {e: probe_signature(e) for e in ("reduced", "full")}
-    for name in names or MUTANTS:
+    names = list(names or MUTANTS)
+    base = {e: probe_signature(e) for e in sorted({e for n in names for e in MUTANTS[n].engines})}
+    for name in names:
         m = MUTANTS[name]
         with m():
-            diff = {e: signature_difference(base[e], probe_signature(e)) for e in m.engines}
+            diff = {e: signature_difference(base[e], mutated_signature(e)) for e in m.engines}
         out[name] = diff
     return out
 
@@ -634,11 +838,13 @@ def main(argv=None) -> int:
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--check", action="store_true",
                     help="check that every mutant changes a short integrate run, and exit")
+    ap.add_argument("--suite", help="the suite(s) whose mutants run, comma-separated (default: every suite "
+                    "of the mutants selected)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     split = (lambda s: [x for x in (s or "").split(",") if x])  # noqa: E731
     if args.child:
-        return _child(args.child, split(args.claims))
+        return _child(args.child, split(args.claims), args.suite or "orthogonal")
     if args.list:
         for m in MUTANTS.values():
             print(f"{m.name:24s} {m.description}\n{'':24s} patches: {m.patches}")
@@ -648,15 +854,19 @@ def main(argv=None) -> int:
         for name, diff in res.items():
             print(f"{name:24s} " + "; ".join(f"{e}: {', '.join(d) or 'NO CHANGE'}" for e, d in diff.items()))
         return 0 if all(all(d) for d in res.values()) else 1
-    report = run_harness(split(args.mutants) or None, split(args.claims) or None,
-                         timeout=args.timeout, jobs=args.jobs)
-    report["command"] = "python benchmarks/mutants.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    print(markdown(report))
+    chosen = split(args.mutants) or list(MUTANTS)
+    suites = split(args.suite) or sorted({MUTANTS[m].suite for m in chosen if m in MUTANTS})
+    reports = {}
+    for suite in suites:
+        report = run_harness(chosen, split(args.claims) or None, timeout=args.timeout, jobs=args.jobs, suite=suite)
+        report["command"] = "python benchmarks/mutants.py " + " ".join(sys.argv[1:] if argv is None else argv)
+        print(f"## suite {suite}\n\n" + markdown(report) + "\n")
+        reports[suite] = report
     if args.out:
-        Path(args.out).write_text(json.dumps(report, sort_keys=True, indent=1) + "\n")
-    if not report["baseline_ok"]:
+        Path(args.out).write_text(json.dumps(reports, sort_keys=True, indent=1) + "\n")
+    if not all(r["baseline_ok"] for r in reports.values()):
         return 2
-    return 0 if all(report["mutants"][m]["caught"] for m in report["mutant_order"]) else 1
+    return 0 if all(r["mutants"][m]["caught"] for r in reports.values() for m in r["mutant_order"]) else 1
 
 
 if __name__ == "__main__":

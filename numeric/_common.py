@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 __all__ = ["order_for", "initial_values", "w_cheap", "on_invariant_line", "lone_point", "Hits", "Run",
-           "to_trajectory"]
+           "to_trajectory", "jz_factor", "polynomial_floor", "Watchdog"]
 
 
 def order_for(bits: int) -> int:
@@ -31,6 +31,36 @@ def order_for(bits: int) -> int:
     40
     """
     return int(math.ceil(bits * math.log(2) / 2)) + 1
+
+
+def jz_factor(p: int) -> float:
+    """``e^{-2 - 0.7/(p-1)}``: the factor of the Jorba-Zou step rule ``h = rho e^{-2} e^{-0.7/(p-1)}``.
+
+    >>> round(jz_factor(36), 4)
+    0.1327
+    """
+    return math.exp(-2.0 - 0.7 / (p - 1))
+
+
+def polynomial_floor(p: int, R: float, Y: float, K: float, m: int) -> float:
+    """The step floor of the square-loss field on ``(a, U)`` (reduced and float64 engines):
+    ``jz_factor(p) / (4 K (4 m R^2 + Y))``.
+
+    The rule (docs/mutation.md, "the progress watchdog"): with ``R = max |z|`` the state's
+    max-norm, every state ``z'`` of the complex ball ``|z' - z| <= R`` has ``|a'|, |u'| <= 2R``, so
+    ``|r_k| <= 4 m R^2 + Y`` (``Y = max |y_k|``) and the field is at most ``M = 2 K R (4 m R^2 + Y)``
+    (``K = max(1, max_k ||x_k||^2 / n)``).  The exact flow is then analytic on ``|t| < R / M`` and
+    stays in the ball (Picard iteration in complex time), so Cauchy's estimate bounds each Taylor
+    coefficient, ``|z_q| <= R (M / R)^q``, and the Jorba-Zou estimate ``min_q (R / |z_q|)^(1/q)``
+    of a correct series is at least ``R / M``.  The step is at least ``jz_factor(p) R / M``; the
+    floor halves it (rounding of the coefficients and of the logarithms: a relative error below
+    1 in a coefficient changes its q-th root by less than ``2^(1/q) <= 2``).
+
+    >>> f = polynomial_floor(36, 1.0, 1.0, 1.0, 10)
+    >>> 1e-4 < f < 1e-2
+    True
+    """
+    return jz_factor(p) / (4.0 * K * (4.0 * m * R * R + Y))
 
 
 def initial_values(problem):
@@ -101,6 +131,95 @@ def lone_point(active_row, u_row):
 def w_cheap(problem) -> bool:
     """Do the states carry ``W`` (``m d (n + 1) <= 200000``)?"""
     return problem.m * problem.d * (problem.n + 1) <= 200_000
+
+
+#: event-cut steps allowed per coordinate within one floor of time: twice each of its four mode
+#: changes (activate, deactivate, slide-in, slide-out)
+EVENTS_PER_COORDINATE = 8
+
+
+class Watchdog:
+    """The progress watchdog of one run (issue 20 item 3): a stall ends the run with
+    :class:`~gfcheck.symbolic.errors.StepCollapse` in seconds instead of a crawl of minutes.
+
+    Two rules, both from the problem's scales (docs/mutation.md, "the progress watchdog"):
+
+    * **step**: the step the local series allow (the Jorba-Zou estimate, before any cap) below
+      ``floor``, the least step that the exact flow's analyticity guarantees at the current state
+      (:func:`polynomial_floor`; the full engine's own bound covers its Gram factors, sliding
+      matrices and losses).  Within one mode the field is analytic, so this cannot happen to the
+      exact flow: ``proven``.
+    * **events**: one coordinate cutting more than ``EVENTS_PER_COORDINATE`` consecutive
+      event-cut steps while the time advanced by less than the floor (Zeno-like chatter: the same
+      root found again and again, the time creeping at the working precision; a coordinate has
+      four mode changes, each may come twice within one floor).  ``proven`` only where the flow has
+      finitely many kinks: orthogonal inputs with ``ReLU'(0) = 0``, where a coordinate that
+      reaches 0 stays there, so a run has at most ``m n`` events in all.  Elsewhere (Filippov
+      sliding, ``ReLU'(0) = 1``) the mathematics does not exclude an accumulation of kinks.
+
+    ``as_time`` converts the engine's time values to numbers that compare with the floor;
+    ``summary()`` (called only on a collapse) gives ``(state, last events)``.
+
+    >>> w = Watchdog("toy", finite_kinks=True, as_time=float, summary=lambda: ("z = 0", ()))
+    >>> w.check_step(0.5, 1e-3, 1e-2)
+    Traceback (most recent call last):
+    ...
+    gfcheck.symbolic.errors.StepCollapse: toy engine: step 0.001 at t = 0.5 is below the floor 0.01 ...
+    """
+
+    __slots__ = ("engine", "limit", "finite_kinks", "as_time", "summary", "counts", "t_mark")
+
+    def __init__(self, engine, *, finite_kinks, as_time, summary):
+        self.engine, self.finite_kinks, self.as_time, self.summary = engine, finite_kinks, as_time, summary
+        self.limit = EVENTS_PER_COORDINATE
+        self.counts = {}
+        self.t_mark = None
+
+    def _raise(self, kind, t, step, floor, message, proven, why):
+        from gfcheck.symbolic.errors import StepCollapse
+
+        state, events = self.summary()
+        events = tuple((float(e[0]), int(e[1]), int(e[2]), str(e[3])) for e in events)
+        last = "; ".join(f"t = {e[0]:.12g} neuron {e[1]} point {e[2]} {e[3]}" for e in events) or "none"
+        raise StepCollapse(f"{self.engine} engine: {message} ({state}; last events: {last}); {why}",
+                           kind=kind, engine=self.engine, t=float(t), step=float(step), floor=float(floor),
+                           state=state, events=events, proven=proven, why=why)
+
+    def check_step(self, t, h_est, floor) -> None:
+        """The step rule: ``h_est`` (the series' own step estimate) must reach ``floor``."""
+        if h_est < floor:
+            self._raise("step", t, h_est, floor,
+                        f"step {float(h_est):.3g} at t = {float(t):.12g} is below the floor {float(floor):.3g}",
+                        True, "the exact flow is analytic on a disc of at least the floor's radius here "
+                        "(Picard-Cauchy bound from the problem's scales): the series are wrong")
+
+    def after_step(self, t_start, t_end, hits, floor) -> None:
+        """The events rule, after a step from ``t_start`` to ``t_end``; ``hits`` ``(tau, j, k, ...)``
+        are the events that ended it (none: not cut)."""
+        if not hits:
+            self.counts, self.t_mark = {}, None
+            return
+        if self.t_mark is None or self.as_time(t_end) - self.as_time(self.t_mark) >= floor:
+            self.t_mark, self.counts = t_start, {}
+        for q in {(h[1], h[2]) for h in hits}:
+            self.counts[q] = self.counts.get(q, 0) + 1
+        q, count = max(self.counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if count > self.limit:
+            adv = self.as_time(t_end) - self.as_time(self.t_mark)
+            why = ("orthogonal inputs with ReLU'(0) = 0 have at most m n kinks in all: this chatter "
+                   "contradicts the flow" if self.finite_kinks else
+                   "the mathematics here (Filippov sliding or ReLU'(0) = 1) does not exclude an "
+                   "accumulation of kinks, so this is not a verdict on the flow")
+            self._raise("events", t_end, adv, floor,
+                        f"neuron {q[0]}, point {q[1]} cut {count} consecutive steps that advanced the time "
+                        f"by {float(adv):.3g} from t = {float(self.as_time(self.t_mark)):.12g}, less than the "
+                        f"floor {float(floor):.3g} (at most {self.limit} allowed)", self.finite_kinks, why)
+
+
+def finite_kinks(problem) -> bool:
+    """Does the flow have finitely many kinks (at most ``m n``)?  Orthogonal inputs and
+    ``ReLU'(0) = 0``: a coordinate that reaches 0 is frozen there, one that starts below never moves."""
+    return problem.relu_prime_at_zero == 0 and problem.is_orthogonal()
 
 
 class Hits:

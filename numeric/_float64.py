@@ -178,8 +178,9 @@ class _F64:
             t_next = self.T if (final and hcut == h and not self.stop) else self.t + hcut
             self.record_samples(A, Uc, t_next)
             self.advance(A, Uc, hcut)
-            self.t = t_next
+            t_prev, self.t = self.t, t_next
             self.apply_hits(hits)
+            self.watchdog.after_step(t_prev, t_next, hits, self.floor)
             self.h_prev = h
         return _common.Run(t_final=self.t, samples=self.samples, final=(self.a, self.U), events=self.events,
                            crossings=self.crossings, steps=self.steps, stopped_on_loss=self.stop)
@@ -202,6 +203,11 @@ class _F64:
         self.stop = False
         self.fac_step = math.exp(-2.0 - 0.7 / (self.p - 1)) * self.step_factor
         self.h_prev = None
+        self.floor = 0.0
+        # the scales of the step floor (_common.polynomial_floor)
+        self.K, self.Ymax = max(1.0, float(self.c.max())), float(np.abs(self.y).max())
+        self.watchdog = _common.Watchdog("float64", finite_kinks=_common.finite_kinks(self.problem),
+                                         as_time=float, summary=self.summary)
         self.start_checks(0.0)
         r0 = self.residual()
         if self.ltarget is not None and (r0 @ r0) <= self.ltarget:
@@ -210,6 +216,12 @@ class _F64:
             if (r0[pts] @ r0[pts]) <= tg:
                 self.crossings[name] = 0.0
         self.record_samples_until(0.0)
+
+    def summary(self):
+        """The state in one line and the last events (for :class:`StepCollapse`)."""
+        norm = max(float(np.abs(self.a).max()), float(np.abs(self.U).max()))
+        return (f"max |z| = {norm:.3g}, {int(self.M.sum())} active pairs",
+                [(e.t, e.neuron, e.point, e.kind) for e in self.events[-5:]])
 
     def record(self, tt, j, k, kind):
         """One activation event (``max_events`` guards against chattering)."""
@@ -275,6 +287,10 @@ class _F64:
         if n2 > 0:
             rhos.append((N / n2) ** (1.0 / p))
         h = min(rhos) * self.fac_step if rhos else (self.T - t)
+        if rhos:
+            # the watchdog: the series' own step against the floor (the step factor scales both)
+            self.floor = _common.polynomial_floor(p, float(N), self.Ymax, self.K, self.m) * self.step_factor
+            self.watchdog.check_step(t, h, self.floor)
         if self.h_prev is not None:
             h = min(h, 8 * self.h_prev)
         if not h > 1e-15 * self.rel * max(1.0, abs(t)):

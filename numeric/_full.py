@@ -44,7 +44,10 @@ constraint whose two sides are "k active" and "p active" (:meth:`_FullEngine.res
 docs/separable.md section 2).  Any other singular Gram block on the sliding set (dependent
 inputs, n > d) makes the Filippov weights non-unique and raises ``IntegrationFailed``.
 Comparisons with 0 use ``tolerance(bits, 10)`` times the scale of the terms compared.
-Chattering (Zeno) is guarded by ``max_events`` (``TooManyEvents``).
+Chattering (Zeno) is guarded by ``max_events`` (``TooManyEvents``) and, within seconds, by the
+progress watchdog (:class:`gfcheck.numeric._common.Watchdog`, ``StepCollapse``): a step estimate
+below the floor of :meth:`_FullEngine.step_floor`, or one coordinate cutting more than 8
+consecutive steps that advance the time by less than it.
 
 >>> from gfcheck.symbolic.problem import parse_problem
 >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1", "0"], ["1/2", "1"]],
@@ -491,8 +494,8 @@ class _FullEngine:
             t_next = self.Tm if (final_step and tau_cut == h and not self.stop_loss) else self.t + tau_cut
             self.record_samples(ser, t_next)
             self.advance(ser, tau_cut)
-            self.t = t_next
-            self.zeno_guard(tau_cut, h, items)
+            t_prev, self.t = self.t, t_next
+            self.watchdog.after_step(t_prev, t_next, items, self.floor)
             for (_, j, k, _what) in sorted(items, key=_by_coordinate):
                 self.resolve(j, k, self.t, self.max_events)
         return self.t
@@ -510,7 +513,9 @@ class _FullEngine:
         self.loss_target = to_mpf(until_loss) if until_loss is not None else None
         self.watch_t = [(w.name, sorted(w.points), to_mpf(w.target)) for w in watches]
         self.steps = 0
-        self.stuck = 0  # consecutive steps that made no progress in time (events at tau ~ 0)
+        self.floor = mpf(0)
+        self.watchdog = _common.Watchdog("full", finite_kinks=_common.finite_kinks(self.problem),
+                                         as_time=_same, summary=self.summary)
         self.h_min = self.h_max = None
         self.stop_loss = False
         # coordinates at exactly 0 at the start
@@ -574,6 +579,8 @@ class _FullEngine:
         remaining = self.Tm - self.t
         if cands:
             h = min(cands) * mpmath.exp(-2 - mpf(0.7) / (p - 1))
+            self.floor = self.step_floor(ser[0], norm)
+            self.watchdog.check_step(self.t, h, self.floor)
         else:
             h = remaining
         final_step = False
@@ -718,16 +725,62 @@ class _FullEngine:
         self.h_min = tau_cut if self.h_min is None or tau_cut < self.h_min else self.h_min
         self.h_max = tau_cut if self.h_max is None or tau_cut > self.h_max else self.h_max
 
-    def zeno_guard(self, tau_cut, h, items):
-        """Events that make no progress in time, step after step, are Zeno chattering."""
-        self.stuck = self.stuck + 1 if (items and tau_cut <= h * self.rel * 2**16) else 0
-        if self.stuck > 64:
-            _, j, k, _ = items[0]
-            raise TooManyEvents(
-                f"neuron {j}, point {k}: {self.stuck} consecutive events at t = {mpmath.nstr(self.t, 15)} "
-                "without progress in time (Zeno chattering that the sliding rule does not "
-                "resolve); check the data or perturb the initialisation"
-            )
+    def summary(self):
+        """The state in one line and the last events (for :class:`StepCollapse`)."""
+        norm = max([abs(v) for v in self.a] + [abs(v) for row in self.U for v in row])
+        count = {md: sum(row.count(md) for row in self.mode) for md in (ACT, SLI)}
+        state = f"max |z| = {mpmath.nstr(norm, 5)}, {count[ACT]} active, {count[SLI]} sliding pairs"
+        return state, [(e.t, e.neuron, e.point, e.kind) for e in self.events[-5:]]
+
+    def residual_bounds(self, R, b):
+        """Bounds of ``|R_g|`` over the complex ball ``|z' - z| <= b`` around the state (max-norm
+        ``R``): ``|h_g| <= m (R + b)^2``; exponential: ``|exp(-yc h')| <= e |exp(-yc h)|`` while
+        ``|yc| |h' - h| <= m (2 R b + b^2) |yc| <= 1``; logistic: ``|s| <= 1`` there (``|Im z| <= 1 < pi/2``
+        keeps ``Re e^z > 0``, so ``|1 + e^z| >= 1``)."""
+        A1 = R + b
+        hb = self.m * A1 * A1
+        if self.simple:
+            return [hb + abs(y) for y in self.y]
+        ls = self.lossfn
+        if ls.loss == "square":
+            return [fdot([(abs(ls.wR[i]), abs(ls.c[i]) * hb + abs(ls.y[i])) for i in ls.by_group[g]])
+                    for g in range(self.n)]
+        if ls.loss == "logistic":
+            return [fdot([(abs(ls.wR[i]), 1) for i in ls.by_group[g]]) for g in range(self.n)]
+        h0 = self.outputs()
+        return [mpmath.e * fdot([(abs(ls.wR[i]), ls.phi(i, h0[g])) for i in ls.by_group[g]]) for g in range(self.n)]
+
+    def step_floor(self, sets, norm):
+        """The least step the exact flow allows at this state (the watchdog's floor).
+
+        The rule of :func:`gfcheck.numeric._common.polynomial_floor` with this engine's field:
+        on the complex ball ``|z' - z| <= b`` (``b = R``; exponential and logistic losses:
+        ``b <= R`` with ``m (2 R b + b^2) max |yc| = 1``, so the margins move by at most 1)
+        ``|da_j| <= (R + b)/n sum_{l in A} |R_l|`` and ``|du_jk| <= (R + b)/n sum_{l in A u S} |G_kl| |e_l|``
+        (``e_l = R_l`` active, ``sum_q |M_lq| |R_q|`` sliding), with :meth:`residual_bounds`.
+        The flow is analytic on ``|t| < b / M`` (``M`` the largest of these), so the Jorba-Zou
+        estimate is at least ``jz_factor(p) b / M``; the floor is half of it."""
+        R = norm
+        if not R:
+            return mpf(0)
+        b = R
+        if not self.simple and self.lossfn.loss != "square":
+            ycmax = max(abs(v) for v in self.lossfn.yc)
+            b = min(R, mpmath.sqrt(R * R + 1 / (self.m * ycmax)) - R)
+        rb = self.residual_bounds(R, b)
+        A1 = R + b
+        top = mpf(0)
+        for j, (A, S) in enumerate(sets):
+            if not A and not S:
+                continue
+            top = max(top, A1 * self.inv_n * fdot([rb[l] for l in A], [1] * len(A)))
+            M = self.slide_matrix(j, S, A, self.t) if S else []
+            eb = {l: rb[l] for l in A}
+            for i, l in enumerate(S):
+                eb[l] = fdot([abs(v) for v in M[i]], [rb[q] for q in A])
+            for k in range(self.n):
+                top = max(top, A1 * self.inv_n * fdot([(abs(self.G[k][l]), v) for l, v in eb.items()]))
+        return _common.jz_factor(self.p) * b / top / 2 if top else mpf(0)
 
 
 def _by_coordinate(hit):

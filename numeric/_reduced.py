@@ -240,6 +240,10 @@ class _Engine:
         #: neurons whose lone active coordinate moves on an invariant line (no finite-time root)
         self.line = _common.on_invariant_line(problem)
         self.lines = set()
+        # the scales of the step floor (_common.polynomial_floor): K = max(1, max_k ||x_k||^2/n), max |y_k|
+        self.K = float(max([Fraction(1)] + self.c))
+        self.Ymax = float(max(abs(y) for y in problem.labels))
+        self.floor = 0.0
 
     # -- state helpers -----------------------------------------------------------------
     def residuals(self, active):
@@ -359,8 +363,9 @@ class _Engine:
                 else self.t_int + self.H * tau_cut
             self.record_samples(A, U, neurons, pairs, t_next)
             self.advance(A, U, neurons, pairs, tau_cut)
-            self.t_int = t_next
+            t_prev, self.t_int = self.t_int, t_next
             self.apply_hits(items, self.H * tau_cut)
+            self.watchdog.after_step(t_prev, t_next, items, self.floor)
             # next predicted step: the estimate from this expansion
             self.H = max(mpz(1), (self.H * mpz(int(fac_next * 2**40))) >> 40)
         # simultaneous events in a fixed order (neuron, point); stable for one coordinate
@@ -397,6 +402,8 @@ class _Engine:
         self.h_min = self.h_max = None
         self.stop_loss = False
         self.rp1 = self.rp0 == 1
+        self.watchdog = _common.Watchdog("reduced", finite_kinks=_common.finite_kinks(self.problem),
+                                         as_time=self.t_mpf, summary=self.summary)
         r0 = self.start_checks(self.t_int)
         if self.loss_target is not None and self.loss2(r0) <= self.loss_target:
             self.stop_loss = True
@@ -404,6 +411,12 @@ class _Engine:
             if self.loss2(r0, pts) <= tgt:
                 self.crossings[name] = self.t_mpf(self.t_int)
         self.record_samples_until(self.t_int)
+
+    def summary(self):
+        """The state in one line and the last events (for :class:`StepCollapse`)."""
+        top = max([log2_abs(v) for v in self.a] + [log2_abs(v) for row in self.u for v in row])
+        state = f"max |z| = 2^{top - self.F:.1f}, {sum(map(sum, self.active))} active pairs"
+        return state, [(e.t, e.neuron, e.point, e.kind) for e in self.events[-5:]]
 
     def record(self, ev_t, j, k, kind):
         """One activation event (``max_events`` guards against chattering)."""
@@ -494,12 +507,17 @@ class _Engine:
             cands.append((norm_l2 - lp1) / (p - 1))
         if lp > -math.inf:
             cands.append((norm_l2 - lp) / p)
+        H, t_int = self.H, self.t_int
+        self.floor = _common.polynomial_floor(p, 2.0 ** (norm_l2 - self.F), self.Ymax, self.K, self.m)
         if cands:
             lrho = min(cands)
-            fac = 2.0 ** min(lrho, 60.0) * math.exp(-2.0 - 0.7 / (p - 1))
+            fac = 2.0 ** min(lrho, 60.0) * _common.jz_factor(p)
+            # the watchdog: the series' own step (uncapped), in log2 against the floor
+            log2_h = log2_abs(H) - self.F + lrho + math.log2(_common.jz_factor(p))
+            if log2_h < math.log2(self.floor):
+                self.watchdog.check_step(self.t_mpf(t_int), 2.0 ** log2_h, self.floor)
         else:
             fac = 8.0
-        H, t_int = self.H, self.t_int
         tau_step = ONE if fac >= 1.0 else (ONE * mpz(int(fac * 2**40))) >> 40
         if tau_step <= 0 or H * tau_step <= (max(abs(t_int), ONE * ONE) >> (self.prec.work_bits + 4)):
             raise StepSizeCollapse(

@@ -36,7 +36,7 @@ from gfcheck.symbolic.errors import GfcheckError, InvalidInput
 
 __all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "Suite",
            "run_claim", "outside_assumptions", "provenance_counts", "provenance_tally", "stopped_result",
-           "stop_reason"]
+           "stop_reason", "collapse_verdict"]
 
 VERDICTS = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED")
 #: where a claim comes from: stated in the paper, or our statement after it (see :class:`Provenance`)
@@ -342,6 +342,41 @@ def _second_route(claim: Claim, ctx, result: Verdict, twin: Verdict):
     return Verdict("UNDECIDED", result.prediction, result.measurement, result.residual, result.tolerance, det), twin
 
 
+def collapse_verdict(claim: Claim, ctx, exc) -> tuple:
+    """A stall as a verdict (issue 20 item 3): the claim's ``(result, twin)`` when its check ended
+    in :class:`~gfcheck.symbolic.errors.StepCollapse`.
+
+    REFUTED only where the flow's own mathematics excludes the collapse (``exc.proven``: a step
+    below the analyticity floor, or chatter where the flow has at most ``m n`` kinks) *and* the
+    check collapses again on the second route (more digits, nothing memoised); the measurement
+    is the collapse (where, the step against the floor), the details carry its structured fields.
+    Otherwise UNDECIDED with the reason.  The twin was not run (the check stopped).
+    """
+    from gfcheck.symbolic.errors import StepCollapse
+
+    info = exc.fields()
+    measured = (f"{exc.kind} collapse in the {exc.engine} engine at t = {exc.t:.12g}: "
+                f"{exc.step:.3g} against the floor {exc.floor:.3g}")
+    prediction = "no collapse: the step stays above the floor the problem's scales guarantee"
+    det = {"collapse": info, "error": f"StepCollapse: {exc}"[:2000]}
+    twin = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": "not run: the check stopped at a StepCollapse"})
+    if not exc.proven:
+        return Verdict("UNDECIDED", prediction, measured, "-", "floor", {**det, "reason": exc.why}), twin
+    route = getattr(ctx, "second_route", None)
+    again = None
+    if route is not None:
+        try:
+            claim.check(route())
+        except StepCollapse as second:
+            again = second
+        if again is None or not again.proven:
+            reason = ("the collapse does not recur on the second route (more digits): not a verdict"
+                      if again is None else again.why)
+            return Verdict("UNDECIDED", prediction, measured, "-", "floor", {**det, "reason": reason}), twin
+        det["second_route"] = again.fields()
+    return Verdict("REFUTED", prediction, measured, f"{exc.step:.3g}", f"floor {exc.floor:.3g}", det), twin
+
+
 def run_claim(claim: Claim, ctx) -> ClaimResult:
     """Run ``claim`` on ``ctx``; a twin that is not refuted makes the claim ``UNDECIDED``.
 
@@ -350,10 +385,11 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
     (``ctx.budget``); running past it is ``UNDECIDED`` with the budget as the reason.  Every
     other failure inside a check (integration failures, and any exception: a check that crashes
     proves nothing either way) is ``UNDECIDED`` with the message; bad input was refused before
-    the claims ran.
+    the claims ran.  A stall (:class:`~gfcheck.symbolic.errors.StepCollapse`) is judged by
+    :func:`collapse_verdict`.
     """
     from gfcheck.symbolic.budget import time_limit
-    from gfcheck.symbolic.errors import TimeBudgetSpent
+    from gfcheck.symbolic.errors import StepCollapse, TimeBudgetSpent
 
     t0 = time.perf_counter()
     bound, message, stopped = _bound(claim, ctx)
@@ -371,6 +407,8 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
         whole_run = stopped is not None and str(exc) == message
         details = {"reason": str(exc), "stopped": stopped} if whole_run else {"reason": f"TimeBudgetSpent: {exc}"}
         result = twin = Verdict("UNDECIDED", "-", "-", "-", "-", details)
+    except StepCollapse as exc:
+        result, twin = collapse_verdict(claim, ctx, exc)
     except Exception as exc:  # noqa: BLE001 - reported as UNDECIDED with the message
         kind = type(exc).__name__
         msg = f"{kind}: {exc}" if isinstance(exc, GfcheckError) else f"internal error {kind}: {exc}"

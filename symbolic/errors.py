@@ -27,6 +27,7 @@ __all__ = [
     "OutsideAssumptions",
     "DerivationUndecided",
     "IntegrationFailed",
+    "StepCollapse",
     "StepSizeCollapse",
     "TooManyEvents",
     "PrecisionExhausted",
@@ -99,7 +100,38 @@ class IntegrationFailed(GfcheckError, RuntimeError):
     """The integrator stopped before the horizon; no result file is written."""
 
 
-class StepSizeCollapse(IntegrationFailed):
+class StepCollapse(IntegrationFailed):
+    """The run stopped making progress: a stall is a verdict, in seconds (the progress watchdog,
+    :class:`gfcheck.numeric._common.Watchdog`).
+
+    ``kind`` is ``"step"`` (the step the series allow fell below the floor that the problem's
+    scales guarantee for the exact flow) or ``"events"`` (more event-cut steps than the rule
+    allows while the time advanced by less than that floor: Zeno-like chatter).  Structured
+    fields: ``engine``, ``t`` (where), ``step`` (the step, or the time advanced in the window),
+    ``floor``, ``state`` (a short summary: norm, active pairs), ``events`` (the last events,
+    ``(t, neuron, point, kind)``), ``proven`` (does the flow's own mathematics exclude this
+    collapse, so that it contradicts the flow rather than the engine's reach; the claims report
+    REFUTED then, else UNDECIDED) and ``why`` (the rule behind ``proven``).
+
+    >>> e = StepCollapse("stalled", kind="step", engine="reduced", t=1.5, step=1e-31, floor=2e-3)
+    >>> (e.kind, e.t, e.step < e.floor, isinstance(e, IntegrationFailed))
+    ('step', 1.5, True, True)
+    """
+
+    def __init__(self, message, *, kind="step", engine=None, t=None, step=None, floor=None, state=None,
+                 events=(), proven=False, why=""):
+        super().__init__(message)
+        self.kind, self.engine, self.t, self.step, self.floor = kind, engine, t, step, floor
+        self.state, self.events, self.proven, self.why = state, tuple(events), bool(proven), why
+
+    def fields(self) -> dict:
+        """The structured fields, JSON-ready (floats and strings)."""
+        return {"kind": self.kind, "engine": self.engine, "t": self.t, "step": self.step, "floor": self.floor,
+                "state": self.state, "events": [list(e) for e in self.events], "proven": self.proven,
+                "why": self.why}
+
+
+class StepSizeCollapse(StepCollapse):
     """The step size fell below what the working precision can resolve."""
 
 
