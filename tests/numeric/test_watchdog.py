@@ -143,10 +143,11 @@ def test_a_root_found_again_and_again_is_proven_chatter_on_orthogonal_data(monke
 
 
 def _claim(check):
-    from gfcheck.proofs_check.verdicts import Claim
+    from gfcheck.proofs_check.verdicts import Claim, Provenance
 
     return Claim(id="toy", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
-                 tolerance_rule="r", twin="w", check=check, suite="toy")
+                 tolerance_rule="r", twin="w", check=check, suite="toy",
+                 provenance=Provenance("reconstructed", "a test of the collapse verdict"))
 
 
 class _Ctx:
