@@ -18,8 +18,8 @@ from gfcheck.symbolic.assumptions import A3_MAIN_NEURON, BALANCED_START, ORTHOGO
 from gfcheck.numeric import weights_from
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (EDGE, combine_verdicts, judge_rungs, limit_verdicts, loss, max_cos2, mp_data,
-                       outside_if_not_orthogonal, s, variation_norm, verdict_of)
+from ._measure import (EDGE, combine_verdicts, initial_balance, judge_rungs, limit_verdicts, loss, max_cos2,
+                       mp_data, outside_if_not_orthogonal, s, variation_norm, verdict_of)
 from .context import mpf_to_fraction, sample_at, with_scale
 from .rates import judge_limit
 from .verdicts import Claim, Provenance, Verdict
@@ -355,14 +355,12 @@ def _invariant_residuals(problem, run, *, delta_shift=0):
     lam = problem.scale
     perp = _perp_basis([list(x) for x in problem.inputs], problem.d)
     perp_mp = [([to_mpf(v) for v in b], to_mpf(sum(v * v for v in b))) for b in perp]
-    targets, deltas, u0 = [], [], []
-    for j, g in enumerate(problem.directions):
+    targets, u0 = [], []
+    deltas = [to_mpf(v) for v in initial_balance(problem)]
+    for g in problem.directions:
         pg = [sum((Fraction(b[i]) * (_dot(g, b) / _dot(b, b)) for b in perp), Fraction(0)) * lam
               for i in range(problem.d)]
         targets.append([to_mpf(v) for v in pg])
-        g2 = lam * lam * _dot(g, g)
-        a0 = problem.output_weights[j] ** 2 if problem.output_weights is not None else g2
-        deltas.append(to_mpf(a0 - g2))
         u0.append([to_mpf(lam * _dot(g, x)) for x in problem.inputs])
     scale2 = [to_mpf(lam * lam * _dot(g, g)) for g in problem.directions]
     bal = perp_d = frozen = mpmath.mpf(0)

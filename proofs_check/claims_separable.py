@@ -22,7 +22,7 @@ import mpmath
 
 from gfcheck.numeric.precision import bits_for_dps, to_mpf
 
-from ._measure import EDGE, combine_verdicts, edge_twin, limit_verdicts, s, verdict_of
+from ._measure import EDGE, combine_verdicts, edge_twin, initial_balance, limit_verdicts, s, verdict_of
 from .context import mpf_to_fraction, with_scale
 from .context_separable import SPEED_STEPS, T_I_DELTA, THETA0, at_right_angle, half_angle_tan, measure
 from .rates import judge_limit, judge_rate
@@ -85,26 +85,37 @@ def _runs(ctx):
 
 # -- 1 invariant ------------------------------------------------------------------------------
 def _check_invariant(ctx):
-    """``a_j^2 - ||w_j||^2`` is conserved (through every sliding episode) on every rung."""
+    """``a_j^2 - ||w_j||^2`` is conserved (through every sliding episode) on every rung, at the exact
+    value ``delta_j`` of ``t = 0`` computed from the problem (:func:`._measure.initial_balance`: 0 for
+    the balanced start), never from the engine's first sample (an engine that starts unbalanced
+    carries its own wrong value).  Every sample, ``t = 0`` included, and the final state count; a
+    rung with no state (or no weights) is no evidence."""
     worst = mpmath.mpf(0)
     edge_worst = mpmath.mpf(0)
-    for _e, run in _runs(ctx):
+    seen = 0
+    for e, run in _runs(ctx):
         with mpmath.workprec(run.work_bits):
             delta = mpmath.ldexp(1, -bits_for_dps(ctx.profile.dps) // 2)
-            st0 = run.samples[0]
-            q0 = [a * a - mpmath.fsum(w * w for w in W) for a, W in zip(st0.a, st0.W)]
-            for st in run.samples[1:] + (run.final,):
+            p = with_scale(ctx.problem, ctx.scale(e))
+            q0 = [to_mpf(v) for v in initial_balance(p)]
+            w0 = [to_mpf(p.scale ** 2 * sum(v * v for v in g)) for g in p.directions]
+            for st in tuple(run.samples) + (run.final,):
+                if st.W is None:
+                    continue
+                seen += 1
                 scale = max(a * a + mpmath.fsum(w * w for w in W) for a, W in zip(st.a, st.W))
                 for j, (a, W) in enumerate(zip(st.a, st.W)):
                     ww = mpmath.fsum(w * w for w in W)
                     worst = max(worst, abs(a * a - ww - q0[j]) / scale)
-                    edge_worst = max(edge_worst, abs(a * a - (1 + delta) * ww - q0[j] + delta *
-                                                     mpmath.fsum(w * w for w in st0.W[j])) / scale)
+                    edge_worst = max(edge_worst, abs(a * a - (1 + delta) * ww - q0[j] + delta * w0[j]) / scale)
     tol = mpmath.ldexp(1, -bits_for_dps(ctx.profile.dps) + 12)
+    missing = "no state with weights on any rung"
     claim = _exact(worst <= tol, "0", s(worst, 4), s(worst, 4), s(tol, 3),
-                   {"rungs": [f"1e-{e}" for e in ctx.exponents]})
+                   {"rungs": [f"1e-{e}" for e in ctx.exponents], "states": str(seen),
+                    "reference": "a_j(0)^2 - kappa^2 ||g_j||^2 from the problem (exact)"},
+                   evidence=seen > 0, missing=missing)
     twin = _exact(edge_worst <= tol, "0", s(edge_worst, 4), s(edge_worst, 4), s(tol, 3),
-                  {"twin": "a_j^2 - (1 + 2^(-b/2)) ||w_j||^2"})
+                  {"twin": "a_j^2 - (1 + 2^(-b/2)) ||w_j||^2"}, evidence=seen > 0, missing=missing)
     return claim, twin
 
 
@@ -1219,7 +1230,8 @@ _LIMIT_RULE = ("judge_limit over the kappa ladder (docs/verdicts.md): band 2^-re
 CLAIMS = [
     _c(1, "invariant", "Balance is conserved through sliding",
        "a_j^2 - ||w_j||^2 is constant for every neuron, including while it slides on an activation boundary",
-       "the initial value of a_j^2 - ||w_j||^2", "max over rungs, samples and neurons of the drift over "
+       "the exact value of a_j^2 - ||w_j||^2 at t = 0 from the problem (0 for the balanced start), not the "
+       "engine's first sample", "max over rungs, samples (t = 0 included) and neurons of the drift over "
        "max_j (a_j^2 + ||w_j||^2)", "2^(-b+12) (the working precision; the digest's 1e-8 is replaced by it)",
        "a_j^2 - (1 + 2^(-b/2)) ||w_j||^2 must not be conserved", _check_invariant),
     _c(2, "survivors", "The survivor rule of phase I",
