@@ -1,4 +1,4 @@
-"""The thirteen claims of the ``separable`` suite: the separable two-direction model
+"""The fourteen claims of the ``separable`` suite: the separable two-direction model
 (reconstructed after Wang and Ma 2023), ``docs/separable.md`` section 5, numbered as the checks of
 the digest (the checks of the Wang-Ma digest, its section 6).  No formula here is the paper's: the
 model and every prediction are our reconstruction.
@@ -25,6 +25,7 @@ from gfcheck.numeric.precision import bits_for_dps, to_mpf
 from ._measure import EDGE, combine_verdicts, edge_twin, initial_balance, limit_verdicts, s, verdict_of
 from .context import mpf_to_fraction, with_scale
 from .context_separable import SPEED_STEPS, T_I_DELTA, THETA0, at_right_angle, half_angle_tan, measure
+from .float64_path import float64_verdicts
 from .rates import judge_limit, judge_rate
 from .verdicts import Claim, Provenance, Verdict
 
@@ -1214,6 +1215,37 @@ def _check_orthogonal_limit(ctx):
     return combine_verdicts(parts)
 
 
+# -- 14 the float64 path --------------------------------------------------------------------------
+def square_companion(problem, data):
+    """The problem the float64 engine can integrate beside a separable one (it handles only the square
+    loss on orthogonal inputs): one copy of ``x_+`` (label 1) and one of ``x_-`` (label -1), ``x_-``
+    turned orthogonal to ``x_+`` (:func:`.context_separable.at_right_angle`), the square loss; the
+    width, directions, signs, output weights and scale are the problem's."""
+    q = at_right_angle(problem, data)
+    keep = (data.plus[0], data.minus[0])
+    return dataclasses.replace(q, inputs=tuple(q.inputs[k] for k in keep), labels=(Fraction(1), Fraction(-1)),
+                               loss="square")
+
+
+def _check_float64(ctx):
+    """The float64 engine on the square-loss companion (:func:`square_companion`) at the ladder's first
+    rung, to the orthogonal suite's horizon of that problem, 17 samples and the half-fit watches, against
+    the reduced engine at the profile's digits (:func:`.float64_path.float64_verdicts`)."""
+    out = ctx.outside(need_a1=False)
+    if out:
+        return out
+    from .context import Context
+
+    e = ctx.exponents[0]
+    q = with_scale(square_companion(ctx.problem, ctx.data), ctx.scale(e))
+    orth = Context(q, ctx.profile)
+    T = orth.horizon(q.scale)
+    grid = tuple(T * i / 16 for i in range(17))
+    return float64_verdicts(ctx, q, t_end=T, times=grid, watches=orth.half_watches(),
+                            what="the square-loss companion (one copy of x_+ and x_- at a right angle) at "
+                                 f"kappa = 1e-{e}")
+
+
 def _c(number, id, title, statement, prediction, measurement, tolerance_rule, twin, check):
     return Claim(suite=SUITE, id=id, number=number, title=title, statement=f"{statement} ({MODEL})",
                  source=SRC + f", item {number}", prediction=prediction, measurement=measurement,
@@ -1350,4 +1382,18 @@ CLAIMS = [
        "judge_limit with correction order kappa^2 (the transients); events exact",
        "the slopes moved by 4 bands; 'no sliding' at the problem's own Delta, and 'decoupled' at its Delta, "
        "must be refuted", _check_orthogonal_limit),
+    _c(14, "float64-path", "The float64 path keeps its stated accuracy",
+       "the float64 engine's final state, samples, event list and times and watch crossing times lie within its "
+       "own error estimate (stats['accuracy']) of an independent high-precision run; the float64 engine integrates "
+       "the square loss on orthogonal inputs only, so it runs on the problem's square-loss companion: one copy of "
+       "x_+ and of x_-, x_- turned orthogonal to x_+, the problem's width, directions, signs and kappa "
+       "(an engineering claim of this toolkit, issue 20 item 2)",
+       "max |z_float64 - z_reference| <= error_estimate on each part; the same events",
+       "engine='float64' (estimate by its extended-precision reference) against engine='reduced' (mpf, another step "
+       "rule) at the profile's digits, kappa = the ladder's first rung, to the companion's horizon, 17 samples, "
+       "the half-fit watches",
+       "the float64 path's own measured estimate (no other number); the reference's error 2^(-b+12)(1 + max |z|) "
+       "must lie below estimate/4, else UNDECIDED",
+       "the reference with 4 x the estimate planted on a_0 (final and samples), every event and crossing time must "
+       "refute the float64 run, part by part", _check_float64),
 ]
