@@ -10,7 +10,7 @@ import mpmath
 
 from gfcheck.numeric.precision import to_mpf
 
-__all__ = ["initial_balance", "mp_data", "outputs",
+__all__ = ["first_nonfinite", "initial_balance", "mp_data", "outputs",
            "loss", "partial_loss", "variation_norm", "one_minus_cos", "max_cos2", "verdict_of",
            "s", "outside_if_not_orthogonal", "limit_verdicts", "EDGE"]
 
@@ -31,6 +31,22 @@ def mp_data(problem):
 
 def _dot(u, v):
     return mpmath.fsum(a * b for a, b in zip(u, v))
+
+
+def first_nonfinite(states):
+    """``"t = ...: a NaN or an infinity in a, U or W"`` for the first state of ``states`` that holds
+    one, else ``None``: a max over residuals passes a NaN by (every comparison with it is false), so
+    a check looks first.
+
+    >>> from gfcheck.numeric.trajectory import State
+    >>> first_nonfinite([State(mpmath.mpf(1), (mpmath.nan,), ((mpmath.mpf(0),),))])
+    't = 1.0: a NaN or an infinity in a, U or W'
+    """
+    for st in states:
+        rows = tuple(st.U) + (tuple(st.W) if st.W is not None else ())
+        if not all(mpmath.isfinite(v) for v in tuple(st.a) + tuple(x for r in rows for x in r)):
+            return f"t = {mpmath.nstr(st.t, 12)}: a NaN or an infinity in a, U or W"
+    return None
 
 
 def initial_balance(problem) -> list:

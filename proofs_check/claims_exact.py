@@ -18,8 +18,8 @@ from gfcheck.symbolic.assumptions import A3_MAIN_NEURON, BALANCED_START, ORTHOGO
 from gfcheck.numeric import weights_from
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (EDGE, combine_verdicts, initial_balance, judge_rungs, limit_verdicts, loss, max_cos2,
-                       mp_data, outside_if_not_orthogonal, s, variation_norm, verdict_of)
+from ._measure import (EDGE, combine_verdicts, first_nonfinite, initial_balance, judge_rungs, limit_verdicts, loss,
+                       max_cos2, mp_data, outside_if_not_orthogonal, s, variation_norm, verdict_of)
 from .context import log10_inverse, mpf_to_fraction, sample_at, with_scale
 from .float64_path import float64_verdicts
 from .rates import judge_limit
@@ -310,7 +310,7 @@ def _check_reduced_vs_full(ctx):
     red2 = ctx.run(p, t_end=T * (1 + delta), times=tuple(t * (1 + delta) for t in grid), engine="reduced",
                    error_estimate=False)
     with mpmath.workprec(bits + 20):
-        d2 = max(_state_difference(x, y) for x, y in zip(red2.samples, full.samples))
+        d2 = max((_state_difference(x, y) for x, y in zip(red2.samples, full.samples)), default=mpmath.mpf(0))
         twin_v = Verdict(verdict_of(d2 <= tol), "0", s(d2, 4), s(d2, 4), s(tol, 3),
                          {"twin": "the reduced engine's samples at t (1 + 2^(-b+20)) against the full engine's at t"})
     return claim, twin_v
@@ -394,6 +394,12 @@ def _check_invariants(ctx):
     p, T, red, full, runq = _engines_pair(ctx)
     q = perturbed_non_orthogonal(p, Fraction(1, 100))
     bits = _bits(ctx)
+    bad = {name: first_nonfinite(run.samples) or (None if run.samples else "no sample")
+           for name, run in (("reduced", red), ("full", full))}
+    if any(bad.values()):
+        v = Verdict("UNDECIDED", "0", "-", "-", "-", {"reason": "nothing to measure the invariants on: " +
+                                                      "; ".join(f"{k} run: {w}" for k, w in bad.items() if w)})
+        return v, v
     with mpmath.workprec(bits + 20):
         tol = tolerance(bits, SLACK)
         per = {name: _invariant_residuals(p, run) for name, run in (("reduced", red), ("full", full))}

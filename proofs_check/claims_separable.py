@@ -22,7 +22,7 @@ import mpmath
 
 from gfcheck.numeric.precision import bits_for_dps, to_mpf
 
-from ._measure import EDGE, combine_verdicts, edge_twin, initial_balance, limit_verdicts, s, verdict_of
+from ._measure import EDGE, combine_verdicts, edge_twin, first_nonfinite, initial_balance, limit_verdicts, s, verdict_of
 from .context import mpf_to_fraction, with_scale
 from .context_separable import SPEED_STEPS, T_I_DELTA, THETA0, at_right_angle, half_angle_tan, measure
 from .float64_path import float64_verdicts
@@ -79,6 +79,24 @@ def _orders(ctx, *extra):
     return (mpmath.mpf(1), 2 - 2 * ratio) + tuple(extra)
 
 
+def _not_reached(ctx, runs, watch="f+", level=THETA0):
+    """A pair of UNDECIDED verdicts naming the first rung on which the watch ``watch`` (``f(x_+) =
+    level``) was never crossed, or ``None`` when every rung crossed it: the checks that measure from the
+    saddle escape have no time to measure from (an engine that loses the escape is REFUTED by the claims
+    that predict it, 5 and 9, not here)."""
+    for e, run in runs:
+        if run.crossings.get(watch) is None:
+            return _undecided(f"{watch}: the level {level} was never reached at kappa = 1e-{e} "
+                              f"(horizon {float(run.final.t)})")
+    return None
+
+
+def _undecided(reason):
+    """A pair of UNDECIDED verdicts with ``reason`` (nothing was measured)."""
+    v = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": reason})
+    return v, v
+
+
 def _runs(ctx):
     with mpmath.workprec(bits_for_dps(ctx.profile.dps) + 20):
         return [(e, ctx.ladder_run(e)) for e in ctx.exponents]
@@ -100,6 +118,9 @@ def _check_invariant(ctx):
             p = with_scale(ctx.problem, ctx.scale(e))
             q0 = [to_mpf(v) for v in initial_balance(p)]
             w0 = [to_mpf(p.scale ** 2 * sum(v * v for v in g)) for g in p.directions]
+            bad = first_nonfinite(tuple(run.samples) + (run.final,))
+            if bad:
+                return _undecided(f"kappa = 1e-{e}: {bad}: no invariant to measure")
             for st in tuple(run.samples) + (run.final,):
                 if st.W is None:
                     continue
@@ -135,12 +156,16 @@ def _check_survivors(ctx):
         twin_what = (f"the decoupled rule agrees with the rule on these data; the rule's set with neuron {j} "
                      "(nearest its decision boundary) flipped")
     per, ok, twin_ok = {}, True, True
-    for e, run in _runs(ctx):
-        T = run.crossings.get("f+")
-        if T is None:
-            why = f"f(x_+) never reached {THETA0} at kappa = 1e-{e} (horizon {float(run.final.t)})"
+    runs = _runs(ctx)
+    missing = _not_reached(ctx, runs)
+    if missing:
+        return missing
+    for e, run in runs:
+        T = run.crossings["f+"]
+        st = next((x for x in run.samples if x.t >= T), None)
+        if st is None:
+            why = f"no sample at or after T(f(x_+) = {THETA0}) at kappa = 1e-{e}"
             return (Verdict("UNDECIDED", repr(sorted(rule)), "-", "-", "-", {"reason": why}),) * 2
-        st = next(x for x in run.samples if x.t >= T)
         alive = _alive(st)
         per[f"1e-{e}"] = sorted(alive)
         if e >= 5:  # the digest's range: kappa <= 1e-5 (the phases overlap above)
@@ -171,6 +196,9 @@ def _check_condensation(ctx):
         return out
     runs = _runs(ctx)
     e_deep, deep = runs[-1]
+    missing = _not_reached(ctx, runs)
+    if missing:
+        return missing
 
     cut = min(run.crossings["f+"] for _, run in runs) / 2  # kappa-free: the shallowest rung's
 
@@ -381,6 +409,17 @@ def _check_reactivation(ctx):
     e = ctx.exponents[-1]
     run = ctx.ladder_run(e)
     t = _t_rel(ctx, run)
+    if t is None:
+        # no negative survivor left e_+^perp on the deepest rung: nothing to sample Gamma_U at.  Past the
+        # escape by twice the predicted delay that is evidence against the claim; before it, none
+        T_esc, rel = run.crossings.get("f+"), mpmath.mpf(ctx.orbit["rel"])
+        late = T_esc is not None and run.final.t >= T_esc + 2 * rel
+        pred = "a slide-out at T(theta_0) + " + s(rel, 8) + (f" = {s(T_esc + rel, 8)}" if T_esc is not None else "")
+        meas = f"no slide-out of a negative survivor on [0, {float(run.final.t)}] at kappa = 1e-{e}"
+        parts["Gamma_U(t_rel) = 0"] = (_exact(False, pred, meas, "-", "-", evidence=late, missing=meas + (
+            " (f(x_+) never reached theta_0)" if T_esc is None else " (the run ends before T(theta_0) + 2 delay)")),
+            _exact(False, pred, meas, "-", "-", evidence=late, missing=meas))
+        return combine_verdicts(parts)
     tt = mpf_to_fraction(t)
     T = ctx.horizon(e)
     rerun = ctx.run(dataclasses.replace(ctx.problem, scale=ctx.scale(e)), t_end=T, times=(tt,))
@@ -965,7 +1004,9 @@ def _check_margin(ctx):
         T_esc = run.crossings.get("f-") if run.crossings else None
         T_esc = T_esc if T_esc is not None else next((t for t, g in gam if g > 0), None)
         tol_w = _tol(ctx, gstar)
-        top = max(g for _, g in gam)
+        top = max((g for _, g in gam), default=None)
+        if top is None:
+            return _undecided(f"the long run (kappa = 1e-{e}) has no sample: no gamma(t) to measure")
         after = [(t, g) for t, g in gam if T_esc is not None and t >= T_esc and g > 0]
         drops = [(t, g0 - g) for (t0, g0), (t, g) in zip(after, after[1:]) if g < g0 - tol_w]
         rises = [(t, g - g0) for (t0, g0), (t, g) in zip(after, after[1:]) if g > g0 + tol_w]
@@ -1123,6 +1164,9 @@ def _check_gradient_descent(ctx):
     run = ctx.run(dataclasses.replace(ctx.problem, scale=kappa), t_end=Fraction(T_end), times=times)
     with mpmath.workprec(run.work_bits):
         LF = [float(measure(ctx, st)["L"]) for st in run.samples]
+    if len(LF) != len(times):
+        return _undecided(f"the Filippov run at kappa = 1e-{e} reports {len(LF)} of {len(times)} samples: no loss "
+                          "to compare gradient descent with")
     errs = []
     for eg in etas:
         LG, _, _ = _gd_losses(ctx, kappa, float(eg), times)

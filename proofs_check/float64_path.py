@@ -35,7 +35,7 @@ import mpmath
 
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import EDGE, combine_verdicts, s, verdict_of
+from ._measure import EDGE, combine_verdicts, first_nonfinite, s, verdict_of
 from .verdicts import Verdict
 
 __all__ = ["float64_verdicts", "float64_promise", "planted", "PARTS"]
@@ -78,10 +78,8 @@ def _undecided(reason, details=None):
 
 def _finite(tr) -> bool:
     """Every reported number of ``tr`` is finite (a NaN or an infinity is no measurement)."""
-    states = (tr.final,) + tuple(tr.samples)
-    nums = [v for st in states for v in tuple(st.a) + tuple(x for row in st.U for x in row)]
-    nums += [e.t for e in tr.events] + [v for v in tr.crossings.values() if v is not None]
-    return all(mpmath.isfinite(v) for v in nums)
+    times = [e.t for e in tr.events] + [v for v in tr.crossings.values() if v is not None]
+    return first_nonfinite((tr.final,) + tuple(tr.samples)) is None and all(mpmath.isfinite(v) for v in times)
 
 
 def float64_verdicts(ctx, problem, *, t_end, times, watches=(), what=""):
