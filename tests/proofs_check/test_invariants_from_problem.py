@@ -44,6 +44,7 @@ def test_balanced_engine_verified(suite):
     assert r.twin.verdict == "REFUTED", r.twin
 
 
+@pytest.mark.slow  # 60 s each on a quiet core: the second route reruns the refuted check at 20 more digits
 @pytest.mark.parametrize("suite", sorted(CASES))
 def test_twin_unbalanced_start_in_the_engine_is_refuted(suite, monkeypatch):
     monkeypatch.setattr(_common, "initial_values", _unbalanced)
