@@ -16,7 +16,7 @@ suite's theory note, ``docs/orthogonal.md`` for ``orthogonal``; item N of sectio
 
 >>> from gfcheck.proofs_check import claims
 >>> len(claims("orthogonal"))
-18
+19
 """
 
 from __future__ import annotations

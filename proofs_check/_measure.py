@@ -10,7 +10,8 @@ import mpmath
 
 from gfcheck.numeric.precision import to_mpf
 
-__all__ = ["mp_data", "outputs", "loss", "partial_loss", "variation_norm", "one_minus_cos", "max_cos2", "verdict_of",
+__all__ = ["first_nonfinite", "initial_balance", "mp_data", "outputs",
+           "loss", "partial_loss", "variation_norm", "one_minus_cos", "max_cos2", "verdict_of",
            "s", "outside_if_not_orthogonal", "limit_verdicts", "EDGE"]
 
 
@@ -30,6 +31,42 @@ def mp_data(problem):
 
 def _dot(u, v):
     return mpmath.fsum(a * b for a, b in zip(u, v))
+
+
+def first_nonfinite(states):
+    """``"t = ...: a NaN or an infinity in a, U or W"`` for the first state of ``states`` that holds
+    one, else ``None``: a max over residuals passes a NaN by (every comparison with it is false), so
+    a check looks first.
+
+    >>> from gfcheck.numeric.trajectory import State
+    >>> first_nonfinite([State(mpmath.mpf(1), (mpmath.nan,), ((mpmath.mpf(0),),))])
+    't = 1.0: a NaN or an infinity in a, U or W'
+    """
+    for st in states:
+        rows = tuple(st.U) + (tuple(st.W) if st.W is not None else ())
+        if not all(mpmath.isfinite(v) for v in tuple(st.a) + tuple(x for r in rows for x in r)):
+            return f"t = {mpmath.nstr(st.t, 12)}: a NaN or an infinity in a, U or W"
+    return None
+
+
+def initial_balance(problem) -> list:
+    """``delta_j = a_j(0)^2 - ||w_j(0)||^2`` exactly (Fractions), from the problem alone: ``a_j(0)``
+    is ``output_weights[j]`` when given, else the balanced ``s_j lambda ||g_j||`` (``delta_j = 0``);
+    ``w_j(0) = lambda g_j``.  The conserved value every invariant check compares with (never an
+    engine's first sample: an engine that starts unbalanced would carry its own wrong value).
+
+    >>> from fractions import Fraction
+    >>> from gfcheck.numeric.examples import separable_problem
+    >>> set(initial_balance(separable_problem()))
+    {Fraction(0, 1)}
+    """
+    from fractions import Fraction
+
+    lam = problem.scale
+    g2 = [lam * lam * sum((v * v for v in g), Fraction(0)) for g in problem.directions]
+    if problem.output_weights is None:
+        return [Fraction(0)] * len(g2)
+    return [a * a - q for a, q in zip(problem.output_weights, g2)]
 
 
 def outputs(W, a, points):

@@ -368,12 +368,15 @@ def _watch_residual(ctx, name, S, e):
     """The half-fit crossing checked independently of the engine's loss watch: integrate to the
     reported time ``t_1/2`` (exact) and evaluate ``L_S = (1/2n) sum_S (h_k - y_k)^2`` from the
     weights.  Returns ``(|L_S(t_1/2) - L_S(0)/2|, tolerance, L_S(t_1/2), L_S(0)/2)`` with the
-    tolerance ``2^(-b+12) (L0 + |dL_S/dt| (1 + t))`` (a time located at working precision)."""
+    tolerance ``2^(-b+12) (L0 + |dL_S/dt| (1 + t))`` (a time located at working precision); ``None``
+    when the watch was not crossed on that rung."""
     from .context import mpf_to_fraction
 
     lam = Fraction(1, 10 ** e)
     run = ctx.ladder_run(lam)
-    t = run.crossings[name]
+    t = run.crossings.get(name)
+    if t is None:  # the watch was not crossed on this rung: nothing to check it against
+        return None
     bits = _bits(ctx)
     end = ctx.run(with_scale(ctx.problem, lam), t_end=mpf_to_fraction(t), engine="reduced",
                   error_estimate=False, dps=ctx.ladder_dps(lam))
@@ -384,7 +387,7 @@ def _watch_residual(ctx, name, S, e):
         target = mpmath.fsum(to_mpf(ctx.problem.labels[k]) ** 2 for k in S) / (4 * ctx.problem.n)
         # the steepest descent of L_S on the grid bounds |dL_S/dt| at the crossing
         Ls = [(st.t, partial_loss(ctx.problem, ctx.weights_at(lam, st), st.a, S)) for st in run.samples]
-        slope = max(abs(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(Ls, Ls[1:]) if b[0] > a[0])
+        slope = max((abs(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(Ls, Ls[1:]) if b[0] > a[0]), default=0)
         tol = tolerance(bits, SLACK) * (to_mpf(ctx.data.L0) + 2 * slope * (1 + t))
         return abs(LS - target), tol, LS, target
 
@@ -414,6 +417,10 @@ def _check_escape_slope(ctx):
         limit, (xs, ts), exps, note = ctx.decide(judge, ctx.profile.exponents)
         key = "plus" if sign > 0 else "minus"
         watch = _watch_residual(ctx, name, S, exps[0])
+        if watch is None:
+            parts[key] = (Verdict("UNDECIDED", s(slope_pred, 10), "-", "-", "-", {
+                "reason": f"the watch {name} was not crossed at lambda = 1e-{exps[0]}: no escape time to check"}),) * 2
+            continue
         parts[key] = limit_verdicts(limit, note=note, prediction=s(slope_pred, 10), ok=watch[0] <= watch[1],
                                     wrong={"the 1/n loss (rates doubled, slope halved)": slope_pred / 2},
                                     details={"ladder": [f"1e-{e}" for e in exps],

@@ -1,4 +1,4 @@
-"""Claims checked exactly or to working precision (digest section 9, items 1-6 and 15-18).
+"""Claims checked exactly or to working precision (digest section 9, items 1-6 and 15-19).
 
 Each claim registers itself; ``check(ctx)`` returns ``(claim verdict, twin verdict)``.  The
 tolerances are ``2^(-b + k)`` with ``b`` the bits of the requested digits (``tolerance``), the
@@ -18,9 +18,10 @@ from gfcheck.symbolic.assumptions import A3_MAIN_NEURON, BALANCED_START, ORTHOGO
 from gfcheck.numeric import weights_from
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (EDGE, combine_verdicts, judge_rungs, limit_verdicts, loss, max_cos2, mp_data,
-                       outside_if_not_orthogonal, s, variation_norm, verdict_of)
-from .context import mpf_to_fraction, sample_at, with_scale
+from ._measure import (EDGE, combine_verdicts, first_nonfinite, initial_balance, judge_rungs, limit_verdicts, loss,
+                       max_cos2, mp_data, outside_if_not_orthogonal, s, variation_norm, verdict_of)
+from .context import log10_inverse, mpf_to_fraction, sample_at, with_scale
+from .float64_path import float64_verdicts
 from .rates import judge_limit
 from .verdicts import Claim, Provenance, Verdict
 
@@ -309,7 +310,7 @@ def _check_reduced_vs_full(ctx):
     red2 = ctx.run(p, t_end=T * (1 + delta), times=tuple(t * (1 + delta) for t in grid), engine="reduced",
                    error_estimate=False)
     with mpmath.workprec(bits + 20):
-        d2 = max(_state_difference(x, y) for x, y in zip(red2.samples, full.samples))
+        d2 = max((_state_difference(x, y) for x, y in zip(red2.samples, full.samples)), default=mpmath.mpf(0))
         twin_v = Verdict(verdict_of(d2 <= tol), "0", s(d2, 4), s(d2, 4), s(tol, 3),
                          {"twin": "the reduced engine's samples at t (1 + 2^(-b+20)) against the full engine's at t"})
     return claim, twin_v
@@ -355,14 +356,12 @@ def _invariant_residuals(problem, run, *, delta_shift=0):
     lam = problem.scale
     perp = _perp_basis([list(x) for x in problem.inputs], problem.d)
     perp_mp = [([to_mpf(v) for v in b], to_mpf(sum(v * v for v in b))) for b in perp]
-    targets, deltas, u0 = [], [], []
-    for j, g in enumerate(problem.directions):
+    targets, u0 = [], []
+    deltas = [to_mpf(v) for v in initial_balance(problem)]
+    for g in problem.directions:
         pg = [sum((Fraction(b[i]) * (_dot(g, b) / _dot(b, b)) for b in perp), Fraction(0)) * lam
               for i in range(problem.d)]
         targets.append([to_mpf(v) for v in pg])
-        g2 = lam * lam * _dot(g, g)
-        a0 = problem.output_weights[j] ** 2 if problem.output_weights is not None else g2
-        deltas.append(to_mpf(a0 - g2))
         u0.append([to_mpf(lam * _dot(g, x)) for x in problem.inputs])
     scale2 = [to_mpf(lam * lam * _dot(g, g)) for g in problem.directions]
     bal = perp_d = frozen = mpmath.mpf(0)
@@ -395,6 +394,12 @@ def _check_invariants(ctx):
     p, T, red, full, runq = _engines_pair(ctx)
     q = perturbed_non_orthogonal(p, Fraction(1, 100))
     bits = _bits(ctx)
+    bad = {name: first_nonfinite(run.samples) or (None if run.samples else "no sample")
+           for name, run in (("reduced", red), ("full", full))}
+    if any(bad.values()):
+        v = Verdict("UNDECIDED", "0", "-", "-", "-", {"reason": "nothing to measure the invariants on: " +
+                                                      "; ".join(f"{k} run: {w}" for k, w in bad.items() if w)})
+        return v, v
     with mpmath.workprec(bits + 20):
         tol = tolerance(bits, SLACK)
         per = {name: _invariant_residuals(p, run) for name, run in (("reduced", red), ("full", full))}
@@ -1048,3 +1053,40 @@ CLAIMS.append(Claim(
                    "requested digits over the crossing speed (not the engine's own error estimate)",
     twin="a fixed-step RK4 with after-step clamping must misplace the kinks beyond the tolerance",
     check=_check_hygiene))
+
+
+# ------------------------------------------------------------------ 19. the float64 path
+
+
+def _check_float64(ctx):
+    """The float64 engine on the problem at the ladder's first rung, to the horizon, sampled on the
+    17-point grid of claims 3 and 4 with the half-fit watches, against the reduced engine at the
+    profile's digits (:func:`.float64_path.float64_verdicts`)."""
+    out = outside_if_not_orthogonal(ctx)
+    if out:
+        return out
+    lam = ctx.profile.scales[0]
+    T = ctx.horizon(lam)
+    grid = tuple(T * i / 16 for i in range(17))
+    return float64_verdicts(ctx, with_scale(ctx.problem, lam), t_end=T, times=grid, watches=ctx.half_watches(),
+                            what=f"the problem at lambda = 1e-{log10_inverse(lam):.4g}")
+
+
+CLAIMS.append(Claim(
+    suite="orthogonal", id="float64-path", number=19,
+    assumptions=(ORTHOGONAL_INPUTS,),
+    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.19 (a check of our float64 engine, "
+                                           "issue 20 item 2)"),
+    title="The float64 path keeps its stated accuracy",
+    statement="the float64 engine's final state, samples, event list and times and watch crossing times lie "
+              "within its own error estimate (stats['accuracy']) of an independent high-precision run",
+    source="issue 20 item 2 (an engineering claim of this toolkit, not of the paper); digest 9.18",
+    prediction="max |z_float64 - z_reference| <= error_estimate on each part; the same events",
+    measurement="engine='float64' (estimate by its extended-precision reference) against engine='reduced' (mpf, "
+                "another step rule) at the profile's digits, lambda = the ladder's first rung, to the horizon, "
+                "17 samples, the half-fit watches",
+    tolerance_rule="the float64 path's own measured estimate (no other number); the reference's error "
+                   "2^(-b+12)(1 + max |z|) must lie below estimate/4, else UNDECIDED",
+    twin="the reference with 4 x the estimate planted on a_0 (final and samples), every event and crossing time "
+         "must refute the float64 run, part by part",
+    check=_check_float64))

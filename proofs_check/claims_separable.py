@@ -1,4 +1,4 @@
-"""The thirteen claims of the ``separable`` suite: the separable two-direction model
+"""The fourteen claims of the ``separable`` suite: the separable two-direction model
 (reconstructed after Wang and Ma 2023), ``docs/separable.md`` section 5, numbered as the checks of
 the digest (the checks of the Wang-Ma digest, its section 6).  No formula here is the paper's: the
 model and every prediction are our reconstruction.
@@ -22,9 +22,10 @@ import mpmath
 
 from gfcheck.numeric.precision import bits_for_dps, to_mpf
 
-from ._measure import EDGE, combine_verdicts, edge_twin, limit_verdicts, s, verdict_of
+from ._measure import EDGE, combine_verdicts, edge_twin, first_nonfinite, initial_balance, limit_verdicts, s, verdict_of
 from .context import mpf_to_fraction, with_scale
 from .context_separable import SPEED_STEPS, T_I_DELTA, THETA0, at_right_angle, half_angle_tan, measure
+from .float64_path import float64_verdicts
 from .rates import judge_limit, judge_rate
 from .verdicts import Claim, Provenance, Verdict
 
@@ -78,6 +79,24 @@ def _orders(ctx, *extra):
     return (mpmath.mpf(1), 2 - 2 * ratio) + tuple(extra)
 
 
+def _not_reached(ctx, runs, watch="f+", level=THETA0):
+    """A pair of UNDECIDED verdicts naming the first rung on which the watch ``watch`` (``f(x_+) =
+    level``) was never crossed, or ``None`` when every rung crossed it: the checks that measure from the
+    saddle escape have no time to measure from (an engine that loses the escape is REFUTED by the claims
+    that predict it, 5 and 9, not here)."""
+    for e, run in runs:
+        if run.crossings.get(watch) is None:
+            return _undecided(f"{watch}: the level {level} was never reached at kappa = 1e-{e} "
+                              f"(horizon {float(run.final.t)})")
+    return None
+
+
+def _undecided(reason):
+    """A pair of UNDECIDED verdicts with ``reason`` (nothing was measured)."""
+    v = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": reason})
+    return v, v
+
+
 def _runs(ctx):
     with mpmath.workprec(bits_for_dps(ctx.profile.dps) + 20):
         return [(e, ctx.ladder_run(e)) for e in ctx.exponents]
@@ -85,26 +104,40 @@ def _runs(ctx):
 
 # -- 1 invariant ------------------------------------------------------------------------------
 def _check_invariant(ctx):
-    """``a_j^2 - ||w_j||^2`` is conserved (through every sliding episode) on every rung."""
+    """``a_j^2 - ||w_j||^2`` is conserved (through every sliding episode) on every rung, at the exact
+    value ``delta_j`` of ``t = 0`` computed from the problem (:func:`._measure.initial_balance`: 0 for
+    the balanced start), never from the engine's first sample (an engine that starts unbalanced
+    carries its own wrong value).  Every sample, ``t = 0`` included, and the final state count; a
+    rung with no state (or no weights) is no evidence."""
     worst = mpmath.mpf(0)
     edge_worst = mpmath.mpf(0)
-    for _e, run in _runs(ctx):
+    seen = 0
+    for e, run in _runs(ctx):
         with mpmath.workprec(run.work_bits):
             delta = mpmath.ldexp(1, -bits_for_dps(ctx.profile.dps) // 2)
-            st0 = run.samples[0]
-            q0 = [a * a - mpmath.fsum(w * w for w in W) for a, W in zip(st0.a, st0.W)]
-            for st in run.samples[1:] + (run.final,):
+            p = with_scale(ctx.problem, ctx.scale(e))
+            q0 = [to_mpf(v) for v in initial_balance(p)]
+            w0 = [to_mpf(p.scale ** 2 * sum(v * v for v in g)) for g in p.directions]
+            bad = first_nonfinite(tuple(run.samples) + (run.final,))
+            if bad:
+                return _undecided(f"kappa = 1e-{e}: {bad}: no invariant to measure")
+            for st in tuple(run.samples) + (run.final,):
+                if st.W is None:
+                    continue
+                seen += 1
                 scale = max(a * a + mpmath.fsum(w * w for w in W) for a, W in zip(st.a, st.W))
                 for j, (a, W) in enumerate(zip(st.a, st.W)):
                     ww = mpmath.fsum(w * w for w in W)
                     worst = max(worst, abs(a * a - ww - q0[j]) / scale)
-                    edge_worst = max(edge_worst, abs(a * a - (1 + delta) * ww - q0[j] + delta *
-                                                     mpmath.fsum(w * w for w in st0.W[j])) / scale)
+                    edge_worst = max(edge_worst, abs(a * a - (1 + delta) * ww - q0[j] + delta * w0[j]) / scale)
     tol = mpmath.ldexp(1, -bits_for_dps(ctx.profile.dps) + 12)
+    missing = "no state with weights on any rung"
     claim = _exact(worst <= tol, "0", s(worst, 4), s(worst, 4), s(tol, 3),
-                   {"rungs": [f"1e-{e}" for e in ctx.exponents]})
+                   {"rungs": [f"1e-{e}" for e in ctx.exponents], "states": str(seen),
+                    "reference": "a_j(0)^2 - kappa^2 ||g_j||^2 from the problem (exact)"},
+                   evidence=seen > 0, missing=missing)
     twin = _exact(edge_worst <= tol, "0", s(edge_worst, 4), s(edge_worst, 4), s(tol, 3),
-                  {"twin": "a_j^2 - (1 + 2^(-b/2)) ||w_j||^2"})
+                  {"twin": "a_j^2 - (1 + 2^(-b/2)) ||w_j||^2"}, evidence=seen > 0, missing=missing)
     return claim, twin
 
 
@@ -123,12 +156,16 @@ def _check_survivors(ctx):
         twin_what = (f"the decoupled rule agrees with the rule on these data; the rule's set with neuron {j} "
                      "(nearest its decision boundary) flipped")
     per, ok, twin_ok = {}, True, True
-    for e, run in _runs(ctx):
-        T = run.crossings.get("f+")
-        if T is None:
-            why = f"f(x_+) never reached {THETA0} at kappa = 1e-{e} (horizon {float(run.final.t)})"
+    runs = _runs(ctx)
+    missing = _not_reached(ctx, runs)
+    if missing:
+        return missing
+    for e, run in runs:
+        T = run.crossings["f+"]
+        st = next((x for x in run.samples if x.t >= T), None)
+        if st is None:
+            why = f"no sample at or after T(f(x_+) = {THETA0}) at kappa = 1e-{e}"
             return (Verdict("UNDECIDED", repr(sorted(rule)), "-", "-", "-", {"reason": why}),) * 2
-        st = next(x for x in run.samples if x.t >= T)
         alive = _alive(st)
         per[f"1e-{e}"] = sorted(alive)
         if e >= 5:  # the digest's range: kappa <= 1e-5 (the phases overlap above)
@@ -159,6 +196,9 @@ def _check_condensation(ctx):
         return out
     runs = _runs(ctx)
     e_deep, deep = runs[-1]
+    missing = _not_reached(ctx, runs)
+    if missing:
+        return missing
 
     cut = min(run.crossings["f+"] for _, run in runs) / 2  # kappa-free: the shallowest rung's
 
@@ -369,6 +409,17 @@ def _check_reactivation(ctx):
     e = ctx.exponents[-1]
     run = ctx.ladder_run(e)
     t = _t_rel(ctx, run)
+    if t is None:
+        # no negative survivor left e_+^perp on the deepest rung: nothing to sample Gamma_U at.  Past the
+        # escape by twice the predicted delay that is evidence against the claim; before it, none
+        T_esc, rel = run.crossings.get("f+"), mpmath.mpf(ctx.orbit["rel"])
+        late = T_esc is not None and run.final.t >= T_esc + 2 * rel
+        pred = "a slide-out at T(theta_0) + " + s(rel, 8) + (f" = {s(T_esc + rel, 8)}" if T_esc is not None else "")
+        meas = f"no slide-out of a negative survivor on [0, {float(run.final.t)}] at kappa = 1e-{e}"
+        parts["Gamma_U(t_rel) = 0"] = (_exact(False, pred, meas, "-", "-", evidence=late, missing=meas + (
+            " (f(x_+) never reached theta_0)" if T_esc is None else " (the run ends before T(theta_0) + 2 delay)")),
+            _exact(False, pred, meas, "-", "-", evidence=late, missing=meas))
+        return combine_verdicts(parts)
     tt = mpf_to_fraction(t)
     T = ctx.horizon(e)
     rerun = ctx.run(dataclasses.replace(ctx.problem, scale=ctx.scale(e)), t_end=T, times=(tt,))
@@ -966,7 +1017,9 @@ def _check_margin(ctx):
         T_esc = run.crossings.get("f-") if run.crossings else None
         T_esc = T_esc if T_esc is not None else next((t for t, g in gam if g > 0), None)
         tol_w = _tol(ctx, gstar)
-        top = max(g for _, g in gam)
+        top = max((g for _, g in gam), default=None)
+        if top is None:
+            return _undecided(f"the long run (kappa = 1e-{e}) has no sample: no gamma(t) to measure")
         after = [(t, g) for t, g in gam if T_esc is not None and t >= T_esc and g > 0]
         drops = [(t, g0 - g) for (t0, g0), (t, g) in zip(after, after[1:]) if g < g0 - tol_w]
         rises = [(t, g - g0) for (t0, g0), (t, g) in zip(after, after[1:]) if g > g0 + tol_w]
@@ -1129,6 +1182,9 @@ def _check_gradient_descent(ctx):
     run = ctx.run(dataclasses.replace(ctx.problem, scale=kappa), t_end=Fraction(T_end), times=times)
     with mpmath.workprec(run.work_bits):
         LF = [float(measure(ctx, st)["L"]) for st in run.samples]
+    if len(LF) != len(times):
+        return _undecided(f"the Filippov run at kappa = 1e-{e} reports {len(LF)} of {len(times)} samples: no loss "
+                          "to compare gradient descent with")
     errs = []
     for eg in etas:
         LG, _, _ = _gd_losses(ctx, kappa, float(eg), times)
@@ -1223,6 +1279,37 @@ def _check_orthogonal_limit(ctx):
     return combine_verdicts(parts)
 
 
+# -- 14 the float64 path --------------------------------------------------------------------------
+def square_companion(problem, data):
+    """The problem the float64 engine can integrate beside a separable one (it handles only the square
+    loss on orthogonal inputs): one copy of ``x_+`` (label 1) and one of ``x_-`` (label -1), ``x_-``
+    turned orthogonal to ``x_+`` (:func:`.context_separable.at_right_angle`), the square loss; the
+    width, directions, signs, output weights and scale are the problem's."""
+    q = at_right_angle(problem, data)
+    keep = (data.plus[0], data.minus[0])
+    return dataclasses.replace(q, inputs=tuple(q.inputs[k] for k in keep), labels=(Fraction(1), Fraction(-1)),
+                               loss="square")
+
+
+def _check_float64(ctx):
+    """The float64 engine on the square-loss companion (:func:`square_companion`) at the ladder's first
+    rung, to the orthogonal suite's horizon of that problem, 17 samples and the half-fit watches, against
+    the reduced engine at the profile's digits (:func:`.float64_path.float64_verdicts`)."""
+    out = ctx.outside(need_a1=False)
+    if out:
+        return out
+    from .context import Context
+
+    e = ctx.exponents[0]
+    q = with_scale(square_companion(ctx.problem, ctx.data), ctx.scale(e))
+    orth = Context(q, ctx.profile)
+    T = orth.horizon(q.scale)
+    grid = tuple(T * i / 16 for i in range(17))
+    return float64_verdicts(ctx, q, t_end=T, times=grid, watches=orth.half_watches(),
+                            what="the square-loss companion (one copy of x_+ and x_- at a right angle) at "
+                                 f"kappa = 1e-{e}")
+
+
 def _c(number, id, title, statement, prediction, measurement, tolerance_rule, twin, check):
     return Claim(suite=SUITE, id=id, number=number, title=title, statement=f"{statement} ({MODEL})",
                  source=SRC + f", item {number}", prediction=prediction, measurement=measurement,
@@ -1239,7 +1326,8 @@ _LIMIT_RULE = ("judge_limit over the kappa ladder (docs/verdicts.md): band 2^-re
 CLAIMS = [
     _c(1, "invariant", "Balance is conserved through sliding",
        "a_j^2 - ||w_j||^2 is constant for every neuron, including while it slides on an activation boundary",
-       "the initial value of a_j^2 - ||w_j||^2", "max over rungs, samples and neurons of the drift over "
+       "the exact value of a_j^2 - ||w_j||^2 at t = 0 from the problem (0 for the balanced start), not the "
+       "engine's first sample", "max over rungs, samples (t = 0 included) and neurons of the drift over "
        "max_j (a_j^2 + ||w_j||^2)", "2^(-b+12) (the working precision; the digest's 1e-8 is replaced by it)",
        "a_j^2 - (1 + 2^(-b/2)) ||w_j||^2 must not be conserved", _check_invariant),
     _c(2, "survivors", "The survivor rule of phase I",
@@ -1358,4 +1446,18 @@ CLAIMS = [
        "judge_limit with correction order kappa^2 (the transients); events exact",
        "the slopes moved by 4 bands; 'no sliding' at the problem's own Delta, and 'decoupled' at its Delta, "
        "must be refuted", _check_orthogonal_limit),
+    _c(14, "float64-path", "The float64 path keeps its stated accuracy",
+       "the float64 engine's final state, samples, event list and times and watch crossing times lie within its "
+       "own error estimate (stats['accuracy']) of an independent high-precision run; the float64 engine integrates "
+       "the square loss on orthogonal inputs only, so it runs on the problem's square-loss companion: one copy of "
+       "x_+ and of x_-, x_- turned orthogonal to x_+, the problem's width, directions, signs and kappa "
+       "(an engineering claim of this toolkit, issue 20 item 2)",
+       "max |z_float64 - z_reference| <= error_estimate on each part; the same events",
+       "engine='float64' (estimate by its extended-precision reference) against engine='reduced' (mpf, another step "
+       "rule) at the profile's digits, kappa = the ladder's first rung, to the companion's horizon, 17 samples, "
+       "the half-fit watches",
+       "the float64 path's own measured estimate (no other number); the reference's error 2^(-b+12)(1 + max |z|) "
+       "must lie below estimate/4, else UNDECIDED",
+       "the reference with 4 x the estimate planted on a_0 (final and samples), every event and crossing time must "
+       "refute the float64 run, part by part", _check_float64),
 ]

@@ -44,21 +44,32 @@ def mpf_to_fraction(x) -> Fraction:
     """
     import mpmath
 
+    from gfcheck.symbolic.errors import IntegrationFailed
+
+    if x is None or not mpmath.isfinite(x):
+        # a value a run did not report (a watch not crossed, an event not seen) or a non-finite one:
+        # no exact number to measure with (mpmath gives nan and inf a zero mantissa, read as 0)
+        raise IntegrationFailed(f"no finite value to take exactly: {x!r} (a run reported nothing, or a NaN or "
+                                "an infinity, where the check needs a number)")
     man, exp = (x if isinstance(x, mpmath.mpf) else mpmath.mpf(x)).man_exp
     return Fraction(int(man)) * Fraction(2) ** int(exp)
 
 
 def sample_at(run, t):
-    """The sample of ``run`` at exact time ``t`` (one of the run's sample times)."""
+    """The sample of ``run`` at exact time ``t`` (one of the run's sample times); a run without it
+    raises :class:`~gfcheck.symbolic.errors.IntegrationFailed` (the claim is UNDECIDED with the reason)."""
     import mpmath
+
+    from gfcheck.symbolic.errors import IntegrationFailed
 
     from gfcheck.numeric.precision import to_mpf
 
     with mpmath.workprec(run.work_bits):
         tt = to_mpf(Fraction(t))
-        best = min(run.samples, key=lambda s: abs(s.t - tt))
-        if abs(best.t - tt) > mpmath.ldexp(abs(tt) + 1, -run.work_bits + 8):
-            raise KeyError(f"no sample at t = {float(t)}")
+        best = min(run.samples, key=lambda s: abs(s.t - tt), default=None)
+        if best is None or abs(best.t - tt) > mpmath.ldexp(abs(tt) + 1, -run.work_bits + 8):
+            raise IntegrationFailed(f"the run has no sample at t = {float(t)} ({len(run.samples)} samples): "
+                                    "nothing to measure there")
     return best
 
 

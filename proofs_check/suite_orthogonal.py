@@ -1,8 +1,8 @@
 """The ``orthogonal`` suite: Boursier, Pillaud-Vivien, Flammarion (NeurIPS 2022).
 
 One hidden ReLU layer, square loss, pairwise orthogonal inputs, small balanced initialisation;
-the eighteen claims of ``docs/orthogonal.md`` (digest section 9), declared in
-:mod:`.claims_exact` (items 1-6, 15-18) and :mod:`.claims_asymptotic` (items 7-14); checks
+the nineteen claims of ``docs/orthogonal.md`` (digest section 9), declared in
+:mod:`.claims_exact` (items 1-6, 15-19) and :mod:`.claims_asymptotic` (items 7-14); checks
 run in :class:`.context.Context`; the report adds the lambda condition and four figures
 (:mod:`.report_orthogonal`).
 

@@ -1,7 +1,7 @@
 """The ``separable`` suite: the separable two-direction model (reconstructed after Wang and Ma 2023).
 
 Copies of two unit inputs at a small angle, exponential or logistic loss, small balanced
-initialisation; the thirteen checks of ``docs/separable.md`` section 5, declared in
+initialisation; the fourteen checks of ``docs/separable.md`` section 5, declared in
 :mod:`.claims_separable`; checks run in :class:`.context_separable.SepContext` (a ladder in the
 initialisation scale kappa); the report adds three figures (:mod:`.report_separable`).  No formula
 of this suite is attributed to the paper: its body was not available, the model is ours.

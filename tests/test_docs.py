@@ -166,7 +166,7 @@ def test_every_claim_is_an_item_of_section_9():
     from gfcheck.proofs_check import claims
 
     cs = claims("orthogonal")
-    assert len(cs) == 18
+    assert len(cs) == 19
     assert section9_problems(NOTE.read_text(encoding="utf-8"), cs) == []
 
 
@@ -180,8 +180,8 @@ def test_section_9_check_detects_a_missing_a_renamed_and_a_made_up_item():
     assert section9_problems(dropped, cs) == ["claim 7 `growth-rate` is not item 9.7"]
     renamed = text.replace("### 9.13 `variation-norm`", "### 9.13 `variation-norms`")
     assert section9_problems(renamed, cs) == ["claim 13 `variation-norm` is not item 9.13"]
-    invented = text.replace("\n## 10 ", "\n### 9.19 `made-up-claim`: none\n\n## 10 ")
-    assert section9_problems(invented, cs) == ["item 9.19 `made-up-claim` is no claim of the suite"]
+    invented = text.replace("\n## 10 ", "\n### 9.20 `made-up-claim`: none\n\n## 10 ")
+    assert section9_problems(invented, cs) == ["item 9.20 `made-up-claim` is no claim of the suite"]
     elsewhere = text.replace("### 9.18 `solver-hygiene`", "### 9.18 `x`") + "\n### 9.18 `solver-hygiene`\n"
     assert section9_problems(elsewhere, cs) == ["claim 18 `solver-hygiene` is not item 9.18"]  # not in section 9
 

@@ -77,7 +77,7 @@ def test_every_output_names_the_reconstruction():
     assert "reconstructed after Wang and Ma 2023" in s.title and "reconstructed" in s.model
     for c in claims("separable"):
         assert "reconstructed after Wang and Ma 2023" in c.statement
-    assert len(claims("separable")) == 13
+    assert len(claims("separable")) == 14
 
 
 @pytest.mark.parametrize("cid,name,factor", [("growth-rates", "r_plus", "1.01"),

@@ -24,12 +24,12 @@ def test_default_problem_every_claim_verified_and_the_report_is_byte_identical(t
     a, b = tmp_path / "a", tmp_path / "b"
     assert main(["verify", "--profile", "quick", "--out", str(a)]) == 0
     out = capsys.readouterr().out
-    assert out.count("VERIFIED") == 18 and "REFUTED" not in out
+    assert out.count("VERIFIED") == 19 and "REFUTED" not in out
     assert main(["verify", "--profile", "quick", "--out", str(b)]) == 0
     for name in ALL:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     doc = json.loads((a / "report.json").read_text())
-    assert doc["summary"]["VERIFIED"] == "18"
+    assert doc["summary"]["VERIFIED"] == "19"
     assert all(c["twin"]["verdict"] == "REFUTED" for c in doc["claims"])  # every check could fail
     assert "C1b_E1" in doc["lambda_condition"] and doc["lambda_condition"]["measured"]
     md = (a / "report.md").read_text()

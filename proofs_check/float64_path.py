@@ -1,0 +1,138 @@
+"""The float64 path checked against an independent high-precision run (issue 20 item 2).
+
+The float64 engine (``engine="float64"``, :mod:`gfcheck.numeric._float64`) promises every number it
+reports (final and sampled ``a, U, W``, event times, watch crossing times) to within its stated
+accuracy ``stats["accuracy"]`` (its ``error_estimate``, :mod:`gfcheck.numeric.estimate`: twice the
+largest difference to the same engine in extended precision).  That estimate is the same code at
+more digits, so an error both runs share (a loosened root tolerance, a wrong step-size rule) is not
+in it.  The check here compares the float64 trajectory with the *reduced* engine (mpf, its own
+order and step rule) at the profile's digits, and judges, part by part,
+
+    real error = max |z_float64 - z_reference| <= error_estimate,
+
+with the same event list ``(neuron, point, kind)`` as the reference.  The reference's own error is
+that of the requested digits, ``2^(-b+12) (1 + max |z|)`` (claims 3 and 18 check it), which must lie
+below the estimate divided by :data:`EDGE` for the comparison to decide (else UNDECIDED).  The
+estimate is not the only promise: a fault that both its runs share can make it grow with the error,
+so the real error must also lie within float64's own digits over the horizon
+(:func:`float64_promise`).
+
+The negative twin is the same comparison against the reference with a planted perturbation of
+:data:`EDGE` promises (``EDGE * error_estimate`` added to ``a_0`` of the final state and of every
+sample, to every event time and every crossing time): the float64 run must be refuted by it, part
+by part (a comparison that cannot see an error of four promises proves nothing); likewise
+``EDGE * float64_promise`` for the float64 digits.
+
+>>> EDGE
+4
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import mpmath
+
+from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
+
+from ._measure import EDGE, combine_verdicts, first_nonfinite, s, verdict_of
+from .verdicts import Verdict
+
+__all__ = ["float64_verdicts", "float64_promise", "planted", "PARTS"]
+
+#: the parts of a trajectory that the float64 path reports (``trajectory_difference``'s keys)
+PARTS = ("final", "samples", "events", "crossings")
+
+SLACK = 12  # bits of slack on the reference's 2^-b (as claims 3, 4 and 18)
+
+
+def planted(tr, delta):
+    """``tr`` with ``delta`` added to ``a_0`` of the final state and of every sample, to every
+    event time and to every crossing time (the twin's perturbed reference)."""
+    def state(st):
+        return dataclasses.replace(st, a=(st.a[0] + delta,) + tuple(st.a[1:])) if st.a else st
+
+    events = tuple(dataclasses.replace(e, t=e.t + delta) for e in tr.events)
+    crossings = {k: (None if v is None else v + delta) for k, v in tr.crossings.items()}
+    return tr.replace(final=state(tr.final), samples=tuple(state(x) for x in tr.samples), events=events,
+                      crossings=crossings)
+
+
+def float64_promise(t_end, scale):
+    """What the float64 path promises whatever its estimate says: ``2^(-53+12) (1 + T) (1 + max |z|)``,
+    float64's unit roundoff per unit of time over the horizon ``T`` (rounding accumulates at most
+    linearly in time on the stable flow), 12 bits of slack (sums over ``m n`` terms, as claims 3, 4 and
+    18), relative to the state's size; a time is promised to the same number (the module docstring of
+    :mod:`gfcheck.numeric._float64`: a tolerance ``~2^-52`` relative to ``max |z|`` per step).
+
+    >>> float64_promise(0, 0) == mpmath.ldexp(1, -41)
+    True
+    """
+    return tolerance(53, SLACK) * (1 + to_mpf(t_end)) * (1 + to_mpf(scale))
+
+
+def _undecided(reason, details=None):
+    v = Verdict("UNDECIDED", "-", "-", "-", "-", {**(details or {}), "reason": reason})
+    return v, v
+
+
+def _finite(tr) -> bool:
+    """Every reported number of ``tr`` is finite (a NaN or an infinity is no measurement)."""
+    times = [e.t for e in tr.events] + [v for v in tr.crossings.values() if v is not None]
+    return first_nonfinite((tr.final,) + tuple(tr.samples)) is None and all(mpmath.isfinite(v) for v in times)
+
+
+def float64_verdicts(ctx, problem, *, t_end, times, watches=(), what=""):
+    """``(claim, twin)``: the float64 engine on ``problem`` against the reduced engine at the
+    profile's digits (see the module docstring); ``what`` names the problem in the details."""
+    from gfcheck.numeric.estimate import trajectory_difference
+
+    f64 = ctx.run(problem, t_end=t_end, times=times, watches=watches, engine="float64", error_estimate=True)
+    ref = ctx.run(problem, t_end=t_end, times=times, watches=watches, engine="reduced", error_estimate=False)
+    est = f64.error_estimate
+    base = {"problem": what, "horizon": s(t_end, 6), "samples": str(len(times)), "events": str(len(ref.events)),
+            "reference": f"reduced engine (mpf, its own step rule) at {ref.dps} digits",
+            "estimate_parts": f64.stats.get("error_estimate_parts", {}),
+            "estimate_method": str(f64.stats.get("accuracy_method", "-"))}
+    if est is None or f64.stats.get("error_estimate_mismatch"):
+        return _undecided("the float64 path vouches for no digit here (its extended-precision reference "
+                          f"reports another event structure: {f64.stats.get('error_estimate_mismatch')})", base)
+    if not (_finite(f64) and _finite(ref)) or len(f64.samples) != len(ref.samples):
+        return _undecided("a run reports a non-finite number or fewer samples than asked: nothing to compare", base)
+    with mpmath.workprec(ref.work_bits):
+        est = mpmath.mpf(est)
+        ref_err = tolerance(bits_for_dps(ctx.profile.dps), SLACK) * (1 + ref.scale)
+        if not ref_err * EDGE < est:
+            return _undecided(f"the reference's own error {s(ref_err, 3)} is not below the estimate / {EDGE}: "
+                              "more digits are needed to judge the estimate", base)
+        parts_real, bad = trajectory_difference(f64, ref)
+        parts_twin, bad_twin = trajectory_difference(f64, planted(ref, EDGE * est))
+        parts = {}
+        for name in PARTS:
+            same = not (name == "events" and bad) and not (name == "crossings" and any("watch" in m for m in bad))
+            ok_twin = parts_twin[name] <= est and not (name == "events" and bad_twin)
+            det = {"mismatch": "; ".join(bad)} if not same else {}
+            parts[name] = (
+                Verdict(verdict_of(same and parts_real[name] <= est), f"<= {s(est, 3)}", s(parts_real[name], 4),
+                        s(parts_real[name], 4), s(est, 3), det),
+                Verdict(verdict_of(ok_twin), f"<= {s(est, 3)}", s(parts_twin[name], 4), s(parts_twin[name], 4),
+                        s(est, 3), {"planted": f"{EDGE} x the estimate"}))
+        empty = [n for n in PARTS if n in ("events", "crossings") and
+                 not (ref.events if n == "events" else [v for v in ref.crossings.values() if v is not None])]
+        for name in empty:  # nothing reported there: the part is no evidence either way
+            del parts[name]
+        # float64's own digits: an estimate that grew with the error (a fault both runs share) must not
+        # excuse it
+        promise = float64_promise(t_end, ref.scale)
+        real = max(parts_real.values())
+        twin_real = max(trajectory_difference(f64, planted(ref, EDGE * promise))[0].values())
+        parts["float64 digits"] = (
+            Verdict(verdict_of(real <= promise), f"<= {s(promise, 3)}", s(real, 4), s(real, 4), s(promise, 3)),
+            Verdict(verdict_of(twin_real <= promise), f"<= {s(promise, 3)}", s(twin_real, 4), s(twin_real, 4),
+                    s(promise, 3), {"planted": f"{EDGE} x the float64 promise"}))
+        claim, twin = combine_verdicts(parts, details={**base, "estimate": s(est, 4),
+                                                       "float64_promise": s(promise, 3),
+                                                       "reference_error": s(ref_err, 3),
+                                                       "real_error": s(real, 4),
+                                                       "parts_without_data": empty})
+    return claim, twin
