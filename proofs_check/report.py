@@ -56,6 +56,13 @@ _ASSUMPTION_STEPS = (
     ("A3", "to check it, give each label sign a main neuron (assumption A3, see claim 16)"),
 )
 _ASSUMPTION_DEFAULT = "to check it, rerun on data that satisfy the claim's assumptions (see report.md)"
+#: what to do, by the id of a declared hypothesis that failed (gfcheck.symbolic.assumptions)
+_HYPOTHESIS_STEPS = {
+    "orthogonal-inputs": _ASSUMPTION_STEPS[0][1],
+    "A3": _ASSUMPTION_STEPS[1][1],
+    "relu-prime-zero": "to check it, set relu_prime_at_zero to \"0\" (the paper's flow; claim 17 compares both)",
+    "balanced": "to check it, start balanced (drop output_weights: a_j(0) = s_j ||w_j(0)||)",
+}
 
 
 def _clip(text: str, width: int) -> str:
@@ -159,6 +166,9 @@ def _next_step(r, profile: str, reproduce_dir) -> str:
         return (f"rerun with --only {cid}" + (" or a larger --max-time" if details["stopped"] == "budget" else ""))
     text = " ".join(str(details.get(k, "")) for k in _REASON_KEYS)
     if r.verdict == "OUTSIDE_ASSUMPTIONS":
+        failed = details.get("assumptions_failed") or []
+        if failed:  # declared hypotheses: by id, not by the words of the reason
+            return "; ".join(_HYPOTHESIS_STEPS.get(f["id"], _ASSUMPTION_DEFAULT) for f in failed)
         return next((step for word, step in _ASSUMPTION_STEPS if word in text), _ASSUMPTION_DEFAULT)
     downgraded = "downgraded" in details
     budget = downgraded or any(word in text for word in _BUDGET_MARKERS)
