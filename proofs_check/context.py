@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
+from gfcheck.symbolic.assumptions import Facts
 from gfcheck.symbolic.errors import SchemaError
 
 __all__ = ["Profile", "Context", "with_scale", "mpf_to_fraction", "sample_at"]
@@ -197,8 +198,10 @@ class RunMemo:
 
 
 @dataclass
-class Context(RunMemo):
-    """The problem, the profile, the shared runs and the figure data of one ``verify``."""
+class Context(RunMemo, Facts):
+    """The problem, the profile, the shared runs and the figure data of one ``verify``; its exact
+    predictions ``data`` and ``neurons`` are those of :class:`gfcheck.symbolic.assumptions.Facts`
+    (the context is what the claims' hypotheses are decided on)."""
 
     problem: object
     profile: Profile
@@ -208,20 +211,6 @@ class Context(RunMemo):
     caps: dict = field(default_factory=dict)  # engine caps for every run (``max_events``), from the CLI
     #: where the time goes: one ``(label, seconds)`` per integration actually run (``timings.json``)
     timings: list = field(default_factory=list, repr=False)
-
-    @cached_property
-    def data(self):
-        """:class:`gfcheck.symbolic.predictions.DataPredictions` of the problem (exact)."""
-        from gfcheck.symbolic.predictions import data_predictions
-
-        return data_predictions(self.problem)
-
-    @cached_property
-    def neurons(self):
-        """:class:`gfcheck.symbolic.predictions.NeuronPredictions` of the problem (exact)."""
-        from gfcheck.symbolic.predictions import neuron_predictions
-
-        return neuron_predictions(self.problem)
 
     @cached_property
     def early_phase(self):

@@ -65,12 +65,14 @@ class Facts:
 
     @cached_property
     def data(self):
+        """:class:`gfcheck.symbolic.predictions.DataPredictions` of the problem (exact)."""
         from .predictions import data_predictions
 
         return data_predictions(self.problem)
 
     @cached_property
     def neurons(self):
+        """:class:`gfcheck.symbolic.predictions.NeuronPredictions` of the problem (exact)."""
         from .predictions import neuron_predictions
 
         return neuron_predictions(self.problem)
