@@ -13,7 +13,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from gfcheck.symbolic.assumptions import A3_MAIN_NEURON, BALANCED_START, ORTHOGONAL_INPUTS, RELU_PRIME_ZERO
+from gfcheck.symbolic.assumptions import ORTHOGONAL_INPUTS, PAPER_FLOW, RELU_PRIME_ZERO
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
 from ._measure import (combine_verdicts, judge_rungs, limit_verdicts, loss, mp_data, one_minus_cos, outputs,
@@ -294,7 +294,7 @@ def _check_alignment(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="alignment", number=8,
-    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, A3_MAIN_NEURON, BALANCED_START),
+    assumptions=PAPER_FLOW,
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.8 (derived in 3.4-3.5, after the "
                                            "abstract's quantitative description of the initial alignment)"),
     title="Early alignment, per sign group",
@@ -438,7 +438,7 @@ def _check_escape_slope(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="escape-slope", number=9,
-    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, A3_MAIN_NEURON, BALANCED_START),
+    assumptions=PAPER_FLOW,
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.9 (derived in 4.2, after the abstract's "
                                            "saddle to saddle dynamics)"),
     title="Escape times grow like n log(1/lambda)/||D_+-||",
@@ -587,7 +587,7 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="refined-escape-time", number=10,
-    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, A3_MAIN_NEURON, BALANCED_START),
+    assumptions=PAPER_FLOW,
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.10 (derived in 4.1, 4.2, 4.4; refined in "
                                            "docs/verdicts.md)"),
     title="Refined escape time and its error exponent",
@@ -746,7 +746,7 @@ def _check_plateaus(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="plateaus", number=11,
-    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, A3_MAIN_NEURON, BALANCED_START),
+    assumptions=PAPER_FLOW,
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.11 (derived in 4.3, after the abstract's "
                                            "saddle to saddle dynamics)"),
     title="Plateaus and the saddle-to-saddle step function",
@@ -814,7 +814,7 @@ def _check_convergence(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="convergence", number=12,
-    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, A3_MAIN_NEURON, BALANCED_START),
+    assumptions=PAPER_FLOW,
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.12 (derived in 5.1, after the abstract's "
                                            "convergence to zero loss)"),
     title="Convergence to zero loss after the last escape",
@@ -942,7 +942,7 @@ def _check_variation_norm(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="variation-norm", number=13,
-    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, A3_MAIN_NEURON, BALANCED_START),
+    assumptions=PAPER_FLOW,
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.13 (derived in 4.4, 5.2-5.4, after the "
                                            "abstract's implicit bias towards minimum variation norm)"),
     title="Implicit bias: N(lambda) -> N* at rate lambda^(2 min gamma)",
@@ -1076,7 +1076,7 @@ def _check_limit_function(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="limit-function", number=14,
-    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, A3_MAIN_NEURON, BALANCED_START),
+    assumptions=PAPER_FLOW,
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.14 (derived in 5.1, 5.3, 5.4, after the "
                                            "abstract's convergence and implicit bias)"),
     title="The limit network h_inf = relu(<beta_+, x>) - relu(<beta_-, x>)",

@@ -31,7 +31,7 @@ from typing import Any, Callable
 from .errors import InvalidInput
 
 __all__ = ["Assumption", "Facts", "ORTHOGONAL_INPUTS", "RELU_PRIME_ZERO", "A3_MAIN_NEURON", "SQUARE_LOSS",
-           "BALANCED_START", "failing"]
+           "BALANCED_START", "PAPER_FLOW", "failing"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,10 @@ SQUARE_LOSS = Assumption("square-loss", "the square loss 1/(2n) sum (h - y)^2", 
 BALANCED_START = Assumption(
     "balanced", "a balanced start a_j(0) = s_j ||w_j(0)||", "Boursier et al. 2022 (setting); docs/orthogonal.md 1.1",
     _balanced)
+
+
+#: the hypotheses of the paper's theorems on the saddle-to-saddle flow (claims 8-14 declare them all)
+PAPER_FLOW = (ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, A3_MAIN_NEURON, BALANCED_START)
 
 
 def failing(assumptions, facts) -> list[tuple[Assumption, str]]:
