@@ -4,7 +4,7 @@ verify at real sizes (slow).
 The slice generates ``CENSUS_CI_PROBLEMS`` problems (default 12: one per real-size class of the
 census, 9 orthogonal and 3 separable) from the census' own strategies with a seed the census does
 not use, runs ``gfcheck verify --profile quick`` on each (two at a time, one process each) within
-``CENSUS_CI_BUDGET`` seconds (default 80; killed at budget + ``CENSUS_CI_GRACE``, default 20), and
+``CENSUS_CI_BUDGET`` seconds (default 60; killed at budget + ``CENSUS_CI_GRACE``, default 20), and
 asserts no internal error and no REFUTED.  A run stopped by its budget is allowed, counted and
 printed.  Knobs: the environment variables of those names.  Wall time: at most
 ``ceil(CENSUS_CI_PROBLEMS / 2) * (CENSUS_CI_BUDGET + CENSUS_CI_GRACE)`` plus about 10 s to generate.
@@ -193,7 +193,7 @@ def test_cli_bad_input_is_one_line_exit_2(tmp_path):
 
 # ----------------------------------------------------------------------------- the CI slice (slow)
 CI_PROBLEMS = int(os.environ.get("CENSUS_CI_PROBLEMS", "12"))
-CI_BUDGET = int(os.environ.get("CENSUS_CI_BUDGET", "80"))
+CI_BUDGET = int(os.environ.get("CENSUS_CI_BUDGET", "60"))
 CI_GRACE = int(os.environ.get("CENSUS_CI_GRACE", "20"))
 #: the census' default seed is 19; the slice uses another
 CI_SEED = 1019

@@ -11,6 +11,7 @@ evidence (a measurement), an UNDECIDED or OUTSIDE_ASSUMPTIONS a reason."""
 from __future__ import annotations
 
 import dataclasses
+import os
 from fractions import Fraction
 
 import mpmath
@@ -75,8 +76,13 @@ SUITES = {"orthogonal": lambda: Context(default_problem(), PROFILE),
 CASES = [(s, c.id) for s in SUITES for c in claims(s)]
 
 
+#: the degenerate kinds: all four under the thorough profile, two in CI (a run with no event and one
+#: with a NaN: the crashes found so far came from these; "empty" and "inf" add 4 minutes)
+HOWS = ["frozen", "empty", "nan", "inf"] if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else ["frozen", "nan"]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("how", ["frozen", "empty", "nan", "inf"])
+@pytest.mark.parametrize("how", HOWS)
 @pytest.mark.parametrize("suite_name,cid", CASES)
 def test_every_claim_meets_a_degenerate_run_with_a_verdict(suite_name, cid, how, monkeypatch):
     calls = []
