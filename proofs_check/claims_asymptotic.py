@@ -1046,7 +1046,6 @@ def _check_limit_function(ctx):
         expansion = limit_function_expansion(ctx, gmin2)
         lead = expansion.leading
         orders = expansion.corrections + tuple(o + gmin2 - lead for o in orders if o + gmin2 - lead > 0)
-        one_sided = False
 
     def measure(exps):
         _, rows = _gap_ladder(ctx, exps)
@@ -1061,14 +1060,12 @@ def _check_limit_function(ctx):
     def judge(exps):
         measured = measure(exps)
         with mpmath.workprec(bits + 40):
-            return judge_rungs(measured, lead, corrections=orders, resolution=ctx.resolution(lead),
-                               one_sided=one_sided), None
+            return judge_rungs(measured, lead, corrections=orders, resolution=ctx.resolution(lead)), None
 
     limit, _, exps, note = ctx.decide(judge, ctx.profile.exponents)
-    bound = ">= " if one_sided else ""
     rival = {"the frozen O(lambda) term dropped: 2 min gamma": gmin2} if lead != gmin2 else \
         {"gamma instead of 2 gamma": gmin2 / 2}
-    return limit_verdicts(limit, note=note, prediction=f"sup|h - h_inf|/sup|h_inf| ~ lambda^{bound}{s(lead, 6)}",
+    return limit_verdicts(limit, note=note, prediction=f"sup|h - h_inf|/sup|h_inf| ~ lambda^{s(lead, 6)}",
                           wrong=rival,
                           details={"test_points": str(len(pts)), "ladder": [f"1e-{x}" for x in exps],
                                    "expansion": expansion.describe()})
