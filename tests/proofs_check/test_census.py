@@ -121,7 +121,11 @@ def test_run_on_a_dask_cluster(tmp_path):
     assert doc["claims"]["orthogonality"]["verdict"] == "VERIFIED"
 
 
-def test_a_run_past_its_budget_is_killed_and_recorded(tmp_path):
+def test_a_run_past_its_budget_is_killed_and_recorded(tmp_path, monkeypatch):
+    """A verify that does not stop itself (an older one without ``--max-time``: the census then
+    passes no budget) is killed ``grace`` seconds past the budget and what finished is kept.
+    Without the patch a fast machine's verify stops itself at 1 s and is never killed."""
+    monkeypatch.setattr(census, "verify_offers_max_time", lambda: False)
     census.generate(tmp_path, orthogonal=1, separable=0, seed=7)
     task = census.pending_tasks(tmp_path, census.read_manifest(tmp_path), max_time=1, grace=2)[0]
     t0 = time.monotonic()
@@ -129,7 +133,9 @@ def test_a_run_past_its_budget_is_killed_and_recorded(tmp_path):
     assert time.monotonic() - t0 < 30
     r = done["result"]
     assert r["killed"] and r["kill_after"] == 3 and done["report_json"] is None
-    assert len(r["claims"]) < 18  # what finished before the kill, from verify's progress lines
+    from gfcheck.proofs_check.registry import claims
+
+    assert len(r["claims"]) < len(claims("orthogonal"))  # what finished before the kill, from verify's progress lines
     assert all("progress line" in c["reason"] for c in r["claims"].values())
     assert not census._CHILDREN
 
@@ -252,7 +258,7 @@ def test_orthogonal_classes_hold_by_construction(option):
     from hypothesis import given, settings
     from strategies import census_orthogonal_problems, orthogonal_classes
 
-    @settings(max_examples=8)
+    @settings(max_examples=max(2, settings.default.max_examples // 5))
     @given(census_orthogonal_problems(**{option: True}), census_orthogonal_problems(**{option: False}))
     def check(p, q):
         assert 4 <= p.n <= 7 and p.width >= 12 and p.n <= p.d <= p.n + 4
@@ -270,7 +276,7 @@ def test_separable_classes_hold_by_construction(sliding):
     from hypothesis import given, settings
     from strategies import census_separable_problems, separable_classes
 
-    @settings(max_examples=8)
+    @settings(max_examples=max(2, settings.default.max_examples // 5))
     @given(census_separable_problems(sliding=sliding))
     def check(p):
         labels = separable_classes(p)
