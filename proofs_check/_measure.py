@@ -155,14 +155,15 @@ def wrong_theory_twins(limit, wrong: dict):
     """The same measurements judged against each prediction of a plausible wrong theory
     ``{name: predicted}`` (a dropped factor 2, the other normalisation, a square forgotten): each
     must be REFUTED by the data that verify the claim (issue 25 item 6).  Returns ``{name:
-    (verdict, predicted, limit)}``; a wrong theory that coincides with the prediction on these data
-    (within three bands) is no rival there: ``"n/a"``, left out of the twin's verdict."""
-    from .rates import rejudge
+    (verdict, predicted, limit)}``; a wrong theory within :func:`.rates.separation_needed` of the
+    prediction (``7r/3``: closer, data that verify the claim need not refute it) is no rival on
+    these data: ``"n/a"``, left out of the twin's verdict."""
+    from .rates import rejudge, separation_needed
 
     out = {}
     for name, value in wrong.items():
         value = mpmath.mpf(value)
-        if abs(value - limit.predicted) <= 3 * limit.resolution:
+        if abs(value - limit.predicted) <= separation_needed(limit.resolution):
             out[name] = ("n/a", value, "coincides with the prediction on these data: not a rival here")
             continue
         tw = rejudge(limit, value)

@@ -191,6 +191,7 @@ def _check_decoupling(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="decoupling", number=2,
+    compares_engines=True,
     assumptions=(ORTHOGONAL_INPUTS,),
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.2 (derived in 2.1, 7.3)"),
     title="The gradient decouples across input directions",
@@ -318,6 +319,7 @@ def _check_reduced_vs_full(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="reduced-vs-full", number=3,
+    compares_engines=True,
     assumptions=(ORTHOGONAL_INPUTS,),
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.3 (derived in 2.1)"),
     title="Reduced and full engines agree across kinks",
@@ -1041,6 +1043,7 @@ def _check_hygiene(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="solver-hygiene", number=18,
+    compares_engines=True,
     assumptions=(ORTHOGONAL_INPUTS,),
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.18 (a check of our engines, after 2.2 "
                                            "and 7.3)"),
@@ -1074,6 +1077,7 @@ def _check_float64(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="float64-path", number=19,
+    compares_engines=True,
     assumptions=(ORTHOGONAL_INPUTS,),
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.19 (a check of our float64 engine, "
                                            "issue 20 item 2)"),

@@ -160,16 +160,43 @@ class RunMemo:
         """Keyword defaults of every run: the profile's digits."""
         return {"dps": self.profile.dps}
 
-    def second_route(self):
+    #: the second route's engine for runs the first route gives to the key: the full ``(a, W)``
+    #: engine is the independent implementation of the reduced one (on separable data the full
+    #: engine is the only one; its second route is another Taylor order, which the added digits set)
+    OTHER_ENGINE = {"reduced": "full"}
+    #: engines the runs of this context are swapped to (``second_route(other_engine=True)``)
+    _engine_swap: dict = {}
+
+    def second_route(self, other_engine: bool = False):
         """This context with ``SECOND_ROUTE_DPS`` more working digits in the profile (every run's
-        digits follow it) and nothing memoised: the independent rerun that a REFUTED must survive."""
+        digits follow it) and nothing memoised: the independent rerun that a REFUTED must survive.
+        ``other_engine``: every run the first route gave to the reduced engine goes to the full
+        engine (:data:`OTHER_ENGINE`); a check whose subject is an engine comparison keeps its
+        engines (``Claim.compares_engines``).
+
+        >>> from gfcheck.proofs_check.suite_orthogonal import default_problem
+        >>> ctx = Context(default_problem(), Profile.named("quick"))
+        >>> other = ctx.second_route(other_engine=True)
+        >>> other.profile.dps - ctx.profile.dps, other._request(None, {"t_end": 1})[1]["engine"]
+        (20, 'full')
+        """
         prof = dataclasses.replace(self.profile, dps=self.profile.dps + self.SECOND_ROUTE_DPS)
         fresh = {"profile": prof, "_runs": {}, "figure_data": {}, "timings": []}
         other = dataclasses.replace(self, **fresh)
         for name, value in self.__dict__.items():  # the suite, the budget, the exact predictions (same problem)
             if name not in fresh and name not in other.__dict__:
                 other.__dict__[name] = value
+        other._engine_swap = dict(self.OTHER_ENGINE) if other_engine else {}
         return other
+
+    def route_engines(self, problem=None) -> str:
+        """What the context's runs use: ``"reduced"``, or ``"full (in place of reduced)"`` on a
+        swapped second route."""
+        from gfcheck.numeric.integrate import choose_engine
+
+        first = choose_engine(self.problem if problem is None else problem)
+        swapped = self._engine_swap.get(first)
+        return f"{swapped} (in place of {first})" if swapped else first
 
     def run(self, problem=None, **kwargs):
         """``gfcheck.numeric.integrate(problem, **kwargs)``, memoised on its arguments.
@@ -194,6 +221,11 @@ class RunMemo:
         kwargs = dict(kwargs)
         for k, v in {**self.run_defaults(), **self.caps}.items():
             kwargs.setdefault(k, v)
+        if self._engine_swap:  # the second route on the other engine
+            from gfcheck.numeric.integrate import choose_engine
+
+            first = choose_engine(problem, kwargs.get("engine", "auto"))
+            kwargs["engine"] = self._engine_swap.get(first, first)
         return problem, kwargs
 
 

@@ -227,6 +227,22 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
     return Limit(verdict, pred, E, u, r, values, mus, used, one_sided, need, why, noise, base)
 
 
+def separation_needed(resolution):
+    """The distance from the prediction beyond which every measurement that VERIFIES the claim
+    REFUTES a rival prediction: ``7r/3``.
+
+    VERIFIED means ``|E - pred| <= r`` and ``u <= r/3``; a rival ``q`` is REFUTED when
+    ``|E - q| > max(r + u, 3u) = r + u``; with ``|E - q| >= |q - pred| - r`` that holds for every
+    such ``E`` and ``u`` once ``|q - pred| > 2r + r/3``.  Closer rivals may survive data that verify
+    the claim: they are not told apart from it at this resolution.
+
+    >>> separation_needed(3)
+    mpf('7.0')
+    """
+    r = mpmath.mpf(resolution)
+    return 2 * r + r / 3
+
+
 def rejudge(limit: Limit, predicted) -> Limit:
     """The same measurements judged against another prediction (a twin at the edge), without the
     control condition on the neglected corrections (see :func:`judge_limit`)."""

@@ -157,6 +157,10 @@ class Claim:
     #: problem before the check runs: a failing one gives OUTSIDE_ASSUMPTIONS with its witness
     assumptions: tuple = ()
     provenance: Provenance = field(kw_only=True)
+    #: the check's subject is a comparison of engines (reduced against full, float64 against mpf):
+    #: its second route keeps its engines and adds digits; every other check's second route runs
+    #: on the other engine (``Context.second_route(other_engine=True)``)
+    compares_engines: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
         if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
@@ -328,17 +332,22 @@ def _second_route(claim: Claim, ctx, result: Verdict, twin: Verdict):
     route = getattr(ctx, "second_route", None)
     if route is None:
         return result, twin
-    other = route()
+    other = route(other_engine=not claim.compares_engines)
     again, _ = claim.check(other)
-    second = {"dps": str(other.profile.dps), "verdict": again.verdict, "measurement": again.measurement,
-              "residual": again.residual, "tolerance": again.tolerance}
+    engines = other.route_engines() if hasattr(other, "route_engines") else "-"
+    second = {"dps": str(other.profile.dps), "engine": engines, "verdict": again.verdict,
+              "measurement": again.measurement, "residual": again.residual, "tolerance": again.tolerance}
     if again.verdict == "REFUTED":
         return Verdict("REFUTED", result.prediction, result.measurement, result.residual, result.tolerance,
                        {**result.details, "second_route": second}), twin
+    swapped = "in place of" in engines
     det = {**result.details, "second_route": second,
            "reason": f"REFUTED at {ctx.profile.dps} digits but {again.verdict} with "
-                     f"{other.profile.dps - ctx.profile.dps} more digits: the refutation does not survive a "
-                     "second route, so it is not reported (rerun with --profile full)"}
+                     f"{other.profile.dps - ctx.profile.dps} more digits"
+                     + (f" on the {engines.split()[0]} engine" if swapped else "")
+                     + ": the refutation does not survive a second route, so it is not reported ("
+                     + ("the engines disagree: see the claim comparing them, reduced-vs-full" if swapped
+                        else "rerun with --profile full") + ")"}
     return Verdict("UNDECIDED", result.prediction, result.measurement, result.residual, result.tolerance, det), twin
 
 

@@ -91,3 +91,25 @@ def test_too_few_values_are_undecided():
     assert judge_limit([mpmath.mpf("1e-3")], [1], 1, corrections=(), resolution=1).verdict == "UNDECIDED"
     with pytest.raises(InvalidInput, match="positive"):
         local_exponents([1e-3, 1e-6], [0, 1e-6])
+
+
+@given(e=st.sampled_from(["0.3", "1", "2"]), side=st.sampled_from([-1, 1]),
+       extra=st.sampled_from(["0.01", "0.5", "3"]), offset=st.sampled_from(["-0.9", "0", "0.9"]))
+def test_a_rival_beyond_the_separation_is_refuted_by_any_data_that_verify(e, side, extra, offset):
+    """separation_needed (7r/3): data whose limit lies anywhere in the band (an offset of up to
+    0.9 r, planted in the data) and verify the claim refute every rival farther than 7r/3; the
+    twin: a rival at r (inside the separation) is not refuted by data that settle on it."""
+    from gfcheck.proofs_check.rates import rejudge, separation_needed
+
+    with mpmath.workdps(60):
+        e = mpmath.mpf(e)
+        r = e / 1024
+        lams = _lams()
+        planted = e + mpmath.mpf(offset) * r
+        errs = _errs(lams, planted, mpmath.mpf("0.2"))
+        j = judge_rate(lams, errs, e, corrections=(mpmath.mpf("0.2"),), resolution=r)
+        assert j.verdict == "VERIFIED", j.to_details()
+        rival = e + side * (separation_needed(r) + mpmath.mpf(extra) * r)
+        assert rejudge(j, rival).verdict == "REFUTED"
+        near = planted + side * r / 2  # within the band of the measured limit: never refuted
+        assert rejudge(j, near).verdict != "REFUTED"

@@ -18,10 +18,10 @@ PROBLEM = Problem(inputs=((F(1), F(0), F(0)), (F(0), F(2), F(0))), labels=(F(1),
                   scale=F(1, 1000), directions=((F(1), F(-1), F(1, 3)), (F(-1), F(1), F(1, 3))), signs=(1, -1))
 
 
-def _claim(check, assumptions=()):
+def _claim(check, assumptions=(), compares_engines=False):
     return Claim(id="t", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
                  tolerance_rule="r", twin="w", check=check, assumptions=assumptions,
-                 provenance=Provenance("reconstructed", "a test of the runner"))
+                 provenance=Provenance("reconstructed", "a test of the runner"), compares_engines=compares_engines)
 
 
 def _ctx(problem=PROBLEM):
@@ -75,6 +75,37 @@ def test_a_refutation_that_does_not_survive_more_digits_is_undecided_with_both_r
 def test_a_refutation_that_survives_the_second_route_is_reported_with_it():
     r = run_claim(_claim(_refute_below(10 ** 6)), _ctx())
     assert r.verdict == "REFUTED" and r.result.details["second_route"]["dps"] == "50"
+
+
+def _refute_on_the_reduced_engine(seen):
+    """A check that refutes exactly when its run (engine left to the context) was made by the
+    reduced engine: an engine defect the other engine does not share."""
+    def check(ctx):
+        tr = ctx.run(t_end=1, engine="reduced", error_estimate=False)
+        seen.append((ctx.profile.dps, tr.engine))
+        bad = tr.engine == "reduced"
+        return (Verdict("REFUTED" if bad else "VERIFIED", "2", "1.9" if bad else "2", "0.1", "0.01"),
+                Verdict("REFUTED", "2.1", "2", "0.1", "0.01"))
+    return check
+
+
+def test_the_second_route_runs_on_the_other_engine_and_names_the_disagreement():
+    """A refutation made by the reduced engine alone is rerun on the full engine at 20 more digits:
+    not reported, and the reason says the engines disagree (issue 19 item 4)."""
+    seen = []
+    r = run_claim(_claim(_refute_on_the_reduced_engine(seen)), _ctx())
+    assert seen == [(30, "reduced"), (50, "full")]
+    assert r.verdict == "UNDECIDED" and r.result.details["second_route"]["engine"] == "full (in place of reduced)"
+    assert "on the full engine" in r.result.details["reason"] and "engines disagree" in r.result.details["reason"]
+
+
+def test_a_check_comparing_engines_keeps_them_on_the_second_route():
+    """The twin of the test above: a claim whose subject is the engines' comparison reruns on the
+    same engines (more digits), so the refutation survives."""
+    seen = []
+    r = run_claim(_claim(_refute_on_the_reduced_engine(seen), compares_engines=True), _ctx())
+    assert seen == [(30, "reduced"), (50, "reduced")]
+    assert r.verdict == "REFUTED" and r.result.details["second_route"]["engine"] == "reduced"
 
 
 @pytest.mark.parametrize("measurement", ["-", "", "0 samples, 0 off"])
