@@ -640,11 +640,16 @@ def signature_difference(s0, s1) -> list:
 # ------------------------------------------------------------------------- the child
 
 
-def _child(name: str, claim_ids: list, suite: str = "orthogonal") -> int:
-    """Run verify of ``suite`` under one mutant (``baseline``: none); one JSON line per claim on stdout."""
+def _child(name: str, claim_ids: list, suite: str = "orthogonal", problem: str | None = None,
+           max_time: float | None = None) -> int:
+    """Run verify of ``suite`` under one mutant (``baseline``: none) on ``problem`` (a problem file;
+    None: the suite's default problem), bounded by ``max_time`` seconds (verify's whole-run budget:
+    the claims that finished keep their verdicts); one JSON line per claim on stdout."""
     from gfcheck.proofs_check import registry
     from gfcheck.proofs_check.context import Profile
     from gfcheck.proofs_check.verify import verify
+    from gfcheck.symbolic.budget import Budget
+    from gfcheck.symbolic.problem import load_problem
 
     real_run_claim = registry.run_claim
 
@@ -659,10 +664,16 @@ def _child(name: str, claim_ids: list, suite: str = "orthogonal") -> int:
             return registry.ClaimResult(claim, v, v, time.perf_counter() - t0)
 
     class Stream:
+        seen: set = set()
+
         def start(self, i, claim):
             pass
 
+        def status(self):
+            return f"mutant {name}: {len(self.seen)} claims done"
+
         def done(self, i, r):
+            self.seen.add(r.claim.id)
             d = r.result.details
             verdict = "error" if "harness_error" in d else r.verdict
             rec = {"claim": r.claim.id, "verdict": verdict, "seconds": round(r.seconds, 2),
@@ -671,7 +682,7 @@ def _child(name: str, claim_ids: list, suite: str = "orthogonal") -> int:
                    "twin": r.twin.verdict}
             if "collapse" in d:
                 rec["collapse"] = {k: d["collapse"][k] for k in ("kind", "engine", "t", "step", "floor", "proven")}
-            for key in ("harness_error", "error", "downgraded", "reason"):
+            for key in ("harness_error", "error", "downgraded", "reason", "stopped"):
                 if key in d:
                     rec[key] = str(d[key])[:500]
             print(_RESULT + json.dumps(rec, sort_keys=True), flush=True)
@@ -681,19 +692,33 @@ def _child(name: str, claim_ids: list, suite: str = "orthogonal") -> int:
 
     print(_SOURCE + str(Path(gfcheck.numeric.__file__).resolve().parents[1]), flush=True)
     ctxm = contextlib.nullcontext() if name == "baseline" else MUTANTS[name]()
+    the_problem = load_problem(problem) if problem else registry.suite(suite).load_default_problem()
+    stream = Stream()
     with ctxm, patch_attr(registry, "run_claim", run_claim):
-        verify(registry.suite(suite).load_default_problem(), Profile.named("quick"), suite=suite,
-               only=claim_ids or None, progress=Stream())
+        results, _ = verify(the_problem, Profile.named("quick"), suite=suite, only=claim_ids or None,
+                            progress=stream, budget=Budget.of(max_time))
+    for i, r in enumerate(results, 1):  # the claims the budget kept from starting (UNDECIDED, stopped)
+        if r.claim.id not in stream.seen:
+            stream.done(i, r)
     return 0
 
 
 # ----------------------------------------------------------------------- the harness
 
 
-def _run_one(name, claim_ids, timeout, python, suite="orthogonal"):
+#: seconds past a child's whole-run budget (``--max-time``) before it is killed as a hang
+KILL_GRACE = 60.0
+
+
+def _run_one(name, claim_ids, timeout, python, suite="orthogonal", problem=None, max_time=None):
     cmd = [python, str(Path(__file__).resolve()), "--child", name, "--suite", suite]
     if claim_ids:
         cmd += ["--claims", ",".join(claim_ids)]
+    if problem:
+        cmd += ["--problem", str(problem)]
+    if max_time:
+        cmd += ["--max-time", str(max_time)]
+        timeout = max_time + KILL_GRACE
     t0 = time.perf_counter()
     status, out, err = "ok", "", ""
     # its own process group: a child that runs past the limit is killed with its verify workers
@@ -726,15 +751,27 @@ def _all_claim_ids(suite="orthogonal"):
     return [c.id for c in claims(suite)]
 
 
-def judge(claim_ids, run) -> dict:
-    """Verdicts for every claim (missing ones: ``timeout`` or ``error``) and the kill."""
+def _cell(rec) -> str:
+    """A claim's cell: its verdict; ``collapse`` for UNDECIDED by a StepCollapse (the watchdog),
+    ``budget`` for UNDECIDED because the child's whole-run budget ran out before it finished."""
+    if rec["verdict"] == "UNDECIDED" and "collapse" in rec:
+        return "collapse"
+    if rec["verdict"] == "UNDECIDED" and rec.get("stopped") == "budget":
+        return "budget"
+    return rec["verdict"]
+
+
+def judge(claim_ids, run, baseline=None) -> dict:
+    """Verdicts for every claim (missing ones: ``timeout`` or ``error``) and the kill.  With the
+    ``baseline``'s verdicts (a generated problem, where some claims are OUTSIDE_ASSUMPTIONS or
+    UNDECIDED unmutated), only the claims VERIFIED on the baseline can catch the mutant."""
     missing = "timeout" if run["status"] == "timeout" else "error"
     recs = run["records"]
     # a check that ended in a StepCollapse reported UNDECIDED (the watchdog, issue 20 item 3) is a kill
-    verdicts = {c: ("collapse" if recs[c]["verdict"] == "UNDECIDED" and "collapse" in recs[c] else recs[c]["verdict"])
-                if c in recs else missing for c in claim_ids}
-    flow = [c for c in claim_ids if c not in FLOW_EXEMPT]
-    bad = {c: v for c, v in verdicts.items() if c in flow and v != "VERIFIED"}
+    verdicts = {c: _cell(recs[c]) if c in recs else missing for c in claim_ids}
+    flow = [c for c in claim_ids if c not in FLOW_EXEMPT and (baseline is None or baseline.get(c) == "VERIFIED")]
+    # a claim the budget cut before it finished measured nothing: neither a kill nor a pass
+    bad = {c: v for c, v in verdicts.items() if c in flow and v not in ("VERIFIED", "budget")}
     kind = None
     for k in ("REFUTED", "collapse", "UNDECIDED", "OUTSIDE_ASSUMPTIONS", "error", "timeout"):
         if k in bad.values():
@@ -745,7 +782,7 @@ def judge(claim_ids, run) -> dict:
 
 
 _ABBR = {"VERIFIED": ".", "REFUTED": "R", "UNDECIDED": "U", "OUTSIDE_ASSUMPTIONS": "O",
-         "error": "E", "timeout": "T", "collapse": "C"}
+         "error": "E", "timeout": "T", "collapse": "C", "budget": "B"}
 
 
 def markdown(report) -> str:
@@ -763,7 +800,7 @@ def markdown(report) -> str:
     out.append("Columns: " + ", ".join(f"{i + 1} = {c}" for i, c in enumerate(claim_ids)))
     out.append("Cells: . VERIFIED, R REFUTED, C UNDECIDED by a StepCollapse (the watchdog), U UNDECIDED, "
                "O OUTSIDE_ASSUMPTIONS, E error (crash), "
-               "T timeout (hang); claims exempt from 'caught' (data only): "
+               "T timeout (hang), B cut by the whole-run budget (no evidence either way); claims exempt from 'caught' (data only): "
                + ", ".join(sorted(FLOW_EXEMPT & set(claim_ids))))
     survivors = [m for m in report["mutant_order"] if not report["mutants"][m]["caught"]]
     out.append("")
@@ -814,6 +851,79 @@ def run_harness(mutant_names=None, claim_ids=None, *, timeout=300.0, jobs=2, pyt
     return report
 
 
+# ------------------------------------------------------- resumable cells (mutant x problem)
+
+
+def cell_path(results, suite: str, problem: str, name: str) -> Path:
+    """``results/<suite>/<problem>/<mutant>.json``: one verify under one mutant (``baseline``: none)."""
+    return Path(results) / suite / problem / f"{name}.json"
+
+
+def problem_name(problem) -> str:
+    """``default`` for the suite's default problem, else the file's name without ``.problem.json``.
+
+    >>> problem_name("x/0003-orthogonal-relu1.problem.json"), problem_name(None)
+    ('0003-orthogonal-relu1', 'default')
+    """
+    if not problem or problem == "default":
+        return "default"
+    return Path(problem).name.removesuffix(".json").removesuffix(".problem")
+
+
+def run_cells(results, mutant_names=None, claim_ids=None, *, problems=("default",), max_time=600.0, jobs=2,
+              python=None, log=sys.stderr, suite="orthogonal") -> dict:
+    """Run the cells (mutant x problem, the baseline of each problem first) that have no result
+    file in ``results`` yet, each verify bounded by ``max_time`` (its whole-run budget: the claims
+    that finished keep their verdicts; the process is killed :data:`KILL_GRACE` s later), and write
+    each cell atomically as it finishes: the matrix grows across sessions.  Returns ``{"ran",
+    "skipped"}``."""
+    from gfcheck.symbolic.files import atomic_write
+
+    python = python or sys.executable
+    names = ["baseline"] + [m for m in (mutant_names or MUTANTS) if MUTANTS[m].suite == suite]
+    ids = [c for c in _all_claim_ids(suite) if not claim_ids or c in claim_ids]
+    todo = [(p, n) for p in problems for n in names if not cell_path(results, suite, problem_name(p), n).is_file()]
+    t0 = time.perf_counter()
+
+    def one(cell):
+        p, name = cell
+        r = _run_one(name, ids, None, python, suite, None if problem_name(p) == "default" else p, max_time)
+        doc = {"schema": "gfcheck.mutant-cell/1", "suite": suite, "problem": problem_name(p), "mutant": name,
+               "claims": ids, "max_time": max_time, **r}
+        path = cell_path(results, suite, problem_name(p), name)
+        atomic_write(path, json.dumps(doc, sort_keys=True, indent=1) + "\n")
+        print(f"{suite}/{problem_name(p)}/{name}: {r['status']}, {r['seconds']} s "
+              f"({time.perf_counter() - t0:.0f} s in all)", file=log, flush=True)
+
+    print(f"mutants: {len(todo)} cells to run, {len(problems) * len(names) - len(todo)} done -> {results}",
+          file=log, flush=True)
+    with ThreadPoolExecutor(max_workers=max(1, min(int(jobs), 2))) as pool:
+        list(pool.map(one, todo))
+    return {"ran": len(todo), "skipped": len(problems) * len(names) - len(todo)}
+
+
+def matrix(results) -> str:
+    """The kill matrix of every problem in ``results`` (markdown), each mutant judged against its
+    problem's baseline (:func:`judge`); cells not yet run are left out."""
+    out = []
+    for sdir in sorted(p for p in Path(results).iterdir() if p.is_dir()):
+        for pdir in sorted(p for p in sdir.iterdir() if p.is_dir()):
+            cells = {f.stem: json.loads(f.read_text()) for f in sorted(pdir.glob("*.json"))}
+            if "baseline" not in cells:
+                continue
+            base = cells.pop("baseline")
+            ids = base["claims"]
+            bj = judge(ids, base)
+            order = [m for m in MUTANTS if m in cells]
+            report = {"claims": ids, "baseline": {**base, **bj},
+                      "baseline_ok": all(v == "VERIFIED" for v in bj["verdicts"].values()),
+                      "mutant_order": order,
+                      "mutants": {m: {**cells[m], **judge(ids, cells[m], bj["verdicts"])} for m in order}}
+            out.append(f"### {sdir.name}: problem {pdir.name} (quick, --max-time {base.get('max_time')} s)\n\n"
+                       + markdown(report) + "\n")
+    return "\n".join(out)
+
+
 def check_mutants(names=None) -> dict:
     """For each mutant: the parts of the probe runs it changes (:data:`PROBES` it patches)."""
     out = {}
@@ -840,11 +950,18 @@ def main(argv=None) -> int:
                     help="check that every mutant changes a short integrate run, and exit")
     ap.add_argument("--suite", help="the suite(s) whose mutants run, comma-separated (default: every suite "
                     "of the mutants selected)")
+    ap.add_argument("--problem", action="append", help="a problem file to verify under each mutant (repeat it; "
+                    "'default': the suite's default problem); with --results")
+    ap.add_argument("--results", help="a folder of resumable cells (mutant x problem, one file each): run the "
+                    "cells without a file, then print the matrix of every cell there")
+    ap.add_argument("--max-time", type=float, default=None,
+                    help="each verify's whole-run budget in seconds (with --results: default 600)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     split = (lambda s: [x for x in (s or "").split(",") if x])  # noqa: E731
     if args.child:
-        return _child(args.child, split(args.claims), args.suite or "orthogonal")
+        return _child(args.child, split(args.claims), args.suite or "orthogonal", args.problem[0] if args.problem
+                      else None, args.max_time)
     if args.list:
         for m in MUTANTS.values():
             print(f"{m.name:24s} {m.description}\n{'':24s} patches: {m.patches}")
@@ -856,6 +973,12 @@ def main(argv=None) -> int:
         return 0 if all(all(d) for d in res.values()) else 1
     chosen = split(args.mutants) or list(MUTANTS)
     suites = split(args.suite) or sorted({MUTANTS[m].suite for m in chosen if m in MUTANTS})
+    if args.results:
+        for suite in suites:
+            run_cells(args.results, chosen, split(args.claims) or None, problems=args.problem or ["default"],
+                      max_time=args.max_time or 600.0, jobs=args.jobs, suite=suite)
+        print(matrix(args.results))
+        return 0
     reports = {}
     for suite in suites:
         report = run_harness(chosen, split(args.claims) or None, timeout=args.timeout, jobs=args.jobs, suite=suite)

@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import importlib.util
+import io
+import json
 import sys
 from pathlib import Path
 
@@ -89,3 +91,38 @@ def test_the_claim_suite_catches_every_mutant(tmp_path, suite):
     assert report["baseline_ok"], f"unmutated baseline not all VERIFIED: {report['baseline']['verdicts']}"
     survivors = {m: r["verdicts"] for m, r in report["mutants"].items() if not r["caught"]}
     assert not survivors, "mutants not caught by any flow claim:\n" + M.markdown(report)
+
+
+def _run(verdicts, status="ok", stopped=()):
+    return {"status": status, "records": {c: {"verdict": v, **({"stopped": "budget"} if c in stopped else {})}
+                                          for c, v in verdicts.items()}}
+
+
+def test_only_claims_verified_on_the_baseline_can_catch_and_a_budget_cut_is_no_kill():
+    """On a generated problem some claims are OUTSIDE or UNDECIDED unmutated: they cannot catch a
+    mutant there; a claim the whole-run budget cut measured nothing (cell B). Twin: the same
+    non-VERIFIED cell on a claim VERIFIED unmutated is a kill."""
+    ids = ["a", "b", "c"]
+    base = M.judge(ids, _run({"a": "VERIFIED", "b": "OUTSIDE_ASSUMPTIONS", "c": "VERIFIED"}))["verdicts"]
+    mut = _run({"a": "VERIFIED", "b": "UNDECIDED", "c": "UNDECIDED"}, stopped=("c",))
+    j = M.judge(ids, mut, base)
+    assert j["verdicts"]["c"] == "budget" and not j["caught"]
+    twin = M.judge(ids, _run({"a": "REFUTED", "b": "OUTSIDE_ASSUMPTIONS", "c": "VERIFIED"}), base)
+    assert twin["caught"] and twin["killing_claims"] == ["a"]
+
+
+def test_cells_are_written_one_file_each_and_a_rerun_resumes(tmp_path):
+    """``--results``: the baseline and each mutant on each problem is one file, written as it
+    finishes; a second run finds them and runs nothing; the matrix reads them back, and a claim the
+    budget kept from finishing is a B cell (not a crash).  (Kills are the harness tests' matter.)"""
+    kw = dict(problems=["default"], max_time=1, jobs=2, log=io.StringIO(), suite="orthogonal")
+    ids = ["orthogonality", "invariants"]
+    assert M.run_cells(tmp_path, ["lost-perp"], ids, **kw) == {"ran": 2, "skipped": 0}
+    cell = json.loads(M.cell_path(tmp_path, "orthogonal", "default", "lost-perp").read_text())
+    assert cell["mutant"] == "lost-perp" and cell["status"] == "ok" and set(cell["records"]) == set(ids)
+    assert M.run_cells(tmp_path, ["lost-perp"], ids, **kw) == {"ran": 0, "skipped": 2}
+    table = M.matrix(tmp_path)
+    row = next(line for line in table.splitlines() if line.startswith("| lost-perp |"))
+    assert "problem default" in table and "B cut by the whole-run budget" in table, table
+    # a second is spent before the ladder is ready: the claims are cut, and a cut is no kill
+    assert row.split(" | ")[2] == "B" and "**NO**" in row, table
