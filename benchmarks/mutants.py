@@ -800,7 +800,8 @@ def markdown(report) -> str:
     out.append("Columns: " + ", ".join(f"{i + 1} = {c}" for i, c in enumerate(claim_ids)))
     out.append("Cells: . VERIFIED, R REFUTED, C UNDECIDED by a StepCollapse (the watchdog), U UNDECIDED, "
                "O OUTSIDE_ASSUMPTIONS, E error (crash), "
-               "T timeout (hang), B cut by the whole-run budget (no evidence either way); claims exempt from 'caught' (data only): "
+               "T timeout (hang), B cut by the whole-run budget (no evidence either way); "
+               "claims exempt from 'caught' (data only): "
                + ", ".join(sorted(FLOW_EXEMPT & set(claim_ids))))
     survivors = [m for m in report["mutant_order"] if not report["mutants"][m]["caught"]]
     out.append("")
