@@ -90,14 +90,15 @@ def _out(W, a, points):
     return [sum((aj * max(_dot(wj, x), 0) for aj, wj in zip(a, W)), Fraction(0)) for x in points]
 
 
-def decoupled_projection(X, y, a, W, j, k, *, include_cross=True, relu_prime_at_zero=0):
+def decoupled_projection(X, y, a, W, j, k, *, include_cross=True, relu_prime_at_zero=0, outputs=None):
     """``<grad_{w_j} L, x_k>`` from the decoupled formula of digest 2.1 / 7.3, exactly:
 
     ``(a_j / n) [ r_k 1[u_jk > 0] ||x_k||^2 + sum_{l != k} r_l 1[u_jl > 0] <x_l, x_k> ]``
-    (the sum is the cross term; it vanishes on orthogonal data).  Arguments are Fractions.
+    (the sum is the cross term; it vanishes on orthogonal data).  Arguments are Fractions;
+    ``outputs``: the network's outputs ``h(x_l)`` at ``(a, W)`` when the caller has them.
     """
     n = len(X)
-    h = _out(W, a, X)
+    h = _out(W, a, X) if outputs is None else outputs
     r = [h[i] - y[i] for i in range(n)]
     u = [_dot(W[j], X[i]) for i in range(n)]
     act = [1 if (u[i] > 0 or (relu_prime_at_zero and u[i] == 0)) else 0 for i in range(n)]
@@ -107,24 +108,28 @@ def decoupled_projection(X, y, a, W, j, k, *, include_cross=True, relu_prime_at_
     return a[j] * val / n
 
 
-def _directional_gradient(X, y, a, W, j, v, side):
+def _directional_gradient(X, y, a, W, j, v, side, outputs=None):
     """``d/dh L(w_j + h v)`` at ``h = 0`` from values of the loss only (independent of any
     gradient formula), exactly in rationals, one-sided: ``side = -1`` is relu'(0) = 0.
 
     On one side of ``h = 0``, up to the next kink, ``L(w_j + h v)`` is a quadratic in ``h`` (the
     activation pattern is fixed), so the three-point one-sided rule
     ``side (-3 L(0) + 4 L(side delta) - L(2 side delta)) / (2 delta)`` is exact when ``2 delta``
-    stays below the distance to the next kink (computed exactly).
+    stays below the distance to the next kink (computed exactly).  Only neuron ``j`` moves, so
+    the perturbed outputs are ``h(x_k) + a_j (relu(u_jk + hh <v, x_k>) - relu(u_jk))``: the loss is
+    evaluated in ``O(n d)`` from ``outputs`` (the network's ``h(x_k)`` at ``(a, W)``, computed
+    here when not given), exactly the same rationals as the whole network's sum.
     """
     n = len(X)
+    h0 = _out(W, a, X) if outputs is None else outputs
+    u = [_dot(W[j], x) for x in X]
+    vx = [_dot(v, x) for x in X]
 
     def L(hh):
-        Wh = list(W)
-        Wh[j] = [w + hh * vi for w, vi in zip(W[j], v)]
-        out = _out(Wh, a, X)
+        out = [h + a[j] * (max(uk + hh * vk, 0) - max(uk, 0)) for h, uk, vk in zip(h0, u, vx)]
         return sum(((o - yy) ** 2 for o, yy in zip(out, y)), Fraction(0)) / (2 * n)
 
-    gaps = [abs(_dot(W[j], x)) / abs(_dot(v, x)) for x in X if _dot(W[j], x) != 0 and _dot(v, x) != 0]
+    gaps = [abs(uk) / abs(vk) for uk, vk in zip(u, vx) if uk != 0 and vk != 0]
     delta = min(gaps + [Fraction(1)]) / 4
     return side * (-3 * L(0) + 4 * L(side * delta) - L(2 * side * delta)) / (2 * delta)
 
@@ -154,14 +159,15 @@ def _identity_residual(problem, states, include_cross):
     for st in states:
         W = [[mpf_to_fraction(w) for w in row] for row in st.W]
         a = [mpf_to_fraction(v) for v in st.a]
+        h = _out(W, a, X)  # the outputs at this state, shared by every neuron's loss values
         for j in range(problem.m):
             for k in range(problem.n):
-                num = _directional_gradient(X, y, a, W, j, X[k], side)
+                num = _directional_gradient(X, y, a, W, j, X[k], side, outputs=h)
                 form = decoupled_projection(X, y, a, W, j, k, include_cross=include_cross,
-                                            relu_prime_at_zero=problem.relu_prime_at_zero)
+                                            relu_prime_at_zero=problem.relu_prime_at_zero, outputs=h)
                 worst = max(worst, abs(num - form))
             for v in perp:
-                perp_worst = max(perp_worst, abs(_directional_gradient(X, y, a, W, j, v, side)))
+                perp_worst = max(perp_worst, abs(_directional_gradient(X, y, a, W, j, v, side, outputs=h)))
     return worst, perp_worst
 
 

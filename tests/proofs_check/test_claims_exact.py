@@ -38,3 +38,49 @@ def test_twin_the_fixed_ladder_of_before_leaves_the_linear_regime():
     t = _t_probe(ctx.early_phase)
     assert 10.0 ** -EARLY_EXPONENTS[0] * math.exp(6 * float(t) / 2) > 0.1  # old first rung: the mode at 0.4, not small
     assert early_exponents(ctx, t)[0] == EARLY_EXPONENTS[0] + 3
+
+
+_Q = __import__("hypothesis").strategies.fractions(min_value=-3, max_value=3, max_denominator=7)
+
+
+@given(st_data=__import__("hypothesis").strategies.data())
+def test_the_one_neuron_loss_values_equal_the_whole_network_s(st_data):
+    """decoupling's directional derivative evaluates the loss with only neuron j moved (O(n d));
+    it must give exactly the three-point rule on the whole network's loss (the reference, written
+    here from the definition L = 1/(2n) sum (sum_i a_i relu(<w_i, x_k>) - y_k)^2), on any data,
+    kink-free steps included; the twin: moving another neuron than j changes the value."""
+    from fractions import Fraction
+
+    from hypothesis import strategies as st
+
+    from gfcheck.proofs_check.claims_exact import _directional_gradient
+
+    n, d, m = (st_data.draw(st.integers(1, 3)) for _ in range(3))
+    X = [[st_data.draw(_Q) for _ in range(d)] for _ in range(n)]
+    y = [st_data.draw(_Q) for _ in range(n)]
+    W = [[st_data.draw(_Q) for _ in range(d)] for _ in range(m)]
+    a = [st_data.draw(_Q) for _ in range(m)]
+    v = [st_data.draw(_Q) for _ in range(d)]
+    j, side = st_data.draw(st.integers(0, m - 1)), st_data.draw(st.sampled_from([-1, 1]))
+
+    def dot(p, q):
+        return sum((s * t for s, t in zip(p, q)), Fraction(0))
+
+    def loss(Wh):
+        return sum(((sum((ai * max(dot(wi, x), 0) for ai, wi in zip(a, Wh)), Fraction(0)) - yk) ** 2
+                    for x, yk in zip(X, y)), Fraction(0)) / (2 * n)
+
+    def moved(i, hh):
+        return [[w + hh * vi for w, vi in zip(row, v)] if r == i else row for r, row in enumerate(W)]
+
+    u = [dot(W[j], x) for x in X]
+    vx = [dot(v, x) for x in X]
+    delta = min([abs(p) / abs(q) for p, q in zip(u, vx) if p != 0 and q != 0] + [Fraction(1)]) / 4
+    ref = side * (-3 * loss(W) + 4 * loss(moved(j, side * delta)) - loss(moved(j, 2 * side * delta))) / (2 * delta)
+    assert _directional_gradient(X, y, a, W, j, v, side) == ref
+    if m > 1 and any(a) and any(vx):
+        other = (j + 1) % m
+        wrong = side * (-3 * loss(W) + 4 * loss(moved(other, side * delta))
+                        - loss(moved(other, 2 * side * delta))) / (2 * delta)
+        if wrong != ref:  # the twin: the reference does see which neuron moves
+            assert _directional_gradient(X, y, a, W, j, v, side) != wrong
