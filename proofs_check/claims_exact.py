@@ -802,7 +802,8 @@ def _check_violations(ctx):
         gap_limit = judge_limit([mpmath.mpf(10) ** -e for e in ge], g, 0, corrections=orders,
                                 resolution=ctx.resolution(Ns), noise=[tolerance(bits, SLACK) * Ns] * len(g))
         gap_stable = gap_limit.verdict == "REFUTED" and gap_limit.limit > 0
-    part_a = limit_verdicts(limit, note=note, ok=gap_stable, prediction=f"slope n/max ||D_j|| = {s(pred, 10)}",
+    part_a = limit_verdicts(limit, note=note, ok=gap_stable,
+                            prediction=f"slope n/max ||D_j|| = {s(pred, 10)}; the gap N - N* has a limit above 0",
                             wrong={"the 1/n loss (slope halved)": pred / 2},
                             details={"ladder": [f"1e-{e}" for e in exps], "gap_N_minus_Nstar": [s(v, 6) for v in g],
                                      "gap_limit": gap_limit.to_details(),
@@ -941,7 +942,7 @@ def _check_relu_prime(ctx):
            "problem_convention": str(ctx.problem.relu_prime_at_zero)}
     if verdict == "UNDECIDED":
         det["reason"] = note or f"the gap's limit is not resolved: {limit.reason}"
-    claim = Verdict(verdict, f"no re-entry under relu'(0)=0; under 1: {what}",
+    claim = Verdict(verdict, f"no re-entry under relu'(0)=0; under 1: {what} (its limit judged against 0)",
                     f"gap limit {s(limit.limit, 6)} +- {s(limit.uncertainty, 3)} ({outcome or 'unresolved'})",
                     s(limit.limit, 4), f"band {s(limit.resolution, 3)} around 0", det)
     twin = Verdict(twin_verdict, "the opposite outcome for the gap", s(limit.limit, 6), "-", "-", {})

@@ -563,7 +563,8 @@ def _angular_speed(ctx):
            "worst": f"kappa = 1e-{e}, {key}, neuron {j}", "limit": lim.to_details()}
     if lim.verdict == "UNDECIDED":
         det["reason"] = f"angular speed: {lim.reason}"
-    claim = Verdict(lim.verdict, f"phi_j' = {form}", s(lim.limit, 12), s(lim.distance, 3), s(lim.resolution, 3), det)
+    claim = Verdict(lim.verdict, f"phi_j' = {form} = {s(lim.predicted, 10)} (at the worst instance)", s(lim.limit, 12),
+                    s(lim.distance, 3), s(lim.resolution, 3), det)
     twin = Verdict(twin_v, "phi_j' = (a_j/||w_j^plane||) P sin(Delta/2 - phi_j) (the M term dropped)",
                    s(tw.limit, 12), s(tw.distance, 3), s(tw.resolution, 3),
                    {"refuted": f"{tv.count('REFUTED')} of {len(tv)}"})

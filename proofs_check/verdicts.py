@@ -28,15 +28,17 @@ True
 from __future__ import annotations
 
 import importlib
+import re
 import time
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Callable
 
 from gfcheck.symbolic.errors import GfcheckError, InvalidInput
 
 __all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "Suite",
            "run_claim", "outside_assumptions", "provenance_counts", "provenance_tally", "stopped_result",
-           "stop_reason", "collapse_verdict"]
+           "stop_reason", "collapse_verdict", "law_disagreements"]
 
 VERDICTS = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED")
 #: where a claim comes from: stated in the paper, or our statement after it (see :class:`Provenance`)
@@ -386,6 +388,59 @@ def collapse_verdict(claim: Claim, ctx, exc) -> tuple:
     return Verdict("REFUTED", prediction, measured, f"{exc.step:.3g}", f"floor {exc.floor:.3g}", det), twin
 
 
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _half_ulp(text: str) -> Fraction:
+    """Half a unit in the last printed digit of the decimal ``text`` (``"2.75"`` -> ``1/200``); a
+    plain integer (``"2"``: "exponent 2") is exact."""
+    if "." not in text and "e" not in text.lower():
+        return Fraction(0)
+    mantissa, _, exp = text.lower().partition("e")
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return Fraction(1, 2) * Fraction(10) ** (int(exp or 0) - decimals)
+
+
+def _states(value: str, text: str) -> bool:
+    """Does ``text`` print the number ``value`` (each as rounded: equal within both half ulps)?"""
+    v = Fraction(value)
+    return any(abs(Fraction(t) - v) <= _half_ulp(t) + _half_ulp(value) for t in _NUMBER.findall(text))
+
+
+def law_disagreements(verdict: Verdict) -> list:
+    """Where a verdict's stated prediction and the law it judged disagree (issue 19 item 2): every
+    limit it judged (a :meth:`.rates.Limit.to_details` dict anywhere in its details, per part or
+    per neuron) must have its predicted value printed in the prediction text (its part's, or the
+    verdict's), and only positive correction orders.  ``[]`` when they agree.
+
+    >>> law_disagreements(Verdict("VERIFIED", "exponent 2", "2.0", "0", "1e-3",
+    ...                           {"limit": {"predicted": "2.0", "correction_orders": ["1.0"]}}))
+    []
+    >>> law_disagreements(Verdict("VERIFIED", "exponent 2", "1.5", "0", "1e-3",
+    ...                           {"limit": {"predicted": "1.5", "correction_orders": ["-0.5"]}}))
+    ['limit: judged 1.5, not in the prediction "exponent 2"', 'limit: correction order -0.5 is not positive']
+    """
+    out = []
+
+    def walk(node, where, text):
+        if not isinstance(node, dict):
+            return
+        text = node.get("prediction", text) if isinstance(node.get("prediction"), str) else text
+        if "predicted" in node and "correction_orders" in node:
+            value = str(node["predicted"])
+            if _NUMBER.fullmatch(value) and not _states(value, text) and not _states(value, verdict.prediction):
+                out.append(f'{where}: judged {value}, not in the prediction "{text}"')
+            for o in node.get("correction_orders") or ():
+                if _NUMBER.fullmatch(str(o)) and not Fraction(str(o)) > 0:
+                    out.append(f"{where}: correction order {o} is not positive")
+        for k, v in sorted(node.items()):
+            if isinstance(v, dict):
+                walk(v, f"{where}.{k}" if where else k, text)
+
+    walk(verdict.details, "", verdict.prediction)
+    return out
+
+
 def run_claim(claim: Claim, ctx) -> ClaimResult:
     """Run ``claim`` on ``ctx``; a twin that is not refuted makes the claim ``UNDECIDED``.
 
@@ -424,6 +479,12 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
         result = twin = Verdict("UNDECIDED", "-", "-", "-", "-", {"error": msg})
     if not isinstance(result, Verdict) or not isinstance(twin, Verdict):
         raise TypeError(f"claim {claim.id!r}: check must return (Verdict, Verdict)")
+    disagree = law_disagreements(result) if result.verdict in ("VERIFIED", "REFUTED") else []
+    if disagree:  # the stated prediction is not the law judged: a defect of this tool, never a verdict
+        result = Verdict("UNDECIDED", result.prediction, result.measurement, result.residual, result.tolerance,
+                         {**result.details, "law_disagreements": disagree,
+                          "error": "internal inconsistency: the stated prediction is not the law the check "
+                                   "judged (" + "; ".join(disagree)[:300] + ")"})
     if result.verdict == "VERIFIED" and twin.verdict != "REFUTED":
         details = dict(result.details)
         details["downgraded"] = (f"the negative twin ({claim.twin}) was {twin.verdict}, not "

@@ -114,3 +114,29 @@ def test_a_refutation_on_an_empty_measurement_is_undecided(measurement):
         return Verdict("REFUTED", "v = 0", measurement, "-", "exact"), Verdict("REFUTED", "-", "-", "-", "-")
     r = run_claim(_claim(check), _ctx())
     assert r.verdict == "UNDECIDED" and "no evidence" in r.result.details["reason"]
+
+
+def _limit_check(prediction, predicted="0.75", orders=("0.5",)):
+    def check(ctx):
+        det = {"limit": {"predicted": predicted, "correction_orders": list(orders)}}
+        return (Verdict("VERIFIED", prediction, "0.7500001", "1e-7", "1e-3", det),
+                Verdict("REFUTED", "0.76", "0.75", "0.01", "1e-3"))
+    return check
+
+
+def test_a_verdict_whose_prediction_states_the_judged_law_stands():
+    r = run_claim(_claim(_limit_check("exponent ||D_j||/||D_+|| = 0.75")), _ctx())
+    assert r.verdict == "VERIFIED" and "law_disagreements" not in r.result.details
+
+
+@pytest.mark.parametrize("prediction, orders, what", [
+    ("exponent 2 min gamma", ("0.5",), "judged 0.75, not in the prediction"),  # a law judged that is not stated
+    ("exponent 0.75", ("-0.25",), "correction order -0.25 is not positive"),  # a competing term that wins
+])
+def test_a_verdict_judging_another_law_than_it_states_is_undecided(prediction, orders, what):
+    """Issue 19 item 2: the stated prediction and the judged law cannot disagree; where they do
+    (a limit judged at a value the prediction does not print, or a negative correction order:
+    the O(lambda^2) term that wins), run_claim reports the tool's defect, never the verdict."""
+    r = run_claim(_claim(_limit_check(prediction, orders=orders)), _ctx())
+    assert r.verdict == "UNDECIDED" and "internal inconsistency" in r.result.details["error"]
+    assert any(what in d for d in r.result.details["law_disagreements"])
