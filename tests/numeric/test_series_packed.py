@@ -111,13 +111,25 @@ def test_growing_coefficients_fall_back_to_the_reference(monkeypatch):
 def test_whole_runs_are_identical(problem, dps):
     """Whole integrations (kinks, events, samples) with the packed series on every step (no
     size threshold) and with the reference recurrences."""
+    from gfcheck.symbolic.errors import PrecisionExhausted
+
     args = dict(dps=dps, t_end=40, times=("1", "10"), engine="reduced", error_estimate=False)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_reduced, "_PACKED_MIN_PAIRS", 1)
-        new = integrate(problem, **args)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_reduced._Engine, "series", _reduced._Engine.series_reference)
-        old = integrate(problem, **args)
+
+    def run(patch):
+        # a state that shrinks below the fixed-point resolution (a neuron on a wrongly signed point
+        # at 16 digits) is refused by the engine: then both series must be refused alike
+        with pytest.MonkeyPatch.context() as mp:
+            patch(mp)
+            try:
+                return integrate(problem, **args)
+            except PrecisionExhausted as exc:
+                return str(exc)
+
+    new = run(lambda mp: mp.setattr(_reduced, "_PACKED_MIN_PAIRS", 1))
+    old = run(lambda mp: mp.setattr(_reduced._Engine, "series", _reduced._Engine.series_reference))
+    if isinstance(new, str) or isinstance(old, str):
+        assert new == old
+        return
     assert new.final == old.final
     assert new.events == old.events
     assert new.samples == old.samples
