@@ -33,7 +33,9 @@ Kinks: an active coordinate ``u_jk`` whose local polynomial reaches 0 inside the
 step there; the root is located at the full fixed-point resolution (sign sampling, then
 safeguarded Newton), ``u_jk`` is set exactly to 0 and frozen (``ReLU'(0) = 0``), an Event
 ``deactivate`` is recorded.  With ``ReLU'(0) = 1`` a coordinate at exactly 0 is re-activated
-(Event ``activate``) when its push ``-a_j r_k ||x_k||^2 / n`` becomes positive.
+(Event ``activate``) when its push ``-a_j r_k ||x_k||^2 / n`` becomes positive (and resolved);
+the re-entries one residual's crossing causes get one time, the root of ``r_k``
+(:meth:`_Engine.reentry_scan`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,167 @@
+"""ReLU'(0) = 1: one residual's crossing re-activates its neurons at one time, and two runs' event
+lists are compared by identity with each event's own conditioning (census slice 0003, issue 19
+item 4, issue 20; docs/verdicts.md, "Re-entries at one crossing").
+
+The cause on 0003 (n = 6, m = 29, lambda = 1e-10, 30 digits): the reduced engine searched the
+push ``a_j r_k`` of a growing ``a_j`` as a product series, whose root of ``r_k``'s crossing differs
+from the shared root of ``r_k`` by ``1 / (|a_j| |dr_k/dtau|)`` units of the resolution (here
+~1e18 units, against a same-instant slack of ~2.5e16): ten re-entries of one crossing came in
+three zero-length steps, sorted out of (neuron, point) order, and the claims read the permuted
+list as different events.  The one-step test below shows the cause at the scale where it
+lives (the scan of one step, on generated problems and generated crossings); the run test
+checks, on generated ReLU'(0) = 1 problems, the rule and the comparison of claims 3 and 18.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from fractions import Fraction
+
+import mpmath
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from strategies import census_orthogonal_problems
+
+from gfcheck.numeric import integrate
+from gfcheck.numeric import _reduced
+from gfcheck.numeric._fixed import fix
+from gfcheck.numeric.precision import Precision, bits_for_dps, tolerance
+from gfcheck.proofs_check import claims_exact
+from gfcheck.proofs_check.context import PROFILES, Context
+
+#: run examples: dev 1, ci 2, thorough 20 (each is three reduced runs past the fit)
+RUN_EXAMPLES = max(1, settings.default.max_examples // 20)
+_SLOW = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
+
+
+def _old_keeps_sign(self, Aj, sg, lim, grids):
+    """The rule before the fix: the shared root only when ``|a_j(0)|`` bounds the whole series."""
+    return abs(Aj[0]) > sum(map(abs, Aj[1:]))
+
+
+# ------------------------------------------------------------------ one step: the scan itself
+
+
+@st.composite
+def crossings(draw):
+    """A generated ReLU'(0) = 1 problem at real sizes and the local series of one step in which
+    the residual of point ``k`` crosses 0 slowly (``|dr_k/dtau| = 10^-e |y_k|``, e in 12..15, a
+    fitted point overshooting) while neurons of one sign sit at 0 on ``k`` with ``|a_j|`` from
+    1e-10 to 1e-6, each growing by ``e^g_j`` over the step (at least one with ``g_j >= 1``, which
+    the old sign test sent to the product series)."""
+    p = draw(census_orthogonal_problems(relu_one=True))
+    k = draw(st.integers(0, p.n - 1))
+    eng = _reduced._Engine(p, Precision(30))
+    F, order, one = eng.F, eng.p, 1 << eng.F
+    sg = draw(st.sampled_from((1, -1)))
+    waiting = draw(st.lists(st.integers(0, p.m - 1), min_size=2, max_size=p.m, unique=True))
+    growth = [Fraction(draw(st.integers(0, 30)), 10) for _ in waiting]
+    growth[0] = max(growth[0], Fraction(1))
+    A = [[eng.a[j]] for j in range(p.m)]
+    for j, g in zip(waiting, growth):
+        a0 = sg * Fraction(draw(st.integers(1, 9)), 10 ** draw(st.integers(7, 10)))
+        A[j] = [fix(a0 * g ** i / math.factorial(i), F) for i in range(order + 1)]
+    # r_k(tau) = sg rho (tau* - tau) (1 + tau / 4): crossing at tau* inside the step, sign -sg after
+    rho = abs(p.labels[k]) / 10 ** draw(st.integers(12, 15))
+    t_star = Fraction(draw(st.integers(10, 90)), 100)
+    poly = [t_star, t_star / 4 - 1, Fraction(-1, 4)]
+    R = [[0] * (order + 1) for _ in range(p.n)]
+    R[k] = [fix(sg * rho * c, F) for c in poly] + [0] * (order - 2)
+    eng.active = [[l != k for l in range(p.n)] for _ in range(p.m)]
+    eng.u = [[0 if (l == k and j in waiting) else one for l in range(p.n)] for j in range(p.m)]
+    for j in range(p.m):  # the others are active on k (not scanned)
+        eng.active[j][k] = j not in waiting
+    return eng, A, R, k, sorted(waiting)
+
+
+def _scan(eng, A, R):
+    hits = _reduced._common.Hits(1 << eng.F)
+    eng.reentry_scan(A, R, 1 << eng.F, hits)
+    slack = max(4, (1 << eng.F) >> (eng.prec.work_bits - 8))
+    return hits.within(slack)
+
+
+@settings(suppress_health_check=_SLOW)
+@given(crossings())
+def test_one_crossing_one_reentry_time(case):
+    """Every waiting neuron re-enters, all at one tau: the root of ``r_k`` (a_j keeps its sign)."""
+    eng, A, R, k, waiting = case
+    items = _scan(eng, A, R)
+    assert sorted(j for _, j, _, _ in items) == waiting
+    assert len({tau for tau, *_ in items}) == 1
+
+
+@settings(suppress_health_check=_SLOW, max_examples=max(2, settings.default.max_examples // 4))
+@given(crossings())
+def test_one_crossing_twin_old_rule_splits(case):
+    """Negative twin: the old sign test reinstated, the growing neurons' product roots fall
+    outside the same-instant slack (or at another tau): the crossing is cut in pieces."""
+    eng, A, R, k, waiting = case
+    original = _reduced._Engine.keeps_sign
+    _reduced._Engine.keeps_sign = _old_keeps_sign
+    try:
+        items = _scan(eng, A, R)
+    finally:
+        _reduced._Engine.keeps_sign = original
+    assert sorted(j for _, j, _, _ in items) != waiting or len({tau for tau, *_ in items}) > 1
+
+
+# ------------------------------------------------------------------ runs: the rule and the comparison
+
+
+def _same_instant_groups(tr, width):
+    """Per point, re-entry times closer than ``width`` that are not equal (one crossing cut up)."""
+    by_point = {}
+    for e in tr.events:
+        if e.kind == "activate":
+            by_point.setdefault(e.point, []).append(e.t)
+    return [(k, a, b) for k, ts in by_point.items() for a, b in zip(sorted(ts), sorted(ts)[1:])
+            if a != b and b - a <= width]
+
+
+@settings(suppress_health_check=_SLOW, max_examples=RUN_EXAMPLES)
+@given(census_orthogonal_problems(relu_one=True, min_n=2, max_n=4, min_m=4, max_m=10))
+def test_reentries_located_at_their_conditioning(problem):
+    """The reduced engine at 30 and at 40 digits past the fit: each crossing's re-entries at one
+    time; the same events paired by identity; every time within its conditioning (claims 3 and
+    18's rule).  Twin: one event moved by twice its tolerance is caught."""
+    ctx = Context(problem, PROFILES["quick"])
+    p = problem
+    T = ctx.horizon(p.scale)
+    red = integrate(p, dps=ctx.profile.dps, t_end=T, engine="reduced", error_estimate=False)
+    assume(red.events)
+    hi = integrate(p, dps=ctx.profile.dps + 10, t_end=T, engine="reduced", error_estimate=False)
+    with mpmath.workprec(hi.work_bits + 20):
+        width = tolerance(bits_for_dps(ctx.profile.dps), 12) * (1 + T)
+        assert _same_instant_groups(red, width) == []
+        same, pairs = claims_exact.paired_events(red, hi)
+        assert same
+        tols = claims_exact._event_time_tolerances(ctx, p, red, T)
+        assert all(mpmath.isfinite(t) for t in tols)
+        dt, excess = claims_exact._event_time_excess(red, hi, tols)
+        assert excess <= 0, (dt, excess)
+        # the twin: the event with the largest tolerance (a slow crossing, when there is one) moved
+        i = max(range(len(tols)), key=lambda q: tols[q])
+        moved = dataclasses.replace(hi, events=tuple(
+            dataclasses.replace(e, t=e.t + 2 * tols[i]) if e is pairs[i] else e for e in hi.events))
+        assert claims_exact._event_time_excess(red, moved, tols)[1] > 0
+
+
+def test_paired_events_order_of_one_instant_is_bookkeeping():
+    """The pairing ignores the order of events across coordinates, not a coordinate's history: a
+    permuted instant is the same list, a missing or renamed event is not (the twin)."""
+    from types import SimpleNamespace as E
+
+    def ev(j, k, kind="activate", t=1):
+        return E(neuron=j, point=k, kind=kind, t=mpmath.mpf(t))
+
+    r1 = E(events=[ev(0, 1, "deactivate", 0), ev(2, 1), ev(7, 1), ev(2, 1, "deactivate", 2)])
+    permuted = E(events=[ev(0, 1, "deactivate", 0), ev(7, 1), ev(2, 1), ev(2, 1, "deactivate", 2)])
+    assert claims_exact.paired_events(r1, permuted)[0]
+    assert not claims_exact.paired_events(r1, E(events=r1.events[:-1]))[0]
+    assert not claims_exact.paired_events(r1, E(events=[ev(0, 1, "deactivate", 0), ev(2, 1), ev(7, 2),
+                                                        ev(2, 1, "deactivate", 2)]))[0]
+    # a coordinate's own history keeps its order: activate-then-deactivate is not deactivate-then-activate
+    swapped = E(events=[ev(0, 1, "deactivate", 0), ev(2, 1, "deactivate"), ev(7, 1), ev(2, 1, "activate", 2)])
+    assert not claims_exact.paired_events(r1, swapped)[0]
