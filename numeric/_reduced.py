@@ -537,7 +537,7 @@ class _Engine:
         """Phase 3: the earliest kink inside the step -> ``(hits, slack)``.  Roots closer than the
         working precision to the earliest one are the same instant (a shared residual crossing
         0, say) and are applied together, at one time, in (neuron, point) order."""
-        slack = max(mpz(4), tau_step >> (self.prec.work_bits - 8))
+        slack = self.same_instant(tau_step)
         hits = _common.Hits(tau_step)
         grids = {}
         for q in pairs:
@@ -559,6 +559,11 @@ class _Engine:
             self.reentry_scan(A, R, tau_step, hits)
         hits.items = hits.within(slack)
         return hits, slack
+
+    def same_instant(self, tau_step):
+        """The slack within which roots of one step are one instant: ``2^-(work_bits - 8)`` of the
+        step (4 units of the resolution at least)."""
+        return max(mpz(4), tau_step >> (self.prec.work_bits - 8))
 
     def grid(self, grids, lim):
         """The power grid of the root search on ``(0, lim]``, one per limit in a step."""

@@ -16,6 +16,7 @@ import mpmath
 
 from gfcheck.symbolic.assumptions import A3_MAIN_NEURON, BALANCED_START, ORTHOGONAL_INPUTS, RELU_PRIME_ZERO
 from gfcheck.numeric import weights_from
+from gfcheck.numeric.estimate import pair_events
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
 from ._measure import (EDGE, combine_verdicts, first_nonfinite, initial_balance, judge_rungs, limit_verdicts, loss,
@@ -233,45 +234,12 @@ def _state_difference(s1, s2):
 
 def _run_difference(r1, r2):
     """``(state difference, same event list)`` over the states two runs report (the final state,
-    every grid sample: a, U, W) and their event lists (:func:`paired_events`; times:
+    every grid sample: a, U, W) and their event lists (paired by identity,
+    :func:`gfcheck.numeric.estimate.pair_events`; times:
     :func:`_event_time_excess`)."""
     d = max([_state_difference(r1.final, r2.final)] +
             [_state_difference(x, y) for x, y in zip(r1.samples, r2.samples)])
-    return d, paired_events(r1, r2)[0] and len(r1.samples) == len(r2.samples)
-
-
-def paired_events(r1, r2):
-    """``(same, pairs)``: the events of two runs paired by identity, ``pairs[i]`` the event of
-    ``r2`` that is ``r1.events[i]`` (None when it has none).
-
-    An event is a coordinate ``(neuron, point)`` and its place in that coordinate's history;
-    the two runs have the same events when every coordinate has the same sequence of kinds.  The
-    order of events at one instant across coordinates is the engines' bookkeeping (ties sorted
-    by (neuron, point)), not mathematics: one residual's crossing re-activates several neurons at
-    the same time, and two runs whose times for it differ below their accuracy must not read
-    that as different events.
-
-    >>> from types import SimpleNamespace as E
-    >>> r1 = E(events=[E(neuron=1, point=0, kind="activate"), E(neuron=0, point=0, kind="activate")])
-    >>> r2 = E(events=[E(neuron=0, point=0, kind="activate"), E(neuron=1, point=0, kind="activate")])
-    >>> same, pairs = paired_events(r1, r2)
-    >>> same, [(e.neuron, e.point) for e in pairs]
-    (True, [(1, 0), (0, 0)])
-    >>> paired_events(r1, E(events=[E(neuron=1, point=0, kind="deactivate")]))[0]
-    False
-    """
-    def histories(run):
-        seen, out = Counter(), {}
-        for e in run.events:
-            key = (e.neuron, e.point, seen[(e.neuron, e.point)])
-            seen[(e.neuron, e.point)] += 1
-            out[key] = e
-        return out
-
-    h1, h2 = histories(r1), histories(r2)
-    same = h1.keys() == h2.keys() and all(h1[q].kind == h2[q].kind for q in h1)
-    by_event = {id(e): h2.get(q) for q, e in h1.items()}
-    return same, [by_event[id(e)] for e in r1.events]
+    return d, not pair_events(r1.events, r2.events)[1] and len(r1.samples) == len(r2.samples)
 
 
 def _engine_tolerance(ctx, runs):
@@ -348,9 +316,10 @@ def _event_conditioning(st, e, X, y, tol, g_j):
 
 
 def _event_time_excess(r1, r2, tols):
-    """``(max |t1 - t2|, max (|t1 - t2| - tol))`` over the events of two runs paired by
-    :func:`paired_events` (``tols`` per event of ``r1``; an unpaired event is left to ``same``)."""
-    _, pairs = paired_events(r1, r2)
+    """``(max |t1 - t2|, max (|t1 - t2| - tol))`` over the events of two runs paired by identity
+    (:func:`gfcheck.numeric.estimate.pair_events`; ``tols`` per event of ``r1``; an unpaired event
+    is left to the comparison of the event lists)."""
+    pairs, _ = pair_events(r1.events, r2.events)
     dts = [(abs(a.t - b.t), t) for a, b, t in zip(r1.events, pairs, tols) if b is not None]
     return (max((d for d, _ in dts), default=mpmath.mpf(0)),
             max((d - t for d, t in dts), default=-mpmath.inf))
@@ -396,7 +365,7 @@ CLAIMS.append(Claim(
     source="digest 9.3", prediction="identical final states and event sets",
     measurement="both engines at the profile's digits, lambda = the ladder's first rung",
     tolerance_rule="2^(-b+12) (1 + max |z|) on a, U, W at every sample and at the end; events paired by "
-                   "coordinate and place in its history; on each event time 2^(-b+12)(1 + T) + delta_g / "
+                   "(neuron, point, kind) and order of occurrence; on each event time 2^(-b+12)(1 + T) + delta_g / "
                    "|dg/dt(t*)| with g the function whose root it is (a root is located to g's rounding over "
                    "its crossing speed): u_jk for a deactivation, the push a_j r_k for a re-entry (ReLU'(0) "
                    "= 1); the requested digits, not the engines' own estimates",
@@ -1086,7 +1055,7 @@ def _check_hygiene(ctx):
     bits = _bits(ctx)
     hi = ctx.run(p, t_end=T, engine="reduced", error_estimate=False, dps=ctx.profile.dps + 10)
     with mpmath.workprec(bits + 40):
-        same = paired_events(red, hi)[0]
+        same = not pair_events(red.events, hi.events)[1]
         # the requested digits (not the engine's own estimate), per event divided by its slope
         tols = _event_time_tolerances(ctx, p, red, T)
         dt, excess = _event_time_excess(red, hi, tols)
@@ -1119,7 +1088,7 @@ CLAIMS.append(Claim(
               "at 10 more digits), and the error estimate is measured",
     source="digest 9.18", prediction="identical event list; times within the measured error",
     measurement="reduced engine at the profile's digits and at 10 more",
-    tolerance_rule="per event (paired by coordinate and place in its history) 2^(-b+12)(1 + T) + delta_g / "
+    tolerance_rule="per event (paired by (neuron, point, kind) and order of occurrence) 2^(-b+12)(1 + T) + delta_g / "
                    "|dg/dt(t*)|, g = u_jk for a deactivation, the push a_j r_k for a re-entry: the requested "
                    "digits over the crossing speed (not the engine's own error estimate)",
     twin="a fixed-step RK4 with after-step clamping must misplace the kinks beyond the tolerance",

@@ -26,6 +26,7 @@ from strategies import census_orthogonal_problems
 from gfcheck.numeric import integrate
 from gfcheck.numeric import _reduced
 from gfcheck.numeric._fixed import fix
+from gfcheck.numeric.estimate import pair_events
 from gfcheck.numeric.precision import Precision, bits_for_dps, tolerance
 from gfcheck.proofs_check import claims_exact
 from gfcheck.proofs_check.context import PROFILES, Context
@@ -78,8 +79,7 @@ def crossings(draw):
 def _scan(eng, A, R):
     hits = _reduced._common.Hits(1 << eng.F)
     eng.reentry_scan(A, R, 1 << eng.F, hits)
-    slack = max(4, (1 << eng.F) >> (eng.prec.work_bits - 8))
-    return hits.within(slack)
+    return hits.within(eng.same_instant(1 << eng.F))
 
 
 @settings(suppress_health_check=_SLOW)
@@ -135,8 +135,8 @@ def test_reentries_located_at_their_conditioning(problem):
     with mpmath.workprec(hi.work_bits + 20):
         width = tolerance(bits_for_dps(ctx.profile.dps), 12) * (1 + T)
         assert _same_instant_groups(red, width) == []
-        same, pairs = claims_exact.paired_events(red, hi)
-        assert same
+        pairs, mismatches = pair_events(red.events, hi.events)
+        assert mismatches == []
         tols = claims_exact._event_time_tolerances(ctx, p, red, T)
         assert all(mpmath.isfinite(t) for t in tols)
         dt, excess = claims_exact._event_time_excess(red, hi, tols)
@@ -148,20 +148,21 @@ def test_reentries_located_at_their_conditioning(problem):
         assert claims_exact._event_time_excess(red, moved, tols)[1] > 0
 
 
-def test_paired_events_order_of_one_instant_is_bookkeeping():
-    """The pairing ignores the order of events across coordinates, not a coordinate's history: a
-    permuted instant is the same list, a missing or renamed event is not (the twin)."""
-    from types import SimpleNamespace as E
+def test_pairing_order_of_one_instant_is_bookkeeping():
+    """The pairing ignores the order of events across coordinates at one instant, not a
+    coordinate's history: a permuted instant is the same list; a missing event or one on another
+    point is a mismatch, a coordinate's history out of order a time difference (the twins)."""
+    from gfcheck.numeric.trajectory import Event
 
     def ev(j, k, kind="activate", t=1):
-        return E(neuron=j, point=k, kind=kind, t=mpmath.mpf(t))
+        return Event(mpmath.mpf(t), j, k, kind)
 
-    r1 = E(events=[ev(0, 1, "deactivate", 0), ev(2, 1), ev(7, 1), ev(2, 1, "deactivate", 2)])
-    permuted = E(events=[ev(0, 1, "deactivate", 0), ev(7, 1), ev(2, 1), ev(2, 1, "deactivate", 2)])
-    assert claims_exact.paired_events(r1, permuted)[0]
-    assert not claims_exact.paired_events(r1, E(events=r1.events[:-1]))[0]
-    assert not claims_exact.paired_events(r1, E(events=[ev(0, 1, "deactivate", 0), ev(2, 1), ev(7, 2),
-                                                        ev(2, 1, "deactivate", 2)]))[0]
-    # a coordinate's own history keeps its order: activate-then-deactivate is not deactivate-then-activate
-    swapped = E(events=[ev(0, 1, "deactivate", 0), ev(2, 1, "deactivate"), ev(7, 1), ev(2, 1, "activate", 2)])
-    assert not claims_exact.paired_events(r1, swapped)[0]
+    r1 = [ev(0, 1, "deactivate", 0), ev(2, 1, "deactivate", 1), ev(2, 1, "activate", 2), ev(7, 1, "activate", 2)]
+    permuted = [r1[0], r1[1], r1[3], r1[2]]
+    pairs, bad = pair_events(r1, permuted)
+    assert bad == [] and pairs == r1
+    assert pair_events(r1, r1[:-1])[1] == ["(7, 1, activate) 1 time(s) against 0"]
+    assert pair_events(r1, r1[:3] + [ev(7, 2, "activate", 2)])[1] != []
+    # a coordinate's history out of order pairs each kind with the other time: caught by the tolerance
+    swapped = [r1[0], ev(2, 1, "activate", 1), ev(2, 1, "deactivate", 2), r1[3]]
+    assert [abs(e.t - p.t) for e, p in zip(r1, pair_events(r1, swapped)[0])] == [0, 1, 1, 0]
