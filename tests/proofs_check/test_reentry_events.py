@@ -19,6 +19,7 @@ import math
 from fractions import Fraction
 
 import mpmath
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import census_orthogonal_problems
@@ -29,7 +30,7 @@ from gfcheck.numeric._fixed import fix
 from gfcheck.numeric.estimate import pair_events
 from gfcheck.numeric.precision import Precision, bits_for_dps, tolerance
 from gfcheck.proofs_check import claims_exact
-from gfcheck.proofs_check.context import PROFILES, Context
+from gfcheck.proofs_check.context import PROFILES, Context, with_scale
 
 #: run examples: dev 1, ci 2, thorough 20 (each is three reduced runs past the fit)
 RUN_EXAMPLES = max(1, settings.default.max_examples // 20)
@@ -120,15 +121,14 @@ def _same_instant_groups(tr, width):
             if a != b and b - a <= width]
 
 
-@settings(suppress_health_check=_SLOW, max_examples=RUN_EXAMPLES)
-@given(census_orthogonal_problems(relu_one=True, min_n=2, max_n=4, min_m=4, max_m=10))
-def test_reentries_located_at_their_conditioning(problem):
-    """The reduced engine at 30 and at 40 digits past the fit: each crossing's re-entries at one
-    time; the same events paired by identity; every time within its conditioning (claims 3 and
-    18's rule).  Twin: one event moved by twice its tolerance is caught."""
+def _check_runs(problem, scale):
+    """The reduced engine at the profile's digits and at 10 more, at ``lambda = scale``, past the
+    fit: each crossing's re-entries at one time; the same events paired by identity; every time
+    within its conditioning (claims 3 and 18's rule).  Twin: the event with the largest tolerance
+    (a slow crossing, when there is one) moved by twice it is caught."""
     ctx = Context(problem, PROFILES["quick"])
-    p = problem
-    T = ctx.horizon(p.scale)
+    p = with_scale(problem, scale)
+    T = ctx.horizon(scale)
     red = integrate(p, dps=ctx.profile.dps, t_end=T, engine="reduced", error_estimate=False)
     assume(red.events)
     hi = integrate(p, dps=ctx.profile.dps + 10, t_end=T, engine="reduced", error_estimate=False)
@@ -141,11 +141,25 @@ def test_reentries_located_at_their_conditioning(problem):
         assert all(mpmath.isfinite(t) for t in tols)
         dt, excess = claims_exact._event_time_excess(red, hi, tols)
         assert excess <= 0, (dt, excess)
-        # the twin: the event with the largest tolerance (a slow crossing, when there is one) moved
         i = max(range(len(tols)), key=lambda q: tols[q])
         moved = dataclasses.replace(hi, events=tuple(
             dataclasses.replace(e, t=e.t + 2 * tols[i]) if e is pairs[i] else e for e in hi.events))
         assert claims_exact._event_time_excess(red, moved, tols)[1] > 0
+
+
+@settings(suppress_health_check=_SLOW, max_examples=RUN_EXAMPLES)
+@given(census_orthogonal_problems(relu_one=True, min_n=2, max_n=4, min_m=4, max_m=10))
+def test_reentries_located_at_their_conditioning(problem):
+    """Smaller sizes at the problem's own lambda (1e-3 to 1e-6): the cause lives in one step."""
+    _check_runs(problem, problem.scale)
+
+
+@pytest.mark.slow
+@settings(suppress_health_check=_SLOW, max_examples=max(2, RUN_EXAMPLES))
+@given(census_orthogonal_problems(relu_one=True))
+def test_reentries_located_at_their_conditioning_real_sizes(problem):
+    """Census sizes (n 4 to 7, m 12 to 30) at the claims' own rung, lambda = 1e-10 (census 0003's)."""
+    _check_runs(problem, PROFILES["quick"].scales[0])
 
 
 def test_pairing_order_of_one_instant_is_bookkeeping():
