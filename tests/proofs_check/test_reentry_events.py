@@ -139,7 +139,7 @@ def _check_runs(problem, scale):
         assert mismatches == []
         tols = claims_exact._event_time_tolerances(ctx, p, red, T)
         assert all(mpmath.isfinite(t) for t in tols)
-        dt, excess = claims_exact._event_time_excess(red, hi, tols)
+        dt, excess, _ = claims_exact._event_time_excess(red, hi, tols)
         assert excess <= 0, (dt, excess)
         i = max(range(len(tols)), key=lambda q: tols[q])
         moved = dataclasses.replace(hi, events=tuple(
