@@ -319,13 +319,13 @@ def _event_time_excess(r1, r2, tols):
     """``(max |t1 - t2|, max (|t1 - t2| - tol), worst)`` over the events of two runs paired by
     identity (:func:`gfcheck.numeric.estimate.pair_events`; ``tols`` per event of ``r1``; an
     unpaired event is left to the comparison of the event lists); ``worst`` is ``(|t1 - t2|, tol,
-    event)`` of the event with the largest excess (None without a pair): the headline of a claim
-    whose tolerance differs from event to event."""
+    event)`` of the event nearest to or furthest past its tolerance, the largest ``|t1 - t2| / tol``
+    (None without a pair): the headline of a claim whose tolerance differs from event to event."""
     pairs, _ = pair_events(r1.events, r2.events)
     rows = [(abs(a.t - b.t), t, a) for a, b, t in zip(r1.events, pairs, tols) if b is not None]
-    worst = max(rows, key=lambda row: row[0] - row[1], default=None)
+    worst = max(rows, key=lambda row: row[0] / row[1], default=None)
     return (max((d for d, _, _ in rows), default=mpmath.mpf(0)),
-            worst[0] - worst[1] if worst else -mpmath.inf, worst)
+            max((d - t for d, t, _ in rows), default=-mpmath.inf), worst)
 
 
 def _worst_event(worst) -> str:
@@ -348,7 +348,7 @@ def _check_reduced_vs_full(ctx):
         tols = _event_time_tolerances(ctx, p, red, T)
         dt, excess, worst = _event_time_excess(red, full, tols)
         ok = same and diff <= tol and excess <= 0
-        # the headline: the states, or the event furthest past its own tolerance when it is further
+        # the headline: the states, or the event nearest to (or past) its own tolerance when it is nearer
         head = (diff, tol) if worst is None or diff * worst[1] >= worst[0] * tol else worst[:2]
         claim = Verdict(verdict_of(ok), "0", s(diff, 4), s(head[0], 4), s(head[1], 3),
                         {"events": str(len(red.events)), "same_events": str(same), "samples": str(len(red.samples)),
@@ -1075,7 +1075,7 @@ def _check_hygiene(ctx):
         dt, excess, worst = _event_time_excess(red, hi, tols)
         tol = min(tols)
         ok = same and excess <= 0
-        head = worst[:2] if worst else (dt, tol)  # the event furthest past its own tolerance
+        head = worst[:2] if worst else (dt, tol)  # the event nearest to (or past) its own tolerance
         claim = Verdict(verdict_of(ok), "events located at working precision", s(head[0], 4), s(head[0], 4),
                         s(head[1], 3),
                         {"events": str(len(red.events)), "same_events_at_dps+10": str(same),

@@ -180,3 +180,30 @@ def test_pairing_order_of_one_instant_is_bookkeeping():
     # a coordinate's history out of order pairs each kind with the other time: caught by the tolerance
     swapped = [r1[0], ev(2, 1, "activate", 1), ev(2, 1, "deactivate", 2), r1[3]]
     assert [abs(e.t - p.t) for e, p in zip(r1, pair_events(r1, swapped)[0])] == [0, 1, 1, 0]
+
+
+def test_headline_event_is_the_nearest_to_its_tolerance():
+    """0003's numbers: a deactivation 1.5e-39 apart (tolerance 2.1e-24) and a slow crossing's
+    re-entry 4.8e-19 apart (tolerance 6.1e-12): the headline is the re-entry (ratio 8e-8), and
+    nothing is past its tolerance; the twin, the deactivation 4.2e-24 apart, is past it and named."""
+    from gfcheck.numeric.trajectory import Event
+
+    with mpmath.workdps(60):
+        mine = [Event(mpmath.mpf("0.0163"), 5, 2, "deactivate"), Event(mpmath.mpf("73.75"), 7, 1, "activate")]
+        tols = [mpmath.mpf("2.1e-24"), mpmath.mpf("6.1e-12")]
+
+        def other(d_deact):
+            return dataclasses.replace(_Run(mine), events=[
+                dataclasses.replace(mine[0], t=mine[0].t + mpmath.mpf(d_deact)),
+                dataclasses.replace(mine[1], t=mine[1].t + mpmath.mpf("4.8e-19"))])
+
+        dt, excess, worst = claims_exact._event_time_excess(_Run(mine), other("1.5e-39"), tols)
+        assert excess < 0 and worst[2] is mine[1] and mpmath.almosteq(dt, mpmath.mpf("4.8e-19"))
+        _, excess, worst = claims_exact._event_time_excess(_Run(mine), other("4.2e-24"), tols)
+        assert excess > 0 and worst[2] is mine[0]
+        assert "neuron 5, point 2, deactivate" in claims_exact._worst_event(worst)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Run:
+    events: list
