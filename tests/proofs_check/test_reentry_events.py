@@ -48,10 +48,12 @@ def _old_keeps_sign(self, Aj, sg, lim, grids):
 @st.composite
 def crossings(draw):
     """A generated ReLU'(0) = 1 problem at real sizes and the local series of one step in which
-    the residual of point ``k`` crosses 0 slowly (``|dr_k/dtau| = 10^-e |y_k|``, e in 12..15, a
-    fitted point overshooting) while neurons of one sign sit at 0 on ``k`` with ``|a_j|`` from
-    1e-10 to 1e-6, each growing by ``e^g_j`` over the step (at least one with ``g_j >= 1``, which
-    the old sign test sent to the product series)."""
+    the residual of point ``k`` crosses 0 slowly (``|dr_k/dtau| = 10^-e |y_k|``, e in 13..16, a
+    fitted point overshooting) while neurons of one sign sit at 0 on ``k`` with ``|a_j(0)|`` from
+    1e-12 to 1e-8, each growing by ``e^g_j`` over the step: the first with ``g_j >= 1`` (the old
+    sign test sent it to the product series), the second with ``g_j <= 1/2`` (the shared root under
+    either rule).  The product's root is then known only to ``1 / (|a_j| |dr_k/dtau|) >= 1e19``
+    units of the resolution, far outside the same-instant slack (``2^(24 + scale bits)`` units)."""
     p = draw(census_orthogonal_problems(relu_one=True))
     k = draw(st.integers(0, p.n - 1))
     eng = _reduced._Engine(p, Precision(30))
@@ -59,13 +61,13 @@ def crossings(draw):
     sg = draw(st.sampled_from((1, -1)))
     waiting = draw(st.lists(st.integers(0, p.m - 1), min_size=2, max_size=p.m, unique=True))
     growth = [Fraction(draw(st.integers(0, 30)), 10) for _ in waiting]
-    growth[0] = max(growth[0], Fraction(1))
+    growth[0], growth[1] = max(growth[0], Fraction(1)), min(growth[1], Fraction(1, 2))
     A = [[eng.a[j]] for j in range(p.m)]
     for j, g in zip(waiting, growth):
-        a0 = sg * Fraction(draw(st.integers(1, 9)), 10 ** draw(st.integers(7, 10)))
+        a0 = sg * Fraction(draw(st.integers(1, 9)), 10 ** draw(st.integers(9, 12)))
         A[j] = [fix(a0 * g ** i / math.factorial(i), F) for i in range(order + 1)]
     # r_k(tau) = sg rho (tau* - tau) (1 + tau / 4): crossing at tau* inside the step, sign -sg after
-    rho = abs(p.labels[k]) / 10 ** draw(st.integers(12, 15))
+    rho = abs(p.labels[k]) / 10 ** draw(st.integers(13, 16))
     t_star = Fraction(draw(st.integers(10, 90)), 100)
     poly = [t_star, t_star / 4 - 1, Fraction(-1, 4)]
     R = [[0] * (order + 1) for _ in range(p.n)]
