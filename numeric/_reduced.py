@@ -33,7 +33,9 @@ Kinks: an active coordinate ``u_jk`` whose local polynomial reaches 0 inside the
 step there; the root is located at the full fixed-point resolution (sign sampling, then
 safeguarded Newton), ``u_jk`` is set exactly to 0 and frozen (``ReLU'(0) = 0``), an Event
 ``deactivate`` is recorded.  With ``ReLU'(0) = 1`` a coordinate at exactly 0 is re-activated
-(Event ``activate``) when its push ``-a_j r_k ||x_k||^2 / n`` becomes positive.
+(Event ``activate``) when its push ``-a_j r_k ||x_k||^2 / n`` becomes positive (and resolved);
+the re-entries one residual's crossing causes get one time, the root of ``r_k``
+(:meth:`_Engine.reentry_scan`).
 """
 
 from __future__ import annotations
@@ -535,7 +537,7 @@ class _Engine:
         """Phase 3: the earliest kink inside the step -> ``(hits, slack)``.  Roots closer than the
         working precision to the earliest one are the same instant (a shared residual crossing
         0, say) and are applied together, at one time, in (neuron, point) order."""
-        slack = max(mpz(4), tau_step >> (self.prec.work_bits - 8))
+        slack = self.same_instant(tau_step)
         hits = _common.Hits(tau_step)
         grids = {}
         for q in pairs:
@@ -558,6 +560,11 @@ class _Engine:
         hits.items = hits.within(slack)
         return hits, slack
 
+    def same_instant(self, tau_step):
+        """The slack within which roots of one step are one instant: ``2^-(work_bits - 8)`` of the
+        step (4 units of the resolution at least)."""
+        return max(mpz(4), tau_step >> (self.prec.work_bits - 8))
+
     def grid(self, grids, lim):
         """The power grid of the root search on ``(0, lim]``, one per limit in a step."""
         g = grids.get(lim)
@@ -565,14 +572,32 @@ class _Engine:
             g = grids[lim] = power_grid(lim, self.F, self.p)
         return g
 
+    def keeps_sign(self, Aj, sg, lim, grids) -> bool:
+        """Does ``a_j`` (series ``Aj``, sign ``sg`` at the step start) keep its sign on ``[0, lim]``?
+        ``|a_j(0)|`` bounding the rest of the series over the whole predicted step decides it
+        cheaply; else the root search of ``sg a_j`` on ``(0, lim]``."""
+        if lim <= 0 or abs(Aj[0]) > sum(map(abs, Aj[1:])):
+            return True
+        return first_root([sg * v for v in Aj], lim, self.F, grid=self.grid(grids, lim)) is None
+
     def reentry_scan(self, A, R, tau_step, hits):
         """ReLU'(0) = 1: a coordinate at 0 re-enters where its push -a_j r_k ||x_k||^2/n turns
-        positive, provided the push becomes resolved within the step (see _reentry_root).  When
-        a_j keeps its sign over the step the push is -sign(a_j) r_k, one root per (point, sign)
-        shared by every such neuron (so simultaneous re-entries get one time); otherwise the
-        product series a_j * r_k with the floor max|a_j| floor_k."""
+        positive, provided the push becomes resolved within the step (see _reentry_root).
+
+        The push is a product, so its first sign change is the first of ``r_k``'s and ``a_j``'s.
+        While ``a_j`` keeps its sign ``s`` up to ``r_k``'s sign change (always, from a balanced
+        start: ``a_j = s_j ||w_j||``), the push is ``-s r_k`` times a positive factor and the
+        re-entry time is the root of ``s r_k``: one root per (point, sign), shared by every such
+        neuron, so the re-entries that one residual's crossing causes get one time.  Only when
+        ``a_j`` itself reaches 0 first is the product series ``a_j * r_k`` searched (floor
+        ``max|a_j| floor_k``).  Before, the shared root was used only when ``|a_j(0)|`` bounded
+        the whole series over the predicted step: a growing ``a_j`` took the product path, whose
+        root of the same crossing differs in the last bits, so one crossing's re-entries were cut
+        into zero-length steps at times a few units of the resolution apart (census 0003: ten
+        re-entries of point 1 at t = 73.75 in three steps and out of (neuron, point) order)."""
         F, p = self.F, self.p
         r_roots = {}
+        grids = {}
         for j in range(self.m):
             for k in range(self.n):
                 if self.active[j][k] or self.u[j][k] != 0:
@@ -582,18 +607,19 @@ class _Engine:
                 if sum(map(abs, Rk)) <= self.r_floor[k]:
                     continue  # r_k stays 0 at the requested precision over the step
                 a0j = Aj[0]
-                if a0j and abs(a0j) > sum(map(abs, Aj[1:])):
+                if a0j:
                     sg = 1 if a0j > 0 else -1
                     key = (k, sg)
                     if key not in r_roots:
                         r_roots[key] = _reentry_root([sg * v for v in Rk], self.r_floor[k], tau_step, F)
                     root = r_roots[key]
-                else:
-                    # P = (a_j * r_k)(tau): the push is positive where P < 0
-                    P = [(sum(map(mul, Aj[: i + 1], Rk[i::-1])) + self.half) >> F for i in range(p + 1)]
-                    thr = (sum(map(abs, Aj)) * self.r_floor[k] + self.half) >> F
-                    root = _reentry_root(P, thr, tau_step, F)
-                hits.add(root, j, k, "activate")
+                    if self.keeps_sign(Aj, sg, tau_step if root is None else root, grids):
+                        hits.add(root, j, k, "activate")
+                        continue
+                # a_j reaches 0 first: P = (a_j * r_k)(tau), the push is positive where P < 0
+                P = [(sum(map(mul, Aj[: i + 1], Rk[i::-1])) + self.half) >> F for i in range(p + 1)]
+                thr = (sum(map(abs, Aj)) * self.r_floor[k] + self.half) >> F
+                hits.add(_reentry_root(P, thr, tau_step, F), j, k, "activate")
 
     def loss_scan(self, R, hits, slack):
         """Phase 4: the loss level (``until_loss``) and the loss watches on the local series;

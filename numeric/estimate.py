@@ -40,7 +40,7 @@ from collections import defaultdict
 
 from gfcheck.symbolic.errors import IntegrationFailed
 
-__all__ = ["run_with_reference", "match_events", "match_crossings", "trajectory_difference",
+__all__ = ["run_with_reference", "pair_events", "match_events", "match_crossings", "trajectory_difference",
            "estimate_from_parts", "with_estimate", "reference_precision", "SAFETY"]
 
 #: the estimate is SAFETY times the measured difference (see the module docstring)
@@ -126,22 +126,41 @@ def _key(e):
     return (e.neuron, e.point, e.kind)
 
 
-def match_events(events, ref_events):
-    """``(max |t - t'|, None)`` over events matched by ``(neuron, point, kind)`` and order of
-    occurrence, or ``(max over the matched ones, message)`` when the two lists differ."""
-    mine, theirs = defaultdict(list), defaultdict(list)
-    for e in events:
-        mine[_key(e)].append(e.t)
+def pair_events(events, ref_events):
+    """``(pairs, mismatches)``: ``pairs[i]`` the event of ``ref_events`` that is ``events[i]``
+    (None when it has none), matched by ``(neuron, point, kind)`` and order of occurrence; the
+    mismatches name every ``(neuron, point, kind)`` whose counts differ.
+
+    An event is a coordinate's activation change and its place in that coordinate's history: the
+    order of events at one instant across coordinates (one residual's crossing re-activates
+    several neurons at once) is each engine's bookkeeping, so two runs are never paired by list
+    position.
+
+    >>> from gfcheck.numeric.trajectory import Event
+    >>> one, two = Event(1, 2, 0, "activate"), Event(1, 0, 0, "activate")
+    >>> pairs, bad = pair_events([one, two], [two, one])
+    >>> [(e.neuron, e.point) for e in pairs], bad
+    ([(2, 0), (0, 0)], [])
+    """
+    theirs = defaultdict(list)
     for e in ref_events:
-        theirs[_key(e)].append(e.t)
-    d = 0
-    bad = []
-    for key in sorted(set(mine) | set(theirs)):
-        a, b = mine.get(key, []), theirs.get(key, [])
-        if len(a) != len(b):
-            bad.append(f"({key[0]}, {key[1]}, {key[2]}) {len(a)} time(s) against {len(b)}")
-        for x, y in zip(a, b):
-            d = max(d, abs(x - y))
+        theirs[_key(e)].append(e)
+    seen = defaultdict(int)
+    pairs = []
+    for e in events:
+        key = _key(e)
+        pairs.append(theirs[key][seen[key]] if seen[key] < len(theirs[key]) else None)
+        seen[key] += 1
+    bad = [f"({key[0]}, {key[1]}, {key[2]}) {seen[key]} time(s) against {len(theirs[key])}"
+           for key in sorted(set(seen) | set(theirs)) if seen[key] != len(theirs[key])]
+    return pairs, bad
+
+
+def match_events(events, ref_events):
+    """``(max |t - t'|, None)`` over the events paired by :func:`pair_events`, or ``(max over the
+    paired ones, message)`` when the two lists differ."""
+    pairs, bad = pair_events(events, ref_events)
+    d = max((abs(e.t - r.t) for e, r in zip(events, pairs) if r is not None), default=0)
     return d, ("events differ: " + "; ".join(bad[:5]) + (" ..." if len(bad) > 5 else "")) if bad else None
 
 
