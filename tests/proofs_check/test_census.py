@@ -108,6 +108,34 @@ def test_run_writes_one_result_and_resumes(tmp_path):
     assert any("1 to run" in s for s in said) and any("0 to run" in s for s in said)
 
 
+def test_the_full_profile_class_runs_at_full_and_says_so(tmp_path):
+    """Issue 25: the census includes full-profile runs.  The ``full-profile`` class's problems are
+    run by verify at ``--profile full`` (its report's provenance says full) with the full profile's
+    budget; the twin: a base problem of the same census runs at quick, unless ``run --profile``
+    names one for every problem.  One cheap claim (``--only orthogonality``)."""
+    census.generate(tmp_path, orthogonal=1, separable=0, seed=7, classes=["base", "full-profile"])
+    census.generate(tmp_path / "both", orthogonal=2, separable=0, seed=7, classes=["base", "full-profile"])
+    m = census.read_manifest(tmp_path / "both")
+    assert [(e["class"], census.profile_of(e)) for e in m["problems"]] == [("base", "quick"), ("full-profile", "full")]
+    assert "profile" not in m["problems"][0]  # a quick entry is written as before (old manifests still match)
+    tasks = census.pending_tasks(tmp_path / "both", m)
+    assert [(t["profile"], t["max_time"]) for t in tasks] == [("quick", 300), ("full", 3600)]
+    assert {t["profile"] for t in census.pending_tasks(tmp_path / "both", m, profile="full")} == {"full"}
+    c = census.run(tmp_path / "both", max_time=120, only="orthogonality", say=lambda s: None)
+    assert c["ran"] == 2
+    for pid, prof in (("0000", "quick"), ("0001", "full")):
+        doc = json.loads((tmp_path / "both" / "results" / f"{pid}.json").read_text())
+        rep = json.loads((tmp_path / "both" / "reports" / pid / "report.json").read_text())
+        assert doc["profile"] == rep["provenance"]["profile"] == prof
+        assert doc["claims"]["orthogonality"]["verdict"] == "VERIFIED" and doc["exit_status"] == 0
+    text = census.report(tmp_path / "both")
+    assert "Every claim at the profile each result records (full 1, quick 1)" in text
+    assert "Time per problem at the full profile (1): " in text and "| orthogonal class `full-profile` | 1 | 1 | 1 |" in text
+    r = subprocess.run([sys.executable, str(CENSUS_PY), "run", str(tmp_path), "--profile", "slow"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "invalid choice: 'slow'" in r.stderr
+
+
 def test_run_on_a_dask_cluster(tmp_path):
     """The same task on a Dask worker process (``--scheduler``): the worker gets this module."""
     distributed = pytest.importorskip("distributed")
@@ -214,7 +242,9 @@ SUSPECT = ("reduced-vs-full", "solver-hygiene")
 def ci_slice(tmp_path_factory):
     out = tmp_path_factory.mktemp("census-ci")
     n_sep = max(1, CI_PROBLEMS // 4)
-    real = [c for c in census.ORTHOGONAL_CLASSES if c != "small"] + list(census.SEPARABLE_CLASSES)
+    # the census' quick classes at real sizes (the full-profile class is not a CI cost)
+    real = [c for c in census.ORTHOGONAL_CLASSES if c != "small" and c not in census.CLASS_PROFILES] \
+        + list(census.SEPARABLE_CLASSES)
     census.generate(out, orthogonal=CI_PROBLEMS - n_sep, separable=n_sep, seed=CI_SEED, classes=real)
     census.run(out, jobs=2, verify_jobs=1, max_time=CI_BUDGET, grace=CI_GRACE)
     docs = census.read_results(out)
