@@ -301,6 +301,31 @@ def test_orthogonal_classes_hold_by_construction(option):
     check()
 
 
+def test_a_decidable_slow_transient_has_its_gamma_in_range():
+    """``decidable_transient=True``: the slow neuron's group has ``2 gamma`` in ``[1/100, 1/10)``
+    (slow, and resolved by the quick ladder: issue 25 cause 2's regression test draws from it);
+    the twin: without ``slow_transient`` the option is refused."""
+    import mpmath
+    from hypothesis import given, settings
+    from hypothesis.errors import InvalidArgument
+    from strategies import SLOW_TWO_GAMMA, census_orthogonal_problems, orthogonal_classes
+
+    from gfcheck.symbolic.predictions import neuron_predictions
+
+    @settings(max_examples=max(2, settings.default.max_examples // 5))
+    @given(census_orthogonal_problems(slow_transient=True, decidable_transient=True))
+    def check(p):
+        npred = neuron_predictions(p)
+        two_gammas = [2 * mpmath.mpf(str(g.evalf(30))) for g in (npred.gamma_plus, npred.gamma_minus)]
+        assert any(mpmath.mpf(1) / 100 <= g < mpmath.mpf(SLOW_TWO_GAMMA.numerator) / SLOW_TWO_GAMMA.denominator
+                   for g in two_gammas), two_gammas
+        assert "slow" in orthogonal_classes(p)
+
+    check()
+    with pytest.raises(InvalidArgument, match="decidable_transient"):
+        census_orthogonal_problems(decidable_transient=True)
+
+
 @pytest.mark.parametrize("sliding", [True, False])
 def test_separable_classes_hold_by_construction(sliding):
     from hypothesis import given, settings
