@@ -338,7 +338,7 @@ def _census_orthogonal(draw, min_n, max_n, max_extra_d, min_m, max_m, one_signed
             slow_group = (group[-1], group[:-1])
             k0, big = slow_group[0], group[0]
             if decidable_transient:  # |y| ||x|| = 1/4 at k0 and 1 at the rest of the group (g points):
-                # ||D_j||^2 / ||D||^2 = 1 - 1/(16 (g - 1) + 1), so 2 gamma lies in [0.011, 0.060] for g <= 6
+                # ||D_j||^2 / ||D||^2 = 1 - 1/(16 (g - 1) + 1), so 2 gamma lies in [0.012, 0.060] for g <= 6
                 norms[k0], mags[k0] = Fraction(1, 2), Fraction(1, 2)
                 for k in group[:-1]:
                     norms[k], mags[k] = Fraction(1), Fraction(1)
