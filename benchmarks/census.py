@@ -1,9 +1,11 @@
 """A census of verdicts at real sizes (issue 19, item 1): generated valid problems, every claim at
-the quick profile, one result file per problem, resumable, on a local pool or a Dask cluster.
+the quick profile (the ``full-profile`` class, or ``run --profile full``: the full one), one result
+file per problem, resumable, on a local pool or a Dask cluster.
 
     python benchmarks/census.py generate --out DIR [--orthogonal 150] [--separable 60] [--seed 19]
     python benchmarks/census.py run DIR [--jobs 2] [--verify-jobs 1] [--scheduler ADDRESS]
-                                        [--max-time 300] [--limit K] [--only-class C] [--only CLAIMS]
+                                        [--profile quick|full] [--max-time SECONDS] [--limit K]
+                                        [--only-class C] [--only CLAIMS]
     python benchmarks/census.py report DIR [--out docs/census.md]
 
 **generate** draws the problems from the test strategies (``tests/strategies.py``:
@@ -13,15 +15,19 @@ hypothesis seeded by ``--seed`` and the class (no example database): the same se
 version give the same files.  The first example of each class (the strategy's simplest problem,
 the same for every seed) is skipped.  It writes ``DIR/problems/NNNN-<suite>-<class>.problem.json``
 (a seeded start is written by its seed) and ``DIR/manifest.json`` (per problem: id, file, suite,
-class asked for, labels computed from the problem by ``orthogonal_classes`` / ``separable_classes``).
+class asked for, labels computed from the problem by ``orthogonal_classes`` / ``separable_classes``,
+and ``profile`` when its class asks for another than quick: :data:`CLASS_PROFILES`).
 
-**run** runs ``gfcheck verify --suite S --profile quick --problem F --no-figures -q`` on every
+**run** runs ``gfcheck verify --suite S --profile P --problem F --no-figures -v`` on every
 problem that has no ``DIR/results/NNNN.json`` yet, in a temporary folder on the worker, and writes
-the result (verdict and reason per claim, seconds, exit status, killed or not, classes) and the
-report (``DIR/reports/NNNN/report.json``, ``report.md``), each atomically, result last: a killed
-census leaves whole files only and resumes where it stopped.  ``--max-time`` is passed to verify
-when its ``--help`` offers it; the child is always killed (its whole process group) at
-``max_time + 60`` s and the result says so.  Workers: ``--jobs`` threads that each wait on one
+the result (verdict and reason per claim, seconds, exit status, killed or not, classes, profile)
+and the report (``DIR/reports/NNNN/report.json``, ``report.md``), each atomically, result last: a
+killed census leaves whole files only and resumes where it stopped.  ``P`` is the problem's own
+profile (quick, or its class's) unless ``--profile`` names one for every problem (a census at
+another profile belongs in its own folder: a problem with a result is not run again).
+``--max-time`` (default: the profile's whole-run budget, ``Profile.run_seconds``: quick 300 s,
+full 3600 s) is passed to verify when its ``--help`` offers it; the child is always killed (its
+whole process group) at ``max_time + 60`` s and the result says so.  Workers: ``--jobs`` threads that each wait on one
 verify (``--verify-jobs`` processes each), or ``--scheduler`` a Dask cluster
 (``gfcheck.proofs_check.sweep.dask_executor``; the task takes the problem's text and returns the
 documents, so workers need no shared file system).
@@ -72,6 +78,7 @@ ORTHOGONAL_CLASSES = {
     "slow": {"slow_transient": True},
     "seeded": {"seeded": True},
     "small": {"min_n": 2, "max_n": 3, "min_m": 5, "max_m": 11},
+    "full-profile": {"one_signed": False, "a3": True, "relu_one": False},
 }
 #: class -> options of ``census_separable_problems``
 SEPARABLE_CLASSES = {
@@ -79,6 +86,10 @@ SEPARABLE_CLASSES = {
     "no-pinned": {"sliding": False},
     "seeded": {"seeded": True},
 }
+#: the profile a class is run at when it is not quick (issue 25: the full profile is part of the census)
+CLASS_PROFILES = {"full-profile": "full"}
+#: the profile of a problem whose class names none (a manifest entry without ``profile``)
+DEFAULT_PROFILE = "quick"
 
 
 # ----------------------------------------------------------------------------- generate
@@ -146,7 +157,8 @@ def generate(out, *, orthogonal: int = 150, separable: int = 60, seed: int = 19,
                 name = f"{pid}-{suite}-{cls}.problem.json"
                 files[name] = problem_document(p)
                 entries.append({"id": pid, "file": f"problems/{name}", "suite": suite, "class": cls,
-                                "labels": list(labels(p)), "n": p.n, "d": p.d, "m": p.width})
+                                "labels": list(labels(p)), "n": p.n, "d": p.d, "m": p.width,
+                                **({"profile": CLASS_PROFILES[cls]} if cls in CLASS_PROFILES else {})})
     manifest = {"schema": MANIFEST_SCHEMA, "seed": seed, "orthogonal": orthogonal, "separable": separable,
                 "hypothesis": hypothesis.__version__, "problems": entries}
     old = out / "manifest.json"
@@ -237,14 +249,14 @@ def finished_claims(stderr: str) -> dict:
 
 
 def run_problem(task: dict) -> dict:
-    """Run verify on one problem (``task``: id, suite, problem text, max_time, verify_jobs, only)
+    """Run verify on one problem (``task``: id, suite, problem text, profile, max_time, verify_jobs, only)
     in a temporary folder; returns ``{"result": ..., "report_json": text or None, "report_md": ...}``.
     Pure apart from the child process: any worker (thread, process, Dask) can run it."""
     max_time = task["max_time"]
     with tempfile.TemporaryDirectory(prefix=f"census-{task['id']}-") as tmp:
         prob = Path(tmp) / "problem.json"
         prob.write_text(task["problem"], "utf-8")
-        cmd = _verify_cmd() + ["--suite", task["suite"], "--profile", "quick", "--problem", str(prob),
+        cmd = _verify_cmd() + ["--suite", task["suite"], "--profile", task["profile"], "--problem", str(prob),
                                "--out", str(Path(tmp) / "report"), "--no-figures", "-v",
                                "--jobs", str(task["verify_jobs"])]
         if task.get("only"):
@@ -280,7 +292,7 @@ def run_problem(task: dict) -> dict:
     else:  # killed or crashed: the claims that finished, from verify's progress lines
         claims = finished_claims(err or "")
     result = {"schema": RESULT_SCHEMA, "id": task["id"], "suite": task["suite"], "class": task["class"],
-              "labels": task["labels"], "exit_status": proc.returncode, "killed": killed,
+              "labels": task["labels"], "profile": task["profile"], "exit_status": proc.returncode, "killed": killed,
               "seconds": f"{seconds:.1f}", "max_time": max_time, "max_time_passed": budget_passed,
               "kill_after": max_time + task.get("grace", KILL_GRACE) if max_time else None,
               "claims": claims}
@@ -322,30 +334,48 @@ def save(out, done: dict) -> None:
     atomic_write_json(result_path(out, pid), done["result"])
 
 
-def pending_tasks(out, manifest, *, max_time, verify_jobs=1, limit=None, only_class=None, only=None,
-                  grace=KILL_GRACE) -> list:
+def profile_budget(profile: str) -> int:
+    """The whole-run budget of verify at ``profile`` (``Profile.run_seconds``), whole seconds.
+
+    >>> profile_budget("quick"), profile_budget("full")
+    (300, 3600)
+    """
+    import math
+
+    from gfcheck.proofs_check.context import Profile
+
+    return math.ceil(Profile.named(profile).run_seconds)
+
+
+def pending_tasks(out, manifest, *, max_time=None, verify_jobs=1, limit=None, only_class=None, only=None,
+                  grace=KILL_GRACE, profile=None) -> list:
     """The tasks of the problems without a result, in id order (``--only-class``: the class asked
-    for or a computed label; ``--limit``: the first K of them)."""
+    for or a computed label; ``--limit``: the first K of them).  ``profile``: every problem at this
+    profile (default: each entry's own, :data:`DEFAULT_PROFILE` when it names none); ``max_time``:
+    the budget per problem (default: the profile's, :func:`profile_budget`)."""
     tasks = []
     for e in manifest["problems"]:
         if only_class and only_class != e["class"] and only_class not in e["labels"]:
             continue
         if is_done(out, e["id"]):
             continue
+        prof = profile or e.get("profile", DEFAULT_PROFILE)
         tasks.append({"id": e["id"], "suite": e["suite"], "class": e["class"], "labels": e["labels"],
-                      "problem": _read(Path(out) / e["file"]), "max_time": max_time,
+                      "problem": _read(Path(out) / e["file"]), "profile": prof,
+                      "max_time": max_time or profile_budget(prof),
                       "verify_jobs": verify_jobs, "only": only, "grace": grace})
     return tasks[:limit] if limit is not None else tasks
 
 
-def run(out, *, jobs: int = 1, verify_jobs: int = 1, scheduler=None, max_time: int | None = 300, limit=None,
-        only_class=None, only=None, grace: int = KILL_GRACE, say=None) -> dict:
+def run(out, *, jobs: int = 1, verify_jobs: int = 1, scheduler=None, max_time: int | None = None, limit=None,
+        only_class=None, only=None, grace: int = KILL_GRACE, profile=None, say=None) -> dict:
     """Run the pending problems (see the module docstring); returns ``{"ran", "skipped", "killed"}``.
-    ``grace``: seconds past ``max_time`` before a child is killed."""
+    ``grace``: seconds past ``max_time`` before a child is killed; ``max_time`` None: the profile's
+    budget; ``profile`` None: each problem's own."""
     say = say or (lambda s: print(s, file=sys.stderr, flush=True))
     manifest = read_manifest(out)
     tasks = pending_tasks(out, manifest, max_time=max_time, verify_jobs=verify_jobs, limit=limit,
-                          only_class=only_class, only=only, grace=grace)
+                          only_class=only_class, only=only, grace=grace, profile=profile)
     say(f"census: {len(manifest['problems'])} problems, {len(tasks)} to run -> {Path(out) / 'results'}")
     client = None
     if scheduler:
@@ -375,7 +405,8 @@ def run(out, *, jobs: int = 1, verify_jobs: int = 1, scheduler=None, max_time: i
                 counts["ran"] += 1
                 counts["killed"] += r["killed"]
                 v = sorted(f"{c['verdict']}" for c in r["claims"].values())
-                say(f"census: {t['id']} {t['suite']}/{t['class']}: {r['seconds']} s, exit {r['exit_status']}"
+                say(f"census: {t['id']} {t['suite']}/{t['class']} ({t['profile']}): {r['seconds']} s, "
+                    f"exit {r['exit_status']}"
                     f"{', KILLED' if r['killed'] else ''}; " + ", ".join(f"{x} {v.count(x)}" for x in sorted(set(v))))
     except BaseException:
         for f in pending:
@@ -429,6 +460,11 @@ def _outcome(doc) -> str:
     return f"no report (exit {doc['exit_status']}): {doc.get('stderr_tail', '')[-300:]}"
 
 
+def profile_of(doc: dict) -> str:
+    """The profile of a manifest entry or a result (one written before profiles were recorded: quick)."""
+    return doc.get("profile", DEFAULT_PROFILE)
+
+
 def _fresh_reasons(out: Path, doc: dict) -> dict:
     """``doc`` with its reasons read again by :func:`reason_of` from its saved ``report.json``
     (when there is one), so that every row follows the current rule."""
@@ -454,11 +490,15 @@ def report(out, dest=None) -> str:
     total = {e["suite"]: 0 for e in manifest["problems"]}
     for e in manifest["problems"]:
         total[e["suite"]] += 1
+    profiles = sorted({profile_of(d) for d in docs} or {DEFAULT_PROFILE})
+    at = (f"the {profiles[0]} profile" if len(profiles) == 1 else
+          "the profile each result records (" + ", ".join(
+              f"{p} {sum(profile_of(d) == p for d in docs)}" for p in profiles) + ")")
     md = ["# Census of verdicts at real sizes", "",
           f"Generated by `python benchmarks/census.py generate --orthogonal {manifest['orthogonal']} "
           f"--separable {manifest['separable']} --seed {manifest['seed']}` (hypothesis "
           f"{manifest['hypothesis']}); {len(docs)} of {len(manifest['problems'])} problems have a result. "
-          "Every claim at the quick profile; a run that was killed counts the claims it had not finished as "
+          f"Every claim at {at}; a run that was killed counts the claims it had not finished as "
           "NOT_RUN (those it finished come from verify's progress lines, without their reasons).", ""]
     notes = out / "notes.md"
     if notes.is_file():
@@ -478,13 +518,17 @@ def report(out, dest=None) -> str:
             cs = sorted(float(d["claims"][cid]["seconds"]) for d in sd if "seconds" in d["claims"].get(cid, {}))
             t = f"{statistics.median(cs):.1f}, {cs[-1]:.1f}" if cs else "-"
             md.append(f"| {cid} | " + " | ".join(str(cnt[v]) for v in VERDICT_ORDER) + f" | {t} |")
-        secs = sorted(float(d["seconds"]) for d in sd)
-        bare = sum(d["killed"] or d["exit_status"] not in (0, 1) for d in sd)
-        md += ["", f"Time per problem: median {statistics.median(secs):.0f} s, max {secs[-1]:.0f} s; "
-               f"killed {sum(d['killed'] for d in sd)}; without a report {bare}; budget per problem "
-               + ", ".join(f"{b} s" for b in sorted({d["max_time"] for d in sd if d["max_time"]}))
-               + " (passed to verify as --max-time: "
-               + ", ".join(sorted({"yes" if d["max_time_passed"] else "no" for d in sd})) + ").", ""]
+        md.append("")
+        for prof in sorted({profile_of(d) for d in sd}):  # one line per profile: their times differ tenfold
+            pd = [d for d in sd if profile_of(d) == prof]
+            secs = sorted(float(d["seconds"]) for d in pd)
+            bare = sum(d["killed"] or d["exit_status"] not in (0, 1) for d in pd)
+            md += [f"Time per problem{'' if prof == DEFAULT_PROFILE else f' at the {prof} profile ({len(pd)})'}: "
+                   f"median {statistics.median(secs):.0f} s, max {secs[-1]:.0f} s; "
+                   f"killed {sum(d['killed'] for d in pd)}; without a report {bare}; budget per problem "
+                   + ", ".join(f"{b} s" for b in sorted({d["max_time"] for d in pd if d["max_time"]}))
+                   + " (passed to verify as --max-time: "
+                   + ", ".join(sorted({"yes" if d["max_time_passed"] else "no" for d in pd})) + ").", ""]
     md += ["## Per class", "", "Class asked for (`class`) and labels computed from the problem (`label`).", "",
            "| class or label | problems | run | all verified | with REFUTED | with UNDECIDED | killed |",
            "|---|---|---|---|---|---|---|"]
@@ -504,7 +548,7 @@ def report(out, dest=None) -> str:
            "Cause / resolution: from `causes.json` (`\"NNNN:claim\": text`, kept by hand).", "",
            "| problem | class | claim | verdict | reason | cause / resolution |", "|---|---|---|---|---|---|"]
     for d in docs:
-        where = f"{d['id']} ({d['suite']})"
+        where = f"{d['id']} ({d['suite']}{'' if profile_of(d) == DEFAULT_PROFILE else ', ' + profile_of(d)})"
         for cid in _claim_order([d]):
             c = d["claims"][cid]
             if c["verdict"] != "VERIFIED":
@@ -533,7 +577,10 @@ def main(argv=None) -> int:
     r.add_argument("--jobs", type=int, default=1, help="problems at once (default 1)")
     r.add_argument("--verify-jobs", type=int, default=1, help="verify's own --jobs (default 1)")
     r.add_argument("--scheduler", default=None, help="a Dask scheduler address")
-    r.add_argument("--max-time", type=int, default=300, help="budget per problem in seconds (default 300)")
+    r.add_argument("--profile", choices=("quick", "full"), default=None,
+                   help="every problem at this profile (default: each problem's own, quick unless its class says)")
+    r.add_argument("--max-time", type=int, default=None,
+                   help="budget per problem in seconds (default: the profile's, quick 300, full 3600)")
     r.add_argument("--limit", type=int, default=None, help="run at most K problems")
     r.add_argument("--only-class", default=None, help="only problems of this class or label")
     r.add_argument("--only", default=None, help="only these claims (verify's --only)")
@@ -548,10 +595,11 @@ def main(argv=None) -> int:
             m = generate(args.out, orthogonal=args.orthogonal, separable=args.separable, seed=args.seed)
             print(f"census: {len(m['problems'])} problems in {Path(args.out) / 'problems'}")
         elif args.cmd == "run":
-            if args.jobs < 1 or args.verify_jobs < 1 or args.max_time < 1:
+            if args.jobs < 1 or args.verify_jobs < 1 or (args.max_time is not None and args.max_time < 1):
                 raise InvalidInput("--jobs, --verify-jobs and --max-time: expected positive integers")
             c = run(args.dir, jobs=args.jobs, verify_jobs=args.verify_jobs, scheduler=args.scheduler,
-                    max_time=args.max_time, limit=args.limit, only_class=args.only_class, only=args.only)
+                    max_time=args.max_time, limit=args.limit, only_class=args.only_class, only=args.only,
+                    profile=args.profile)
             print(canonical_json(c), end="")
         else:
             text = report(args.dir, args.out)

@@ -920,6 +920,38 @@ def _reentries_from_samples(run):
     return moved
 
 
+def relu_one_gap(ctx, e: int):
+    """``(gap, late, early)`` at ``lambda = 10^-e`` under ReLU'(0) = 1 (claim 17's ladder run):
+    ``gap = N(lambda) - N*`` at the horizon, ``late``/``early`` the main neurons' re-entries
+    ``(neuron, point)`` after/before their own group's half fit."""
+    lam = Fraction(1, 10 ** e)
+    run = ctx.ladder_run(lam, relu_prime_at_zero=1)
+    late, early = set(), set()
+    for ev in run.events:
+        if ev.kind != "activate" or ctx.neurons.kind[ev.neuron] != "main":
+            continue
+        half = run.crossings.get("half_+" if ctx.problem.signs[ev.neuron] > 0 else "half_-")
+        (late if half is not None and ev.t > half else early).add((ev.neuron, ev.point))
+    with mpmath.workprec(_bits(ctx) + 20):
+        W = weights_from(with_scale(ctx.problem, lam), run.final)
+        gap = variation_norm(W, run.final.a) - to_mpf(ctx.data.N_star)
+    return gap, late, early
+
+
+def relu_one_gap_limit(ctx, exps, gaps):
+    """Claim 17's decision on the gaps ``N - N*`` measured at ``lambda = 10^-e`` (``exps``, shallow
+    to deep): the limit ``G_inf`` of ``G(lambda) = G_inf + C_1 lambda^gamma + C_2 lambda^(2 gamma) + ...``
+    (``gamma = min(gamma_+, gamma_-)``) extrapolated with those orders (:func:`.rates.judge_limit`)
+    and judged against 0 with the band ``2^-resolution_bits N*``: VERIFIED = closing, REFUTED =
+    stable; never two rungs (issue 25 cause 2: ``2 gamma = 0.034`` read as a rate)."""
+    bits = _bits(ctx)
+    with mpmath.workprec(bits + 40):
+        Ns = to_mpf(ctx.data.N_star)
+        gmin = min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
+        return judge_limit([mpmath.mpf(10) ** -e for e in exps], gaps, 0, corrections=(gmin, 2 * gmin),
+                           resolution=ctx.resolution(Ns), noise=[tolerance(bits, SLACK) * Ns] * len(gaps))
+
+
 def _check_relu_prime(ctx):
     """(a) ReLU'(0) = 0 freezes every coordinate that reaches 0 (measured on the ladder's
     samples, on runs made under convention 0 whatever the problem's own); (b) ReLU'(0) = 1
@@ -942,28 +974,13 @@ def _check_relu_prime(ctx):
                          "conventions_judged": "0 (this part) and 1",
                          "problem_convention": str(ctx.problem.relu_prime_at_zero)})
             return v, Verdict("REFUTED", "-", "-", "-", "-", {})
-    bits = _bits(ctx)
     late, early, gaps = {}, {}, {}
 
     def gap(e):
         if e not in gaps:
-            lam = Fraction(1, 10 ** e)
-            run = ctx.ladder_run(lam, relu_prime_at_zero=1)
-            late[e], early[e] = set(), set()
-            for ev in run.events:
-                if ev.kind != "activate" or ctx.neurons.kind[ev.neuron] != "main":
-                    continue
-                half = run.crossings.get("half_+" if ctx.problem.signs[ev.neuron] > 0 else "half_-")
-                (late[e] if half is not None and ev.t > half else early[e]).add((ev.neuron, ev.point))
-            with mpmath.workprec(bits + 20):
-                W = weights_from(with_scale(ctx.problem, lam), run.final)
-                gaps[e] = variation_norm(W, run.final.a) - Ns
+            gaps[e], late[e], early[e] = relu_one_gap(ctx, e)
         return gaps[e]
 
-    with mpmath.workprec(bits + 20):
-        Ns = to_mpf(ctx.data.N_star)
-        gmin = min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
-        floor = tolerance(bits, SLACK) * Ns
     first = ctx.profile.exponents[:3]
     for e in first:
         gap(e)
@@ -975,10 +992,7 @@ def _check_relu_prime(ctx):
         return v, v
 
     def judge(exps):
-        vals = [gap(e) for e in exps]
-        with mpmath.workprec(bits + 40):
-            return judge_limit([mpmath.mpf(10) ** -e for e in exps], vals, 0, corrections=(gmin, 2 * gmin),
-                               resolution=ctx.resolution(Ns), noise=[floor] * len(vals)), None
+        return relu_one_gap_limit(ctx, exps, [gap(e) for e in exps]), None
 
     limit, _, exps, note = ctx.decide(judge, ctx.profile.exponents[:4])
     predicted_stable = bool(late[exps[-1]])

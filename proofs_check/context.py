@@ -350,11 +350,20 @@ class Context(RunMemo, Facts):
                 else:
                     need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)}"
                 return limit, payload, tuple(exps), (
-                    f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: rerun with --profile full")
+                    f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: {self._deeper_advice()}")
             if self.say is not None:
                 self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
                          f"adding 1e-{new} (ladder budget 1e-{self.profile.max_exponent})")
             exps = sorted(set(exps) | {new})
+
+    def _deeper_advice(self) -> str:
+        """What a ladder that ran out of budget asks for: a profile with a deeper ladder, or (at the
+        deepest) says that none is left (the full profile told its user to rerun with --profile full)."""
+        deeper = sorted((p for p in PROFILES.values() if p.max_exponent > self.profile.max_exponent),
+                        key=lambda p: p.max_exponent)
+        if deeper:
+            return f"rerun with --profile {deeper[0].name}"
+        return f"no deeper profile than {self.profile.name} (its ladder budget is the tool's)"
 
     def horizon(self, scale, s_max=None) -> Fraction:
         """Integer horizon past the fit at scale ``lambda``:

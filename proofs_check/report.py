@@ -47,7 +47,7 @@ _REASON_KEYS = ("reason", "error", "downgraded")
 #: detail keys shown beside an OUTSIDE_ASSUMPTIONS reason (the measured breach)
 _BREACH_KEYS = ("largest_off_diagonal_cosine",)
 #: words of a reason that mean the ladder, the digits or the step budget ran out
-_BUDGET_MARKERS = ("ladder", "rung", "digits", "dps", "precision", "horizon", "step", "events",
+_BUDGET_MARKERS = ("budget", "ladder", "rung", "digits", "dps", "precision", "horizon", "step", "events",
                    "resolved", "PrecisionExhausted", "StepSizeCollapse", "TooManyEvents",
                    "IntegrationFailed", "DerivationUndecided")
 #: (word of the reason, what to do) for OUTSIDE_ASSUMPTIONS; the first match wins
@@ -164,7 +164,9 @@ def _next_step(r, profile: str, reproduce_dir) -> str:
         return f"reproduce with  gfcheck verify --profile {profile} --problem {repro} --only {cid}"
     if "stopped" in details:  # a spent whole-run budget or a signal: the reason says how to rerun
         return (f"rerun with --only {cid}" + (" or a larger --max-time" if details["stopped"] == "budget" else ""))
-    text = " ".join(str(details.get(k, "")) for k in _REASON_KEYS)
+    # the claim's reason and its parts' (a claim judged per group says why in the part that is undecided)
+    parts = [p for p in (details.get("parts") or {}).values() if isinstance(p, dict)]
+    text = " ".join(str(d.get(k, "")) for d in [details, *parts] for k in _REASON_KEYS)
     if r.verdict == "OUTSIDE_ASSUMPTIONS":
         failed = details.get("assumptions_failed") or []
         if failed:  # declared hypotheses: by id, not by the words of the reason

@@ -103,7 +103,8 @@ class Progress:
         phase = self.phase
         if phase is not None:
             parts.append(phase())
-        running = [f"{cid} ({now - t:.0f} s{'; ' + msg[:90] if msg else ''})"
+        # the ladder's message whole (the rung it adds comes last; a terminal's bar clips the line itself)
+        running = [f"{cid} ({now - t:.0f} s{'; ' + msg if msg else ''})"
                    for _, (cid, t, msg) in sorted(dict(self.running).items())]
         if running:
             parts.append("running " + ", ".join(running))

@@ -306,7 +306,7 @@ def _coefficient(draw, positive: bool) -> Fraction:
 
 @st.composite
 def _census_orthogonal(draw, min_n, max_n, max_extra_d, min_m, max_m, one_signed, d_equals_n, relu_one,
-                       never_covered, a3, ratio_above_2, slow_transient, seeded):
+                       never_covered, a3, ratio_above_2, slow_transient, seeded, decidable_transient=False):
     explicit_only = bool(never_covered or a3 is not None or slow_transient)
     seeded = False if explicit_only else _opt(draw, seeded)
     one_signed = False if ratio_above_2 else _opt(draw, one_signed)
@@ -337,8 +337,14 @@ def _census_orthogonal(draw, min_n, max_n, max_extra_d, min_m, max_m, one_signed
             group = [k for k in range(n) if signs_y[k] == s]
             slow_group = (group[-1], group[:-1])
             k0, big = slow_group[0], group[0]
-            norms[k0], mags[k0] = Fraction(1, 5), Fraction(1, 2)
-            norms[big], mags[big] = max(norms[big], Fraction(1)), max(mags[big], Fraction(1))
+            if decidable_transient:  # |y| ||x|| = 1/4 at k0 and 1 at the rest of the group (g points):
+                # ||D_j||^2 / ||D||^2 = 1 - 1/(16 (g - 1) + 1), so 2 gamma lies in [0.012, 0.060] for g <= 6
+                norms[k0], mags[k0] = Fraction(1, 2), Fraction(1, 2)
+                for k in group[:-1]:
+                    norms[k], mags[k] = Fraction(1), Fraction(1)
+            else:
+                norms[k0], mags[k0] = Fraction(1, 5), Fraction(1, 2)
+                norms[big], mags[big] = max(norms[big], Fraction(1)), max(mags[big], Fraction(1))
     X = tuple(tuple(norms[k] * v for v in Q[k]) for k in range(n))
     y = tuple(signs_y[k] * mags[k] for k in range(n))
     rp = 1 if _opt(draw, relu_one) else 0
@@ -400,7 +406,7 @@ def _explicit_orthogonal(draw, Q, X, y, m, rp, scale, never_covered, a3, slow_gr
 def census_orthogonal_problems(*, min_n: int = 4, max_n: int = 7, max_extra_d: int = 4, min_m: int = 12,
                                max_m: int = 30, one_signed=None, d_equals_n=None, relu_one=None,
                                never_covered=None, a3=None, ratio_above_2=None, slow_transient=None,
-                               seeded=None):
+                               seeded=None, decidable_transient: bool = False):
     """Orthogonal problems at real sizes (issue 19): ``n`` in ``[min_n, max_n]`` (2 to 7), ``d`` in
     ``[n, n + max_extra_d]``, rows of a rational Cayley-rotated orthogonal matrix with norms 1/5 to 5,
     labels ``|y| in CENSUS_LABELS`` of both signs or one, lambda 1e-3 to 1e-6, ReLU'(0) = 0 or 1,
@@ -413,6 +419,8 @@ def census_orthogonal_problems(*, min_n: int = 4, max_n: int = 7, max_extra_d: i
     docs/orthogonal.md 7.2; implies A3 fails); ``a3`` (a main neuron per sign group, 1.4);
     ``ratio_above_2`` (``||D_-|| > 2 ||D_+||``: one positive point); ``slow_transient`` (a non-main
     neuron with ``||D_j|| / ||D_+-|| > 0.99``: ``2 gamma < 1/100``, section 4.4); ``seeded``.
+    ``decidable_transient`` (with ``slow_transient=True``): the slow neuron's ``2 gamma`` in
+    ``[1/100, 1/10)`` instead (slow, yet resolved by the quick ladder down to 1e-100: issue 25 cause 2).
     Shrinks towards ``n = min_n``, ``m = min_m``, identity rows, norms and labels 1, explicit start.
 
     >>> from hypothesis import find
@@ -435,9 +443,11 @@ def census_orthogonal_problems(*, min_n: int = 4, max_n: int = 7, max_extra_d: i
         raise InvalidArgument("ratio_above_2 needs labels of both signs (one_signed=False)")
     if ratio_above_2 and min_n < 3:
         raise InvalidArgument("ratio_above_2 needs n >= 3 (min_n >= 3)")
+    if decidable_transient and not slow_transient:
+        raise InvalidArgument("decidable_transient=True needs slow_transient=True")
     return _census_orthogonal(min_n, max_n, max_extra_d if d_equals_n is not True else 0, min_m, max_m,
                               one_signed, d_equals_n if max_extra_d else True, relu_one, never_covered, a3,
-                              ratio_above_2, slow_transient, seeded)
+                              ratio_above_2, slow_transient, seeded, decidable_transient)
 
 
 def orthogonal_classes(problem) -> tuple[str, ...]:

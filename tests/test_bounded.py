@@ -130,6 +130,23 @@ def test_heartbeat_says_what_runs_and_what_is_left(monkeypatch, capsys):
     _progress.set_verbosity(_progress.NORMAL)
 
 
+def test_heartbeat_keeps_the_ladder_message_whole():
+    """The heartbeat line names the rung a claim's ladder adds, at the end of a long message (it was
+    cut at 90 characters: 'not resolved to a third of the band ye'); the twin: a message that
+    was never given is not invented."""
+    from gfcheck.proofs_check.verify import Progress
+    from gfcheck.symbolic.budget import Budget
+
+    p = Progress(2, Budget(600.0))
+    p.start(1, _sleeper("plateaus", 1, 0))
+    assert "plateaus (0 s)" in p.status()
+    msg = ("not decided on lambda = 1e-4 .. 1e-22 (the limit is not resolved to a third of the band yet); "
+           "adding 1e-30 (ladder budget 1e-400)")
+    p.rung(msg, 1)
+    assert msg in p.status()
+    p.close()
+
+
 def test_derive_is_never_silent_for_ten_seconds(tmp_path):
     run = _Timed([sys.executable, "-m", "gfcheck.proofs_check", "derive", "--out", str(tmp_path / "d")])
     assert run.wait(timeout=600) == 0, run.err

@@ -108,6 +108,34 @@ def test_run_writes_one_result_and_resumes(tmp_path):
     assert any("1 to run" in s for s in said) and any("0 to run" in s for s in said)
 
 
+def test_the_full_profile_class_runs_at_full_and_says_so(tmp_path):
+    """Issue 25: the census includes full-profile runs.  The ``full-profile`` class's problems are
+    run by verify at ``--profile full`` (its report's provenance says full) with the full profile's
+    budget; the twin: a base problem of the same census runs at quick, unless ``run --profile``
+    names one for every problem.  One cheap claim (``--only orthogonality``)."""
+    census.generate(tmp_path / "both", orthogonal=2, separable=0, seed=7, classes=["base", "full-profile"])
+    m = census.read_manifest(tmp_path / "both")
+    assert [(e["class"], census.profile_of(e)) for e in m["problems"]] == [("base", "quick"), ("full-profile", "full")]
+    assert "profile" not in m["problems"][0]  # a quick entry is written as before (old manifests still match)
+    tasks = census.pending_tasks(tmp_path / "both", m)
+    assert [(t["profile"], t["max_time"]) for t in tasks] == [("quick", 300), ("full", 3600)]
+    assert {t["profile"] for t in census.pending_tasks(tmp_path / "both", m, profile="full")} == {"full"}
+    c = census.run(tmp_path / "both", max_time=120, only="orthogonality", say=lambda s: None)
+    assert c["ran"] == 2
+    for pid, prof in (("0000", "quick"), ("0001", "full")):
+        doc = json.loads((tmp_path / "both" / "results" / f"{pid}.json").read_text())
+        rep = json.loads((tmp_path / "both" / "reports" / pid / "report.json").read_text())
+        assert doc["profile"] == rep["provenance"]["profile"] == prof
+        assert doc["claims"]["orthogonality"]["verdict"] == "VERIFIED" and doc["exit_status"] == 0
+    text = census.report(tmp_path / "both")
+    assert "Every claim at the profile each result records (full 1, quick 1)" in text
+    assert "Time per problem at the full profile (1): " in text
+    assert "| orthogonal class `full-profile` | 1 | 1 | 1 |" in text
+    r = subprocess.run([sys.executable, str(CENSUS_PY), "run", str(tmp_path), "--profile", "slow"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "invalid choice: 'slow'" in r.stderr
+
+
 def test_run_on_a_dask_cluster(tmp_path):
     """The same task on a Dask worker process (``--scheduler``): the worker gets this module."""
     distributed = pytest.importorskip("distributed")
@@ -209,7 +237,9 @@ CI_SEED = 1019
 def ci_slice(tmp_path_factory):
     out = tmp_path_factory.mktemp("census-ci")
     n_sep = max(1, CI_PROBLEMS // 4)
-    real = [c for c in census.ORTHOGONAL_CLASSES if c != "small"] + list(census.SEPARABLE_CLASSES)
+    # the census' quick classes at real sizes (the full-profile class is not a CI cost)
+    real = [c for c in census.ORTHOGONAL_CLASSES if c != "small" and c not in census.CLASS_PROFILES] \
+        + list(census.SEPARABLE_CLASSES)
     census.generate(out, orthogonal=CI_PROBLEMS - n_sep, separable=n_sep, seed=CI_SEED, classes=real)
     census.run(out, jobs=2, verify_jobs=1, max_time=CI_BUDGET, grace=CI_GRACE)
     docs = census.read_results(out)
@@ -265,6 +295,31 @@ def test_orthogonal_classes_hold_by_construction(option):
             assert "no-A3" in orthogonal_classes(q)
 
     check()
+
+
+def test_a_decidable_slow_transient_has_its_gamma_in_range():
+    """``decidable_transient=True``: the slow neuron's group has ``2 gamma`` in ``[1/100, 1/10)``
+    (slow, and resolved by the quick ladder: issue 25 cause 2's regression test draws from it);
+    the twin: without ``slow_transient`` the option is refused."""
+    import mpmath
+    from hypothesis import given, settings
+    from hypothesis.errors import InvalidArgument
+    from strategies import SLOW_TWO_GAMMA, census_orthogonal_problems, orthogonal_classes
+
+    from gfcheck.symbolic.predictions import neuron_predictions
+
+    @settings(max_examples=max(2, settings.default.max_examples // 5))
+    @given(census_orthogonal_problems(slow_transient=True, decidable_transient=True))
+    def check(p):
+        npred = neuron_predictions(p)
+        two_gammas = [2 * mpmath.mpf(str(g.evalf(30))) for g in (npred.gamma_plus, npred.gamma_minus)]
+        assert any(mpmath.mpf(1) / 100 <= g < mpmath.mpf(SLOW_TWO_GAMMA.numerator) / SLOW_TWO_GAMMA.denominator
+                   for g in two_gammas), two_gammas
+        assert "slow" in orthogonal_classes(p)
+
+    check()
+    with pytest.raises(InvalidArgument, match="decidable_transient"):
+        census_orthogonal_problems(decidable_transient=True)
 
 
 @pytest.mark.parametrize("sliding", [True, False])

@@ -28,6 +28,24 @@ def test_the_ladder_note_says_digits_when_its_depth_passed_the_lambda_a_decision
     assert "a decision needs lambda <= 1.0e-12" in beyond and "more digits" not in beyond
 
 
+def test_the_ladder_note_asks_for_a_deeper_profile_only_when_there_is_one():
+    """At quick the note asks for --profile full; at full (the deepest) it never does (the
+    full-profile run of a generated problem was told 'rerun with --profile full')."""
+    import mpmath
+
+    from gfcheck.proofs_check.context import Context, Profile
+    from gfcheck.proofs_check.verify import default_problem
+
+    undecided = (lambda exps: (_undecided(mpmath.mpf("1e-12")), None))
+    quick = Context(default_problem(), Profile("quick-like", (2, 4, 6, 8), dps=30,
+                                               max_exponent=Profile.named("quick").max_exponent))
+    assert quick.decide(undecided, (2, 4, 6, 8))[3].endswith("rerun with --profile full")
+    deepest = Profile.named("full")
+    full = Context(default_problem(), Profile("full-like", (2, 4), dps=30, max_exponent=deepest.max_exponent))
+    note = full.decide(undecided, tuple(range(2, deepest.max_exponent + 1, 2)))[3]
+    assert "--profile full" not in note and "no deeper profile than full-like" in note
+
+
 def test_the_deepest_rung_of_the_full_profile_has_a_horizon_and_digits():
     """Issue 25 cause 3: at lambda = 1e-400 horizon() and ladder_dps() converted the Fraction 1/lambda
     to a float first (OverflowError: integer division result too large for a float)."""

@@ -82,6 +82,19 @@ def test_undecided_for_lack_of_budget_says_rerun_with_the_full_profile(details):
     assert "--profile full" not in full.split("next:")[1]
 
 
+def test_a_part_undecided_for_lack_of_budget_is_not_blamed_on_the_data():
+    """escape-slope at the full profile on a generated slow problem: the part 'plus' spent its ladder
+    budget (a decision needs lambda <= 1.49e-334); the next step said 'these data do not exercise the
+    claim' because only the claim's own reason was read, never its parts'."""
+    part = {"verdict": "UNDECIDED", "reason": "time budget of 1200 s spent on lambda = 1e-8 .. 1e-200; "
+                                              "a decision needs lambda <= 1.49e-334"}
+    r = _result("slope", "UNDECIDED", {"parts": {"plus": part, "minus": {"verdict": "VERIFIED"}}},
+                numbers=("-", "-", "-", "-"))
+    assert "rerun with --profile full" in _one_line_for(attention_lines([r], profile="quick"), "slope")
+    step = _one_line_for(attention_lines([r], profile="full"), "slope").split("next:")[1]
+    assert "did not decide it" in step and "do not exercise" not in step
+
+
 def test_undecided_for_the_data_says_so():
     r = _result("two-jumps", "UNDECIDED", {"reason": "one jump only (||D_+|| = ||D_-|| or one group)"},
                 numbers=("-", "-", "-", "-"))
