@@ -203,16 +203,22 @@ class RunMemo:
 
         ``problem`` defaults to the context's problem; keyword values must be hashable
         (use tuples for ``times`` and ``watches``); :meth:`run_defaults` and the engine caps
-        fill what is not given.
+        fill what is not given.  Each integration it starts is told to the progress callback
+        ``say`` (when the context has one): the heartbeat then names the rung that runs (lambda,
+        digits), not the last ladder message.
         """
         from gfcheck.numeric import integrate
 
         problem, kwargs = self._request(problem, kwargs)
         key = (problem, tuple(sorted(kwargs.items())))
         if key not in self._runs:
+            label = _label(problem, kwargs)
+            say = getattr(self, "say", None)
+            if say is not None:
+                say(f"integrating {label}")
             t0 = time.perf_counter()
             self._runs[key] = integrate(problem, **kwargs)
-            self.timings.append((_label(problem, kwargs), time.perf_counter() - t0))
+            self.timings.append((label, time.perf_counter() - t0))
         return self._runs[key]
 
     def _request(self, problem, kwargs):

@@ -408,3 +408,28 @@ def test_docs_cli_has_the_one_exit_table_and_the_default_budgets():
         assert f"{profile.run_seconds:.0f} s for `{name}`" in text
     for page in ("README.md", "docs/README.md"):
         assert "cli.md" in (root / page).read_text(), page
+
+
+def test_the_heartbeat_names_the_integration_that_runs_not_the_last_ladder_message():
+    """A deep rung runs for minutes after the ladder's message (1e-200 at 198 digits took 607 s
+    while the heartbeat still said '1e-4 .. 1e-22'): every integration a context starts is told
+    to its progress callback, so the heartbeat names it (lambda, digits); a memoised run starts
+    nothing and says nothing (the twin)."""
+    from fractions import Fraction
+
+    from gfcheck.proofs_check.context import Context, Profile, with_scale
+    from gfcheck.proofs_check.suite_orthogonal import default_problem
+    from gfcheck.proofs_check.verify import Progress
+
+    p = Progress(1)
+    p.start(1, _sleeper("plateaus", 1, 0))
+    ctx = Context(default_problem(), Profile.named("quick"))
+    ctx.say = lambda message: p.rung(message, 1)
+    p.rung("adding 1e-30 (ladder budget 1e-400)", 1)
+    q = with_scale(ctx.problem, Fraction(1, 10 ** 30))
+    ctx.run(q, t_end=1, dps=45, error_estimate=False)
+    assert "integrating" in p.status() and "lambda=1e-30 dps=45" in p.status(), p.status()
+    p.rung("a later message", 1)
+    ctx.run(q, t_end=1, dps=45, error_estimate=False)  # memoised: no new integration
+    assert "a later message" in p.status()
+    p.close()
