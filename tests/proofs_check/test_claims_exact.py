@@ -84,3 +84,42 @@ def test_the_one_neuron_loss_values_equal_the_whole_network_s(st_data):
                         - loss(moved(other, 2 * side * delta))) / (2 * delta)
         if wrong != ref:  # the twin: the reference does see which neuron moves
             assert _directional_gradient(X, y, a, W, j, v, side) != wrong
+
+
+class _ExitDropped:
+    """An early phase whose predicted exit set lacks one pair (a planted wrong prediction)."""
+
+    def __init__(self, ep, drop):
+        self._ep = ep
+        self.exits = tuple(tuple(x for x in ex if (j, x[0]) != drop) for j, ex in enumerate(ep.exits))
+
+    def __getattr__(self, name):
+        return getattr(self._ep, name)
+
+
+def test_exit_times_names_the_pair_it_did_not_predict():
+    """Issue 19 cause 3: a REFUTED exit set names each mismatched pair with its predicted and
+    measured times (the user can tell a wrong prediction from a late deactivation). On a
+    generated problem (seeded directions and signs, both label signs), one predicted exit is
+    dropped from the prediction: the check refutes and names exactly that pair, 'not predicted',
+    with the time the engine measured; the twin, the true prediction, verifies with no pair named."""
+    from gfcheck.proofs_check.claims_exact import _check_exits
+    from gfcheck.proofs_check.sweep import problem_of
+
+    for seed in range(1, 40):  # the first generated problem with an exit to drop
+        p = problem_of({"seed": seed, "n": 3, "d": 4, "m": 6, "scale": "1/1000"})
+        ctx = Context(p, Profile.named("quick"))
+        pairs = [(j, k) for j, ex in enumerate(ctx.early_phase.exits) for k, _ in ex]
+        if pairs:
+            break
+    true_claim, _ = _check_exits(ctx)
+    assert true_claim.verdict == "VERIFIED" and not true_claim.details["mismatched_pairs"], true_claim
+    drop = pairs[0]
+    planted = Context(p, Profile.named("quick"))
+    planted.__dict__["early_phase"] = _ExitDropped(ctx.early_phase, drop)
+    planted._runs = ctx._runs  # the same runs: only the prediction changes
+    claim, _ = _check_exits(planted)
+    assert claim.verdict == "REFUTED", claim
+    named = [m for rung in claim.details["mismatched_pairs"].values() for m in rung]
+    assert named and all((m["neuron"], m["point"]) == drop for m in named), named
+    assert all(m["predicted_t"] == "not predicted" and m["measured_t"] not in ("", "none") for m in named)
