@@ -128,8 +128,11 @@ def _check_growth(ctx, *, factor=1):
             else:
                 own = [k for k in range(ctx.problem.n) if ctx.problem.signs[j] * y[k] > 0] or range(ctx.problem.n)
             drift = 2 * max(abs(h2[k] / y[k]) for k in own)  # its own sign class drives its rate
-            # rounding: relative 2^(-b+12) at t1, times (|a(t1)| / |a(t2)|)^2 on a decaying mode
-            rnd = tolerance(bits, SLACK) * max(1, abs(s1.a[j]) / abs(s2.a[j])) ** 2 / (s2.t - s1.t)
+            # rounding: relative 2^(-b+12) at t1, times (|a(t1)| / |a(t2)|)^2 on a decaying mode, that
+            # ratio from the prediction, e^(-rho (t2 - t1)), never from the measurement (a neuron
+            # predicted frozen that decays would otherwise widen its own tolerance to 1e67)
+            decay = mpmath.exp(-rho * (s2.t - s1.t)) if rho < 0 else 1
+            rnd = tolerance(bits, SLACK) * decay ** 2 / (s2.t - s1.t)
             tol = abs(rho) * (trans + drift) + rnd
             worst = max(worst, abs(meas - rho) - tol)
             if rho > 0:

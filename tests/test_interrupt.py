@@ -88,7 +88,8 @@ def test_rerun_after_an_interrupt_completes(tmp_path, command):
     _started(proc, command)
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=120)
-    rerun = _run(COMMANDS[command](out))
+    # verify's rerun: a few claims suffice to show it completes over the interrupted folder
+    rerun = _run(COMMANDS[command](out) + (["--only", "orthogonality,invariants"] if command == "verify" else []))
     _, err = rerun.communicate(timeout=600)
     assert rerun.returncode == 0, err
     _check_whole(out)

@@ -157,6 +157,9 @@ def test_reentries_located_at_their_conditioning(problem):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(settings._current_profile != "thorough",
+                    reason="census sizes at lambda = 1e-10 (90 s in CI) run under HYPOTHESIS_PROFILE=thorough; CI runs "
+                           "the same check at smaller sizes above")
 @settings(suppress_health_check=_SLOW, max_examples=max(2, RUN_EXAMPLES))
 @given(census_orthogonal_problems(relu_one=True))
 def test_reentries_located_at_their_conditioning_real_sizes(problem):
