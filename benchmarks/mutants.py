@@ -881,6 +881,9 @@ def run_cells(results, mutant_names=None, claim_ids=None, *, problems=("default"
     from gfcheck.symbolic.files import atomic_write
 
     python = python or sys.executable
+    unknown = [m for m in (mutant_names or ()) if m not in MUTANTS]
+    if unknown:
+        raise SystemExit(f"unknown mutant(s) {unknown}; known: {list(MUTANTS)}")
     names = ["baseline"] + [m for m in (mutant_names or MUTANTS) if MUTANTS[m].suite == suite]
     ids = [c for c in _all_claim_ids(suite) if not claim_ids or c in claim_ids]
     todo = [(p, n) for p in problems for n in names if not cell_path(results, suite, problem_name(p), n).is_file()]
@@ -920,7 +923,7 @@ def matrix(results) -> str:
                       "baseline_ok": all(v == "VERIFIED" for v in bj["verdicts"].values()),
                       "mutant_order": order,
                       "mutants": {m: {**cells[m], **judge(ids, cells[m], bj["verdicts"])} for m in order}}
-            out.append(f"### {sdir.name}: problem {pdir.name} (quick, --max-time {base.get('max_time')} s)\n\n"
+            out.append(f"### {sdir.name}: problem {pdir.name} (quick, --max-time {base.get('max_time'):g})\n\n"
                        + markdown(report) + "\n")
     return "\n".join(out)
 
