@@ -189,14 +189,13 @@ class RunMemo:
         other._engine_swap = dict(self.OTHER_ENGINE) if other_engine else {}
         return other
 
-    def route_engines(self, problem=None) -> str:
-        """What the context's runs use: ``"reduced"``, or ``"full (in place of reduced)"`` on a
-        swapped second route."""
+    def route_engines(self, problem=None, requested: str = "auto") -> tuple[str, str]:
+        """``(first, used)``: the engine the first route gives a run that asks for ``requested``,
+        and the one this context's runs use (the other engine on a swapped second route)."""
         from gfcheck.numeric.integrate import choose_engine
 
-        first = choose_engine(self.problem if problem is None else problem)
-        swapped = self._engine_swap.get(first)
-        return f"{swapped} (in place of {first})" if swapped else first
+        first = choose_engine(self.problem if problem is None else problem, requested)
+        return first, self._engine_swap.get(first, first)
 
     def run(self, problem=None, **kwargs):
         """``gfcheck.numeric.integrate(problem, **kwargs)``, memoised on its arguments.
@@ -228,10 +227,7 @@ class RunMemo:
         for k, v in {**self.run_defaults(), **self.caps}.items():
             kwargs.setdefault(k, v)
         if self._engine_swap:  # the second route on the other engine
-            from gfcheck.numeric.integrate import choose_engine
-
-            first = choose_engine(problem, kwargs.get("engine", "auto"))
-            kwargs["engine"] = self._engine_swap.get(first, first)
+            kwargs["engine"] = self.route_engines(problem, kwargs.get("engine", "auto"))[1]
         return problem, kwargs
 
 

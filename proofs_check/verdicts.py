@@ -336,17 +336,18 @@ def _second_route(claim: Claim, ctx, result: Verdict, twin: Verdict):
         return result, twin
     other = route(other_engine=not claim.compares_engines)
     again, _ = claim.check(other)
-    engines = other.route_engines() if hasattr(other, "route_engines") else "-"
+    first, used = other.route_engines() if hasattr(other, "route_engines") else ("-", "-")
+    swapped = used != first
+    engines = f"{used} (in place of {first})" if swapped else used
     second = {"dps": str(other.profile.dps), "engine": engines, "verdict": again.verdict,
               "measurement": again.measurement, "residual": again.residual, "tolerance": again.tolerance}
     if again.verdict == "REFUTED":
         return Verdict("REFUTED", result.prediction, result.measurement, result.residual, result.tolerance,
                        {**result.details, "second_route": second}), twin
-    swapped = "in place of" in engines
     det = {**result.details, "second_route": second,
            "reason": f"REFUTED at {ctx.profile.dps} digits but {again.verdict} with "
                      f"{other.profile.dps - ctx.profile.dps} more digits"
-                     + (f" on the {engines.split()[0]} engine" if swapped else "")
+                     + (f" on the {used} engine" if swapped else "")
                      + ": the refutation does not survive a second route, so it is not reported ("
                      + ("the engines disagree: see the claim comparing them, reduced-vs-full" if swapped
                         else "rerun with --profile full") + ")"}
