@@ -664,7 +664,8 @@ def _child(name: str, claim_ids: list, suite: str = "orthogonal", problem: str |
             return registry.ClaimResult(claim, v, v, time.perf_counter() - t0)
 
     class Stream:
-        seen: set = set()
+        def __init__(self):
+            self.seen = set()
 
         def start(self, i, claim):
             pass
@@ -745,6 +746,13 @@ def _run_one(name, claim_ids, timeout, python, suite="orthogonal", problem=None,
             "stderr_tail": err[-2000:] if status != "ok" else ""}
 
 
+def _require_known(names) -> None:
+    """One line and an exit for mutant names the harness does not have."""
+    unknown = [m for m in names if m not in MUTANTS]
+    if unknown:
+        raise SystemExit(f"unknown mutant(s) {unknown}; known: {list(MUTANTS)}")
+
+
 def _all_claim_ids(suite="orthogonal"):
     from gfcheck.proofs_check.registry import claims
 
@@ -817,9 +825,7 @@ def run_harness(mutant_names=None, claim_ids=None, *, timeout=300.0, jobs=2, pyt
     returns the report dict.  Named mutants of another suite are left out."""
     python = python or sys.executable
     names = list(mutant_names or MUTANTS)
-    unknown = [m for m in names if m not in MUTANTS]
-    if unknown:
-        raise SystemExit(f"unknown mutant(s) {unknown}; known: {list(MUTANTS)}")
+    _require_known(names)
     names = [m for m in names if MUTANTS[m].suite == suite]
     all_ids = _all_claim_ids(suite)
     ids = list(claim_ids or all_ids)
@@ -881,9 +887,7 @@ def run_cells(results, mutant_names=None, claim_ids=None, *, problems=("default"
     from gfcheck.symbolic.files import atomic_write
 
     python = python or sys.executable
-    unknown = [m for m in (mutant_names or ()) if m not in MUTANTS]
-    if unknown:
-        raise SystemExit(f"unknown mutant(s) {unknown}; known: {list(MUTANTS)}")
+    _require_known(mutant_names or ())
     names = ["baseline"] + [m for m in (mutant_names or MUTANTS) if MUTANTS[m].suite == suite]
     ids = [c for c in _all_claim_ids(suite) if not claim_ids or c in claim_ids]
     todo = [(p, n) for p in problems for n in names if not cell_path(results, suite, problem_name(p), n).is_file()]
@@ -976,6 +980,7 @@ def main(argv=None) -> int:
             print(f"{name:24s} " + "; ".join(f"{e}: {', '.join(d) or 'NO CHANGE'}" for e, d in diff.items()))
         return 0 if all(all(d) for d in res.values()) else 1
     chosen = split(args.mutants) or list(MUTANTS)
+    _require_known(chosen)
     suites = split(args.suite) or sorted({MUTANTS[m].suite for m in chosen if m in MUTANTS})
     if args.results:
         for suite in suites:
