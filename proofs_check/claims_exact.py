@@ -77,7 +77,7 @@ CLAIMS.append(Claim(
     source="digest 1.1 (A1), 9.1", prediction="largest off-diagonal cosine 0",
     measurement="exact Gram matrix of the rational inputs",
     tolerance_rule="exact: the Gram entries are rationals, compared with 0",
-    twin="x_0 <- x_0 + x_1/5 (non-orthogonal) must be refuted", check=_check_orthogonality))
+    twin="x_0 <- x_0 + x_1/5 (non-orthogonal) must be refuted", check=_check_orthogonality, integrates=False))
 
 
 # ------------------------------------------------------------- 2. decoupling identity
@@ -730,7 +730,7 @@ CLAIMS.append(Claim(
     source="digest 5.3, 9.15", prediction="N*", measurement="linear programme (HiGHS) over 400 d atoms",
     tolerance_rule="HiGHS feasibility tolerance 1e-7 x (1 + sum |y_k|)(1 + N*)",
     twin="the same LP without beta_+- must exceed N* beyond the tolerance, or N* + 4 tol must be refuted",
-    check=_check_convex_certificate))
+    check=_check_convex_certificate, integrates=False))
 
 
 # ------------------------------------------------------ 16. assumption-violation cases

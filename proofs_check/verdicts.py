@@ -163,6 +163,10 @@ class Claim:
     #: its second route keeps its engines and adds digits; every other check's second route runs
     #: on the other engine (``Context.second_route(other_engine=True)``)
     compares_engines: bool = field(default=False, kw_only=True)
+    #: False: the check reads the data alone (exact), never an integration; verify runs it before
+    #: the shared ladder, so a small whole-run budget still gets its verdict (a test over the
+    #: registry runs every such claim with the engines refusing to start)
+    integrates: bool = field(default=True, kw_only=True)
 
     def __post_init__(self) -> None:
         if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:

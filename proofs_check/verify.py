@@ -144,7 +144,7 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     from gfcheck.symbolic.budget import as_interrupted
     from gfcheck.symbolic.progress import heartbeat
 
-    from .registry import claims, run_claim
+    from .registry import claims
     from .registry import suite as get_suite
     from .verdicts import stopped_result
 
@@ -173,18 +173,10 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     done, extras = {}, {}
     try:
         with heartbeat(_PREFIX, getattr(prog, "status", lambda: "running"), getattr(prog, "bar", None)):
-            if len(selected) > 1:
-                ctx.prefetch_seconds = _prefetch(ctx, jobs, prog)
-            if jobs > 1 and len(selected) > 1 and _can_fork():
-                ctx.stopped = _claims_on_workers(selected, ctx, prog, jobs, done, extras)
-            else:
-                for i, c in enumerate(selected):
-                    if _out_of_time(ctx):
-                        ctx.stopped = budget
-                        break
-                    prog.start(i + 1, c)
-                    done[i] = run_claim(c, ctx)
-                    prog.done(i + 1, done[i])
+            ctx.stopped = _in_process(selected, _free_claims(selected, ctx), ctx, prog, done)
+            rest = [i for i in range(len(selected)) if i not in done]
+            if ctx.stopped is None:
+                ctx.stopped = _integrating_claims(selected, rest, ctx, prog, jobs, done, extras)
     except KeyboardInterrupt as exc:
         ctx.stopped = as_interrupted(exc)
     finally:
@@ -198,6 +190,47 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     if ctx.stopped is None and any(r.result.details.get("stopped") == "budget" for r in results):
         ctx.stopped = budget  # the last claims were cut by the budget inside their own bound
     return results, ctx
+
+
+def _free_claims(selected, ctx) -> list:
+    """The claims that cost no integration, run first (before the shared ladder): those declared
+    on the data alone (``Claim.integrates`` False) and those whose hypotheses fail on the problem
+    (OUTSIDE_ASSUMPTIONS is decided exactly, before any integration).  So a small ``--max-time``
+    still reports them, instead of spending itself on the ladder first."""
+    from .verdicts import outside_assumptions
+
+    free = []
+    for i, c in enumerate(selected):
+        try:
+            if not c.integrates or outside_assumptions(c, ctx) is not None:
+                free.append(i)
+        except Exception:  # noqa: BLE001 - the claim's own run reports a failing hypothesis test
+            continue
+    return free
+
+
+def _integrating_claims(selected, rest, ctx, prog, jobs, done, extras):
+    """The claims that integrate: the shared ladder first (:func:`_prefetch`), then the claims on
+    forked workers or here; returns the budget if it was spent first (None otherwise)."""
+    if len(rest) > 1:
+        ctx.prefetch_seconds = _prefetch(ctx, jobs, prog)
+    if jobs > 1 and len(rest) > 1 and _can_fork():
+        return _claims_on_workers(selected, rest, ctx, prog, jobs, done, extras)
+    return _in_process(selected, rest, ctx, prog, done)
+
+
+def _in_process(selected, todo, ctx, prog, done):
+    """Run the claims ``todo`` (indices into ``selected``) here, in order, into ``done``; returns
+    the budget if it was spent before they all ran (None otherwise)."""
+    from .registry import run_claim
+
+    for i in todo:
+        if _out_of_time(ctx):
+            return ctx.budget
+        prog.start(i + 1, selected[i])
+        done[i] = run_claim(selected[i], ctx)
+        prog.done(i + 1, done[i])
+    return None
 
 
 def _report_modules(ctx) -> None:
@@ -286,8 +319,9 @@ def _shared_predictions(ctx) -> None:
         pass
 
 
-def _claims_on_workers(selected, ctx, prog, jobs, done, extras):
-    """The claims on ``jobs`` forked workers (:class:`.workers.Workers`), each taking the next
+def _claims_on_workers(selected, todo, ctx, prog, jobs, done, extras):
+    """The claims ``todo`` (indices into ``selected``) on ``jobs`` forked workers
+    (:class:`.workers.Workers`), each taking the next
     claim when free; every worker inherits the context with the prefetched ladder.  A claim's
     runs that another claim also asks for are integrated by each worker that needs them (the
     memo is per process).  Fills ``done`` (index -> result) and ``extras`` (index -> figure data,
@@ -302,20 +336,20 @@ def _claims_on_workers(selected, ctx, prog, jobs, done, extras):
     say, ctx.say = ctx.say, None
     rung = getattr(prog, "rung", None)
     try:
-        with Workers(min(jobs, len(selected)),
-                     on_say=(lambda tid, text: rung(text, tid + 1)) if rung else None) as pool:
-            futures = [pool.submit(_claim_in_worker, i) for i in range(len(selected))]
+        with Workers(min(jobs, len(todo)),
+                     on_say=(lambda tid, text: rung(text, todo[tid] + 1)) if rung else None) as pool:
+            futures = {i: pool.submit(_claim_in_worker, i) for i in todo}
             started = set()
-            while len(done) < len(selected):
+            while any(i not in done for i in todo):
                 for tid in pool.running():
-                    if tid not in started:
-                        started.add(tid)
-                        prog.start(tid + 1, selected[tid])
+                    if todo[tid] not in started:
+                        started.add(todo[tid])
+                        prog.start(todo[tid] + 1, selected[todo[tid]])
                 if _out_of_time(ctx):
                     return ctx.budget
                 left = _time_left(ctx, 0.5)
                 pool.pump(left)
-                for i, fut in enumerate(futures):
+                for i, fut in futures.items():
                     if i in done or not fut.done():
                         continue
                     if fut.state == "ok":
