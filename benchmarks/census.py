@@ -42,6 +42,8 @@ output depends on those files alone (sorted, no dates).
 from __future__ import annotations
 
 import argparse
+import collections
+import itertools
 import json
 import os
 import re
@@ -284,6 +286,7 @@ def run_problem(task: dict) -> dict:
         tpath = Path(tmp) / "report" / "timings.json"
         timings = json.loads(tpath.read_text("utf-8")).get("claims", {}) if report_json and tpath.is_file() else {}
     claims = {}
+    commit = _code_commit(report_json)
     if report_json:
         for c in json.loads(report_json)["claims"]:
             claims[c["id"]] = {"verdict": c["verdict"], "number": c["number"],
@@ -295,10 +298,23 @@ def run_problem(task: dict) -> dict:
               "labels": task["labels"], "profile": task["profile"], "exit_status": proc.returncode, "killed": killed,
               "seconds": f"{seconds:.1f}", "max_time": max_time, "max_time_passed": budget_passed,
               "kill_after": max_time + task.get("grace", KILL_GRACE) if max_time else None,
-              "claims": claims}
+              "claims": claims, "git_commit": commit}
     if not report_json:
         result["stderr_tail"] = err[-2000:] if err else ""
     return {"result": result, "report_json": report_json, "report_md": report_md}
+
+
+def _code_commit(report_json) -> str:
+    """The code a result was measured with: the commit verify's report records (its provenance),
+    else (killed, no report) the commit of the checkout this runner imports: results measured on
+    different code are told apart in the census tables."""
+    if report_json:
+        commit = json.loads(report_json).get("provenance", {}).get("versions", {}).get("git_commit")
+        if commit:
+            return commit
+    from gfcheck.numeric.result import git_commit
+
+    return git_commit()
 
 
 def _read(path: Path) -> str:
@@ -349,8 +365,10 @@ def profile_budget(profile: str) -> int:
 
 def pending_tasks(out, manifest, *, max_time=None, verify_jobs=1, limit=None, only_class=None, only=None,
                   grace=KILL_GRACE, profile=None) -> list:
-    """The tasks of the problems without a result, in id order (``--only-class``: the class asked
-    for or a computed label; ``--limit``: the first K of them).  ``profile``: every problem at this
+    """The tasks of the problems without a result, classes in turn (the first problem of every
+    class, then the second, ...; ids in order within a class), so that a census cut short by its
+    session has run every class alike (``--only-class``: the class asked for or a computed label;
+    ``--limit``: the first K of them).  ``profile``: every problem at this
     profile (default: each entry's own, :data:`DEFAULT_PROFILE` when it names none); ``max_time``:
     the budget per problem (default: the profile's, :func:`profile_budget`)."""
     tasks = []
@@ -364,7 +382,22 @@ def pending_tasks(out, manifest, *, max_time=None, verify_jobs=1, limit=None, on
                       "problem": _read(Path(out) / e["file"]), "profile": prof,
                       "max_time": max_time or profile_budget(prof),
                       "verify_jobs": verify_jobs, "only": only, "grace": grace})
+    tasks = classes_in_turn(tasks)
     return tasks[:limit] if limit is not None else tasks
+
+
+def classes_in_turn(tasks) -> list:
+    """``tasks`` reordered round robin over their ``(suite, class)``, classes in order of first
+    appearance, the order within a class kept.
+
+    >>> [t["id"] for t in classes_in_turn([{"id": i, "suite": "o", "class": c} for i, c in enumerate("aabbbc")])]
+    [0, 2, 5, 1, 3, 4]
+    """
+    groups = {}
+    for t in tasks:
+        groups.setdefault((t["suite"], t["class"]), []).append(t)
+    rounds = itertools.zip_longest(*groups.values())
+    return [t for rnd in rounds for t in rnd if t is not None]
 
 
 def run(out, *, jobs: int = 1, verify_jobs: int = 1, scheduler=None, max_time: int | None = None, limit=None,
@@ -500,6 +533,9 @@ def report(out, dest=None) -> str:
           f"{manifest['hypothesis']}); {len(docs)} of {len(manifest['problems'])} problems have a result. "
           f"Every claim at {at}; a run that was killed counts the claims it had not finished as "
           "NOT_RUN (those it finished come from verify's progress lines, without their reasons).", ""]
+    commits = collections.Counter(d.get("git_commit", "not recorded") for d in docs)
+    md += ["Code: " + ", ".join(f"{c} ({k} result{'s' if k > 1 else ''})" for c, k in sorted(commits.items()))
+           + " (a result's `git_commit`: verdicts and times measured on other code are not comparable).", ""]
     notes = out / "notes.md"
     if notes.is_file():
         md += [notes.read_text("utf-8").strip(), ""]

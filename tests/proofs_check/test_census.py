@@ -103,7 +103,8 @@ def test_run_writes_one_result_and_resumes(tmp_path):
     doc = json.loads((tmp_path / "results" / "0000.json").read_text())
     assert doc["claims"].keys() == {"orthogonality"} and doc["claims"]["orthogonality"]["verdict"] == "VERIFIED"
     assert doc["exit_status"] == 0 and not doc["killed"]
-    assert (tmp_path / "reports" / "0000" / "report.json").is_file()
+    report = json.loads((tmp_path / "reports" / "0000" / "report.json").read_text())
+    assert doc["git_commit"] == report["provenance"]["versions"]["git_commit"]
     assert census.run(tmp_path, max_time=120, only_class="base", say=said.append)["ran"] == 0
     assert any("1 to run" in s for s in said) and any("0 to run" in s for s in said)
 
@@ -195,7 +196,8 @@ def test_report_on_synthetic_results(tmp_path):
     (res / "0000.json").write_text(json.dumps(_result("0000", claims={
         "orthogonality": ok, "alignment": {"verdict": "REFUTED", "number": 8, "reason": "prediction 2.28 | 2.0"}},
         seconds="30.0")))
-    (res / "0001.json").write_text(json.dumps(_result("0001", "one-signed", killed=True, seconds="360.2")))
+    (res / "0001.json").write_text(json.dumps({**_result("0001", "one-signed", killed=True, seconds="360.2"),
+                                               "git_commit": "abc123"}))
     (res / "0003.json").write_text(json.dumps(_result("0003", "pinned", "separable", seconds="50.0", claims={
         "invariant": ok, "deactivation": {"verdict": "UNDECIDED", "number": 8, "reason": "0 samples"}})))
     (tmp_path / "causes.json").write_text(json.dumps({"0000:alignment": "O(lambda^2) term wins; fix pending"}))
@@ -212,6 +214,7 @@ def test_report_on_synthetic_results(tmp_path):
     assert "| exit-times | 0 | 0 | 0 | 0 | 2 | - |" in text  # every claim of the suite has its row
     assert "| 0003 (separable) | pinned | deactivation | UNDECIDED | 0 samples |  |" in text
     assert "| orthogonal class `base` | 1 | 1 | 0 | 1 | 0 | 0 |" in text
+    assert "Code: abc123 (1 result), not recorded (2 results)" in text  # results of other code told apart
 
 
 def test_cli_bad_input_is_one_line_exit_2(tmp_path):
