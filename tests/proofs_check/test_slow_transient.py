@@ -56,18 +56,18 @@ def _overshoots(p) -> bool:
     return any(ev.kind == "activate" for ev in run.events)
 
 
-@pytest.fixture(scope="module")
-def slow_problem():
-    """The first generated problem of the class (derandomised) with both label signs, A3,
-    ReLU'(0) = 0 as the problem's own convention, ``2 min gamma`` in ``[1/100, 1/10)`` and an
-    overshoot under ReLU'(0) = 1 (claim 17 applies: one engine run per candidate)."""
+def _candidates():
+    """The generated problems of the class (derandomised) with both label signs, A3, ReLU'(0) = 0
+    as the problem's own convention and ``2 min gamma`` in ``[1/100, 1/10)``: at most
+    ``CANDIDATES`` of them, in the order drawn."""
     strategy = census_orthogonal_problems(slow_transient=True, decidable_transient=True, a3=True, relu_one=False,
                                           one_signed=False, min_n=3, max_n=4, min_m=5, max_m=8)
     found = []
 
-    # a search budget, not a property's example count: the chosen problem (and the numbers the docs
-    # quote for it) must not depend on HYPOTHESIS_PROFILE.  The derandomised draws are seeded by the
-    # source of ``first``, decorator included: editing these lines chooses another problem
+    # a search budget, not a property's example count: the candidates must not depend on
+    # HYPOTHESIS_PROFILE.  The derandomised draws are seeded by the source of ``first``, decorator
+    # included, so editing these lines draws other candidates; the problem is then chosen by the
+    # property the tests need (``measured``), not by its place in the draw
     @settings(max_examples=50, derandomize=True, database=None, deadline=None,
               suppress_health_check=list(HealthCheck))
     @given(strategy)
@@ -77,14 +77,14 @@ def slow_problem():
                 found.append(p)
 
     first()
-    return next(p for p in found if _overshoots(p))
+    return found
 
 
-@pytest.fixture(scope="module")
-def measured(slow_problem):
-    """The claim's ladder: its first rungs, deepened by ``Context.decide`` until its decision is
-    made (or the ladder's budget is spent); ``(ctx, exps, gaps, limit, late re-entry at the deepest)``."""
-    ctx = Context(slow_problem, Profile.named("quick"))
+def _measure(problem):
+    """The claim's ladder on ``problem``: its first rungs, deepened by ``Context.decide`` until its
+    decision is made (or the ladder's budget is spent); ``(ctx, exps, gaps, limit, late re-entry at
+    the deepest)``."""
+    ctx = Context(problem, Profile.named("quick"))
     runs = {}
 
     def judge(exps):
@@ -96,6 +96,41 @@ def measured(slow_problem):
     with mpmath.workprec(200):
         limit, _, exps, note = ctx.decide(judge, LADDER)
     return ctx, exps, [runs[e][0] for e in exps], limit, bool(runs[exps[-1]][1])
+
+
+def _far(measurement) -> bool:
+    """The transient is slow where it is measured: the first rung is more than ``2^4`` bands from
+    the decided limit (a two-rung rule would misread it)."""
+    _, _, gaps, limit, _ = measurement
+    with mpmath.workprec(200):
+        return limit.limit is not None and abs(gaps[0] - limit.limit) > 2 ** 4 * limit.resolution
+
+
+@pytest.fixture(scope="module")
+def slow_case():
+    """The first candidate on which claim 17 applies (an overshoot under ReLU'(0) = 1) and whose
+    transient is slow where the ladder measures it (:func:`_far`): chosen by the property the tests
+    need, so that another draw order picks another such problem, not a fast one."""
+    seen = []
+    for p in _candidates():
+        if not _overshoots(p):
+            continue
+        m = _measure(p)
+        seen.append(m[3].verdict)
+        if _far(m):
+            return p, m
+    pytest.fail(f"no generated slow-transient problem (of {CANDIDATES}) has its first rung 2^4 bands from the "
+                f"limit; ladder verdicts of those with an overshoot: {seen}")
+
+
+@pytest.fixture(scope="module")
+def slow_problem(slow_case):
+    return slow_case[0]
+
+
+@pytest.fixture(scope="module")
+def measured(slow_case):
+    return slow_case[1]
 
 
 def _two_rung_rule(ctx, exps, gaps) -> str:
@@ -122,8 +157,8 @@ def test_the_ladder_decides_the_gap_through_the_slow_transient(measured):
           mpmath.nstr(limit.uncertainty, 3), mpmath.nstr(limit.resolution, 3))
     with mpmath.workprec(200):
         assert _outcome(limit) == ("stable" if late else "closing"), limit.to_details()
-        # the transient is slow: the first rung is far from the limit (many bands), yet decided
-        assert abs(gaps[0] - limit.limit) > 2 ** 4 * limit.resolution, limit.to_details()
+        # the transient is slow (the first rung far from the limit: how the problem was chosen), yet decided
+        assert _far(measured) and limit.verdict != "UNDECIDED", limit.to_details()
         # twin 1: the near miss, EDGE bands from the limit the claim predicts, is refuted by the same gaps
         assert edge_twin(limit).verdict == "REFUTED", edge_twin(limit).to_details()
 
