@@ -3,7 +3,9 @@
 Every error that gfcheck raises on purpose derives from :class:`GfcheckError` and
 also from the closest builtin, so ``except ValueError`` keeps working for callers
 that do not know gfcheck.  Messages say what was expected, what was found, and
-what to do next.
+what to do next.  A verdict is not an exception: a claim outside its hypotheses is
+OUTSIDE_ASSUMPTIONS and a failed prediction REFUTED, both in the report (``docs/verdicts.md``);
+the classes and what each command does with them are in ``docs/errors.md``.
 
 >>> from gfcheck.symbolic.errors import InvalidInput, GfcheckError
 >>> issubclass(InvalidInput, GfcheckError) and issubclass(InvalidInput, ValueError)
@@ -24,14 +26,12 @@ __all__ = [
     "ResourceLimit",
     "UnsupportedLoss",
     "OutputError",
-    "OutsideAssumptions",
     "DerivationUndecided",
     "IntegrationFailed",
     "StepCollapse",
     "StepSizeCollapse",
     "TooManyEvents",
     "PrecisionExhausted",
-    "ClaimRefuted",
     "TimeBudgetSpent",
 ]
 
@@ -78,7 +78,8 @@ class ResourceLimit(InvalidInput):
 
 
 class UnsupportedLoss(InvalidInput):
-    """A loss the engines do not integrate in this version (only ``"square"`` is); refused up
+    """A loss the engine or command asked for does not handle (the reduced and float64 engines
+    integrate the square loss only; a suite's claims are stated for its own losses); refused up
     front so that no run silently integrates a different loss than the problem asks for."""
 
 
@@ -86,10 +87,6 @@ class OutputError(InvalidInput):
     """An output path that cannot be written: a file where a folder is needed (or the
     reverse), a path under a regular file, a read-only or full file system.  Checked before
     the long work where possible; a failure of the final write is reported the same way."""
-
-
-class OutsideAssumptions(GfcheckError):
-    """The data break an assumption of the claim; the claim is not checked, not verified."""
 
 
 class DerivationUndecided(GfcheckError):
@@ -141,10 +138,6 @@ class TooManyEvents(IntegrationFailed):
 
 class PrecisionExhausted(IntegrationFailed):
     """The working precision cannot carry the requested digits at this scale."""
-
-
-class ClaimRefuted(GfcheckError, AssertionError):
-    """A prediction disagrees with the measurement beyond its tolerance."""
 
 
 class TimeBudgetSpent(GfcheckError):

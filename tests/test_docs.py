@@ -231,3 +231,43 @@ def test_every_suite_note_exists():
 
     for s in suites():
         assert (REPO / s.notes).is_file(), f"suite {s.name}: notes {s.notes} is not in the repository"
+
+
+def error_table_problems(page: str, module) -> list[str]:
+    """Where ``docs/errors.md``'s table of classes disagrees with ``module``: a class not in the
+    table, a row naming no class of the module, a wrong exit status or base list."""
+    rows = {m.group(1): (m.group(2), m.group(3)) for m in
+            re.finditer(r"^\| `(\w+)` \| ([^|]+) \| (\d) \|", page, re.M)}
+    out = []
+    for name in module.__all__:
+        cls = getattr(module, name)
+        if name not in rows:
+            out.append(f"{name}: not in the table")
+            continue
+        bases, status = rows.pop(name)
+        if int(status) != cls.exit_status:
+            out.append(f"{name}: exit {status} in the table, {cls.exit_status} in the code")
+        if [b.strip(" `") for b in bases.split(",")] != [b.__name__ for b in cls.__bases__]:
+            out.append(f"{name}: derives from {bases.strip()} in the table, "
+                       f"{', '.join(b.__name__ for b in cls.__bases__)} in the code")
+    return out + [f"{name}: no such class" for name in sorted(rows)]
+
+
+def test_the_error_table_names_every_class_with_its_exit_status():
+    from gfcheck.symbolic import errors
+
+    assert error_table_problems((DOCS / "errors.md").read_text(encoding="utf-8"), errors) == []
+
+
+def test_error_table_check_detects_a_missing_a_made_up_and_a_wrong_row():
+    import types
+
+    from gfcheck.symbolic import errors
+
+    page = (DOCS / "errors.md").read_text(encoding="utf-8")
+    page = page.replace("| `ZeroVector` | `InvalidInput` | 2 |", "| `ZeroVector` | `InvalidInput` | 1 |")
+    page = re.sub(r"^\| `TooManyEvents` .*$", "| `Gone` | `GfcheckError` | 1 | made up |", page, flags=re.M)
+    assert error_table_problems(page, errors) == ["ZeroVector: exit 1 in the table, 2 in the code",
+                                                  "TooManyEvents: not in the table", "Gone: no such class"]
+    fake = types.SimpleNamespace(__all__=["Extra"], Extra=type("Extra", (errors.GfcheckError,), {}))
+    assert "Extra: not in the table" in error_table_problems(page, fake)
