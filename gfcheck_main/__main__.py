@@ -1,4 +1,4 @@
-"""``python -m gfcheck``: the ``gfcheck`` command (``gfcheck`` itself is a namespace package)."""
+"""``python -m gfcheck``: the ``gfcheck`` command."""
 
 import sys
 
