@@ -1,5 +1,6 @@
-"""The layers import one way (symbolic -> numeric -> proofs_check), never another layer's private
-module, and no package has an import cycle (module-level *and* function-level imports count)."""
+"""The layers import one way (symbolic -> numeric -> proofs_check -> the facade ``gfcheck``), never
+another layer's private module, and no package has an import cycle (module-level *and*
+function-level imports count).  The facade (folder ``gfcheck_main/``) is the top: no layer imports it."""
 
 from __future__ import annotations
 
@@ -20,17 +21,22 @@ def _modules(layer):
 
 def _imports(module, path):
     """Absolute names of the gfcheck modules that ``module`` imports anywhere in its file."""
-    package = module if path.stem == "__init__" else module.rsplit(".", 1)[0]
+    return imports_in(module, path.stem == "__init__", path.read_text())
+
+
+def imports_in(module, is_package, source):
+    """Absolute names of the gfcheck modules imported anywhere in ``source`` (of ``module``)."""
+    package = module if is_package else module.rsplit(".", 1)[0]
     out = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            out |= {a.name for a in node.names if a.name.startswith("gfcheck.")}
+            out |= {a.name for a in node.names if a.name == "gfcheck" or a.name.startswith("gfcheck.")}
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
                 target = f"{base}.{node.module}" if node.module else base
                 names = [f"{target}.{a.name}" for a in node.names] if not node.module else [target]
-            elif node.module and node.module.startswith("gfcheck."):
+            elif node.module and (node.module == "gfcheck" or node.module.startswith("gfcheck.")):
                 names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
             else:
                 continue
@@ -44,6 +50,24 @@ GRAPH = {m: _imports(m, p) for layer in LAYERS for m, p in _modules(layer)}
 def _layer(name):
     parts = name.split(".")
     return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def _facade_names(module, names):
+    """The imports of ``names`` that reach the facade ``gfcheck`` itself (its ``__init__``, its
+    public API, ``gfcheck.__main__``), not a layer below it."""
+    return sorted(t for t in names if t == "gfcheck" or (t.startswith("gfcheck.") and _layer(t) is None))
+
+
+@pytest.mark.parametrize("module", sorted(GRAPH))
+def test_no_layer_imports_the_facade(module):
+    assert _facade_names(module, GRAPH[module]) == [], f"{module} imports the facade gfcheck, which sits above it"
+
+
+def test_the_facade_check_finds_an_import_of_the_facade():  # the negative twin
+    for source in ("import gfcheck", "from gfcheck import integrate", "import gfcheck.__main__"):
+        assert _facade_names("gfcheck.numeric.x", imports_in("gfcheck.numeric.x", False, source)), source
+    assert _facade_names("gfcheck.numeric.x", imports_in("gfcheck.numeric.x", False,
+                                                        "from gfcheck.symbolic import errors")) == []
 
 
 @pytest.mark.parametrize("module", sorted(GRAPH))
