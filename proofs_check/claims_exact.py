@@ -14,7 +14,8 @@ from fractions import Fraction
 
 import mpmath
 
-from gfcheck.symbolic.assumptions import A3_MAIN_NEURON, BALANCED_START, ORTHOGONAL_INPUTS, RELU_PRIME_ZERO
+from gfcheck.symbolic.assumptions import (A3_MAIN_NEURON, BALANCED_START, MOVING_FLOW, ORTHOGONAL_INPUTS,
+                                          RELU_PRIME_ZERO)
 from gfcheck.numeric import weights_from
 from gfcheck.numeric.estimate import pair_events
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
@@ -379,7 +380,7 @@ def _check_reduced_vs_full(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="reduced-vs-full", number=3,
     compares_engines=True,
-    assumptions=(ORTHOGONAL_INPUTS,),
+    assumptions=(ORTHOGONAL_INPUTS, MOVING_FLOW),
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.3 (derived in 2.1)"),
     title="Reduced and full engines agree across kinks",
     statement="the (a_j, u_jk) flow and the (a_j, w_j) flow give the same trajectory and the same "
@@ -582,7 +583,7 @@ def _check_early_closed_form(ctx):
 
 CLAIMS.append(Claim(
     suite="orthogonal", id="early-closed-form", number=5,
-    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO),
+    assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, MOVING_FLOW),
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.5 (derived in 3.1-3.3, after the "
                                            "abstract's initial alignment phenomenon)"),
     title="Early phase: cosh/sinh closed form with exact exits",

@@ -31,7 +31,7 @@ from typing import Any, Callable
 from .errors import InvalidInput
 
 __all__ = ["Assumption", "Facts", "ORTHOGONAL_INPUTS", "RELU_PRIME_ZERO", "A3_MAIN_NEURON", "SQUARE_LOSS",
-           "BALANCED_START", "PAPER_FLOW", "failing"]
+           "BALANCED_START", "MOVING_FLOW", "PAPER_FLOW", "failing"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,16 @@ def _balanced(facts):
     return "an unbalanced start (output_weights given): a_j(0) != s_j ||w_j(0)|| for some j"
 
 
+def _moving(facts):
+    p = facts.problem
+    dots = [sum(g * x for g, x in zip(gj, xk)) for gj in p.directions for xk in p.inputs]
+    if any(v > 0 for v in dots) or (p.relu_prime_at_zero == 1 and any(v == 0 for v in dots)):
+        return None
+    at_zero = "< 0" if p.relu_prime_at_zero == 1 else "<= 0"
+    return (f"no neuron is active on any point at t = 0 (every u_jk(0) {at_zero}, relu_prime_at_zero = "
+            f"{p.relu_prime_at_zero}): the field vanishes and the flow is at rest, so nothing moves to be measured")
+
+
 ORTHOGONAL_INPUTS = Assumption(
     "orthogonal-inputs", "the inputs are pairwise orthogonal", "Boursier et al. 2022 (setting); docs/orthogonal.md 1",
     _orthogonal)
@@ -128,6 +138,9 @@ A3_MAIN_NEURON = Assumption(
     "A3", "every nonempty sign group has a main neuron (initially active on its whole sign class)",
     "docs/orthogonal.md 4.1, 7.1 (assumption A3)", _a3, requires=("orthogonal-inputs",))
 SQUARE_LOSS = Assumption("square-loss", "the square loss 1/(2n) sum (h - y)^2", "docs/orthogonal.md 1.1", _square)
+MOVING_FLOW = Assumption(
+    "moving", "the flow moves: some neuron is active on some point at t = 0 (with ReLU'(0) = 1, or at 0)",
+    "docs/orthogonal.md 1.2 (every term of the field carries relu(u_jk) or relu'(u_jk))", _moving)
 BALANCED_START = Assumption(
     "balanced", "a balanced start a_j(0) = s_j ||w_j(0)||", "Boursier et al. 2022 (setting); docs/orthogonal.md 1.1",
     _balanced)

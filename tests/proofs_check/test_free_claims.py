@@ -122,3 +122,20 @@ def test_a_budget_spent_by_the_ladder_still_reports_the_free_claims(problem):
     assert rest and all(by_id[i].verdict == "UNDECIDED" and "budget" in by_id[i].result.details["reason"]
                         for i in rest)
     assert ctx.stopped is not None
+
+
+@settings(max_examples=examples(1))
+@given(problem=census_orthogonal_problems(max_n=5, max_m=16))
+def test_a_flow_at_rest_gets_no_undecided_verdict(problem):
+    """Census 0056 (never-covered, shrunk): every neuron turned away from every point, so the field
+    vanishes.  Before, early-closed-form climbed its ladder to 1e-200 for nothing and reduced-vs-full
+    had a twin that could not fail (both UNDECIDED); now a claim that needs motion is
+    OUTSIDE_ASSUMPTIONS (``moving``) and nothing is UNDECIDED or REFUTED."""
+    away = tuple(-sum(x[i] / sum(v * v for v in x) for x in problem.inputs) for i in range(problem.d))
+    rest = dataclasses.replace(problem, directions=(away,) * problem.m, relu_prime_at_zero=0)
+    results, _ = verify_mod.verify(rest, PROFILES["quick"], progress=Recorder(), jobs=1)
+    verdicts = {r.claim.id: r.verdict for r in results}
+    assert not {"UNDECIDED", "REFUTED"} & set(verdicts.values()), verdicts
+    for cid in ("reduced-vs-full", "early-closed-form"):
+        r = next(r for r in results if r.claim.id == cid)
+        assert r.verdict == "OUTSIDE_ASSUMPTIONS" and "assumption moving fails" in r.result.details["reason"]

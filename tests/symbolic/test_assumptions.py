@@ -9,8 +9,8 @@ from fractions import Fraction as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gfcheck.symbolic.assumptions import (A3_MAIN_NEURON, BALANCED_START, ORTHOGONAL_INPUTS, RELU_PRIME_ZERO,
-                                          Facts, failing)
+from gfcheck.symbolic.assumptions import (A3_MAIN_NEURON, BALANCED_START, MOVING_FLOW, ORTHOGONAL_INPUTS,
+                                          RELU_PRIME_ZERO, Facts, failing)
 from gfcheck.symbolic.problem import Problem
 
 from strategies import non_orthogonal_problems, orthogonal_problems
@@ -61,3 +61,23 @@ def test_failing_lists_every_failing_hypothesis_in_order():
     p = dataclasses.replace(_two_points([(F(1), F(-1), F(1, 3))], [1]), relu_prime_at_zero=1)
     bad = failing((ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, A3_MAIN_NEURON), Facts(p))
     assert [a.id for a, _ in bad] == ["relu-prime-zero", "A3"]
+
+
+@given(orthogonal_problems(max_n=5, max_d=6, max_m=8), st.sampled_from([0, 1]))
+def test_a_flow_at_rest_is_outside_and_one_active_pair_moves_it(p, conv):
+    """Every direction turned away from every point (``g_j = -sum_k x_k / ||x_k||^2``, so
+    ``u_jk(0) = -lambda < 0``): the field vanishes, MOVING_FLOW fails with its witness.  Twin: one
+    neuron turned towards one point (``u_00(0) > 0``) moves the flow."""
+    away = tuple(-sum(x[i] / sum(v * v for v in x) for x in p.inputs) for i in range(p.d))
+    rest = dataclasses.replace(p, directions=(away,) * p.m, relu_prime_at_zero=conv)
+    w = MOVING_FLOW.witness(Facts(rest))
+    assert w is not None and "at rest" in w and f"relu_prime_at_zero = {conv}" in w
+    toward = tuple(-v for v in away)
+    assert MOVING_FLOW.witness(Facts(dataclasses.replace(rest, directions=(toward,) + (away,) * (p.m - 1)))) is None
+
+
+def test_a_coordinate_at_zero_moves_the_flow_only_under_relu_prime_one():
+    p = Problem(inputs=((F(1), F(0)), (F(0), F(2))), labels=(F(1), F(-1)), width=1, scale=F(1, 1000),
+                directions=((F(0), F(-1)),), signs=(1,))  # u_00(0) = 0, u_01(0) < 0
+    assert MOVING_FLOW.witness(Facts(p)) is not None
+    assert MOVING_FLOW.witness(Facts(dataclasses.replace(p, relu_prime_at_zero=1))) is None
