@@ -78,7 +78,7 @@ from gfcheck.symbolic.errors import (
     TooManyEvents,
 )
 
-from . import _common
+from . import _common, _full_fixed
 from ._common import Hits, Run, to_trajectory
 from ._roots import refine_root
 from ._losses import LossSeries, group_inputs, make_atoms
@@ -212,6 +212,13 @@ class _FullEngine:
         self.tol = tolerance(prec.bits, _SLACK)
         self.rel = tolerance(prec.work_bits, 4)
         self._M = {}
+        self._M_fixed = {}
+        self._G_fixed = None
+        #: steps whose series came from the fixed-point recurrences / the mpf reference; steps
+        #: whose scale H was set again within the step
+        self.series_counts = {"fixed": 0, "reference": 0, "rescaled": 0}
+        #: the last Jorba-Zou step estimate (the fixed-point series' scale)
+        self.h_pred = None
         self.events = []
         self.null_resolutions = 0
         self.slide_drift = mpf(0)
@@ -418,25 +425,64 @@ class _FullEngine:
                 self.set_mode(j, q, new, t, max_events)
 
     # -- one Taylor expansion ----------------------------------------------------------
-    def series(self, t):
-        n, m, p = self.n, self.m, self.p
-        G = self.G
+    def layout(self, t):
+        """The step's sets: ``(sets, moving, movers, act_k)`` with ``sets[j] = (A_j, S_j)``, the
+        moving neurons, ``movers[j]`` the coordinates ``k`` with ``G_kl != 0`` for some ``l`` in
+        ``A_j u S_j`` (with those ``(l, G_kl)``), ``act_k[k]`` the neurons active on ``k``."""
+        n, m, G = self.n, self.m, self.G
         sets = [self.sets(j) for j in range(m)]
+        act_k = [[j for j in range(m) if sets[j][0] and k in sets[j][0]] for k in range(n)]
+        moving = [j for j in range(m) if sets[j][0] or sets[j][1]]
+        movers = {}
+        for j in moving:
+            AS = sets[j][0] + sets[j][1]
+            movers[j] = [(k, [(l, G[k][l]) for l in AS if G[k][l] != 0]) for k in range(n)]
+            movers[j] = [(k, lst) for k, lst in movers[j] if lst]
+        for j, (A, S) in enumerate(sets):
+            if S:
+                self.slide_matrix(j, S, A, t)  # refuses a singular Gram block before any series
+        return sets, moving, movers, act_k
+
+    def series(self, t):
+        """The local series of the step: the fixed-point recurrences (:mod:`gfcheck.numeric._full_fixed`)
+        where the fixed point holds the state, else :meth:`series_reference`;
+        ``stats["series_fixed"]`` / ``stats["series_reference"]`` count the steps of each."""
+        layout = self.layout(t)
+        out = _full_fixed.series(self, t, layout)
+        if out is not None:
+            self.series_counts["fixed"] += 1
+            return out
+        self.series_counts["reference"] += 1
+        return self.series_reference(t, layout)
+
+    def gram_fixed(self):
+        """``(Gi, S)``: the engine's mpf Gram matrix exactly as integers, ``G = Gi 2^-S``."""
+        key = id(self.G)
+        if self._G_fixed is None or self._G_fixed[0] != key:
+            self._G_fixed = (key, _full_fixed.dyadic(self.G))
+        return self._G_fixed[1]
+
+    def slide_fixed(self, j, S, A):
+        """``(Mi, S)``: the sliding matrix of :meth:`slide_matrix` exactly as integers, ``M = Mi 2^-S``."""
+        M = self.slide_matrix(j, S, A, self.t)
+        hit = self._M_fixed.get((S, A))
+        if hit is None or hit[0] is not M:
+            hit = self._M_fixed[(S, A)] = (M, _full_fixed.dyadic(M))
+        return hit[1]
+
+    def series_reference(self, t, layout=None):
+        """The local series in mpf (``fdot`` per Cauchy-product coefficient): the reference of the
+        fixed-point recurrences."""
+        n, m, p = self.n, self.m, self.p
+        sets, moving, movers, act_k = layout if layout is not None else self.layout(t)
         Ms = [self.slide_matrix(j, S, A, t) if S else None for j, (A, S) in enumerate(sets)]
         Aser = [[self.a[j]] for j in range(m)]
         User = [[[self.U[j][k]] for k in range(n)] for j in range(m)]
         R = [[] for _ in range(n)]
         E = [{} for _ in range(m)]
         Cser = [{} for _ in range(m)]
-        act_k = [[j for j in range(m) if sets[j][0] and k in sets[j][0]] for k in range(n)]
-        moving = [j for j in range(m) if sets[j][0] or sets[j][1]]
-        # coordinates whose u can move: G_kl != 0 for some l in A_j u S_j
-        movers = {}
         for j in moving:
-            AS = sets[j][0] + sets[j][1]
-            movers[j] = [(k, [(l, G[k][l]) for l in AS if G[k][l] != 0]) for k in range(n)]
-            movers[j] = [(k, lst) for k, lst in movers[j] if lst]
-            for l in AS:
+            for l in sets[j][0] + sets[j][1]:
                 E[j][l] = []
                 Cser[j][l] = [mpf(0)]
         simple = self.simple
@@ -579,6 +625,7 @@ class _FullEngine:
         remaining = self.Tm - self.t
         if cands:
             h = min(cands) * mpmath.exp(-2 - mpf(0.7) / (p - 1))
+            self.h_pred = h
             self.floor = self.step_floor(ser[0], norm)
             self.watchdog.check_step(self.t, h, self.floor)
         else:
@@ -692,7 +739,10 @@ class _FullEngine:
         return tau_cut, items
 
     def state_at(self, ser, tau):
-        """The state ``(a, U, C)`` at ``tau`` into the step, from the local series."""
+        """The state ``(a, U, C)`` at ``tau`` into the step, from the local series (on its integers
+        when it came from the fixed-point recurrences: :func:`gfcheck.numeric._full_fixed.state_at`)."""
+        if getattr(ser, "fixed", None) is not None:
+            return _full_fixed.state_at(self, ser, tau)
         _, Aser, User, _, _, Cser, moving, movers = ser
         a_s = list(self.a)
         U_s = [list(r) for r in self.U]
@@ -830,7 +880,10 @@ def _run_once(problem, prec, T, ts, ul, ws, max_steps, max_events, order):
                      "h_min": float(eng.h_min) if eng.h_min is not None else None,
                      "h_max": float(eng.h_max) if eng.h_max is not None else None,
                      "stopped_on_loss": eng.stop_loss, "slide_drift": eng.slide_drift,
-                     "null_resolutions": eng.null_resolutions})
+                     "null_resolutions": eng.null_resolutions,
+                     "series_fixed": eng.series_counts["fixed"],
+                     "series_reference": eng.series_counts["reference"],
+                     "series_rescaled": eng.series_counts["rescaled"]})
     with prec.scope():
         Xm = [[to_mpf(v) for v in problem.inputs[g[0]]] for g in eng.groups]  # C is per group
         lam = problem.scale
