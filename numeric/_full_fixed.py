@@ -236,6 +236,7 @@ def error_bounds(eng, fs, layout):
     with ``L`` the most neurons active on a point, ``K`` the most points active for a neuron,
     ``kappa_i = H inv_n / (i + 1)``; orders 0 of ``A``, ``U`` carry the state's rounding (1/2) and
     ``R[0]`` that of the labels as well.  Returns the largest of ``ea, eu, er, ee, ec`` per order.
+    Other losses: ``er`` from :class:`_LossBound` (``h_k[i]`` carries ``eh[i] = er[i] - [i == 0]/2``).
     """
     sets, moving, movers, act_k = layout
     p, F = eng.p, fs.F
@@ -256,11 +257,13 @@ def error_bounds(eng, fs, layout):
     er, ee, ec = [0.0] * (p + 1), [0.0] * p, [0.0] * (p + 1)
     Us = list(fs.U.values())
     Es = list(fs.E.values())
+    loss = None if eng.lossfn is None else _LossBound(eng.lossfn, eng.prec.work_bits, F, fs.e, p)
     mu = [0.0] * (p + 1)
     me = [0.0] * p
     for i in range(p + 1):
         mu[i] = _top(F, [s[i] for s in Us]) + math.ldexp(eu[i], -F)
-        er[i] = 0.5 + (0.5 if i == 0 else 0.0) + L * (_conv(ma, eu, i) + _conv(ea, mu, i))
+        eh = 0.5 + L * (_conv(ma, eu, i) + _conv(ea, mu, i))  # h_k[i]: the products, rounded once
+        er[i] = eh + (0.5 if i == 0 else 0.0) if loss is None else loss.residual(i, eh)
         if i == p:
             break
         ee[i] = max(er[i], 0.5 + Mabs * er[i]) if Mabs else er[i]
@@ -272,6 +275,85 @@ def error_bounds(eng, fs, layout):
         ea[i + 1] = 0.5 + kap * K * (_conv(mr, eu, i) + _conv(er, mu, i))
     ee.append(0.0)
     return [max(v) * _ROUND for v in zip(ea, eu, er, ee, ec)]
+
+
+def _real_mpf(x, shift=0) -> float:
+    """An upper bound of ``|x| 2^shift`` (mpf ``x``) as a double (``_TINY`` at least)."""
+    _, man, exp, _ = x._mpf_
+    return _real(man, -(exp + shift)) if man else _TINY
+
+
+class _LossBound:
+    """The residual's error (units of ``2^-F``) where ``R_g[i]`` comes from the loss's own mpf
+    recursion (:meth:`LossSeries.coef` at ``work_bits``, relative rounding ``u = 2^-work_bits``) on
+    ``h_g[i]`` rounded to mpf: to first order in the errors, per atom ``a`` (scaled magnitudes,
+    ``rnd = u 2^F`` turns a relative rounding of a unit magnitude into units)::
+
+        dh[i] = eh[i] + rnd |h[i]|,          dZ[i] = |yc| dh[i] + rnd |Z[i]|     (Z = yc h; square: c h)
+        square       dS[i] = dZ[i] + rnd (|Z[i]| + |y| [i == 0])
+        exponential  dS[0] = |S[0]| (dZ[0] + rnd)
+                     dS[i] = 2 rnd |S[i]| + (1/i) sum_{q=1}^{i} q (|Z[q]| dS[i-q] + dZ[q] |S[i-q]|)
+        logistic     dE as dS of the exponential with E = exp(z) (same recursion, + sign),
+                     dS[0] = |S[0]|^2 dE[0] + 2 rnd |S[0]|,
+                     dS[i] = 2 rnd |S[i]| + (sum_{q=1}^{i} (|E[q]| dS[i-q] + dE[q] |S[i-q]|)
+                                            + |S[i]| dE[0]) / (1 + E[0])
+        er[i] = 1/2 + rnd |R[i]| + sum_a |wR_a| dS_a[i]
+    """
+
+    def __init__(self, lossfn, work_bits, F, e, p):
+        self.ls = lossfn
+        self.rnd = math.ldexp(1.0, F - work_bits)
+        self.e = e
+        self.groups = lossfn.by_group
+        na = len(lossfn.atoms)
+        self.mag = {}
+        for name, rows in (("Z", lossfn.Z), ("S", lossfn.S), ("E", lossfn.Ez)):
+            self.mag[name] = [[_real_mpf(v, i * e) for i, v in enumerate(row)] for row in rows]
+        self.w = [_real_mpf(v) for v in lossfn.wR]
+        self.yc = [_real_mpf(v) for v in (lossfn.c if lossfn.loss == "square" else lossfn.yc)]
+        self.y = [_real_mpf(v) for v in lossfn.y]
+        self.dZ = [[] for _ in range(na)]
+        self.dS = [[] for _ in range(na)]
+        self.dE = [[] for _ in range(na)]
+
+    def residual(self, i, eh):
+        """``er[i]`` of the group with the largest bound, given ``eh[i]`` of the products."""
+        out = 0.0
+        for atoms in self.groups:
+            total = 0.5
+            for a in atoms:
+                total += self.w[a] * self._atom(a, i, eh)
+            Rg = sum(self.w[a] * self.mag["S"][a][i] for a in atoms)
+            out = max(out, total + self.rnd * Rg)
+        return out
+
+    def _atom(self, a, i, eh):
+        rnd, loss = self.rnd, self.ls.loss
+        Z, S = self.mag["Z"][a], self.mag["S"][a]
+        h = Z[i] / self.yc[a] if self.yc[a] > _TINY else 0.0
+        dZ = self.dZ[a]
+        dZ.append(self.yc[a] * (eh + rnd * h) + rnd * Z[i])
+        dS = self.dS[a]
+        if loss == "square":
+            dS.append(dZ[i] + rnd * (Z[i] + (self.y[a] if i == 0 else 0.0)))
+        elif loss == "exponential":
+            dS.append(self._exp_step(Z, S, dZ, dS, i))
+        else:
+            E, dE = self.mag["E"][a], self.dE[a]
+            dE.append(self._exp_step(Z, E, dZ, dE, i))
+            if i == 0:
+                dS.append(S[0] * S[0] * dE[0] + 2 * rnd * S[0])
+            else:
+                acc = math.fsum(E[q] * dS[i - q] + dE[q] * S[i - q] for q in range(1, i + 1)) + S[i] * dE[0]
+                dS.append(2 * rnd * S[i] + acc / (1.0 + E[0] * (1 - 2.0 ** -50)))
+        return dS[i]
+
+    def _exp_step(self, Z, X, dZ, dX, i):
+        """``dX[i]`` of ``X = exp(+-z)`` by ``i X_i = +-sum q z_q X_(i-q)``."""
+        if i == 0:
+            return X[0] * (dZ[0] + self.rnd)
+        acc = math.fsum(q * (Z[q] * dX[i - q] + dZ[q] * X[i - q]) for q in range(1, i + 1))
+        return 2 * self.rnd * X[i] + acc / i
 
 
 def _scales(eng, moving):
