@@ -11,8 +11,16 @@ digest section 7.3, ``du_jk/dt = sum_l G_kl dC_jl/dt`` with the Gram matrix ``G`
 engine carries ``(a, U, C)``: the Taylor coefficients of ``C`` are Cauchy products, those of
 ``U`` follow by one product with ``G`` (``U`` is linear in ``w``), ``W = W(0) + C X`` is
 formed only at samples and at the end, so ``P_perp w_j`` is frozen by construction and
-``a_j^2 - ||w_j||^2`` is a genuine check.  Arithmetic is mpmath ``mpf`` at ``work_bits``
-(``Precision.scope()``); order ``p = ceil(bits ln2 / 2) + 1`` and step
+``a_j^2 - ||w_j||^2`` is a genuine check.  The state and everything after the series are
+mpmath ``mpf`` at ``work_bits`` (``Precision.scope()``); the Taylor coefficients themselves come
+from fixed-point integer recurrences (:mod:`gfcheck.numeric._full_fixed`: Cauchy products as
+C-level integer sums at a resolution ``2^-(work_bits + 32)`` of the smallest moving neuron, the
+series scaled by a power of two ``H`` at least the step; every coefficient within a derived bound
+of the exact recurrences, tests/numeric/test_full_fixed.py) and are handed over as mpf lists;
+:meth:`_FullEngine.series_reference` (``fdot`` per coefficient) is the reference, used where the
+fixed point cannot hold the state (``stats["series_fixed"]`` / ``stats["series_reference"]``
+count the steps).  Polynomials are evaluated exactly on the mpf mantissas and rounded once
+(:func:`_horner`).  Order ``p = ceil(bits ln2 / 2) + 1`` and step
 ``h = rho e^{-2} e^{-0.7/(p-1)}`` (Jorba and Zou 2005), ``rho`` from the last two
 coefficients against the state's max-norm.
 
@@ -68,6 +76,7 @@ from fractions import Fraction
 
 import mpmath
 from mpmath import fdot, mpf
+from mpmath.libmp import from_man_exp
 
 from gfcheck.symbolic.exact import solve_exact
 from gfcheck.symbolic.errors import (
@@ -94,13 +103,40 @@ _MODE_NAMES = {INA: "inactive", ACT: "active", SLI: "sliding"}
 _SLACK = 10
 #: sign samples per step in the root search
 _SAMPLES = 16
+#: Newton steps of the root search are ``2^-_OVERSHOOT`` longer than Newton's (see _MpfRoots)
+_OVERSHOOT = 16
 
 
 def _horner(c, tau):
-    acc = mpf(0)
+    """``sum_i c_i tau^i``, exact on the mpf values' mantissas and exponents (Horner's rule in
+    integers: ``acc = A 2^E``), rounded once to the working precision.
+
+    >>> mpmath.nstr(_horner([mpf(1), mpf(-3), mpf(2)], mpf(0.25)), 6)   # 1 - 3/4 + 2/16
+    '0.375'
+    """
+    ts, tm, te, _ = tau._mpf_
+    if not tm and te:  # inf / nan
+        raise InvalidInput(f"_horner: the point {tau} is not finite")
+    tm = -tm if ts else tm
+    A, E = 0, 0
     for x in reversed(c):
-        acc = acc * tau + x
-    return acc
+        xs, xm, xe, _ = x._mpf_
+        if A:
+            A *= tm
+            E += te
+        if not xm:
+            if xe:
+                raise InvalidInput(f"_horner: the coefficient {x} is not finite")
+            continue
+        xm = -xm if xs else xm
+        if not A:
+            A, E = xm, xe
+        elif xe >= E:
+            A += xm << (xe - E)
+        else:
+            A = (A << (E - xe)) + xm
+            E = xe
+    return mpmath.mp.make_mpf(from_man_exp(A, E, mpmath.mp.prec, "n"))
 
 
 def _first_root(c, hmax, hpow, rel, shift=0):
@@ -141,12 +177,18 @@ def _first_root(c, hmax, hpow, rel, shift=0):
 
 class _MpfRoots:
     """The mpf kernel of :func:`gfcheck.numeric._roots.refine_root`: ``P + shift`` and ``P'``
-    in Horner form at the working precision, a bracket closed to ``eps``."""
+    by :func:`_horner` (exact, rounded once to the working precision), a bracket closed to ``eps``.
+
+    The slope is taken ``2^-_OVERSHOOT`` short, so that a Newton step lands just past the root:
+    the iterates then close the bracket from both sides, where exact values converging from one
+    side would leave the far end until a bisection (the factor costs linear convergence at rate
+    ``2^-_OVERSHOOT`` only below that relative distance)."""
 
     __slots__ = ("c", "dc", "shift", "eps")
 
     def __init__(self, c, shift, eps):
-        self.c, self.dc, self.shift, self.eps = c, [c[i] * i for i in range(1, len(c))], shift, eps
+        short = 1 - mpf(2) ** -_OVERSHOOT
+        self.c, self.dc, self.shift, self.eps = c, [c[i] * i * short for i in range(1, len(c))], shift, eps
 
     def value(self, tau):
         return _horner(self.c, tau) + self.shift
