@@ -704,10 +704,12 @@ class _FullEngine:
                 if mode == ACT and (j, k) in self.lines:
                     continue  # no finite-time root on an invariant line
                 if mode == ACT:
-                    hits.add(_first_root(co, h, hpow, self.rel, thr if co[0] <= 0 else 0), j, k, "u")
+                    if not _full_fixed.clear_of_zero(ser, j, k, co, co):
+                        hits.add(_first_root(co, h, hpow, self.rel, thr if co[0] <= 0 else 0), j, k, "u")
                 elif mode == INA:
                     cc = [-v for v in co]
-                    hits.add(_first_root(cc, h, hpow, self.rel, thr if cc[0] <= 0 else 0), j, k, "u")
+                    if not _full_fixed.clear_of_zero(ser, j, k, co, cc):
+                        hits.add(_first_root(cc, h, hpow, self.rel, thr if cc[0] <= 0 else 0), j, k, "u")
                 else:
                     pp = self.opposite_at_zero(j, k)
                     if pp is None:

@@ -36,6 +36,7 @@ its own rounding is below a hundredth of a unit.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from itertools import chain
 from operator import mul
 
@@ -135,11 +136,6 @@ class FixedSeries:
         self.log2_h = None
 
 
-def _rdiv(x, d):
-    """``x / d`` rounded half up (``d > 0``)."""
-    return (2 * x + d) // (2 * d)
-
-
 def fixed_series(eng, layout, F, e):
     """The recurrences of the module docstring at resolution ``2^-F`` and scale ``H = 2^e``.
 
@@ -161,7 +157,8 @@ def fixed_series(eng, layout, F, e):
         prec, make = mpmath.mp.prec, mpmath.mp.make_mpf
         Hmp = [[] for _ in range(n)]
     R = [[] for _ in range(n)]
-    E, C, slide, grows = {}, {}, {}, {}
+    E, C, slide, grows, Cj = {}, {}, {}, {}, {}
+    m2 = -2 * man
     for j in moving:
         Aj, Sj = sets[j]
         AS = Aj + Sj
@@ -171,8 +168,9 @@ def fixed_series(eng, layout, F, e):
         if Sj:
             Mi, FM = eng.slide_fixed(j, Sj, Aj)
             slide[j] = (Mi, FM, mpz(1) << (FM - 1) if FM else mpz(0))
-        # per moving coordinate k: the exact G_kl (l in A_j u S_j) and its series
-        grows[j] = [([Gi[k][l] for l in AS], U[(j, k)]) for k, _ in movers[j]]
+        # per moving coordinate k: -2 man G_kl (l in A_j u S_j, exact) and its series
+        grows[j] = [([m2 * Gi[k][l] for l in AS], U[(j, k)]) for k, _ in movers[j]]
+        Cj[j] = [C[(j, l)] for l in AS]
     Uk = [[U[(j, k)] for j in act_k[k]] for k in range(n)]
     for i in range(p + 1):
         arev = {j: A[j][::-1] for j in moving}
@@ -189,8 +187,9 @@ def fixed_series(eng, layout, F, e):
                 R[k].append(to_fixed(lossfn.coef(k, i, Hmp[k]), F + i * e))
         if i == p:
             break
-        d = mpz(i + 1) << sh
-        dG = d << FG
+        d = mpz(i + 1) << sh  # x / (2 d) rounded half up: (x + d) // (2 d), x = 2 (-man) s
+        d2, dG = 2 * d, d << FG
+        dG2 = 2 * dG
         rrev = [Rk[::-1] for Rk in R]
         for j in moving:
             Aj, Sj = sets[j]
@@ -201,17 +200,16 @@ def fixed_series(eng, layout, F, e):
                     E[(j, l)].append((sum(map(mul, row, col)) + half_M) >> FM)
             a_r = arev[j]
             svals = [sum(map(mul, a_r, E[(j, l)])) for l in Aj + Sj]
-            for l, sv in zip(Aj + Sj, svals):
-                C[(j, l)].append(_rdiv(-man * sv, d))
+            for cs, sv in zip(Cj[j], svals):
+                cs.append((m2 * sv + d) // d2)
             if Aj:
                 sa = sum(map(mul, chain.from_iterable([rrev[k] for k in Aj]),
                              chain.from_iterable([U[(j, k)] for k in Aj])))
-                new_a = _rdiv(-man * sa, d)
+                A[j].append((m2 * sa + d) // d2)
             else:
-                new_a = mpz(0)
+                A[j].append(mpz(0))
             for g, ser in grows[j]:
-                ser.append(_rdiv(-man * sum(map(mul, g, svals)), dG))
-            A[j].append(new_a)
+                ser.append((sum(map(mul, g, svals)) + dG) // dG2)
     return FixedSeries(F, e, A, U, R, E, C)
 
 
@@ -445,6 +443,44 @@ def state_at(eng, ser, tau):
     return a_s, U_s, C_s
 
 
+def clear_of_zero(ser, j, k, co, c) -> bool:
+    """Does the integer series of ``u_jk`` show that ``c`` (``co`` itself, or its negation) stays
+    positive on the step, so that :func:`gfcheck.numeric._full._first_root` would return None at
+    its first test (``c_0 > sum_{i >= 1} |c_i| h^i``)?  With ``c_i`` the integers ``X_i`` rounded to
+    ``work_bits`` and ``h <= H``: ``|c_i| h^i <= |X_i| (1 + 2^-w) 2^-F``, ``|c_0 - X_0 2^-F| <= 2^-F / 2``
+    and the test's own ``fdot`` rounds once, so ``X_0 - 1 > S + S 2^-(w - 2) + 1`` (``S = sum |X_i|``)
+    implies it.  False when the series is not a fixed-point one."""
+    fs = getattr(ser, "fixed", None)
+    if fs is None:
+        return False
+    X = fs.U[(j, k)]
+    x0 = X[0] if c is co else -X[0]
+    S = sum(map(abs, X[1:]))
+    return x0 - 1 > S + (S >> (mpmath.mp.prec - 2)) + 1
+
+
+class _LazySeries(Sequence):
+    """The mpf coefficients of integers at exponents ``exps``, converted on first use (the
+    ``C`` series: read only by the reference's dense output and by tests)."""
+
+    __slots__ = ("ints", "exps", "prec", "_vals")
+
+    def __init__(self, ints, exps, prec):
+        self.ints, self.exps, self.prec, self._vals = ints, exps, prec, None
+
+    def _values(self):
+        if self._vals is None:
+            make = mpmath.mp.make_mpf
+            self._vals = [make(from_man_exp(z, x, self.prec, "n")) for z, x in zip(self.ints, self.exps)]
+        return self._vals
+
+    def __getitem__(self, i):
+        return self._values()[i]
+
+    def __len__(self):
+        return len(self.ints)
+
+
 def to_mpf_series(eng, fs, layout):
     """``fs`` as the tuple of :meth:`_FullEngine.series_reference` (unscaled mpf coefficients;
     orders 0 of ``a`` and ``U`` are the state's own values)."""
@@ -456,7 +492,7 @@ def to_mpf_series(eng, fs, layout):
     exps = [-F - i * e for i in range(p + 1)]
 
     def conv(ints, start=0):
-        return [make(from_man_exp(int(z), x, prec, "n")) for z, x in zip(ints[start:], exps[start:])]
+        return [make(from_man_exp(z, x, prec, "n")) for z, x in zip(ints[start:], exps[start:])]
 
     Aser = [[eng.a[j]] for j in range(m)]
     User = [[[eng.U[j][k]] for k in range(n)] for j in range(m)]
@@ -473,7 +509,7 @@ def to_mpf_series(eng, fs, layout):
         for l in Sj:
             E[j][l] = conv(fs.E[(j, l)])
         for l in Aj + Sj:
-            Cser[j][l] = conv(fs.C[(j, l)])
+            Cser[j][l] = _LazySeries(fs.C[(j, l)], exps, prec)
     out = Series((sets, Aser, User, R, E, Cser, moving, movers))
     out.fixed = fs
     return out
