@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from itertools import chain
-from operator import mul
+from itertools import chain, repeat
+from operator import add, floordiv, mul
 
 import gmpy2
 import mpmath
@@ -169,7 +169,7 @@ def fixed_series(eng, layout, F, e):
             Mi, FM = eng.slide_fixed(j, Sj, Aj)
             slide[j] = (Mi, FM, mpz(1) << (FM - 1) if FM else mpz(0))
         # per moving coordinate k: -2 man G_kl (l in A_j u S_j, exact) and its series
-        grows[j] = [([m2 * Gi[k][l] for l in AS], U[(j, k)]) for k, _ in movers[j]]
+        grows[j] = ([[m2 * Gi[k][l] for l in AS] for k, _ in movers[j]], [U[(j, k)] for k, _ in movers[j]])
         Cj[j] = [C[(j, l)] for l in AS]
     Uk = [[U[(j, k)] for j in act_k[k]] for k in range(n)]
     for i in range(p + 1):
@@ -200,16 +200,16 @@ def fixed_series(eng, layout, F, e):
                     E[(j, l)].append((sum(map(mul, row, col)) + half_M) >> FM)
             a_r = arev[j]
             svals = [sum(map(mul, a_r, E[(j, l)])) for l in Aj + Sj]
-            for cs, sv in zip(Cj[j], svals):
-                cs.append((m2 * sv + d) // d2)
+            list(map(list.append, Cj[j], map(floordiv, map(add, map(mul, svals, repeat(m2)), repeat(d)), repeat(d2))))
             if Aj:
                 sa = sum(map(mul, chain.from_iterable([rrev[k] for k in Aj]),
                              chain.from_iterable([U[(j, k)] for k in Aj])))
                 A[j].append((m2 * sa + d) // d2)
             else:
                 A[j].append(mpz(0))
-            for g, ser in grows[j]:
-                ser.append((sum(map(mul, g, svals)) + dG) // dG2)
+            gj, uj = grows[j]
+            list(map(list.append, uj, map(floordiv, map(add, [sum(map(mul, g, svals)) for g in gj], repeat(dG)),
+                                          repeat(dG2))))
     return FixedSeries(F, e, A, U, R, E, C)
 
 
@@ -460,25 +460,43 @@ def clear_of_zero(ser, j, k, co, c) -> bool:
 
 
 class _LazySeries(Sequence):
-    """The mpf coefficients of integers at exponents ``exps``, converted on first use (the
-    ``C`` series: read only by the reference's dense output and by tests)."""
+    """The mpf coefficients of the integers ``ints`` (unscaled: exponents ``exps``), each converted
+    on first use: most series of a step are read at two orders only (the step size) or not at all
+    (a coordinate :func:`clear_of_zero`).  ``head`` is order 0 when it is the state's own value."""
 
-    __slots__ = ("ints", "exps", "prec", "_vals")
+    __slots__ = ("ints", "exps", "prec", "vals", "full")
 
-    def __init__(self, ints, exps, prec):
-        self.ints, self.exps, self.prec, self._vals = ints, exps, prec, None
-
-    def _values(self):
-        if self._vals is None:
-            make = mpmath.mp.make_mpf
-            self._vals = [make(from_man_exp(z, x, self.prec, "n")) for z, x in zip(self.ints, self.exps)]
-        return self._vals
+    def __init__(self, ints, exps, prec, head=None):
+        self.ints, self.exps, self.prec, self.full = ints, exps, prec, False
+        self.vals = [None] * len(ints)
+        if head is not None:
+            self.vals[0] = head
 
     def __getitem__(self, i):
-        return self._values()[i]
+        if isinstance(i, slice):
+            return self._all()[i]
+        v = self.vals[i]
+        if v is None:
+            v = self.vals[i] = mpmath.mp.make_mpf(from_man_exp(self.ints[i], self.exps[i], self.prec, "n"))
+        return v
 
     def __len__(self):
         return len(self.ints)
+
+    def _all(self):
+        """Every coefficient (a whole series is read: a root search, the reference's dense output)."""
+        if not self.full:
+            make, prec = mpmath.mp.make_mpf, self.prec
+            self.vals = [v if v is not None else make(from_man_exp(z, x, prec, "n"))
+                         for v, z, x in zip(self.vals, self.ints, self.exps)]
+            self.full = True
+        return self.vals
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __reversed__(self):
+        return reversed(self._all())
 
 
 def to_mpf_series(eng, fs, layout):
@@ -500,9 +518,9 @@ def to_mpf_series(eng, fs, layout):
     E = [{} for _ in range(m)]
     Cser = [{} for _ in range(m)]
     for j in moving:
-        Aser[j] += conv(fs.A[j], 1)
+        Aser[j] = _LazySeries(fs.A[j], exps, prec, head=eng.a[j])
         for k, _ in movers[j]:
-            User[j][k] += conv(fs.U[(j, k)], 1)
+            User[j][k] = _LazySeries(fs.U[(j, k)], exps, prec, head=eng.U[j][k])
         Aj, Sj = sets[j]
         for l in Aj:
             E[j][l] = R[l][:p]
