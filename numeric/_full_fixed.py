@@ -67,10 +67,10 @@ _ROUND = 1.0 + 2.0 ** -40
 
 def to_fixed(x, F):
     """The mpf ``x`` as an integer of ``F`` fraction bits (exact when ``2^-F`` divides ``x``,
-    else rounded half up).
+    else rounded to nearest, ties away from 0).
 
     >>> to_fixed(mpmath.mpf(0.75), 4), to_fixed(mpmath.mpf(-0.75), 1)
-    (mpz(12), mpz(-1))
+    (mpz(12), mpz(-2))
     """
     sign, man, exp, _ = x._mpf_
     if not man:
