@@ -21,16 +21,28 @@ and quotient below is exact before its one rounding ``[.]`` to an integer)::
     U_jk[i + 1] = [-kappa_i sum_{l in A_j u S_j} G_kl s_jl[i] 2^-F]
     A_j[i + 1]  = [-kappa_i sum_{k in A_j} (R_k * U_jk)[i] 2^-F]
 
+The residual is the first theory's ``h_k - y_k`` on the square loss with distinct inputs; for every
+other loss (groups of parallel inputs, exponential, logistic) the products ``h_g[i]`` go through the
+loss's own mpf recursion (:meth:`LossSeries.coef`, the reference's) and ``R_g[i]`` comes back as an
+integer, so the loss mutants of the harness act on what runs.
+
 Contract (:func:`error_bounds`).  Against the exact recurrences on the engine's state (its mpf
-values taken as exact), every integer of order ``i`` of a class is within ``bound[i]`` units of
-``2^-F``; the bound follows the recurrences with ``|XY - xy| <= |X| |Y - y| + |X - x| |y|`` on
-per-order maxima, plus half a unit per rounding.  A step uses the fixed-point series only when
-``sum_i bound[i] (h / H)^i <= 2^(GUARD - ACCEPT)`` at the step ``h`` the series gives (so the
-series' values on the step are good to ``2^-(work_bits + ACCEPT)`` of ``s_min``); otherwise (and
-for losses other than the square loss on distinct inputs, or magnitudes a double cannot bound)
-:func:`series` returns None and the engine uses the reference (``stats["series_reference"]``).
-tests/numeric/test_full_fixed.py checks the contract against the reference at a precision where
-its own rounding is below a hundredth of a unit.
+values taken as exact), every integer of order ``i`` is within ``bound[i]`` units of ``2^-F``; the
+bound follows the recurrences with ``|XY - xy| <= |X| |Y - y| + |X - x| |y|`` on per-order maxima,
+plus half a unit per rounding (other losses: :class:`_LossBound`, to first order in the errors).
+tests/numeric/test_full_fixed.py checks it against the reference run at ``3F + 64`` bits, and
+that a planted error (the harness's mutant ``fixed-series-slot``) breaks it.  The bound is a
+majorant on absolute values, blind to the cancellations of the flow: on reference-m8 (step 69,
+30 digits) it is 30 times the measured error at order 1 and ``10^22`` times at order 36, so it
+certifies the arithmetic in tests but would reject good steps if it gated them.  The engine's
+guards are instead the ones the errors are made of: each rounding is half a unit of
+``2^-F = 2^-(work_bits + GUARD)`` times the smallest moving neuron's scale (``2^-GUARD`` of the
+reference's own rounding there), the step ``h`` the series gives lies in ``(H / 2^_SPAN, H]`` (else
+``H`` is set again: the high orders are neither amplified by ``(h / H)^i`` nor left without bits in
+the dense output's powers ``(tau / H)^i``), and :func:`series` returns None -- the engine uses the
+reference, ``stats["series_reference"]`` -- when the scales span more than a double can bound
+(900 bits) or no ``H`` is found.  The whole run is measured as before, by the reference run at
+``dps + 10`` (:mod:`gfcheck.numeric.estimate`), itself on the fixed point at its own resolution.
 """
 
 from __future__ import annotations
@@ -46,14 +58,13 @@ from mpmath.libmp import from_man_exp
 
 from . import _common
 
-__all__ = ["FixedSeries", "series", "fixed_series", "error_bounds", "to_fixed", "GUARD", "ACCEPT"]
+__all__ = ["FixedSeries", "series", "fixed_series", "error_bounds", "to_fixed", "state_at", "clear_of_zero",
+           "GUARD"]
 
 mpz = gmpy2.mpz
 _bit_length = gmpy2.bit_length
 #: bits of the fixed point below the working precision of the smallest moving neuron
 GUARD = 32
-#: the series' error on the step must stay ``2^ACCEPT`` units below the guard bits' top
-ACCEPT = 8
 #: attempts at the scale ``H`` in one step (a first step, or an estimate that outgrew ``H``)
 _ATTEMPTS = 4
 #: the step the series gives lies in (H / 2^_SPAN, H]
@@ -479,6 +490,10 @@ class _LazySeries(Sequence):
         if v is None:
             v = self.vals[i] = mpmath.mp.make_mpf(from_man_exp(self.ints[i], self.exps[i], self.prec, "n"))
         return v
+
+    def __setitem__(self, i, value):
+        """A coefficient replaced in mpf (as in a plain list; the integers are not touched)."""
+        self.vals[i] = value
 
     def __len__(self):
         return len(self.ints)
