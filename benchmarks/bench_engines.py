@@ -17,6 +17,7 @@ Prints medians, ratios (gfcheck / competitor) and agreeing digits against the so
     python3 benchmarks/bench_engines.py --full          # + m = 256 and the digits ladder 16..100
     python3 benchmarks/bench_engines.py --only heyoka-real --m 64 --dps 30   # one engine
     python3 benchmarks/bench_engines.py --series-ab [--full]   # packed series vs the reference recurrences
+    python3 benchmarks/bench_engines.py --full-ab       # full engine: fixed-point series vs the mpf reference
 """
 
 from __future__ import annotations
@@ -311,11 +312,72 @@ def series_ab(cases, repeats):
               flush=True)
 
 
+CENSUS_0001 = Path(__file__).resolve().parent / "census-slice" / "problems" / "0001-orthogonal-one-signed.problem.json"
+
+
+def _mpf_horner(c, tau):
+    """The full engine's Horner form before 2026-12-06: mpf operations, each rounded."""
+    acc = mpmath.mpf(0)
+    for x in reversed(c):
+        acc = acc * tau + x
+    return acc
+
+
+def _as_before(mp):
+    """The full engine as it was before the fixed-point series (``monkeypatch``-like ``mp``): the
+    mpf series on every step, the rounded Horner form, Newton steps of the root search unshortened."""
+    from gfcheck.numeric import _full
+
+    mp.setattr(_full._FullEngine, "series", lambda self, t: self.series_reference(t))
+    mp.setattr(_full, "_horner", _mpf_horner)
+    mp.setattr(_full, "_OVERSHOOT", 10**6)  # 1 - 2^-1e6 is 1 at any working precision
+
+
+def full_ab(cases, repeats):
+    """The full engine as it is (fixed-point series, exact Horner) against the engine as it was
+    (:func:`_as_before`), alternately in one process, with the reduced engine on the same problem
+    as the anchor: whole-run and per-step medians, the fraction of steps on the fixed point, the
+    event sequences compared and the largest difference of the final states."""
+    import pytest
+
+    for label, p, T, dps in cases:
+        wall = {"new": [], "old": [], "reduced": []}
+        outs = {}
+        names = ("old", "new", "reduced") if p.loss == "square" and p.is_orthogonal() else ("old", "new")
+        for _ in range(repeats):
+            for name in names:
+                with pytest.MonkeyPatch.context() as mp:
+                    if name == "old":
+                        _as_before(mp)
+                    t0 = time.perf_counter()
+                    outs[name] = integrate(p, dps=dps, t_end=T, error_estimate=False,
+                                           engine="reduced" if name == "reduced" else "full")
+                    wall[name].append(time.perf_counter() - t0)
+        med = {k: statistics.median(v) for k, v in wall.items() if v}
+        new, old = outs["new"], outs["old"]
+        zn = new.final.a + sum(new.final.U, ())
+        zo = old.final.a + sum(old.final.U, ())
+        with mpmath.workprec(new.work_bits):
+            gap = max(abs(x - z) for x, z in zip(zn, zo))
+        same = [(e.neuron, e.point, e.kind) for e in new.events] == [(e.neuron, e.point, e.kind) for e in old.events]
+        red = outs.get("reduced")
+        anchor = (f"   reduced {med['reduced']:6.2f} s ({1e3 * med['reduced'] / red.steps:6.1f} ms/step, {red.steps} "
+                  f"steps)   new/reduced {med['new'] / med['reduced']:5.2f}x") if red else ""
+        print(f"full {label} dps={dps}: steps new {new.steps}, old {old.steps}; "
+              f"fixed-point steps {new.stats['series_fixed'] / new.steps:.0%}; same events {same}; "
+              f"max |final diff| {mpmath.nstr(gap, 3)}\n"
+              f"    old {med['old']:7.2f} s ({1e3 * med['old'] / old.steps:6.1f} ms/step)   "
+              f"new {med['new']:7.2f} s ({1e3 * med['new'] / new.steps:6.1f} ms/step)   "
+              f"old/new {med['old'] / med['new']:5.2f}x{anchor}", flush=True)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--full", action="store_true", help="also m = 256 and the digits ladder")
     ap.add_argument("--series-ab", action="store_true",
                     help="the packed Taylor series against the reference recurrences (reduced engine, paired)")
+    ap.add_argument("--full-ab", action="store_true",
+                    help="the full engine against itself before the fixed-point series (paired; reduced as anchor)")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", choices=sorted(ENGINES), help="run one engine once (for whole-process timing)")
     ap.add_argument("--m", type=int, default=64)
@@ -324,6 +386,15 @@ def main(argv=None):
     if args.series_ab:
         cases = [(8, 30), (64, 30), (64, 16)] + ([(256, 30), (64, 100)] if args.full else [])
         series_ab(cases, args.repeats)
+        return 0
+    if args.full_ab:
+        p64, sol64 = load(64)
+        from gfcheck.numeric.examples import separable_problem
+
+        cases = [("census-slice 0001", load_problem(CENSUS_0001), "60", 30),
+                 ("separable default (exponential)", separable_problem(), "60", 30),
+                 ("reference-m64", p64, sol64["T"], 30)]
+        full_ab(cases, args.repeats)
         return 0
     if args.only:
         p, sol = load(args.m)

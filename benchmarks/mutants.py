@@ -395,6 +395,12 @@ def _full_mod():
     return _full
 
 
+def _full_fixed_mod():
+    from gfcheck.numeric import _full_fixed
+
+    return _full_fixed
+
+
 def _red_mod():
     from gfcheck.numeric import _reduced
 
@@ -521,6 +527,12 @@ _LIST += [
            "_reduced._series_packed (source): zip(idx[k][::-1], d)", ("reduced",),
            _source_mutant(_f(_red_mod, "_series_packed"), [("for s, t in zip(idx[k], d):", "idx[k]",
                                                            "idx[k][::-1]")])),
+    Mutant("fixed-series-slot", "the full engine's fixed-point series pairs the products s_jl with the points "
+           "in reverse order (C and U of a neuron active on two points or more)",
+           "_full_fixed.fixed_series (source): svals over (Aj + Sj)[::-1]", ("full", "separable"),
+           _source_mutant(_f(_full_fixed_mod, "fixed_series"),
+                          [("svals = [sum(map(mul, a_r, E[(j, l)])) for l in Aj + Sj]", "Aj + Sj",
+                            "(Aj + Sj)[::-1]")]), _SEP),
     Mutant("f64-root-tolerance", "float64 engine: kink roots to a relative 1e-8 (not the unit roundoff)",
            "_float64._F64.begin (source): self.eps = 1e-8 * self.rel", ("float64",),
            _source_mutant(_f(_f64, "_F64", "begin"), [("self.eps = 2e-16 * self.rel", "2e-16", "1e-8")])),

@@ -11,8 +11,16 @@ digest section 7.3, ``du_jk/dt = sum_l G_kl dC_jl/dt`` with the Gram matrix ``G`
 engine carries ``(a, U, C)``: the Taylor coefficients of ``C`` are Cauchy products, those of
 ``U`` follow by one product with ``G`` (``U`` is linear in ``w``), ``W = W(0) + C X`` is
 formed only at samples and at the end, so ``P_perp w_j`` is frozen by construction and
-``a_j^2 - ||w_j||^2`` is a genuine check.  Arithmetic is mpmath ``mpf`` at ``work_bits``
-(``Precision.scope()``); order ``p = ceil(bits ln2 / 2) + 1`` and step
+``a_j^2 - ||w_j||^2`` is a genuine check.  The state and everything after the series are
+mpmath ``mpf`` at ``work_bits`` (``Precision.scope()``); the Taylor coefficients themselves come
+from fixed-point integer recurrences (:mod:`gfcheck.numeric._full_fixed`: Cauchy products as
+C-level integer sums at a resolution ``2^-(work_bits + 32)`` of the smallest moving neuron, the
+series scaled by a power of two ``H`` at least the step; every coefficient within a derived bound
+of the exact recurrences, tests/numeric/test_full_fixed.py) and are handed over as mpf lists;
+:meth:`_FullEngine.series_reference` (``fdot`` per coefficient) is the reference, used where the
+fixed point cannot hold the state (``stats["series_fixed"]`` / ``stats["series_reference"]``
+count the steps).  Polynomials are evaluated exactly on the mpf mantissas and rounded once
+(:func:`_horner`).  Order ``p = ceil(bits ln2 / 2) + 1`` and step
 ``h = rho e^{-2} e^{-0.7/(p-1)}`` (Jorba and Zou 2005), ``rho`` from the last two
 coefficients against the state's max-norm.
 
@@ -68,6 +76,7 @@ from fractions import Fraction
 
 import mpmath
 from mpmath import fdot, mpf
+from mpmath.libmp import from_man_exp
 
 from gfcheck.symbolic.exact import solve_exact
 from gfcheck.symbolic.errors import (
@@ -78,7 +87,7 @@ from gfcheck.symbolic.errors import (
     TooManyEvents,
 )
 
-from . import _common
+from . import _common, _full_fixed
 from ._common import Hits, Run, to_trajectory
 from ._roots import refine_root
 from ._losses import LossSeries, group_inputs, make_atoms
@@ -94,13 +103,40 @@ _MODE_NAMES = {INA: "inactive", ACT: "active", SLI: "sliding"}
 _SLACK = 10
 #: sign samples per step in the root search
 _SAMPLES = 16
+#: Newton steps of the root search are ``2^-_OVERSHOOT`` longer than Newton's (see _MpfRoots)
+_OVERSHOOT = 16
 
 
 def _horner(c, tau):
-    acc = mpf(0)
+    """``sum_i c_i tau^i``, exact on the mpf values' mantissas and exponents (Horner's rule in
+    integers: ``acc = A 2^E``), rounded once to the working precision.
+
+    >>> mpmath.nstr(_horner([mpf(1), mpf(-3), mpf(2)], mpf(0.25)), 6)   # 1 - 3/4 + 2/16
+    '0.375'
+    """
+    ts, tm, te, _ = tau._mpf_
+    if not tm and te:  # inf / nan
+        raise InvalidInput(f"_horner: the point {tau} is not finite")
+    tm = -tm if ts else tm
+    A, E = 0, 0
     for x in reversed(c):
-        acc = acc * tau + x
-    return acc
+        xs, xm, xe, _ = x._mpf_
+        if A:
+            A *= tm
+            E += te
+        if not xm:
+            if xe:
+                raise InvalidInput(f"_horner: the coefficient {x} is not finite")
+            continue
+        xm = -xm if xs else xm
+        if not A:
+            A, E = xm, xe
+        elif xe >= E:
+            A += xm << (xe - E)
+        else:
+            A = (A << (E - xe)) + xm
+            E = xe
+    return mpmath.mp.make_mpf(from_man_exp(A, E, mpmath.mp.prec, "n"))
 
 
 def _first_root(c, hmax, hpow, rel, shift=0):
@@ -141,12 +177,18 @@ def _first_root(c, hmax, hpow, rel, shift=0):
 
 class _MpfRoots:
     """The mpf kernel of :func:`gfcheck.numeric._roots.refine_root`: ``P + shift`` and ``P'``
-    in Horner form at the working precision, a bracket closed to ``eps``."""
+    by :func:`_horner` (exact, rounded once to the working precision), a bracket closed to ``eps``.
+
+    The slope is taken ``2^-_OVERSHOOT`` short, so that a Newton step lands just past the root:
+    the iterates then close the bracket from both sides, where exact values converging from one
+    side would leave the far end until a bisection (the factor costs linear convergence at rate
+    ``2^-_OVERSHOOT`` only below that relative distance)."""
 
     __slots__ = ("c", "dc", "shift", "eps")
 
     def __init__(self, c, shift, eps):
-        self.c, self.dc, self.shift, self.eps = c, [c[i] * i for i in range(1, len(c))], shift, eps
+        short = 1 - mpf(2) ** -_OVERSHOOT
+        self.c, self.dc, self.shift, self.eps = c, [c[i] * i * short for i in range(1, len(c))], shift, eps
 
     def value(self, tau):
         return _horner(self.c, tau) + self.shift
@@ -212,6 +254,13 @@ class _FullEngine:
         self.tol = tolerance(prec.bits, _SLACK)
         self.rel = tolerance(prec.work_bits, 4)
         self._M = {}
+        self._M_fixed = {}
+        self._G_fixed = None
+        #: steps whose series came from the fixed-point recurrences / the mpf reference; steps
+        #: whose scale H was set again within the step
+        self.series_counts = {"fixed": 0, "reference": 0, "rescaled": 0}
+        #: the last Jorba-Zou step estimate (the fixed-point series' scale)
+        self.h_pred = None
         self.events = []
         self.null_resolutions = 0
         self.slide_drift = mpf(0)
@@ -418,25 +467,64 @@ class _FullEngine:
                 self.set_mode(j, q, new, t, max_events)
 
     # -- one Taylor expansion ----------------------------------------------------------
-    def series(self, t):
-        n, m, p = self.n, self.m, self.p
-        G = self.G
+    def layout(self, t):
+        """The step's sets: ``(sets, moving, movers, act_k)`` with ``sets[j] = (A_j, S_j)``, the
+        moving neurons, ``movers[j]`` the coordinates ``k`` with ``G_kl != 0`` for some ``l`` in
+        ``A_j u S_j`` (with those ``(l, G_kl)``), ``act_k[k]`` the neurons active on ``k``."""
+        n, m, G = self.n, self.m, self.G
         sets = [self.sets(j) for j in range(m)]
+        act_k = [[j for j in range(m) if sets[j][0] and k in sets[j][0]] for k in range(n)]
+        moving = [j for j in range(m) if sets[j][0] or sets[j][1]]
+        movers = {}
+        for j in moving:
+            AS = sets[j][0] + sets[j][1]
+            movers[j] = [(k, [(l, G[k][l]) for l in AS if G[k][l] != 0]) for k in range(n)]
+            movers[j] = [(k, lst) for k, lst in movers[j] if lst]
+        for j, (A, S) in enumerate(sets):
+            if S:
+                self.slide_matrix(j, S, A, t)  # refuses a singular Gram block before any series
+        return sets, moving, movers, act_k
+
+    def series(self, t):
+        """The local series of the step: the fixed-point recurrences (:mod:`gfcheck.numeric._full_fixed`)
+        where the fixed point holds the state, else :meth:`series_reference`;
+        ``stats["series_fixed"]`` / ``stats["series_reference"]`` count the steps of each."""
+        layout = self.layout(t)
+        out = _full_fixed.series(self, t, layout)
+        if out is not None:
+            self.series_counts["fixed"] += 1
+            return out
+        self.series_counts["reference"] += 1
+        return self.series_reference(t, layout)
+
+    def gram_fixed(self):
+        """``(Gi, S)``: the engine's mpf Gram matrix exactly as integers, ``G = Gi 2^-S``."""
+        key = id(self.G)
+        if self._G_fixed is None or self._G_fixed[0] != key:
+            self._G_fixed = (key, _full_fixed.dyadic(self.G))
+        return self._G_fixed[1]
+
+    def slide_fixed(self, j, S, A):
+        """``(Mi, S)``: the sliding matrix of :meth:`slide_matrix` exactly as integers, ``M = Mi 2^-S``."""
+        M = self.slide_matrix(j, S, A, self.t)
+        hit = self._M_fixed.get((S, A))
+        if hit is None or hit[0] is not M:
+            hit = self._M_fixed[(S, A)] = (M, _full_fixed.dyadic(M))
+        return hit[1]
+
+    def series_reference(self, t, layout=None):
+        """The local series in mpf (``fdot`` per Cauchy-product coefficient): the reference of the
+        fixed-point recurrences."""
+        n, m, p = self.n, self.m, self.p
+        sets, moving, movers, act_k = layout if layout is not None else self.layout(t)
         Ms = [self.slide_matrix(j, S, A, t) if S else None for j, (A, S) in enumerate(sets)]
         Aser = [[self.a[j]] for j in range(m)]
         User = [[[self.U[j][k]] for k in range(n)] for j in range(m)]
         R = [[] for _ in range(n)]
         E = [{} for _ in range(m)]
         Cser = [{} for _ in range(m)]
-        act_k = [[j for j in range(m) if sets[j][0] and k in sets[j][0]] for k in range(n)]
-        moving = [j for j in range(m) if sets[j][0] or sets[j][1]]
-        # coordinates whose u can move: G_kl != 0 for some l in A_j u S_j
-        movers = {}
         for j in moving:
-            AS = sets[j][0] + sets[j][1]
-            movers[j] = [(k, [(l, G[k][l]) for l in AS if G[k][l] != 0]) for k in range(n)]
-            movers[j] = [(k, lst) for k, lst in movers[j] if lst]
-            for l in AS:
+            for l in sets[j][0] + sets[j][1]:
                 E[j][l] = []
                 Cser[j][l] = [mpf(0)]
         simple = self.simple
@@ -579,6 +667,7 @@ class _FullEngine:
         remaining = self.Tm - self.t
         if cands:
             h = min(cands) * mpmath.exp(-2 - mpf(0.7) / (p - 1))
+            self.h_pred = h
             self.floor = self.step_floor(ser[0], norm)
             self.watchdog.check_step(self.t, h, self.floor)
         else:
@@ -615,10 +704,12 @@ class _FullEngine:
                 if mode == ACT and (j, k) in self.lines:
                     continue  # no finite-time root on an invariant line
                 if mode == ACT:
-                    hits.add(_first_root(co, h, hpow, self.rel, thr if co[0] <= 0 else 0), j, k, "u")
+                    if not _full_fixed.clear_of_zero(ser, j, k, co, co):
+                        hits.add(_first_root(co, h, hpow, self.rel, thr if co[0] <= 0 else 0), j, k, "u")
                 elif mode == INA:
                     cc = [-v for v in co]
-                    hits.add(_first_root(cc, h, hpow, self.rel, thr if cc[0] <= 0 else 0), j, k, "u")
+                    if not _full_fixed.clear_of_zero(ser, j, k, co, cc):
+                        hits.add(_first_root(cc, h, hpow, self.rel, thr if cc[0] <= 0 else 0), j, k, "u")
                 else:
                     pp = self.opposite_at_zero(j, k)
                     if pp is None:
@@ -692,7 +783,10 @@ class _FullEngine:
         return tau_cut, items
 
     def state_at(self, ser, tau):
-        """The state ``(a, U, C)`` at ``tau`` into the step, from the local series."""
+        """The state ``(a, U, C)`` at ``tau`` into the step, from the local series (on its integers
+        when it came from the fixed-point recurrences: :func:`gfcheck.numeric._full_fixed.state_at`)."""
+        if getattr(ser, "fixed", None) is not None:
+            return _full_fixed.state_at(self, ser, tau)
         _, Aser, User, _, _, Cser, moving, movers = ser
         a_s = list(self.a)
         U_s = [list(r) for r in self.U]
@@ -830,7 +924,10 @@ def _run_once(problem, prec, T, ts, ul, ws, max_steps, max_events, order):
                      "h_min": float(eng.h_min) if eng.h_min is not None else None,
                      "h_max": float(eng.h_max) if eng.h_max is not None else None,
                      "stopped_on_loss": eng.stop_loss, "slide_drift": eng.slide_drift,
-                     "null_resolutions": eng.null_resolutions})
+                     "null_resolutions": eng.null_resolutions,
+                     "series_fixed": eng.series_counts["fixed"],
+                     "series_reference": eng.series_counts["reference"],
+                     "series_rescaled": eng.series_counts["rescaled"]})
     with prec.scope():
         Xm = [[to_mpf(v) for v in problem.inputs[g[0]]] for g in eng.groups]  # C is per group
         lam = problem.scale
