@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 __all__ = ["order_for", "initial_values", "w_cheap", "on_invariant_line", "lone_point", "Hits", "Run",
-           "to_trajectory", "jz_factor", "polynomial_floor", "Watchdog"]
+           "to_trajectory", "jz_factor", "polynomial_floor", "Watchdog", "LOSS_SLACK", "loss_band", "label_loss",
+           "Crossing"]
 
 
 def order_for(bits: int) -> int:
@@ -220,6 +221,61 @@ def finite_kinks(problem) -> bool:
     """Does the flow have finitely many kinks (at most ``m n``)?  Orthogonal inputs and
     ``ReLU'(0) = 0``: a coordinate that reaches 0 is frozen there, one that starts below never moves."""
     return problem.relu_prime_at_zero == 0 and problem.is_orthogonal()
+
+
+#: bits below the requested precision ``b`` within which a loss sits at a watch's level: the
+#: residuals' own resolution, ``2^(-b+12) |y_k|`` (the push rule of ``_reduced`` and ``_float64``)
+LOSS_SLACK = 12
+
+
+def loss_band(scale, bits: int):
+    """``2^(-bits + LOSS_SLACK) scale``, ``scale`` the watched loss's size at ``t = 0`` (for the
+    square loss ``sum_{k in points} y_k^2 / (2n)``, :func:`label_loss`): a loss within this band of
+    a watch's level is at that level at the working precision ``bits``.
+
+    >>> loss_band(Fraction(1, 2), 22)   # (1/2) 2^-10
+    Fraction(1, 2048)
+    """
+    return scale / 2 ** max(0, bits - LOSS_SLACK)
+
+
+def label_loss(problem, points) -> Fraction:
+    """``sum_{k in points} y_k^2 / (2n)``: the square loss of ``points`` at a zero network."""
+    return sum((Fraction(problem.labels[k]) ** 2 for k in points), Fraction(0)) / (2 * problem.n)
+
+
+class Crossing:
+    """When a loss watch is crossed, decided beyond the working precision (issue 19: a loss that
+    tends to the watch's level, e.g. a plateau at exactly ``L_0 / 2``, must not be reported as
+    crossing it when rounding first reaches the level).
+
+    The *candidate* is the first time the computed loss is ``<= target``; the crossing is
+    *confirmed* once the loss is ``<= target - band`` (:func:`loss_band`) and then reported at the
+    candidate's time.  A loss back above the target at a step's end drops the candidate (a touch,
+    not a crossing).  A candidate never confirmed leaves the watch uncrossed: the run cannot tell
+    the loss from the level at its precision.
+
+    >>> c = Crossing()
+    >>> c.step(candidate=5, confirmed=None, above_at_end=False), c.step(None, 7, False)
+    (None, 5)
+    >>> c = Crossing(); c.step(5, None, True), c.step(None, None, False), c.step(8, 9, False)
+    (None, None, 8)
+    """
+
+    __slots__ = ("pending",)
+
+    def __init__(self):
+        self.pending = None
+
+    def step(self, candidate, confirmed, above_at_end):
+        """One step's findings (times or None); returns the crossing time once confirmed."""
+        if self.pending is None and candidate is not None:
+            self.pending = candidate
+        if confirmed is not None:
+            return self.pending if self.pending is not None else confirmed
+        if above_at_end:
+            self.pending = None
+        return None
 
 
 class Hits:

@@ -212,9 +212,15 @@ class _F64:
         r0 = self.residual()
         if self.ltarget is not None and (r0 @ r0) <= self.ltarget:
             self.stop = True
+        # a watch is crossed once the loss is below its level by the band (the float type's bits)
+        bits = int(np.finfo(self.dtype).nmant) + 1
+        self.watch_rules = {w.name: (_common.Crossing(),
+                                     conv(2 * n * _common.loss_band(_common.label_loss(self.problem, w.points), bits)))
+                            for w in watches}
         for name, pts, tg in self.wts:
-            if (r0[pts] @ r0[pts]) <= tg:
-                self.crossings[name] = 0.0
+            rule, band = self.watch_rules[name]
+            L2 = r0[pts] @ r0[pts]
+            self.crossings[name] = rule.step(0.0 if L2 <= tg else None, 0.0 if L2 <= tg - band else None, False)
         self.record_samples_until(0.0)
 
     def summary(self):
@@ -367,9 +373,14 @@ class _F64:
             if self.crossings[name] is not None:
                 continue
             lv = (rv[:, pts] ** 2).sum(1)
-            root = self._level_root(R, pts, lv, tg, tq, hcut)
-            if root is not None:
-                self.crossings[name] = self.t + root
+            rule, band = self.watch_rules[name]
+            cand = self._level_root(R, pts, lv, tg, tq, hcut)
+            conf = self._level_root(R, pts, lv, tg - band, tq, hcut)
+            r_end = (hcut ** np.arange(self.p + 1)) @ R[:, pts]
+            at = rule.step(None if cand is None else self.t + cand, None if conf is None else self.t + conf,
+                           conf is None and float(r_end @ r_end) > tg)
+            if at is not None:
+                self.crossings[name] = at
         return hcut, hits
 
     def _level_root(self, R, pts, lv, target, tq, hcut):

@@ -613,9 +613,13 @@ class _FullEngine:
                     self.resolve(j, k, self.t, max_events)
         if self.loss_target is not None and self.loss_now() <= self.loss_target:
             self.stop_loss = True
+        # a watch is crossed once the loss is below its level by the band (of its loss at t = 0)
+        self.watch_rules = {name: (_common.Crossing(), _common.loss_band(self.loss_now(pts), self.prec.bits))
+                            for name, pts, _ in self.watch_t}
         for name, pts, tgt in self.watch_t:
-            if self.crossings[name] is None and self.loss_now(pts) <= tgt:
-                self.crossings[name] = +self.t
+            rule, band = self.watch_rules[name]
+            L = self.loss_now(pts)
+            self.crossings[name] = rule.step(+self.t if L <= tgt else None, +self.t if L <= tgt - band else None, False)
         self.record_samples_until(self.t)
 
     def hold_on_lines(self):
@@ -777,9 +781,13 @@ class _FullEngine:
             else:
                 Lc = [sum(col) for col in zip(*[RR[k] for k in pts])] if pts else [mpf(0)] * (p + 1)
             Lc[0] -= tgt
-            root = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
-            if root is not None:
-                self.crossings[name] = self.t + root
+            rule, band = self.watch_rules[name]
+            cand = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
+            conf = _first_root(Lc, tau_cut, hpow, self.rel, band) if Lc[0] + band > 0 else mpf(0)
+            at = rule.step(None if cand is None else self.t + cand, None if conf is None else self.t + conf,
+                           conf is None and _horner(Lc, tau_cut) > 0)
+            if at is not None:
+                self.crossings[name] = at
         return tau_cut, items
 
     def state_at(self, ser, tau):

@@ -59,7 +59,7 @@ from gfcheck.symbolic.errors import (
 )
 
 from . import _common
-from ._fixed import first_root, fix, fix_sqrt, log2_abs, mpf_fixed, power_grid
+from ._fixed import first_root, fix, fix_sqrt, horner, log2_abs, mpf_fixed, power_grid
 from .estimate import reference_precision, with_estimate
 from .precision import Precision, as_precision, exact_to_float, to_mpf
 from .trajectory import Event, State, check_args
@@ -395,6 +395,9 @@ class _Engine:
             self.loss_target = fix(2 * n * until_loss, F2)  # compare sum r_k^2 (2F bits) to 2n L
         self.watch_targets = [(w.name, sorted(w.points), fix(2 * n * w.target, F2)) for w in watches]
         self.crossings = {w.name: None for w in watches}
+        # a watch is crossed once the loss is below its level by the band (fixed point, 2n L)
+        bands = [_common.loss_band(_common.label_loss(self.problem, w.points), self.tol_bits) for w in watches]
+        self.watch_rules = {w.name: (_common.Crossing(), fix(2 * n * b, self.F)) for w, b in zip(watches, bands)}
         self.active = [[self.u[j][k] > 0 for k in range(n)] for j in range(self.m)]
         self.events, self.samples = [], []
         self.si = 0
@@ -410,7 +413,11 @@ class _Engine:
         if self.loss_target is not None and self.loss2(r0) <= self.loss_target:
             self.stop_loss = True
         for name, pts, tgt in self.watch_targets:
-            if self.loss2(r0, pts) <= tgt:
+            rule, band = self.watch_rules[name]
+            L2 = self.loss2(r0, pts)
+            below = L2 <= tgt - (band << self.F)
+            self.crossings[name] = rule.step(_ZERO if L2 <= tgt else None, _ZERO if below else None, False)
+            if self.crossings[name] is not None:
                 self.crossings[name] = self.t_mpf(self.t_int)
         self.record_samples_until(self.t_int)
 
@@ -640,11 +647,17 @@ class _Engine:
         for name, pts, tgt in self.watch_targets:
             if self.crossings[name] is not None:
                 continue
+            rule, band = self.watch_rules[name]
             G = [sum(col) for col in zip(*[RR[k] for k in pts])]
             G[0] -= tgt >> F
-            root = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
-            if root is not None:
-                self.crossings[name] = self.t_mpf(self.t_int + self.H * root)
+            cand = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
+            Gb = [G[0] + band] + G[1:]
+            conf = first_root(Gb, tau_cut, F) if Gb[0] > 0 else _ZERO
+            at = rule.step(None if cand is None else self.t_int + self.H * cand,
+                           None if conf is None else self.t_int + self.H * conf,
+                           conf is None and horner(G, tau_cut, F) > 0)
+            if at is not None:
+                self.crossings[name] = self.t_mpf(at)
         return tau_cut, items
 
     def record_samples_until(self, t_until):

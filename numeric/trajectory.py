@@ -57,7 +57,11 @@ class LossWatch:
 
     The partial loss is ``(1/(2n)) * sum_{k in points} (h(x_k) - y_k)^2`` (square loss).
     The crossing is located at working precision on the local solution and reported in
-    ``Trajectory.crossings[name]`` (``None`` if it does not happen before the horizon).
+    ``Trajectory.crossings[name]`` (``None`` if it does not happen before the horizon).  It counts
+    once the loss is below ``target`` by the band of the working precision
+    (:func:`gfcheck.numeric._common.loss_band`, ``2^(-b+12)`` of the watched loss at ``t = 0``)
+    and is then reported where it first reached ``target``; a loss that only tends to ``target``
+    (a plateau at exactly that level) is never crossed (:class:`gfcheck.numeric._common.Crossing`).
     Example: ``LossWatch("half_fit_+", frozenset(S_plus), L_plus_0 / 2)``.
     """
 
