@@ -220,7 +220,11 @@ def _named(name: str, text: str) -> str:
     'neuron 0 (-) exponent 0.596781'
     >>> _named("plus", "exponent 2")
     'plus exponent 2'
+    >>> _named("t_rel", "t_rel -> 10.4 as kappa -> 0")
+    't_rel -> 10.4 as kappa -> 0'
     """
+    if text.startswith(name + " "):  # the text already names the part (a law whose symbol is the name)
+        return text
     last, first = name.rsplit(" ", 1)[-1], text.split(" ", 1)[0]
     return f"{name} {text[len(first):].lstrip()}" if last and last == first and text != first else f"{name} {text}"
 

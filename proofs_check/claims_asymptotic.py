@@ -388,6 +388,16 @@ def group_orders(ctx, sign):
                   if ctx.problem.signs[j] == sign and ctx.neurons.kind[j] == "non-main")
 
 
+def non_main_terms(ctx, anchor, signs):
+    """The non-main neurons of the groups ``signs`` as terms anchored at the predicted leading order
+    ``anchor`` (``2 gamma`` from the neurons' predictions): neuron ``j`` at ``anchor + 2 (gamma_j -
+    gamma)``, its distance above the group's slowest-decaying one (digest 5.4's correction orders
+    ``2 (gamma_j - gamma)``).  On consistent predictions that is ``2 gamma_j``; a wrong ``gamma``
+    moves the whole family with it, so the check refutes it instead of judging another term."""
+    g = [v for s in signs for v in group_orders(ctx, s)]
+    return tuple(Term(anchor + (v - min(g)), "a non-main neuron, lambda^(2 gamma_j)") for v in g)
+
+
 def escape_orders(ctx, sign):
     """Correction orders of ``t_1/2`` (and of its slope): every non-main ``2 gamma_j``, 1 (the
     bundle's in-span misalignment at the start, see :func:`refined_law`) and 2 (dead
@@ -576,7 +586,7 @@ def refined_law(ctx, sign):
     g = group_orders(ctx, sign)
     gam = 2 * to_mpf(ctx.neurons.gamma_plus if sign > 0 else ctx.neurons.gamma_minus)
     terms = ((mpmath.mpf(1), "the bundle's in-span misalignment at the start, O(lambda) (docs/verdicts.md)"),) \
-        + tuple((v, "a non-main neuron of the group, lambda^(2 gamma_j) (digest 4.4)") for v in g) \
+        + non_main_terms(ctx, gam, (sign,)) \
         + (Term(2 * gam, "second order of the non-main neurons, lambda^(4 gamma)", None if g else False),
            (mpmath.mpf(2), "linearisation"))
     if gam < 1:  # the in-span term is a correction; ties (2 gamma = 1) lead with the O(lambda) bound
@@ -958,9 +968,7 @@ def gap_law(ctx, name, quantity, symbol, linear: Term, one_sided_linear=False, g
     if gmin2 is None:
         gmin2 = 2 * min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
     live = None if non_main else False
-    terms = (Term(gmin2, "non-main neurons, lambda^(2 min gamma)", live),) \
-        + tuple(Term(g, "a non-main neuron, lambda^(2 gamma_j)")
-                for g in group_orders(ctx, 1) + group_orders(ctx, -1)) \
+    terms = (Term(gmin2, "non-main neurons, lambda^(2 min gamma)", live),) + non_main_terms(ctx, gmin2, (1, -1)) \
         + (Term(2 * gmin2, "second order of the non-main amplitudes", live), linear,
            Term(mpmath.mpf(2), "second order, lambda^2"))
     law = rate_law(name, quantity, symbol, terms, "docs/orthogonal.md 4.4, 5.2-5.4 (digest 9.13, 9.14)", FLOW)

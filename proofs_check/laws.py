@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import mpmath
 
 from gfcheck.symbolic.errors import InvalidInput
-from gfcheck.symbolic.expansion import Expansion, Term, order_value
+from gfcheck.symbolic.expansion import Expansion, Term, order_value, power_text
 
 from .rates import judge_limit, judge_rate
 
@@ -119,7 +119,7 @@ class Law:
 
     def _competing(self) -> list:
         terms = self.expansion.live[1:] if self.value is None else self.expansion.live
-        return [f"{self.scale}^{_s(t.order, 6)} ({t.source})" for t in terms]
+        return [f"{power_text(self.scale, t.order)} ({t.source})" for t in terms]
 
     def prediction(self) -> str:
         """The prediction as the report prints it: the judged value, then every competing term.
@@ -132,7 +132,7 @@ class Law:
             bound = ">= " if self.one_sided else ""
             rel = "= O" if self.one_sided else "~ "
             head = (f"exponent {bound}{_s(lead.order, 10)} ({lead.source}): {self.symbol} "
-                    f"{rel}{'(' if self.one_sided else ''}{self.scale}^{_s(lead.order, 6)}"
+                    f"{rel}{'(' if self.one_sided else ''}{power_text(self.scale, lead.order)}"
                     f"{')' if self.one_sided else ''}")
             return head + (f"; competing: {', '.join(competing)}" if competing else "")
         bound = ">= " if self.one_sided else ""

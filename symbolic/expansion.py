@@ -31,7 +31,7 @@ import mpmath
 
 from .errors import InvalidInput
 
-__all__ = ["Term", "Expansion", "order_value"]
+__all__ = ["Term", "Expansion", "order_value", "power_text"]
 
 
 def order_value(x):
@@ -46,6 +46,18 @@ def order_value(x):
     if hasattr(x, "evalf"):
         return mpmath.mpf(str(x.evalf(mpmath.mp.dps + 10)))
     return mpmath.mpf(x)
+
+
+def power_text(variable: str, order) -> str:
+    """``variable^order`` for reports, a compound variable in parentheses, 6 digits.
+
+    >>> power_text("lambda", 2), power_text("1/qbar", Fraction(1, 2))
+    ('lambda^2', '(1/qbar)^0.5')
+    """
+    text = mpmath.nstr(order_value(order), 6)
+    text = text[:-2] if text.endswith(".0") else text
+    base = f"({variable})" if any(c in variable for c in "/ ") else variable
+    return f"{base}^{text}"
 
 
 @dataclass(frozen=True)
@@ -106,4 +118,4 @@ class Expansion:
 
     def describe(self, variable: str = "lambda") -> str:
         """``lambda^e (source) + ...`` for reports (``variable``: the small scale's name)."""
-        return " + ".join(f"{variable}^{mpmath.nstr(order_value(t.order), 6)} ({t.source})" for t in self.live)
+        return " + ".join(f"{power_text(variable, t.order)} ({t.source})" for t in self.live)
