@@ -552,13 +552,14 @@ def _turn(ctx, w_from, w_to):
     return mpmath.atan2(x0 * y1 - y0 * x1, x0 * x1 + y0 * y1)
 
 
-def _speed_at(ctx, run, centre, neurons, law):
+def _speed_at(ctx, run, centre, neurons, law=None):
     """``[(j, limit, twin limit, identity)]`` of the angular-speed identity (:func:`_angular_speed`) at the
     exact time ``centre`` of ``run``, which has samples at ``centre +- h`` for ``h`` in
     :data:`.context_separable.SPEED_STEPS`; the neurons of ``neurons`` active on both points on the
     whole stencil, none if an activation event falls inside it."""
     from .rates import rejudge
 
+    law = law or _by_name(plateau_laws(ctx))["angular speed"]
     kp, km = ctx.data.plus[0], ctx.data.minus[0]
     bits = bits_for_dps(run.precision.dps)  # the run's own digits
     out = []
