@@ -251,3 +251,33 @@ def test_the_docs_example_of_the_law_runs():
     twin = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     twin.run(broken, out=lambda s: None)
     assert twin.summarize(verbose=False).failed == 1
+
+
+def _three_points():
+    """x_k the axes of R^3, labels 3, 1, -1; a main neuron per group and a non-main one on x_1 alone:
+    ``gamma_+ = 1 - 1/sqrt(10)``, so ``2 min gamma = 1.37 > 1``."""
+    from gfcheck.symbolic.problem import Problem
+
+    e = [tuple(F(int(i == k)) for i in range(3)) for k in range(3)]
+    return Problem(inputs=tuple(e), labels=(F(3), F(1), F(-1)), width=3, scale=F(1, 10 ** 6),
+                   directions=((F(1), F(1), F(-1)), (F(-1), F(1), F(-1)), (F(-1), F(-1), F(1))), signs=(1, 1, -1))
+
+
+def test_variation_norm_judges_at_least_one_where_the_digests_O_lambda_leads():
+    """Docs 5.4: ``N - N* = sum_{non-main} a_j^2 (1 - cos) + O(lambda)``.  With ``2 min gamma >= 1``
+    the bound leads: the law is ``exponent >= 1`` (it judged ``2 min gamma`` with the ``O(lambda)``
+    term's negative relative order dropped); the refined escape keeps the non-main terms as
+    corrections of its one-sided law.  Twin: the default problem (``2 min gamma = 0.336``) judges
+    ``2 min gamma``, two-sided."""
+    from gfcheck.proofs_check.claims_asymptotic import refined_laws, variation_norm_laws
+
+    ctx = pc.Context(_three_points(), Profile.named("quick"))
+    assert ctx.neurons.kind == ("main", "non-main", "main")
+    (law,) = variation_norm_laws(ctx)
+    assert law.one_sided and law.predicted == 1 and law.prediction().startswith("exponent >= 1")
+    assert [mpmath.nstr(c, 6) for c in law.corrections] == ["0.367544", "1.0", "1.73509"]
+    plus = {x.name: x for x in refined_laws(ctx)}["plus"]
+    assert plus.one_sided and [mpmath.nstr(c, 6) for c in plus.corrections] == ["0.367544", "1.0", "1.73509"]
+    default, (honest,) = _declared(next(c for c in LAW_CLAIMS if c.id == "variation-norm"))
+    g2 = 2 * min(order_value(default.neurons.gamma_plus), order_value(default.neurons.gamma_minus))
+    assert not honest.one_sided and honest.predicted == g2  # the same arithmetic at the same precision
