@@ -99,6 +99,8 @@ class Limit:
         if self.law is not None:
             # the judgement is the law's, by construction: its value, its orders, its sidedness
             lp = mpmath.mpf(self.law.predicted)
+            # both are the law's value rounded at this precision (a law built at more digits is
+            # rounded once more here): they agree to a few units of the last place, 2^4 ulps
             if abs(mpmath.mpf(self.predicted) - lp) > mpmath.ldexp(abs(lp) + 1, -mpmath.mp.prec + 4):
                 raise InvalidInput(f"Limit: judged at {_s(self.predicted, 10)}, not at its law's "
                                    f"{_s(lp, 10)} ({self.law.name})")
