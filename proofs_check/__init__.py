@@ -9,6 +9,7 @@ Public API (loaded on first use, so ``import gfcheck.proofs_check`` stays light)
     Suite, suites(), suite(name), register_suite(suite), claims(suite_name)
     Claim, Provenance, Verdict, ClaimResult, register(claim), run_claim(claim, ctx)
     judge_limit, judge_rate, Limit     the rate rule (docs/verdicts.md)
+    Law                                a claim's asymptotic law: text, value and orders as one object
     main(argv)                         the ``gfcheck`` command line
 
 A claim's ``source`` "digest N.M" (and "digest N.M" in the docstrings) is section N.M of its
@@ -33,7 +34,7 @@ except _NotFound:  # pragma: no cover - running from a source tree that was neve
 
 __all__ = ["__version__", "verify", "run_verify", "Profile", "Context", "Suite", "suites", "suite", "register_suite",
            "claims", "Claim", "Provenance", "Verdict", "ClaimResult", "register", "run_claim", "judge_limit",
-           "judge_rate", "Limit", "main"]
+           "judge_rate", "Limit", "Law", "main"]
 
 _LAZY = {
     "verify": "verify", "run_verify": "verify",
@@ -42,7 +43,7 @@ _LAZY = {
     "claims": "registry", "register": "registry",
     "Claim": "verdicts", "Provenance": "verdicts", "Verdict": "verdicts", "ClaimResult": "verdicts",
     "run_claim": "verdicts",
-    "judge_limit": "rates", "judge_rate": "rates", "Limit": "rates",
+    "judge_limit": "rates", "judge_rate": "rates", "Limit": "rates", "Law": "laws",
     "main": "cli",
 }
 

@@ -176,7 +176,8 @@ def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True, wr
     against ``predicted + EDGE * resolution`` (one-sided: ``max(predicted, limit) + EDGE *
     resolution`` as the lower bound, :func:`edge_twin`).  ``ok=False`` (another part of the claim
     failed) makes a VERIFIED limit
-    REFUTED; ``note`` (the ladder's budget note) goes into the details."""
+    REFUTED; ``note`` (the ladder's budget note) goes into the details; the claim's prediction text is
+    ``prediction``, by default the limit's law's (:meth:`.laws.Law.prediction`)."""
     from .verdicts import Verdict
 
     verdict = limit.verdict if ok or limit.verdict != "VERIFIED" else "REFUTED"
@@ -186,7 +187,9 @@ def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True, wr
         det["reason"] = note
     elif verdict == "UNDECIDED":
         det["reason"] = limit.reason
-    claim = Verdict(verdict, prediction or s(limit.predicted, 8), s(limit.limit, 10),
+    if prediction is None:  # the law's own text (the judged value, the competing terms)
+        prediction = limit.law.prediction() if limit.law is not None else s(limit.predicted, 8)
+    claim = Verdict(verdict, prediction, s(limit.limit, 10),
                     s(limit.distance, 3) if limit.limit is not None else "-", s(limit.resolution, 3), det)
     tw = edge_twin(limit)
     edge = tw.predicted
@@ -217,7 +220,11 @@ def _named(name: str, text: str) -> str:
     'neuron 0 (-) exponent 0.596781'
     >>> _named("plus", "exponent 2")
     'plus exponent 2'
+    >>> _named("t_rel", "t_rel -> 10.4 as kappa -> 0")
+    't_rel -> 10.4 as kappa -> 0'
     """
+    if text.startswith(name + " "):  # the text already names the part (a law whose symbol is the name)
+        return text
     last, first = name.rsplit(" ", 1)[-1], text.split(" ", 1)[0]
     return f"{name} {text[len(first):].lstrip()}" if last and last == first and text != first else f"{name} {text}"
 
@@ -256,21 +263,3 @@ def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
                    "; ".join(_named(k, t.measurement) for k, (_, t) in parts.items()), "-", "-",
                    {"parts": {k: t.verdict for k, (_, t) in parts.items()}})
     return claim, twin
-
-
-def judge_rungs(rows, predicted, *, corrections, resolution, one_sided=False, slack=12):
-    """The rate of ``err ~ K lambda^predicted`` from ladder rows ``(lambda, err, floor)``.
-
-    A rung carries the rate only when its error is resolved, ``err > floor 2^slack`` (known to
-    ``2^-slack`` relative; below that the ladder measures rounding); its relative noise is
-    ``floor / err``.  Fewer than two resolved rungs: an UNDECIDED :class:`.rates.Limit` (the
-    ladder then adds rungs).
-    """
-    from .rates import judge_limit, judge_rate
-
-    keep = [(lam, err, floor) for lam, err, floor in rows if err > floor * 2 ** slack]
-    if len(keep) < 2:
-        return judge_limit([], [], predicted, corrections=corrections, resolution=resolution,
-                           one_sided=one_sided)
-    return judge_rate([r[0] for r in keep], [r[1] for r in keep], predicted, corrections=corrections,
-                      resolution=resolution, rel_noise=[r[2] / r[1] for r in keep], one_sided=one_sided)

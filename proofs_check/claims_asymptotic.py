@@ -16,11 +16,11 @@ import sympy as sp
 from gfcheck.symbolic.assumptions import ORTHOGONAL_INPUTS, PAPER_FLOW, RELU_PRIME_ZERO
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (combine_verdicts, judge_rungs, limit_verdicts, loss, mp_data, one_minus_cos, outputs,
+from ._measure import (combine_verdicts, limit_verdicts, loss, mp_data, one_minus_cos, outputs,
                        outside_if_not_orthogonal,
                        s, variation_norm, verdict_of)
 from .context import with_scale
-from .rates import judge_limit
+from .laws import Term, limit_law, rate_law
 from .verdicts import Claim, Provenance, Verdict
 
 #: the claims this module declares (the ``orthogonal`` suite, ``suite_orthogonal.py``)
@@ -33,6 +33,15 @@ KAPPA_EXTRA_DPS = 20
 
 def _bits(ctx):
     return bits_for_dps(ctx.profile.dps)
+
+
+#: the hypotheses of the saddle-to-saddle laws (their claims declare PAPER_FLOW)
+FLOW = tuple(a.id for a in PAPER_FLOW)
+
+
+def by_name(laws) -> dict:
+    """``{law.name: law}`` of a claim's laws."""
+    return {law.name: law for law in laws}
 
 
 def _guard(ctx, need_A3=True):
@@ -193,23 +202,43 @@ def alignment_expansion(ratio):
     >>> mpmath.nstr(e.leading, 3), [mpmath.nstr(c, 3) for c in e.corrections]
     ('0.5', ['0.5', '1.0', '1.5'])
     """
-    from gfcheck.symbolic.expansion import Expansion, Term
+    return alignment_law("alignment", ratio).expansion
 
-    return Expansion((Term(ratio, "perpendicular / parallel, squared"), Term(2 * ratio, "cosh transient"),
-                      Term(3 * ratio, "the transient's second order"),
-                      Term(ratio + 1, "outputs O(lambda) relative"), Term(mpmath.mpf(2), "linearisation, absolute")))
+
+def alignment_law(name, ratio):
+    """The rate of ``1 - cos(w_j, s_j D_j)`` at the alignment probe (:func:`alignment_expansion`)."""
+    return rate_law(name, "1 - cos(w_j, s_j D_j) at t = n log(1/lambda)/(2 max ||D_+-||)", "1 - cos",
+                    ((ratio, "perpendicular / parallel, squared"), (2 * ratio, "cosh transient"),
+                     (3 * ratio, "the transient's second order"), (ratio + 1, "outputs O(lambda) relative"),
+                     (mpmath.mpf(2), "linearisation, absolute")),
+                    "docs/orthogonal.md 3.4-3.5 (digest 9.8)", FLOW)
+
+
+def alignment_laws(ctx):
+    """Per main neuron ``j``: the exponent of ``1 - cos`` (:func:`alignment_law`, ``r = ||D_j|| /
+    max ||D_+-||``) and the limit 1 of its ratio to the closed form of digest 3.2, corrected by the
+    outputs' ``lambda`` and the linearisation's ``lambda^(2 - r)`` (relative)."""
+    Dmax = max(g[2] for g in _groups(ctx))  # the fastest group sets the end of the linear regime
+    out = []
+    for j in range(ctx.problem.m):
+        if ctx.neurons.kind[j] != "main":
+            continue
+        law = alignment_law(f"neuron {j} exponent", mpmath.sqrt(to_mpf(ctx.neurons.D_j_sq[j])) / Dmax)
+        out += [law, limit_law(f"neuron {j} ratio to the closed form",
+                               "(1 - cos) measured / (1 - cos) of the closed form of digest 3.2", "ratio", 1,
+                               ((mpmath.mpf(1), "outputs O(lambda) relative"),
+                                (2 - law.predicted, "linearisation lambda^2, relative to lambda^r")),
+                               "docs/orthogonal.md 3.2 (digest 9.8: equal to 1e-3 relative)", FLOW)]
+    return tuple(out)
 
 
 def _check_alignment(ctx):
     out = _guard(ctx)
     if out:
         return out
-    Dmax = max(g[2] for g in _groups(ctx))  # the fastest group sets the end of the linear regime
     bits = _bits(ctx)
     main = [j for j in range(ctx.problem.m) if ctx.neurons.kind[j] == "main"]
-    expansion = {j: alignment_expansion(mpmath.sqrt(to_mpf(ctx.neurons.D_j_sq[j])) / Dmax) for j in main}
-    pred = {j: expansion[j].leading for j in main}
-    orders = {j: expansion[j].corrections for j in main}
+    laws = by_name(alignment_laws(ctx))
 
     ep = ctx.early_phase
 
@@ -264,30 +293,29 @@ def _check_alignment(ctx):
                 Verdict(verdict_of(worst + 4 <= 1), "1 - cos = 4 units (a near miss)", s(worst, 3), "-", "1", {}))
             continue
 
-        def judge(exps, j=j):
+        exponent, ratio = laws[f"neuron {j} exponent"], laws[f"neuron {j} ratio to the closed form"]
+
+        def judge(exps, j=j, law=exponent):
             rows = [measure(e)[j][:3] for e in exps]
             with mpmath.workprec(bits + 40):
-                return judge_rungs(rows, pred[j], corrections=orders[j], resolution=ctx.resolution(pred[j])), None
+                return law.judge_rungs(rows, resolution=ctx.resolution(law.predicted)), None
 
-        def judge_value(exps, j=j):
-            # digest 9.8: 1 - cos equals the closed form (1e-3 relative at lambda <= 1e-8); the ratio
-            # tends to 1 with the corrections of the outputs, lambda and lambda^(2 - pred)
+        def judge_value(exps, j=j, law=ratio):
+            # digest 9.8: 1 - cos equals the closed form (1e-3 relative at lambda <= 1e-8)
             rows = [measure(e)[j] for e in exps]
             with mpmath.workprec(bits + 40):
                 keep = [r for r in rows if r[1] > r[2] * 2 ** SLACK and r[3] is not None]
-                return judge_limit([r[0] for r in keep], [r[3] for r in keep], 1, corrections=(1, 2 - pred[j]),
-                                   resolution=ctx.resolution(1),
-                                   noise=[2 * r[2] / r[1] for r in keep]), None
+                return law.judge([r[0] for r in keep], [r[3] for r in keep], resolution=ctx.resolution(1),
+                                 noise=[2 * r[2] / r[1] for r in keep]), None
 
         sj = "+" if ctx.problem.signs[j] > 0 else "-"
         limit, _, exps, note = ctx.decide(judge, ALIGN_EXPONENTS)
-        parts[f"neuron {j} ({sj}) exponent"] = limit_verdicts(limit, note=note, prediction=f"exponent {s(pred[j], 6)}",
+        parts[f"neuron {j} ({sj}) exponent"] = limit_verdicts(limit, note=note, prediction=exponent.prediction(),
                                                               wrong={"1 - cos read as the angle, not its square":
-                                                                     pred[j] / 2},
+                                                                     exponent.predicted / 2},
                                                               details={"ladder": [f"1e-{e}" for e in exps]})
         limit, _, exps, note = ctx.decide(judge_value, ALIGN_EXPONENTS)
-        parts[f"neuron {j} ({sj}) value"] = limit_verdicts(limit, note=note,
-                                                           prediction="1 - cos / closed form = 1",
+        parts[f"neuron {j} ({sj}) value"] = limit_verdicts(limit, note=note, prediction=ratio.prediction(),
                                                            details={"ladder": [f"1e-{e}" for e in exps]})
     if not parts:
         v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-", {"reason": "no main neuron (A3 fails)"})
@@ -310,7 +338,7 @@ CLAIMS.append(Claim(
                 "ratio to the closed form of digest 3.2 (9.8: equal to 1e-3 relative)",
     tolerance_rule="local exponents extrapolated with the expansion's correction orders (pred, 1, 2 - pred "
                    "relative; rates.py); digits follow the rung",
-    twin="each neuron's exponent moved by 4 bands must be refuted", check=_check_alignment))
+    twin="each neuron's exponent moved by 4 bands must be refuted", check=_check_alignment, laws=alignment_laws))
 
 
 # ------------------------------------------------------- 9-10. escape slope and time
@@ -360,11 +388,41 @@ def group_orders(ctx, sign):
                   if ctx.problem.signs[j] == sign and ctx.neurons.kind[j] == "non-main")
 
 
+def non_main_terms(ctx, anchor, signs):
+    """The non-main neurons of the groups ``signs`` as terms anchored at the predicted leading order
+    ``anchor`` (``2 gamma`` from the neurons' predictions): neuron ``j`` at ``anchor + 2 (gamma_j -
+    gamma)``, its distance above the group's slowest-decaying one (digest 5.4's correction orders
+    ``2 (gamma_j - gamma)``).  On consistent predictions that is ``2 gamma_j``; a wrong ``gamma``
+    moves the whole family with it, so the check refutes it instead of judging another term."""
+    g = [v for s in signs for v in group_orders(ctx, s)]
+    return tuple(Term(anchor + (v - min(g)), "a non-main neuron, lambda^(2 gamma_j)") for v in g)
+
+
 def escape_orders(ctx, sign):
     """Correction orders of ``t_1/2`` (and of its slope): every non-main ``2 gamma_j``, 1 (the
-    bundle's in-span misalignment at the start, see :func:`refined_prediction`) and 2 (dead
+    bundle's in-span misalignment at the start, see :func:`refined_law`) and 2 (dead
     neurons, linearisation); their multiples are added by :func:`.rates.judge_limit`."""
-    return tuple(group_orders(ctx, sign)) + (mpmath.mpf(1), mpmath.mpf(2))
+    return tuple(order for order, _ in escape_terms(ctx, sign))
+
+
+def escape_terms(ctx, sign):
+    """``(order, source)`` of the corrections of ``t_1/2`` and of its slope (:func:`escape_orders`)."""
+    return tuple((g, "a non-main neuron of the group, lambda^(2 gamma_j) (digest 4.4)")
+                 for g in group_orders(ctx, sign)) \
+        + ((mpmath.mpf(1), "the bundle's in-span misalignment at the start, O(lambda) (docs/verdicts.md)"),
+           (mpmath.mpf(2), "dead neurons, linearisation"))
+
+
+def _key(sign) -> str:
+    return "plus" if sign > 0 else "minus"
+
+
+def escape_slope_laws(ctx):
+    """Per sign group: ``d t_1/2 / d log(1/lambda) -> n/||D_+-||`` with the corrections of
+    :func:`escape_terms` (digest 4.2, 4.4)."""
+    return tuple(limit_law(_key(sign), f"pair slopes of t_1/2,{'+' if sign > 0 else '-'} in log(1/lambda)",
+                           "d t_1/2 / d log(1/lambda)", slope_pred, escape_terms(ctx, sign),
+                           "docs/orthogonal.md 4.2 (digest 9.9)", FLOW) for sign, _S, _D, slope_pred in _groups(ctx))
 
 
 def _watch_residual(ctx, name, S, e):
@@ -401,11 +459,12 @@ def _check_escape_slope(ctx):
         return out
     bits = _bits(ctx)
     parts, fig = {}, {}
+    laws = by_name(escape_slope_laws(ctx))
     for sign, S, _Dn, slope_pred in _groups(ctx):
         name = "half_+" if sign > 0 else "half_-"
-        orders = escape_orders(ctx, sign)
+        law = laws[_key(sign)]
 
-        def judge(exps, name=name, slope_pred=slope_pred, orders=orders):
+        def judge(exps, name=name, slope_pred=slope_pred, law=law):
             xs, ts = _crossings(ctx, name, exps)
             with mpmath.workprec(bits + 40):
                 mus = [mpmath.exp(-(a + b) / 2) for a, b in zip(xs, xs[1:])]
@@ -414,17 +473,16 @@ def _check_escape_slope(ctx):
                          for i in range(len(xs) - 1)]
                 # digest 9.9 asks for 1e-5: the slope is resolved to 2^-7 of the profile's band
                 r = ctx.resolution(slope_pred) / 2 ** 7
-                return judge_limit(mus, slopes, slope_pred, corrections=orders, resolution=r,
-                                   noise=noise), (xs, ts)
+                return law.judge(mus, slopes, resolution=r, noise=noise), (xs, ts)
 
         limit, (xs, ts), exps, note = ctx.decide(judge, ctx.profile.exponents)
         key = "plus" if sign > 0 else "minus"
         watch = _watch_residual(ctx, name, S, exps[0])
         if watch is None:
-            parts[key] = (Verdict("UNDECIDED", s(slope_pred, 10), "-", "-", "-", {
+            parts[key] = (Verdict("UNDECIDED", law.prediction(), "-", "-", "-", {
                 "reason": f"the watch {name} was not crossed at lambda = 1e-{exps[0]}: no escape time to check"}),) * 2
             continue
-        parts[key] = limit_verdicts(limit, note=note, prediction=s(slope_pred, 10), ok=watch[0] <= watch[1],
+        parts[key] = limit_verdicts(limit, note=note, prediction=law.prediction(), ok=watch[0] <= watch[1],
                                     wrong={"the 1/n loss (rates doubled, slope halved)": slope_pred / 2},
                                     details={"ladder": [f"1e-{e}" for e in exps],
                                              "half_fit_loss_at_crossing": s(watch[2], 12),
@@ -452,7 +510,7 @@ CLAIMS.append(Claim(
                    "until the limit is resolved to a third of it; the crossing itself is checked by "
                    "integrating to it and evaluating L_S from the weights (2^(-b+12)(L0 + |dL/dt|(1+t)))",
     twin="the prediction moved by 4 bands must be refuted by the same pair slopes",
-    check=_check_escape_slope))
+    check=_check_escape_slope, laws=escape_slope_laws))
 
 
 def kappa(ctx, sign):
@@ -513,23 +571,34 @@ def bundle_constant(ctx, sign):
     return total
 
 
-def refined_prediction(ctx, sign):
-    """``(exponent, correction orders, one_sided)`` of the refined escape-time error.
+def refined_law(ctx, sign):
+    """The rate of the refined escape-time error ``|t_1/2 - t_pred|`` of group ``sign``.
 
-    The digest (4.2, 4.4) gives ``O(lambda^(2 gamma))`` from the non-main neurons.  The bundle also
+    The digest (4.2, 4.4) gives ``O(lambda^(2 gamma))`` from the non-main neurons, one term
+    ``lambda^(2 gamma_j)`` each, and their second order ``lambda^(4 gamma)``.  The bundle also
     starts misaligned *within the span* by ``O(lambda)`` relative (``u_jk(0)`` is not parallel to
     ``y_k ||x_k||^2``), which moves the half fit at first order unless the norms are equal or
     ``u(0)`` happens to be aligned (docs/verdicts.md: error ``3.57e-5 (lambda/1e-4)`` exactly on two
-    points with ``||x|| = 1, 2``).  So: for ``2 gamma < 1`` the exponent is ``2 gamma`` (corrections:
-    the other non-main neurons ``2 (gamma_j - gamma)``, ``2 gamma``, ``1 - 2 gamma``, ``2 - 2 gamma``);
-    otherwise it is at least 1 (one-sided; ``lambda^2``, possibly with a logarithm, when the
-    first-order term vanishes).
+    points with ``||x|| = 1, 2``); the linearisation adds ``lambda^2``.  So for ``2 gamma < 1`` the
+    exponent is ``2 gamma``; otherwise the ``O(lambda)`` term leads and the law is one-sided, at
+    least 1 (``lambda^2``, possibly with a logarithm, when the first-order term vanishes).
     """
     g = group_orders(ctx, sign)
     gam = 2 * to_mpf(ctx.neurons.gamma_plus if sign > 0 else ctx.neurons.gamma_minus)
-    if gam < 1:
-        return gam, tuple(v - gam for v in g) + (gam, 1 - gam, 2 - gam), False
-    return mpmath.mpf(1), (mpmath.mpf(1),), True
+    terms = ((mpmath.mpf(1), "the bundle's in-span misalignment at the start, O(lambda) (docs/verdicts.md)"),) \
+        + non_main_terms(ctx, gam, (sign,)) \
+        + (Term(2 * gam, "second order of the non-main neurons, lambda^(4 gamma)", None if g else False),
+           (mpmath.mpf(2), "linearisation"))
+    if gam < 1:  # the in-span term is a correction; ties (2 gamma = 1) lead with the O(lambda) bound
+        terms = terms[1:] + terms[:1]
+    return rate_law(_key(sign), f"|t_1/2,{'+' if sign > 0 else '-'} - (n/(2||D||)) log(1/(lambda^2 C)) - kappa|",
+                    "|t_1/2 - t_pred|", terms, "docs/orthogonal.md 4.1, 4.2, 4.4 (digest 9.10); docs/verdicts.md",
+                    FLOW, one_sided=not gam < 1)
+
+
+def refined_laws(ctx):
+    """Per sign group, :func:`refined_law`."""
+    return tuple(refined_law(ctx, sign) for sign, *_ in _groups(ctx))
 
 
 def _check_refined_escape(ctx, *, kappa_shift=0):
@@ -543,7 +612,8 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
     for sign, _S, Dn, _slope in groups:
         name = "half_+" if sign > 0 else "half_-"
         with mpmath.workprec(bits + 40):
-            gamma2, orders, one_sided = refined_prediction(ctx, sign)
+            law = refined_law(ctx, sign)
+            gamma2, one_sided = law.predicted, law.one_sided
         # the prediction is evaluated finer than the deepest rung's run (kappa carries its own floor)
         hi = _precise_bits(ctx, ctx.profile.max_exponent, gamma2) + 40
         with mpmath.workprec(hi):
@@ -552,8 +622,7 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
             C = bundle_constant(ctx, sign)
             Dn = mpmath.sqrt(to_mpf(ctx.data.D_plus_sq if sign > 0 else ctx.data.D_minus_sq))
 
-        def judge(exps, name=name, k=k, C=C, gamma2=gamma2, Dn=Dn, orders=orders, one_sided=one_sided,
-                  k_floor=k_floor, hi=hi):
+        def judge(exps, name=name, k=k, C=C, gamma2=gamma2, Dn=Dn, law=law, k_floor=k_floor, hi=hi):
             rows, ts, pred = [], [], []
             for e in exps:
                 with mpmath.workprec(hi):
@@ -569,18 +638,15 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
                 ts.append(t)
                 pred.append(t_pred)
             with mpmath.workprec(bits + 40):
-                return judge_rungs(rows, gamma2, corrections=orders, resolution=ctx.resolution(gamma2),
-                                   one_sided=one_sided), (ts, pred)
+                return law.judge_rungs(rows, resolution=ctx.resolution(gamma2)), (ts, pred)
 
         # the shallow half of the ladder first: the precise runs grow with e; decide deepens if needed
         first = ctx.profile.exponents[: max(4, len(ctx.profile.exponents) // 2)]
         limit, (ts, pred), exps, note = ctx.decide(judge, first)
-        key = "plus" if sign > 0 else "minus"
-        g2 = s(2 * to_mpf(ctx.neurons.gamma_plus if sign > 0 else ctx.neurons.gamma_minus), 6)
+        key = _key(sign)
         parts[key] = limit_verdicts(limit, note=note,
                                     wrong=None if one_sided else {"gamma instead of 2 gamma": gamma2 / 2},
-                                    prediction=(f"exponent >= 1 (2 gamma = {g2} >= 1)"
-                                                if one_sided else f"exponent {s(gamma2, 6)} (2 gamma)"),
+                                    prediction=law.prediction(),
                                     details={"kappa": s(k, 10), "C": s(C, 10),
                                              "ladder": [f"1e-{e}" for e in exps],
                                              "t_half_deepest": s(ts[-1], 12) if ts else "-",
@@ -604,7 +670,7 @@ CLAIMS.append(Claim(
     tolerance_rule="local exponents extrapolated with the correction orders 2(gamma_j - gamma), 2 gamma, "
                    "2 - 2 gamma (rates.py), on the rungs whose error exceeds 2^(-b+24) t_1/2; the ladder "
                    "adds shallower rungs (too few resolved) or deeper ones until decided",
-    twin="the exponent moved by 4 bands must be refuted", check=_check_refined_escape))
+    twin="the exponent moved by 4 bands must be refuted", check=_check_refined_escape, laws=refined_laws))
 
 
 # --------------------------------------------------------------------- 11. plateaus
@@ -622,27 +688,39 @@ def _step(ctx, s_val):
     return mpmath.mpf(0)
 
 
-def plateau_orders(ctx):
-    """Correction orders of the two plateau departures (digest 4.3), from the rates
-    ``rho_j = ||D_j|| / n`` of the growing neurons and ``s_1 < s_2``:
+def plateau_laws(ctx):
+    """The two plateau departures (digest 4.3) as rates, from the rates ``rho_j = ||D_j|| / n`` of
+    the growing neurons and ``s_1 < s_2`` (none without a middle plateau):
 
     * first plateau, ``|L - L0|`` at ``s_1 L / 2`` ~ ``lambda``: every slower neuron adds a
       relative ``lambda^(1 - rho_j s_1)``, the quadratic term ``lambda``;
-    * middle plateau, ``|L - L_mid|`` at ``(s_1 + s_2) L / 2`` ~ ``lambda^(1 - s_1/s_2)``: the slow
-      group's non-main neurons add ``lambda^((1/s_2 - rho_j)(s_1 + s_2))``, the quadratic term
-      ``lambda^(1 - s_1/s_2)``.
+    * middle plateau, ``|L - L_mid|`` at ``(s_1 + s_2) L / 2`` ~ ``lambda^(1 - s_1/s_2)`` or faster
+      (one-sided): the slow group's non-main neurons add ``lambda^((1/s_2 - rho_j)(s_1 + s_2))``,
+      the quadratic term ``lambda^(1 - s_1/s_2)``.
     """
     d = ctx.data
+    if d.L_mid is None:
+        return ()
     s1, s2 = sorted(to_mpf(v) for v in (d.escape_slope_plus, d.escape_slope_minus))
     n = ctx.problem.n
-    rho = [mpmath.sqrt(to_mpf(ctx.neurons.D_j_sq[j])) / n for j in range(ctx.problem.m)
-           if ctx.neurons.kind[j] != "dead"]
-    first = tuple(1 - r * s1 for r in rho) + (mpmath.mpf(1),)
     slow = -1 if to_mpf(d.D_minus_sq) < to_mpf(d.D_plus_sq) else 1
+    # the fast group's main neurons carry the leading lambda (rho_j s_1 = 1 exactly: no term of their own)
+    rho = [mpmath.sqrt(to_mpf(ctx.neurons.D_j_sq[j])) / n for j in range(ctx.problem.m)
+           if ctx.neurons.kind[j] != "dead" and not (ctx.neurons.kind[j] == "main" and ctx.problem.signs[j] != slow)]
+    first = ((mpmath.mpf(1), "the fast group's main neurons leave L0"),) \
+        + tuple((2 - r * s1, "a growing neuron, relative lambda^(1 - rho_j s_1)") for r in rho) \
+        + ((mpmath.mpf(2), "the quadratic term, relative lambda"),)
     rho_slow = [mpmath.sqrt(to_mpf(ctx.neurons.D_j_sq[j])) / n for j in range(ctx.problem.m)
                 if ctx.neurons.kind[j] == "non-main" and ctx.problem.signs[j] == slow]
-    mid = tuple((1 / s2 - r) * (s1 + s2) for r in rho_slow) + (1 - s1 / s2,)
-    return first, mid
+    e_mid = 1 - s1 / s2
+    mid = ((e_mid, "the slow group's main neurons leave L_mid"),) \
+        + tuple((e_mid + (1 / s2 - r) * (s1 + s2), "a non-main neuron of the slow group, relative "
+                 "lambda^((1/s_2 - rho_j)(s_1 + s_2))") for r in rho_slow) \
+        + ((2 * e_mid, "the quadratic term, relative lambda^(1 - s_1/s_2)"),)
+    src = "docs/orthogonal.md 4.3 (digest 9.11)"
+    return (rate_law("first plateau", "|L - L0| at t = s_1 log(1/lambda)/2", "|L - L0|", first, src, FLOW),
+            rate_law("middle plateau", "|L - L_mid| at t = (s_1 + s_2) log(1/lambda)/2", "|L - L_mid|", mid, src,
+                     FLOW, one_sided=True))
 
 
 def _check_plateaus(ctx):
@@ -659,8 +737,9 @@ def _check_plateaus(ctx):
     with mpmath.workprec(bits + 20):
         slopes = sorted(to_mpf(v) for v in (d.escape_slope_plus, d.escape_slope_minus))
         L0, Lmid = to_mpf(d.L0), to_mpf(d.L_mid)
-        e_mid_pred = (slopes[1] - slopes[0]) / slopes[1]
-    first_orders, mid_orders = plateau_orders(ctx)
+        laws = by_name(plateau_laws(ctx))
+        first, mid = laws["first plateau"], laws["middle plateau"]
+        e_mid_pred = mid.predicted
 
     def judge_first(exps):
         # the first plateau is left like lambda^1: its own ladder of short runs (to s_1 L / 2),
@@ -676,7 +755,7 @@ def _check_plateaus(ctx):
                 err = abs(loss(ctx.problem, ctx.weights_at(lam, run.final), run.final.a) - to_mpf(d.L0))
                 rows.append((to_mpf(lam), err, tolerance(bits_for_dps(ctx.profile.dps + e), SLACK) * L0))
         with mpmath.workprec(bits + 40):
-            return judge_rungs(rows, 1, corrections=first_orders, resolution=ctx.resolution(1)), None
+            return first.judge_rungs(rows, resolution=ctx.resolution(1)), None
 
     fast = 1 if d.escape_slope_plus is not None and to_mpf(d.escape_slope_plus) == slopes[0] else -1
     fitted = sorted(d.S_plus if fast > 0 else d.S_minus)  # the points the prediction counts as fitted
@@ -704,8 +783,7 @@ def _check_plateaus(ctx):
                 probe[f"1e-{e}"] = {"t_mid": s(to_mpf(t_mid), 8),
                                     "residual_h_minus_y": [s(hk - yk, 6) for hk, yk in zip(h, y)]}
         with mpmath.workprec(bits + 40):
-            return judge_rungs(rows, e_mid_pred, corrections=mid_orders, one_sided=True,
-                               resolution=ctx.resolution(e_mid_pred)), None
+            return mid.judge_rungs(rows, resolution=ctx.resolution(e_mid_pred)), None
 
     l0, _, exps0, note0 = ctx.decide(judge_first, PLATEAU0_EXPONENTS)
     lm, _, expsm, notem = ctx.decide(judge_mid, ctx.profile.exponents)
@@ -732,11 +810,11 @@ def _check_plateaus(ctx):
                                               float(slopes[1]), smax],
                                         "L": [float(L0), float(L0), float(Lmid), float(Lmid), 0.0, 0.0]}
     decreasing = all(b < a for a, b in zip(sup, sup[1:]))
-    parts = {"first plateau": limit_verdicts(l0, note=note0, prediction=f"L0 {s(L0, 8)}, exponent 1",
+    parts = {"first plateau": limit_verdicts(l0, note=note0, prediction=f"L0 {s(L0, 8)}, {first.prediction()}",
                                              wrong={"a quadratic departure from L0": 2},
                                              details={"ladder": [f"1e-{e}" for e in exps0]}),
              "middle plateau": limit_verdicts(lm, note=notem,
-                                              prediction=f"L_mid {s(Lmid, 8)}, exponent >= {s(e_mid_pred, 6)}",
+                                              prediction=f"L_mid {s(Lmid, 8)}, {mid.prediction()}",
                                               details={"ladder": [f"1e-{e}" for e in expsm],
                                                        "fast_group": "+" if fast > 0 else "-",
                                                        "points_counted_fitted": [str(k) for k in fitted],
@@ -761,10 +839,18 @@ CLAIMS.append(Claim(
                 "of every ladder run",
     tolerance_rule="local exponents extrapolated with the correction orders of digest 4.3 (rates.py); "
                    "one-sided for the middle plateau; the sup distance must decrease strictly along the ladder",
-    twin="the exponents moved by 4 bands must be refuted", check=_check_plateaus))
+    twin="the exponents moved by 4 bands must be refuted", check=_check_plateaus, laws=plateau_laws))
 
 
 # ------------------------------------------------------------------- 12. convergence
+
+
+def convergence_laws(ctx):
+    """``d(t_fit - t_1/2,slow) / d log(1/lambda) -> 0`` (digest 5.1), corrected like both escapes
+    (:func:`escape_terms`)."""
+    return (limit_law("slope", "pair slopes of t_fit - t_1/2,slow in log(1/lambda)",
+                      "d(t_fit - t_1/2,slow)/d log(1/lambda)", 0, escape_terms(ctx, 1) + escape_terms(ctx, -1),
+                      "docs/orthogonal.md 5.1 (digest 9.12)", FLOW),)
 
 
 def _check_convergence(ctx):
@@ -776,7 +862,7 @@ def _check_convergence(ctx):
     if not (ctx.data.S_minus if slow_sign < 0 else ctx.data.S_plus):
         slow_sign = -slow_sign
     slow = "half_-" if slow_sign < 0 else "half_+"
-    orders = escape_orders(ctx, 1) + escape_orders(ctx, -1)
+    law = convergence_laws(ctx)[0]
     with mpmath.workprec(bits + 20):
         scale = max(to_mpf(v) for v in (ctx.data.escape_slope_plus, ctx.data.escape_slope_minus) if v is not None)
     unfitted = []
@@ -798,8 +884,7 @@ def _check_convergence(ctx):
             slopes = [(deltas[i + 1] - deltas[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
             noise = [tolerance(bits, SLACK) * 4 * (deltas[i] + deltas[i + 1] + scale * xs[i + 1]) / (xs[i + 1] - xs[i])
                      for i in range(len(xs) - 1)]
-            return judge_limit(mus, slopes, 0, corrections=orders, resolution=ctx.resolution(scale),
-                               noise=noise), deltas
+            return law.judge(mus, slopes, resolution=ctx.resolution(scale), noise=noise), deltas
 
     limit, deltas, exps, note = ctx.decide(judge, ctx.profile.exponents)
     if unfitted:
@@ -808,8 +893,7 @@ def _check_convergence(ctx):
                     {"reason": f"the loss did not reach L(0) 2^-b by the horizon (a time budget) at lambda = "
                                f"{where}: the settling-time estimate of Context.horizon was short"})
         return v, v
-    return limit_verdicts(limit, note=note, ok=all(dd > 0 for dd in deltas),
-                          prediction="d(t_fit - t_1/2,slow)/d log(1/lambda) = 0",
+    return limit_verdicts(limit, note=note, ok=all(dd > 0 for dd in deltas), prediction=law.prediction(),
                           details={"t_fit_minus_t_half_slow": [s(v, 10) for v in deltas],
                                    "ladder": [f"1e-{e}" for e in exps], "not_fitted_at": unfitted,
                                    "fit_level": "L(0) 2^-b (residual at the square root of the working precision)"})
@@ -827,7 +911,7 @@ CLAIMS.append(Claim(
     measurement="LossWatch crossings on the ladder (every rung must fit, after the slower escape)",
     tolerance_rule="pair slopes extrapolated with the escape correction orders (rates.py); band 2^-r times "
                    "the slower escape slope n/min ||D_+-||",
-    twin="a slope of 4 bands must be refuted", check=_check_convergence))
+    twin="a slope of 4 bands must be refuted", check=_check_convergence, laws=convergence_laws))
 
 
 # -------------------------------------------------------- 13-14. variation norm, h_inf
@@ -872,13 +956,33 @@ def no_gap_source(ctx, measure, what):
     return v, v
 
 
-def norm_orders(ctx):
-    """Correction orders of ``N - N*`` and ``h - h_inf`` ~ ``lambda^(2 gamma)`` (digest 5.4): the
-    other non-main neurons ``2 (gamma_j - gamma)``, the second order ``2 gamma``, and the
-    ``O(lambda)``, ``O(lambda^2)`` terms relative to the leading one."""
-    gmin = 2 * min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
-    g = group_orders(ctx, 1) + group_orders(ctx, -1)
-    return tuple(v - gmin for v in g) + (gmin, 1 - gmin, 2 - gmin)
+def gap_law(ctx, name, quantity, symbol, linear: Term, one_sided_linear=False, gmin2=None):
+    """``N - N*`` or ``h - h_inf`` as a rate (digest 5.4): the non-main neurons'
+    ``lambda^(2 gamma_j)`` (the smallest, ``2 min gamma``, leads unless another term is lower), their
+    second order ``lambda^(4 min gamma)``, the claim's ``O(lambda)`` term ``linear`` and
+    ``lambda^2``; the non-main terms are known to vanish without a non-main neuron.  With
+    ``one_sided_linear`` the law is ``exponent >= 1`` when ``linear`` leads (the digest bounds that
+    term, ``O(lambda)``, without giving its coefficient).  ``gmin2``: ``2 min gamma`` in place of
+    the neurons' (a caller that studies another value)."""
+    non_main = any(k == "non-main" for k in ctx.neurons.kind)
+    if gmin2 is None:
+        gmin2 = 2 * min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
+    live = None if non_main else False
+    terms = (Term(gmin2, "non-main neurons, lambda^(2 min gamma)", live),) + non_main_terms(ctx, gmin2, (1, -1)) \
+        + (Term(2 * gmin2, "second order of the non-main amplitudes", live), linear,
+           Term(mpmath.mpf(2), "second order, lambda^2"))
+    law = rate_law(name, quantity, symbol, terms, "docs/orthogonal.md 4.4, 5.2-5.4 (digest 9.13, 9.14)", FLOW)
+    if one_sided_linear and law.expansion.leading_term is linear:
+        law = rate_law(name, quantity, symbol, terms, law.source, FLOW, one_sided=True)
+    return law
+
+
+def variation_norm_laws(ctx):
+    """``N - N* ~ lambda^(2 min gamma)`` (:func:`gap_law`), with the digest's ``+ O(lambda)``
+    (5.4: ``N - N* = sum_{non-main} a_j^2 (1 - cos) + O(lambda)``): when ``2 min gamma >= 1`` that
+    bound leads, and the law is ``exponent >= 1``."""
+    return (gap_law(ctx, "N - N*", "N - N* at the end of the run", "N - N*",
+                    Term(mpmath.mpf(1), "O(lambda) (digest 5.4)"), one_sided_linear=True),)
 
 
 def _n_star_of_outputs(ctx, h):
@@ -894,11 +998,11 @@ def _check_variation_norm(ctx):
     if out:
         return out
     bits = _bits(ctx)
-    orders = norm_orders(ctx)
     with mpmath.workprec(bits + 20):
         X, _ = mp_data(ctx.problem)
         Ns = to_mpf(ctx.data.N_star)
         gmin2 = 2 * min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
+        law = variation_norm_laws(ctx)[0]  # at the precision the exponent was judged at
     lower = {}
 
     def measure(exps):
@@ -923,7 +1027,7 @@ def _check_variation_norm(ctx):
         measured = measure(exps)
         with mpmath.workprec(bits + 40):
             resolved_rows = [(lam, g) for lam, g, floor in measured if g > floor * 2 ** SLACK]
-            return (judge_rungs(measured, gmin2, corrections=orders, resolution=ctx.resolution(gmin2)),
+            return (law.judge_rungs(measured, resolution=ctx.resolution(law.predicted)),
                     ([r[0] for r in resolved_rows], [r[1] for r in resolved_rows]))
 
     limit, (lams, gaps), exps, note = ctx.decide(judge, ctx.profile.exponents)
@@ -935,8 +1039,9 @@ def _check_variation_norm(ctx):
         ctx.figure_data["norm_gap"] = {"lambda": [float(v) for v in lams], "gap": [float(v) for v in gaps],
                                        "predicted_exponent": float(gmin2), "fit_K": float(K or 0),
                                        "fit_exponent": float(e or 0)}
-        return limit_verdicts(limit, note=note, ok=lower_ok, wrong={"gamma instead of 2 gamma": gmin2 / 2},
-                              prediction=f"N >= N*(h); N - N* ~ lambda^{s(gmin2, 6)}",
+        return limit_verdicts(limit, note=note, ok=lower_ok,
+                              wrong=None if law.one_sided else {"gamma instead of 2 gamma": gmin2 / 2},
+                              prediction=f"N >= N*(h); N - N*: {law.prediction()}",
                               details={"N_star": s(Ns, 12), "lower_bound_holds": str(lower_ok),
                                        "ladder": [f"1e-{x}" for x in exps], "K": s(K, 6),
                                        "lambda_for_accuracy": {dd: s((mpmath.mpf(dd) / K) ** (1 / e), 3)
@@ -954,7 +1059,7 @@ CLAIMS.append(Claim(
     measurement="N at the end of every ladder run (rungs with N - N* above 2^(-b+24) N*)",
     tolerance_rule="local exponents extrapolated with the correction orders of digest 5.4 (rates.py); "
                    "the lower bound with relative slack 2^(-b+12)",
-    twin="the exponent moved by 4 bands must be refuted", check=_check_variation_norm))
+    twin="the exponent moved by 4 bands must be refuted", check=_check_variation_norm, laws=variation_norm_laws))
 
 
 def _test_points(ctx):
@@ -1008,25 +1113,30 @@ def _frozen_parts(ctx):
     return out
 
 
-def limit_function_expansion(ctx, gmin2, points=None):
-    """``sup |h_lambda - h_inf| / sup |h_inf|`` as an expansion (digest 5.3-5.4): the non-main
-    neurons' ``lambda^(2 min gamma)`` (absent without a non-main neuron), the main neurons' frozen
-    ``O(lambda)`` parts (:func:`_frozen_parts`; present when some test point sees one: the neuron is
-    active there in the limit, ``<beta_s, p> > 0``, and ``<f_j, p> != 0``, decided exactly) and the
-    second order ``lambda^2``.  The judged exponent is the smallest present order:
-    ``min(2 gamma, 1)`` exactly when a frozen part is seen, ``2 gamma`` otherwise."""
-    from gfcheck.symbolic.expansion import Expansion, Term
+def limit_function_expansion(ctx, gmin2=None, points=None):
+    """``sup |h_lambda - h_inf| / sup |h_inf|`` as an expansion (digest 5.3-5.4, :func:`gap_law`): the
+    non-main neurons' ``lambda^(2 min gamma)`` (absent without a non-main neuron), the main neurons'
+    frozen ``O(lambda)`` parts (:func:`_frozen_parts`; present when some test point sees one: the
+    neuron is active there in the limit, ``<beta_s, p> > 0``, and ``<f_j, p> != 0``, decided
+    exactly) and the second order ``lambda^2``.  The judged exponent is the smallest present order:
+    ``min(2 gamma, 1)`` exactly when a frozen part is seen, ``2 gamma`` otherwise (``gmin2``:
+    ``2 min gamma``, by default the neurons')."""
+    return limit_function_laws(ctx, points, gmin2)[0].expansion
 
+
+def limit_function_laws(ctx, points=None, gmin2=None):
+    """The rate of ``sup |h_lambda - h_inf| / sup |h_inf|`` on the test points
+    (:func:`limit_function_expansion`)."""
     pts = _test_points(ctx) if points is None else points
     frozen = _frozen_parts(ctx)
     beta = {1: [to_mpf(v) for v in ctx.data.beta_plus], -1: [to_mpf(v) for v in ctx.data.beta_minus]}
     seen = any(mpmath.fsum(b * to_mpf(v) for b, v in zip(beta[ctx.problem.signs[j]], p)) > 0
                and sum((a * b for a, b in zip(f, p)), Fraction(0)) != 0
                for j, f in frozen.items() for p in pts)
-    non_main = any(k == "non-main" for k in ctx.neurons.kind)
-    return Expansion((Term(gmin2, "non-main neurons, lambda^(2 min gamma)", None if non_main else False),
-                      Term(mpmath.mpf(1), "frozen O(lambda) parts of the main neurons", None if seen else False),
-                      Term(mpmath.mpf(2), "second order")))
+    return (gap_law(ctx, "sup|h - h_inf|/sup|h_inf|", "sup over the test points of |h_lambda - h_inf| / sup |h_inf|",
+                    "sup|h - h_inf|/sup|h_inf|",
+                    Term(mpmath.mpf(1), "frozen O(lambda) parts of the main neurons", None if seen else False),
+                    gmin2=gmin2),)
 
 
 def _check_limit_function(ctx):
@@ -1034,7 +1144,6 @@ def _check_limit_function(ctx):
     if out:
         return out
     bits = _bits(ctx)
-    orders = norm_orders(ctx)
     with mpmath.workprec(bits + 20):
         pts = [[to_mpf(v) for v in p] for p in _test_points(ctx)]
         bp = [to_mpf(v) for v in ctx.data.beta_plus]
@@ -1046,9 +1155,8 @@ def _check_limit_function(ctx):
         hinf = [lim(p, bp, bm) for p in pts]
         scale = max(abs(v) for v in hinf)
         gmin2 = 2 * min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
-        expansion = limit_function_expansion(ctx, gmin2)
-        lead = expansion.leading
-        orders = expansion.corrections + tuple(o + gmin2 - lead for o in orders if o + gmin2 - lead > 0)
+        law = limit_function_laws(ctx)[0]
+        lead = law.predicted
 
     def measure(exps):
         _, rows = _gap_ladder(ctx, exps)
@@ -1063,15 +1171,14 @@ def _check_limit_function(ctx):
     def judge(exps):
         measured = measure(exps)
         with mpmath.workprec(bits + 40):
-            return judge_rungs(measured, lead, corrections=orders, resolution=ctx.resolution(lead)), None
+            return law.judge_rungs(measured, resolution=ctx.resolution(lead)), None
 
     limit, _, exps, note = ctx.decide(judge, ctx.profile.exponents)
     rival = {"the frozen O(lambda) term dropped: 2 min gamma": gmin2} if lead != gmin2 else \
         {"gamma instead of 2 gamma": gmin2 / 2}
-    return limit_verdicts(limit, note=note, prediction=f"sup|h - h_inf|/sup|h_inf| ~ lambda^{s(lead, 6)}",
-                          wrong=rival,
+    return limit_verdicts(limit, note=note, prediction=law.prediction(), wrong=rival,
                           details={"test_points": str(len(pts)), "ladder": [f"1e-{x}" for x in exps],
-                                   "expansion": expansion.describe()})
+                                   "expansion": law.expansion.describe()})
 
 
 CLAIMS.append(Claim(
@@ -1088,4 +1195,4 @@ CLAIMS.append(Claim(
     measurement="the data points, 8 deterministic mixtures and one witness point per non-main neuron",
     tolerance_rule="local exponents extrapolated with the correction orders of digest 5.4 (rates.py), on the "
                    "rungs whose error exceeds 2^(-b+24)",
-    twin="the exponent moved by 4 bands must be refuted", check=_check_limit_function))
+    twin="the exponent moved by 4 bands must be refuted", check=_check_limit_function, laws=limit_function_laws))

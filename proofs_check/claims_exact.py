@@ -20,11 +20,11 @@ from gfcheck.numeric import weights_from
 from gfcheck.numeric.estimate import pair_events
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (EDGE, combine_verdicts, first_nonfinite, initial_balance, judge_rungs, limit_verdicts, loss,
+from ._measure import (EDGE, combine_verdicts, first_nonfinite, initial_balance, limit_verdicts, loss,
                        max_cos2, mp_data, outside_if_not_orthogonal, s, variation_norm, verdict_of)
 from .context import log10_inverse, mpf_to_fraction, sample_at, with_scale
 from .float64_path import float64_verdicts
-from .rates import judge_limit
+from .laws import limit_law, rate_law
 from .verdicts import Claim, Provenance, Verdict
 
 #: the claims this module declares (the ``orthogonal`` suite, ``suite_orthogonal.py``)
@@ -538,8 +538,25 @@ def _cf_state(ep, j, t, lam):
     return to_mpf(a) * to_mpf(lam), [to_mpf(v) * to_mpf(lam) for v in u]
 
 
-#: the early-phase errors are relative O(lambda^2) (digest 3.1): corrections lambda^2, lambda^4
-EARLY_ORDERS = (2, 4)
+def early_law(name, quantity, symbol):
+    """An early-phase error as a rate (digest 3.1): relative ``O(lambda^2 C e^(2||D|| t/n))`` from the
+    linearisation, and its second and third orders (corrections ``lambda^2``, ``lambda^4``)."""
+    return rate_law(name, quantity, symbol,
+                    ((2, "linearisation, relative O(lambda^2 C e^(2||D|| t/n))"), (4, "its second order"),
+                     (6, "its third order")),
+                    "docs/orthogonal.md 3.1-3.3 (digest 3.1)",
+                    tuple(a.id for a in (ORTHOGONAL_INPUTS, RELU_PRIME_ZERO)))
+
+
+def early_closed_form_laws(ctx):
+    """The rate of the early phase's error against its closed form."""
+    return (early_law("error", "max_j relative error of (a_j, u_j) against the closed form at the probe time",
+                      "error"),)
+
+
+def exit_time_laws(ctx):
+    """The rate of the exit times' error against the closed form."""
+    return (early_law("exit times", "max |T_flow - T_closed form| over the predicted exits", "|T - T_cf|"),)
 
 
 def _early_run(ctx, e, t):
@@ -556,6 +573,7 @@ def _check_early_closed_form(ctx):
     ep = ctx.early_phase
     t = _t_probe(ep)
     bits = _bits(ctx)
+    law = early_closed_form_laws(ctx)[0]
 
     def judge(exps):
         rows = []
@@ -570,11 +588,11 @@ def _check_early_closed_form(ctx):
                                 max(abs(x - v) for x, v in zip(run.final.U[j], u)) / scale)
                 rows.append((to_mpf(lam), worst, tolerance(bits_for_dps(ctx.profile.dps + 2 * e), SLACK)))
         with mpmath.workprec(bits + 40):
-            return judge_rungs(rows, 2, corrections=EARLY_ORDERS, resolution=ctx.resolution(2)), None
+            return law.judge_rungs(rows, resolution=ctx.resolution(2)), None
 
     limit, _, exps, note = ctx.decide(judge, early_exponents(ctx, t))
     with mpmath.workprec(bits + 40):
-        return limit_verdicts(limit, note=note, prediction="error exponent 2",
+        return limit_verdicts(limit, note=note, prediction=law.prediction(),
                               wrong={"a first-order linearisation error (exponent 1)": 1},
                               details={"t": s(t, 6), "ladder": [f"1e-{e}" for e in exps],
                                        "closed_form_vs_linearised_ODE": "residual identically 0 "
@@ -594,7 +612,7 @@ CLAIMS.append(Claim(
     tolerance_rule="local exponents extrapolated with the correction orders 2, 4 (rates.py); digits "
                    "follow the rung (dps + 2 log10(1/lambda)); the ladder deepens until decided",
     twin="the exponent moved by 4 bands must be refuted",
-    check=_check_early_closed_form))
+    check=_check_early_closed_form, laws=early_closed_form_laws))
 
 
 def _check_exits(ctx):
@@ -612,6 +630,7 @@ def _check_exits(ctx):
     with mpmath.workprec(bits + 40):
         Tcf = {(j, k): to_mpf(T) for j in range(ctx.problem.m) for k, T in ep.exits[j]}
     mismatches = {}
+    law = exit_time_laws(ctx)[0]
 
     def judge(exps):
         rows = []
@@ -635,7 +654,7 @@ def _check_exits(ctx):
                          if (ev.neuron, ev.point) in Tcf), default=mpmath.mpf(0))
                 rows.append((to_mpf(lam), d, tolerance(bits_for_dps(ctx.profile.dps + 2 * e), SLACK) * (1 + t)))
         with mpmath.workprec(bits + 40):
-            return judge_rungs(rows, 2, corrections=EARLY_ORDERS, resolution=ctx.resolution(2)), None
+            return law.judge_rungs(rows, resolution=ctx.resolution(2)), None
 
     limit, _, exps, note = ctx.decide(judge, early_exponents(ctx, t))
     # the set is judged on the deepest rung: at a shallow lambda the escape can come before the probe
@@ -645,7 +664,7 @@ def _check_exits(ctx):
     with mpmath.workprec(bits + 40):
         return limit_verdicts(limit, note=note, ok=not deepest,
                               wrong={"exit times off by O(lambda) (exponent 1)": 1},
-                              prediction="same exits; time error exponent 2",
+                              prediction=f"same exits; {law.prediction()}",
                               details={"exits": str(len(predicted)), "set_mismatches": str(len(deepest)),
                                        "mismatched_pairs": {f"1e-{e}": mismatches[e] for e in exps if mismatches[e]},
                                        "probe_time": s(t, 6), "ladder": [f"1e-{e}" for e in exps]})
@@ -661,7 +680,7 @@ CLAIMS.append(Claim(
     source="digest 3.3, 9.6", prediction="the exact closed-form exit set and times",
     measurement="deactivation events of the reduced engine, lambda = 1e-3 .. 1e-6",
     tolerance_rule="set: exact; times: local exponents extrapolated with the correction orders 2, 4 (rates.py)",
-    twin="the exponent moved by 4 bands must be refuted", check=_check_exits))
+    twin="the exponent moved by 4 bands must be refuted", check=_check_exits, laws=exit_time_laws))
 
 
 # ------------------------------------------------------------ 15. convex certificate
@@ -772,6 +791,50 @@ def uncovered_point_variant(problem, k):
 VIOLATION_EXPONENTS = (30, 60, 100)
 
 
+def _violation_class(ctx):
+    """The sign class whose main neuron claim 16 removes (two points at least, else empty)."""
+    S = ctx.data.S_plus if len(ctx.data.S_plus) >= 2 else ctx.data.S_minus
+    return S if len(S) >= 2 else ()
+
+
+def _leading_neuron(ctx, pa, npa, S):
+    """``(j*, candidates)``: the growing neuron of the variant ``pa`` with the largest ``||D_j||`` in
+    the class ``S``'s sign (it carries the first escape), and every growing neuron of that sign."""
+    sign = 1 if ctx.problem.labels[S[0]] > 0 else -1
+    cands = [j for j in range(pa.m) if pa.signs[j] == sign and npa.kind[j] != "dead"]
+    return max(cands, key=lambda j: float(to_mpf(npa.D_j_sq[j]))), cands
+
+
+def _violation_laws(ctx, pa, npa, S):
+    """Claim 16 (a)'s laws on the A3-broken variant ``pa``: the first escape's slope
+    ``n / max_j ||D_j||`` and the gap ``N - N*`` judged against 0 (REFUTED there: a limit above 0).
+    The first escape is carried by ``j*``: the slower growing neurons of its sign correct it by
+    ``lambda^(2 (1 - ||D_j|| / ||D_j*||))`` (digest 4.4 with ``j*`` in the main neuron's place), and
+    the bundle's start and the linearisation by ``lambda^1``, ``lambda^2``."""
+    jstar, cands = _leading_neuron(ctx, pa, npa, S)
+    Dmax = mpmath.sqrt(to_mpf(npa.D_j_sq[jstar]))
+    terms = tuple((2 * (1 - mpmath.sqrt(to_mpf(npa.D_j_sq[j])) / Dmax), "a slower growing neuron of j*'s sign, "
+                   "lambda^(2 (1 - ||D_j||/||D_j*||)) (digest 4.4)") for j in cands
+                  if j != jstar and to_mpf(npa.D_j_sq[j]) < to_mpf(npa.D_j_sq[jstar])) \
+        + ((mpmath.mpf(1), "the bundle's start, O(lambda)"), (mpmath.mpf(2), "linearisation"))
+    src, hyp = "docs/orthogonal.md 7.1 (digest 9.16)", tuple(a.id for a in (ORTHOGONAL_INPUTS, RELU_PRIME_ZERO,
+                                                                             BALANCED_START))
+    return (limit_law("first escape slope", "pair slopes of the first half-fit crossing of the variant without a "
+                      "main neuron, in log(1/lambda)", "d t_first / d log(1/lambda)", ctx.problem.n / Dmax, terms,
+                      src, hyp),
+            limit_law("gap N - N* against 0", "N - N* of the variant at the fit, on the ladder", "N - N*", 0,
+                      terms, src, hyp))
+
+
+def violation_laws(ctx):
+    """Claim 16's laws on the problem of ``ctx`` (none when A3 cannot be broken on it)."""
+    from gfcheck.symbolic.predictions import neuron_predictions
+
+    S = _violation_class(ctx)
+    pa = no_main_neuron_variant(ctx.problem, S) if S else None
+    return () if pa is None else _violation_laws(ctx, pa, neuron_predictions(pa), S)
+
+
 def _check_violations(ctx):
     out = outside_if_not_orthogonal(ctx)
     if out:
@@ -779,7 +842,7 @@ def _check_violations(ctx):
     from gfcheck.numeric import LossWatch
     from gfcheck.symbolic.predictions import data_predictions, neuron_predictions
 
-    S = ctx.data.S_plus if len(ctx.data.S_plus) >= 2 else ctx.data.S_minus
+    S = _violation_class(ctx)
     if len(S) < 2:
         v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
                     {"reason": "no sign class with two points: A3 cannot be broken with every point covered"})
@@ -790,9 +853,7 @@ def _check_violations(ctx):
                     {"reason": "too few neurons of that sign to break A3 and keep every point covered"})
         return v, v
     npa = neuron_predictions(pa)
-    sign = 1 if ctx.problem.labels[S[0]] > 0 else -1
-    cands = [j for j in range(pa.m) if pa.signs[j] == sign and npa.kind[j] != "dead"]
-    jstar = max(cands, key=lambda j: float(to_mpf(npa.D_j_sq[j])))
+    jstar, _ = _leading_neuron(ctx, pa, npa, S)
     A = npa.A_inf[jstar]
     bits = _bits(ctx)
     y = ctx.problem.labels
@@ -801,18 +862,12 @@ def _check_violations(ctx):
     L0 = sum(v ** 2 for v in y) / (2 * ctx.problem.n)
     fit = LossWatch("fit", frozenset(range(ctx.problem.n)), L0 / Fraction(2) ** bits)
     with mpmath.workprec(bits + 40):
-        Dmax = mpmath.sqrt(to_mpf(npa.D_j_sq[jstar]))
-        pred = ctx.problem.n / Dmax
+        slope_law, gap_law = _violation_laws(ctx, pa, npa, S)
+        pred = slope_law.predicted
         Ns = to_mpf(data_predictions(pa).N_star)
         # without a main neuron the points are fitted one saddle at a time: the last can wait for
         # the slowest single point, n / min_k |y_k| ||x_k|| per unit of log(1/lambda)
         s_slowest = max(ctx.problem.n / mpmath.sqrt(to_mpf(y[k] ** 2 * q[k])) for k in range(ctx.problem.n))
-        # the first escape is carried by j*: the slower growing neurons of its sign correct it by
-        # lambda^(2 (1 - ||D_j|| / ||D_j*||)) (digest 4.4 with j* in the main neuron's place),
-        # and the bundle's start and the linearisation by lambda^1, lambda^2
-        orders = tuple(sorted(2 * (1 - mpmath.sqrt(to_mpf(npa.D_j_sq[j])) / Dmax) for j in cands
-                              if j != jstar and to_mpf(npa.D_j_sq[j]) < to_mpf(npa.D_j_sq[jstar]))) \
-            + (mpmath.mpf(1), mpmath.mpf(2))
     unfitted, gaps = [], {}
 
     def crossing(e):
@@ -839,8 +894,7 @@ def _check_violations(ctx):
             slopes = [(ts[i + 1] - ts[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
             noise = [tolerance(bits, SLACK) * (ts[i] + ts[i + 1]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
             # as claim 9: the slope resolved to 2^-7 of the profile's band
-            return judge_limit(mus, slopes, pred, corrections=orders, resolution=ctx.resolution(pred) / 2 ** 7,
-                               noise=noise), None
+            return slope_law.judge(mus, slopes, resolution=ctx.resolution(pred) / 2 ** 7, noise=noise), None
 
     limit, _, exps, note = ctx.decide(judge, VIOLATION_EXPONENTS)
     if unfitted:
@@ -854,11 +908,12 @@ def _check_violations(ctx):
         # the gap N - N* stays: its limit, extrapolated on the ladder with the first escape's correction
         # orders (the transient of the slower neurons, lambda, lambda^2), is resolved above 0 (judged
         # against 0: REFUTED there means a positive limit); never decided from two rungs (issue 25 cause 2)
-        gap_limit = judge_limit([mpmath.mpf(10) ** -e for e in ge], g, 0, corrections=orders,
-                                resolution=ctx.resolution(Ns), noise=[tolerance(bits, SLACK) * Ns] * len(g))
+        gap_limit = gap_law.judge([mpmath.mpf(10) ** -e for e in ge], g, resolution=ctx.resolution(Ns),
+                                  noise=[tolerance(bits, SLACK) * Ns] * len(g))
         gap_stable = gap_limit.verdict == "REFUTED" and gap_limit.limit > 0
     part_a = limit_verdicts(limit, note=note, ok=gap_stable,
-                            prediction=f"slope n/max ||D_j|| = {s(pred, 10)}; the gap N - N* has a limit above 0",
+                            prediction=f"{slope_law.prediction()}; the gap N - N* has a limit above 0 "
+                                       f"(judged against {gap_law.prediction()})",
                             wrong={"the 1/n loss (slope halved)": pred / 2},
                             details={"ladder": [f"1e-{e}" for e in exps], "gap_N_minus_Nstar": [s(v, 6) for v in g],
                                      "gap_limit": gap_limit.to_details(),
@@ -901,7 +956,7 @@ CLAIMS.append(Claim(
                    "same orders and resolved above 0 (band 2^-10 N*); "
                    "loss: 2^(-b+12) L0 + 2^(-b/2) y_k^2/(2n)",
     twin="near misses: the slope moved by 4 bands and the loss by 4 tolerances must be refuted",
-    check=_check_violations))
+    check=_check_violations, laws=violation_laws))
 
 
 # --------------------------------------------------------------- 17. relu'(0) convention
@@ -948,9 +1003,19 @@ def relu_one_gap_limit(ctx, exps, gaps):
     bits = _bits(ctx)
     with mpmath.workprec(bits + 40):
         Ns = to_mpf(ctx.data.N_star)
-        gmin = min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
-        return judge_limit([mpmath.mpf(10) ** -e for e in exps], gaps, 0, corrections=(gmin, 2 * gmin),
-                           resolution=ctx.resolution(Ns), noise=[tolerance(bits, SLACK) * Ns] * len(gaps))
+        return relu_one_laws(ctx)[0].judge([mpmath.mpf(10) ** -e for e in exps], gaps, resolution=ctx.resolution(Ns),
+                                           noise=[tolerance(bits, SLACK) * Ns] * len(gaps))
+
+
+def relu_one_laws(ctx):
+    """Claim 17's law: the gap ``G(lambda) = N - N*`` under ReLU'(0) = 1 judged against 0, with the
+    non-main neurons' amplitudes ``lambda^gamma`` and ``lambda^(2 gamma)`` as its corrections
+    (``gamma = min(gamma_+, gamma_-)``, :func:`relu_one_gap_limit`)."""
+    gmin = min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
+    return (limit_law("gap N - N* against 0", "N - N* at the horizon under relu'(0) = 1, on the ladder", "N - N*", 0,
+                      ((gmin, "non-main amplitudes, lambda^gamma"), (2 * gmin, "their squares, lambda^(2 gamma)")),
+                      "docs/orthogonal.md 4.5, 7.4 (digest 9.17)",
+                      tuple(a.id for a in (ORTHOGONAL_INPUTS, A3_MAIN_NEURON, BALANCED_START))),)
 
 
 def _check_relu_prime(ctx):
@@ -1036,7 +1101,7 @@ CLAIMS.append(Claim(
     tolerance_rule="counts exact; the gap's limit G_inf extrapolated on a ladder with the correction orders "
                    "gamma, 2 gamma (rates.py): stable when resolved above 0 by more than the band 2^-10 N*, "
                    "closing when resolved inside it",
-    twin="the opposite outcome for the gap must be refuted", check=_check_relu_prime))
+    twin="the opposite outcome for the gap must be refuted", check=_check_relu_prime, laws=relu_one_laws))
 
 
 # --------------------------------------------------------------------- 18. solver hygiene

@@ -26,7 +26,7 @@ from ._measure import EDGE, combine_verdicts, edge_twin, first_nonfinite, initia
 from .context import mpf_to_fraction, with_scale
 from .context_separable import SPEED_STEPS, T_I_DELTA, THETA0, at_right_angle, half_angle_tan, measure
 from .float64_path import float64_verdicts
-from .rates import judge_limit, judge_rate
+from .laws import limit_law, rate_law
 from .verdicts import Claim, Provenance, Verdict
 
 __all__ = ["CLAIMS", "MODEL"]
@@ -64,19 +64,32 @@ def _alive(state):
     return frozenset(j for j, row in enumerate(state.U) if max(row) > 0)
 
 
-def _limit(ctx, values, predicted, corrections):
-    """``values = [(e, v)]`` shallow to deep -> a :class:`.rates.Limit` at mus = kappa."""
+def _limit(ctx, values, law):
+    """``values = [(e, v)]`` shallow to deep -> a :class:`.rates.Limit` of ``law`` at mus = kappa."""
     mus = [mpmath.mpf(10) ** -e for e, _ in values]
     noise = [_tol(ctx, v) for _, v in values]
-    return judge_limit(mus, [v for _, v in values], predicted, corrections=corrections,
-                       resolution=_band(ctx, predicted), noise=noise)
+    return law.judge(mus, [v for _, v in values], resolution=_band(ctx, law.predicted), noise=noise)
 
 
-def _orders(ctx, *extra):
-    """Correction orders of the phase-II/III offsets: ``kappa^1`` (the ``O(kappa)`` misalignment of
-    the positive survivors from ``g_hat``) and ``kappa^(2 - 2 r_-/r_+)`` (the negative mass)."""
+def _by_name(laws) -> dict:
+    return {law.name: law for law in laws}
+
+
+def _offset_terms(ctx, *extra):
+    """Correction orders of the phase-II/III offsets as ``(order, source)``: ``kappa^1`` (the
+    ``O(kappa)`` misalignment of the positive survivors from ``g_hat``) and ``kappa^(2 - 2 r_-/r_+)``
+    (the negative mass; it vanishes, and is no correction, when ``r_- = r_+``), then ``extra``."""
     ratio = ctx.const("r_minus") / ctx.const("r_plus")
-    return (mpmath.mpf(1), 2 - 2 * ratio) + tuple(extra)
+    terms = ((mpmath.mpf(1), "the O(kappa) misalignment of the positive survivors from g_hat"),)
+    if 2 - 2 * ratio > 0:
+        terms += ((2 - 2 * ratio, "the negative mass, kappa^(2 - 2 r_-/r_+)"),)
+    return terms + tuple(extra)
+
+
+def _offset_law(ctx, name, quantity, value, *extra):
+    """A kappa-free offset of phases II-III: ``value`` (from the limit orbit) with the corrections of
+    :func:`_offset_terms`."""
+    return limit_law(name, quantity, name, value, _offset_terms(ctx, *extra), SRC, scale="kappa")
 
 
 def _not_reached(ctx, runs, watch="f+", level=THETA0):
@@ -234,12 +247,7 @@ def _check_condensation(ctx):
             err = max((abs(ev[k] - ev2[k]) for k in ref), default=mpmath.mpf(0))
             floor = mpmath.ldexp(t_max + 1, -bits_for_dps(dps[e]) + 13)  # both runs', the coarser doubled
             rows.append((mpmath.mpf(10) ** -e, err, floor))
-        keep = [(lam, err, fl) for lam, err, fl in rows if err > fl * 2 ** 12]
-        if len(keep) < 2:
-            lim = judge_limit([], [], 2, corrections=(2,), resolution=_band(ctx, 2))
-        else:
-            lim = judge_rate([r[0] for r in keep], [r[1] for r in keep], 2, corrections=(mpmath.mpf(2),),
-                             resolution=_band(ctx, 2), rel_noise=[r[2] / r[1] for r in keep])
+        lim = _by_name(condensation_laws(ctx))["phase-I events"].judge_rungs(rows, resolution=_band(ctx, 2))
         # pinned negatives lie on e_+^perp: u_j = 0 exactly while they slide (samples in [T_I, t_rel))
         rule = ctx.survivor_rule()
         neg = [j for j in rule if ctx.problem.signs[j] < 0]
@@ -275,6 +283,23 @@ def _check_condensation(ctx):
     return combine_verdicts(parts, details=details)
 
 
+def condensation_laws(ctx):
+    """Claim 3: the phase-I event times differ between rungs like ``kappa^2`` (``P, M`` are their
+    kappa-free values ``+ O(f) = O(kappa^2)`` in phase I), and ``T_I(kappa) -> T_I(0)`` (closed form,
+    :meth:`.context_separable.SepContext.condensation_times`) with the same correction ``kappa^2``
+    (none when no positive survivor has to turn)."""
+    out = [rate_law("phase-I events", "max difference of each phase-I event time between consecutive rungs",
+                    "event time difference", ((2, "P, M = kappa-free + O(f) = O(kappa^2)"), (4, "its second order")),
+                    SRC, scale="kappa")]
+    t_i = ctx.condensation_times()
+    pred = max(t_i.values()) if t_i else None
+    if pred is not None and pred > 0:
+        out.append(limit_law("T_I", f"T_I({T_I_DELTA} rad) from the largest angle to g_hat at the predicted T_I",
+                             "T_I(kappa)", pred, ((mpmath.mpf(2), "P, M = kappa-free + O(kappa^2) in phase I"),),
+                             SRC, scale="kappa"))
+    return tuple(out)
+
+
 def _condensation_time(ctx, runs):
     """``T_I(delta)`` (digest check 3): the time after which every positive survivor lies within
     ``delta`` of ``g_hat``, against its kappa-free closed form (:meth:`SepContext.condensation_times`,
@@ -303,13 +328,30 @@ def _condensation_time(ctx, runs):
             vals.append((e, to_mpf(T) + (mpmath.log(psi) - td) / rate))
             # the angle's rounding, relative, divided by tan(psi/2) ~ delta/2 and by the rate
             noise.append(_tol(ctx, 1 / (psi * rate)))
-    lim = judge_limit([mpmath.mpf(10) ** -e for e, _ in vals], [v for _, v in vals], pred,
-                      corrections=(mpmath.mpf(2),), resolution=_band(ctx, pred), noise=noise)
+    law = _by_name(condensation_laws(ctx))["T_I"]
+    lim = law.judge([mpmath.mpf(10) ** -e for e, _ in vals], [v for _, v in vals], resolution=_band(ctx, pred),
+                    noise=noise)
     return limit_verdicts(lim, details={"T_I": {f"1e-{e}": s(v, 12) for e, v in vals},
                                         "per neuron (closed form)": {str(j): s(t, 10) for j, t in sorted(t_i.items())}})
 
 
 # -- 4 growth rates ----------------------------------------------------------------------------
+def growth_laws(ctx):
+    """``(1/2) d log A_+- / dt -> eta r_+-`` as kappa -> 0: corrections ``O(kappa)`` (the transient
+    ``e^(-2 r t)`` and the nonlinearity ``O(f)`` at ``t_kappa``); for ``d > 2`` the frozen
+    out-of-plane norm of a pinned neuron adds ``kappa^(r_-/r_+)`` to the negatives' rate."""
+    eta = to_mpf(ctx.eta)
+    out = []
+    for sign, name in ((1, "r_plus"), (-1, "r_minus")):
+        terms = ((mpmath.mpf(1), "the transient e^(-2 r t) and the nonlinearity O(f) at t_kappa"),)
+        if sign < 0 and ctx.problem.d > 2:
+            terms += ((ctx.const("r_minus") / ctx.const("r_plus"), "the frozen out-of-plane norm of a pinned "
+                       "neuron, kappa^(r_-/r_+)"),)
+        out.append(limit_law(name, f"(1/2) d log A_{'+' if sign > 0 else '-'}/dt at t_kappa", f"eta {name}",
+                             eta * ctx.const(name), terms, SRC, scale="kappa"))
+    return tuple(out)
+
+
 def _check_growth(ctx):
     out = ctx.outside()
     if out:
@@ -319,6 +361,7 @@ def _check_growth(ctx):
     rule = ctx.survivor_rule()
     eta = to_mpf(ctx.eta)
     parts, vacuous = {}, {}
+    laws = _by_name(growth_laws(ctx))
     for sign, name in ((1, "r_plus"), (-1, "r_minus")):
         group = [j for j in rule if ctx.problem.signs[j] == sign]
         pred = eta * ctx.const(name)
@@ -336,12 +379,7 @@ def _check_growth(ctx):
                                          for j in group))
                 t_lo, t_hi = to_mpf(pr["grow_lo"]), to_mpf(pr["grow_hi"])
                 vals.append((e, (mpmath.log(A[1]) - mpmath.log(A[0])) / (2 * (t_hi - t_lo))))
-        # corrections: O(kappa) (the transient e^(-2 r t) and the nonlinearity O(f) at t_kappa);
-        # for d > 2 the frozen out-of-plane norm of a pinned neuron adds kappa^(r_-/r_+)
-        orders = (mpmath.mpf(1),)
-        if sign < 0 and ctx.problem.d > 2:
-            orders += (ctx.const("r_minus") / ctx.const("r_plus"),)
-        parts[name] = limit_verdicts(_limit(ctx, vals, pred, orders))
+        parts[name] = limit_verdicts(_limit(ctx, vals, laws[name]))
     cert, twin_cert = rates_certificate(), rates_certificate(twin=True)
     parts["identity r_+^2 - r_-^2 = (p - (1-p) cos Delta)^2"] = (
         _exact(cert.verdict == "PROVED", "PROVED", cert.verdict, "-", "exact (sympy)"),
@@ -350,7 +388,7 @@ def _check_growth(ctx):
 
 
 # -- 5 saddle escape ---------------------------------------------------------------------------
-def _offset_claim(ctx, what, measure_fn, predicted, extra_orders=()):
+def _offset_claim(ctx, what, measure_fn, law):
     vals = []
     for e, run in _runs(ctx):
         with mpmath.workprec(run.work_bits):
@@ -359,9 +397,9 @@ def _offset_claim(ctx, what, measure_fn, predicted, extra_orders=()):
                 break
             vals.append((e, v))
     if len(vals) < 2:
-        v = Verdict("UNDECIDED", s(predicted), "-", "-", "-", {"reason": f"{what}: not reached on the ladder"})
+        v = Verdict("UNDECIDED", law.prediction(), "-", "-", "-", {"reason": f"{what}: not reached on the ladder"})
         return v, v
-    return limit_verdicts(_limit(ctx, vals, predicted, _orders(ctx, *extra_orders)),
+    return limit_verdicts(_limit(ctx, vals, law),
                           details={"values": {f"1e-{e}": s(v, 12) for e, v in vals}})
 
 
@@ -374,9 +412,14 @@ def _check_saddle(ctx):
         T = run.crossings.get("f+")
         return None if T is None else T - ctx.T_pred(ctx.scale(e)) + mpmath.mpf(ctx.orbit["delta"])
 
-    claim, twin = _offset_claim(ctx, "T(f(x_+) = theta_0)", meas, mpmath.mpf(ctx.orbit["delta"]),
-                                (mpmath.mpf(2),))
+    claim, twin = _offset_claim(ctx, "T(f(x_+) = theta_0)", meas, saddle_laws(ctx)[0])
     return claim, twin
+
+
+def saddle_laws(ctx):
+    """``T(f(x_+) = theta_0)`` minus its closed-form part ``-> delta(theta_0)`` (the limit orbit)."""
+    return (_offset_law(ctx, "delta(theta_0)", "T(f(x_+) = theta_0) - T_pred + delta", mpmath.mpf(ctx.orbit["delta"]),
+                        (mpmath.mpf(2), "the transients, kappa^2")),)
 
 
 # -- 6 re-activation ---------------------------------------------------------------------------
@@ -404,7 +447,7 @@ def _check_reactivation(ctx):
         t, T = _t_rel(ctx, run), run.crossings.get("f+")
         return None if t is None or T is None else t - T
 
-    parts = {"t_rel - T(theta_0)": _offset_claim(ctx, "t_rel", meas, mpmath.mpf(ctx.orbit["rel"]))}
+    parts = {"t_rel - T(theta_0)": _offset_claim(ctx, "t_rel", meas, reactivation_laws(ctx)[0])}
     # Gamma_U = P - M cos Delta at the event itself (a rerun sampled at t_rel, deepest rung)
     e = ctx.exponents[-1]
     run = ctx.ladder_run(e)
@@ -432,6 +475,14 @@ def _check_reactivation(ctx):
         _exact(abs(gamma_u) <= tol, "0", s(gamma_u, 4), s(abs(gamma_u), 4), s(tol, 3)),
         _exact(abs(decoupled) <= tol, "0 (P - M, cos Delta dropped)", s(decoupled, 4), s(abs(decoupled), 4), s(tol, 3)))
     return combine_verdicts(parts)
+
+
+def reactivation_laws(ctx):
+    """``t_rel - T(theta_0) -> `` the limit orbit's delay (none when the orbit has no re-activation)."""
+    if ctx.orbit["rel"] is None:
+        return ()
+    return (_offset_law(ctx, "t_rel - T(theta_0)", "first slide-out of a negative survivor minus T(f(x_+) = theta_0)",
+                        mpmath.mpf(ctx.orbit["rel"])),)
 
 
 # -- 7 plateau 1 -------------------------------------------------------------------------------
@@ -469,8 +520,25 @@ def _check_plateau(ctx):
         st = ctx.sample(run, ctx.probes(e)["orbit_flat"])
         return measure(ctx, st)["L"]
 
-    return combine_verdicts({"plateau 1 level": _offset_claim(ctx, "plateau 1", meas, mpmath.mpf(ctx.orbit["L_flat"])),
+    return combine_verdicts({"plateau 1 level": _offset_claim(ctx, "plateau 1", meas,
+                                                              _by_name(plateau_laws(ctx))["plateau 1 level"]),
                              "angular speed": _angular_speed(ctx)})
+
+
+def plateau_laws(ctx):
+    """Claim 7: the loss at the orbit's flattest point ``-> L_flat`` (corrections of the offsets,
+    :func:`_offset_terms`), and the angular-speed identity as a residual: the central difference
+    ``D(h)`` minus the identity evaluated on the state ``-> 0`` as ``h -> 0``, truncation orders
+    ``h^2, h^4, ...`` (the centred difference of a smooth function)."""
+    out = []
+    if ctx.orbit.get("L_flat") is not None:
+        out.append(_offset_law(ctx, "plateau 1 level", "the loss at T_pred(theta_0) + tau_flat",
+                               mpmath.mpf(ctx.orbit["L_flat"])))
+    form = "(a_j/||w_j^plane||)(P sin(Delta/2 - phi_j) + M sin(phi_j + Delta/2))"
+    out.append(limit_law("angular speed", f"(phi_j(c + h) - phi_j(c - h))/(2h) - {form}, at a stencil centre c",
+                         f"D(h) - {form}", 0, ((mpmath.mpf(2), "the centred difference's truncation, h^2"),),
+                         SRC, scale="h"))
+    return tuple(out)
 
 
 def _plane(ctx, w):
@@ -484,13 +552,14 @@ def _turn(ctx, w_from, w_to):
     return mpmath.atan2(x0 * y1 - y0 * x1, x0 * x1 + y0 * y1)
 
 
-def _speed_at(ctx, run, centre, neurons):
-    """``[(j, limit, twin limit)]`` of the angular-speed identity (:func:`_angular_speed`) at the
+def _speed_at(ctx, run, centre, neurons, law=None):
+    """``[(j, limit, twin limit, identity)]`` of the angular-speed identity (:func:`_angular_speed`) at the
     exact time ``centre`` of ``run``, which has samples at ``centre +- h`` for ``h`` in
     :data:`.context_separable.SPEED_STEPS`; the neurons of ``neurons`` active on both points on the
     whole stencil, none if an activation event falls inside it."""
     from .rates import rejudge
 
+    law = law or _by_name(plateau_laws(ctx))["angular speed"]
     kp, km = ctx.data.plus[0], ctx.data.minus[0]
     bits = bits_for_dps(run.precision.dps)  # the run's own digits
     out = []
@@ -510,12 +579,11 @@ def _speed_at(ctx, run, centre, neurons):
             phi, factor = mpmath.atan2(y, x), st.a[j] / mpmath.hypot(x, y)
             tp, tm = factor * P * mpmath.sin(half - phi), factor * M * mpmath.sin(phi + half)
             pred = tp + tm
-            D = [_turn(ctx, lo_.W[j], hi_.W[j]) / (2 * h) for (hi_, lo_), h in zip(pairs, hs)]
+            D = [_turn(ctx, lo_.W[j], hi_.W[j]) / (2 * h) - pred for (hi_, lo_), h in zip(pairs, hs)]
             # band: half the working bits of the identity's terms (they cancel near g_hat)
-            lim = judge_limit(hs, D, pred, corrections=(mpmath.mpf(2),),
-                              resolution=mpmath.ldexp(max(abs(tp) + abs(tm), mpmath.mpf(2) ** -30), -bits // 2),
-                              noise=[mpmath.ldexp(1, -bits + 13) / h for h in hs])
-            out.append((j, lim, rejudge(lim, tp)))
+            lim = law.judge(hs, D, resolution=mpmath.ldexp(max(abs(tp) + abs(tm), mpmath.mpf(2) ** -30), -bits // 2),
+                            noise=[mpmath.ldexp(1, -bits + 13) / h for h in hs])
+            out.append((j, lim, rejudge(lim, tp - pred), pred))  # the twin: the M term dropped
     return out
 
 
@@ -536,16 +604,17 @@ def _angular_speed(ctx):
     the terms, not to their sum, which is small near ``g_hat`` where they cancel), ``b`` the run's
     digits in bits.  Twin: the ``M`` term dropped, on the same differences."""
     pos = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] > 0)
+    law = _by_name(plateau_laws(ctx))["angular speed"]
     found, skipped, per = [], 0, {}
     for e, run in _runs(ctx):
         pr = ctx.probes(e)
         for key in (k for k in pr if k.startswith("speed_") and k.count("_") == 1):
-            got = _speed_at(ctx, run, pr[key], pos)
+            got = _speed_at(ctx, run, pr[key], pos, law)
             skipped += len(pos) - len(got)
-            for j, lim, twin in got:
-                found.append((e, key, j, lim, twin))
+            for j, lim, twin, pred in got:
+                found.append((e, key, j, lim, twin, pred))
                 with mpmath.workprec(run.work_bits):
-                    rel = lim.distance / abs(lim.predicted) if lim.limit is not None else mpmath.inf
+                    rel = lim.distance / abs(pred) if lim.limit is not None else mpmath.inf
                 per[f"1e-{e}"] = max(per.get(f"1e-{e}", mpmath.mpf(0)), rel)
     if not found:
         v = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": "angular speed: no stencil with the positive "
@@ -553,7 +622,7 @@ def _angular_speed(ctx):
         return v, v
     order = {"REFUTED": 0, "UNDECIDED": 1, "VERIFIED": 2}
     worst = min(found, key=lambda f: (order[f[3].verdict], -(f[3].distance or mpmath.inf) / f[3].resolution))
-    e, key, j, lim, _ = worst
+    e, key, j, lim, _, pred = worst
     tv = [f[4].verdict for f in found]
     twin_v = "REFUTED" if all(v == "REFUTED" for v in tv) else ("VERIFIED" if "VERIFIED" in tv else "UNDECIDED")
     tw = max(found, key=lambda f: (f[4].verdict != "REFUTED", -(f[4].distance or 0)))[4]
@@ -563,12 +632,20 @@ def _angular_speed(ctx):
            "worst": f"kappa = 1e-{e}, {key}, neuron {j}", "limit": lim.to_details()}
     if lim.verdict == "UNDECIDED":
         det["reason"] = f"angular speed: {lim.reason}"
-    claim = Verdict(lim.verdict, f"phi_j' = {form} = {s(lim.predicted, 10)} (at the worst instance)", s(lim.limit, 12),
-                    s(lim.distance, 3), s(lim.resolution, 3), det)
+    claim = Verdict(lim.verdict, f"{law.prediction()} (phi_j' = {form} = {s(pred, 10)} at the worst instance)",
+                    s(lim.limit, 12), s(lim.distance, 3), s(lim.resolution, 3), det)
     twin = Verdict(twin_v, "phi_j' = (a_j/||w_j^plane||) P sin(Delta/2 - phi_j) (the M term dropped)",
                    s(tw.limit, 12), s(tw.distance, 3), s(tw.resolution, 3),
                    {"refuted": f"{tv.count('REFUTED')} of {len(tv)}"})
     return claim, twin
+
+
+def deactivation_laws(ctx):
+    """``t_deact - T(theta_0) -> tau_rot`` of the limit orbit (none without a rotation)."""
+    if ctx.orbit.get("deact") is None:
+        return ()
+    return (_offset_law(ctx, "t_deact - T(theta_0)", "first slide-in of a positive survivor on x_- minus "
+                        "T(f(x_+) = theta_0)", mpmath.mpf(ctx.orbit["deact"])),)
 
 
 # -- 8 rotation / deactivation ------------------------------------------------------------------
@@ -587,7 +664,7 @@ def _check_deactivation(ctx):
         t, T = t_deact(run), run.crossings.get("f+")
         return None if t is None or T is None else t - T
 
-    parts = {"t_deact - T(theta_0)": _offset_claim(ctx, "t_deact", meas, mpmath.mpf(ctx.orbit["deact"]))}
+    parts = {"t_deact - T(theta_0)": _offset_claim(ctx, "t_deact", meas, deactivation_laws(ctx)[0])}
     run = ctx.ladder_run(ctx.exponents[-1])
     td = t_deact(run)
     k = ctx.data.minus[0]
@@ -696,6 +773,15 @@ def _escape_identity(ctx, e, run):
         return (I,) + tuple(mpmath.fsum(w * Pt[t] for t, w in r) for r in rules)
 
 
+def escape_laws(ctx):
+    """Claim 9: the pair slopes of ``T_esc - cos Delta I_P/(eta (1-p))`` tend to
+    ``s_0 = [1/(1-p) + (1 - sin Delta)/r_+]/eta`` in ``mu = 1/log(1/kappa)`` with the remainder
+    ``O(P(T_esc)^2) ~ mu^2/log(1/mu)^2``: order 2 (multiples 4, 6, 8)."""
+    return (limit_law("escape slope", "pair slopes of T_esc - cos Delta I_P/(eta (1-p)) in log(1/kappa)", "slope",
+                      ctx.escape_slope(), ((mpmath.mpf(2), "the remainder O(P(T_esc)^2), mu^2 (derived)"),), SRC,
+                      scale="1/log(1/kappa)"),)
+
+
 def _check_escape(ctx):
     """Claim 9.  Derivation (docs/separable.md section 5, claim 9): after the deactivation the
     released negatives grow at ``|M x_- - P x_+| = M - P cos Delta + P^2 sin^2 Delta/(2 M) + ...``
@@ -728,10 +814,10 @@ def _check_escape(ctx):
         slopes.append((T2 - T1 - c * (I2 - I1) / (eta * (1 - p))) / dl)
         mus.append(1 / ((e1 + e2) / 2 * ln10))
     band, noise = _band(ctx, pred), [_tol(ctx, 1000)] * len(slopes)
-    # remainder O(P(T_esc)^2) ~ mu^2/log(1/mu)^2: order 2 (multiples 4, 6, 8) in mu = 1/log(1/kappa)
-    lim = judge_limit(mus, slopes, pred, corrections=(mpmath.mpf(2),), resolution=band, noise=noise)
+    law = escape_laws(ctx)[0]
+    lim = law.judge(mus, slopes, resolution=band, noise=noise)
     # the negative twin that drops the derived term: the raw slopes under the same rule
-    dropped = judge_limit(mus, raw, pred, corrections=(mpmath.mpf(2),), resolution=band, noise=noise)
+    dropped = law.judge(mus, raw, resolution=band, noise=noise)
     det = {"T_esc": {f"1e-{e}": s(T, 10) for e, T, *_ in pts},
            "I_P = int_{t_1}^{T_esc} P dt": {f"1e-{e}": s(I, 10) for e, _, I, *_ in pts},
            "I_P spread over the pinned positive neurons": s(max(x[3] for x in pts), 3),
@@ -969,12 +1055,18 @@ def _tail_parts(ctx, top):
                     "d log tau/d log t": s(q["t"] * q["Xdot"] / (y * tau), 10), "V_0": s(v0, 10), "V": s(v, 10),
                     "qbar": s(y, 10), "K": s(q["K"], 10), "gamma/gamma*": s(q["gamma"] / ctx.const("gamma_star"), 8),
                     "L t log(t) sin(Delta)": s(q["L"] * q["t"] * mpmath.log(q["t"]) * sin_d, 8)}
-        lim = judge_limit(mus, V, 1, corrections=(mpmath.mpf(1),), resolution=_band(ctx, 1),
-                          noise=[_tol(ctx, v) for v in V])
+        lim = final_rate_laws(ctx)[0].judge(mus, V, resolution=_band(ctx, 1), noise=[_tol(ctx, v) for v in V])
     parts["V = tau qbar/X + qbar e^-qbar Ei(log X_a - K) -> 1 in 1/qbar"] = {
         "kappa": f"1e-{e}", "t_a": s(t_a, 8),
         "reported, not judged (L t q_min 4 gamma = beta^2 (q_min/qbar)^2 (d log tau/d log t) V_0)": rows}
     return parts, lim
+
+
+def final_rate_laws(ctx):
+    """Claim 10: ``V -> 1`` like ``qbar e^-qbar Ei(qbar) = 1 + 1/qbar + 2/qbar^2 + ...`` in
+    ``mu = 1/qbar`` (orders 1, 2, 3, 4: the multiples of 1)."""
+    return (limit_law("V", "tau qbar/X + qbar e^-qbar Ei(log X_a - K) on the tail", "V", 1,
+                      ((mpmath.mpf(1), "the series of qbar e^-qbar Ei(qbar), 1/qbar"),), SRC, scale="1/qbar"),)
 
 
 def _lp_margin(ctx, N=20000):
@@ -1168,11 +1260,20 @@ def _gd_horizon(ctx, kappa):
         return math.floor(float(ctx.T_pred(kappa)) + (ctx.orbit["rel"] or 0) + 5)
 
 
+def gradient_descent_laws(ctx):
+    """Claim 12: gradient descent is a first-order scheme for the Filippov flow, both for the loss
+    and for the switching time: exponent 1 in ``eta_GD``, correction ``eta_GD`` (and its multiples)."""
+    terms = ((1, "first-order scheme, O(eta_GD)"), (2, "its second order"))
+    return (rate_law("loss", "max_t |L_GD - L|", "max_t |L_GD - L|", terms, SRC, scale="eta_GD"),
+            rate_law("switching time", "|t_GD - t_rel|", "|t_GD - t_rel|", terms, SRC, scale="eta_GD"))
+
+
 def _check_gradient_descent(ctx):
     out = ctx.outside()
     if out:
         return out
     etas = [Fraction(1, 2 ** k) for k in range(6, 11)]
+    laws = _by_name(gradient_descent_laws(ctx))
     band = _band(ctx, 1)  # the suite's band: float64 rounding only raises u (docs/separable.md section 5)
     parts = {}
     # the loss on the shallowest rung
@@ -1191,9 +1292,9 @@ def _check_gradient_descent(ctx):
         LG, _, _ = _gd_losses(ctx, kappa, float(eg), times)
         errs.append(max(abs(a - b) for a, b in zip(LG, LF)))
     with mpmath.workdps(30):
-        lim = judge_rate([mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(v) for v in errs], 1,
-                         corrections=(mpmath.mpf(1),), resolution=band,
-                         rel_noise=[mpmath.mpf(_gd_rounding(ctx, float(eg), T_end) / v) for eg, v in zip(etas, errs)])
+        lim = laws["loss"].judge_rate([mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(v) for v in errs],
+                                      resolution=band, rel_noise=[mpmath.mpf(_gd_rounding(ctx, float(eg), T_end) / v)
+                                                                  for eg, v in zip(etas, errs)])
         parts["max_t |L_GD - L| ~ eta_GD"] = limit_verdicts(
             lim, details={"errors": {str(k): f"{v:.6g}" for k, v in zip(etas, errs)}, "kappa": f"1e-{e}",
                           "t_end": str(T_end)})
@@ -1227,9 +1328,9 @@ def _check_gradient_descent(ctx):
         parts[name] = (v, v)
         return combine_verdicts(parts)
     with mpmath.workdps(30):
-        lim = judge_rate([mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(v) for v in t_errs], 1,
-                         corrections=(mpmath.mpf(1),), resolution=band,
-                         rel_noise=[mpmath.mpf(nz / v) for nz, v in zip(t_noise, t_errs)])
+        lim = laws["switching time"].judge_rate([mpmath.mpf(float(v)) for v in etas],
+                                                [mpmath.mpf(v) for v in t_errs], resolution=band,
+                                                rel_noise=[mpmath.mpf(nz / v) for nz, v in zip(t_noise, t_errs)])
         parts[name] = limit_verdicts(
             lim, details={"|t_GD - t_rel|": {str(k): f"{v:.6g}" for k, v in zip(etas, t_errs)}, "kappa": f"1e-{e}",
                           "t_rel (Filippov)": f"{t_F:.12g}",
@@ -1238,6 +1339,17 @@ def _check_gradient_descent(ctx):
 
 
 # -- 13 the orthogonal limit ---------------------------------------------------------------------
+def orthogonal_limit_laws(ctx):
+    """Claim 13: at Delta = pi/2 the groups escape with slopes ``1/(eta p)`` and ``1/(eta (1-p))`` in
+    log(1/kappa), corrected by the transients ``e^(-2 rate t)`` at ``t ~ log(1/kappa)/rate``: ``kappa^2``."""
+    eta, p = to_mpf(ctx.eta), to_mpf(ctx.data.p)
+    terms = ((mpmath.mpf(2), "the transients e^(-2 rate t) at t ~ log(1/kappa)/rate, kappa^2"),)
+    return (limit_law("slope of T(f(x_+) = theta_0) = 1/(eta p)", "pair slopes of T(f(x_+) = 1/100) at pi/2",
+                      "d T / d log(1/kappa)", 1 / (eta * p), terms, SRC, scale="kappa"),
+            limit_law("slope of T_esc = 1/(eta (1-p))", "pair slopes of T(f(x_-) = -1/100) at pi/2",
+                      "d T_esc / d log(1/kappa)", 1 / (eta * (1 - p)), terms, SRC, scale="kappa"))
+
+
 def _check_orthogonal_limit(ctx):
     out = ctx.outside(need_a1=False)
     if out:
@@ -1259,14 +1371,14 @@ def _check_orthogonal_limit(ctx):
         times_minus.append((e, run.crossings.get("f-")))
     ln10 = mpmath.log(10)
     parts = {}
-    for name, pts, pred in (("slope of T(f(x_+) = theta_0) = 1/(eta p)", times_plus, 1 / (eta * p)),
-                            ("slope of T_esc = 1/(eta (1-p))", times_minus, 1 / (eta * (1 - p)))):
+    laws = _by_name(orthogonal_limit_laws(ctx))
+    for name, pts in (("slope of T(f(x_+) = theta_0) = 1/(eta p)", times_plus),
+                      ("slope of T_esc = 1/(eta (1-p))", times_minus)):
         pts = [(e, t) for e, t in pts if t is not None]
         slopes = [(t2 - t1) / ((e2 - e1) * ln10) for (e1, t1), (e2, t2) in zip(pts, pts[1:])]
         mus = [mpmath.mpf(10) ** -((e1 + e2) / 2) for (e1, _), (e2, _) in zip(pts, pts[1:])]
-        # transients e^(-2 rate t) at t ~ log(1/kappa)/rate: kappa^2
-        lim = judge_limit(mus, slopes, pred, corrections=(mpmath.mpf(2),), resolution=_band(ctx, pred),
-                          noise=[_tol(ctx, 100)] * len(slopes))
+        law = laws[name]
+        lim = law.judge(mus, slopes, resolution=_band(ctx, law.predicted), noise=[_tol(ctx, 100)] * len(slopes))
         parts[name] = limit_verdicts(lim)
     own = ctx.ladder_run(ctx.exponents[0])
     own_slides = sum(ev.kind in ("slide-in", "slide-out") for ev in own.events)
@@ -1311,10 +1423,11 @@ def _check_float64(ctx):
                                  f"kappa = 1e-{e}")
 
 
-def _c(number, id, title, statement, prediction, measurement, tolerance_rule, twin, check, compares_engines=False):
+def _c(number, id, title, statement, prediction, measurement, tolerance_rule, twin, check, compares_engines=False,
+       laws=None):
     return Claim(suite=SUITE, id=id, number=number, title=title, statement=f"{statement} ({MODEL})",
                  source=SRC + f", item {number}", prediction=prediction, measurement=measurement,
-                 tolerance_rule=tolerance_rule, twin=twin, check=check, compares_engines=compares_engines,
+                 tolerance_rule=tolerance_rule, twin=twin, check=check, compares_engines=compares_engines, laws=laws,
                  provenance=Provenance("reconstructed", f"docs/separable.md section 5, claim {number} (the "
                                                         "paper's body was not available; its abstract names "
                                                         "the phases)"))
@@ -1347,7 +1460,7 @@ CLAIMS = [
        "exponent: judge_rate with correction orders 2, 4, ...; pinning: 2^(-b+12); T_I: judge_limit, correction "
        "kappa^2 (P, M = their kappa-free values + O(f) = O(kappa^2) in phase I)",
        "the exponent and T_I moved by 4 bands must be refuted; e_+^perp turned by 4 tolerances towards x_+ must "
-       "not hold the pinned negatives", _check_condensation),
+       "not hold the pinned negatives", _check_condensation, laws=condensation_laws),
     _c(4, "growth-rates", "Growth rates r_+ and r_-",
        "the positive survivors' mass A_+ grows like e^(2 eta r_+ t), the pinned negatives' like e^(2 eta r_- t), "
        "r_+ = ||p x_+ - (1-p) x_-||, r_- = (1-p) sin Delta (eta = -ell'(0)); r_+^2 - r_-^2 = (p - (1-p) cos Delta)^2",
@@ -1356,13 +1469,13 @@ CLAIMS = [
        "t_kappa = log(1/kappa)/(2 eta r_+)",
        "judge_limit, corrections kappa^1 (transient and nonlinearity at t_kappa; for d > 2 also kappa^(r_-/r_+))",
        "each rate moved by 4 bands must be refuted; the identity with r_+^2 + r_-^2 must be REFUTED by sympy",
-       _check_growth),
+       _check_growth, laws=growth_laws),
     _c(5, "saddle-escape", "Saddle escape time with the closed-form S_+",
        "T(f(x_+) = theta_0) = log(theta_0/(c_+ S_+))/(2 eta r_+) + delta(theta_0) + O(kappa), S_+ the closed "
        "form of phase I; hence slope 1/(eta r_+) in log(1/kappa)",
        "delta(theta_0) from the limit orbit (scipy, proofs_check/orbit_separable.py); S_+ from the initial condition",
        "T(f(x_+) = 1/100) (watch) minus the closed-form part, per rung", _LIMIT_RULE + ", kappa^2",
-       "delta moved by 4 bands must be refuted", _check_saddle),
+       "delta moved by 4 bands must be refuted", _check_saddle, laws=saddle_laws),
     _c(6, "reactivation", "Re-activation of the pinned negatives",
        "the pinned negatives leave e_+^perp when Gamma_U = P - M cos Delta reaches 0, at a kappa-free delay "
        "after the saddle escape (so with slope 1/(eta r_+))",
@@ -1370,7 +1483,7 @@ CLAIMS = [
        "T(f(x_+) = 1/100); Gamma_U from a rerun sampled at the event (deepest rung)",
        _LIMIT_RULE + "; Gamma_U: 2^(-b/2) (the event is located to half the digits at least)",
        "the delay moved by 4 bands; the decoupled switching function P - M must not vanish at t_rel",
-       _check_reactivation),
+       _check_reactivation, laws=reactivation_laws),
     _c(7, "plateau", "Plateau 1 level and the cluster's angular speed",
        "at the flattest point of the first plateau the loss equals the limit orbit's, kappa-free; a positive "
        "survivor active on both points turns at phi' = (a/||w^plane||)(P sin(Delta/2 - phi) + M sin(phi + Delta/2)) "
@@ -1381,13 +1494,14 @@ CLAIMS = [
        "h = 2^-4 .. 2^-8 at three predicted times between the re-activation and the deactivation, every rung",
        _LIMIT_RULE + "; angular speed: judge_limit in h, truncation orders h^2, h^4, ..., band 2^(-b/2) times the "
        "size of the identity's terms",
-       "the level moved by 4 bands must be refuted; the identity without its M term must be refuted", _check_plateau),
+       "the level moved by 4 bands must be refuted; the identity without its M term must be refuted", _check_plateau,
+       laws=plateau_laws),
     _c(8, "deactivation", "Rotation and deactivation of the positive cluster",
        "the positive cluster rotates to e_-^perp and pins on v = 0 at a kappa-free delay tau_rot after the "
        "saddle escape, and stays there", "tau_rot from the limit orbit (no closed form: digest section 7)",
        "first slide-in of a positive survivor on x_- minus T(f(x_+) = 1/100); v_j = 0 on every later sample "
        "(deepest rung)", _LIMIT_RULE + "; pinning exact", "tau_rot moved by 4 bands must be refuted",
-       _check_deactivation),
+       _check_deactivation, laws=deactivation_laws),
     _c(9, "plateau-escape", "Plateau 2 and the escape time",
        "the escape T_esc = T(f(x_-) = -1/100) has slope s_0 = [1/(1-p) + (1 - sin Delta)/r_+]/eta in log(1/kappa), "
        "delayed by the majority weight still on x_+: T_esc = s_0 log(1/kappa) + cos Delta I_P/(eta (1-p)) + C "
@@ -1402,7 +1516,7 @@ CLAIMS = [
        "O(P(T_esc)^2) = O(mu^2/log(1/mu)^2) (derived); the powers of kappa of phases I-III are beyond all orders "
        "of mu; band 2^-resolution_bits; strict order for L_+",
        "the slope moved by 4 bands must be refuted; L_+ increasing must be refuted (the raw T_esc slopes under "
-       "the same rule are reported: they do not settle)", _check_escape),
+       "the same rule are reported: they do not settle)", _check_escape, laws=escape_laws),
     _c(10, "final-rate", "Phase IV: the loss against the clock of the exact identities",
        "2-homogeneity and the chain rule of the Filippov solution give exactly <theta, theta'> = 2 L qbar and "
        "X' = ||theta'||^2/L^2 (X = 1/L, qbar the loss-weighted margin), so with the clock tau = int X'/qbar dt, "
@@ -1417,7 +1531,7 @@ CLAIMS = [
        "identities: 2^(-b+12) relative (working precision); V: judge_limit in mu = 1/qbar, correction orders 1, 2, "
        "3, 4 (the asymptotic series of y e^-y Ei(y), derived), band 2^-resolution_bits",
        "degree 1 (<theta, theta'> = L qbar) and the classical field on the boundaries (no sliding projection) "
-       "must be refuted; V's limit moved by 4 bands must be refuted", _check_final_rate),
+       "must be refuted; V's limit moved by 4 bands must be refuted", _check_final_rate, laws=final_rate_laws),
     _c(11, "margin", "The normalised margin and its limit sin(Delta)/4",
        "gamma* = max min_i y_i f(x_i)/||theta||^2 = sin(Delta)/4; gamma(t) <= gamma* always and non-decreasing "
        "after T_esc (its approach to gamma* is too slow to decide: 0.98 at t = 1e60 in the digest); in phase IV "
@@ -1438,7 +1552,7 @@ CLAIMS = [
        "slide-out); "
        "eta_GD = 2^-6 .. 2^-10 (numpy, float64)", "judge_rate with correction orders 1, 2, ...; the suite's band "
        "(the digest's 3.5..4.5 ratio band is replaced); float64 rounding (a probabilistic bound) enters u only",
-       "the exponents moved by 4 bands must be refuted", _check_gradient_descent),
+       "the exponents moved by 4 bands must be refuted", _check_gradient_descent, laws=gradient_descent_laws),
     _c(13, "orthogonal-limit", "Reduction to the decoupled picture at Delta = pi/2",
        "with x_- turned orthogonal to x_+ (same copies, directions and signs) nothing slides or re-activates, "
        "the groups escape at slopes 1/(eta p) and 1/(eta (1-p)), and the flow decouples",
@@ -1446,7 +1560,7 @@ CLAIMS = [
        "pair slopes of T(f(x_+) = 1/100) and T(f(x_-) = -1/100) on kappa = 1e-4 .. 1e-12; slide events",
        "judge_limit with correction order kappa^2 (the transients); events exact",
        "the slopes moved by 4 bands; 'no sliding' at the problem's own Delta, and 'decoupled' at its Delta, "
-       "must be refuted", _check_orthogonal_limit),
+       "must be refuted", _check_orthogonal_limit, laws=orthogonal_limit_laws),
     _c(14, "float64-path", "The float64 path keeps its stated accuracy",
        "the float64 engine's final state, samples, event list and times and watch crossing times lie within its "
        "own error estimate (stats['accuracy']) of an independent high-precision run; the float64 engine integrates "

@@ -90,10 +90,23 @@ class Limit:
     reason: str = ""
     noise: tuple = ()
     orders: tuple = ()  # the base orders the theory gave (``corrections``: those removed)
+    #: the :class:`.laws.Law` that produced this judgement (``None``: a twin judged at another value)
+    law: object = None
 
     def __post_init__(self) -> None:
         if self.verdict not in ("VERIFIED", "REFUTED", "UNDECIDED"):
             raise InvalidInput(f"Limit: unknown verdict {self.verdict!r}")
+        if self.law is not None:
+            # the judgement is the law's, by construction: its value, its orders, its sidedness
+            lp = mpmath.mpf(self.law.predicted)
+            # both are the law's value rounded at this precision (a law built at more digits is
+            # rounded once more here): they agree to a few units of the last place, 2^4 ulps
+            if abs(mpmath.mpf(self.predicted) - lp) > mpmath.ldexp(abs(lp) + 1, -mpmath.mp.prec + 4):
+                raise InvalidInput(f"Limit: judged at {_s(self.predicted, 10)}, not at its law's "
+                                   f"{_s(lp, 10)} ({self.law.name})")
+            if self.orders != correction_orders(self.law.corrections) or self.one_sided != self.law.one_sided:
+                raise InvalidInput(f"Limit: correction orders {[_s(c) for c in self.orders]} or one_sided "
+                                   f"{self.one_sided} are not those of its law {self.law.name!r}")
 
     @property
     def distance(self):
@@ -114,7 +127,7 @@ class Limit:
                 "values": [_s(v, 10) for v in self.values], "scales": [_s(m, 3) for m in self.mus],
                 "correction_orders": [_s(c, 5) for c in self.corrections],
                 "lambda_needed": _s(self.lambda_needed, 3), "reason": self.reason,
-                "verdict": self.verdict}
+                "verdict": self.verdict, **({"law": self.law.to_details()} if self.law is not None else {})}
 
 
 def correction_orders(orders) -> tuple:
@@ -153,14 +166,16 @@ def _extrapolate(mus, values, orders, noise):
 
 
 def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
-                one_sided=False, require_control=True) -> Limit:
+                one_sided=False, require_control=True, law=None) -> Limit:
     """Judge ``values`` (at scales ``mus``, shallow to deep) against the limit ``predicted``.
 
     ``corrections``: the correction orders the theory gives; ``resolution``: the band ``r``
     (fixed in advance); ``noise``: per-value rounding bounds (default 0); ``one_sided``: the
     claim is ``limit >= predicted`` (an ``O(.)`` statement); ``require_control=False`` drops the
     condition that the first correction left out be below the band (for a near-miss twin, whose
-    refutation shows the resolution of the data, not a failure of the mathematics).
+    refutation shows the resolution of the data, not a failure of the mathematics); ``law``: the
+    :class:`.laws.Law` these arguments come from (claims call :meth:`.laws.Law.judge`), recorded in
+    the :class:`Limit`, which refuses a predicted value or orders that are not the law's.
     """
     mus = tuple(mpmath.mpf(m) for m in mus)
     values = tuple(mpmath.mpf(v) for v in values)
@@ -172,7 +187,7 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
     N = len(values)
     if N < 2:
         return Limit("UNDECIDED", pred, None, None, r, values, mus, (), one_sided,
-                     reason=f"{N} resolved value(s): at least 2 are needed", noise=noise, orders=base)
+                     reason=f"{N} resolved value(s): at least 2 are needed", noise=noise, orders=base, law=law)
     # K corrections removed: every K from 1 (0 when the theory gives no correction) to
     # min(#orders, N - 2) is a candidate.  The verdict is judged on the most stable candidate
     # (smallest u); REFUTED also needs that no other resolved candidate (u <= r) is consistent
@@ -201,7 +216,7 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
     if not candidates:
         return Limit("UNDECIDED", pred, values[-1], None, r, values, mus, (), one_sided,
                      reason=f"{N} resolved values: the theory's correction needs at least 3", noise=noise,
-                     orders=base)
+                     orders=base, law=law)
     u, K, E, dist, settled, nxt = min(candidates, key=lambda c: c[0])
     used = orders[:K]
     consistent = [c for c in candidates if c[0] <= r and c[3] <= r + c[0]]
@@ -224,7 +239,7 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
     if verdict == "UNDECIDED" and nxt is not None:
         # where the uncertainty would reach r/3, and the first neglected correction the band
         need = min(r ** (1 / nxt), mus[-1] * (r / (3 * u)) ** (1 / nxt) if 0 < u < mpmath.inf else mus[-1])
-    return Limit(verdict, pred, E, u, r, values, mus, used, one_sided, need, why, noise, base)
+    return Limit(verdict, pred, E, u, r, values, mus, used, one_sided, need, why, noise, base, law)
 
 
 def separation_needed(resolution):
@@ -270,7 +285,7 @@ def local_exponents(lambdas, errors, rel_noise=None):
 
 
 def judge_rate(lambdas, errors, predicted, *, corrections, resolution, rel_noise=None,
-               one_sided=False) -> Limit:
+               one_sided=False, law=None) -> Limit:
     """Judge ``err ~ K lambda^predicted`` from errors on a ladder (see the module doc).
 
     ``rel_noise``: per-rung relative rounding bound of the errors.  A relative correction
@@ -280,7 +295,7 @@ def judge_rate(lambdas, errors, predicted, *, corrections, resolution, rel_noise
     """
     mids, exps, noise = local_exponents(lambdas, errors, rel_noise)
     return judge_limit(mids, exps, predicted, corrections=corrections, resolution=resolution,
-                       noise=noise, one_sided=one_sided)
+                       noise=noise, one_sided=one_sided, law=law)
 
 
 def fit_power_law(lambdas, errors):

@@ -38,7 +38,7 @@ from gfcheck.symbolic.errors import GfcheckError, InvalidInput
 
 __all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "Suite",
            "run_claim", "outside_assumptions", "provenance_counts", "provenance_tally", "stopped_result",
-           "stop_reason", "collapse_verdict", "law_disagreements"]
+           "stop_reason", "collapse_verdict", "law_disagreements", "declared_laws"]
 
 VERDICTS = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED")
 #: where a claim comes from: stated in the paper, or our statement after it (see :class:`Provenance`)
@@ -167,6 +167,10 @@ class Claim:
     #: the shared ladder, so a small whole-run budget still gets its verdict (a test over the
     #: registry runs every such claim with the engines refusing to start)
     integrates: bool = field(default=True, kw_only=True)
+    #: the asymptotic laws the check judges (:class:`.laws.Law`): ``laws(ctx) -> tuple of Law`` on the
+    #: problem of ``ctx``, from the same functions the check takes them from; every limit a verdict
+    #: shows must come from one of them (:func:`law_disagreements`); ``None`` for a claim that judges none
+    laws: Callable[[Any], tuple] | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
@@ -181,6 +185,8 @@ class Claim:
 
         if not isinstance(self.assumptions, tuple) or not all(isinstance(a, Assumption) for a in self.assumptions):
             raise InvalidInput(f"Claim {self.id!r}: assumptions must be a tuple of Assumption")
+        if self.laws is not None and not callable(self.laws):
+            raise InvalidInput(f"Claim {self.id!r}: laws must be a callable ctx -> tuple of Law, or None")
         if not isinstance(self.provenance, Provenance):
             raise InvalidInput(f"Claim {self.id!r}: provenance must be a Provenance (paper or reconstructed, "
                                f"and where), found {type(self.provenance).__name__}")
@@ -412,11 +418,33 @@ def _states(value: str, text: str) -> bool:
     return any(abs(Fraction(t) - v) <= _half_ulp(t) + _half_ulp(value) for t in _NUMBER.findall(text))
 
 
-def law_disagreements(verdict: Verdict) -> list:
+#: the digits a limit's predicted value and a declared law's are printed with (``Limit.to_details``)
+LAW_DIGITS = 10
+
+
+def _same_value(a: str, b: str) -> bool:
+    """Are the decimals ``a`` and ``b``, each rounded to :data:`LAW_DIGITS` significant digits, the
+    same number?  Each rounding is at most half a unit of the last digit, ``5 10^-LAW_DIGITS``
+    relative, so two roundings of one number differ by at most ``10^(1 - LAW_DIGITS)`` relative.
+
+    >>> _same_value("0.75", "0.7500000001"), _same_value("0.7", "0.75"), _same_value("0", "0.0")
+    (True, False, True)
+    """
+    x, y = Fraction(a), Fraction(b)
+    return abs(x - y) <= Fraction(1, 10 ** (LAW_DIGITS - 1)) * max(abs(x), abs(y))
+
+
+def law_disagreements(verdict: Verdict, declared: dict | None = None) -> list:
     """Where a verdict's stated prediction and the law it judged disagree (issue 19 item 2): every
     limit it judged (a :meth:`.rates.Limit.to_details` dict anywhere in its details, per part or
     per neuron) must have its predicted value printed in the prediction text (its part's, or the
-    verdict's), and only positive correction orders.  ``[]`` when they agree.
+    verdict's), and only positive correction orders.  With ``declared`` (``{name: predicted value}``,
+    the claim's laws on this problem, :attr:`Claim.laws`) every limit must also carry a law
+    (:class:`.laws.Law`) of that name, judged at its value.  ``[]`` when they agree.
+
+    The :class:`.laws.Law` makes the first two hold by construction (text, value and orders come
+    from one object); this runtime guard stays as defence in depth for the text a check composes
+    around it and for limits that did not come from a declared law.
 
     >>> law_disagreements(Verdict("VERIFIED", "exponent 2", "2.0", "0", "1e-3",
     ...                           {"limit": {"predicted": "2.0", "correction_orders": ["1.0"]}}))
@@ -424,8 +452,22 @@ def law_disagreements(verdict: Verdict) -> list:
     >>> law_disagreements(Verdict("VERIFIED", "exponent 2", "1.5", "0", "1e-3",
     ...                           {"limit": {"predicted": "1.5", "correction_orders": ["-0.5"]}}))
     ['limit: judged 1.5, not in the prediction "exponent 2"', 'limit: correction order -0.5 is not positive']
+    >>> law_disagreements(Verdict("VERIFIED", "exponent 2", "2.0", "0", "1e-3",
+    ...                           {"limit": {"predicted": "2.0", "correction_orders": ["1.0"]}}), {"rate": "2"})
+    ['limit: judged without a law (declared: rate)']
     """
     out = []
+
+    def law_of(node, where):
+        law = node.get("law")
+        name = law.get("name") if isinstance(law, dict) else None
+        if name is None:
+            out.append(f"{where}: judged without a law (declared: {', '.join(sorted(declared)) or 'none'})")
+        elif name not in declared:
+            out.append(f"{where}: law {name!r} is not among the claim's declared laws "
+                       f"({', '.join(sorted(declared)) or 'none'})")
+        elif not _same_value(str(node["predicted"]), str(declared[name])):
+            out.append(f"{where}: judged {node['predicted']}, not the declared law {name!r} ({declared[name]})")
 
     def walk(node, where, text):
         if not isinstance(node, dict):
@@ -438,12 +480,51 @@ def law_disagreements(verdict: Verdict) -> list:
             for o in node.get("correction_orders") or ():
                 if _NUMBER.fullmatch(str(o)) and not Fraction(str(o)) > 0:
                     out.append(f"{where}: correction order {o} is not positive")
+            if declared is not None:
+                law_of(node, where)
         for k, v in sorted(node.items()):
-            if isinstance(v, dict):
+            if isinstance(v, dict) and k != "law":
                 walk(v, f"{where}.{k}" if where else k, text)
 
     walk(verdict.details, "", verdict.prediction)
     return out
+
+
+def declared_laws(claim: Claim, ctx) -> dict:
+    """``{name: predicted value (decimal string)}`` of the laws ``claim`` declares on the problem of
+    ``ctx`` (:attr:`Claim.laws`; ``{}`` for a claim that declares none).
+
+    >>> declared_laws(Claim("x", 1, "t", "s", "src", "p", "m", "r", "tw", lambda ctx: None,
+    ...                     provenance=Provenance("paper", "abstract")), None)
+    {}
+    """
+    import mpmath
+
+    if claim.laws is None:
+        return {}
+    with mpmath.workdps(30):
+        laws = claim.laws(ctx)
+        names = [law.name for law in laws]
+        if len(set(names)) != len(names):
+            raise InvalidInput(f"claim {claim.id!r}: law names repeat: {sorted(names)}")
+        return {law.name: mpmath.nstr(law.predicted, LAW_DIGITS) for law in laws}
+
+
+def _law_guard(claim: Claim, ctx, result: Verdict) -> Verdict:
+    """``result``, or UNDECIDED with the disagreements when the stated prediction is not the law
+    judged (a defect of this tool, never a verdict)."""
+    if result.verdict not in ("VERIFIED", "REFUTED"):
+        return result
+    try:
+        disagree = law_disagreements(result, declared_laws(claim, ctx))
+    except Exception as exc:  # noqa: BLE001 - a law that cannot be built is reported as the defect
+        disagree = [f"the claim's laws could not be built: {type(exc).__name__}: {exc}"]
+    if not disagree:
+        return result
+    return Verdict("UNDECIDED", result.prediction, result.measurement, result.residual, result.tolerance,
+                   {**result.details, "law_disagreements": disagree,
+                    "error": "internal inconsistency: the stated prediction is not the law the check "
+                             "judged (" + "; ".join(disagree)[:300] + ")"})
 
 
 def run_claim(claim: Claim, ctx) -> ClaimResult:
@@ -484,12 +565,7 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
         result = twin = Verdict("UNDECIDED", "-", "-", "-", "-", {"error": msg})
     if not isinstance(result, Verdict) or not isinstance(twin, Verdict):
         raise TypeError(f"claim {claim.id!r}: check must return (Verdict, Verdict)")
-    disagree = law_disagreements(result) if result.verdict in ("VERIFIED", "REFUTED") else []
-    if disagree:  # the stated prediction is not the law judged: a defect of this tool, never a verdict
-        result = Verdict("UNDECIDED", result.prediction, result.measurement, result.residual, result.tolerance,
-                         {**result.details, "law_disagreements": disagree,
-                          "error": "internal inconsistency: the stated prediction is not the law the check "
-                                   "judged (" + "; ".join(disagree)[:300] + ")"})
+    result = _law_guard(claim, ctx, result)
     if result.verdict == "VERIFIED" and twin.verdict != "REFUTED":
         details = dict(result.details)
         details["downgraded"] = (f"the negative twin ({claim.twin}) was {twin.verdict}, not "

@@ -25,23 +25,39 @@ predict; it may lead).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath
 
 from .errors import InvalidInput
 
-__all__ = ["Term", "Expansion"]
+__all__ = ["Term", "Expansion", "order_value", "power_text"]
 
 
-def _num(x):
-    """An order as an mpf at the caller's precision (Fraction, sympy number, int or mpf)."""
-    from fractions import Fraction
+def order_value(x):
+    """An order (or a value) as an mpf at the caller's precision (Fraction, sympy number, int or mpf).
 
+    >>> from fractions import Fraction
+    >>> order_value(Fraction(1, 4))
+    mpf('0.25')
+    """
     if isinstance(x, Fraction):
         return mpmath.mpf(x.numerator) / x.denominator
     if hasattr(x, "evalf"):
         return mpmath.mpf(str(x.evalf(mpmath.mp.dps + 10)))
     return mpmath.mpf(x)
+
+
+def power_text(variable: str, order) -> str:
+    """``variable^order`` for reports, a compound variable in parentheses, 6 digits.
+
+    >>> power_text("lambda", 2), power_text("1/qbar", Fraction(1, 2))
+    ('lambda^2', '(1/qbar)^0.5')
+    """
+    text = mpmath.nstr(order_value(order), 6)
+    text = text[:-2] if text.endswith(".0") else text
+    base = f"({variable})" if any(c in variable for c in "/ ") else variable
+    return f"{base}^{text}"
 
 
 @dataclass(frozen=True)
@@ -56,7 +72,7 @@ class Term:
     def __post_init__(self) -> None:
         if not isinstance(self.source, str) or not self.source.strip():
             raise InvalidInput("Term: source must name where the term comes from")
-        if _num(self.order) <= 0:
+        if order_value(self.order) <= 0:
             raise InvalidInput(f"Term {self.source!r}: order must be positive, found {self.order}")
 
 
@@ -76,7 +92,7 @@ class Expansion:
     @property
     def live(self) -> tuple:
         """The terms whose coefficient is not known to vanish, by increasing order."""
-        return tuple(sorted((t for t in self.terms if t.nonzero is not False), key=lambda t: _num(t.order)))
+        return tuple(sorted((t for t in self.terms if t.nonzero is not False), key=lambda t: order_value(t.order)))
 
     @property
     def leading_term(self) -> Term:
@@ -91,14 +107,15 @@ class Expansion:
     def corrections(self) -> tuple:
         """The live orders above the leading one, relative to it (positive, increasing; equal
         orders merge into the leading term)."""
-        lead = _num(self.leading)
+        lead = order_value(self.leading)
         out = []
         for t in self.live[1:]:
-            c = t.order - self.leading
-            if _num(t.order) > lead and c not in out:
+            exact = all(isinstance(x, (int, Fraction)) for x in (t.order, self.leading))
+            c = t.order - self.leading if exact else order_value(t.order) - lead
+            if order_value(t.order) > lead and c not in out:
                 out.append(c)
         return tuple(out)
 
-    def describe(self) -> str:
-        """``lambda^e (source) + ...`` for reports."""
-        return " + ".join(f"lambda^{mpmath.nstr(_num(t.order), 6)} ({t.source})" for t in self.live)
+    def describe(self, variable: str = "lambda") -> str:
+        """``lambda^e (source) + ...`` for reports (``variable``: the small scale's name)."""
+        return " + ".join(f"{power_text(variable, t.order)} ({t.source})" for t in self.live)

@@ -276,7 +276,7 @@ def test_survivor_rule_and_saddle_time_on_generated_problems(problem):
     # digest check 7: the angular-speed identity on every positive survivor; the M-dropped twin refuted
     got = _speed_at(ctx, run, centre, pos)
     event(f"angular speed checked on {len(got)} of {len(pos)} positive survivors")
-    for j, lim, twin in got:
+    for j, lim, twin, _identity in got:
         assert lim.verdict == "VERIFIED", (j, lim)
         assert twin.verdict == "REFUTED", (j, twin)
 

@@ -9,6 +9,7 @@ from fractions import Fraction as F
 import pytest
 
 from gfcheck.proofs_check.context import Context, Profile
+from gfcheck.proofs_check.laws import rate_law
 from gfcheck.proofs_check.registry import claims
 from gfcheck.proofs_check.verdicts import Claim, Provenance, Verdict, run_claim
 from gfcheck.symbolic.assumptions import RELU_PRIME_ZERO
@@ -18,10 +19,15 @@ PROBLEM = Problem(inputs=((F(1), F(0), F(0)), (F(0), F(2), F(0))), labels=(F(1),
                   scale=F(1, 1000), directions=((F(1), F(-1), F(1, 3)), (F(-1), F(1), F(1, 3))), signs=(1, -1))
 
 
-def _claim(check, assumptions=(), compares_engines=False):
+def _claim(check, assumptions=(), compares_engines=False, laws=None):
     return Claim(id="t", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
                  tolerance_rule="r", twin="w", check=check, assumptions=assumptions,
-                 provenance=Provenance("reconstructed", "a test of the runner"), compares_engines=compares_engines)
+                 provenance=Provenance("reconstructed", "a test of the runner"), compares_engines=compares_engines,
+                 laws=laws)
+
+
+#: the law the limit checks below declare: exponent 3/4, a competing lambda^(5/4)
+LAW = rate_law("rate", "a test quantity", "q", ((F(3, 4), "lead"), (F(5, 4), "next")), "a test of the runner")
 
 
 def _ctx(problem=PROBLEM):
@@ -116,27 +122,35 @@ def test_a_refutation_on_an_empty_measurement_is_undecided(measurement):
     assert r.verdict == "UNDECIDED" and "no evidence" in r.result.details["reason"]
 
 
-def _limit_check(prediction, predicted="0.75", orders=("0.5",)):
+def _limit_check(prediction, predicted="0.75", orders=("0.5",), law="rate"):
     def check(ctx):
         det = {"limit": {"predicted": predicted, "correction_orders": list(orders)}}
+        if law is not None:
+            det["limit"]["law"] = {"name": law}
         return (Verdict("VERIFIED", prediction, "0.7500001", "1e-7", "1e-3", det),
                 Verdict("REFUTED", "0.76", "0.75", "0.01", "1e-3"))
     return check
 
 
 def test_a_verdict_whose_prediction_states_the_judged_law_stands():
-    r = run_claim(_claim(_limit_check("exponent ||D_j||/||D_+|| = 0.75")), _ctx())
+    r = run_claim(_claim(_limit_check("exponent ||D_j||/||D_+|| = 0.75"), laws=lambda ctx: (LAW,)), _ctx())
     assert r.verdict == "VERIFIED" and "law_disagreements" not in r.result.details
 
 
-@pytest.mark.parametrize("prediction, orders, what", [
-    ("exponent 2 min gamma", ("0.5",), "judged 0.75, not in the prediction"),  # a law judged that is not stated
-    ("exponent 0.75", ("-0.25",), "correction order -0.25 is not positive"),  # a competing term that wins
+@pytest.mark.parametrize("prediction, orders, law, predicted, laws, what", [
+    ("exponent 2 min gamma", ("0.5",), "rate", "0.75", (LAW,), "judged 0.75, not in the prediction"),
+    ("exponent 0.75", ("-0.25",), "rate", "0.75", (LAW,), "correction order -0.25 is not positive"),
+    ("exponent 0.75", ("0.5",), None, "0.75", (LAW,), "judged without a law"),  # a limit from no law
+    ("exponent 0.75", ("0.5",), "rate", "0.75", None, "not among the claim's declared laws (none)"),
+    ("exponent 0.75", ("0.5",), "other", "0.75", (LAW,), "not among the claim's declared laws"),
+    ("exponent 0.7", ("0.5",), "rate", "0.7", (LAW,), "not the declared law"),  # judged off its law's value
 ])
-def test_a_verdict_judging_another_law_than_it_states_is_undecided(prediction, orders, what):
+def test_a_verdict_judging_another_law_than_it_states_is_undecided(prediction, orders, law, predicted, laws, what):
     """Issue 19 item 2: the stated prediction and the judged law cannot disagree; where they do
     (a limit judged at a value the prediction does not print, or a negative correction order:
-    the O(lambda^2) term that wins), run_claim reports the tool's defect, never the verdict."""
-    r = run_claim(_claim(_limit_check(prediction, orders=orders)), _ctx())
+    the O(lambda^2) term that wins, or a limit that is not a declared law's), run_claim reports the
+    tool's defect, never the verdict."""
+    r = run_claim(_claim(_limit_check(prediction, predicted, orders, law),
+                         laws=None if laws is None else (lambda ctx: laws)), _ctx())
     assert r.verdict == "UNDECIDED" and "internal inconsistency" in r.result.details["error"]
     assert any(what in d for d in r.result.details["law_disagreements"])
