@@ -233,6 +233,10 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
                                    "(u <= r) is consistent with the prediction")
     elif u <= r / 3 and dist <= r:
         verdict, why = "VERIFIED", "the limit is resolved and lies inside the band"
+    elif one_sided and any(c[0] < mpmath.inf and c[2] - c[0] >= pred - r for c in resolved_settled):
+        # a bound, not a value: a settled extrapolation's whole interval [E - u, E + u] is at or
+        # above pred - r (the band's third is for placing a value, not for clearing a bound)
+        verdict, why = "VERIFIED", "one-sided: a settled limit minus its uncertainty is at or above the bound"
     else:
         verdict, why = "UNDECIDED", "the limit is not resolved to a third of the band yet"
     need = None

@@ -281,3 +281,15 @@ def test_variation_norm_judges_at_least_one_where_the_digests_O_lambda_leads():
     default, (honest,) = _declared(next(c for c in LAW_CLAIMS if c.id == "variation-norm"))
     g2 = 2 * min(order_value(default.neurons.gamma_plus), order_value(default.neurons.gamma_minus))
     assert not honest.one_sided and honest.predicted == g2  # the same arithmetic at the same precision
+
+
+@pytest.mark.slow
+def test_variation_norm_on_the_three_point_problem_is_verified_not_undecided():
+    """The one-sided law ``exponent >= 1`` with a measured limit 1.3675 +- 4.3e-4: the bound holds
+    with the whole interval, so the verdict is VERIFIED (it was UNDECIDED on u > r/3, a rule for
+    placing a value, not for clearing a bound; ``rates.judge_limit``); its twin stays REFUTED."""
+    from gfcheck.proofs_check.registry import claims, run_claim
+
+    c = next(c for c in claims("orthogonal") if c.id == "variation-norm")
+    r = run_claim(c, pc.Context(_three_points(), Profile.named("quick")))
+    assert r.verdict == "VERIFIED" and r.twin.verdict == "REFUTED", r.result.details

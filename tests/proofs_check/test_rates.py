@@ -113,3 +113,21 @@ def test_a_rival_beyond_the_separation_is_refuted_by_any_data_that_verify(e, sid
         assert rejudge(j, rival).verdict == "REFUTED"
         near = planted + side * r / 2  # within the band of the measured limit: never refuted
         assert rejudge(j, near).verdict != "REFUTED"
+
+
+def test_a_one_sided_bound_is_verified_when_the_whole_uncertainty_lies_above_it():
+    """variation-norm's 'exponent >= 1' (law helper, 2 min gamma = 1.3675): the limit 1.3675 +- 4.3e-4
+    was UNDECIDED only because u > r/3, although the bound holds with the whole interval.  Values
+    falling towards 1.37 with rounding noise of about the band (u > r/3): VERIFIED one-sided
+    against 1; the twin, a bound above the limit, is not; two-sided it stays UNDECIDED."""
+    with mpmath.workdps(40):
+        mus = [mpmath.mpf(10) ** -e for e in (4, 8, 12, 16, 20, 24)]
+        r = mpmath.mpf("1e-3")
+        values = [mpmath.mpf("1.37") + m ** mpmath.mpf("0.5") for m in mus]
+        noise = [r / 2] * len(values)
+        kw = dict(corrections=(mpmath.mpf("0.5"),), resolution=r, noise=noise)
+        j = judge_limit(mus, values, 1, one_sided=True, **kw)
+        assert j.uncertainty > r / 3 and j.limit - j.uncertainty >= 1 - r
+        assert j.verdict == "VERIFIED" and "one-sided: a settled limit" in j.reason
+        assert judge_limit(mus, values, mpmath.mpf("1.37") + 10 * r, one_sided=True, **kw).verdict != "VERIFIED"
+        assert judge_limit(mus, values, mpmath.mpf("1.37"), **kw).verdict == "UNDECIDED"
