@@ -579,9 +579,12 @@ def _check_deactivation(ctx):
     pos = {j for j in ctx.survivor_rule() if ctx.problem.signs[j] > 0}
 
     def t_deact(run):
-        t_rel = _t_rel(ctx, run) or 0
-        ev = [e for e in _events(run, "slide-in", after=t_rel, neurons=pos) if e.point in ctx.data.minus]
-        return ev[0].t if ev else None
+        # the first slide-in on x_- after T(theta_0), where the orbit's delay starts; never after a slide-out
+        # of a negative survivor: with no predicted re-activation that release may follow the deactivation
+        # (census 0190: the cluster pins at T(theta_0) + 9.69, a pinned negative is released 0.32 later)
+        T = run.crossings.get("f+")
+        ev = [e for e in _events(run, "slide-in", after=T, neurons=pos) if e.point in ctx.data.minus]
+        return ev[0].t if ev and T is not None else None
 
     def meas(e, run):
         t, T = t_deact(run), run.crossings.get("f+")
@@ -596,8 +599,10 @@ def _check_deactivation(ctx):
     parts["on e_-^perp after t_deact"] = (
         _exact(not bad, "v_j = 0 for every positive survivor", f"{len(after)} samples, {len(bad)} off",
                "-", "exact (the sliding mode)", evidence=bool(after),
-               missing=f"t_deact was not reached by the horizon of the deepest rung (kappa = 1e-{ctx.exponents[-1]})"
-               if td is None else "no sample after t_deact on the deepest rung"),
+               missing=(f"no slide-in of a positive survivor on x_- after T(theta_0) by the horizon t = "
+                        f"{float(run.final.t)} of the deepest rung (kappa = 1e-{ctx.exponents[-1]}; predicted at "
+                        f"T(theta_0) + {s(mpmath.mpf(ctx.orbit['deact']), 8)})") if td is None
+               else "no sample after t_deact on the deepest rung"),
         _exact(not after, "no sample after t_deact", f"{len(after)} samples", "-", "exact", evidence=bool(after),
                missing="no sample after t_deact"))
     return combine_verdicts(parts)
@@ -1258,9 +1263,14 @@ def _check_orthogonal_limit(ctx):
         times_plus.append((e, run.crossings.get("f+")))
         times_minus.append((e, run.crossings.get("f-")))
     ln10 = mpmath.log(10)
-    parts = {}
-    for name, pts, pred in (("slope of T(f(x_+) = theta_0) = 1/(eta p)", times_plus, 1 / (eta * p)),
-                            ("slope of T_esc = 1/(eta (1-p))", times_minus, 1 / (eta * (1 - p)))):
+    parts, absent = {}, {}
+    for name, pts, pred, (sign, k) in (("slope of T(f(x_+) = theta_0) = 1/(eta p)", times_plus, 1 / (eta * p), (1, 0)),
+                                       ("slope of T_esc = 1/(eta (1-p))", times_minus, 1 / (eta * (1 - p)), (-1, 1))):
+        if not any(sj == sign and g[k] > 0 for sj, g in zip(q.signs, q.directions)):
+            # at pi/2 the flow decouples: only a neuron of this sign active on its point grows to fit it
+            absent[name] = (f"no neuron of sign {sign:+d} is active on x_{'+-'[k]} at t = 0 (the pre-activations "
+                            f"at pi/2 are the problem's): x_{'+-'[k]} is never fitted, no escape to time")
+            continue
         pts = [(e, t) for e, t in pts if t is not None]
         slopes = [(t2 - t1) / ((e2 - e1) * ln10) for (e1, t1), (e2, t2) in zip(pts, pts[1:])]
         mus = [mpmath.mpf(10) ** -((e1 + e2) / 2) for (e1, _), (e2, _) in zip(pts, pts[1:])]
@@ -1277,7 +1287,7 @@ def _check_orthogonal_limit(ctx):
     parts["decoupled flow (sympy)"] = (
         _exact(c1.verdict == "PROVED", "PROVED at pi/2", c1.verdict, "-", "exact"),
         _exact(c2.verdict == "PROVED", "PROVED at the problem's Delta", c2.verdict, "-", "exact"))
-    return combine_verdicts(parts)
+    return combine_verdicts(parts, details=absent)
 
 
 # -- 14 the float64 path --------------------------------------------------------------------------
