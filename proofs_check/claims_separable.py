@@ -1234,12 +1234,15 @@ def _gd_loss_part(ctx, band):
     kappa = ctx.scale(e)
     T_end = _gd_horizon(ctx, kappa)
     problem = dataclasses.replace(ctx.problem, scale=kappa)
-    sw = _switchings(ctx, ctx.run(problem, t_end=Fraction(T_end), times=(Fraction(T_end),)), T_end)
+    dyadic = tuple(Fraction(T_end * i, 64) for i in range(1, 65))  # multiples of every 2^-k, k >= 6
+    run = ctx.run(problem, t_end=Fraction(T_end), times=dyadic)
+    sw = _switchings(ctx, run, T_end)
     lock = _gd_lock(sw)
-    grids = {k: tuple(_gd_step(k, lock) * math.floor(Fraction(T_end * i, 64) / _gd_step(k, lock))
-                      for i in range(1, 65)) for k in range(GD_STEPS[0], GD_FINEST + 1)}
+    grids = {k: tuple(_gd_step(k, lock) * math.floor(t / _gd_step(k, lock)) for t in dyadic)
+             for k in range(GD_STEPS[0], GD_FINEST + 1)}
     times = tuple(sorted({t for g in grids.values() for t in g}))
-    run = ctx.run(problem, t_end=Fraction(T_end), times=times)
+    if lock is not None:  # every locked step has its own multiples: one more run sampled at all of them
+        run = ctx.run(problem, t_end=Fraction(T_end), times=times)
     if len(run.samples) != len(times):
         return _undecided(f"the Filippov run at kappa = 1e-{e} reports {len(run.samples)} of {len(times)} samples: "
                           "no loss to compare gradient descent with")

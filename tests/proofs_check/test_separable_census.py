@@ -104,7 +104,8 @@ def test_gradient_descent_loss_part_decided_on_steps_locked_to_one_switching(pro
     assume(len(entering) == 1)
     kappa = ctx.scale(4)
     t_end = _gd_horizon(ctx, kappa)
-    base = ctx.run(dataclasses.replace(problem, scale=kappa), t_end=Fraction(t_end), times=(Fraction(t_end),))
+    base = ctx.run(dataclasses.replace(problem, scale=kappa), t_end=Fraction(t_end),
+                   times=tuple(Fraction(t_end * i, 64) for i in range(1, 65)))
     assume(_gd_lock(_switchings(ctx, base, t_end)) is not None)  # the claim's own first run (memoised)
     r = run_claim(_claim("gradient-descent"), ctx)
     name = "max_t |L_GD - L| ~ eta_GD"
