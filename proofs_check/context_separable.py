@@ -465,11 +465,39 @@ def half_angle_tan(w, u):
 
 
 def at_right_angle(problem, data):
-    """The same problem with ``x_-`` rotated to be orthogonal to ``x_+`` in the plane of the data
-    (``Delta = pi/2``; exact: ``x_+ = (1, 0, ...)``, ``x_- = (0, 1, 0, ...)`` after a change of
-    frame, the directions written in the same frame)."""
-    d_ = problem.d
+    """The same problem with ``x_-`` turned orthogonal to ``x_+`` (``Delta = pi/2``), exact, every
+    neuron carried into the new frame so that it keeps its pre-activations.
+
+    The inputs become ``e_+ = (1, 0, ...)`` and ``e_- = (0, 1, 0, ...)``; a direction ``g`` with
+    ``alpha = <g, x_+>``, ``beta = <g, x_->`` becomes ``g' = (alpha, beta, g_perp)``, where
+    ``g_perp = g - a x_+ - b x_-`` (``[1 c; c 1] [a, b] = [alpha, beta]``, ``c = cos Delta``) is the
+    part of ``g`` orthogonal to the plane of the data, kept as it is (``d`` becomes ``d + 2``; for
+    ``d = 2`` it is 0 and ``d`` stays 2).  So ``<g', e_+> = <g, x_+>`` and ``<g', e_-> = <g, x_->``:
+    every neuron is active on the same points at ``t = 0`` (the survivors at ``pi/2`` are the
+    decoupled rule's), and the out-of-plane part, frozen by the flow, is the problem's.  The in-plane
+    norm is not kept (it cannot be: the pre-activations fix it, ``(alpha^2 + beta^2 - 2 c alpha beta)/
+    (1 - c^2)`` before, ``alpha^2 + beta^2`` after), so the start is the balanced one of the new
+    directions (``output_weights`` None), as the model needs (docs/separable.md section 5).
+
+    >>> from gfcheck.numeric.examples import separable_problem
+    >>> P = separable_problem()
+    >>> q = at_right_angle(P, two_direction_data(P))
+    >>> q.inputs[0], q.directions[0] == (P.directions[0][0] * P.inputs[0][0] + P.directions[0][1] * P.inputs[0][1],
+    ...                                  P.directions[0][0] * P.inputs[-1][0] + P.directions[0][1] * P.inputs[-1][1])
+    ((Fraction(1, 1), Fraction(0, 1)), True)
+    """
+    c = data.cos_delta
+    xp, xm = data.x_plus, data.x_minus
+    dirs = []
+    for g in problem.directions:
+        alpha = sum((u * v for u, v in zip(g, xp)), Fraction(0))
+        beta = sum((u * v for u, v in zip(g, xm)), Fraction(0))
+        a, b = (alpha - c * beta) / (1 - c * c), (beta - c * alpha) / (1 - c * c)
+        dirs.append((alpha, beta, tuple(v - a * u - b * w for v, u, w in zip(g, xp, xm))))
+    extra = problem.d > 2  # d = 2: the plane is the whole space, g_perp = 0
+    d_ = 2 + (problem.d if extra else 0)
     ep = tuple(Fraction(int(i == 0)) for i in range(d_))
     em = tuple(Fraction(int(i == 1)) for i in range(d_))
     X = tuple(ep if k in data.plus else em for k in range(problem.n))
-    return dataclasses.replace(problem, inputs=X)
+    G = tuple((alpha, beta) + (perp if extra else ()) for alpha, beta, perp in dirs)
+    return dataclasses.replace(problem, inputs=X, directions=G, output_weights=None)
