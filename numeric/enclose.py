@@ -1,0 +1,649 @@
+"""Rigorous enclosures of the reduced orthogonal flow: a validated Taylor integrator on arb balls.
+
+The flow (digest section 2.1, :mod:`gfcheck.numeric._reduced`), square loss, ``ReLU'(0) = 0``::
+
+    r_k      = sum_{j active on k} a_j u_jk - y_k
+    du_jk/dt = -(||x_k||^2 / n) a_j r_k          (u_jk active, i.e. u_jk > 0; else du_jk/dt = 0)
+    da_j/dt  = -(1/n) sum_{k active for j} r_k u_jk
+
+Between kinks the field is polynomial.  One step from a ball state ``X`` (every ``a_j``,
+``u_jk`` an arb ball containing the true value) at a start time in the ball ``S`` to an end time
+``t1``:
+
+1. **Taylor coefficients** ``c_0 .. c_p`` of the solution through every point of ``X``, by the
+   engine's Cauchy-product recurrences evaluated in ball arithmetic (:func:`taylor_coefficients`)::
+
+       r_k[i] = sum_j (a_j * u_jk)[i] - y_k [i == 0]
+       u_jk[i+1] = -(||x_k||^2 / (n (i+1))) (a_j * r_k)[i],   a_j[i+1] = -(1/(n (i+1))) sum_k (r_k * u_jk)[i]
+
+2. **A priori enclosure** ``B`` of the solution over ``[0, tau_max]``: Picard iteration
+   ``B <- X + [0, tau_max] f(B)``, inflating, until ``X + [0, tau_max] f(B)`` lies in ``B``
+   (Schauder: the solution then stays in ``B``); the step is halved when it does not contract.
+3. **Remainder**: ``x(tau) = sum_{i<=p} c_i tau^i + c_{p+1}(x(xi)) tau^(p+1)`` (Lagrange, per
+   coordinate), and ``c_{p+1}(x(xi))`` lies in ``c_{p+1}(B)`` (the order-(p+1) coefficient of the
+   series through the box).  The step is shortened until that remainder is below ``2^-bits`` of
+   the state's scale.
+4. **Kinks**: every active ``u_jk`` is proved positive over the step (bisection of the series
+   plus remainder over time intervals), or its first root is proved by an interval Newton test
+   over a time interval ``T`` (:func:`_prove_root`: ``u'`` enclosed over ``T`` excludes 0 and
+   ``N(T) = tau* - u(tau*) / u'(T)`` lies in ``T``: exactly one root in ``T``), with ``u_jk > 0``
+   proved before ``T``.  The state is enclosed through it (series plus remainder evaluated over
+   ``T``), ``u_jk`` set to 0 and frozen; the next step starts at the uncertain time ``S + T``.
+   A crossing the intervals cannot separate raises :class:`IntegrationFailed` naming ``u_jk``,
+   the time interval and the digits it would need.
+
+**Wrapping** is not controlled beyond arb's own mid-radius form: this is the *direct interval
+method* (the box at the end of a step is the interval Taylor map of the box at its start), so
+widths grow with ``|I + h J|`` (entrywise absolute Jacobian) per step rather than with the
+flow's sensitivity; ``docs/enclose.md`` gives the measured growth and the mean-value (Lohner)
+form that would remove it, using the block structure (``u_jk`` couples to the other neurons
+only through ``r_k``).
+
+Precision: arb's working precision is python-flint's context ``flint.ctx.prec``; it is only
+ever set inside :func:`arb_precision` (restored on exit).
+
+>>> from gfcheck.symbolic.problem import parse_problem
+>>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1", "0"], ["0", "1"]],
+...     "labels": ["1", "-1"], "width": 2, "init": {"scale": "1/1000",
+...     "directions": [["1", "1"], ["1", "1"]], "signs": [1, -1]}})
+>>> enc = enclose(p, t_end=20, dps=20)
+>>> [(e.neuron, e.point, e.kind) for e in enc.events]
+[(0, 1, 'deactivate'), (1, 0, 'deactivate')]
+>>> enc.final_a[0].contains(1) is False and abs(enc.final_a[0] - 1) < 1e-3
+True
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from operator import mul
+
+from gfcheck.symbolic.errors import IntegrationFailed, InvalidInput
+
+from . import _common
+from .precision import Precision, as_precision
+from .trajectory import check_args
+
+__all__ = ["arb_precision", "enclose", "Enclosure", "BallEvent", "taylor_coefficients", "outward_strings",
+           "to_fraction", "enclosure_document", "EXTRA_BITS"]
+
+#: bits above the requested precision at which arb works (the Taylor order follows the requested bits)
+EXTRA_BITS = 32
+#: bisection depth (in halvings of the step) below which a time interval is not split further
+_SPLIT_BITS = 40
+#: Picard attempts per step length before the step is halved
+_PICARD_TRIES = 6
+
+
+def _flint():
+    try:
+        import flint
+    except ImportError:  # pragma: no cover - the optional extra
+        raise InvalidInput("enclose needs python-flint: pip install 'gfcheck[prove]'") from None
+    return flint
+
+
+@contextmanager
+def arb_precision(bits: int):
+    """Run the enclosed block with arb's precision ``flint.ctx.prec = bits``, restoring it on exit.
+
+    >>> import flint
+    >>> before = flint.ctx.prec
+    >>> with arb_precision(200):
+    ...     flint.ctx.prec
+    200
+    >>> flint.ctx.prec == before
+    True
+    """
+    ctx = _flint().ctx
+    old = ctx.prec
+    ctx.prec = int(bits)
+    try:
+        yield bits
+    finally:
+        ctx.prec = old
+
+
+def to_fraction(x) -> Fraction:
+    """The exact value of an exact arb (or of the midpoint of a ball) as a Fraction."""
+    man, exp = x.mid().man_exp()
+    man, exp = int(man), int(exp)
+    return Fraction(man * 2**exp) if exp >= 0 else Fraction(man, 2**-exp)
+
+
+def _decimal(q: Fraction, e: int, up: bool) -> str:
+    """``q`` rounded to a multiple of ``10^e``, down (``up=False``) or up, as a decimal string."""
+    scaled = q / Fraction(10) ** e if e >= 0 else q * 10**-e
+    n = -((-scaled.numerator) // scaled.denominator) if up else scaled.numerator // scaled.denominator
+    return str(Decimal(n).scaleb(e).normalize()) if n else "0"
+
+
+def outward_strings(x, max_digits: int) -> list:
+    """``[lo, hi]`` decimal strings with ``lo <= x <= hi`` for every point of the ball ``x``.
+
+    Digits: enough that rounding outward adds at most about a thousandth of the width (three
+    more than ``log10(|x| / rad x)``), at most ``max_digits``.
+
+    >>> import flint
+    >>> outward_strings(flint.arb(1) / 3, 30)
+    ['0.3333333333333332593', '0.3333333333333333704']
+    """
+    lo, hi = to_fraction(x.lower()), to_fraction(x.upper())
+    top = max(abs(lo), abs(hi))
+    if top == 0:
+        return ["0", "0"]
+    mag = math.floor(math.log10(top.numerator) - math.log10(top.denominator))
+    width = hi - lo
+    if width:
+        rel = math.log10(top.numerator) - math.log10(top.denominator) - math.log10(width.numerator) \
+            + math.log10(width.denominator)
+        digits = min(max_digits, max(3, math.ceil(rel) + 3))
+    else:
+        digits = max_digits
+    e = mag - digits + 1
+    return [_decimal(lo, e, up=False), _decimal(hi, e, up=True)]
+
+
+@dataclass(frozen=True)
+class BallEvent:
+    """A proven kink: ``u_jk`` (neuron ``neuron``, point ``point``) reaches 0 exactly once, at a
+    time inside the ball ``t``, and is frozen there (``kind`` is ``deactivate``)."""
+
+    t: object
+    neuron: int
+    point: int
+    kind: str = "deactivate"
+
+    def __post_init__(self) -> None:
+        if self.kind != "deactivate":
+            raise ValueError(f"BallEvent.kind: only 'deactivate' is proved, found {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """What :func:`enclose` proves: at every grid time ``grid_t[i]`` the loss lies in the ball
+    ``grid_loss[i]``; at ``t_end`` every ``a_j``, ``u_jk``, ``w_j`` lies in its ball; the
+    events happen once each inside their time balls, in this order, and no other kink happens."""
+
+    t_end: Fraction
+    grid_t: tuple
+    grid_loss: tuple
+    final_a: tuple
+    final_U: tuple
+    final_W: tuple
+    events: tuple
+    settings: dict
+
+    def __post_init__(self) -> None:
+        if len(self.grid_t) != len(self.grid_loss):
+            raise ValueError("Enclosure: grid_t and grid_loss differ in length")
+        if len(self.final_a) != len(self.final_U) or len(self.final_a) != len(self.final_W):
+            raise ValueError("Enclosure: final_a, final_U and final_W differ in length")
+
+    def widest_relative(self) -> Fraction:
+        """``max rad(z) / |mid(z)|`` over the final ``a_j``, ``u_jk`` and ``w_j`` (nonzero midpoints), exact."""
+        vals = list(self.final_a) + [v for row in self.final_U for v in row] + \
+            [v for row in self.final_W for v in row]
+        return max((to_fraction(v.rad()) / abs(to_fraction(v)) for v in vals if to_fraction(v)), default=Fraction(0))
+
+
+class _System:
+    """The problem's constants in arb: ``c_k = ||x_k||^2 / n``, ``1/n``, ``y_k``."""
+
+    def __init__(self, problem):
+        flint = _flint()
+        self.arb, self.fmpq = flint.arb, flint.fmpq
+        self.n, self.m = problem.n, problem.m
+        self.c = [self.q(v / problem.n) for v in problem.norms_squared()]
+        self.inv_n = self.q(Fraction(1, problem.n))
+        self.y = [self.q(v) for v in problem.labels]
+        self.zero = self.arb(0)
+
+    def q(self, v: Fraction):
+        """A Fraction as a ball at the current precision."""
+        v = Fraction(v)
+        return self.arb(self.fmpq(v.numerator, v.denominator))
+
+
+def taylor_coefficients(system, a, U, active, p):
+    """Taylor coefficients (orders ``0..p``, unscaled) of ``a_j`` and of the active ``u_jk``,
+    in ball arithmetic, by the recurrences of the module docstring -> ``(A, Uc)`` with ``A[j]``
+    a list of ``p + 1`` balls and ``Uc[(j, k)]`` likewise; an inactive ``u_jk`` is constant.
+
+    Every ball contains the coefficient of the solution through every point of the input balls.
+    """
+    n, m, zero = system.n, system.m, system.zero
+    act_k = [[j for j in range(m) if active[j][k]] for k in range(n)]
+    act_j = [[k for k in range(n) if active[j][k]] for j in range(m)]
+    A = [[a[j]] for j in range(m)]
+    Uc = {(j, k): [U[j][k]] for j in range(m) for k in act_j[j]}
+    R = [[] for _ in range(n)]
+    for i in range(p):
+        for k in range(n):
+            s = sum((sum(map(mul, Uc[(j, k)], A[j][i::-1]), zero) for j in act_k[k]), zero)
+            R[k].append(s - system.y[k] if i == 0 else s)
+        rrev = [Rk[::-1] for Rk in R]
+        fa = system.inv_n / (i + 1)
+        new_a = []
+        for j in range(m):
+            if act_j[j]:
+                s = sum((sum(map(mul, Uc[(j, k)], rrev[k]), zero) for k in act_j[j]), zero)
+                new_a.append(-fa * s)
+            else:
+                new_a.append(zero)
+        for j in range(m):
+            for k in act_j[j]:
+                Uc[(j, k)].append(-(system.c[k] / (i + 1)) * sum(map(mul, A[j], rrev[k]), zero))
+        for j in range(m):
+            A[j].append(new_a[j])
+    return A, Uc
+
+
+def _horner(coeffs, tau):
+    out = coeffs[-1]
+    for c in coeffs[-2::-1]:
+        out = out * tau + c
+    return out
+
+
+def _log2_mid(x) -> float:
+    man, exp = x.mid().man_exp()
+    man = int(man)
+    return -math.inf if man == 0 else math.log2(abs(man)) + int(exp)
+
+
+def _interval(arb, lo, hi):
+    """The ball containing ``[lo, hi]`` (exact arbs)."""
+    return arb(lo).union(arb(hi))
+
+
+class _Step:
+    """One step's series from the ball state, its a priori box and remainder coefficients."""
+
+    def __init__(self, run, series, a, U, active, tau_max):
+        self.run = run
+        sysm, p = run.system, run.p
+        self.active = active
+        self.A, self.Uc = series
+        self.tau_max = tau_max
+        self.box = run.apriori(a, U, active, tau_max)
+        if self.box is None:
+            self.remA = self.remU = None
+            return
+        Bc, BUc = taylor_coefficients(sysm, self.box[0], self.box[1], active, p + 1)
+        self.remA = [col[p + 1] for col in Bc]
+        self.remU = {q: col[p + 1] for q, col in BUc.items()}
+
+    def remainder_size(self, tau_max) -> float:
+        """log2 of the largest remainder ``|c_{p+1}(B)| tau_max^(p+1)``."""
+        vals = self.remA + list(self.remU.values())
+        top = max((_log2_mid(abs(v) + v.rad()) for v in vals), default=-math.inf)
+        return top + (self.run.p + 1) * math.log2(tau_max)
+
+    def state_at(self, tau):
+        """The enclosure of ``(a, U)`` at the (ball) times ``tau`` of this step."""
+        p1 = self.run.p + 1
+        tp = tau ** p1
+        a = [_horner(col, tau) + self.remA[j] * tp for j, col in enumerate(self.A)]
+        U = [list(row) for row in self.run.U]
+        for (j, k), col in self.Uc.items():
+            U[j][k] = _horner(col, tau) + self.remU[(j, k)] * tp
+        return a, U
+
+    def u_value(self, q, tau):
+        return _horner(self.Uc[q], tau) + self.remU[q] * tau ** (self.run.p + 1)
+
+    def u_slope(self, q, tau):
+        """Enclosure of ``du_jk/dt`` over ``tau``: the derivative polynomial plus ``(p+1) c_{p+1}(B) tau^p``."""
+        col = self.Uc[q]
+        d = [col[i] * i for i in range(1, len(col))]
+        return _horner(d, tau) + self.remU[q] * (self.run.p + 1) * tau ** self.run.p
+
+
+class _Run:
+    def __init__(self, problem, prec: Precision, order=None):
+        self.problem, self.prec = problem, prec
+        self.bits = prec.bits
+        self.p = order if order is not None else _common.order_for(self.bits)
+        flint = _flint()
+        self.arb = flint.arb
+        self.system = _System(problem)
+        a0, u0 = _common.initial_values(problem)
+        q = self.system.q
+        self.a = [q(v[2]).sqrt() * v[1] if isinstance(v, tuple) else q(v) for v in a0]
+        self.U = [[q(v) for v in row] for row in u0]
+        # ReLU'(0) = 0: a coordinate at or below 0 is inactive and stays where it is
+        self.active = [[v > 0 for v in row] for row in u0]
+        self.steps = 0
+        self.events = []
+
+    # -- the a priori enclosure ------------------------------------------------------------
+    def field(self, a, U, active, clamp=()):
+        """``f`` on the box; for the pairs in ``clamp`` (crossing inside the time span) ``u_jk`` is
+        taken in ``[0, sup u_jk]`` and ``du_jk/dt`` in ``f_jk`` union 0: the field of every
+        pattern the crossings switch through."""
+        if clamp:
+            U = [list(row) for row in U]
+            for (j, k) in clamp:
+                top = U[j][k].upper()
+                U[j][k] = _interval(self.arb, 0, top) if top > 0 else self.arb(0)
+        A, Uc = taylor_coefficients(self.system, a, U, active, 1)
+        fU = {q: col[1] for q, col in Uc.items()}
+        for q in clamp:
+            fU[q] = fU[q].union(self.arb(0))
+        return [col[1] for col in A], fU
+
+    def joint_crossing(self, st, S, cluster):
+        """Crossings whose time balls overlap (``U`` their union): from the state at ``inf U``
+        (the series) a first-order enclosure over ``|U|`` with the switched fields
+        (:meth:`field` with ``clamp``); the crossing coordinates are 0 at ``sup U``."""
+        arb = self.arb
+        lo = min((T.lower() for T, _ in cluster), key=lambda z: z.mid())
+        hi = max((T.upper() for T, _ in cluster), key=lambda z: z.mid())
+        a, U = st.state_at(arb(lo))
+        clamp = tuple(q for _, q in cluster)
+        box = self.apriori(a, U, self.active, hi - lo, clamp=clamp)
+        if box is None:
+            raise IntegrationFailed(f"no enclosure through the joint crossings {clamp} at {_show(S + arb(lo))}")
+        self.a, self.U = box
+        for (j, k) in clamp:
+            self.U[j][k] = arb(0)
+            self.active[j][k] = False
+        return S + arb(hi)
+
+    def apriori(self, a, U, active, tau_max, clamp=()):
+        """A box ``(Ba, BU)`` with ``X + [0, tau_max] f(B)`` inside it, or None."""
+        arb = self.arb
+        span = _interval(arb, 0, tau_max)
+        fa, fU = self.field(a, U, active, clamp)
+        Ba = [v + span * d for v, d in zip(a, fa)]
+        BU = [list(row) for row in U]
+        for (j, k), d in fU.items():
+            BU[j][k] = U[j][k] + span * d
+        for _ in range(_PICARD_TRIES):
+            Ba, BU = _inflate(arb, Ba, BU, fU)
+            fa, fU = self.field(Ba, BU, active, clamp)
+            Na = [v + span * d for v, d in zip(a, fa)]
+            ok = all(b.contains(v) for b, v in zip(Ba, Na))
+            NU = [list(row) for row in U]
+            for (j, k), d in fU.items():
+                NU[j][k] = U[j][k] + span * d
+                ok = ok and BU[j][k].contains(NU[j][k])
+            if ok:
+                return Na, NU
+            Ba = [b.union(v) for b, v in zip(Ba, Na)]
+            for (j, k) in fU:
+                BU[j][k] = BU[j][k].union(NU[j][k])
+        return None
+
+    # -- the step ----------------------------------------------------------------------
+    def predicted_step(self, A, Uc) -> float:
+        """The Jorba-Zou step from the midpoints of the last two coefficients (a float)."""
+        p = self.p
+        cols = list(A) + list(Uc.values())
+        norm = max(_log2_mid(c[0]) for c in cols)
+        lp1 = max(_log2_mid(c[p - 1]) for c in cols)
+        lp = max(_log2_mid(c[p]) for c in cols)
+        cands = [(norm - v) / d for v, d in ((lp1, p - 1), (lp, p)) if v > -math.inf]
+        if not cands:
+            return math.inf
+        return 2.0 ** min(min(cands), 60.0) * _common.jz_factor(p)
+
+    def take_step(self, S, target):
+        """A validated step from the start ball ``S`` towards the time ``target`` (a ball) ->
+        ``(S', at_target)``: the new start ball (the step's end, or a kink's time) and whether it
+        is ``target``."""
+        arb = self.arb
+        scale = max(_log2_mid(abs(v)) for v in self.a + [v for row in self.U for v in row])
+        series = taylor_coefficients(self.system, self.a, self.U, self.active, self.p)
+        h = min(self.predicted_step(*series), float(target.upper() - S.lower()) * 2)
+        for _ in range(60):
+            at_target = not (S.upper() + arb(h) < target.lower())
+            t1 = target if at_target else arb((S.upper() + arb(h)).mid())
+            dur = t1 - S
+            tau_max = dur.upper()
+            st = _Step(self, series, self.a, self.U, self.active, tau_max)
+            if st.box is None or st.remainder_size(tau_max) > scale - self.bits - 8:
+                h = float(tau_max) / 2
+                continue
+            return self.finish_step(st, S, t1, dur, at_target)
+        raise IntegrationFailed(f"the step from t = {_show(S)} could not be validated (no contracting "
+                                f"a priori box with a small remainder down to h = {h:.3e})")
+
+    def finish_step(self, st, S, t1, dur, at_target):
+        arb = self.arb
+        scans = {q: _scan(st, q, dur.upper()) for q in st.Uc}
+        roots = sorted(((v[1], q) for q, v in scans.items() if v[0] == "root"), key=lambda r: r[0].mid())
+        cut = min((v[1] for v in scans.values() if v[0] == "unsure"), default=None, key=lambda z: z.mid())
+        cluster = _first_cluster(roots)
+        if cluster and (cut is None or cluster[-1][0].upper() < cut) and cluster[-1][0].upper() < dur.lower():
+            for T, (j, k) in cluster:
+                self.events.append(BallEvent(S + T, j, k))
+            if len(cluster) == 1:  # the state through the crossing: the series over T
+                T, (j, k) = cluster[0]
+                self.a, self.U = st.state_at(T)
+                self.U[j][k] = arb(0)
+                self.active[j][k] = False
+                return S + T, False
+            return self.joint_crossing(st, S, cluster), False
+        stops = ([cut] if cut is not None else []) + ([roots[0][0].lower()] if roots else [])
+        if stops:
+            c = min(stops, key=lambda z: z.mid())
+            if c.upper() < dur.upper():  # the step ends before the first unresolved point
+                t1 = arb((S.lower() + c * arb(1 - 2.0**-20)).mid())
+                if not t1 > S.upper():
+                    raise IntegrationFailed(f"no progress at t = {_show(S)}: a coordinate near 0 cannot be "
+                                            "proved positive nor crossing; raise --dps")
+                dur, at_target = t1 - S, False
+        self.a, self.U = st.state_at(dur)
+        return t1, at_target
+
+
+def _first_cluster(roots):
+    """The earliest roots whose time balls overlap in a chain (one instant at this precision)."""
+    if not roots:
+        return []
+    out = [roots[0]]
+    hi = roots[0][0].upper()
+    for T, q in roots[1:]:
+        if T.lower() > hi:
+            break
+        out.append((T, q))
+        hi = max(hi, T.upper(), key=lambda z: z.mid())
+    return out
+
+
+def _inflate(arb, Ba, BU, fU):
+    """Every ball widened by its radius plus ``2^-40`` of its magnitude (an epsilon-inflation)."""
+    def grow(b):
+        return arb(b.mid(), arb(b.rad()) * 2 + abs(b) * arb(2.0**-40) + arb(2.0**-1000))
+    Ba = [grow(b) for b in Ba]
+    BU = [list(row) for row in BU]
+    for (j, k) in fU:
+        BU[j][k] = grow(BU[j][k])
+    return Ba, BU
+
+
+def _show(x) -> str:
+    lo, hi = outward_strings(x, 25)
+    return f"[{lo}, {hi}]"
+
+
+def _scan(st, q, tau_max):
+    """The first kink of the active ``u_q`` in ``[0, tau_max]`` ->
+    ``("positive",)`` (proved > 0 throughout), ``("root", T)`` (proved: exactly one root in the
+    ball ``T`` and ``u_q > 0`` before it) or ``("unsure", c)`` (proved > 0 on ``[0, c]`` only)."""
+    arb = st.run.arb
+    floor = tau_max * arb(2.0 ** -_SPLIT_BITS)
+    stack = [(arb(0), tau_max)]
+    while stack:
+        lo, hi = stack.pop()
+        if st.u_value(q, _interval(arb, lo, hi)) > 0:
+            continue
+        if hi - lo > floor:
+            mid = ((lo + hi) / 2).mid()
+            stack.append((arb(mid), hi))
+            stack.append((lo, arb(mid)))
+            continue
+        T = _prove_root(st, q, lo, tau_max)
+        return ("root", T) if T is not None else ("unsure", lo)
+    return ("positive",)
+
+
+def _prove_root(st, q, lo, tau_max):
+    """The ball ``T`` holding the one root of ``u_q`` after ``lo`` (``u_q > 0`` on ``[0, lo]``
+    proved), or None when there is no root to find in ``[lo, tau_max]``; raises
+    :class:`IntegrationFailed` when a root is there but the intervals cannot separate it."""
+    arb = st.run.arb
+    tau = arb(lo.mid())
+    for _ in range(200):  # Newton on the midpoint polynomial, from lo
+        v, d = st.u_value(q, tau).mid(), st.u_slope(q, tau).mid()
+        if d.is_zero():
+            return None
+        nxt = arb((arb(tau) - arb(v) / arb(d)).mid())
+        if nxt < 0 or nxt > tau_max * 2:
+            return None
+        if abs(nxt - tau) <= abs(tau) * arb(2.0 ** (-st.run.bits - 20)):
+            tau = nxt
+            break
+        tau = nxt
+    if tau > tau_max:
+        return None
+    in_step = _interval(arb, 0, tau_max)
+    u_mid = st.u_value(q, tau)
+    slope = st.u_slope(q, tau)
+    delta = (arb(u_mid.rad()) * 4 / abs(slope.mid()) + abs(tau) * arb(2.0 ** (-st.run.bits)) + arb(2.0 ** -2000))
+    for _ in range(6):
+        T = _interval(arb, (tau - delta).mid(), (tau + delta).mid())
+        if not in_step.contains(T):
+            return None  # the root is at the step's end: the step is cut before it
+        D = st.u_slope(q, T)
+        if D < 0 or D > 0:
+            N = tau - u_mid / D
+            if T.contains(N):
+                return _confirm(st, q, lo, N.intersection(T), tau)
+        delta = delta * 16
+    j, k = q
+    rad, d = float(u_mid.rad()), abs(float(slope.mid()))
+    lost = math.log10(max(rad, 1e-300) / max(d * float(tau) * 10.0 ** -st.run.prec.dps, 1e-300))
+    needs = st.run.prec.dps + max(1, math.ceil(lost))
+    raise IntegrationFailed(
+        f"cannot separate the crossing of u_{j}{k} (neuron {j}, point {k}) from t-interval "
+        f"{_show(T)} after the step start: the enclosure of u_{j}{k} there is +-{rad:.2e} against a slope "
+        f"of {d:.2e}" + ("; the slope encloses 0 (a tangency: no precision separates it)" if D.contains(0)
+                          else f"; needs about {needs} digits"))
+
+
+def _confirm(st, q, lo, T, tau):
+    """``u_q > 0`` on ``[lo, inf T)``: ``u_q`` strictly decreasing on ``[lo', sup T]`` after
+    positive pieces ``[lo, lo']`` (bisection); returns ``T`` or None."""
+    arb = st.run.arb
+    left = lo
+    for _ in range(80):
+        if st.u_slope(q, _interval(arb, left, T.upper())) < 0:
+            return T
+        mid = arb(((left + T.lower()) / 2).mid())
+        if not st.u_value(q, _interval(arb, left, mid)) > 0:
+            return None
+        left = mid
+    return None
+
+
+def enclose(problem, *, t_end, dps=None, precision=None, grid=64, order=None, max_steps=10**5) -> Enclosure:
+    """Prove an enclosure of the reduced orthogonal flow of ``problem`` on ``[0, t_end]``.
+
+    ``grid + 1`` equally spaced exact grid times (each a step end) carry the loss as a ball;
+    ``order`` overrides the Taylor order (default :func:`~gfcheck.numeric._common.order_for` of
+    the requested bits); arb works at ``work_bits + EXTRA_BITS`` bits.
+    """
+    problem.require_square_loss("enclose", elsewhere="none yet (a separable enclosure is future work)")
+    problem.require_orthogonal("enclose")
+    if problem.relu_prime_at_zero != 0:
+        raise InvalidInput("enclose proves the flow with ReLU'(0) = 0 only; this problem sets relu_prime_at_zero 1")
+    if isinstance(grid, bool) or not isinstance(grid, int) or grid < 1:
+        raise InvalidInput(f"grid: expected a positive integer, found {grid!r}")
+    prec = as_precision(precision, dps)
+    T, _, _, _ = check_args(problem, t_end)
+    if T <= 0:
+        raise InvalidInput(f"t_end: expected a positive horizon, found {T}")
+    work = prec.work_bits + EXTRA_BITS
+    with arb_precision(work):
+        run = _Run(problem, prec, order)
+        arb = run.arb
+        gts = [T * i / grid for i in range(grid + 1)]
+        S = arb(0)
+        losses = [_loss(run)]
+        for tg in gts[1:]:
+            target = run.system.q(tg)
+            at_target = False
+            while not at_target:
+                if run.steps >= max_steps:
+                    raise IntegrationFailed(f"more than {max_steps} steps before t = {float(tg):.6g}")
+                if not S.upper() < target.lower():
+                    raise IntegrationFailed(f"the grid time {tg} lies inside the crossing time {_show(S)}")
+                S, at_target = run.take_step(S, target)
+                run.steps += 1
+            losses.append(_loss(run))
+        W = _weights(run)
+        settings = {"method": "validated Taylor, direct interval method (arb balls)", "order": run.p,
+                    "work_bits": work, "dps": prec.dps, "steps": run.steps, "grid": grid,
+                    "relu_prime_at_zero": "0", "remainder": "Lagrange over a Picard a priori box",
+                    "kinks": "interval Newton on the step's series plus remainder"}
+        return Enclosure(t_end=T, grid_t=tuple(gts), grid_loss=tuple(losses), final_a=tuple(run.a),
+                         final_U=tuple(tuple(r) for r in run.U), final_W=W, events=tuple(run.events),
+                         settings=settings)
+
+
+def _loss(run):
+    """``L = (1/(2n)) sum_k r_k^2`` on the current ball state."""
+    sysm = run.system
+    zero = sysm.zero
+    total = zero
+    for k in range(sysm.n):
+        r = sum((run.a[j] * run.U[j][k] for j in range(sysm.m) if run.active[j][k]), zero) - sysm.y[k]
+        total = total + r * r
+    return total * sysm.inv_n / 2
+
+
+def _weights(run):
+    """``w_j = sum_k u_jk x_k / ||x_k||^2 + P_perp w_j(0)`` on the ball state."""
+    from ._reduced import weight_basis
+
+    perp_all, B = weight_basis(run.problem)
+    q = run.system.q
+    out = []
+    for j, perp in enumerate(perp_all):
+        row = [q(v) for v in perp]
+        for k, bk in enumerate(B):
+            ujk = run.U[j][k]
+            row = [r + ujk * q(b) if b else r for r, b in zip(row, bk)]
+        out.append(tuple(row))
+    return tuple(out)
+
+
+def enclosure_document(problem, enc: Enclosure) -> dict:
+    """The ``gfcheck.enclosure/1`` document (``docs/formats.md``): every ball as ``[lo, hi]``
+    decimal strings rounded outward."""
+    from .result import provenance
+
+    top = int(enc.settings["work_bits"] * 0.30103)
+
+    def iv(x):
+        return outward_strings(x, top)
+
+    prov = provenance()
+    prov["python_flint"] = _flint().__version__
+    return {
+        "schema": "gfcheck.enclosure/1", "problem_sha256": problem.sha256(), "dps": enc.settings["dps"],
+        "t_end": str(enc.t_end),
+        "grid": {"t": [str(t) for t in enc.grid_t], "loss": [iv(v) for v in enc.grid_loss]},
+        "final": {"a": [iv(v) for v in enc.final_a], "U": [[iv(v) for v in row] for row in enc.final_U],
+                  "W": [[iv(v) for v in row] for row in enc.final_W]},
+        "events": [{"t": iv(e.t), "neuron": e.neuron, "point": e.point, "kind": e.kind} for e in enc.events],
+        "widest_relative": f"{float(enc.widest_relative()):.3e}",
+        "settings": dict(enc.settings), "engine": "enclose", "loss": problem.loss, "provenance": prov,
+    }
