@@ -75,6 +75,8 @@ __all__ = ["arb_precision", "enclose", "Enclosure", "BallEvent", "taylor_coeffic
 EXTRA_BITS = 32
 #: bisection depth (in halvings of the step) below which a time interval is not split further
 _SPLIT_BITS = 40
+#: growth per step of the factor on the predicted step (the remainder grows like its (p+1)-th power)
+_STEP_GROWTH = 1.02
 #: Picard attempts per step length before the step is halved
 _PICARD_TRIES = 6
 #: the wrapping control: ``lohner`` (mean-value form in a QR frame) or ``direct`` (the interval Taylor map)
@@ -395,12 +397,11 @@ def _interval(arb, lo, hi):
 class _Step:
     """One step's series from the ball state, its a priori box and remainder coefficients."""
 
-    def __init__(self, run, series, a, U, active, tau_max):
+    def __init__(self, run, hull, a, U, active, tau_max):
         self.run = run
         sysm, p = run.system, run.p
         self.active = active
-        self.series = series
-        self.A, self.Uc = series[0], series[1]
+        self._hull = hull  # the series through the hull, made on demand (hull(order))
         self.tau_max = tau_max
         self.box = run.apriori(a, U, active, tau_max)
         if self.box is None:
@@ -410,6 +411,24 @@ class _Step:
         Bc, BUc, _ = self.box_series
         self.remA = [col[p + 1] for col in Bc]
         self.remU = {q: col[p + 1] for q, col in BUc.items()}
+
+    @property
+    def series(self):
+        """The hull's series to the full order ``p``."""
+        return self._hull(self.run.p)
+
+    @property
+    def A(self):
+        return self.series[0]
+
+    @property
+    def Uc(self):
+        return self.series[1]
+
+    def near_zero(self):
+        """The active pairs whose a priori box is not proved positive (they need a kink scan)."""
+        BU = self.box[1]
+        return [(j, k) for j, row in enumerate(self.active) for k, on in enumerate(row) if on and not BU[j][k] > 0]
 
     def remainder_size(self, tau_max) -> float:
         """log2 of the largest remainder ``|c_{p+1}(B)| tau_max^(p+1)``."""
@@ -453,6 +472,8 @@ class _Run:
         self.active = [[v > 0 for v in row] for row in u0]
         self.steps = 0
         self.events = []
+        self.retries = {"box": 0, "remainder": 0}
+        self.h_factor = 1.0
         if wrapping not in WRAPPING:
             raise InvalidInput(f"wrapping: expected one of {WRAPPING}, found {wrapping!r}")
         self.wrapping = wrapping
@@ -463,11 +484,11 @@ class _Run:
         """Start the Lohner frame from the current hull (at the start and after a kink)."""
         self.lohner = _Lohner(self.a, self.U, self.active) if self.wrapping == "lohner" else None
 
-    def mean_value_step(self, st, dur):
-        """The Lohner update of a step of duration ``dur`` (a ball) without kink."""
+    def mean_value_step(self, st, dur, point):
+        """The Lohner update of a step of duration ``dur`` (a ball) without kink; ``point`` is the
+        series through ``xhat``."""
         lo = self.lohner
-        xa, xU = lo.point_state(self.U)
-        A, Uc, _ = taylor_coefficients(self.system, xa, xU, self.active, self.p)
+        A, Uc, _ = point
         tp = dur ** (self.p + 1)
         Y = [_horner(col, dur) + st.remA[j] * tp for j, col in enumerate(A)]
         Y += [_horner(Uc[q], dur) + st.remU[q] * tp for q in lo.pairs]
@@ -484,7 +505,7 @@ class _Run:
         from flint import arb, arb_mat
 
         q = self.pv
-        rows_x = variational_coefficients(self.system, st.series, self.active, q)
+        rows_x = variational_coefficients(self.system, st._hull(q), self.active, q)
         rows_b = variational_coefficients(self.system, st.box_series, self.active, q + 1)
         Jpoly = _rows_matrix([_horner(r, dur) for r in rows_x])
         W = _rows_matrix([r[q + 1] for r in rows_b])
@@ -575,28 +596,53 @@ class _Run:
         is ``target``."""
         arb = self.arb
         scale = max(_log2_mid(abs(v)) for v in self.a + [v for row in self.U for v in row])
-        series = taylor_coefficients(self.system, self.a, self.U, self.active, self.p)
-        h = min(self.predicted_step(*series[:2]), float(target.upper() - S.lower()) * 2)
-        for _ in range(60):
+        cache = {}
+
+        def hull(order):
+            """The series through the hull at ``order`` (the full one serves every lower order)."""
+            best = max((o for o in cache if o >= order), default=None)
+            if best is None:
+                cache[order] = taylor_coefficients(self.system, self.a, self.U, self.active, order)
+                best = order
+            return cache[best]
+
+        if self.lohner is not None and self.lohner.N:
+            xa, xU = self.lohner.point_state(self.U)
+            point = taylor_coefficients(self.system, xa, xU, self.active, self.p)
+        else:
+            point = hull(self.p)
+        h0 = self.predicted_step(*point[:2])
+        h = min(h0 * self.h_factor, float(target.upper() - S.lower()) * 2)
+        tries = 0
+        for tries in range(60):
             at_target = not (S.upper() + arb(h) < target.lower())
             t1 = target if at_target else arb((S.upper() + arb(h)).mid())
             dur = t1 - S
             tau_max = dur.upper()
-            st = _Step(self, series, self.a, self.U, self.active, tau_max)
-            if st.box is None or st.remainder_size(tau_max) > scale - self.bits - 8:
+            st = _Step(self, hull, self.a, self.U, self.active, tau_max)
+            if st.box is None:
+                self.retries["box"] += 1
                 h = float(tau_max) / 2
                 continue
-            return self.finish_step(st, S, t1, dur, at_target)
+            excess = st.remainder_size(tau_max) - (scale - self.bits)
+            if excess > 0:  # the remainder scales like tau^(p+1): aim just below the limit
+                self.retries["remainder"] += 1
+                h = float(tau_max) * 2.0 ** (-(excess + 1) / (self.p + 1))
+                continue
+            # the next prediction keeps the shortening this one needed (and recovers slowly)
+            self.h_factor = min(1.0, (float(tau_max) / h0 if tries else self.h_factor) * _STEP_GROWTH)
+            return self.finish_step(st, S, t1, dur, at_target, point)
         raise IntegrationFailed(f"the step from t = {_show(S)} could not be validated (no contracting "
                                 f"a priori box with a small remainder down to h = {h:.3e})")
 
-    def finish_step(self, st, S, t1, dur, at_target):
+    def finish_step(self, st, S, t1, dur, at_target, point):
         arb = self.arb
-        scans = {q: _scan(st, q, dur.upper()) for q in st.Uc}
+        scans = {q: _scan(st, q, dur.upper()) for q in st.near_zero()}
         roots = sorted(((v[1], q) for q, v in scans.items() if v[0] == "root"), key=lambda r: r[0].mid())
         cut = min((v[1] for v in scans.values() if v[0] == "unsure"), default=None, key=lambda z: z.mid())
         cluster = _first_cluster(roots)
         if cluster and (cut is None or cluster[-1][0].upper() < cut) and cluster[-1][0].upper() < dur.lower():
+            self.record_grid(st, S, S + cluster[0][0])
             for T, (j, k) in cluster:
                 self.events.append(BallEvent(S + T, j, k))
             if len(cluster) == 1:  # the state through the crossing: the series over T
@@ -616,11 +662,26 @@ class _Run:
                     raise IntegrationFailed(f"no progress at t = {_show(S)}: a coordinate near 0 cannot be "
                                             "proved positive nor crossing; raise --dps")
                 dur, at_target = t1 - S, False
+        self.record_grid(st, S, t1)
         if self.lohner is not None and self.lohner.N:
-            self.mean_value_step(st, dur)
+            self.mean_value_step(st, dur, point)
         else:
             self.a, self.U = st.state_at(dur)
         return t1, at_target
+
+
+    def record_grid(self, st, S, E):
+        """The loss at the grid times inside the step (after ``S``, before ``E``): dense output,
+        the hull's series plus remainder at ``g - S``."""
+        while self.grid_pending and self.grid_pending[0] < E:
+            g = self.grid_pending.pop(0)
+            if not g > S:
+                raise IntegrationFailed(f"the grid time {_show(g)} lies inside the crossing time {_show(S)}")
+            a, U = st.state_at(g - S)
+            self.grid_loss.append(_loss(self.system, a, U, self.active))
+        if self.grid_pending and self.grid_pending[0].overlaps(E) and not E.is_exact():
+            raise IntegrationFailed(f"the grid time {_show(self.grid_pending[0])} lies inside the crossing "
+                                    f"time {_show(E)}")
 
 
 def _first_cluster(roots):
@@ -757,21 +818,21 @@ def enclose(problem, *, t_end, dps=None, precision=None, grid=64, order=None, ma
         arb = run.arb
         gts = [T * i / grid for i in range(grid + 1)]
         S = arb(0)
-        losses = [_loss(run)]
-        for tg in gts[1:]:
-            target = run.system.q(tg)
-            at_target = False
-            while not at_target:
-                if run.steps >= max_steps:
-                    raise IntegrationFailed(f"more than {max_steps} steps before t = {float(tg):.6g}")
-                if not S.upper() < target.lower():
-                    raise IntegrationFailed(f"the grid time {tg} lies inside the crossing time {_show(S)}")
-                S, at_target = run.take_step(S, target)
-                run.steps += 1
-            losses.append(_loss(run))
+        run.grid_loss = [_loss(run.system, run.a, run.U, run.active)]
+        run.grid_pending = [run.system.q(g) for g in gts[1:-1]]
+        target = run.system.q(T)
+        at_target = False
+        while not at_target:
+            if run.steps >= max_steps:
+                raise IntegrationFailed(f"more than {max_steps} steps before t = {float(T):.6g}")
+            if not S.upper() < target.lower():
+                raise IntegrationFailed(f"t_end = {T} lies inside the crossing time {_show(S)}")
+            S, at_target = run.take_step(S, target)
+            run.steps += 1
+        losses = run.grid_loss + [_loss(run.system, run.a, run.U, run.active)]
         W = _weights(run)
         settings = {"method": "validated Taylor on arb balls", "wrapping": wrapping, "order": run.p,
-                    "variational_order": run.pv,
+                    "variational_order": run.pv, "retries": dict(run.retries),
                     "work_bits": work, "dps": prec.dps, "steps": run.steps, "grid": grid,
                     "relu_prime_at_zero": "0", "remainder": "Lagrange over a Picard a priori box",
                     "kinks": "interval Newton on the step's series plus remainder"}
@@ -780,13 +841,12 @@ def enclose(problem, *, t_end, dps=None, precision=None, grid=64, order=None, ma
                          settings=settings)
 
 
-def _loss(run):
-    """``L = (1/(2n)) sum_k r_k^2`` on the current ball state."""
-    sysm = run.system
+def _loss(sysm, a, U, active):
+    """``L = (1/(2n)) sum_k r_k^2`` on a ball state."""
     zero = sysm.zero
     total = zero
     for k in range(sysm.n):
-        r = sum((run.a[j] * run.U[j][k] for j in range(sysm.m) if run.active[j][k]), zero) - sysm.y[k]
+        r = sum((a[j] * U[j][k] for j in range(sysm.m) if active[j][k]), zero) - sysm.y[k]
         total = total + r * r
     return total * sysm.inv_n / 2
 
