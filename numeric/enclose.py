@@ -58,7 +58,6 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from operator import mul
 
@@ -69,7 +68,7 @@ from .precision import Precision, as_precision
 from .trajectory import check_args
 
 __all__ = ["arb_precision", "enclose", "Enclosure", "BallEvent", "taylor_coefficients", "outward_strings",
-           "to_fraction", "enclosure_document", "EXTRA_BITS"]
+           "to_fraction", "enclosure_document", "run_enclose", "EXTRA_BITS"]
 
 #: bits above the requested precision at which arb works (the Taylor order follows the requested bits)
 EXTRA_BITS = 32
@@ -124,14 +123,31 @@ def to_fraction(x) -> Fraction:
 
 
 def _decimal(q: Fraction, e: int, up: bool) -> str:
-    """``q`` rounded to a multiple of ``10^e``, down (``up=False``) or up, as a decimal string."""
+    """``q`` rounded to a multiple of ``10^e``, down (``up=False``) or up, as an exact decimal string.
+
+    >>> _decimal(Fraction(1, 3), -5, up=True), _decimal(Fraction(-1, 3), -5, up=True), _decimal(Fraction(7, 3), -40, False)
+    ('0.33334', '-0.33333', '2.3333333333333333333333333333333333333333')
+    """
     scaled = q / Fraction(10) ** e if e >= 0 else q * 10**-e
     n = -((-scaled.numerator) // scaled.denominator) if up else scaled.numerator // scaled.denominator
-    return str(Decimal(n).scaleb(e).normalize()) if n else "0"
+    if n == 0:
+        return "0"
+    sign, digits = ("-" if n < 0 else ""), str(abs(n))
+    point = len(digits) + e  # digits before the decimal point
+    if -4 < point <= 21:
+        whole = digits[:point] if point > 0 else "0"
+        frac = ("0" * -point + digits if point <= 0 else digits[point:]).rstrip("0")
+        if e > 0:
+            whole = digits + "0" * e
+        return sign + whole + ("." + frac if frac else "")
+    frac = digits[1:].rstrip("0")
+    return f"{sign}{digits[0]}{'.' + frac if frac else ''}e{point - 1}"
 
 
 def outward_strings(x, max_digits: int) -> list:
-    """``[lo, hi]`` decimal strings with ``lo <= x <= hi`` for every point of the ball ``x``.
+    """``[lo, hi]`` decimal strings with ``lo <= x <= hi`` for every point of the ball ``x``
+    (``x.lower()``, ``x.upper()`` round outward at arb's current precision: call it inside
+    :func:`arb_precision` of at least the ball's own).
 
     Digits: enough that rounding outward adds at most about a thousandth of the width (three
     more than ``log10(|x| / rad x)``), at most ``max_digits``.
@@ -872,20 +888,48 @@ def enclosure_document(problem, enc: Enclosure) -> dict:
     decimal strings rounded outward."""
     from .result import provenance
 
-    top = int(enc.settings["work_bits"] * 0.30103)
+    work = enc.settings["work_bits"]
+    top = int(work * 0.30103)
 
     def iv(x):
         return outward_strings(x, top)
 
     prov = provenance()
     prov["python_flint"] = _flint().__version__
-    return {
-        "schema": "gfcheck.enclosure/1", "problem_sha256": problem.sha256(), "dps": enc.settings["dps"],
-        "t_end": str(enc.t_end),
-        "grid": {"t": [str(t) for t in enc.grid_t], "loss": [iv(v) for v in enc.grid_loss]},
-        "final": {"a": [iv(v) for v in enc.final_a], "U": [[iv(v) for v in row] for row in enc.final_U],
-                  "W": [[iv(v) for v in row] for row in enc.final_W]},
-        "events": [{"t": iv(e.t), "neuron": e.neuron, "point": e.point, "kind": e.kind} for e in enc.events],
-        "widest_relative": f"{float(enc.widest_relative()):.3e}",
-        "settings": dict(enc.settings), "engine": "enclose", "loss": problem.loss, "provenance": prov,
-    }
+    with arb_precision(work + 16):  # lower() and upper() round (outward) at the context's precision
+        return {
+            "schema": "gfcheck.enclosure/1", "problem_sha256": problem.sha256(), "dps": enc.settings["dps"],
+            "t_end": str(enc.t_end),
+            "grid": {"t": [str(t) for t in enc.grid_t], "loss": [iv(v) for v in enc.grid_loss]},
+            "final": {"a": [iv(v) for v in enc.final_a], "U": [[iv(v) for v in row] for row in enc.final_U],
+                      "W": [[iv(v) for v in row] for row in enc.final_W]},
+            "events": [{"t": iv(e.t), "neuron": e.neuron, "point": e.point, "kind": e.kind} for e in enc.events],
+            "widest_relative": f"{float(enc.widest_relative()):.3e}",
+            "settings": dict(enc.settings), "engine": "enclose", "loss": problem.loss, "provenance": prov,
+        }
+
+
+def run_enclose(problem_path, out, *, t_end, dps: int = 40, grid: int = 64) -> int:
+    """The ``gfcheck enclose`` command: prove the enclosure of a problem file's reduced orthogonal
+    flow on ``[0, t_end]`` and write the ``gfcheck.enclosure/1`` document (atomically, sorted
+    keys); bad input or an unwritable ``out`` raise an ``InvalidInput`` (exit 2), a crossing the
+    intervals cannot separate ``IntegrationFailed``.  Returns the exit status 0."""
+    from gfcheck.symbolic.files import atomic_write_json, check_output_file
+    from gfcheck.symbolic.problem import load_problem, parse_number
+
+    from .simulate import CLI_DPS, preflight
+
+    problem = load_problem(problem_path)
+    precision = Precision.checked(dps, where="--dps", limits=CLI_DPS)
+    if isinstance(grid, bool) or not isinstance(grid, int) or not 1 <= grid <= 100_000:
+        raise InvalidInput(f"--grid: expected an integer in [1, 100000], found {grid!r}")
+    T = parse_number(t_end, where="--t-end")
+    if T <= 0:
+        raise InvalidInput(f"--t-end: expected a positive horizon, found {t_end!r}")
+    problem.require_square_loss("enclose", elsewhere="none yet (a separable enclosure is future work)")
+    problem.require_orthogonal("enclose")
+    preflight(problem, T)
+    check_output_file(out, "--out")
+    enc = enclose(problem, t_end=T, precision=precision, grid=grid)
+    atomic_write_json(out, enclosure_document(problem, enc))
+    return 0
