@@ -125,7 +125,8 @@ def to_fraction(x) -> Fraction:
 def _decimal(q: Fraction, e: int, up: bool) -> str:
     """``q`` rounded to a multiple of ``10^e``, down (``up=False``) or up, as an exact decimal string.
 
-    >>> _decimal(Fraction(1, 3), -5, up=True), _decimal(Fraction(-1, 3), -5, up=True), _decimal(Fraction(7, 3), -40, False)
+    >>> (_decimal(Fraction(1, 3), -5, up=True), _decimal(Fraction(-1, 3), -5, up=True),
+    ...  _decimal(Fraction(7, 3), -40, False))
     ('0.33334', '-0.33333', '2.3333333333333333333333333333333333333333')
     """
     scaled = q / Fraction(10) ** e if e >= 0 else q * 10**-e
