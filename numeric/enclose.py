@@ -80,8 +80,9 @@ _STEP_GROWTH = 1.02
 _PICARD_TRIES = 6
 #: the wrapping control: ``lohner`` (mean-value form in a QR frame) or ``direct`` (the interval Taylor map)
 WRAPPING = ("lohner", "direct")
-#: Taylor order and arb bits of the variational series (the Jacobian needs only a few digits: its
-#: width multiplies the box's width, a second-order term)
+#: Taylor order of the variational series, and the arb bits of it and of the Lohner frame's matrix
+#: algebra (the Jacobian needs only a few digits: its width multiplies the box's width, a
+#: second-order term; ``xhat`` stays at the working precision)
 VARIATIONAL_ORDER = 12
 VARIATIONAL_BITS = 128
 
@@ -509,9 +510,8 @@ class _Run:
         tp = dur ** (self.p + 1)
         Y = [_horner(col, dur) + st.remA[j] * tp for j, col in enumerate(A)]
         Y += [_horner(Uc[q], dur) + st.remU[q] * tp for q in lo.pairs]
-        with arb_precision(VARIATIONAL_BITS):
-            J = self.flow_jacobian(st, dur)
-        lo.advance(Y, J)
+        with arb_precision(VARIATIONAL_BITS):  # the frame's algebra acts on widths: a few digits suffice
+            lo.advance(Y, self.flow_jacobian(st, dur))
         self.a, self.U = lo.hull(self.U)
 
     def flow_jacobian(self, st, dur):
