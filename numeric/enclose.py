@@ -17,7 +17,7 @@ Between kinks the field is polynomial.  One step from a ball state ``X`` (every 
        u_jk[i+1] = -(||x_k||^2 / (n (i+1))) (a_j * r_k)[i],   a_j[i+1] = -(1/(n (i+1))) sum_k (r_k * u_jk)[i]
 
 2. **A priori enclosure** ``B`` of the solution over ``[0, tau_max]``: Picard iteration
-   ``B <- X + [0, tau_max] f(B)``, inflating, until ``X + [0, tau_max] f(B)`` lies in ``B``
+   ``B <- X + [0, tau_max] f(B)``, inflating, until ``X + [0, tau_max] f(B)`` lies in the interior of ``B``
    (Schauder: the solution then stays in ``B``); the step is halved when it does not contract.
 3. **Remainder**: ``x(tau) = sum_{i<=p} c_i tau^i + c_{p+1}(x(xi)) tau^(p+1)`` (Lagrange, per
    coordinate), and ``c_{p+1}(x(xi))`` lies in ``c_{p+1}(B)`` (the order-(p+1) coefficient of the
@@ -570,7 +570,8 @@ class _Run:
         return S + arb(hi)
 
     def apriori(self, a, U, active, tau_max, clamp=()):
-        """A box ``(Ba, BU)`` with ``X + [0, tau_max] f(B)`` inside it, or None."""
+        """The box ``N = X + [0, tau_max] f(B)`` once it lies in the interior of ``B`` (the solution, or
+        with ``clamp`` every solution of the switched fields, stays in ``B`` and so in ``N``), or None."""
         arb = self.arb
         span = _interval(arb, 0, tau_max)
         fa, fU = self.field(a, U, active, clamp)
@@ -582,11 +583,11 @@ class _Run:
             Ba, BU = _inflate(arb, Ba, BU, fU)
             fa, fU = self.field(Ba, BU, active, clamp)
             Na = [v + span * d for v, d in zip(a, fa)]
-            ok = all(b.contains(v) for b, v in zip(Ba, Na))
+            ok = all(b.contains_interior(v) for b, v in zip(Ba, Na))
             NU = [list(row) for row in U]
             for (j, k), d in fU.items():
                 NU[j][k] = U[j][k] + span * d
-                ok = ok and BU[j][k].contains(NU[j][k])
+                ok = ok and BU[j][k].contains_interior(NU[j][k])
             if ok:
                 return Na, NU
             Ba = [b.union(v) for b, v in zip(Ba, Na)]
