@@ -83,7 +83,7 @@ WRAPPING = ("lohner", "direct")
 #: Taylor order of the variational series, and the arb bits of it and of the Lohner frame's matrix
 #: algebra (the Jacobian needs only a few digits: its width multiplies the box's width, a
 #: second-order term; ``xhat`` stays at the working precision)
-VARIATIONAL_ORDER = 12
+VARIATIONAL_ORDER = 10
 VARIATIONAL_BITS = 128
 
 
