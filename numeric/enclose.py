@@ -687,7 +687,6 @@ class _Run:
             self.a, self.U = st.state_at(dur)
         return t1, at_target
 
-
     def record_grid(self, st, S, E):
         """The loss at the grid times inside the step (after ``S``, before ``E``): dense output,
         the hull's series plus remainder at ``g - S``."""
