@@ -78,8 +78,9 @@ _SPLIT_BITS = 40
 _STEP_GROWTH = 1.02
 #: Picard attempts per step length before the step is halved
 _PICARD_TRIES = 6
-#: the wrapping control: ``lohner`` (mean-value form in a QR frame) or ``direct`` (the interval Taylor map)
-WRAPPING = ("lohner", "direct")
+#: the wrapping control: ``lohner`` (the mean-value form in a QR frame), ``mean-value`` (the same form
+#: in the fixed frame: no QR, ``N^2`` work per step instead of ``N^3``) or ``direct`` (the interval Taylor map)
+WRAPPING = ("lohner", "mean-value", "direct")
 #: Taylor order of the variational series, and the arb bits of it and of the Lohner frame's matrix
 #: algebra (the Jacobian needs only a few digits: its width multiplies the box's width, a
 #: second-order term; ``xhat`` stays at the working precision)
@@ -348,9 +349,10 @@ class _Lohner:
     so the box ``r`` is carried in the flow's own (rotated) frame and does not wrap each step.
     """
 
-    def __init__(self, a, U, active):
+    def __init__(self, a, U, active, rotate=True):
         from flint import arb_mat
 
+        self.rotate = rotate
         self.active = [list(row) for row in active]
         self.pairs = sorted((j, k) for j, row in enumerate(active) for k, on in enumerate(row) if on)
         x = list(a) + [U[j][k] for (j, k) in self.pairs]
@@ -381,6 +383,11 @@ class _Lohner:
         import numpy as np
         from flint import arb, arb_mat
 
+        yhat = [v.mid() for v in Y]
+        z = arb_mat([[v - h] for v, h in zip(Y, yhat)])
+        if not self.rotate:  # the mean-value form alone: r' = J r + z in the fixed frame B = I
+            self.r, self.xhat = J * self.r + z, yhat
+            return
         A = J * self.B
         Am = np.array([[float(A[i, c].mid()) for c in range(self.N)] for i in range(self.N)])
         widths = np.linalg.norm(Am, axis=0) * np.array([float(self.r[c, 0].rad()) for c in range(self.N)])
@@ -388,8 +395,6 @@ class _Lohner:
         Q, _ = np.linalg.qr(Am[:, order])
         B2 = arb_mat([[arb(float(Q[i, c])) for c in range(self.N)] for i in range(self.N)])
         Binv = B2.inv()
-        yhat = [v.mid() for v in Y]
-        z = arb_mat([[v - h] for v, h in zip(Y, yhat)])
         self.r = (Binv * A) * self.r + Binv * z
         self.B, self.xhat = B2, yhat
 
@@ -500,7 +505,8 @@ class _Run:
 
     def reset_frame(self):
         """Start the Lohner frame from the current hull (at the start and after a kink)."""
-        self.lohner = _Lohner(self.a, self.U, self.active) if self.wrapping == "lohner" else None
+        self.lohner = None if self.wrapping == "direct" else \
+            _Lohner(self.a, self.U, self.active, rotate=self.wrapping == "lohner")
 
     def mean_value_step(self, st, dur, point):
         """The Lohner update of a step of duration ``dur`` (a ball) without kink; ``point`` is the
