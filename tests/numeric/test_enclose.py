@@ -23,7 +23,7 @@ from gfcheck.numeric.enclose import (  # noqa: E402
     to_fraction,
 )
 from gfcheck.proofs_check.cli import main  # noqa: E402
-from gfcheck.symbolic.errors import IntegrationFailed  # noqa: E402
+from gfcheck.symbolic.errors import IntegrationFailed, InvalidInput  # noqa: E402
 from gfcheck.symbolic.problem import Problem, load_problem  # noqa: E402
 
 
@@ -81,11 +81,12 @@ def test_reference_m8_twin_excludes_a_perturbed_reference(m8):
     assert misses(enc, a, U) == [("a", 0)]
 
 
-def test_excludes_the_solution_of_a_start_perturbed_in_its_10th_digit():
+@pytest.mark.parametrize("wrapping", ["lohner", "mean-value", "direct"])
+def test_excludes_the_solution_of_a_start_perturbed_in_its_10th_digit(wrapping):
     """The flow from lambda (1 + 1e-10) ends outside the enclosure from lambda; the flow from
-    lambda itself (integrated at 50 digits) inside it."""
+    lambda itself (integrated at 50 digits) inside it; with each wrapping control."""
     p = two_point_problem()
-    enc = enclose(p, t_end=12, dps=30, grid=2)
+    enc = enclose(p, t_end=12, dps=30, grid=2, wrapping=wrapping)
     twin = two_point_problem(Fr(1, 1000) * (1 + Fr(1, 10**10)))
     for prob, expect_inside in ((p, True), (twin, False)):
         tr = integrate(prob, dps=50, t_end=12, error_estimate=False)
@@ -158,6 +159,11 @@ def test_interval_newton_proves_a_simple_root_and_refuses_a_double_one():
         assert T.contains(1) and T.rad() < flint.arb(2) ** -90
         with pytest.raises(IntegrationFailed, match=r"crossing of u_01 .*tangency"):
             _prove_root(_Stub([1, -2, 1]), (0, 1), flint.arb(0), flint.arb(2))
+
+
+def test_an_unknown_wrapping_is_refused():
+    with pytest.raises(InvalidInput, match="wrapping"):
+        enclose(two_point_problem(), t_end=1, dps=20, wrapping="qr")
 
 
 def test_outward_strings_enclose_and_scope_restores_precision():
