@@ -1,4 +1,4 @@
-"""The ``gfcheck`` command line: ``derive``, ``simulate``, ``verify``.
+"""The ``gfcheck`` command line: ``derive``, ``simulate``, ``verify``, ``enclose``, ...
 
 Each subcommand imports its layer only when it runs, so ``gfcheck simulate`` never
 pays for sympy.  Every error that gfcheck raises on purpose ends the command with a
@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="whole-run wall-clock budget (default: 300 for quick, 3600 for full; 0: no bound); when spent, "
                         "the report of the claims that finished is written, the others UNDECIDED "
                         "(exit 3; docs/cli.md)")
+    e = sub.add_parser("enclose", help="prove an enclosure of the orthogonal flow (arb balls; docs/enclose.md)")
+    e.add_argument("--problem", required=True, help="problem file (gfcheck.problem/1, orthogonal, square loss)")
+    e.add_argument("--t-end", dest="t_end", required=True, help="horizon T (a number string)")
+    e.add_argument("--dps", type=int, default=40, help="decimal digits requested (default 40)")
+    e.add_argument("--grid", type=int, default=64, help="number of grid times on [0, T] (default 64)")
+    e.add_argument("--out", required=True, help="enclosure file to write (gfcheck.enclosure/1)")
     _add_artifact_and_sweep(sub)
     return parser
 
@@ -137,6 +143,10 @@ def _dispatch(args) -> int:
                             until_fitted=args.until_fitted, grid=args.grid, engine=args.engine,
                             error_estimate=args.error_estimate, max_events=args.max_events,
                             max_time=args.max_time)
+    if args.command == "enclose":
+        from gfcheck.numeric.enclose import run_enclose
+
+        return run_enclose(args.problem, args.out, t_end=args.t_end, dps=args.dps, grid=args.grid)
     if args.command == "verify":
         from .verify import list_suites, run_verify
 
