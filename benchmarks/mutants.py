@@ -1033,7 +1033,7 @@ def run_cells(results, mutant_names=None, claim_ids=None, *, problems=("default"
     names = ["baseline"] + [m for m in (mutant_names or MUTANTS) if MUTANTS[m].suite == suite]
     ids = [c for c in _all_claim_ids(suite) if not claim_ids or c in claim_ids]
     todo = [(p, n) for p in problems for n in names if not cell_path(results, suite, problem_name(p), n).is_file()]
-    todo = todo if verify else []
+    done = len(problems) * len(names) - len(todo)
     t0 = time.perf_counter()
 
     def one(cell):
@@ -1046,12 +1046,13 @@ def run_cells(results, mutant_names=None, claim_ids=None, *, problems=("default"
         print(f"{suite}/{problem_name(p)}/{name}: {r['status']}, {r['seconds']} s "
               f"({time.perf_counter() - t0:.0f} s in all)", file=log, flush=True)
 
-    print(f"mutants: {len(todo)} cells to run, {len(problems) * len(names) - len(todo)} done -> {results}",
-          file=log, flush=True)
+    print(f"mutants: {len(todo)} cells {'to run' if verify else 'not run yet (probes only)'}, {done} done -> "
+          f"{results}", file=log, flush=True)
+    todo = todo if verify else []
     with ThreadPoolExecutor(max_workers=max(1, min(int(jobs), 2))) as pool:
         list(pool.map(one, todo))
     probed = probe_cells(results, suite, problems, names[1:], log=log)
-    return {"ran": len(todo), "skipped": len(problems) * len(names) - len(todo), "probed": probed}
+    return {"ran": len(todo), "skipped": done, "probed": probed}
 
 
 def _load_problem(problem, suite):
