@@ -907,9 +907,10 @@ _ABBR = {"VERIFIED": ".", "REFUTED": "R", "UNDECIDED": "U", "OUTSIDE_ASSUMPTIONS
 def standing(r) -> str:
     """A mutant's row on its problem: ``caught``; ``inert`` (not caught, and its probe says it
     leaves the flow unchanged: no claim can catch it there); ``gap`` (not caught though its probe
-    says it changes the flow: a claim is missing); ``unprobed`` (not caught, no probe yet, or the
-    probe timed out).  A caught mutant whose probe says INERT is ``contradiction``: the probe
-    rule failed on it, and says so.
+    says it changes the flow: a claim is missing); ``cut`` (as a gap, but the whole-run budget cut
+    some claims, ``r["cut"]``, in its run or the baseline's: those said nothing); ``unprobed`` (not
+    caught, no probe yet, or the probe timed out).  A caught mutant whose probe says INERT is
+    ``contradiction``: the probe rule failed on it, and says so.
 
     >>> standing({"caught": False, "probe": {"verdict": "INERT"}}), standing({"caught": False})
     ('inert', 'unprobed')
@@ -917,13 +918,17 @@ def standing(r) -> str:
     verdict = r.get("probe", {}).get("verdict")
     if r["caught"]:
         return "contradiction" if verdict == "INERT" else "caught"
+    if verdict == "ACTIVE" and r.get("cut"):
+        return "cut"
     return {"INERT": "inert", "ACTIVE": "gap"}.get(verdict, "unprobed")
 
 
 _SUMMARY = (("inert", "inert here (cannot be caught)"), ("gap", "NOT caught though ACTIVE (gaps)"),
+            ("cut", "NOT caught, ACTIVE, claims cut by the budget (undecided)"),
             ("unprobed", "NOT caught, not probed"), ("contradiction", "caught but probed INERT"))
 
 _STANDING = {"inert": "inert (cannot be caught here)", "gap": "**NO** (ACTIVE: a gap)",
+             "cut": "**NO** (ACTIVE; claims cut by the budget)",
              "unprobed": "**NO** (not probed)"}
 
 
@@ -951,7 +956,7 @@ def markdown(report) -> str:
                + ", ".join(sorted(FLOW_EXEMPT & set(claim_ids))))
     order = report["mutant_order"]
     by = {k: [m for m in order if standing(report["mutants"][m]) == k]
-          for k in ("caught", "contradiction", "inert", "gap", "unprobed")}
+          for k in ("caught", "contradiction", "inert", "gap", "cut", "unprobed")}
     out.append("")
     out.append(f"Baseline all VERIFIED: {report['baseline_ok']}. Caught "
                f"{len(by['caught']) + len(by['contradiction'])}/{len(order)} mutants"
@@ -1086,6 +1091,14 @@ def probe_cells(results, suite, problems, names, *, log=sys.stderr) -> int:
     return count
 
 
+def _judged(ids, cell, base_verdicts) -> dict:
+    """A mutant cell judged against its problem's baseline, with ``cut``: the claims the
+    whole-run budget cut in either run (they measured nothing)."""
+    j = judge(ids, cell, base_verdicts)
+    cut = sorted(c for c in ids if "budget" in (j["verdicts"][c], base_verdicts.get(c)) and c not in FLOW_EXEMPT)
+    return {**cell, **j, "cut": cut}
+
+
 def matrix(results) -> str:
     """The kill matrix of every problem in ``results`` (markdown), each mutant judged against its
     problem's baseline (:func:`judge`); cells not yet run are left out.  The last line counts
@@ -1103,13 +1116,14 @@ def matrix(results) -> str:
             report = {"claims": ids, "baseline": {**base, **bj},
                       "baseline_ok": all(v == "VERIFIED" for v in bj["verdicts"].values()),
                       "mutant_order": order,
-                      "mutants": {m: {**cells[m], **judge(ids, cells[m], bj["verdicts"])} for m in order}}
+                      "mutants": {m: _judged(ids, cells[m], bj["verdicts"]) for m in order}}
             out.append(f"### {sdir.name}: problem {pdir.name} (quick, --max-time {base.get('max_time'):g})\n\n"
                        + markdown(report) + "\n")
             for r in report["mutants"].values():
                 tally[standing(r)] = tally.get(standing(r), 0) + 1
     out.append(f"Every problem: {sum(tally.values())} mutant cells; "
-               + ", ".join(f"{k} {tally.get(k, 0)}" for k in ("caught", "inert", "gap", "unprobed", "contradiction"))
+               + ", ".join(f"{k} {tally.get(k, 0)}" for k in ("caught", "inert", "gap", "cut", "unprobed",
+                                                              "contradiction"))
                + ".")
     return "\n".join(out)
 

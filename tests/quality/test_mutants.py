@@ -197,3 +197,19 @@ def test_the_matrix_tells_inert_from_a_gap():
     assert "**but probe INERT**" in lines["odd-one"], table
     assert [M.standing(mutants[m]) for m in mutants] == ["inert", "gap", "contradiction"]
     assert "inert here (cannot be caught): 1 (inert-one)" in table and "gaps): 1 (gap-one)" in table, table
+
+
+def test_an_active_mutant_the_budget_kept_from_some_claims_is_no_gap():
+    """ACTIVE and not caught while the whole-run budget cut a claim (in the mutant's run or the
+    baseline's) is ``cut``: undecided, not a gap.  Twin: the same run with every claim finished
+    is a gap."""
+    ids = ["a", "b"]
+    base = M.judge(ids, _run({"a": "VERIFIED", "b": "VERIFIED"}))["verdicts"]
+    cut = M._judged(ids, {**_run({"a": "VERIFIED", "b": "UNDECIDED"}, stopped=("b",)),
+                          "probe": {"verdict": "ACTIVE"}}, base)
+    assert cut["cut"] == ["b"] and M.standing(cut) == "cut", cut
+    base_cut = M.judge(ids, _run({"a": "VERIFIED", "b": "UNDECIDED"}, stopped=("b",)))["verdicts"]
+    also = M._judged(ids, {**_run({"a": "VERIFIED", "b": "VERIFIED"}), "probe": {"verdict": "ACTIVE"}}, base_cut)
+    assert also["cut"] == ["b"] and M.standing(also) == "cut", also
+    gap = M._judged(ids, {**_run({"a": "VERIFIED", "b": "VERIFIED"}), "probe": {"verdict": "ACTIVE"}}, base)
+    assert gap["cut"] == [] and M.standing(gap) == "gap", gap
