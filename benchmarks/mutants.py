@@ -26,6 +26,12 @@ preferred kill.
     python benchmarks/mutants.py --mutants normalisation,lost-perp --claims invariants,reduced-vs-full
     python benchmarks/mutants.py --list
     python benchmarks/mutants.py --check        # each mutant changes a short integrate run
+    python benchmarks/mutants.py --results DIR --problem P ...   # resumable cells, probed
+    python benchmarks/mutants.py --results DIR --problem P --probe-only
+
+With ``--results`` each cell (mutant x problem) also gets an inert probe (:func:`inert_probe`):
+does the mutant change that problem's flow at all?  A mutant no claim catches is then either
+INERT there (it cannot be caught) or ACTIVE (a gap in the claims).
 
 The children import whatever ``gfcheck`` the interpreter finds: to measure a fixed revision
 while the tree is being edited, put a layout ``DIR/gfcheck/{symbolic,numeric,proofs_check}``
@@ -58,7 +64,7 @@ from pathlib import Path
 from typing import Callable
 
 __all__ = ["Mutant", "MUTANTS", "MutantError", "FLOW_EXEMPT", "probe_signature", "run_harness",
-           "main"]
+           "inert_probe", "main"]
 
 #: claims that do not integrate the flow (data-only checks): they cannot catch an engine bug
 FLOW_EXEMPT = frozenset({"orthogonality", "convex-certificate"})
