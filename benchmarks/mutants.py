@@ -26,6 +26,12 @@ preferred kill.
     python benchmarks/mutants.py --mutants normalisation,lost-perp --claims invariants,reduced-vs-full
     python benchmarks/mutants.py --list
     python benchmarks/mutants.py --check        # each mutant changes a short integrate run
+    python benchmarks/mutants.py --results DIR --problem P ...   # resumable cells, probed
+    python benchmarks/mutants.py --results DIR --problem P --probe-only
+
+With ``--results`` each cell (mutant x problem) also gets an inert probe (:func:`inert_probe`):
+does the mutant change that problem's flow at all?  A mutant no claim catches is then either
+INERT there (it cannot be caught) or ACTIVE (a gap in the claims).
 
 The children import whatever ``gfcheck`` the interpreter finds: to measure a fixed revision
 while the tree is being edited, put a layout ``DIR/gfcheck/{symbolic,numeric,proofs_check}``
@@ -58,7 +64,7 @@ from pathlib import Path
 from typing import Callable
 
 __all__ = ["Mutant", "MUTANTS", "MutantError", "FLOW_EXEMPT", "probe_signature", "run_harness",
-           "main"]
+           "inert_probe", "main"]
 
 #: claims that do not integrate the flow (data-only checks): they cannot catch an engine bug
 FLOW_EXEMPT = frozenset({"orthogonality", "convex-certificate"})
@@ -649,6 +655,118 @@ def signature_difference(s0, s1) -> list:
     return sorted(k for k in set(s0) | set(s1) if s0.get(k) != s1.get(k))
 
 
+# ------------------------------------- per problem: can the mutant change this problem's flow at all?
+
+
+#: the inert probe's digits: the fewest any profile may ask for (``Profile``: ``dps >= 15``)
+PROBE_DPS = 15
+
+#: wall-clock seconds of one mutant's probe runs (the unmutated runs take seconds): a probe still
+#: running then is recorded ``TIMEOUT``, which counts as not inert
+PROBE_SECONDS = 300
+
+#: what each probe of :data:`PROBES` runs on a given problem: an engine, or the separable suite's
+#: exact constants (``constants``)
+ON_PROBLEM = {"reduced": "reduced", "full": "full", "float64": "float64", "separable": "full",
+              "separable-logistic": "full", "separable-predictions": "constants"}
+
+
+def probe_rungs(problem, suite: str) -> tuple:
+    """``((e, t_end), ...)``: both ends of ``suite``'s quick ladder (scale ``10^-e`` for the
+    first and the last exponent), each to the suite's own horizon at that scale."""
+    from gfcheck.proofs_check import registry
+    from gfcheck.proofs_check.context import Profile
+
+    ctx = registry.suite(suite).make_context(problem, Profile.named("quick"))
+    exps = ctx.profile.exponents
+    # the separable suite's horizon takes the exponent, the orthogonal suite's the scale
+    return tuple((e, ctx.horizon(e) if suite == "separable" else ctx.horizon(Fraction(1, 10 ** e)))
+                 for e in sorted({exps[0], exps[-1]}))
+
+
+def _exact(v):
+    """A number as an exact comparable value: an mpf's ``(sign, mantissa, exponent, bits)``.
+
+    >>> import mpmath
+    >>> _exact(mpmath.mpf(3) / 4)
+    '(0, 3, -2, 2)'
+    """
+    return str(tuple(int(x) for x in v._mpf_)) if hasattr(v, "_mpf_") else repr(v)
+
+
+def flow_signature(problem, what: str, t_end=None) -> dict:
+    """One probe run reduced to exact values: the events ``(neuron, point, kind, t)`` and the
+    final state ``(t, a, U, W)`` of engine ``what`` on ``problem`` to ``t_end`` at
+    :data:`PROBE_DPS` digits, or (``what = "constants"``) the separable suite's exact constants of
+    ``problem``.  A run that ends in a gfcheck error (a collapse, an engine refusing the problem)
+    is ``{"raised": <its class>}``."""
+    from gfcheck.numeric import integrate
+    from gfcheck.symbolic.errors import GfcheckError
+
+    try:
+        if what == "constants":
+            from gfcheck.proofs_check.context_separable import PROFILES, SepContext
+
+            k = SepContext(problem, PROFILES["quick"]).constants
+            return {"constants": {name: _exact(v) for name, v in sorted(k.items())}}
+        tr = integrate(problem, dps=PROBE_DPS, t_end=t_end, engine=what, error_estimate=False)
+    except GfcheckError as exc:
+        return {"raised": type(exc).__name__}
+    f = tr.final
+    rows = [[_exact(v) for v in row] for part in (f.U, f.W) if part is not None for row in part]
+    return {"events": [(e.neuron, e.point, e.kind, _exact(e.t)) for e in tr.events],
+            "final": [_exact(f.t), [_exact(v) for v in f.a], rows]}
+
+
+@contextlib.contextmanager
+def _alarm(seconds: int):
+    """Raise ``TimeoutError`` in the block after ``seconds`` (the main thread only)."""
+    def ring(signum, frame):
+        raise TimeoutError(f"probe still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, ring)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def inert_probe(name: str, problem, suite: str, cache=None) -> dict:
+    """Can mutant ``name`` change ``problem``'s flow?  ``INERT``: every probe run (each engine
+    the mutant patches, :data:`ON_PROBLEM`, at both ends of the suite's quick ladder to its own
+    horizon, :func:`probe_rungs`, at :data:`PROBE_DPS` digits; or the exact constants) gives
+    bit-identical events and final state with and without the mutant; ``ACTIVE``: some part
+    differs (``differs`` names it); ``TIMEOUT``: the mutated runs outlived :data:`PROBE_SECONDS`.
+    Why INERT means "no claim can catch it here": ``docs/mutation.md``.  ``cache`` (a dict):
+    the unmutated signatures by run, shared by the mutants of one problem."""
+    from gfcheck.proofs_check.context import with_scale
+
+    t0 = time.perf_counter()
+    runs = []
+    for what in sorted({ON_PROBLEM[e] for e in MUTANTS[name].engines}):
+        if what == "constants":
+            runs.append(("constants", what, problem, None))
+        else:
+            runs += [(f"{what} 1e-{e} to t = {T}", what, with_scale(problem, Fraction(1, 10 ** e)), T)
+                     for e, T in probe_rungs(problem, suite)]
+    cache = {} if cache is None else cache
+    for label, what, p, T in runs:
+        if label not in cache:
+            cache[label] = flow_signature(p, what, T)
+    try:
+        with _alarm(PROBE_SECONDS), MUTANTS[name]():
+            mutated = {label: flow_signature(p, what, T) for label, what, p, T in runs}
+    except TimeoutError as exc:
+        return {"verdict": "TIMEOUT", "runs": [r[0] for r in runs], "differs": [str(exc)], "digits": PROBE_DPS,
+                "seconds": round(time.perf_counter() - t0, 1)}
+    differs = [f"{label}: {', '.join(d)}" for label, *_ in runs
+               if (d := signature_difference(cache[label], mutated[label]))]
+    return {"verdict": "ACTIVE" if differs else "INERT", "runs": [r[0] for r in runs], "differs": differs,
+            "digits": PROBE_DPS, "seconds": round(time.perf_counter() - t0, 1)}
+
+
 # ------------------------------------------------------------------------- the child
 
 
@@ -661,7 +779,6 @@ def _child(name: str, claim_ids: list, suite: str = "orthogonal", problem: str |
     from gfcheck.proofs_check.context import Profile
     from gfcheck.proofs_check.verify import verify
     from gfcheck.symbolic.budget import Budget
-    from gfcheck.symbolic.problem import load_problem
 
     real_run_claim = registry.run_claim
 
@@ -705,7 +822,7 @@ def _child(name: str, claim_ids: list, suite: str = "orthogonal", problem: str |
 
     print(_SOURCE + str(Path(gfcheck.numeric.__file__).resolve().parents[1]), flush=True)
     ctxm = contextlib.nullcontext() if name == "baseline" else MUTANTS[name]()
-    the_problem = load_problem(problem) if problem else registry.suite(suite).load_default_problem()
+    the_problem = _load_problem(problem, suite)
     stream = Stream()
     with ctxm, patch_attr(registry, "run_claim", run_claim):
         results, _ = verify(the_problem, Profile.named("quick"), suite=suite, only=claim_ids or None,
@@ -805,6 +922,34 @@ _ABBR = {"VERIFIED": ".", "REFUTED": "R", "UNDECIDED": "U", "OUTSIDE_ASSUMPTIONS
          "error": "E", "timeout": "T", "collapse": "C", "budget": "B"}
 
 
+def standing(r) -> str:
+    """A mutant's row on its problem: ``caught``; ``inert`` (not caught, and its probe says it
+    leaves the flow unchanged: no claim can catch it there); ``gap`` (not caught though its probe
+    says it changes the flow: a claim is missing); ``cut`` (as a gap, but the whole-run budget cut
+    some claims, ``r["cut"]``, in its run or the baseline's: those said nothing); ``unprobed`` (not
+    caught, no probe yet, or the probe timed out).  A caught mutant whose probe says INERT is
+    ``contradiction``: the probe rule failed on it, and says so.
+
+    >>> standing({"caught": False, "probe": {"verdict": "INERT"}}), standing({"caught": False})
+    ('inert', 'unprobed')
+    """
+    verdict = r.get("probe", {}).get("verdict")
+    if r["caught"]:
+        return "contradiction" if verdict == "INERT" else "caught"
+    if verdict == "ACTIVE" and r.get("cut"):
+        return "cut"
+    return {"INERT": "inert", "ACTIVE": "gap"}.get(verdict, "unprobed")
+
+
+_SUMMARY = (("inert", "inert here (cannot be caught)"), ("gap", "NOT caught though ACTIVE (gaps)"),
+            ("cut", "NOT caught, ACTIVE, claims cut by the budget (undecided)"),
+            ("unprobed", "NOT caught, not probed"), ("contradiction", "caught but probed INERT"))
+
+_STANDING = {"inert": "inert (cannot be caught here)", "gap": "**NO** (ACTIVE: a gap)",
+             "cut": "**NO** (ACTIVE; claims cut by the budget)",
+             "unprobed": "**NO** (not probed)"}
+
+
 def markdown(report) -> str:
     claim_ids = report["claims"]
     rows = [("baseline", report["baseline"])] + [(m, report["mutants"][m]) for m in report["mutant_order"]]
@@ -812,22 +957,29 @@ def markdown(report) -> str:
     sep = "|---|" + "---|" * len(claim_ids) + "---|---|"
     out = [head, sep]
     for name, r in rows:
-        cells = [_ABBR.get(r["verdicts"][c], "?") for c in claim_ids]
-        caught = ("-" if name == "baseline" else
-                  (f"yes ({r['caught_by']})" if r["caught"] else "**NO**"))
+        st = "-" if name == "baseline" else standing(r)
+        # a mutant that cannot change this flow: its VERIFIED cells are i, not .
+        cells = [("i" if st == "inert" and r["verdicts"][c] == "VERIFIED" else _ABBR.get(r["verdicts"][c], "?"))
+                 for c in claim_ids]
+        caught = (st if st == "-" else f"yes ({r['caught_by']})" if st == "caught"
+                  else _STANDING.get(st, f"yes ({r['caught_by']}) **but probe INERT**"))
         out.append(f"| {name} | " + " | ".join(cells) + f" | {caught} | {r['seconds']} |")
     out.append("")
     out.append("Columns: " + ", ".join(f"{i + 1} = {c}" for i, c in enumerate(claim_ids)))
-    out.append("Cells: . VERIFIED, R REFUTED, C UNDECIDED by a StepCollapse (the watchdog), U UNDECIDED, "
+    out.append("Cells: . VERIFIED, i VERIFIED under a mutant its probe found INERT here, R REFUTED, "
+               "C UNDECIDED by a StepCollapse (the watchdog), U UNDECIDED, "
                "O OUTSIDE_ASSUMPTIONS, E error (crash), "
                "T timeout (hang), B cut by the whole-run budget (no evidence either way); "
                "claims exempt from 'caught' (data only): "
                + ", ".join(sorted(FLOW_EXEMPT & set(claim_ids))))
-    survivors = [m for m in report["mutant_order"] if not report["mutants"][m]["caught"]]
+    order = report["mutant_order"]
+    by = {k: [m for m in order if standing(report["mutants"][m]) == k]
+          for k in ("caught", "contradiction", "inert", "gap", "cut", "unprobed")}
     out.append("")
     out.append(f"Baseline all VERIFIED: {report['baseline_ok']}. Caught "
-               f"{len(report['mutant_order']) - len(survivors)}/{len(report['mutant_order'])} mutants"
-               + (f"; NOT caught: {', '.join(survivors)}" if survivors else "") + ".")
+               f"{len(by['caught']) + len(by['contradiction'])}/{len(order)} mutants"
+               + "".join(f"; {label}: {len(by[k])} ({', '.join(by[k])})" for k, label in _SUMMARY if by[k])
+               + ".")
     return "\n".join(out)
 
 
@@ -890,12 +1042,13 @@ def problem_name(problem) -> str:
 
 
 def run_cells(results, mutant_names=None, claim_ids=None, *, problems=("default",), max_time=600.0, jobs=2,
-              python=None, log=sys.stderr, suite="orthogonal") -> dict:
+              python=None, log=sys.stderr, suite="orthogonal", verify=True) -> dict:
     """Run the cells (mutant x problem, the baseline of each problem first) that have no result
     file in ``results`` yet, each verify bounded by ``max_time`` (its whole-run budget: the claims
     that finished keep their verdicts; the process is killed :data:`KILL_GRACE` s later), and write
-    each cell atomically as it finishes: the matrix grows across sessions.  Returns ``{"ran",
-    "skipped"}``."""
+    each cell atomically as it finishes: the matrix grows across sessions.  Then every mutant cell
+    there without an inert probe gets one (:func:`probe_cells`).  ``verify=False``: the probes
+    only.  Returns ``{"ran", "skipped", "probed"}``."""
     from gfcheck.symbolic.files import atomic_write
 
     python = python or sys.executable
@@ -903,6 +1056,7 @@ def run_cells(results, mutant_names=None, claim_ids=None, *, problems=("default"
     names = ["baseline"] + [m for m in (mutant_names or MUTANTS) if MUTANTS[m].suite == suite]
     ids = [c for c in _all_claim_ids(suite) if not claim_ids or c in claim_ids]
     todo = [(p, n) for p in problems for n in names if not cell_path(results, suite, problem_name(p), n).is_file()]
+    done = len(problems) * len(names) - len(todo)
     t0 = time.perf_counter()
 
     def one(cell):
@@ -915,17 +1069,59 @@ def run_cells(results, mutant_names=None, claim_ids=None, *, problems=("default"
         print(f"{suite}/{problem_name(p)}/{name}: {r['status']}, {r['seconds']} s "
               f"({time.perf_counter() - t0:.0f} s in all)", file=log, flush=True)
 
-    print(f"mutants: {len(todo)} cells to run, {len(problems) * len(names) - len(todo)} done -> {results}",
-          file=log, flush=True)
+    print(f"mutants: {len(todo)} cells {'to run' if verify else 'not run yet (probes only)'}, {done} done -> "
+          f"{results}", file=log, flush=True)
+    todo = todo if verify else []
     with ThreadPoolExecutor(max_workers=max(1, min(int(jobs), 2))) as pool:
         list(pool.map(one, todo))
-    return {"ran": len(todo), "skipped": len(problems) * len(names) - len(todo)}
+    probed = probe_cells(results, suite, problems, names[1:], log=log)
+    return {"ran": len(todo), "skipped": done, "probed": probed}
+
+
+def _load_problem(problem, suite):
+    """The suite's default problem (``default``) or a problem file."""
+    from gfcheck.proofs_check import registry
+    from gfcheck.symbolic.problem import load_problem
+
+    if problem_name(problem) == "default":
+        return registry.suite(suite).load_default_problem()
+    return load_problem(problem)
+
+
+def probe_cells(results, suite, problems, names, *, log=sys.stderr) -> int:
+    """Add the :func:`inert_probe` (key ``probe``) to every cell of ``names`` on ``problems``
+    that has a file and no probe yet, one at a time in this process (a mutant is planted here);
+    returns how many were probed."""
+    from gfcheck.symbolic.files import atomic_write
+
+    count = 0
+    for p in problems:
+        cells = [cell_path(results, suite, problem_name(p), n) for n in names]
+        cells = [c for c in cells if c.is_file() and "probe" not in json.loads(c.read_text())]
+        cache, problem = {}, _load_problem(p, suite) if cells else None
+        for path in cells:
+            probe = inert_probe(path.stem, problem, suite, cache)
+            doc = {**json.loads(path.read_text()), "probe": probe}
+            atomic_write(path, json.dumps(doc, sort_keys=True, indent=1) + "\n")
+            count += 1
+            print(f"{suite}/{problem_name(p)}/{path.stem}: probe {probe['verdict']} ({probe['seconds']} s)"
+                  + (f"; {'; '.join(probe['differs'])}" if probe["differs"] else ""), file=log, flush=True)
+    return count
+
+
+def _judged(ids, cell, base_verdicts) -> dict:
+    """A mutant cell judged against its problem's baseline, with ``cut``: the claims the
+    whole-run budget cut in either run (they measured nothing)."""
+    j = judge(ids, cell, base_verdicts)
+    cut = sorted(c for c in ids if "budget" in (j["verdicts"][c], base_verdicts.get(c)) and c not in FLOW_EXEMPT)
+    return {**cell, **j, "cut": cut}
 
 
 def matrix(results) -> str:
     """The kill matrix of every problem in ``results`` (markdown), each mutant judged against its
-    problem's baseline (:func:`judge`); cells not yet run are left out."""
-    out = []
+    problem's baseline (:func:`judge`); cells not yet run are left out.  The last line counts
+    the mutant cells of every problem by :func:`standing`."""
+    out, tally = [], {}
     for sdir in sorted(p for p in Path(results).iterdir() if p.is_dir()):
         for pdir in sorted(p for p in sdir.iterdir() if p.is_dir()):
             cells = {f.stem: json.loads(f.read_text()) for f in sorted(pdir.glob("*.json"))}
@@ -938,9 +1134,15 @@ def matrix(results) -> str:
             report = {"claims": ids, "baseline": {**base, **bj},
                       "baseline_ok": all(v == "VERIFIED" for v in bj["verdicts"].values()),
                       "mutant_order": order,
-                      "mutants": {m: {**cells[m], **judge(ids, cells[m], bj["verdicts"])} for m in order}}
+                      "mutants": {m: _judged(ids, cells[m], bj["verdicts"]) for m in order}}
             out.append(f"### {sdir.name}: problem {pdir.name} (quick, --max-time {base.get('max_time'):g})\n\n"
                        + markdown(report) + "\n")
+            for r in report["mutants"].values():
+                tally[standing(r)] = tally.get(standing(r), 0) + 1
+    out.append(f"Every problem: {sum(tally.values())} mutant cells; "
+               + ", ".join(f"{k} {tally.get(k, 0)}" for k in ("caught", "inert", "gap", "cut", "unprobed",
+                                                              "contradiction"))
+               + ".")
     return "\n".join(out)
 
 
@@ -974,6 +1176,8 @@ def main(argv=None) -> int:
                     "'default': the suite's default problem); with --results")
     ap.add_argument("--results", help="a folder of resumable cells (mutant x problem, one file each): run the "
                     "cells without a file, then print the matrix of every cell there")
+    ap.add_argument("--probe-only", action="store_true", help="with --results: run no verify, only the inert "
+                    "probes of the cells that have a file and no probe yet")
     ap.add_argument("--max-time", type=float, default=None,
                     help="each verify's whole-run budget in seconds (with --results: default 600)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -997,7 +1201,7 @@ def main(argv=None) -> int:
     if args.results:
         for suite in suites:
             run_cells(args.results, chosen, split(args.claims) or None, problems=args.problem or ["default"],
-                      max_time=args.max_time or 600.0, jobs=args.jobs, suite=suite)
+                      max_time=args.max_time or 600.0, jobs=args.jobs, suite=suite, verify=not args.probe_only)
         print(matrix(args.results))
         return 0
     reports = {}

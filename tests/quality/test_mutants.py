@@ -113,16 +113,103 @@ def test_only_claims_verified_on_the_baseline_can_catch_and_a_budget_cut_is_no_k
 
 def test_cells_are_written_one_file_each_and_a_rerun_resumes(tmp_path):
     """``--results``: the baseline and each mutant on each problem is one file, written as it
-    finishes; a second run finds them and runs nothing; the matrix reads them back, and a claim the
-    budget kept from finishing is a B cell (not a crash).  (Kills are the harness tests' matter.)"""
+    finishes, then probed (INERT or ACTIVE here); a second run finds them and runs nothing; the
+    matrix reads them back, and a claim the budget kept from finishing is a B cell (not a crash).
+    (Kills are the harness tests' matter.)"""
     kw = dict(problems=["default"], max_time=1, jobs=2, log=io.StringIO(), suite="orthogonal")
     ids = ["orthogonality", "invariants"]
-    assert M.run_cells(tmp_path, ["lost-perp"], ids, **kw) == {"ran": 2, "skipped": 0}
+    assert M.run_cells(tmp_path, ["lost-perp"], ids, **kw) == {"ran": 2, "skipped": 0, "probed": 1}
     cell = json.loads(M.cell_path(tmp_path, "orthogonal", "default", "lost-perp").read_text())
     assert cell["mutant"] == "lost-perp" and cell["status"] == "ok" and set(cell["records"]) == set(ids)
-    assert M.run_cells(tmp_path, ["lost-perp"], ids, **kw) == {"ran": 0, "skipped": 2}
+    # the inert probe is in the cell: W without P_perp w_j(0) changes the final state
+    assert cell["probe"]["verdict"] == "ACTIVE" and cell["probe"]["differs"], cell["probe"]
+    assert M.run_cells(tmp_path, ["lost-perp"], ids, **kw) == {"ran": 0, "skipped": 2, "probed": 0}
     table = M.matrix(tmp_path)
     row = next(line for line in table.splitlines() if line.startswith("| lost-perp |"))
     assert "problem default" in table and "B cut by the whole-run budget" in table, table
     # a second is spent before the ladder is ready: the claims are cut, and a cut is no kill
     assert row.split(" | ")[2] == "B" and "**NO**" in row, table
+
+
+_CELLS = Path(__file__).resolve().parents[2] / "benchmarks" / "mutation-cells"
+
+
+@pytest.fixture(scope="module")
+def logistic_problem():
+    """Generated problem 0003: logistic loss, no negative survivor (so nothing slides out)."""
+    from gfcheck.symbolic.problem import load_problem
+
+    return load_problem(_CELLS / "problems" / "0003-separable-no-pinned.problem.json")
+
+
+def test_a_mutant_of_the_exponential_series_is_inert_on_a_logistic_problem(logistic_problem):
+    """``exp-series-sign`` edits the exponential loss's series only: on a logistic problem the
+    probe (both ends of the ladder, to the suite's horizon) finds the flow bit-identical: INERT.
+    Twin: ``logistic-series-factor`` on the same problem changes the events and the final state:
+    ACTIVE, with the parts named."""
+    cache = {}
+    inert = M.inert_probe("exp-series-sign", logistic_problem, "separable", cache)
+    assert inert["verdict"] == "INERT" and not inert["differs"], inert
+    assert inert["runs"] == ["full 1e-4 to t = 248", "full 1e-16 to t = 630"], inert["runs"]
+    active = M.inert_probe("logistic-series-factor", logistic_problem, "separable", cache)
+    assert active["verdict"] == "ACTIVE", active
+    assert active["differs"] == [f"{run}: events, final" for run in active["runs"]], active
+
+
+def test_the_probe_reads_the_exact_constants_for_a_prediction_mutant(tmp_path):
+    """A mutant of the separable predictions is probed on the problem's exact constants (no
+    integration); ``probe_cells`` writes the probe into a cell that has none and leaves a probed
+    cell alone.  Twin: the unmutated constants against themselves are INERT."""
+    path = M.cell_path(tmp_path, "separable", "default", "sep-gamma-factor")
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"mutant": "sep-gamma-factor", "records": {}}))
+    assert M.probe_cells(tmp_path, "separable", ["default"], ["sep-gamma-factor"], log=io.StringIO()) == 1
+    probe = json.loads(path.read_text())["probe"]
+    assert probe["verdict"] == "ACTIVE" and probe["differs"] == ["constants: constants"], probe
+    assert M.probe_cells(tmp_path, "separable", ["default"], ["sep-gamma-factor"], log=io.StringIO()) == 0
+    from gfcheck.proofs_check import registry
+
+    problem = registry.suite("separable").load_default_problem()
+    same = M.flow_signature(problem, "constants")
+    assert "constants" in same and M.signature_difference(same, M.flow_signature(problem, "constants")) == []
+
+
+def test_the_matrix_tells_inert_from_a_gap():
+    """Not caught + probe INERT: ``i`` cells and 'inert'; not caught + probe ACTIVE: a gap, its
+    cells stay ``.``; caught + probe INERT is flagged as a contradiction of the probe rule."""
+    ids = ["a", "b"]
+    base = {**_run({"a": "VERIFIED", "b": "VERIFIED"}), "seconds": 1}
+    base.update(M.judge(ids, base))
+
+    def row(probe, verdicts):
+        run = {**_run(verdicts), "seconds": 1, "probe": {"verdict": probe}}
+        return {**run, **M.judge(ids, run, base["verdicts"])}
+
+    mutants = {"inert-one": row("INERT", {"a": "VERIFIED", "b": "VERIFIED"}),
+               "gap-one": row("ACTIVE", {"a": "VERIFIED", "b": "VERIFIED"}),
+               "odd-one": row("INERT", {"a": "REFUTED", "b": "VERIFIED"})}
+    report = {"claims": ids, "baseline": base, "baseline_ok": True, "mutant_order": list(mutants),
+              "mutants": mutants}
+    table = M.markdown(report)
+    lines = {line.split(" | ")[0][2:]: line for line in table.splitlines() if line.startswith("| ")}
+    assert lines["inert-one"].startswith("| inert-one | i | i | inert"), table
+    assert lines["gap-one"].startswith("| gap-one | . | . | **NO** (ACTIVE: a gap)"), table
+    assert "**but probe INERT**" in lines["odd-one"], table
+    assert [M.standing(mutants[m]) for m in mutants] == ["inert", "gap", "contradiction"]
+    assert "inert here (cannot be caught): 1 (inert-one)" in table and "gaps): 1 (gap-one)" in table, table
+
+
+def test_an_active_mutant_the_budget_kept_from_some_claims_is_no_gap():
+    """ACTIVE and not caught while the whole-run budget cut a claim (in the mutant's run or the
+    baseline's) is ``cut``: undecided, not a gap.  Twin: the same run with every claim finished
+    is a gap."""
+    ids = ["a", "b"]
+    base = M.judge(ids, _run({"a": "VERIFIED", "b": "VERIFIED"}))["verdicts"]
+    cut = M._judged(ids, {**_run({"a": "VERIFIED", "b": "UNDECIDED"}, stopped=("b",)),
+                          "probe": {"verdict": "ACTIVE"}}, base)
+    assert cut["cut"] == ["b"] and M.standing(cut) == "cut", cut
+    base_cut = M.judge(ids, _run({"a": "VERIFIED", "b": "UNDECIDED"}, stopped=("b",)))["verdicts"]
+    also = M._judged(ids, {**_run({"a": "VERIFIED", "b": "VERIFIED"}), "probe": {"verdict": "ACTIVE"}}, base_cut)
+    assert also["cut"] == ["b"] and M.standing(also) == "cut", also
+    gap = M._judged(ids, {**_run({"a": "VERIFIED", "b": "VERIFIED"}), "probe": {"verdict": "ACTIVE"}}, base)
+    assert gap["cut"] == [] and M.standing(gap) == "gap", gap
