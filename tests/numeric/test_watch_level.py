@@ -11,6 +11,7 @@ same time by every engine and at both digit counts, within their estimates.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction as Fr
 
 import mpmath
@@ -41,11 +42,19 @@ def _rest(p):
     return sum(v * v for v in p.labels[1:]) / (2 * p.n)
 
 
+def _horizon(p):
+    """Past the fit of point 0: its neuron grows at ``rho = y_0 ||x_0|| / n`` (docs/orthogonal.md
+    3.6) from ``lambda``, so ``a u ~ y_0`` near ``log(y_0 / lambda^2) / (2 rho)``; four times
+    ``log(1/lambda) / rho`` plus 20 is well past it."""
+    rho = float(p.labels[0]) * math.sqrt(float(sum(v * v for v in p.inputs[0]))) / p.n
+    return Fr(math.ceil(4 * math.log(1 / float(p.scale)) / rho) + 20)
+
+
 @pytest.mark.parametrize("engine", ["reduced", "full", "float64"])
 @settings(max_examples=examples(6))
 @given(p=resting_level_problems())
 def test_a_level_the_loss_only_tends_to_is_never_crossed(engine, p):
-    T = Fr(60)
+    T = _horizon(p)
     for dps in ((16,) if engine == "float64" else (16, 30)):
         tr = integrate(p, engine=engine, dps=dps, t_end=T, watches=[LossWatch("rest", frozenset(range(p.n)), _rest(p))],
                        error_estimate=False)
@@ -57,7 +66,7 @@ def test_a_level_the_loss_only_tends_to_is_never_crossed(engine, p):
 @given(p=resting_level_problems())
 def test_twin_a_level_above_the_rest_is_crossed_alike(engine, p):
     level = _rest(p) + p.labels[0] ** 2 / (2 * p.n) / 4  # r_0 falls to y_0 / 2: a clear crossing
-    T = Fr(60)
+    T = _horizon(p)
     w = [LossWatch("above", frozenset(range(p.n)), level)]
     hi = integrate(p, engine="reduced", dps=40, t_end=T, watches=w, error_estimate=False).crossings["above"]
     assert hi is not None
