@@ -6,8 +6,10 @@ from __future__ import annotations
 import math
 
 import mpmath
-from hypothesis import given
-from strategies import valid_problems
+import pytest
+from hypothesis import assume, given, settings
+from budget import examples
+from strategies import census_orthogonal_problems, valid_problems
 
 from gfcheck.proofs_check.claims_exact import EARLY_EXPONENTS, _t_probe, early_exponents
 from gfcheck.proofs_check.context import Context, Profile
@@ -123,3 +125,20 @@ def test_exit_times_names_the_pair_it_did_not_predict():
     named = [m for rung in claim.details["mismatched_pairs"].values() for m in rung]
     assert named and all((m["neuron"], m["point"]) == drop for m in named), named
     assert all(m["predicted_t"] == "not predicted" and m["measured_t"] not in ("", "none") for m in named)
+
+
+@pytest.mark.slow
+@settings(max_examples=examples(1), deadline=None)
+@given(problem=census_orthogonal_problems(max_n=4, max_m=12, never_covered=True, relu_one=False))
+def test_reduced_vs_full_twin_can_fail_where_the_flow_comes_to_rest(problem):
+    """Census 0057 (never-covered): the flow comes to rest early, so a clock error relative to t
+    (the twin of before: samples at ``t (1 + 2^(-b+20))``) moved no sample beyond the tolerance and
+    the claim was UNDECIDED.  The twin is now a clock late by 256 tolerances of motion at the sample
+    where the flow moves fastest: refuted, while the claim itself holds."""
+    from gfcheck.proofs_check.registry import claims, run_claim
+    from gfcheck.symbolic.assumptions import MOVING_FLOW, Facts
+
+    assume(MOVING_FLOW.witness(Facts(problem)) is None)  # a flow at rest is outside (census 0056)
+    c = next(c for c in claims("orthogonal") if c.id == "reduced-vs-full")
+    r = run_claim(c, Context(problem, Profile.named("quick")))
+    assert r.verdict == "VERIFIED" and r.twin.verdict == "REFUTED", (r.result.details, r.twin.details)
