@@ -97,7 +97,7 @@ from .trajectory import Event, State, Trajectory, check_args
 
 __all__ = ["integrate_full"]
 
-INA, ACT, SLI = 0, 1, 2
+from ._full_fixed import ACT, INA, SLI  # the coordinate modes, defined in the module below this one
 _MODE_NAMES = {INA: "inactive", ACT: "active", SLI: "sliding"}
 #: slack bits of the zero tests (tolerance(bits, _SLACK) times the scale compared)
 _SLACK = 10

@@ -61,6 +61,10 @@ from . import _common
 __all__ = ["FixedSeries", "series", "fixed_series", "error_bounds", "to_fixed", "state_at", "clear_of_zero",
            "GUARD"]
 
+#: the modes of a coordinate ``u_jk`` in the full engine (``_full`` takes them from here, the module
+#: below it, so that the two import one way)
+INA, ACT, SLI = 0, 1, 2
+
 mpz = gmpy2.mpz
 _bit_length = gmpy2.bit_length
 #: bits of the fixed point below the working precision of the smallest moving neuron
@@ -430,7 +434,6 @@ def state_at(eng, ser, tau):
     ``z(tau) = z(0) + [sum_{i >= 1} X_i P_i 2^-2F]`` with ``P_i = [(tau / H)^i 2^F]`` (the powers
     carry ``F`` extra bits while they are built; one rounding to the working precision at the
     end), the same values as the reference's Horner form on the mpf series to that rounding."""
-    from ._full import SLI
     from ._reduced import _powers
 
     fs = ser.fixed
