@@ -304,6 +304,19 @@ def run_problem(task: dict) -> dict:
     return {"result": result, "report_json": report_json, "report_md": report_md}
 
 
+def without_report(doc) -> bool:
+    """Did the run leave no whole report?  Killed, or an exit status other than verify's with a report
+    (0 VERIFIED, 1 REFUTED, 3 UNDECIDED, 4 nothing checkable: ``docs/cli.md``).
+
+    >>> without_report({"killed": False, "exit_status": 3}), without_report({"killed": False, "exit_status": 2})
+    (False, True)
+    """
+    from gfcheck.proofs_check.verify import EXIT_NOTHING_CHECKABLE, EXIT_REFUTED, EXIT_UNDECIDED, EXIT_VERIFIED
+
+    whole = (EXIT_VERIFIED, EXIT_REFUTED, EXIT_UNDECIDED, EXIT_NOTHING_CHECKABLE)
+    return bool(doc["killed"]) or doc["exit_status"] not in whole
+
+
 def _code_commit(report_json) -> str:
     """The code a result was measured with: the commit verify's report records (its provenance),
     else (killed, no report) the commit of the checkout this runner imports: results measured on
@@ -558,7 +571,7 @@ def report(out, dest=None) -> str:
         for prof in sorted({profile_of(d) for d in sd}):  # one line per profile: their times differ tenfold
             pd = [d for d in sd if profile_of(d) == prof]
             secs = sorted(float(d["seconds"]) for d in pd)
-            bare = sum(d["killed"] or d["exit_status"] not in (0, 1) for d in pd)
+            bare = sum(map(without_report, pd))
             md += [f"Time per problem{'' if prof == DEFAULT_PROFILE else f' at the {prof} profile ({len(pd)})'}: "
                    f"median {statistics.median(secs):.0f} s, max {secs[-1]:.0f} s; "
                    f"killed {sum(d['killed'] for d in pd)}; without a report {bare}; budget per problem "
@@ -590,7 +603,7 @@ def report(out, dest=None) -> str:
             if c["verdict"] != "VERIFIED":
                 md.append(f"| {where} | {d['class']} | {cid} | {c['verdict']} | {_cell(c.get('reason', ''))} | "
                           f"{_cell(causes.get(d['id'] + ':' + cid, ''))} |")
-        if d["killed"] or d["exit_status"] not in (0, 1):
+        if without_report(d):
             md.append(f"| {where} | {d['class']} | (the rest) | NOT_RUN | {_cell(_outcome(d))} | "
                       f"{_cell(causes.get(d['id'] + ':*', ''))} |")
     text = "\n".join(md) + "\n"

@@ -349,3 +349,18 @@ def test_reason_names_the_failing_part_and_its_scalars():
     assert "part 'bad part' REFUTED: prediction non-decreasing, measurement 0 samples" in r
     assert "ok part" not in r and "set_mismatches 7" in r and "ladder" not in r
     assert census.reason_of({"verdict": "UNDECIDED", "details": {"reason": "too few rungs"}}) == "too few rungs"
+
+
+def test_an_undecided_run_has_its_whole_report_and_a_crash_has_none(tmp_path):
+    """Exit 3 (UNDECIDED) leaves a whole report: no NOT_RUN row, not counted "without a report" (it
+    was, like a crash); the twin: exit 2 (refused) is counted and gets the row."""
+    census.generate(tmp_path, orthogonal=2, separable=0, seed=7)
+    res = tmp_path / "results"
+    res.mkdir()
+    ok = {"verdict": "VERIFIED", "number": 1, "seconds": "0.5"}
+    (res / "0000.json").write_text(json.dumps({**_result("0000", claims={"orthogonality": ok}), "exit_status": 3}))
+    text = census.report(tmp_path)
+    assert "without a report 0" in text and "(the rest)" not in text
+    (res / "0001.json").write_text(json.dumps({**_result("0001", "one-signed"), "exit_status": 2}))
+    text = census.report(tmp_path)
+    assert "without a report 1" in text and "| 0001 (orthogonal) | one-signed | (the rest) | NOT_RUN |" in text
