@@ -228,15 +228,21 @@ def finite_kinks(problem) -> bool:
 LOSS_SLACK = 12
 
 
-def loss_band(scale, bits: int):
-    """``2^(-bits + LOSS_SLACK) scale``, ``scale`` the watched loss's size at ``t = 0`` (for the
-    square loss ``sum_{k in points} y_k^2 / (2n)``, :func:`label_loss`): a loss within this band of
-    a watch's level is at that level at the working precision ``bits``.
+def loss_band(scale, target, bits: int) -> Fraction:
+    """``2^(-bits + LOSS_SLACK) sqrt(scale target)``: the resolution of a loss near the level
+    ``target``, ``scale`` the watched loss's size at ``t = 0`` (for the square loss
+    ``sum_{k in points} y_k^2 / (2n)``, :func:`label_loss`).  A sum of squares near ``T`` moves by
+    ``2 sqrt(T) |dr|`` when its residuals move by ``|dr| ~ 2^-bits sqrt(scale)``: at a plateau level
+    (``T ~ scale``) that is ``2^-bits scale``, at a fit level far below it much less, so a watch at
+    ``L(0) 2^-b`` keeps a band below its level.  A tolerance: computed in floats, returned exact.
 
-    >>> loss_band(Fraction(1, 2), 22)   # (1/2) 2^-10
+    >>> loss_band(Fraction(1, 2), Fraction(1, 2), 22)   # (1/2) 2^-10
     Fraction(1, 2048)
+    >>> loss_band(1, 2 ** -100, 112) < 2 ** -100
+    True
     """
-    return scale / 2 ** max(0, bits - LOSS_SLACK)
+    value = math.sqrt(float(scale) * float(target)) if scale > 0 and target > 0 else 0.0
+    return Fraction(math.ldexp(value, -max(0, bits - LOSS_SLACK)))
 
 
 def label_loss(problem, points) -> Fraction:

@@ -214,9 +214,8 @@ class _F64:
             self.stop = True
         # a watch is crossed once the loss is below its level by the band (the float type's bits)
         bits = int(np.finfo(self.dtype).nmant) + 1
-        self.watch_rules = {w.name: (_common.Crossing(),
-                                     conv(2 * n * _common.loss_band(_common.label_loss(self.problem, w.points), bits)))
-                            for w in watches}
+        bands = [_common.loss_band(_common.label_loss(self.problem, w.points), w.target, bits) for w in watches]
+        self.watch_rules = {w.name: (_common.Crossing(), conv(2 * n * b)) for w, b in zip(watches, bands)}
         for name, pts, tg in self.wts:
             rule, band = self.watch_rules[name]
             L2 = r0[pts] @ r0[pts]

@@ -614,8 +614,9 @@ class _FullEngine:
         if self.loss_target is not None and self.loss_now() <= self.loss_target:
             self.stop_loss = True
         # a watch is crossed once the loss is below its level by the band (of its loss at t = 0)
-        self.watch_rules = {name: (_common.Crossing(), _common.loss_band(self.loss_now(pts), self.prec.bits))
-                            for name, pts, _ in self.watch_t}
+        bits = self.prec.bits
+        self.watch_rules = {name: (_common.Crossing(), to_mpf(_common.loss_band(self.loss_now(pts), tgt, bits)))
+                            for name, pts, tgt in self.watch_t}
         for name, pts, tgt in self.watch_t:
             rule, band = self.watch_rules[name]
             L = self.loss_now(pts)

@@ -396,7 +396,8 @@ class _Engine:
         self.watch_targets = [(w.name, sorted(w.points), fix(2 * n * w.target, F2)) for w in watches]
         self.crossings = {w.name: None for w in watches}
         # a watch is crossed once the loss is below its level by the band (fixed point, 2n L)
-        bands = [_common.loss_band(_common.label_loss(self.problem, w.points), self.tol_bits) for w in watches]
+        bands = [_common.loss_band(_common.label_loss(self.problem, w.points), w.target, self.tol_bits)
+                 for w in watches]
         self.watch_rules = {w.name: (_common.Crossing(), fix(2 * n * b, self.F)) for w, b in zip(watches, bands)}
         self.active = [[self.u[j][k] > 0 for k in range(n)] for j in range(self.m)]
         self.events, self.samples = [], []

@@ -8,6 +8,7 @@ import math
 from fractions import Fraction as Fr
 
 import pytest
+from budget import examples
 from hypothesis import given, settings
 from numeric_helpers import SHARED, diag_inputs
 from strategies import orthogonal_problems
@@ -95,7 +96,7 @@ def test_excludes_the_solution_of_a_start_perturbed_in_its_10th_digit(wrapping):
         assert (misses(enc, a, U) == []) is expect_inside
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=examples(6), deadline=None)
 @given(orthogonal_problems(max_n=3, max_d=3, max_m=3, scale=Fr(1, 100)))
 def test_generated_problems_contain_integrate_at_20_more_digits(p):
     """Generated orthogonal problems: the enclosure at 20 digits contains the reduced engine's
