@@ -59,7 +59,7 @@ class LossWatch:
     The crossing is located at working precision on the local solution and reported in
     ``Trajectory.crossings[name]`` (``None`` if it does not happen before the horizon).  It counts
     once the loss is below ``target`` by the band of the working precision
-    (:func:`gfcheck.numeric._common.loss_band`, ``2^(-b+12)`` of the watched loss at ``t = 0``)
+    (:func:`gfcheck.numeric._common.loss_band`, ``2^(-b+12) sqrt(L(0) target)``)
     and is then reported where it first reached ``target``; a loss that only tends to ``target``
     (a plateau at exactly that level) is never crossed (:class:`gfcheck.numeric._common.Crossing`).
     Example: ``LossWatch("half_fit_+", frozenset(S_plus), L_plus_0 / 2)``.
