@@ -273,6 +273,16 @@ class Crossing:
     def __init__(self):
         self.pending = None
 
+    def at_start(self, value, target, band, t):
+        """The check at the run's start: the loss ``value`` against ``target`` at time ``t``."""
+        return self.step(t if value <= target else None, t if value <= target - band else None, False)
+
+    @property
+    def searching(self) -> bool:
+        """Is the first time at the level still to be found (no candidate pending)?  A step's
+        candidate search is skipped otherwise: only the confirmation is still needed."""
+        return self.pending is None
+
     def step(self, candidate, confirmed, above_at_end):
         """One step's findings (times or None); returns the crossing time once confirmed."""
         if self.pending is None and candidate is not None:

@@ -218,8 +218,7 @@ class _F64:
         self.watch_rules = {w.name: (_common.Crossing(), conv(2 * n * b)) for w, b in zip(watches, bands)}
         for name, pts, tg in self.wts:
             rule, band = self.watch_rules[name]
-            L2 = r0[pts] @ r0[pts]
-            self.crossings[name] = rule.step(0.0 if L2 <= tg else None, 0.0 if L2 <= tg - band else None, False)
+            self.crossings[name] = rule.at_start(r0[pts] @ r0[pts], tg, band, 0.0)
         self.record_samples_until(0.0)
 
     def summary(self):
@@ -373,7 +372,7 @@ class _F64:
                 continue
             lv = (rv[:, pts] ** 2).sum(1)
             rule, band = self.watch_rules[name]
-            cand = self._level_root(R, pts, lv, tg, tq, hcut)
+            cand = self._level_root(R, pts, lv, tg, tq, hcut) if rule.searching else None
             conf = self._level_root(R, pts, lv, tg - band, tq, hcut)
             r_end = (hcut ** np.arange(self.p + 1)) @ R[:, pts]
             at = rule.step(None if cand is None else self.t + cand, None if conf is None else self.t + conf,

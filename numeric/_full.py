@@ -614,13 +614,12 @@ class _FullEngine:
         if self.loss_target is not None and self.loss_now() <= self.loss_target:
             self.stop_loss = True
         # a watch is crossed once the loss is below its level by the band (of its loss at t = 0)
-        bits = self.prec.bits
-        self.watch_rules = {name: (_common.Crossing(), to_mpf(_common.loss_band(self.loss_now(pts), tgt, bits)))
-                            for name, pts, tgt in self.watch_t}
+        self.watch_rules = {}
         for name, pts, tgt in self.watch_t:
-            rule, band = self.watch_rules[name]
             L = self.loss_now(pts)
-            self.crossings[name] = rule.step(+self.t if L <= tgt else None, +self.t if L <= tgt - band else None, False)
+            rule, band = self.watch_rules[name] = (_common.Crossing(),
+                                                   to_mpf(_common.loss_band(L, tgt, self.prec.bits)))
+            self.crossings[name] = rule.at_start(L, tgt, band, +self.t)
         self.record_samples_until(self.t)
 
     def hold_on_lines(self):
@@ -783,7 +782,7 @@ class _FullEngine:
                 Lc = [sum(col) for col in zip(*[RR[k] for k in pts])] if pts else [mpf(0)] * (p + 1)
             Lc[0] -= tgt
             rule, band = self.watch_rules[name]
-            cand = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
+            cand = (_first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)) if rule.searching else None
             conf = _first_root(Lc, tau_cut, hpow, self.rel, band) if Lc[0] + band > 0 else mpf(0)
             at = rule.step(None if cand is None else self.t + cand, None if conf is None else self.t + conf,
                            conf is None and _horner(Lc, tau_cut) > 0)

@@ -415,11 +415,7 @@ class _Engine:
             self.stop_loss = True
         for name, pts, tgt in self.watch_targets:
             rule, band = self.watch_rules[name]
-            L2 = self.loss2(r0, pts)
-            below = L2 <= tgt - (band << self.F)
-            self.crossings[name] = rule.step(_ZERO if L2 <= tgt else None, _ZERO if below else None, False)
-            if self.crossings[name] is not None:
-                self.crossings[name] = self.t_mpf(self.t_int)
+            self.crossings[name] = rule.at_start(self.loss2(r0, pts), tgt, band << self.F, self.t_mpf(self.t_int))
         self.record_samples_until(self.t_int)
 
     def summary(self):
@@ -651,7 +647,7 @@ class _Engine:
             rule, band = self.watch_rules[name]
             G = [sum(col) for col in zip(*[RR[k] for k in pts])]
             G[0] -= tgt >> F
-            cand = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
+            cand = (first_root(G, tau_cut, F) if G[0] > 0 else _ZERO) if rule.searching else None
             Gb = [G[0] + band] + G[1:]
             conf = first_root(Gb, tau_cut, F) if Gb[0] > 0 else _ZERO
             at = rule.step(None if cand is None else self.t_int + self.H * cand,
