@@ -14,7 +14,9 @@ sampling the local polynomials at 16 points of the step, then Newton/bisection o
 one; ``u_jk`` is set to 0 and frozen (or re-activated under ``ReLU'(0) = 1`` when the push
 ``-a_j r_k ||x_k||^2/n`` turns outward).  The accuracy reached is *measured*: a reference run of
 the same engine in x87 extended precision (numpy ``longdouble``, 64-bit significand, order 20)
-on the other core; ``stats["accuracy"]`` (also the trajectory's ``error_estimate``) is
+on the other core (each run resolves a ReLU'(0) = 1 push at its own significand, ``2^12`` roundings
+of ``|y_k|``: a push that float64 cannot resolve is resolved there, so a re-entry that float64
+places late shows in the estimate); ``stats["accuracy"]`` (also the trajectory's ``error_estimate``) is
 ``2 max |z - z'|`` over the final and sampled ``a, U, W``, the event and the crossing times
 (:mod:`gfcheck.numeric.estimate` says what it bounds).  The weights ``W`` of all states are
 rebuilt in one vectorised step at the end (:func:`gfcheck.numeric._reduced.weights_float`).
@@ -129,9 +131,10 @@ class _F64:
         self.y = np.array([conv(q) for q in problem.labels], dtype=dtype)
         self.a, self.U = _initial(problem, dtype)
         self.rp1 = problem.relu_prime_at_zero == 1
-        # ReLU'(0) = 1: a residual within 2^12 float64 roundings of 0 has no resolved sign, so
-        # neither has the push on a coordinate at 0 (as in the reduced engine, _reentry_root)
-        self.r_floor = np.abs(self.y) * 2.0 ** (-52 + _PUSH_SLACK)
+        # ReLU'(0) = 1: a residual within 2^12 roundings (of the run's float type) of 0 has no resolved
+        # sign, so neither has the push on a coordinate at 0 (as in the reduced engine, _reentry_root);
+        # the reference run resolves at its own bits, or its estimate would share float64's late re-entries
+        self.r_floor = np.abs(self.y) * (2.0 ** (-52 + _PUSH_SLACK) * self.rel)
         self.step_factor = step_factor
         #: neurons whose lone active coordinate moves on an invariant line (no finite-time root)
         self.line = np.array(_common.on_invariant_line(problem), dtype=bool)

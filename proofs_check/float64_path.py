@@ -17,6 +17,17 @@ estimate is not the only promise: a fault that both its runs share can make it g
 so the real error must also lie within float64's own digits over the horizon
 (:func:`float64_promise`).
 
+An event time is promised through its conditioning: the state is promised to ``P =``
+:func:`float64_promise`, so the time at which the quantity ``g`` that decides the event crosses
+zero (``u_jk`` for a deactivation, the residual ``r_k`` whose sign turns the push
+``-a_j r_k ||x_k||^2 / n`` for a re-entry under ReLU'(0) = 1) is promised to ``P / |dg/dt|``, the
+first-order event-location bound, with ``dg/dt`` read from the reference's state at its event
+(:func:`event_speed`; computed only for the events that differ by more than ``P``).  A re-entry
+where ``r_k`` crosses 0 at an amplitude below float64's resolution is ill-conditioned: census
+problem 0085 (ReLU'(0) = 1) has ``|dr_4/dt| ~ 1e-12`` at its crossing and the float64 run
+re-enters 45 time units late, which no 53-bit run can resolve; that is not a fault, its estimate
+says so (its extended-precision reference resolves the push at its own 64 bits, not at float64's).
+
 The negative twin is the same comparison against the reference with a planted perturbation of
 :data:`EDGE` promises (``EDGE * error_estimate`` added to ``a_0`` of the final state and of every
 sample, to every event time and every crossing time): the float64 run must be refuted by it, part
@@ -30,6 +41,7 @@ by part (a comparison that cannot see an error of four promises proves nothing);
 from __future__ import annotations
 
 import dataclasses
+from fractions import Fraction
 
 import mpmath
 
@@ -38,7 +50,7 @@ from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 from ._measure import EDGE, combine_verdicts, first_nonfinite, s, verdict_of
 from .verdicts import Verdict
 
-__all__ = ["float64_verdicts", "float64_promise", "planted", "PARTS"]
+__all__ = ["float64_verdicts", "float64_promise", "planted", "event_speed", "PARTS"]
 
 #: the parts of a trajectory that the float64 path reports (``trajectory_difference``'s keys)
 PARTS = ("final", "samples", "events", "crossings")
@@ -46,13 +58,15 @@ PARTS = ("final", "samples", "events", "crossings")
 SLACK = 12  # bits of slack on the reference's 2^-b (as claims 3, 4 and 18)
 
 
-def planted(tr, delta):
+def planted(tr, delta, event_deltas=None):
     """``tr`` with ``delta`` added to ``a_0`` of the final state and of every sample, to every
-    event time and to every crossing time (the twin's perturbed reference)."""
+    event time (``event_deltas[i]`` to event ``i`` when given) and to every crossing time (the
+    twin's perturbed reference)."""
     def state(st):
         return dataclasses.replace(st, a=(st.a[0] + delta,) + tuple(st.a[1:])) if st.a else st
 
-    events = tuple(dataclasses.replace(e, t=e.t + delta) for e in tr.events)
+    shifts = [delta] * len(tr.events) if event_deltas is None else event_deltas
+    events = tuple(dataclasses.replace(e, t=e.t + d) for e, d in zip(tr.events, shifts))
     crossings = {k: (None if v is None else v + delta) for k, v in tr.crossings.items()}
     return tr.replace(final=state(tr.final), samples=tuple(state(x) for x in tr.samples), events=events,
                       crossings=crossings)
@@ -69,6 +83,74 @@ def float64_promise(t_end, scale):
     True
     """
     return tolerance(53, SLACK) * (1 + to_mpf(t_end)) * (1 + to_mpf(scale))
+
+
+def event_speed(problem, st, e):
+    """``|dg/dt|`` at the state ``st`` (``a``, ``U``) for the quantity ``g`` that decides the event
+    ``e``: ``u_jk`` for a deactivation (``du_jk/dt = -c_k a_j r_k``), the residual ``r_k`` for a
+    re-entry (``dr_k/dt = sum_i [a_i' u_ik + a_i u_ik']`` over the active pairs, with
+    ``a_i' = -(1/n) sum_l r_l u_il`` and ``u_ik' = -c_k a_i r_k``), ``c_k = ||x_k||^2 / n``,
+    ``r_k = sum_i a_i u_ik^+ - y_k`` (docs/orthogonal.md 1.3); None for the kinds of other engines.
+
+    >>> from gfcheck.proofs_check.suite_orthogonal import default_problem
+    >>> from gfcheck.numeric.trajectory import Event, State
+    >>> p = default_problem()
+    >>> st = State(0, (mpmath.mpf(1),) * p.m, tuple((mpmath.mpf(0),) * p.n for _ in range(p.m)))
+    >>> event_speed(p, st, Event(0, 0, 0, "deactivate")) == abs(p.norms_squared()[0] / p.n * p.labels[0])
+    True
+    """
+    n, m = problem.n, problem.m
+    a, U = st.a, st.U
+    act = [[u > 0 for u in row] for row in U]
+    r = [sum((a[i] * U[i][k] for i in range(m) if act[i][k]), mpmath.mpf(0)) - to_mpf(problem.labels[k])
+         for k in range(n)]
+    j, k = e.neuron, e.point
+    ck = to_mpf(problem.norms_squared()[k]) / n
+    if e.kind == "deactivate":
+        return abs(ck * a[j] * r[k])
+    if e.kind != "activate":
+        return None
+    adot = [-sum((r[q] * U[i][q] for q in range(n) if act[i][q]), mpmath.mpf(0)) / n for i in range(m)]
+    return abs(sum((adot[i] * U[i][k] - a[i] * ck * a[i] * r[k] for i in range(m) if act[i][k]), mpmath.mpf(0)))
+
+
+def _exact(t):
+    """An mpf time as the exact rational it is (a sample time for the engines)."""
+    man, exp = mpmath.mpf(t).man_exp
+    return Fraction(int(man)) * Fraction(2) ** int(exp)
+
+
+def event_time_promises(ctx, problem, f64, ref, promise, t_end):
+    """The promise on each of ``ref``'s event times: ``P`` (:func:`float64_promise`) where the
+    float64 run's paired event lies within it, else ``max(P, P / |dg/dt|)`` with ``dg/dt`` from the
+    reference's state at its event (:func:`event_speed`; one more reference run, sampled at those
+    times); infinite where ``dg/dt = 0`` (no first-order bound)."""
+    from gfcheck.numeric.estimate import pair_events
+
+    pairs, _ = pair_events(f64.events, ref.events)
+    where = {id(q): i for i, q in enumerate(ref.events)}
+    out = [promise] * len(ref.events)
+    off = sorted({where[id(q)] for e, q in zip(f64.events, pairs) if q is not None and abs(e.t - q.t) > promise})
+    if not off:
+        return out
+    times = sorted({_exact(ref.events[i].t) for i in off})
+    sampled = ctx.run(problem, t_end=t_end, times=tuple(times), engine="reduced", error_estimate=False)
+    at = dict(zip(times, sampled.samples))
+    for i in off:
+        speed = event_speed(problem, at[_exact(ref.events[i].t)], ref.events[i])
+        out[i] = mpmath.inf if not speed else max(promise, promise / speed)
+    return out
+
+
+def _event_ratio(f64, ref, promises):
+    """``max |t - t_ref| / promise`` over the paired events with a finite promise (0 if none)."""
+    from gfcheck.numeric.estimate import pair_events
+
+    pairs, _ = pair_events(f64.events, ref.events)
+    where = {id(q): i for i, q in enumerate(ref.events)}
+    ratios = [abs(e.t - q.t) / promises[where[id(q)]] for e, q in zip(f64.events, pairs)
+              if q is not None and mpmath.isfinite(promises[where[id(q)]])]
+    return max(ratios, default=mpmath.mpf(0))
 
 
 def _undecided(reason, details=None):
@@ -122,14 +204,26 @@ def float64_verdicts(ctx, problem, *, t_end, times, watches=(), what=""):
         for name in empty:  # nothing reported there: the part is no evidence either way
             del parts[name]
         # float64's own digits: an estimate that grew with the error (a fault both runs share) must not
-        # excuse it
+        # excuse it; states and crossings to the promise P, event times to P / |dg/dt|
         promise = float64_promise(t_end, ref.scale)
-        real = max(parts_real.values())
-        twin_real = max(trajectory_difference(f64, planted(ref, EDGE * promise))[0].values())
+        states = ("final", "samples", "crossings")
+        real = max(parts_real[n] for n in states)
+        tps = event_time_promises(ctx, problem, f64, ref, promise, t_end)
+        twin_ref = planted(ref, EDGE * promise, [EDGE * (tp if mpmath.isfinite(tp) else 0) for tp in tps])
+        twin_real = max(trajectory_difference(f64, twin_ref)[0][n] for n in states)
         parts["float64 digits"] = (
             Verdict(verdict_of(real <= promise), f"<= {s(promise, 3)}", s(real, 4), s(real, 4), s(promise, 3)),
             Verdict(verdict_of(twin_real <= promise), f"<= {s(promise, 3)}", s(twin_real, 4), s(twin_real, 4),
                     s(promise, 3), {"planted": f"{EDGE} x the float64 promise"}))
+        if ref.events:
+            ratio, twin_ratio = _event_ratio(f64, ref, tps), _event_ratio(f64, twin_ref, tps)
+            conditioned = [s(tp, 3) for tp in tps if tp != promise]
+            det = {"conditioned": "; ".join(conditioned)} if conditioned else {}
+            parts["float64 event times"] = (
+                Verdict(verdict_of(ratio <= 1), "<= 1 (|dt| / (P / |dg/dt|))", s(ratio, 4), s(ratio, 4), "1", det),
+                Verdict(verdict_of(twin_ratio <= 1), "<= 1 (|dt| / (P / |dg/dt|))", s(twin_ratio, 4),
+                        s(twin_ratio, 4), "1", {"planted": f"{EDGE} x each event's promise"}))
+            real = max(real, parts_real["events"])
         claim, twin = combine_verdicts(parts, details={**base, "estimate": s(est, 4),
                                                        "float64_promise": s(promise, 3),
                                                        "reference_error": s(ref_err, 3),

@@ -7,6 +7,8 @@ UNDECIDED."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
+from pathlib import Path
 
 import mpmath
 import pytest
@@ -80,3 +82,94 @@ def test_planted_and_promise():
         assert p.final.a[1:] == tr.final.a[1:] and p.final.U == tr.final.U
         assert [e.t for e in p.events] == [f.t + d for f in tr.events] and tr.events
         assert float64_promise(1, 1) == mpmath.ldexp(1, -39)
+
+
+
+# -- event times through their conditioning (census 0085, ReLU'(0) = 1) ----------------------------
+
+_CENSUS = Path(__file__).resolve().parents[2] / "benchmarks" / "census" / "problems"
+_0085 = "0085-orthogonal-ratio2.problem.json"
+
+
+def _census(name):
+    """A census problem (our generator, seed 2026; ReLU'(0) = 1, n = 7, m = 24)."""
+    from gfcheck.symbolic.problem import load_problem
+
+    return load_problem(_CENSUS / name)
+
+
+def _local_exponents(errs):
+    return [math.log(e0 / e1, 2) for e0, e1 in zip(errs, errs[1:])]
+
+
+@pytest.mark.parametrize("kind", ["deactivate", "activate"])
+def test_event_speed_is_the_flow_s_derivative_at_the_event(kind):
+    """``event_speed`` against the reduced engine's own states around a ReLU'(0) = 1 event: the
+    difference quotient of the deciding quantity (``u_jk`` from the left, one-sided of order 2,
+    since it is frozen after; ``r_k`` central) converges to it at order 2 in the step; twin: the
+    speed without ``c_k`` (a dropped factor) does not converge (local exponents near 0)."""
+    from gfcheck.numeric import integrate
+    from gfcheck.proofs_check.context import with_scale
+    from gfcheck.numeric.precision import to_mpf
+    from gfcheck.proofs_check.float64_path import _exact, event_speed
+
+    p = with_scale(_census(_0085), Fraction(1, 10**10))
+    T = Fraction(30)
+    ev = next(e for e in integrate(p, t_end=T, dps=30, error_estimate=False).events if e.kind == kind and e.t > 1)
+    t = _exact(ev.t)
+    hs = [Fraction(1, 2 ** q) for q in (8, 9, 10, 11)]
+    offsets = (-2, -1) if kind == "deactivate" else (-1, 1)
+    times = sorted({t + o * h for h in hs for o in offsets} | {t})
+    tr = integrate(p, t_end=T, dps=30, times=tuple(times), error_estimate=False)
+    at = dict(zip(times, tr.samples))
+    j, k = ev.neuron, ev.point
+    with mpmath.workdps(30):
+        def g(x):
+            st = at[x]
+            if kind == "deactivate":
+                return st.U[j][k]
+            return sum((a * row[k] for a, row in zip(st.a, st.U) if row[k] > 0), mpmath.mpf(0)) - to_mpf(p.labels[k])
+
+        def quotient(h):
+            if kind == "deactivate":  # u_jk(t) = 0: (3 u(t) - 4 u(t - h) + u(t - 2h)) / 2h
+                return abs(3 * g(t) - 4 * g(t - h) + g(t - 2 * h)) / (2 * to_mpf(h))
+            return abs(g(t + h) - g(t - h)) / (2 * to_mpf(h))
+
+        speed = event_speed(p, at[t], ev)
+        ck = to_mpf(p.norms_squared()[k]) / p.n
+        errs = [abs(quotient(h) - speed) for h in hs]
+        twin = [abs(quotient(h) - speed / ck) for h in hs]
+    assert speed > 0
+    assert all(abs(x - 2) < 0.25 for x in _local_exponents(errs)), (errs, speed)
+    assert all(abs(x) < 0.25 for x in _local_exponents(twin)), twin
+
+
+def test_ill_conditioned_reentry_is_promised_through_its_speed_and_estimated_at_64_bits(monkeypatch):
+    """Census 0085 (ReLU'(0) = 1): the residual r_4 crosses 0 at |dr_4/dt| ~ 1e-15, below float64's
+    push floor, and the float64 run re-enters 45 time units after the 30-digit reference.  Its
+    extended-precision reference resolves the push at its own 64 bits, so the estimate covers the
+    difference, and the event times lie within P / |dg/dt|: VERIFIED, twin REFUTED.  Negative twin
+    of the fix: with the extended run's push floor at float64's bits (as before), both runs share
+    the late re-entry and the events part is REFUTED."""
+    su = suite("orthogonal")
+    c = next(c for c in claims("orthogonal") if c.id == "float64-path")
+    ctx = su.make_context(_census(_0085), QUICK)
+    r = run_claim(c, ctx)
+    assert r.verdict == "VERIFIED", r.result
+    assert r.twin.verdict == "REFUTED", r.twin
+    parts = r.result.details["parts"]
+    assert mpmath.mpf(parts["events"]["measurement"]) > 1  # the ill-conditioned re-entries
+    assert "conditioned" in parts["float64 event times"]
+
+    init = _float64._F64.__init__
+
+    def shared_floor(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.r_floor = _float64.np.abs(self.y) * 2.0 ** (-52 + _float64._PUSH_SLACK)
+
+    monkeypatch.setattr(_float64._F64, "__init__", shared_floor)
+    # the reference runs stay memoised; the float64 runs are made again with the planted floor
+    ctx._runs = {key: tr for key, tr in ctx._runs.items() if dict(key[1]).get("engine") != "float64"}
+    result, _ = c.check(ctx)  # the first route's verdict (a second route would rerun the references)
+    assert result.verdict == "REFUTED", result
+    assert result.details["parts"]["events"]["verdict"] == "REFUTED"
