@@ -172,6 +172,12 @@ def _next_step(r, profile: str, reproduce_dir) -> str:
         if failed:  # declared hypotheses: by id, not by the words of the reason
             return "; ".join(_HYPOTHESIS_STEPS.get(f["id"], _ASSUMPTION_DEFAULT) for f in failed)
         return next((step for word, step in _ASSUMPTION_STEPS if word in text), _ASSUMPTION_DEFAULT)
+    # a check that knows a deeper ladder cannot decide it says what would (``details["next"]``): its
+    # own step, when it, or every undecided part, names one
+    undecided = [p for p in parts if p.get("verdict") == "UNDECIDED"]
+    own = [details["next"]] if details.get("next") else [p.get("next") for p in undecided]
+    if r.verdict == "UNDECIDED" and own and all(own):
+        return "; ".join(dict.fromkeys(map(str, own)))
     downgraded = "downgraded" in details
     budget = downgraded or any(word in text for word in _BUDGET_MARKERS)
     if budget and profile != FULL_PROFILE:
