@@ -41,7 +41,6 @@ by part (a comparison that cannot see an error of four promises proves nothing);
 from __future__ import annotations
 
 import dataclasses
-from fractions import Fraction
 
 import mpmath
 
@@ -114,12 +113,6 @@ def event_speed(problem, st, e):
     return abs(sum((adot[i] * U[i][k] - a[i] * ck * a[i] * r[k] for i in range(m) if act[i][k]), mpmath.mpf(0)))
 
 
-def _exact(t):
-    """An mpf time as the exact rational it is (a sample time for the engines)."""
-    man, exp = mpmath.mpf(t).man_exp
-    return Fraction(int(man)) * Fraction(2) ** int(exp)
-
-
 def event_time_promises(ctx, problem, f64, ref, promise, t_end):
     """The promise on each of ``ref``'s event times: ``P`` (:func:`float64_promise`) where the
     float64 run's paired event lies within it, else ``max(P, P / |dg/dt|)`` with ``dg/dt`` from the
@@ -127,17 +120,19 @@ def event_time_promises(ctx, problem, f64, ref, promise, t_end):
     times); infinite where ``dg/dt = 0`` (no first-order bound)."""
     from gfcheck.numeric.estimate import pair_events
 
+    from .context import mpf_to_fraction
+
     pairs, _ = pair_events(f64.events, ref.events)
     where = {id(q): i for i, q in enumerate(ref.events)}
     out = [promise] * len(ref.events)
     off = sorted({where[id(q)] for e, q in zip(f64.events, pairs) if q is not None and abs(e.t - q.t) > promise})
     if not off:
         return out
-    times = sorted({_exact(ref.events[i].t) for i in off})
+    times = sorted({mpf_to_fraction(ref.events[i].t) for i in off})
     sampled = ctx.run(problem, t_end=t_end, times=tuple(times), engine="reduced", error_estimate=False)
     at = dict(zip(times, sampled.samples))
     for i in off:
-        speed = event_speed(problem, at[_exact(ref.events[i].t)], ref.events[i])
+        speed = event_speed(problem, at[mpf_to_fraction(ref.events[i].t)], ref.events[i])
         out[i] = mpmath.inf if not speed else max(promise, promise / speed)
     return out
 
