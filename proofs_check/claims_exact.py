@@ -551,19 +551,43 @@ CLAIMS.append(Claim(
 EARLY_EXPONENTS = (3, 4, 5, 6)  # lambda = 10^-e: the linearisation error is O(lambda^2)
 
 
-def early_exponents(ctx, t) -> tuple:
-    """The early-phase rungs for a probe at ``t``: :data:`EARLY_EXPONENTS` shifted by the decades
-    the fastest mode grows by then, ``ceil(max ||D_+-|| t / (n ln 10))``.  The linearisation holds
-    while ``lambda e^(max ||D|| t / n) << 1`` (digest 3.1: its relative error is
-    ``O(lambda^2 e^(2 max ||D|| t / n))``); at a fixed ``lambda = 1e-3`` a probe after the escape
-    measures the nonlinear phase (a generated n = 5 problem: its deactivations there were counted
-    as early exits, and the local exponents were pre-asymptotic)."""
+def early_shift(ctx, t) -> int:
+    """The decades the fastest mode grows by ``t``: ``ceil(max ||D_+-|| t / (n ln 10))``."""
     import math
 
     D = max(to_mpf(v) for v in (ctx.data.D_plus_sq, ctx.data.D_minus_sq))
     with mpmath.workprec(64):
-        shift = int(mpmath.ceil(mpmath.sqrt(D) * to_mpf(t) / (ctx.problem.n * math.log(10))))
-    return tuple(e + shift for e in EARLY_EXPONENTS)
+        return int(mpmath.ceil(mpmath.sqrt(D) * to_mpf(t) / (ctx.problem.n * math.log(10))))
+
+
+def early_exponents(ctx, t) -> tuple:
+    """The early-phase rungs for a probe at ``t``: :data:`EARLY_EXPONENTS` shifted by the decades
+    the fastest mode grows by then (:func:`early_shift`).  The linearisation holds
+    while ``lambda e^(max ||D|| t / n) << 1`` (digest 3.1: its relative error is
+    ``O(lambda^2 e^(2 max ||D|| t / n))``); at a fixed ``lambda = 1e-3`` a probe after the escape
+    measures the nonlinear phase (a generated n = 5 problem: its deactivations there were counted
+    as early exits, and the local exponents were pre-asymptotic)."""
+    return tuple(e + early_shift(ctx, t) for e in EARLY_EXPONENTS)
+
+
+def early_dps(ctx, e, t) -> int:
+    """The digits of the early run at ``lambda = 10^-e`` to ``t``: ``dps + 2 (e - shift)``.
+
+    The reduced engine resolves the state relative to its starting scale (its fixed point sits
+    ``_scale_bits`` below ``|z(0)|``, module ``gfcheck.numeric._reduced``), so the digits must
+    resolve the *relative* error ``lambda^2 C e^(2||D|| t/n) ~ 10^(-2 (e - shift))`` with the
+    profile's digits to spare.  It was ``dps + 2e``, i.e. ``2 shift`` digits more than the error
+    needs: census 0001 (a probe after 100 decades of growth) ran at 238-248 digits where 36-48
+    do, 130-226 s a run, and early-closed-form spent its 600 s UNDECIDED.
+
+    >>> from gfcheck.proofs_check.suite_orthogonal import default_problem
+    >>> from gfcheck.proofs_check.context import Context, Profile
+    >>> ctx = Context(default_problem(), Profile.named("quick"))
+    >>> t = _t_probe(ctx.early_phase)
+    >>> [early_dps(ctx, e, t) - 30 for e in early_exponents(ctx, t)]
+    [6, 8, 10, 12]
+    """
+    return ctx.profile.dps + 2 * max(0, e - early_shift(ctx, t))
 
 
 def _t_probe(ep):
@@ -605,10 +629,11 @@ def exit_time_laws(ctx):
 
 
 def _early_run(ctx, e, t):
-    """The reduced run to ``t`` at ``lambda = 10^-e``, with digits that resolve ``lambda^2``."""
+    """The reduced run to ``t`` at ``lambda = 10^-e``, with digits that resolve its relative error
+    (:func:`early_dps`)."""
     lam = Fraction(1, 10 ** e)
     return lam, ctx.run(with_scale(ctx.problem, lam), t_end=t, engine="reduced", error_estimate=False,
-                        dps=ctx.profile.dps + 2 * e)
+                        dps=early_dps(ctx, e, t))
 
 
 def _check_early_closed_form(ctx):
@@ -631,7 +656,7 @@ def _check_early_closed_form(ctx):
                     scale = abs(a) + max(abs(v) for v in u)
                     worst = max(worst, abs(run.final.a[j] - a) / scale,
                                 max(abs(x - v) for x, v in zip(run.final.U[j], u)) / scale)
-                rows.append((to_mpf(lam), worst, tolerance(bits_for_dps(ctx.profile.dps + 2 * e), SLACK)))
+                rows.append((to_mpf(lam), worst, tolerance(bits_for_dps(early_dps(ctx, e, t)), SLACK)))
         with mpmath.workprec(bits + 40):
             return law.judge_rungs(rows, resolution=ctx.resolution(2)), None
 
@@ -655,7 +680,8 @@ CLAIMS.append(Claim(
     source="digest 3.1-3.3, 9.5", prediction="error exponent 2 in lambda",
     measurement="reduced engine at lambda = 1e-3 .. 1e-6 against the exact closed form",
     tolerance_rule="local exponents extrapolated with the correction orders 2, 4 (rates.py); digits "
-                   "follow the rung (dps + 2 log10(1/lambda)); the ladder deepens until decided",
+                   "follow the rung's relative error (dps + 2 (log10(1/lambda) - the decades of growth by t)); "
+                   "the ladder deepens until decided",
     twin="the exponent moved by 4 bands must be refuted",
     check=_check_early_closed_form, laws=early_closed_form_laws))
 
@@ -697,7 +723,7 @@ def _check_exits(ctx):
             with mpmath.workprec(run.work_bits):
                 d = max((abs(ev.t - Tcf[(ev.neuron, ev.point)]) for ev in run.events
                          if (ev.neuron, ev.point) in Tcf), default=mpmath.mpf(0))
-                rows.append((to_mpf(lam), d, tolerance(bits_for_dps(ctx.profile.dps + 2 * e), SLACK) * (1 + t)))
+                rows.append((to_mpf(lam), d, tolerance(bits_for_dps(early_dps(ctx, e, t)), SLACK) * (1 + t)))
         with mpmath.workprec(bits + 40):
             return law.judge_rungs(rows, resolution=ctx.resolution(2)), None
 
