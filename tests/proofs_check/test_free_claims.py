@@ -136,6 +136,6 @@ def test_a_flow_at_rest_gets_no_undecided_verdict(problem):
     results, _ = verify_mod.verify(rest, PROFILES["quick"], progress=Recorder(), jobs=1)
     verdicts = {r.claim.id: r.verdict for r in results}
     assert not {"UNDECIDED", "REFUTED"} & set(verdicts.values()), verdicts
-    for cid in ("reduced-vs-full", "early-closed-form"):
+    for cid in ("reduced-vs-full", "early-closed-form", "decoupling"):
         r = next(r for r in results if r.claim.id == cid)
         assert r.verdict == "OUTSIDE_ASSUMPTIONS" and "assumption moving fails" in r.result.details["reason"]
