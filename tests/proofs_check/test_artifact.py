@@ -14,8 +14,8 @@ from importlib import metadata
 import pytest
 
 from gfcheck.proofs_check import __version__
-from gfcheck.proofs_check.artifact import ARCHIVE, BUNDLE, MANIFEST, build_artifact
-from gfcheck.proofs_check.cli import main
+from gfcheck.proofs_check.jobs.artifact import ARCHIVE, BUNDLE, MANIFEST, build_artifact
+from gfcheck.proofs_check.jobs.cli import main
 
 ONLY = ["orthogonality"]  # the cheapest claim: the test is about the bundle, not the claims
 

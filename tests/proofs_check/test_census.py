@@ -162,7 +162,7 @@ def test_a_run_past_its_budget_is_killed_and_recorded(tmp_path, monkeypatch):
     assert time.monotonic() - t0 < 30
     r = done["result"]
     assert r["killed"] and r["kill_after"] == 3 and done["report_json"] is None
-    from gfcheck.proofs_check.registry import claims
+    from gfcheck.proofs_check.core.registry import claims
 
     assert len(r["claims"]) < len(claims("orthogonal"))  # what finished before the kill, from verify's progress lines
     assert all("progress line" in c["reason"] for c in r["claims"].values())

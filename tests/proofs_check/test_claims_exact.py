@@ -11,8 +11,8 @@ from hypothesis import assume, given, settings
 from budget import examples
 from strategies import census_orthogonal_problems, valid_problems
 
-from gfcheck.proofs_check.claims_exact import EARLY_EXPONENTS, _t_probe, early_exponents
-from gfcheck.proofs_check.context import Context, Profile
+from gfcheck.proofs_check.suites.orthogonal.claims_exact import EARLY_EXPONENTS, _t_probe, early_exponents
+from gfcheck.proofs_check.core.context import Context, Profile
 
 
 @given(valid_problems())
@@ -55,7 +55,7 @@ def test_the_one_neuron_loss_values_equal_the_whole_network_s(st_data):
 
     from hypothesis import strategies as st
 
-    from gfcheck.proofs_check.claims_exact import _directional_gradient
+    from gfcheck.proofs_check.suites.orthogonal.claims_exact import _directional_gradient
 
     n, d, m = (st_data.draw(st.integers(1, 3)) for _ in range(3))
     X = [[st_data.draw(_Q) for _ in range(d)] for _ in range(n)]
@@ -105,8 +105,8 @@ def test_exit_times_names_the_pair_it_did_not_predict():
     generated problem (seeded directions and signs, both label signs), one predicted exit is
     dropped from the prediction: the check refutes and names exactly that pair, 'not predicted',
     with the time the engine measured; the twin, the true prediction, verifies with no pair named."""
-    from gfcheck.proofs_check.claims_exact import _check_exits
-    from gfcheck.proofs_check.sweep import problem_of
+    from gfcheck.proofs_check.suites.orthogonal.claims_exact import _check_exits
+    from gfcheck.proofs_check.jobs.sweep import problem_of
 
     for seed in range(1, 40):  # the first generated problem with an exit to drop
         p = problem_of({"seed": seed, "n": 3, "d": 4, "m": 6, "scale": "1/1000"})
@@ -135,7 +135,7 @@ def test_reduced_vs_full_twin_can_fail_where_the_flow_comes_to_rest(problem):
     (the twin of before: samples at ``t (1 + 2^(-b+20))``) moved no sample beyond the tolerance and
     the claim was UNDECIDED.  The twin is now a clock late by 256 tolerances of motion at the sample
     where the flow moves fastest: refuted, while the claim itself holds."""
-    from gfcheck.proofs_check.registry import claims, run_claim
+    from gfcheck.proofs_check.core.registry import claims, run_claim
     from gfcheck.symbolic.assumptions import MOVING_FLOW, Facts
 
     assume(MOVING_FLOW.witness(Facts(problem)) is None)  # a flow at rest is outside (census 0056)

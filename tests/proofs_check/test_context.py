@@ -6,7 +6,7 @@ from __future__ import annotations
 def _undecided(lambda_needed):
     import mpmath
 
-    from gfcheck.proofs_check.rates import Limit
+    from gfcheck.proofs_check.core.rates import Limit
 
     return Limit("UNDECIDED", mpmath.mpf(1), mpmath.mpf(1), mpmath.mpf("0.1"), mpmath.mpf("0.01"),
                  (mpmath.mpf(1),) * 4, (mpmath.mpf(1),) * 4, (), lambda_needed=lambda_needed)
@@ -18,8 +18,8 @@ def test_the_ladder_note_says_digits_when_its_depth_passed_the_lambda_a_decision
     twin, a lambda deeper than the ladder, asks for depth only."""
     import mpmath
 
-    from gfcheck.proofs_check.context import Context, Profile
-    from gfcheck.proofs_check.verify import default_problem
+    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.jobs.verify import default_problem
 
     ctx = Context(default_problem(), Profile("t", (2, 4, 6, 8), dps=30, max_exponent=8))
     past = ctx.decide(lambda exps: (_undecided(mpmath.mpf("1e-5")), None), (2, 4, 6, 8))[3]
@@ -33,8 +33,8 @@ def test_the_ladder_note_asks_for_a_deeper_profile_only_when_there_is_one():
     full-profile run of a generated problem was told 'rerun with --profile full')."""
     import mpmath
 
-    from gfcheck.proofs_check.context import Context, Profile
-    from gfcheck.proofs_check.verify import default_problem
+    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.jobs.verify import default_problem
 
     undecided = (lambda exps: (_undecided(mpmath.mpf("1e-12")), None))
     quick = Context(default_problem(), Profile("quick-like", (2, 4, 6, 8), dps=30,
@@ -51,8 +51,8 @@ def test_the_deepest_rung_of_the_full_profile_has_a_horizon_and_digits():
     to a float first (OverflowError: integer division result too large for a float)."""
     from fractions import Fraction
 
-    from gfcheck.proofs_check.context import Context, Profile, log10_inverse
-    from gfcheck.proofs_check.verify import default_problem
+    from gfcheck.proofs_check.core.context import Context, Profile, log10_inverse
+    from gfcheck.proofs_check.jobs.verify import default_problem
 
     ctx = Context(default_problem(), Profile.named("full"))
     deep = Fraction(1, 10 ** 400)

@@ -20,10 +20,10 @@ import pytest
 from gfcheck.numeric import integrate
 from gfcheck.numeric.examples import separable_problem
 from gfcheck.numeric.precision import to_mpf
-from gfcheck.proofs_check.context import Context, Profile, RunMemo
-from gfcheck.proofs_check.context_separable import SepContext
-from gfcheck.proofs_check.registry import claims, run_claim
-from gfcheck.proofs_check.suite_orthogonal import default_problem
+from gfcheck.proofs_check.core.context import Context, Profile, RunMemo
+from gfcheck.proofs_check.suites.separable.context import SepContext
+from gfcheck.proofs_check.core.registry import claims, run_claim
+from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
 
 #: a short budget: two rungs, a shallow ladder limit and 20 s per claim (the verdicts are what matter)
 PROFILE = Profile("degenerate", (10, 20), dps=20, max_exponent=30, claim_seconds=20.0)

@@ -14,9 +14,9 @@ import mpmath
 import pytest
 
 from gfcheck.numeric import _float64
-from gfcheck.proofs_check.context import Profile
-from gfcheck.proofs_check.float64_path import float64_promise, planted
-from gfcheck.proofs_check.registry import claims, run_claim, suite
+from gfcheck.proofs_check.core.context import Profile
+from gfcheck.proofs_check.core.float64_path import float64_promise, planted
+from gfcheck.proofs_check.core.registry import claims, run_claim, suite
 
 QUICK = Profile.named("quick")
 
@@ -71,7 +71,7 @@ def test_too_few_reference_digits_is_undecided():
 
 
 def test_planted_and_promise():
-    from gfcheck.proofs_check.suite_orthogonal import default_problem
+    from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
     from gfcheck.numeric import integrate
 
     tr = integrate(default_problem(), dps=20, t_end=40, times=(0, 20), error_estimate=False)
@@ -109,9 +109,9 @@ def test_event_speed_is_the_flow_s_derivative_at_the_event(kind):
     since it is frozen after; ``r_k`` central) converges to it at order 2 in the step; twin: the
     speed without ``c_k`` (a dropped factor) does not converge (local exponents near 0)."""
     from gfcheck.numeric import integrate
-    from gfcheck.proofs_check.context import with_scale
+    from gfcheck.proofs_check.core.context import with_scale
     from gfcheck.numeric.precision import to_mpf
-    from gfcheck.proofs_check.float64_path import _exact, event_speed
+    from gfcheck.proofs_check.core.float64_path import _exact, event_speed
 
     p = with_scale(_census(_0085), Fraction(1, 10**10))
     T = Fraction(30)

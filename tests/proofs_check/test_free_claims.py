@@ -19,11 +19,11 @@ import pytest
 from hypothesis import given, settings
 
 from gfcheck.numeric import _float64, _full, _reduced
-import gfcheck.proofs_check.verify  # noqa: F401 - the module, not the function of that name
-verify_mod = sys.modules["gfcheck.proofs_check.verify"]
-from gfcheck.proofs_check.context import PROFILES
-from gfcheck.proofs_check.registry import claims, suites
-from gfcheck.proofs_check.registry import suite as get_suite
+import gfcheck.proofs_check.jobs.verify  # noqa: F401 - the module, not the function of that name
+verify_mod = sys.modules["gfcheck.proofs_check.jobs.verify"]
+from gfcheck.proofs_check.core.context import PROFILES
+from gfcheck.proofs_check.core.registry import claims, suites
+from gfcheck.proofs_check.core.registry import suite as get_suite
 from gfcheck.symbolic.budget import Budget
 
 from budget import examples

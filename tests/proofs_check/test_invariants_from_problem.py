@@ -11,11 +11,11 @@ import pytest
 
 from gfcheck.numeric import _common
 from gfcheck.numeric.examples import separable_problem
-from gfcheck.proofs_check._measure import initial_balance
-from gfcheck.proofs_check.context import Context, Profile
-from gfcheck.proofs_check.context_separable import SepContext
-from gfcheck.proofs_check.registry import claims, run_claim
-from gfcheck.proofs_check.suite_orthogonal import default_problem
+from gfcheck.proofs_check.core.measure import initial_balance
+from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.suites.separable.context import SepContext
+from gfcheck.proofs_check.core.registry import claims, run_claim
+from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
 
 _real_initial_values = _common.initial_values
 

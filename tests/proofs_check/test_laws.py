@@ -1,6 +1,6 @@
 """Statement, prediction and judged law as one object (issue 19 item 2): every claim of the registry
 that judges a limit declares its laws (:attr:`Claim.laws`), every limit its check can produce comes
-from a :class:`~gfcheck.proofs_check.laws.Law` (no module judges a limit around one), and a stub run
+from a :class:`~gfcheck.proofs_check.core.laws.Law` (no module judges a limit around one), and a stub run
 of each claim on its suite's default problem shows that what it judges is its declared laws'; the
 negative twins: a limit judged at another value, a law the claim does not declare, a check that
 judges without declaring, all fail."""
@@ -17,12 +17,12 @@ import mpmath
 import pytest
 
 import gfcheck.proofs_check as pc
-from gfcheck.proofs_check._measure import combine_verdicts, limit_verdicts
-from gfcheck.proofs_check.context import Profile
-from gfcheck.proofs_check.laws import Law, limit_law, rate_law
-from gfcheck.proofs_check.rates import Limit
-from gfcheck.proofs_check.registry import claims, suite, suites
-from gfcheck.proofs_check.verdicts import Claim, Provenance, run_claim
+from gfcheck.proofs_check.core.measure import combine_verdicts, limit_verdicts
+from gfcheck.proofs_check.core.context import Profile
+from gfcheck.proofs_check.core.laws import Law, limit_law, rate_law
+from gfcheck.proofs_check.core.rates import Limit
+from gfcheck.proofs_check.core.registry import claims, suite, suites
+from gfcheck.proofs_check.core.verdicts import Claim, Provenance, run_claim
 from gfcheck.symbolic.errors import InvalidInput
 from gfcheck.symbolic.expansion import Expansion, Term, order_value
 
@@ -64,7 +64,7 @@ def test_a_claim_that_judges_a_limit_declares_its_laws(claim):
 
 PLANTED = """
 from fractions import Fraction as F
-from gfcheck.proofs_check.laws import rate_law
+from gfcheck.proofs_check.core.laws import rate_law
 
 LAW = rate_law("r", "q", "q", ((F(1), "lead"),), "here")
 
@@ -118,7 +118,7 @@ def test_no_module_judges_a_limit_around_a_law():
 def test_the_scan_sees_a_direct_judgement(tmp_path):
     """The twin of the scan: a module that calls the rule directly is listed."""
     p = tmp_path / "claims_x.py"
-    p.write_text("from gfcheck.proofs_check.rates import judge_limit\n\ndef f():\n"
+    p.write_text("from gfcheck.proofs_check.core.rates import judge_limit\n\ndef f():\n"
                  "    return judge_limit([], [], 1, corrections=(1,), resolution=1)\n")
     assert _judge_calls(p) == ["claims_x.py:1", "claims_x.py:4"]
 
@@ -269,7 +269,7 @@ def test_variation_norm_judges_at_least_one_where_the_digests_O_lambda_leads():
     term's negative relative order dropped); the refined escape keeps the non-main terms as
     corrections of its one-sided law.  Twin: the default problem (``2 min gamma = 0.336``) judges
     ``2 min gamma``, two-sided."""
-    from gfcheck.proofs_check.claims_asymptotic import refined_laws, variation_norm_laws
+    from gfcheck.proofs_check.suites.orthogonal.claims_asymptotic import refined_laws, variation_norm_laws
 
     ctx = pc.Context(_three_points(), Profile.named("quick"))
     assert ctx.neurons.kind == ("main", "non-main", "main")
@@ -288,7 +288,7 @@ def test_variation_norm_on_the_three_point_problem_is_verified_not_undecided():
     """The one-sided law ``exponent >= 1`` with a measured limit 1.3675 +- 4.3e-4: the bound holds
     with the whole interval, so the verdict is VERIFIED (it was UNDECIDED on u > r/3, a rule for
     placing a value, not for clearing a bound; ``rates.judge_limit``); its twin stays REFUTED."""
-    from gfcheck.proofs_check.registry import claims, run_claim
+    from gfcheck.proofs_check.core.registry import claims, run_claim
 
     c = next(c for c in claims("orthogonal") if c.id == "variation-norm")
     r = run_claim(c, pc.Context(_three_points(), Profile.named("quick")))

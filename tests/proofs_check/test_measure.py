@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gfcheck.proofs_check._measure import combine_verdicts
-from gfcheck.proofs_check.verdicts import Verdict
+from gfcheck.proofs_check.core.measure import combine_verdicts
+from gfcheck.proofs_check.core.verdicts import Verdict
 
 
 def _v(verdict):
@@ -36,7 +36,7 @@ def test_a_failing_claim_keeps_its_worst_part():
 def _verified_limit(pred):
     import mpmath
 
-    from gfcheck.proofs_check.rates import judge_rate
+    from gfcheck.proofs_check.core.rates import judge_rate
 
     with mpmath.workdps(40):
         lams = [mpmath.mpf(10) ** -e for e in (10, 20, 30, 40, 50, 60)]
@@ -49,7 +49,7 @@ def test_plausible_wrong_theories_are_refuted_by_the_data_that_verify_the_claim(
     2 gamma) must be refuted by the same measurements; the twin is REFUTED only if all are."""
     import mpmath
 
-    from gfcheck.proofs_check._measure import limit_verdicts
+    from gfcheck.proofs_check.core.measure import limit_verdicts
 
     limit = _verified_limit(mpmath.mpf("0.6"))
     assert limit.verdict == "VERIFIED"
@@ -67,8 +67,8 @@ def test_a_wrong_theory_the_data_cannot_refute_keeps_the_twin_from_being_refuted
     would not count the claim as VERIFIED."""
     import mpmath
 
-    from gfcheck.proofs_check._measure import limit_verdicts
-    from gfcheck.proofs_check.rates import judge_rate
+    from gfcheck.proofs_check.core.measure import limit_verdicts
+    from gfcheck.proofs_check.core.rates import judge_rate
 
     with mpmath.workdps(40):
         lams = [mpmath.mpf(10) ** -e for e in (2, 3, 4)]

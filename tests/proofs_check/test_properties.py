@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import census_orthogonal_problems
 
-from gfcheck.proofs_check.context import Context, Profile
-from gfcheck.proofs_check.registry import claims, run_claim
+from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.registry import claims, run_claim
 from gfcheck.symbolic.problem import problem_to_json
 
 #: a short ladder that may deepen to 1e-60 within 20 s per claim

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from gfcheck.proofs_check import claims, suites
-from gfcheck.proofs_check.cli import main
-from gfcheck.proofs_check.registry import PROVENANCE_KINDS, Claim, ClaimResult, Provenance, Verdict
-from gfcheck.proofs_check.report import render_table
-from gfcheck.proofs_check.verdicts import provenance_counts
+from gfcheck.proofs_check import claims
+from gfcheck.proofs_check.core.registry import suites
+from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.proofs_check.core.registry import PROVENANCE_KINDS, Claim, ClaimResult, Provenance, Verdict
+from gfcheck.proofs_check.core.report import render_table
+from gfcheck.proofs_check.core.verdicts import provenance_counts
 from gfcheck.symbolic.errors import InvalidInput
 
 REPO = Path(__file__).resolve().parents[2]

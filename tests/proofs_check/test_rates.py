@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gfcheck.proofs_check.rates import judge_limit, judge_rate, local_exponents
+from gfcheck.proofs_check.core.rates import judge_limit, judge_rate, local_exponents
 from gfcheck.symbolic.errors import InvalidInput
 
 EXPS = (10, 20, 30, 45, 60, 80, 100)
@@ -99,7 +99,7 @@ def test_a_rival_beyond_the_separation_is_refuted_by_any_data_that_verify(e, sid
     """separation_needed (7r/3): data whose limit lies anywhere in the band (an offset of up to
     0.9 r, planted in the data) and verify the claim refute every rival farther than 7r/3; the
     twin: a rival at r (inside the separation) is not refuted by data that settle on it."""
-    from gfcheck.proofs_check.rates import rejudge, separation_needed
+    from gfcheck.proofs_check.core.rates import rejudge, separation_needed
 
     with mpmath.workdps(60):
         e = mpmath.mpf(e)

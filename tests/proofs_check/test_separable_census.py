@@ -18,10 +18,10 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 
-from gfcheck.proofs_check.claims_separable import GD_STEPS, _gd_horizon, _gd_lock, _gd_step, _switchings
-from gfcheck.proofs_check.context import Profile
-from gfcheck.proofs_check.context_separable import SepContext, at_right_angle, two_direction_data
-from gfcheck.proofs_check.registry import claims, run_claim
+from gfcheck.proofs_check.suites.separable.claims import GD_STEPS, _gd_horizon, _gd_lock, _gd_step, _switchings
+from gfcheck.proofs_check.core.context import Profile
+from gfcheck.proofs_check.suites.separable.context import SepContext, at_right_angle, two_direction_data
+from gfcheck.proofs_check.core.registry import claims, run_claim
 from tests.budget import examples
 from tests.strategies import census_separable_problems
 

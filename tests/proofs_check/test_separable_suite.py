@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, assume, event, given, settings
 
 from gfcheck.numeric import integrate
 from gfcheck.numeric.examples import separable_problem
-from gfcheck.proofs_check.claims_separable import _speed_at
-from gfcheck.proofs_check.context import Profile, mpf_to_fraction
-from gfcheck.proofs_check.context_separable import (SPEED_STEPS, T_I_DELTA, THETA0, SepContext, half_angle_tan,
+from gfcheck.proofs_check.suites.separable.claims import _speed_at
+from gfcheck.proofs_check.core.context import Profile, mpf_to_fraction
+from gfcheck.proofs_check.suites.separable.context import (SPEED_STEPS, T_I_DELTA, THETA0, SepContext, half_angle_tan,
                                                     two_direction_data)
-from gfcheck.proofs_check.registry import claims, run_claim
+from gfcheck.proofs_check.core.registry import claims, run_claim
 from gfcheck.symbolic.problem import parse_problem
 from tests.budget import examples
 from tests.strategies import separable_problems
@@ -71,7 +71,7 @@ def test_each_part_verified_and_its_own_twin_refuted(ctx, cid, part):
 
 
 def test_every_output_names_the_reconstruction():
-    from gfcheck.proofs_check.registry import suite
+    from gfcheck.proofs_check.core.registry import suite
 
     s = suite("separable")
     assert "reconstructed after Wang and Ma 2023" in s.title and "reconstructed" in s.model
@@ -106,7 +106,7 @@ def test_planted_falsehoods_are_refuted(ctx, cid, name, factor):
 def _parts(monkeypatch, check, ctx):
     """``(claim, twin, {part: (claim, twin)})`` of a claim check, the parts caught on their way to
     ``combine_verdicts`` (each part's twin must be refuted, not only one of them)."""
-    import gfcheck.proofs_check.claims_separable as cs
+    import gfcheck.proofs_check.suites.separable.claims as cs
 
     seen = {}
     orig = cs.combine_verdicts
@@ -149,7 +149,7 @@ def test_planted_escape_slope_is_refuted(ctx):
 def test_planted_classical_velocity_is_refuted(ctx, monkeypatch):
     """The phase-IV flow without the Filippov projection on the boundaries (the classical field with
     ReLU'(0) = 0) violates the energy identity: claim 10 is refuted."""
-    import gfcheck.proofs_check.claims_separable as cs
+    import gfcheck.proofs_check.suites.separable.claims as cs
 
     filippov = cs._velocity
 
@@ -184,7 +184,7 @@ def _variant(t, loss, n_plus, n_minus):
 def test_escape_and_final_rate_on_other_problems(monkeypatch, t, loss, n_plus, n_minus):
     """Claims 9 and 10 are not tuned to the default problem: Delta ~ 0.3, the logistic loss and
     p = 17/20 (quick ladder), every part VERIFIED and every part's twin refuted."""
-    from gfcheck.proofs_check.context_separable import PROFILES
+    from gfcheck.proofs_check.suites.separable.context import PROFILES
 
     ctx = SepContext(_variant(t, loss, n_plus, n_minus), PROFILES["quick"])
     for cid in ("plateau-escape", "final-rate"):
@@ -285,7 +285,7 @@ def test_survivor_rule_and_saddle_time_on_generated_problems(problem):
 def test_quick_profile_full_run(tmp_path):
     """``gfcheck verify --suite separable`` (quick): 13 VERIFIED (plateau-escape and final-rate with
     derived correction orders: docs/separable.md section 5)."""
-    from gfcheck.proofs_check.verify import run_verify
+    from gfcheck.proofs_check.jobs.verify import run_verify
 
     status = run_verify(suite="separable", profile="quick", out=tmp_path / "r")
     import json

@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from strategies import SLOW_TWO_GAMMA, census_orthogonal_problems
 
 from gfcheck.numeric.precision import to_mpf
-from gfcheck.proofs_check._measure import EDGE, edge_twin
-from gfcheck.proofs_check.claims_exact import relu_one_gap, relu_one_gap_limit
-from gfcheck.proofs_check.context import Context, Profile
+from gfcheck.proofs_check.core.measure import EDGE, edge_twin
+from gfcheck.proofs_check.suites.orthogonal.claims_exact import relu_one_gap, relu_one_gap_limit
+from gfcheck.proofs_check.core.context import Context, Profile
 
 #: claim 17's first ladder (``ctx.decide`` starts from the profile's first four rungs)
 LADDER = Profile.named("quick").exponents[:4]
@@ -182,8 +182,8 @@ def test_twin_a_stable_gap_behind_the_measured_transient_fools_the_two_rung_rule
                            "HYPOTHESIS_PROFILE=thorough")
 @pytest.mark.parametrize("cid", ["relu-prime-convention", "assumption-violations"])
 def test_the_claims_end_to_end_on_the_slow_problem(slow_problem, cid):
-    from gfcheck.proofs_check.registry import claims
-    from gfcheck.proofs_check.verdicts import run_claim
+    from gfcheck.proofs_check.core.registry import claims
+    from gfcheck.proofs_check.core.verdicts import run_claim
 
     (claim,) = [c for c in claims("orthogonal") if c.id == cid]
     r = run_claim(claim, Context(slow_problem, Profile.named("quick")))

@@ -8,9 +8,9 @@ import json
 import pytest
 import toy_suite
 
-from gfcheck.proofs_check.cli import main
-from gfcheck.proofs_check.registry import Suite, claims, register, suite, suites
-from gfcheck.proofs_check.verdicts import Claim
+from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.proofs_check.core.registry import Suite, claims, register, suite, suites
+from gfcheck.proofs_check.core.verdicts import Claim
 from gfcheck.symbolic.errors import InvalidInput, SchemaError
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gfcheck.proofs_check.registry import VERDICTS, Claim, Provenance, ClaimResult, Verdict
-from gfcheck.proofs_check.report import attention_lines, counts_line, verdict_counts
-from gfcheck.proofs_check.verify import summary_lines
+from gfcheck.proofs_check.core.registry import VERDICTS, Claim, Provenance, ClaimResult, Verdict
+from gfcheck.proofs_check.core.report import attention_lines, counts_line, verdict_counts
+from gfcheck.proofs_check.jobs.verify import summary_lines
 
 #: stub claims of these tests are ours, not a paper's
 STUB_PROVENANCE = Provenance("reconstructed", "a stub of the tests")
@@ -125,7 +125,7 @@ def test_summary_starts_with_the_counts_and_ends_with_the_report_folder():
 
 
 def test_verify_prints_the_summary_and_report_md_carries_the_counts(tmp_path, capsys, monkeypatch, stub_claims):
-    from gfcheck.proofs_check.cli import main
+    from gfcheck.proofs_check.jobs.cli import main
 
     def stub(cid, number, verdict, details):
         def check(ctx):
@@ -173,7 +173,7 @@ def test_one_line_per_cause_lists_the_claims_it_covers():
 
 
 def test_claims_a_stop_left_unfinished_are_one_line_with_the_rerun_of_all_of_them():
-    from gfcheck.proofs_check.verdicts import stopped_result
+    from gfcheck.proofs_check.core.verdicts import stopped_result
     from gfcheck.symbolic.budget import Budget, Interrupted
 
     claims = [_result(cid, "VERIFIED").claim for cid in ("a", "b", "c")]
@@ -196,7 +196,7 @@ def test_claims_a_stop_left_unfinished_are_one_line_with_the_rerun_of_all_of_the
 ])
 def test_exit_status_table(verdicts, user, status):
     """The table of docs/cli.md."""
-    from gfcheck.proofs_check.verify import exit_status
+    from gfcheck.proofs_check.jobs.verify import exit_status
 
     results = [_result(f"c{i}", v, {"reason": "r"}) for i, v in enumerate(verdicts)]
     assert exit_status(results, user_problem=user) == status

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gfcheck.proofs_check.cli import main
-from gfcheck.proofs_check.sweep import (RESULTS_DIR, aggregate, dataset, expand, parse_grid, run_sweep,
+from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.proofs_check.jobs.sweep import (RESULTS_DIR, aggregate, dataset, expand, parse_grid, run_sweep,
                                         task_key)
 
 GRID = {"task": "simulate", "n": [2], "m": [2, 4], "scale": ["1e-3"], "seeds": 2, "dps": [20]}
@@ -129,7 +129,7 @@ def test_a_seed_draws_an_exactly_orthogonal_dataset(seed, n, extra):
 def test_a_verify_cell_counts_verdicts_not_fits(tmp_path):
     """A verify task has no fit: its cell counts the verdicts of its claims over its runs (the
     summary said "fitted 0/1, reached min-norm 0/1", which read as a failure)."""
-    from gfcheck.proofs_check.sweep import SWEEP_SCHEMA
+    from gfcheck.proofs_check.jobs.sweep import SWEEP_SCHEMA
 
     (tmp_path / RESULTS_DIR).mkdir()
     base = {"n": 2, "d": 2, "m": 4, "scale": "1e-3", "dps": 20, "profile": "quick"}

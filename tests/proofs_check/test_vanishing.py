@@ -15,8 +15,8 @@ import math
 
 import pytest
 
-from gfcheck.proofs_check import claims_asymptotic
-from gfcheck.proofs_check.cli import main
+from gfcheck.proofs_check.suites.orthogonal import claims_asymptotic
+from gfcheck.proofs_check.jobs.cli import main
 
 PROBLEM = {"schema": "gfcheck.problem/1",
            "inputs": [["1", "0", "0"], ["0", "2", "0"], ["0", "0", "1"]], "labels": ["1", "1/2", "-1"],

@@ -8,10 +8,10 @@ from fractions import Fraction as F
 
 import pytest
 
-from gfcheck.proofs_check.context import Context, Profile
-from gfcheck.proofs_check.laws import rate_law
-from gfcheck.proofs_check.registry import claims
-from gfcheck.proofs_check.verdicts import Claim, Provenance, Verdict, run_claim
+from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.laws import rate_law
+from gfcheck.proofs_check.core.registry import claims
+from gfcheck.proofs_check.core.verdicts import Claim, Provenance, Verdict, run_claim
 from gfcheck.symbolic.assumptions import RELU_PRIME_ZERO
 from gfcheck.symbolic.problem import Problem
 

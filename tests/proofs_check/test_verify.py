@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gfcheck.proofs_check.cli import main
-from gfcheck.proofs_check.registry import Claim, Provenance, Verdict
+from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.proofs_check.core.registry import Claim, Provenance, Verdict
 
 ALL = ("report.json", "report.md", "problem.json", "loss_plateaus.png", "neurons.png",
        "escape_times.png", "norm_gap.png")
@@ -152,8 +152,8 @@ def test_a_rerun_leaves_no_figure_of_the_earlier_run(tmp_path):
 def test_the_prefetch_is_bounded_and_a_late_run_is_left_to_the_claims():
     """A ladder run that has not finished by the prefetch's bound is not waited for (a hung engine
     must not hold verify before its claims, which have bounds of their own)."""
-    from gfcheck.proofs_check.context import Context, Profile
-    from gfcheck.proofs_check.verify import default_problem
+    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.jobs.verify import default_problem
 
     asked = []
 

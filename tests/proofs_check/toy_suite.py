@@ -19,8 +19,8 @@ import mpmath
 
 from gfcheck.numeric import integrate, to_mpf
 from gfcheck.numeric.precision import bits_for_dps
-from gfcheck.proofs_check.registry import Suite, register, register_suite
-from gfcheck.proofs_check.verdicts import Claim, Provenance, Verdict
+from gfcheck.proofs_check.core.registry import Suite, register, register_suite
+from gfcheck.proofs_check.core.verdicts import Claim, Provenance, Verdict
 from gfcheck.symbolic.problem import parse_problem
 
 NAME = "toy"
@@ -80,7 +80,7 @@ SUITE = Suite(name=NAME, title="a one-neuron toy (tests only)", model="n = d = m
 
 def install():
     """Register the suite and its claim (idempotent)."""
-    from gfcheck.proofs_check.registry import REGISTRY
+    from gfcheck.proofs_check.core.registry import REGISTRY
 
     register_suite(SUITE)
     for c in CLAIMS:

@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from gfcheck.proofs_check import claims_exact
-from gfcheck.proofs_check.context import Context, Profile
-from gfcheck.proofs_check.registry import claims, run_claim
-from gfcheck.proofs_check.verify import default_problem
+from gfcheck.proofs_check.suites.orthogonal import claims_exact
+from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.registry import claims, run_claim
+from gfcheck.proofs_check.jobs.verify import default_problem
 
 
 #: the orthogonal suite's claims by id

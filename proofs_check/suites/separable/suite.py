@@ -2,8 +2,8 @@
 
 Copies of two unit inputs at a small angle, exponential or logistic loss, small balanced
 initialisation; the fourteen checks of ``docs/separable.md`` section 5, declared in
-:mod:`.claims_separable`; checks run in :class:`.context_separable.SepContext` (a ladder in the
-initialisation scale kappa); the report adds three figures (:mod:`.report_separable`).  No formula
+:mod:`.claims`; checks run in :class:`.context.SepContext` (a ladder in the
+initialisation scale kappa); the report adds three figures (:mod:`.report`).  No formula
 of this suite is attributed to the paper: its body was not available, the model is ours.
 
 >>> SUITE.name, SUITE.losses
@@ -12,7 +12,7 @@ of this suite is attributed to the paper: its body was not available, the model 
 
 from __future__ import annotations
 
-from .verdicts import Suite
+from gfcheck.proofs_check.core.verdicts import Suite
 
 __all__ = ["SUITE"]
 
@@ -25,9 +25,9 @@ SUITE = Suite(
           "x_+ (label +1) and x_- (label -1) at an angle Delta, exponential or logistic loss, small balanced "
           "initialisation, Filippov sliding on activation boundaries",
     notes="docs/separable.md",
-    claim_modules=("gfcheck.proofs_check.claims_separable",),
-    context="gfcheck.proofs_check.context_separable:SepContext",
+    claim_modules=("gfcheck.proofs_check.suites.separable.claims",),
+    context="gfcheck.proofs_check.suites.separable.context:SepContext",
     default_problem="gfcheck.numeric.examples:separable_problem",
     losses=("exponential", "logistic"),
-    figures="gfcheck.proofs_check.report_separable",
+    figures="gfcheck.proofs_check.suites.separable.report",
 )

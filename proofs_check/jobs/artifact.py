@@ -55,7 +55,7 @@ from gfcheck.symbolic.files import (atomic_write, atomic_write_json, canonical_j
                                   os_errors_as_output_errors)
 from gfcheck.symbolic.errors import OutputError, SchemaError, UnreadableFile
 
-from .verdicts import provenance_counts
+from gfcheck.proofs_check.core.verdicts import provenance_counts
 
 __all__ = ["build_artifact", "source_checkout", "dependency_versions", "deterministic_tar_gz",
            "manifest", "BUNDLE", "ARCHIVE", "CHECKOUT_FILES"]
@@ -243,7 +243,7 @@ def _bundle_readme(suites, profile, only, status_line, provenance, results) -> s
 
 
 def suites_objects(names):
-    from .registry import suite
+    from gfcheck.proofs_check.core.registry import suite
 
     return [suite(n) for n in names]
 
@@ -257,9 +257,9 @@ def build_artifact(out, *, suites=("orthogonal",), profile: str = "quick", only=
     from gfcheck.symbolic.artifacts import write_derivations
     from gfcheck.symbolic.problem import problem_to_json
 
-    from .context import Profile
-    from .registry import claims
-    from .report import write_report
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.core.registry import claims
+    from gfcheck.proofs_check.core.report import write_report
     from .verify import verify
 
     # ---- everything that can be refused, before any work

@@ -139,8 +139,8 @@ def parse_grid(doc) -> dict:
         seeds = list(range(seeds))
     g["seeds"] = _int_list({"seeds": seeds}, "seeds", 0)
     if task == "verify":
-        from .registry import claims
-        from .context import Profile
+        from gfcheck.proofs_check.core.registry import claims
+        from gfcheck.proofs_check.core.context import Profile
 
         known = [c.id for c in claims()]
         ids = doc.get("claims", known)
@@ -157,7 +157,7 @@ def parse_grid(doc) -> dict:
 
 
 def _version() -> str:
-    from . import __version__
+    from gfcheck.proofs_check import __version__
 
     return __version__
 
@@ -252,8 +252,8 @@ def _simulate_outcome(problem, dps: int) -> dict:
 
 
 def _verify_outcome(problem, params: dict) -> dict:
-    from .context import Context, Profile
-    from .registry import claims, run_claim
+    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.core.registry import claims, run_claim
 
     ctx = Context(problem, Profile.named(params["profile"]))
     out = {}
@@ -465,7 +465,7 @@ def aggregate(out) -> dict:
     summary = {"schema": "gfcheck.sweep-summary/1", "results": len(docs), "cells": rows,
                "claims": {k: dict(sorted(v.items())) for k, v in sorted(claims.items())},
                "errors": sorted(errors)}
-    from .registry import VERDICTS
+    from gfcheck.proofs_check.core.registry import VERDICTS
 
     md = ["# gfcheck sweep summary", "", f"{len(docs)} result files in `{RESULTS_DIR}/`.", ""]
     head = "| task | n | d | m | lambda | dps | runs | errors |"
@@ -533,7 +533,7 @@ def _figures(out: Path, rows, claims) -> list[str]:
             ax.legend(fontsize=7)
             save(fig, "reached_min_norm.png")
         if claims:
-            from .registry import VERDICTS
+            from gfcheck.proofs_check.core.registry import VERDICTS
 
             fig = Figure(figsize=(7, 0.4 * len(claims) + 1.5))
             ax = fig.add_subplot()

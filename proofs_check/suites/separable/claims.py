@@ -5,11 +5,11 @@ model and every prediction are our reconstruction.
 
 Predictions come from :mod:`gfcheck.symbolic.separable` (``r_+-``, ``gamma*``, the angles, the
 certificates), from the initial condition (the survivor rule, ``S_+``), or from independent
-computations: the kappa-free limit orbit (:mod:`.orbit_separable`, scipy), a max-margin LP
+computations: the kappa-free limit orbit (:mod:`.orbit`, scipy), a max-margin LP
 (HiGHS), plain gradient descent (numpy).  Limits in kappa are judged by
 :func:`.rates.judge_limit` with the correction orders stated per claim (``docs/verdicts.md``);
 the band ``2^-resolution_bits`` relative is fixed before any measurement; a rate's twin is the
-same data judged against the prediction moved by four bands (:func:`._measure.limit_verdicts`).
+same data judged against the prediction moved by four bands (:func:`.measure.limit_verdicts`).
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ import mpmath
 
 from gfcheck.numeric.precision import bits_for_dps, to_mpf
 
-from ._measure import EDGE, combine_verdicts, edge_twin, first_nonfinite, initial_balance, limit_verdicts, s, verdict_of
-from .context import mpf_to_fraction, with_scale
-from .context_separable import SPEED_STEPS, T_I_DELTA, THETA0, at_right_angle, half_angle_tan, measure
-from .float64_path import float64_verdicts
-from .laws import limit_law, rate_law
-from .verdicts import Claim, Provenance, Verdict
+from gfcheck.proofs_check.core.context import mpf_to_fraction, with_scale
+from gfcheck.proofs_check.core.float64_path import float64_verdicts
+from gfcheck.proofs_check.core.laws import limit_law, rate_law
+from gfcheck.proofs_check.core.measure import (EDGE, combine_verdicts, edge_twin, first_nonfinite, initial_balance,
+                                               limit_verdicts, s, verdict_of)
+from gfcheck.proofs_check.core.verdicts import Claim, Provenance, Verdict
+
+from .context import SPEED_STEPS, T_I_DELTA, THETA0, at_right_angle, half_angle_tan, measure
 
 __all__ = ["CLAIMS", "MODEL"]
 
@@ -118,7 +120,7 @@ def _runs(ctx):
 # -- 1 invariant ------------------------------------------------------------------------------
 def _check_invariant(ctx):
     """``a_j^2 - ||w_j||^2`` is conserved (through every sliding episode) on every rung, at the exact
-    value ``delta_j`` of ``t = 0`` computed from the problem (:func:`._measure.initial_balance`: 0 for
+    value ``delta_j`` of ``t = 0`` computed from the problem (:func:`.measure.initial_balance`: 0 for
     the balanced start), never from the engine's first sample (an engine that starts unbalanced
     carries its own wrong value).  Every sample, ``t = 0`` included, and the final state count; a
     rung with no state (or no weights) is no evidence."""
@@ -286,7 +288,7 @@ def _check_condensation(ctx):
 def condensation_laws(ctx):
     """Claim 3: the phase-I event times differ between rungs like ``kappa^2`` (``P, M`` are their
     kappa-free values ``+ O(f) = O(kappa^2)`` in phase I), and ``T_I(kappa) -> T_I(0)`` (closed form,
-    :meth:`.context_separable.SepContext.condensation_times`) with the same correction ``kappa^2``
+    :meth:`.context.SepContext.condensation_times`) with the same correction ``kappa^2``
     (none when no positive survivor has to turn)."""
     out = [rate_law("phase-I events", "max difference of each phase-I event time between consecutive rungs",
                     "event time difference", ((2, "P, M = kappa-free + O(f) = O(kappa^2)"), (4, "its second order")),
@@ -555,9 +557,9 @@ def _turn(ctx, w_from, w_to):
 def _speed_at(ctx, run, centre, neurons, law=None):
     """``[(j, limit, twin limit, identity)]`` of the angular-speed identity (:func:`_angular_speed`) at the
     exact time ``centre`` of ``run``, which has samples at ``centre +- h`` for ``h`` in
-    :data:`.context_separable.SPEED_STEPS`; the neurons of ``neurons`` active on both points on the
+    :data:`.context.SPEED_STEPS`; the neurons of ``neurons`` active on both points on the
     whole stencil, none if an activation event falls inside it."""
-    from .rates import rejudge
+    from gfcheck.proofs_check.core.rates import rejudge
 
     law = law or _by_name(plateau_laws(ctx))["angular speed"]
     kp, km = ctx.data.plus[0], ctx.data.minus[0]
@@ -594,9 +596,9 @@ def _angular_speed(ctx):
 
     (``w_j' = a_j (P x_+ - M x_-)``; the factor is 1 for ``d = 2``, where ``a_j = ||w_j||``): exact
     on every positive survivor, so on the cluster.  Measured on every rung at the stencil centres
-    of :meth:`.context_separable.SepContext.speed_centres` (predicted times between the
+    of :meth:`.context.SepContext.speed_centres` (predicted times between the
     re-activation and the deactivation): the central differences ``D(h) = (phi(c + h) - phi(c - h))
-    / (2h)``, ``h`` in :data:`.context_separable.SPEED_STEPS`, judged as a limit in ``h`` with the
+    / (2h)``, ``h`` in :data:`.context.SPEED_STEPS`, judged as a limit in ``h`` with the
     truncation orders ``h^2, h^4, ...`` (the centred difference of a smooth function; a stencil
     with an activation event inside is skipped), noise ``2^(-b+13)/h`` (the angles' rounding over
     the step), band ``2^(-b/2)`` times the size of the identity's two terms, ``|P ...| + |M ...|``
@@ -1487,7 +1489,7 @@ def _check_orthogonal_limit(ctx):
 def square_companion(problem, data):
     """The problem the float64 engine can integrate beside a separable one (it handles only the square
     loss on orthogonal inputs): one copy of ``x_+`` (label 1) and one of ``x_-`` (label -1), ``x_-``
-    turned orthogonal to ``x_+`` (:func:`.context_separable.at_right_angle`), the square loss; the
+    turned orthogonal to ``x_+`` (:func:`.context.at_right_angle`), the square loss; the
     width, directions, signs, output weights and scale are the problem's."""
     q = at_right_angle(problem, data)
     keep = (data.plus[0], data.minus[0])
@@ -1502,7 +1504,7 @@ def _check_float64(ctx):
     out = ctx.outside(need_a1=False)
     if out:
         return out
-    from .context import Context
+    from gfcheck.proofs_check.core.context import Context
 
     e = ctx.exponents[0]
     q = with_scale(square_companion(ctx.problem, ctx.data), ctx.scale(e))
@@ -1564,7 +1566,8 @@ CLAIMS = [
     _c(5, "saddle-escape", "Saddle escape time with the closed-form S_+",
        "T(f(x_+) = theta_0) = log(theta_0/(c_+ S_+))/(2 eta r_+) + delta(theta_0) + O(kappa), S_+ the closed "
        "form of phase I; hence slope 1/(eta r_+) in log(1/kappa)",
-       "delta(theta_0) from the limit orbit (scipy, proofs_check/orbit_separable.py); S_+ from the initial condition",
+       "delta(theta_0) from the limit orbit (scipy, proofs_check/suites/separable/orbit.py); S_+ from the initial "
+       "condition",
        "T(f(x_+) = 1/100) (watch) minus the closed-form part, per rung", _LIMIT_RULE + ", kappa^2",
        "delta moved by 4 bands must be refuted", _check_saddle, laws=saddle_laws),
     _c(6, "reactivation", "Re-activation of the pinned negatives",

@@ -47,7 +47,7 @@ import mpmath
 
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import EDGE, combine_verdicts, first_nonfinite, s, verdict_of
+from .measure import EDGE, combine_verdicts, first_nonfinite, s, verdict_of
 from .verdicts import Verdict
 
 __all__ = ["float64_verdicts", "float64_promise", "planted", "event_speed", "PARTS"]
@@ -92,7 +92,7 @@ def event_speed(problem, st, e):
     ``a_i' = -(1/n) sum_l r_l u_il`` and ``u_ik' = -c_k a_i r_k``), ``c_k = ||x_k||^2 / n``,
     ``r_k = sum_i a_i u_ik^+ - y_k`` (docs/orthogonal.md 1.3); None for the kinds of other engines.
 
-    >>> from gfcheck.proofs_check.suite_orthogonal import default_problem
+    >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
     >>> from gfcheck.numeric.trajectory import Event, State
     >>> p = default_problem()
     >>> st = State(0, (mpmath.mpf(1),) * p.m, tuple((mpmath.mpf(0),) * p.n for _ in range(p.m)))

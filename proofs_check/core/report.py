@@ -201,7 +201,7 @@ def _cause(r, profile: str, reproduce_dir) -> str:
 def attention_line(r, *, profile: str, reproduce_dir=REPRODUCE_DIR) -> str:
     """One line for a claim that is not VERIFIED: ``id: VERDICT: reason; next: step``.
 
-    >>> from gfcheck.proofs_check.registry import Claim, ClaimResult, Provenance, Verdict
+    >>> from gfcheck.proofs_check.core.registry import Claim, ClaimResult, Provenance, Verdict
     >>> c = Claim(id="x", number=1, title="t", statement="s", source="s", prediction="p",
     ...           measurement="m", tolerance_rule="r", twin="w", check=lambda ctx: None,
     ...           provenance=Provenance("reconstructed", "docs/orthogonal.md section 1"))

@@ -20,7 +20,7 @@ import mpmath
 
 from gfcheck.numeric.precision import to_mpf
 
-from ._measure import s
+from gfcheck.proofs_check.core.measure import s
 
 __all__ = ["lambda_condition"]
 

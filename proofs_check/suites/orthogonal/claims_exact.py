@@ -20,14 +20,15 @@ from gfcheck.numeric import weights_from
 from gfcheck.numeric.estimate import pair_events
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (EDGE, combine_verdicts, first_nonfinite, initial_balance, limit_verdicts, loss,
-                       max_cos2, mp_data, outside_if_not_orthogonal, s, variation_norm, verdict_of)
-from .context import log10_inverse, mpf_to_fraction, sample_at, with_scale
-from .float64_path import float64_verdicts
-from .laws import limit_law, rate_law
-from .verdicts import Claim, Provenance, Verdict
+from gfcheck.proofs_check.core.context import log10_inverse, mpf_to_fraction, sample_at, with_scale
+from gfcheck.proofs_check.core.float64_path import float64_verdicts
+from gfcheck.proofs_check.core.laws import limit_law, rate_law
+from gfcheck.proofs_check.core.measure import (EDGE, combine_verdicts, first_nonfinite, initial_balance,
+                                               limit_verdicts, loss, max_cos2, mp_data, outside_if_not_orthogonal,
+                                               s, variation_norm, verdict_of)
+from gfcheck.proofs_check.core.verdicts import Claim, Provenance, Verdict
 
-#: the claims this module declares (the ``orthogonal`` suite, ``suite_orthogonal.py``)
+#: the claims this module declares (the ``orthogonal`` suite, ``suite.py``)
 CLAIMS: list[Claim] = []
 
 __all__ = ["decoupled_projection", "perturbed_non_orthogonal"]
@@ -151,7 +152,7 @@ def _perp_basis(X, d):
 
 def _identity_residual(problem, states, include_cross):
     """Exact max |directional derivative - formula| over the states (and the P_perp part)."""
-    from .context import mpf_to_fraction
+    from gfcheck.proofs_check.core.context import mpf_to_fraction
 
     X = [list(x) for x in problem.inputs]
     y = list(problem.labels)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mpmath
 
-from .figures import FIGURES, draw_figures
+from gfcheck.proofs_check.core.figures import FIGURES, draw_figures
 
 __all__ = ["FIGURES", "sections", "draw", "neuron_figure_data"]
 
@@ -39,8 +39,8 @@ def neuron_figure_data(ctx) -> dict | None:
     second rung (deep enough to show the phases, shallow enough for 1 - cos to be resolved)."""
     from gfcheck.numeric.precision import to_mpf
 
-    from ._measure import mp_data
-    from ._measure import one_minus_cos
+    from gfcheck.proofs_check.core.measure import mp_data
+    from gfcheck.proofs_check.core.measure import one_minus_cos
 
     lam = ctx.profile.scales[min(1, len(ctx.profile.scales) - 1)]
     run = ctx.ladder_run(lam)

@@ -64,7 +64,7 @@ def _discover() -> None:
     for ep in sorted(entry_points(group="gfcheck.suites"), key=lambda e: e.name):
         register_suite(ep.load())
     if DEFAULT_SUITE not in _SUITES:  # a source tree without installed metadata
-        from .suite_orthogonal import SUITE
+        from gfcheck.proofs_check.suites.orthogonal.suite import SUITE
 
         register_suite(SUITE)
     _DISCOVERED = True

@@ -14,7 +14,7 @@ The ladder: ``kappa = 10^-e`` for ``e`` in the profile's ``exponents`` (quick: 4
 with the probes every claim needs at *predicted* times (never times read off the run judged):
 
 * ``T_pred(theta_0) + tau`` for the offsets ``tau`` of the limit orbit
-  (:mod:`.orbit_separable`), with ``T_pred`` the closed form of ``docs/separable.md`` section 5
+  (:mod:`.orbit`), with ``T_pred`` the closed form of ``docs/separable.md`` section 5
   (``S_+`` from the initial condition) plus the orbit's nonlinear offset ``delta(theta_0)``;
 * ``t_kappa +- 1`` with ``t_kappa = log(1/kappa) / (2 eta r_+)`` for the growth rates (the middle of
   the linear phase, where the transient and the nonlinearity are both ``O(kappa)``);
@@ -40,7 +40,7 @@ from functools import cached_property
 
 import mpmath
 
-from .context import Profile, RunMemo, mpf_to_fraction, with_scale
+from gfcheck.proofs_check.core.context import Profile, RunMemo, mpf_to_fraction, with_scale
 
 __all__ = ["SepContext", "SepData", "two_direction_data", "PROFILES", "THETA0", "T_I_DELTA", "SPEED_STEPS",
            "SPEED_AT", "loss_factor", "half_angle_tan"]
@@ -167,7 +167,7 @@ class SepContext(RunMemo):
 
     def outside(self, *, need_a1: bool = True):
         """``None`` when the claim applies, else a pair of OUTSIDE_ASSUMPTIONS verdicts."""
-        from .verdicts import Verdict
+        from gfcheck.proofs_check.core.verdicts import Verdict
 
         d = self.data
         if isinstance(d, tuple):
@@ -226,8 +226,8 @@ class SepContext(RunMemo):
 
     @cached_property
     def orbit(self):
-        """The kappa-free limit orbit (:func:`.orbit_separable.limit_orbit`)."""
-        from .orbit_separable import limit_orbit
+        """The kappa-free limit orbit (:func:`.orbit.limit_orbit`)."""
+        from .orbit import limit_orbit
 
         d = self.data
         return limit_orbit(float(d.p), float(d.cos_delta), self.problem.loss, float(THETA0))
@@ -422,7 +422,7 @@ class SepContext(RunMemo):
 
     def sample(self, run, t):
         """The sample of ``run`` at the exact time ``t``."""
-        from .context import sample_at
+        from gfcheck.proofs_check.core.context import sample_at
 
         return sample_at(run, t)
 

@@ -4,7 +4,7 @@ A :class:`Profile` fixes the ladder of initialisation scales and the working dig
 :class:`Context` carries the problem (exact), its symbolic predictions (computed once) and
 a cache of trajectories, so that claims which need the same run (say lambda = 1e-30 to
 convergence) integrate it once.  Checks add plot data to ``ctx.figure_data`` (the schema is
-that of :mod:`gfcheck.proofs_check.figures`).
+that of :mod:`gfcheck.proofs_check.core.figures`).
 
 The ladder: ``scales`` are exact powers of ten ``10^-e`` for ``e`` in ``exponents``.  The
 digest (section 4.4) shows that lambda = 1e-8 can still be 4% off the limit when
@@ -174,7 +174,7 @@ class RunMemo:
         engine (:data:`OTHER_ENGINE`); a check whose subject is an engine comparison keeps its
         engines (``Claim.compares_engines``).
 
-        >>> from gfcheck.proofs_check.suite_orthogonal import default_problem
+        >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
         >>> ctx = Context(default_problem(), Profile.named("quick"))
         >>> other = ctx.second_route(other_engine=True)
         >>> other.profile.dps - ctx.profile.dps, other._request(None, {"t_end": 1})[1]["engine"]
@@ -308,14 +308,14 @@ class Context(RunMemo, Facts):
         rung; otherwise a deeper rung (the last spacing again, up to
         ``10^-profile.max_exponent``), within ``profile.claim_seconds``.  Returns
         ``(limit, payload, exponents, budget_note)``.  A VERIFIED limit whose near-miss twin
-        (:func:`._measure.edge_twin`) is not yet refuted also extends the ladder: the check must
+        (:func:`.measure.edge_twin`) is not yet refuted also extends the ladder: the check must
         be shown able to fail.
         """
         import time
 
         import mpmath
 
-        from ._measure import edge_twin, s
+        from .measure import edge_twin, s
 
         t0 = time.perf_counter()
         exps = sorted(set(exponents))

@@ -6,7 +6,7 @@
     gfcheck verify [--profile quick|full] [--problem FILE] [--out DIR] [--only ID[,ID...]] [--max-time SECONDS]
 
 Runs the registered claims (digest section 9) on the problem (default: the built-in example,
-``proofs_check/data/default.problem.json``), shows progress on stderr, prints the verdict table
+``proofs_check/suites/orthogonal/data/default.problem.json``), shows progress on stderr, prints the verdict table
 and writes the report into ``DIR``: ``report.md``, ``report.json`` (deterministic: same inputs,
 same bytes), ``timings.json`` (seconds per claim: the one file that changes between runs), the
 figures, ``problem.json`` (the exact problem) and, for each refuted claim,
@@ -18,7 +18,7 @@ Before any claim runs, the problem's loss must be one the engines integrate (onl
 ``UnsupportedLoss`` otherwise) and ``DIR`` must be writable (``OutputError`` otherwise: a file
 where the folder is needed, a path under a regular file, a read-only folder).  At the end a
 summary on stderr counts each verdict and gives one line per cause of the claims that are not
-VERIFIED (``ids: VERDICT: reason; next: what to do``; see :mod:`gfcheck.proofs_check.report`).
+VERIFIED (``ids: VERDICT: reason; next: what to do``; see :mod:`gfcheck.proofs_check.core.report`).
 
 ``--max-time SECONDS`` bounds the whole run (default: the profile's ``run_seconds``, 300 s for
 quick, 3600 s for full; 0: no bound).  When it is spent, or on SIGINT or SIGTERM at any moment,
@@ -50,7 +50,7 @@ _PREFIX = "gfcheck verify:"
 
 def default_problem():
     """The default suite's built-in example."""
-    from .registry import suite
+    from gfcheck.proofs_check.core.registry import suite
 
     return suite().load_default_problem()
 
@@ -139,14 +139,14 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     ``budget`` (:class:`gfcheck.symbolic.budget.Budget`) bounds the whole run: when it is spent
     (keeping :func:`report_reserve` for the report), or on SIGINT / SIGTERM, the claims stop; the
     results list every claim, the finished ones with their verdicts and the others UNDECIDED with
-    the reason (:func:`gfcheck.proofs_check.verdicts.stopped_result`).  ``ctx.stopped`` is then the
+    the reason (:func:`gfcheck.proofs_check.core.verdicts.stopped_result`).  ``ctx.stopped`` is then the
     :class:`~gfcheck.symbolic.budget.Interrupted` signal or the budget (None when every claim ran)."""
     from gfcheck.symbolic.budget import as_interrupted
     from gfcheck.symbolic.progress import heartbeat
 
-    from .registry import claims
-    from .registry import suite as get_suite
-    from .verdicts import stopped_result
+    from gfcheck.proofs_check.core.registry import claims
+    from gfcheck.proofs_check.core.registry import suite as get_suite
+    from gfcheck.proofs_check.core.verdicts import stopped_result
 
     the_suite = get_suite(suite)
     problem.require_loss(the_suite.losses, "gfcheck verify")
@@ -197,7 +197,7 @@ def _free_claims(selected, ctx) -> list:
     on the data alone (``Claim.integrates`` False) and those whose hypotheses fail on the problem
     (OUTSIDE_ASSUMPTIONS is decided exactly, before any integration).  So a small ``--max-time``
     still reports them, instead of spending itself on the ladder first."""
-    from .verdicts import outside_assumptions
+    from gfcheck.proofs_check.core.verdicts import outside_assumptions
 
     free = []
     for i, c in enumerate(selected):
@@ -222,7 +222,7 @@ def _integrating_claims(selected, rest, ctx, prog, jobs, done, extras):
 def _in_process(selected, todo, ctx, prog, done):
     """Run the claims ``todo`` (indices into ``selected``) here, in order, into ``done``; returns
     the budget if it was spent before they all ran (None otherwise)."""
-    from .registry import run_claim
+    from gfcheck.proofs_check.core.registry import run_claim
 
     for i in todo:
         if _out_of_time(ctx):
@@ -238,7 +238,7 @@ def _report_modules(ctx) -> None:
     now, so that the report of what finished, after a signal, costs no import time."""
     from gfcheck.numeric import provenance  # noqa: F401 - imported for later
 
-    from .report import _hooks
+    from gfcheck.proofs_check.core.report import _hooks
 
     _hooks(ctx)
 
@@ -272,7 +272,7 @@ def _jobs(jobs) -> int:
 def _can_fork() -> bool:
     """Can workers inherit the context (the prefetched ladder) by fork?  Claims run on workers
     only then."""
-    from .workers import can_fork
+    from gfcheck.proofs_check.core.workers import can_fork
 
     return can_fork()
 
@@ -284,8 +284,8 @@ _WORK: tuple = ()
 def _claim_in_worker(i: int):
     """Run claim ``i`` in a worker: its result, the figure data it drew and the integrations
     it ran (both go back into the parent's context).  Its ladder lines go to the parent."""
-    from .registry import run_claim
-    from .workers import tell
+    from gfcheck.proofs_check.core.registry import run_claim
+    from gfcheck.proofs_check.core.workers import tell
 
     selected, ctx = _WORK
     ctx.say = tell
@@ -327,8 +327,8 @@ def _claims_on_workers(selected, todo, ctx, prog, jobs, done, extras):
     memo is per process).  Fills ``done`` (index -> result) and ``extras`` (index -> figure data,
     timings) as claims finish; returns the budget if it was spent first (None otherwise).  A
     signal or the budget kills the workers at once; their claims are left unfinished."""
-    from .verdicts import ClaimResult, Verdict
-    from .workers import Workers
+    from gfcheck.proofs_check.core.verdicts import ClaimResult, Verdict
+    from gfcheck.proofs_check.core.workers import Workers
 
     global _WORK
     _shared_predictions(ctx)
@@ -380,7 +380,7 @@ def _prefetch(ctx, jobs, prog=None) -> float:
         return 0.0
     from gfcheck.symbolic.progress import note
 
-    from .workers import Workers
+    from gfcheck.proofs_check.core.workers import Workers
 
     n = len(ctx.profile.scales)
     note(f"{_PREFIX} integrating the shared lambda ladder ({n} rungs) on {jobs} processes")
@@ -425,8 +425,8 @@ def check_report_dir(out, *, figures: bool, suite=None) -> Path:
     the report's files and, with ``figures``, the suite's figure files."""
     import importlib
 
-    from .registry import suite as get_suite
-    from .report import REPORT_FILES, REPRODUCE_DIR
+    from gfcheck.proofs_check.core.registry import suite as get_suite
+    from gfcheck.proofs_check.core.report import REPORT_FILES, REPRODUCE_DIR
 
     names = REPORT_FILES
     the_suite = get_suite(suite)
@@ -444,7 +444,7 @@ def summary_lines(results, *, profile: str, out_dir) -> list[str]:
     ['gfcheck verify: 0 claims: 0 VERIFIED, 0 REFUTED, 0 OUTSIDE_ASSUMPTIONS, 0 UNDECIDED',
      'gfcheck verify: report in r']
     """
-    from .report import REPRODUCE_DIR, attention_lines, counts_line
+    from gfcheck.proofs_check.core.report import REPRODUCE_DIR, attention_lines, counts_line
 
     lines = [f"{_PREFIX} {counts_line(results)}"]
     lines += [f"  {line}" for line in attention_lines(results, profile=profile,
@@ -466,8 +466,8 @@ def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None
     status is then 130 / 143 for a signal, :func:`exit_status` for the budget."""
     from gfcheck.symbolic.budget import Budget
 
-    from .context import Profile
-    from .registry import suite as get_suite
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.core.registry import suite as get_suite
 
     the_suite = get_suite(suite)
     prof = Profile.named(profile)
@@ -500,7 +500,7 @@ def _finish(results, ctx, *, out, command, figures, user, budget) -> int:
     from gfcheck.symbolic.budget import deferred, pending_signal, signal_name
     from gfcheck.symbolic.progress import QUIET, heartbeat, verbosity
 
-    from .report import print_table, write_report
+    from gfcheck.proofs_check.core.report import print_table, write_report
 
     stop = ctx.stopped
     skip = None
@@ -532,8 +532,8 @@ def _finish(results, ctx, *, out, command, figures, user, budget) -> int:
 def list_suites(stream=None) -> int:
     """``gfcheck verify --list``: every suite with its claims (item, id, provenance kind, title, and
     where the claim is stated: the paper's place, or the section of the theory note)."""
-    from .registry import claims, suites
-    from .verdicts import provenance_counts
+    from gfcheck.proofs_check.core.registry import claims, suites
+    from gfcheck.proofs_check.core.verdicts import provenance_counts
 
     stream = stream or sys.stdout
     for s in suites():

@@ -19,7 +19,7 @@ import mpmath
 import numpy as np
 from matplotlib.figure import Figure
 
-from .figures import _floats, _positive, _Skip, draw_figures
+from gfcheck.proofs_check.core.figures import _floats, _positive, _Skip, draw_figures
 
 __all__ = ["FIGURES", "sections", "draw", "figure_data"]
 
@@ -53,8 +53,8 @@ def _rung(ctx):
 
 def figure_data(ctx) -> dict:
     """The three figures' data from the shared runs (memoised, deterministic)."""
-    from .claims_separable import _long_run, _t_rel
-    from .context_separable import measure
+    from .claims import _long_run, _t_rel
+    from .context import measure
 
     out = {}
     if isinstance(ctx.data, tuple):

@@ -16,14 +16,13 @@ import sympy as sp
 from gfcheck.symbolic.assumptions import ORTHOGONAL_INPUTS, PAPER_FLOW, RELU_PRIME_ZERO
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
-from ._measure import (combine_verdicts, limit_verdicts, loss, mp_data, one_minus_cos, outputs,
-                       outside_if_not_orthogonal,
-                       s, variation_norm, verdict_of)
-from .context import with_scale
-from .laws import Term, limit_law, rate_law
-from .verdicts import Claim, Provenance, Verdict
+from gfcheck.proofs_check.core.context import with_scale
+from gfcheck.proofs_check.core.laws import Term, limit_law, rate_law
+from gfcheck.proofs_check.core.measure import (combine_verdicts, limit_verdicts, loss, mp_data, one_minus_cos,
+                                               outputs, outside_if_not_orthogonal, s, variation_norm, verdict_of)
+from gfcheck.proofs_check.core.verdicts import Claim, Provenance, Verdict
 
-#: the claims this module declares (the ``orthogonal`` suite, ``suite_orthogonal.py``)
+#: the claims this module declares (the ``orthogonal`` suite, ``suite.py``)
 CLAIMS: list[Claim] = []
 
 SLACK = 12
@@ -431,7 +430,7 @@ def _watch_residual(ctx, name, S, e):
     weights.  Returns ``(|L_S(t_1/2) - L_S(0)/2|, tolerance, L_S(t_1/2), L_S(0)/2)`` with the
     tolerance ``2^(-b+12) (L0 + |dL_S/dt| (1 + t))`` (a time located at working precision); ``None``
     when the watch was not crossed on that rung."""
-    from .context import mpf_to_fraction
+    from gfcheck.proofs_check.core.context import mpf_to_fraction
 
     lam = Fraction(1, 10 ** e)
     run = ctx.ladder_run(lam)
@@ -442,7 +441,7 @@ def _watch_residual(ctx, name, S, e):
     end = ctx.run(with_scale(ctx.problem, lam), t_end=mpf_to_fraction(t), engine="reduced",
                   error_estimate=False, dps=ctx.ladder_dps(lam))
     with mpmath.workprec(run.work_bits):
-        from ._measure import partial_loss
+        from gfcheck.proofs_check.core.measure import partial_loss
 
         LS = partial_loss(ctx.problem, ctx.weights_at(lam, end.final), end.final.a, S)
         target = mpmath.fsum(to_mpf(ctx.problem.labels[k]) ** 2 for k in S) / (4 * ctx.problem.n)
@@ -1033,7 +1032,7 @@ def _check_variation_norm(ctx):
     limit, (lams, gaps), exps, note = ctx.decide(judge, ctx.profile.exponents)
     lower_ok = all(lower.values())
     with mpmath.workprec(bits + 20):
-        from .rates import fit_power_law
+        from gfcheck.proofs_check.core.rates import fit_power_law
 
         K, e = fit_power_law(lams, gaps)
         ctx.figure_data["norm_gap"] = {"lambda": [float(v) for v in lams], "gap": [float(v) for v in gaps],
