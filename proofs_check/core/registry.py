@@ -5,7 +5,7 @@ modules that declare its claims (each claim once, as a :class:`~.verdicts.Claim`
 :func:`register`), the context its checks run in, its figures and its theory notes in ``docs/``.
 Suites are found through the ``gfcheck.suites`` entry points (``pyproject.toml``) or registered
 at run time with :func:`register_suite`, so a new paper adds its own modules and one entry-point
-line and touches no file of another suite (``tests/proofs_check/test_suites.py`` shows one that
+line and touches no file of another suite (``tests/proofs_check/core/test_suites.py`` shows one that
 lives in the tests).
 
 >>> [s.name for s in suites()][:1]

@@ -29,7 +29,7 @@ def _fresh(ctx):
 
 def _refuted_by_the_check(cid, c) -> bool:
     """The check itself refutes (the second route, at 20 more digits on the full engine, is tested in
-    tests/proofs_check/test_verdicts.py and end to end by test_loss_normalisation_1_over_n_is_refuted:
+    tests/proofs_check/core/test_verdicts.py and end to end by test_loss_normalisation_1_over_n_is_refuted:
     rerunning it here cost four minutes of CI)."""
     return REGISTRY[cid].check(c)[0].verdict == "REFUTED"
 

@@ -87,7 +87,7 @@ def test_planted_and_promise():
 
 # -- event times through their conditioning (census 0085, ReLU'(0) = 1) ----------------------------
 
-_CENSUS = Path(__file__).resolve().parents[2] / "benchmarks" / "census" / "problems"
+_CENSUS = Path(__file__).resolve().parents[3] / "benchmarks" / "census" / "problems"
 _0085 = "0085-orthogonal-ratio2.problem.json"
 
 

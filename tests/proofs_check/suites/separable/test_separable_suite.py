@@ -88,7 +88,7 @@ def test_every_output_names_the_reconstruction():
 def test_planted_falsehoods_are_refuted(ctx, cid, name, factor):
     """The check refutes a planted wrong constant.  One case goes through ``run_claim`` end to end
     (the refutation survives the second route: 20 more digits, nothing memoised); the others ask
-    the check itself (the second route is tested in tests/proofs_check/test_verdicts.py; rerunning
+    the check itself (the second route is tested in tests/proofs_check/core/test_verdicts.py; rerunning
     it here cost four minutes of CI)."""
     planted = SepContext(ctx.problem, SHORT)
     planted._runs = ctx._runs  # the same runs: only the prediction changes

@@ -19,7 +19,7 @@ from gfcheck.proofs_check.core.report import render_table
 from gfcheck.proofs_check.core.verdicts import provenance_counts
 from gfcheck.symbolic.errors import InvalidInput
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SUITES = ("orthogonal", "separable")
 #: what the theory notes let us attribute to a paper (docs/orthogonal.md 1.1 and 10.1: only the
 #: setting; docs/separable.md: nothing, "no formula here should be cited as the paper's")

@@ -86,8 +86,8 @@ def test_bad_problem_file_is_one_line_exit_2(tmp_path, capsys):
 
 
 def test_non_orthogonal_data_are_outside_the_assumptions_never_verified(tmp_path, capsys):
-    doc = json.loads((Path(__file__).resolve().parents[2] / "proofs_check" / "data"
-                      / "default.problem.json").read_text())
+    doc = json.loads((Path(__file__).resolve().parents[3] / "proofs_check" / "suites" / "orthogonal"
+                      / "data" / "default.problem.json").read_text())
     doc["inputs"][0][0] = str(Fraction(doc["inputs"][0][0]) + Fraction(1, 10))
     p = tmp_path / "p.json"
     p.write_text(json.dumps(doc))

@@ -74,7 +74,7 @@ CLAIMS = (
 )
 
 SUITE = Suite(name=NAME, title="a one-neuron toy (tests only)", model="n = d = m = 1, square loss",
-              notes="tests/proofs_check/toy_suite.py", claim_modules=(__name__,),
+              notes="tests/proofs_check/core/toy_suite.py", claim_modules=(__name__,),
               context=f"{__name__}:ToyContext", default_problem=f"{__name__}:default_problem")
 
 

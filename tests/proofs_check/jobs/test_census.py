@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CENSUS_PY = ROOT / "benchmarks" / "census.py"
 
 
@@ -267,7 +267,7 @@ def test_ci_slice_no_internal_error(ci_slice):
 def test_ci_slice_nothing_refuted(ci_slice):
     """No REFUTED on valid problems at real sizes (issues 19 and 25 fixed the false ones; the engine
     disagreement of census 0003 under ReLU'(0) = 1, once let through here, is resolved:
-    tests/proofs_check/test_reentry_events.py)."""
+    tests/proofs_check/suites/orthogonal/test_reentry_events.py)."""
     refuted = [(d["id"], c, v["reason"]) for d in ci_slice for c, v in d["claims"].items()
                if v["verdict"] == "REFUTED"]
     for r in refuted:

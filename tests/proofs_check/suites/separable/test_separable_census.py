@@ -25,7 +25,7 @@ from gfcheck.proofs_check.core.registry import claims, run_claim
 from tests.budget import examples
 from tests.strategies import census_separable_problems
 
-#: the quick profile's first five rungs (as tests/proofs_check/test_separable_suite.py)
+#: the quick profile's first five rungs (as tests/proofs_check/suites/separable/test_separable_suite.py)
 SHORT = Profile("short", (4, 6, 8, 10, 12), dps=30)
 SLOW = [HealthCheck.too_slow, HealthCheck.filter_too_much]
 
