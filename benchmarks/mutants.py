@@ -354,7 +354,7 @@ def _watch_normalisation():
 @contextlib.contextmanager
 def _stale_samples():
     red, _, _ = _mods()
-    with patch_source(red._Engine.record_samples, [("pw = _powers(ts, F, p)", None, "pw = _powers(0, F, p)")]):
+    with patch_source(red._Engine.record_samples, [("pw = powers(ts, F, p)", None, "pw = powers(0, F, p)")]):
         yield
 
 
@@ -472,7 +472,7 @@ _LIST = [
     Mutant("watch-normalisation", "loss watches compare sum r_k^2 with n L (not 2n L): crossings late",
            "_reduced._Engine.begin (source): fix(n * w.target, F2)", ("reduced",), _watch_normalisation),
     Mutant("stale-samples", "samples inside a step report the state at the step start (no dense output)",
-           "_reduced._Engine.record_samples (source): samples use _powers(0, ...)", ("reduced",), _stale_samples),
+           "_reduced._Engine.record_samples (source): samples use powers(0, ...)", ("reduced",), _stale_samples),
 ]
 
 _SEP = "separable"

@@ -43,7 +43,7 @@ from matplotlib.ticker import FixedLocator, LogFormatterSciNotation, NullLocator
 
 from gfcheck.symbolic.files import atomic_write
 
-__all__ = ["make_figures", "FIGURES"]
+__all__ = ["make_figures", "FIGURES", "draw_figures", "floats", "positive", "Skip"]
 
 #: figure file name -> (figure_data key, caption used in the report)
 FIGURES: dict[str, tuple[str, str]] = {
@@ -100,31 +100,31 @@ _STYLE = {
 _DPI = 110
 
 
-class _Skip(Exception):
+class Skip(Exception):
     """This figure cannot be drawn from the data given (the message says why)."""
 
 
 # ----------------------------------------------------------------------------- helpers
 
 
-def _floats(values, what: str) -> np.ndarray:
-    """A 1-D float array (non-finite values become NaN); ``_Skip`` if not numeric."""
+def floats(values, what: str) -> np.ndarray:
+    """A 1-D float array (non-finite values become NaN); ``Skip`` if not numeric."""
     try:
         arr = np.array([float(v) for v in values], dtype=float)
     except (TypeError, ValueError) as exc:
-        raise _Skip(f"{what} is not a list of numbers ({exc})") from None
+        raise Skip(f"{what} is not a list of numbers ({exc})") from None
     if arr.size == 0:
-        raise _Skip(f"{what} is empty")
+        raise Skip(f"{what} is empty")
     arr[~np.isfinite(arr)] = np.nan
     return arr
 
 
 def _same_length(a: np.ndarray, b: np.ndarray, what: str) -> None:
     if a.shape != b.shape:
-        raise _Skip(f"{what}: lengths differ ({a.size} vs {b.size})")
+        raise Skip(f"{what}: lengths differ ({a.size} vs {b.size})")
 
 
-def _positive(arr: np.ndarray) -> np.ndarray:
+def positive(arr: np.ndarray) -> np.ndarray:
     """Values for a log axis: nonpositive entries masked (NaN), never clipped."""
     out = arr.copy()
     out[~(out > 0)] = np.nan
@@ -165,8 +165,8 @@ def _render(fig: Figure, path: Path) -> Path:
 
 
 def _step_points(step: dict, s_max: float):
-    s = _floats(step.get("s", []), "step_function.s")
-    L = _floats(step.get("L", []), "step_function.L")
+    s = floats(step.get("s", []), "step_function.s")
+    L = floats(step.get("L", []), "step_function.L")
     _same_length(s, L, "step_function")
     if s[-1] < s_max:
         s = np.append(s, s_max)
@@ -198,13 +198,13 @@ def _jumps(s: np.ndarray, L: np.ndarray) -> list[float]:
 def _fig_loss(data: dict) -> Figure:
     curves = data.get("loss_curves")
     if not curves:
-        raise _Skip("no loss curves")
+        raise Skip("no loss curves")
     parsed = []
     for i, c in enumerate(curves):
         if not isinstance(c, dict):
-            raise _Skip(f"loss_curves[{i}] is not a mapping")
-        s = _floats(c.get("s", []), f"loss_curves[{i}].s")
-        loss = _floats(c.get("loss", []), f"loss_curves[{i}].loss")
+            raise Skip(f"loss_curves[{i}] is not a mapping")
+        s = floats(c.get("s", []), f"loss_curves[{i}].s")
+        loss = floats(c.get("loss", []), f"loss_curves[{i}].loss")
         _same_length(s, loss, f"loss_curves[{i}]")
         parsed.append((str(c.get("lambda", "?")), s, loss))
     s_max = max(float(np.nanmax(s)) for _, s, _ in parsed)
@@ -220,13 +220,13 @@ def _fig_loss(data: dict) -> Figure:
         colour = cmap(0.85 * i / max(k - 1, 1))
         label = f"λ = {_pretty_lambda(lam)}"
         ax_lin.plot(s, loss, color=colour, lw=1.6, label=label)
-        ax_log.plot(s, _positive(loss), color=colour, lw=1.6, label=label)
+        ax_log.plot(s, positive(loss), color=colour, lw=1.6, label=label)
 
     if step_pts is not None:
         ss, LL = step_pts
         kw = dict(color="black", lw=1.3, ls=(0, (5, 3)), drawstyle="steps-post", zorder=5)
         ax_lin.plot(ss, LL, label="predicted limit λ → 0", **kw)
-        ax_log.plot(ss, _positive(LL), label="predicted limit λ → 0", **kw)
+        ax_log.plot(ss, positive(LL), label="predicted limit λ → 0", **kw)
         names = ["L0", "L_mid"] + [f"L{i}" for i in range(2, 10)]
         jumps = _jumps(ss, LL)
         edges = [0.0] + jumps + [s_max]
@@ -301,29 +301,29 @@ _CLASS_ORDER = ["main+", "main−", "non-main", "dead"]
 def _fig_neurons(data: dict) -> Figure:
     nd = data.get("neurons")
     if not nd:
-        raise _Skip("no neuron data")
-    t = _floats(nd.get("t", []), "neurons.t")
+        raise Skip("no neuron data")
+    t = floats(nd.get("t", []), "neurons.t")
     norms = nd.get("norms") or []
     omc = nd.get("one_minus_cos") or []
     kinds = list(nd.get("kind") or [])
     signs = list(nd.get("sign") or [])
     m = len(norms)
     if m == 0:
-        raise _Skip("neurons.norms is empty")
+        raise Skip("neurons.norms is empty")
     if omc and len(omc) != m:
-        raise _Skip(f"neurons: {m} norm rows but {len(omc)} alignment rows")
+        raise Skip(f"neurons: {m} norm rows but {len(omc)} alignment rows")
     if len(kinds) != m or len(signs) != m:
-        raise _Skip(f"neurons: {m} neurons but {len(kinds)} kinds and {len(signs)} signs")
+        raise Skip(f"neurons: {m} neurons but {len(kinds)} kinds and {len(signs)} signs")
     rows_n = []
     rows_c = []
     for j in range(m):
-        a = _floats(norms[j], f"neurons.norms[{j}]")
+        a = floats(norms[j], f"neurons.norms[{j}]")
         _same_length(t, a, f"neurons.norms[{j}]")
-        rows_n.append(_positive(np.abs(a)))
+        rows_n.append(positive(np.abs(a)))
         if omc:
-            c = _floats(omc[j], f"neurons.one_minus_cos[{j}]")
+            c = floats(omc[j], f"neurons.one_minus_cos[{j}]")
             _same_length(t, c, f"neurons.one_minus_cos[{j}]")
-            rows_c.append(_positive(c))
+            rows_c.append(positive(c))
     classes = [_neuron_class(k, s) for k, s in zip(kinds, signs)]
     extra = sorted({c for c in classes if c not in _CLASS_STYLE})
     order = _CLASS_ORDER + extra
@@ -375,9 +375,9 @@ def _escape_points(ed: dict, key: str) -> tuple[np.ndarray, np.ndarray]:
     for unequal lengths.
     """
     what = f"escape.t_half_{key}"
-    y = _floats(ed[f"t_half_{key}"], what)
+    y = floats(ed[f"t_half_{key}"], what)
     own = ed.get(f"log_inv_lambda_{key}")
-    x = _floats(own if own is not None else ed.get("log_inv_lambda", []), f"escape.log_inv_lambda_{key}")
+    x = floats(own if own is not None else ed.get("log_inv_lambda", []), f"escape.log_inv_lambda_{key}")
     if own is not None:
         _same_length(x, y, what)  # one group's own ladder: a length mismatch is malformed data
     k = min(x.size, y.size)
@@ -387,7 +387,7 @@ def _escape_points(ed: dict, key: str) -> tuple[np.ndarray, np.ndarray]:
 def _fig_escape(data: dict) -> Figure:
     ed = data.get("escape")
     if not ed:
-        raise _Skip("no escape-time data")
+        raise Skip("no escape-time data")
     groups = []
     for sign, key, colour, marker, dname in (
         ("+", "plus", _C_PLUS, "o", "‖D+‖"),
@@ -403,7 +403,7 @@ def _fig_escape(data: dict) -> Figure:
             line = (float(slope), float(icpt) if icpt is not None else 0.0)
         groups.append((sign, x, y, line, colour, marker, dname))
     if not groups:
-        raise _Skip("escape: neither t_half_plus nor t_half_minus")
+        raise Skip("escape: neither t_half_plus nor t_half_minus")
     with_lines = any(g[3] is not None for g in groups)
 
     fig = Figure(figsize=(10.5, 4.3) if with_lines else (6.0, 4.3), layout="constrained")
@@ -431,7 +431,7 @@ def _fig_escape(data: dict) -> Figure:
                 continue
             sl, ic = line
             dev = np.abs(y - (sl * x + ic))
-            ax_r.plot(x, _positive(dev), marker=marker, ms=5, mfc="none", mew=1.3, lw=1.0,
+            ax_r.plot(x, positive(dev), marker=marker, ms=5, mfc="none", mew=1.3, lw=1.0,
                       color=colour, label=f"|t½{sign} − predicted line|")
         ax_r.set_yscale("log")
         ax_r.set_xlabel("log(1/λ)   (dimensionless)")
@@ -462,13 +462,13 @@ def _decade_ticks(axis, lo: float, hi: float, most: int = 8) -> None:
 def _fig_norm_gap(data: dict) -> Figure:
     gd = data.get("norm_gap")
     if not gd:
-        raise _Skip("no norm-gap data")
-    lam = _floats(gd.get("lambda", []), "norm_gap.lambda")
-    gap = _floats(gd.get("gap", []), "norm_gap.gap")
+        raise Skip("no norm-gap data")
+    lam = floats(gd.get("lambda", []), "norm_gap.lambda")
+    gap = floats(gd.get("gap", []), "norm_gap.gap")
     _same_length(lam, gap, "norm_gap")
     ok = (lam > 0) & (gap > 0)
     if not ok.any():
-        raise _Skip("norm_gap: no point with λ > 0 and gap > 0")
+        raise Skip("norm_gap: no point with λ > 0 and gap > 0")
     fig = Figure(figsize=(6.8, 4.6), layout="constrained")
     ax = fig.subplots()
     ax.plot(lam[ok], gap[ok], ls="none", marker="o", ms=6, mfc="none", mew=1.5, color="black",
@@ -529,13 +529,13 @@ def draw_figures(out_dir, figure_data: dict, *, table=None) -> tuple[list[Path],
     for name, (key, draw) in table.items():
         try:
             if not figure_data.get(key):
-                raise _Skip(f"no '{key}' data")
+                raise Skip(f"no '{key}' data")
             if key != "loss_curves" and not isinstance(figure_data[key], dict):
-                raise _Skip(f"'{key}' is a {type(figure_data[key]).__name__}, not a mapping")
+                raise Skip(f"'{key}' is a {type(figure_data[key]).__name__}, not a mapping")
             with matplotlib.style.context(["default", _STYLE]):
                 fig = draw(figure_data)
                 written.append(_render(fig, out / name))
-        except _Skip as why:
+        except Skip as why:
             skipped[name] = str(why)
         except (TypeError, ValueError, KeyError, IndexError) as exc:
             skipped[name] = f"malformed '{key}' data ({type(exc).__name__}: {exc})"

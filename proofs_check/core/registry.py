@@ -6,7 +6,8 @@ modules that declare its claims (each claim once, as a :class:`~.verdicts.Claim`
 Suites are found through the ``gfcheck.suites`` entry points (``pyproject.toml``) or registered
 at run time with :func:`register_suite`, so a new paper adds its own modules and one entry-point
 line and touches no file of another suite (``tests/proofs_check/core/test_suites.py`` shows one that
-lives in the tests).
+lives in the tests).  The registry imports no suite (``tests/quality/test_imports.py``): a suite is
+known by its entry point in the installed metadata, or once registered.
 
 >>> [s.name for s in suites()][:1]
 ['orthogonal']
@@ -63,10 +64,6 @@ def _discover() -> None:
 
     for ep in sorted(entry_points(group="gfcheck.suites"), key=lambda e: e.name):
         register_suite(ep.load())
-    if DEFAULT_SUITE not in _SUITES:  # a source tree without installed metadata
-        from gfcheck.proofs_check.suites.orthogonal.suite import SUITE
-
-        register_suite(SUITE)
     _DISCOVERED = True
 
 

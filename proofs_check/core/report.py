@@ -29,7 +29,7 @@ from gfcheck.symbolic.problem import problem_to_json
 from .registry import VERDICTS
 from .verdicts import provenance_counts, provenance_tally
 
-__all__ = ["print_table", "render_table", "write_report", "verdict_counts", "claim_sources",
+__all__ = ["suite_hooks", "print_table", "render_table", "write_report", "verdict_counts", "claim_sources",
            "counts_line", "attention_line", "attention_lines", "reproduce_path", "REPORT_FILES"]
 
 _COLS = ("claim", "from", "prediction", "measurement", "tolerance", "verdict", "seconds")
@@ -246,7 +246,7 @@ def _provenance(ctx, command) -> dict:
             "problem_sha256": ctx.problem.sha256(), "command": " ".join(command)}
 
 
-def _hooks(ctx):
+def suite_hooks(ctx):
     """The suite's report module (``Suite.figures``): ``FIGURES``, ``draw(out_dir, ctx)`` and
     ``sections(ctx, results) -> (json extras, Markdown)``; None when the suite has none."""
     import importlib
@@ -255,7 +255,7 @@ def _hooks(ctx):
 
 
 def _markdown(results, ctx, extra_md, figures, skipped, command) -> str:
-    hooks = _hooks(ctx)
+    hooks = suite_hooks(ctx)
     n_ok = sum(r.verdict == "VERIFIED" for r in results)
     P = ctx.problem
     out = ["# gfcheck verify report", "",
@@ -342,7 +342,7 @@ def _cut_short(part: str, fallback, fn, seconds):
 def _write_report(out_dir: Path, results, ctx, *, command, figures, figures_skipped=None, extras_seconds=None):
     import time
 
-    hooks = _hooks(ctx)
+    hooks = suite_hooks(ctx)
     out_dir.mkdir(parents=True, exist_ok=True)
     end = None if extras_seconds is None else time.monotonic() + extras_seconds
     left = lambda: None if end is None else max(0.0, end - time.monotonic())  # noqa: E731

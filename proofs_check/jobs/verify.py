@@ -238,9 +238,9 @@ def _report_modules(ctx) -> None:
     now, so that the report of what finished, after a signal, costs no import time."""
     from gfcheck.numeric import provenance  # noqa: F401 - imported for later
 
-    from gfcheck.proofs_check.core.report import _hooks
+    from gfcheck.proofs_check.core.report import suite_hooks
 
-    _hooks(ctx)
+    suite_hooks(ctx)
 
 
 def _out_of_time(ctx) -> bool:

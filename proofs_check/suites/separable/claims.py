@@ -425,7 +425,7 @@ def saddle_laws(ctx):
 
 
 # -- 6 re-activation ---------------------------------------------------------------------------
-def _t_rel(ctx, run):
+def t_rel(ctx, run):
     neg = {j for j in ctx.survivor_rule() if ctx.problem.signs[j] < 0}
     ev = _events(run, "slide-out", neurons=neg)
     return ev[0].t if ev else None
@@ -446,14 +446,14 @@ def _check_reactivation(ctx):
         return v, v
 
     def meas(e, run):
-        t, T = _t_rel(ctx, run), run.crossings.get("f+")
+        t, T = t_rel(ctx, run), run.crossings.get("f+")
         return None if t is None or T is None else t - T
 
     parts = {"t_rel - T(theta_0)": _offset_claim(ctx, "t_rel", meas, reactivation_laws(ctx)[0])}
     # Gamma_U = P - M cos Delta at the event itself (a rerun sampled at t_rel, deepest rung)
     e = ctx.exponents[-1]
     run = ctx.ladder_run(e)
-    t = _t_rel(ctx, run)
+    t = t_rel(ctx, run)
     if t is None:
         # no negative survivor left e_+^perp on the deepest rung: nothing to sample Gamma_U at.  Past the
         # escape by twice the predicted delay that is evidence against the claim; before it, none
@@ -860,7 +860,7 @@ def _check_escape(ctx):
 LONG_DECADES = tuple(range(2, 13))
 
 
-def _long_run(ctx):
+def long_run(ctx):
     e = ctx.exponents[min(1, len(ctx.exponents) - 1)]
     times = tuple(Fraction(10) ** k for k in LONG_DECADES)
     grid = tuple(Fraction(k) for k in range(50, 1000, 50))
@@ -1110,7 +1110,7 @@ def _check_margin(ctx):
         _exact(-mpmath.mpf("1e-7") <= gstar - g_lp <= tol, s(gstar, 10), s(g_lp, 10), s(gstar - g_lp, 3), s(tol, 3)),
         _exact(abs(2 * gstar - g_lp) <= tol, s(2 * gstar, 10) + " (sin(Delta)/2)", s(g_lp, 10),
                s(2 * gstar - g_lp, 3), s(tol, 3)))
-    e, run = _long_run(ctx)
+    e, run = long_run(ctx)
     with mpmath.workprec(run.work_bits):
         ms = [(st, measure(ctx, st)) for st in run.samples]
         gam = [(st.t, m["gamma"]) for st, m in ms]
@@ -1393,7 +1393,7 @@ def _check_gradient_descent(ctx):
     kappa = ctx.scale(e)
     T_end = _gd_horizon(ctx, kappa)
     run = ctx.run(dataclasses.replace(ctx.problem, scale=kappa), t_end=Fraction(T_end), times=(Fraction(T_end),))
-    t_F = _t_rel(ctx, run)
+    t_F = t_rel(ctx, run)
     neg = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] < 0)
     t_errs, t_noise, lags = [], [], {}
     with mpmath.workprec(run.work_bits):

@@ -19,7 +19,7 @@ import mpmath
 import numpy as np
 from matplotlib.figure import Figure
 
-from gfcheck.proofs_check.core.figures import _floats, _positive, _Skip, draw_figures
+from gfcheck.proofs_check.core.figures import floats, positive, Skip, draw_figures
 
 __all__ = ["FIGURES", "sections", "draw", "figure_data"]
 
@@ -53,7 +53,7 @@ def _rung(ctx):
 
 def figure_data(ctx) -> dict:
     """The three figures' data from the shared runs (memoised, deterministic)."""
-    from .claims import _long_run, _t_rel
+    from .claims import long_run, t_rel
     from .context import measure
 
     out = {}
@@ -65,7 +65,7 @@ def figure_data(ctx) -> dict:
     with mpmath.workprec(run.work_bits):
         t = [float(st.t) for st in run.samples[1:]]
         L = [float(measure(ctx, st)["L"]) for st in run.samples[1:]]
-        marks = {"T(f+ = 1/100)": run.crossings.get("f+"), "t_rel": _t_rel(ctx, run), "T_esc": run.crossings.get("f-")}
+        marks = {"T(f+ = 1/100)": run.crossings.get("f+"), "t_rel": t_rel(ctx, run), "T_esc": run.crossings.get("f-")}
         rel = marks["t_rel"] or 0
         dea = [ev.t for ev in run.events if ev.kind == "slide-in" and ev.t > rel and ev.neuron in pos
                and ev.point in ctx.data.minus]
@@ -83,7 +83,7 @@ def figure_data(ctx) -> dict:
             special = {k: math.degrees(float(v)) for k, v in special.items()}
         out["sep_angles"] = {"t": t, "angles": ang, "signs": list(ctx.problem.signs), "special": special,
                              "kappa": f"1e-{e}"}
-    e2, long = _long_run(ctx)
+    e2, long = long_run(ctx)
     with mpmath.workprec(long.work_bits):
         tt = [float(st.t) for st in long.samples[1:]]
         g = [float(measure(ctx, st)["gamma"]) for st in long.samples[1:]]
@@ -93,7 +93,7 @@ def figure_data(ctx) -> dict:
 
 def _fig_phases(data):
     d = data["sep_phases"]
-    t, L = _floats(d["t"], "t"), _positive(_floats(d["L"], "L"))
+    t, L = floats(d["t"], "t"), positive(floats(d["L"], "L"))
     fig = Figure(figsize=(7.5, 4.2))
     ax = fig.add_subplot(1, 1, 1)
     ax.plot(t, L, color="black", lw=1.4, label=f"loss, kappa = {d['kappa']}")
@@ -117,13 +117,13 @@ def _fig_phases(data):
 
 def _fig_angles(data):
     d = data["sep_angles"]
-    t = _floats(d["t"], "t")
+    t = floats(d["t"], "t")
     fig = Figure(figsize=(7.5, 4.6))
     ax = fig.add_subplot(1, 1, 1)
     if not d["angles"]:
-        raise _Skip("no neurons")
+        raise Skip("no neurons")
     for a, sgn in zip(d["angles"], d["signs"]):
-        ax.plot(t, _floats(a, "angle"), color="#D55E00" if sgn > 0 else "#0072B2", lw=0.9, alpha=0.8)
+        ax.plot(t, floats(a, "angle"), color="#D55E00" if sgn > 0 else "#0072B2", lw=0.9, alpha=0.8)
     for (name, y), col in zip(sorted(d["special"].items()), ["#999999", "#009E73", "#E69F00", "#CC79A7", "#56B4E9"]):
         ax.axhline(y, color=col, ls="--", lw=1, label=f"{name} ({y:.2f} deg)")
     ax.set_xscale("log")
@@ -136,7 +136,7 @@ def _fig_angles(data):
 
 def _fig_margin(data):
     d = data["sep_margin"]
-    t, g = _floats(d["t"], "t"), _floats(d["gamma"], "gamma")
+    t, g = floats(d["t"], "t"), floats(d["gamma"], "gamma")
     fig = Figure(figsize=(7.5, 4.2))
     ax = fig.add_subplot(1, 1, 1)
     ax.plot(t, np.where(g > 0, g, np.nan), color="black", lw=1.4, label=f"gamma(t), kappa = {d['kappa']}")
