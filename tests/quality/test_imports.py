@@ -125,28 +125,10 @@ def test_no_layer_imports_the_facade(module):
     assert _facade_names(module, GRAPH[module]) == [], f"{module} imports the facade gfcheck, which sits above it"
 
 
-def test_the_facade_check_finds_an_import_of_the_facade():  # the negative twin
-    for source in ("import gfcheck", "from gfcheck import integrate", "import gfcheck.__main__"):
-        assert _facade_names("gfcheck.numeric.x", imports_in("gfcheck.numeric.x", False, source)), source
-    assert _facade_names("gfcheck.numeric.x", imports_in("gfcheck.numeric.x", False,
-                                                        "from gfcheck.symbolic import errors")) == []
-
-
 @pytest.mark.parametrize("module", sorted(GRAPH))
 def test_imports_flow_one_way(module):
     assert upward(module, GRAPH[module]) == [], \
         f"{module} imports against symbolic -> numeric -> core -> suites -> jobs -> facade"
-
-
-def test_the_flow_check_finds_an_import_against_the_flow():  # the negative twin
-    planted = {"gfcheck.proofs_check.core.x": "from gfcheck.proofs_check.jobs import verify",
-               "gfcheck.proofs_check.suites.s.claims": "def f():\n    from gfcheck.proofs_check.jobs.cli import run",
-               "gfcheck.numeric.x": "from gfcheck.proofs_check.core.context import Profile",
-               "gfcheck.symbolic.x": "def f():\n    from ..numeric import integrate"}
-    for module, source in planted.items():
-        assert upward(module, imports_in(module, False, source)), (module, source)
-    assert upward("gfcheck.proofs_check.jobs.x", imports_in("gfcheck.proofs_check.jobs.x", False,
-                                                            "from ..core.registry import suite")) == []
 
 
 @pytest.mark.parametrize("module", sorted(GRAPH))
@@ -155,14 +137,28 @@ def test_no_suite_is_imported_below_the_suites_or_by_another_suite(module):
         f"{module} imports a suite: core, numeric and symbolic import none, a suite imports no other suite"
 
 
-def test_the_suite_check_finds_an_import_of_a_suite():  # the negative twin
-    planted = {"gfcheck.proofs_check.core.registry": "def f():\n    from ..suites.orthogonal.suite import SUITE",
-               "gfcheck.proofs_check.suites.separable.claims": "from ..orthogonal import claims_exact",
-               "gfcheck.symbolic.x": "import gfcheck.proofs_check.suites.separable.context"}
-    for module, source in planted.items():
-        assert suite_imports(module, imports_in(module, False, source)), (module, source)
-    own = "gfcheck.proofs_check.suites.separable.report"
-    assert suite_imports(own, imports_in(own, False, "from .claims import long_run")) == []
+RULES = {"facade": _facade_names, "flow": upward, "suite": suite_imports}
+#: (rule, module, planted source, caught?): each rule's negative twins, and an import it lets through
+PLANTED = [
+    ("facade", "gfcheck.numeric.x", "import gfcheck", True),
+    ("facade", "gfcheck.numeric.x", "from gfcheck import integrate", True),
+    ("facade", "gfcheck.numeric.x", "import gfcheck.__main__", True),
+    ("facade", "gfcheck.numeric.x", "from gfcheck.symbolic import errors", False),
+    ("flow", "gfcheck.proofs_check.core.x", "from gfcheck.proofs_check.jobs import verify", True),
+    ("flow", "gfcheck.proofs_check.suites.s.x", "def f():\n    from ...jobs.cli import run", True),
+    ("flow", "gfcheck.numeric.x", "from gfcheck.proofs_check.core.context import Profile", True),
+    ("flow", "gfcheck.symbolic.x", "def f():\n    from ..numeric import integrate", True),
+    ("flow", "gfcheck.proofs_check.jobs.x", "from ..core.registry import suite", False),
+    ("suite", "gfcheck.proofs_check.core.registry", "def f():\n    from ..suites.orthogonal.suite import SUITE", True),
+    ("suite", "gfcheck.proofs_check.suites.separable.claims", "from ..orthogonal import claims_exact", True),
+    ("suite", "gfcheck.symbolic.x", "import gfcheck.proofs_check.suites.separable.context", True),
+    ("suite", "gfcheck.proofs_check.suites.separable.report", "from .claims import long_run", False),
+]
+
+
+@pytest.mark.parametrize("rule, module, source, caught", PLANTED)
+def test_each_rule_catches_its_planted_violation(rule, module, source, caught):  # the negative twins
+    assert bool(RULES[rule](module, imports_in(module, False, source))) is caught
 
 
 @pytest.mark.parametrize("module", sorted(GRAPH))
