@@ -241,7 +241,7 @@ def test_the_docs_example_of_the_law_runs():
     import re
 
     text = (pathlib.Path(__file__).parents[3] / "docs" / "verdicts.md").read_text()
-    (block,) = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "proofs_check.laws" in b]
+    (block,) = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "proofs_check.core.laws" in b]
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     runner.run(doctest.DocTestParser().get_doctest(block, {}, "verdicts.md", "docs/verdicts.md", 0))
     result = runner.summarize(verbose=False)

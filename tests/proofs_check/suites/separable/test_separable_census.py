@@ -2,7 +2,7 @@
 problems (``tests.strategies.census_separable_problems``), each with its negative twin:
 
 * claim 13 (census 0150, 0170): the problem turned to ``Delta = pi/2`` keeps every neuron's
-  pre-activations (``context_separable.at_right_angle``), so the slopes have data; a slope whose group
+  pre-activations (``suites.separable.context.at_right_angle``), so the slopes have data; a slope whose group
   has no neuron of its sign active on its point is named, not UNDECIDED;
 * claim 12 (census 0170): with one switching of the survivors, GD's steps are locked mid-step and the
   loss part is decided;
