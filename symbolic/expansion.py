@@ -117,5 +117,11 @@ class Expansion:
         return tuple(out)
 
     def describe(self, variable: str = "lambda") -> str:
-        """``lambda^e (source) + ...`` for reports (``variable``: the small scale's name)."""
-        return " + ".join(f"{power_text(variable, t.order)} ({t.source})" for t in self.live)
+        """``lambda^e (source) + ...`` for reports (``variable``: the small scale's name); a term
+        that two sources give alike (both groups' corrections of one claim) is said once.
+
+        >>> Expansion((Term(2, "linearisation"), Term(1, "frozen part"), Term(2, "linearisation"))).describe()
+        'lambda^1 (frozen part) + lambda^2 (linearisation)'
+        """
+        said = dict.fromkeys(f"{power_text(variable, t.order)} ({t.source})" for t in self.live)
+        return " + ".join(said)

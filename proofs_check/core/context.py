@@ -42,6 +42,8 @@ def mpf_to_fraction(x) -> Fraction:
     ...     x = mpmath.mpf(1) / 3
     >>> mpf_to_fraction(x) == Fraction(int(x.man), 2 ** -int(x.exp))
     True
+    >>> mpf_to_fraction(mpmath.mpf(-0.75))   # mpmath's man_exp is the unsigned mantissa
+    Fraction(-3, 4)
     """
     import mpmath
 
@@ -52,8 +54,11 @@ def mpf_to_fraction(x) -> Fraction:
         # no exact number to measure with (mpmath gives nan and inf a zero mantissa, read as 0)
         raise IntegrationFailed(f"no finite value to take exactly: {x!r} (a run reported nothing, or a NaN or "
                                 "an infinity, where the check needs a number)")
-    man, exp = (x if isinstance(x, mpmath.mpf) else mpmath.mpf(x)).man_exp
-    return Fraction(int(man)) * Fraction(2) ** int(exp)
+    # ``_mpf_`` is (sign, mantissa, exponent, bitcount): ``man_exp`` leaves the sign out, and a
+    # negative a_j or w_jk taken with it was taken as its absolute value (census 0071)
+    sign, man, exp, _ = (x if isinstance(x, mpmath.mpf) else mpmath.mpf(x))._mpf_
+    value = Fraction(int(man)) * Fraction(2) ** int(exp)
+    return -value if sign else value
 
 
 def sample_at(run, t):

@@ -41,7 +41,6 @@ by part (a comparison that cannot see an error of four promises proves nothing);
 from __future__ import annotations
 
 import dataclasses
-from fractions import Fraction
 
 import mpmath
 
@@ -114,12 +113,6 @@ def event_speed(problem, st, e):
     return abs(sum((adot[i] * U[i][k] - a[i] * ck * a[i] * r[k] for i in range(m) if act[i][k]), mpmath.mpf(0)))
 
 
-def _exact(t):
-    """An mpf time as the exact rational it is (a sample time for the engines)."""
-    man, exp = mpmath.mpf(t).man_exp
-    return Fraction(int(man)) * Fraction(2) ** int(exp)
-
-
 def event_time_promises(ctx, problem, f64, ref, promise, t_end):
     """The promise on each of ``ref``'s event times: ``P`` (:func:`float64_promise`) where the
     float64 run's paired event lies within it, else ``max(P, P / |dg/dt|)`` with ``dg/dt`` from the
@@ -127,17 +120,19 @@ def event_time_promises(ctx, problem, f64, ref, promise, t_end):
     times); infinite where ``dg/dt = 0`` (no first-order bound)."""
     from gfcheck.numeric.estimate import pair_events
 
+    from .context import mpf_to_fraction
+
     pairs, _ = pair_events(f64.events, ref.events)
     where = {id(q): i for i, q in enumerate(ref.events)}
     out = [promise] * len(ref.events)
     off = sorted({where[id(q)] for e, q in zip(f64.events, pairs) if q is not None and abs(e.t - q.t) > promise})
     if not off:
         return out
-    times = sorted({_exact(ref.events[i].t) for i in off})
+    times = sorted({mpf_to_fraction(ref.events[i].t) for i in off})
     sampled = ctx.run(problem, t_end=t_end, times=tuple(times), engine="reduced", error_estimate=False)
     at = dict(zip(times, sampled.samples))
     for i in off:
-        speed = event_speed(problem, at[_exact(ref.events[i].t)], ref.events[i])
+        speed = event_speed(problem, at[mpf_to_fraction(ref.events[i].t)], ref.events[i])
         out[i] = mpmath.inf if not speed else max(promise, promise / speed)
     return out
 
@@ -164,11 +159,62 @@ def _finite(tr) -> bool:
     return first_nonfinite((tr.final,) + tuple(tr.samples)) is None and all(mpmath.isfinite(v) for v in times)
 
 
+def _bound_pair(ok, twin_ok, real, twin_real, bound, planted_what, det=None, prediction=None):
+    """``(claim, twin)`` of one part ``real <= bound``; the twin is the same bound on the planted
+    reference (``planted_what`` says what was planted)."""
+    pred = prediction or f"<= {s(bound, 3)}"
+    tol = s(bound, 3) if prediction is None else "1"
+    return (Verdict(verdict_of(ok), pred, s(real, 4), s(real, 4), tol, det or {}),
+            Verdict(verdict_of(twin_ok), pred, s(twin_real, 4), s(twin_real, 4), tol, {"planted": planted_what}))
+
+
+def _estimate_parts(f64, ref, est):
+    """The parts judged against the float64 run's own estimate: ``(parts, differences, parts
+    without data)``."""
+    from gfcheck.numeric.estimate import trajectory_difference
+
+    parts_real, bad = trajectory_difference(f64, ref)
+    parts_twin, bad_twin = trajectory_difference(f64, planted(ref, EDGE * est))
+    parts = {}
+    for name in PARTS:
+        same = not (name == "events" and bad) and not (name == "crossings" and any("watch" in m for m in bad))
+        ok_twin = parts_twin[name] <= est and not (name == "events" and bad_twin)
+        parts[name] = _bound_pair(same and parts_real[name] <= est, ok_twin, parts_real[name], parts_twin[name], est,
+                                  f"{EDGE} x the estimate", {} if same else {"mismatch": "; ".join(bad)})
+    empty = [n for n in ("events", "crossings")
+             if not (ref.events if n == "events" else [v for v in ref.crossings.values() if v is not None])]
+    for name in empty:  # nothing reported there: the part is no evidence either way
+        del parts[name]
+    return parts, parts_real, empty
+
+
+def _digits_parts(ctx, problem, f64, ref, t_end, parts_real):
+    """float64's own digits, whatever the estimate says (an estimate that grew with the error, a
+    fault both runs share, must not excuse it): states and crossings to the promise ``P``, event
+    times to ``P / |dg/dt|`` -> ``(parts, largest real error, P)``."""
+    from gfcheck.numeric.estimate import trajectory_difference
+
+    promise = float64_promise(t_end, ref.scale)
+    states = ("final", "samples", "crossings")
+    real = max(parts_real[n] for n in states)
+    tps = event_time_promises(ctx, problem, f64, ref, promise, t_end)
+    twin_ref = planted(ref, EDGE * promise, [EDGE * (tp if mpmath.isfinite(tp) else 0) for tp in tps])
+    twin_real = max(trajectory_difference(f64, twin_ref)[0][n] for n in states)
+    parts = {"float64 digits": _bound_pair(real <= promise, twin_real <= promise, real, twin_real, promise,
+                                           f"{EDGE} x the float64 promise")}
+    if ref.events:
+        ratio, twin_ratio = _event_ratio(f64, ref, tps), _event_ratio(f64, twin_ref, tps)
+        conditioned = [s(tp, 3) for tp in tps if tp != promise]
+        parts["float64 event times"] = _bound_pair(
+            ratio <= 1, twin_ratio <= 1, ratio, twin_ratio, 1, f"{EDGE} x each event's promise",
+            {"conditioned": "; ".join(conditioned)} if conditioned else {}, "<= 1 (|dt| / (P / |dg/dt|))")
+        real = max(real, parts_real["events"])
+    return parts, real, promise
+
+
 def float64_verdicts(ctx, problem, *, t_end, times, watches=(), what=""):
     """``(claim, twin)``: the float64 engine on ``problem`` against the reduced engine at the
     profile's digits (see the module docstring); ``what`` names the problem in the details."""
-    from gfcheck.numeric.estimate import trajectory_difference
-
     f64 = ctx.run(problem, t_end=t_end, times=times, watches=watches, engine="float64", error_estimate=True)
     ref = ctx.run(problem, t_end=t_end, times=times, watches=watches, engine="reduced", error_estimate=False)
     est = f64.error_estimate
@@ -187,46 +233,8 @@ def float64_verdicts(ctx, problem, *, t_end, times, watches=(), what=""):
         if not ref_err * EDGE < est:
             return _undecided(f"the reference's own error {s(ref_err, 3)} is not below the estimate / {EDGE}: "
                               "more digits are needed to judge the estimate", base)
-        parts_real, bad = trajectory_difference(f64, ref)
-        parts_twin, bad_twin = trajectory_difference(f64, planted(ref, EDGE * est))
-        parts = {}
-        for name in PARTS:
-            same = not (name == "events" and bad) and not (name == "crossings" and any("watch" in m for m in bad))
-            ok_twin = parts_twin[name] <= est and not (name == "events" and bad_twin)
-            det = {"mismatch": "; ".join(bad)} if not same else {}
-            parts[name] = (
-                Verdict(verdict_of(same and parts_real[name] <= est), f"<= {s(est, 3)}", s(parts_real[name], 4),
-                        s(parts_real[name], 4), s(est, 3), det),
-                Verdict(verdict_of(ok_twin), f"<= {s(est, 3)}", s(parts_twin[name], 4), s(parts_twin[name], 4),
-                        s(est, 3), {"planted": f"{EDGE} x the estimate"}))
-        empty = [n for n in PARTS if n in ("events", "crossings") and
-                 not (ref.events if n == "events" else [v for v in ref.crossings.values() if v is not None])]
-        for name in empty:  # nothing reported there: the part is no evidence either way
-            del parts[name]
-        # float64's own digits: an estimate that grew with the error (a fault both runs share) must not
-        # excuse it; states and crossings to the promise P, event times to P / |dg/dt|
-        promise = float64_promise(t_end, ref.scale)
-        states = ("final", "samples", "crossings")
-        real = max(parts_real[n] for n in states)
-        tps = event_time_promises(ctx, problem, f64, ref, promise, t_end)
-        twin_ref = planted(ref, EDGE * promise, [EDGE * (tp if mpmath.isfinite(tp) else 0) for tp in tps])
-        twin_real = max(trajectory_difference(f64, twin_ref)[0][n] for n in states)
-        parts["float64 digits"] = (
-            Verdict(verdict_of(real <= promise), f"<= {s(promise, 3)}", s(real, 4), s(real, 4), s(promise, 3)),
-            Verdict(verdict_of(twin_real <= promise), f"<= {s(promise, 3)}", s(twin_real, 4), s(twin_real, 4),
-                    s(promise, 3), {"planted": f"{EDGE} x the float64 promise"}))
-        if ref.events:
-            ratio, twin_ratio = _event_ratio(f64, ref, tps), _event_ratio(f64, twin_ref, tps)
-            conditioned = [s(tp, 3) for tp in tps if tp != promise]
-            det = {"conditioned": "; ".join(conditioned)} if conditioned else {}
-            parts["float64 event times"] = (
-                Verdict(verdict_of(ratio <= 1), "<= 1 (|dt| / (P / |dg/dt|))", s(ratio, 4), s(ratio, 4), "1", det),
-                Verdict(verdict_of(twin_ratio <= 1), "<= 1 (|dt| / (P / |dg/dt|))", s(twin_ratio, 4),
-                        s(twin_ratio, 4), "1", {"planted": f"{EDGE} x each event's promise"}))
-            real = max(real, parts_real["events"])
-        claim, twin = combine_verdicts(parts, details={**base, "estimate": s(est, 4),
-                                                       "float64_promise": s(promise, 3),
-                                                       "reference_error": s(ref_err, 3),
-                                                       "real_error": s(real, 4),
-                                                       "parts_without_data": empty})
-    return claim, twin
+        parts, parts_real, empty = _estimate_parts(f64, ref, est)
+        digits, real, promise = _digits_parts(ctx, problem, f64, ref, t_end, parts_real)
+        return combine_verdicts({**parts, **digits}, details={
+            **base, "estimate": s(est, 4), "float64_promise": s(promise, 3), "reference_error": s(ref_err, 3),
+            "real_error": s(real, 4), "parts_without_data": empty})

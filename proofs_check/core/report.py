@@ -155,23 +155,26 @@ def _reason(r) -> str:
     return _clip("; ".join(parts), REASON_WIDTH)
 
 
-def _next_step(r, profile: str, reproduce_dir) -> str:
-    """What to do about ``r`` (see the module docstring)."""
-    details = r.result.details
-    cid = r.claim.id
-    if r.verdict == "REFUTED":
-        repro = Path(reproduce_dir) / f"{cid}.problem.json"
-        return f"reproduce with  gfcheck verify --profile {profile} --problem {repro} --only {cid}"
-    if "stopped" in details:  # a spent whole-run budget or a signal: the reason says how to rerun
-        return (f"rerun with --only {cid}" + (" or a larger --max-time" if details["stopped"] == "budget" else ""))
-    # the claim's reason and its parts' (a claim judged per group says why in the part that is undecided)
-    parts = [p for p in (details.get("parts") or {}).values() if isinstance(p, dict)]
-    text = " ".join(str(d.get(k, "")) for d in [details, *parts] for k in _REASON_KEYS)
-    if r.verdict == "OUTSIDE_ASSUMPTIONS":
-        failed = details.get("assumptions_failed") or []
-        if failed:  # declared hypotheses: by id, not by the words of the reason
-            return "; ".join(_HYPOTHESIS_STEPS.get(f["id"], _ASSUMPTION_DEFAULT) for f in failed)
-        return next((step for word, step in _ASSUMPTION_STEPS if word in text), _ASSUMPTION_DEFAULT)
+def _outside_step(details, text) -> str:
+    """What to do about an OUTSIDE_ASSUMPTIONS: by the id of each declared hypothesis that failed,
+    else by the words of the reason."""
+    failed = details.get("assumptions_failed") or []
+    if failed:
+        return "; ".join(_HYPOTHESIS_STEPS.get(f["id"], _ASSUMPTION_DEFAULT) for f in failed)
+    return next((step for word, step in _ASSUMPTION_STEPS if word in text), _ASSUMPTION_DEFAULT)
+
+
+def _own_step(details, parts):
+    """The check's own next step when it knows a deeper ladder cannot decide it (``details["next"]``,
+    or the ``next`` of every undecided part, each said once); None otherwise."""
+    undecided = [p for p in parts if p.get("verdict") == "UNDECIDED"]
+    own = [details["next"]] if details.get("next") else [p.get("next") for p in undecided]
+    return "; ".join(dict.fromkeys(map(str, own))) if own and all(own) else None
+
+
+def _undecided_step(details, text, profile: str) -> str:
+    """What to do about an UNDECIDED that names no step of its own: a deeper profile where the
+    reason is the budget, ladder or digits (or the twin could not fail), else the data."""
     downgraded = "downgraded" in details
     budget = downgraded or any(word in text for word in _BUDGET_MARKERS)
     if budget and profile != FULL_PROFILE:
@@ -186,6 +189,24 @@ def _next_step(r, profile: str, reproduce_dir) -> str:
     if "error" in details:
         return "see the error in the claim's details in report.md"
     return "these data do not exercise the claim; rerun on data that do (see the reason)"
+
+
+def _next_step(r, profile: str, reproduce_dir) -> str:
+    """What to do about ``r`` (see the module docstring)."""
+    details = r.result.details
+    cid = r.claim.id
+    if r.verdict == "REFUTED":
+        repro = Path(reproduce_dir) / f"{cid}.problem.json"
+        return f"reproduce with  gfcheck verify --profile {profile} --problem {repro} --only {cid}"
+    if "stopped" in details:  # a spent whole-run budget or a signal: the reason says how to rerun
+        return (f"rerun with --only {cid}" + (" or a larger --max-time" if details["stopped"] == "budget" else ""))
+    # the claim's reason and its parts' (a claim judged per group says why in the part that is undecided)
+    parts = [p for p in (details.get("parts") or {}).values() if isinstance(p, dict)]
+    text = " ".join(str(d.get(k, "")) for d in [details, *parts] for k in _REASON_KEYS)
+    if r.verdict == "OUTSIDE_ASSUMPTIONS":
+        return _outside_step(details, text)
+    own = _own_step(details, parts) if r.verdict == "UNDECIDED" else None
+    return own or _undecided_step(details, text, profile)
 
 
 def _cause(r, profile: str, reproduce_dir) -> str:

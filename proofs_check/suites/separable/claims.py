@@ -1321,6 +1321,12 @@ def _switching_note(lim, sw, t_end):
             "once before the end (then the steps are locked mid-step)")
 
 
+#: what to do about an exponent that the switchings keep undecided (no deeper profile decides it)
+GD_SWITCHING_NEXT = ("a deeper profile does not decide it (the switchings, not the ladder, keep the exponent "
+                     "unsettled): derive GD's first-order coefficient across the switchings, or rerun on data "
+                     "whose survivors switch once before the end")
+
+
 def _gd_step(k, lock):
     return Fraction(1, 2 ** k) if lock is None else lock / (math.floor(lock * 2 ** k) + Fraction(1, 2))
 
@@ -1371,7 +1377,9 @@ def _gd_loss_part(ctx, band):
         note = _switching_note(lim, sw, T_end)
     elif lim.verdict == "UNDECIDED":
         note = f"{lim.reason} at eta_GD = {s(etas[-1], 3)} (the finest step within the budget: 2^-{GD_FINEST})"
+    unlockable = lim.verdict == "UNDECIDED" and sw and lock is None
     return limit_verdicts(lim, note=note, details={
+        **({"next": GD_SWITCHING_NEXT} if unlockable else {}),
         "errors": {s(eg, 6): f"{errs[k]:.6g}" for eg, k in zip(etas, ks)}, "kappa": f"1e-{e}", "t_end": str(T_end),
         "steps": "2^-k" if lock is None else f"t*/(floor(t* 2^k) + 1/2), locked to the one switching t* = "
                                              f"{float(lock):.12g} (mid-step)"})
@@ -1420,7 +1428,8 @@ def _check_gradient_descent(ctx):
         sw = _switchings(ctx, run, t_F) if lim.verdict == "UNDECIDED" else {}
         parts[name] = limit_verdicts(
             lim, note=_switching_note(lim, sw, t_F) if sw else "",
-            details={"|t_GD - t_rel|": {str(k): f"{v:.6g}" for k, v in zip(etas, t_errs)}, "kappa": f"1e-{e}",
+            details={**({"next": GD_SWITCHING_NEXT} if sw else {}),
+                     "|t_GD - t_rel|": {str(k): f"{v:.6g}" for k, v in zip(etas, t_errs)}, "kappa": f"1e-{e}",
                           "t_rel (Filippov)": f"{t_F:.12g}",
                           "last return to u_j = 0 minus t_rel (reported, O(sqrt(eta_GD)))": lags})
     return combine_verdicts(parts)

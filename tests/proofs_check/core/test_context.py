@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 
 def _undecided(lambda_needed):
     import mpmath
@@ -60,3 +65,24 @@ def test_the_deepest_rung_of_the_full_profile_has_a_horizon_and_digits():
     assert ctx.ladder_dps(deep) == ctx.profile.dps + 80
     assert abs(log10_inverse(Fraction(3, 10 ** 500)) - (500 - 0.47712125471966244)) < 1e-9
     assert ctx.rung_dps(100, Fraction(37, 50)) == ctx.profile.dps + 74  # lambda^0.74 at 1e-100
+
+
+@given(st.fractions(max_denominator=10**12), st.integers(min_value=53, max_value=400))
+def test_mpf_to_fraction_is_the_exact_signed_value(q, bits):
+    """An mpf is a signed dyadic rational: ``mpf_to_fraction`` returns it exactly, sign included
+    (it took mpmath's ``man_exp``, the *unsigned* mantissa, and so turned every negative ``a_j``
+    and ``w_jk`` of a state positive: census 0071's decoupling states were ``|a|, |W|``).  Twin:
+    the unsigned reading differs from the value on every negative."""
+    import mpmath
+
+    from gfcheck.proofs_check.core.context import mpf_to_fraction
+
+    with mpmath.workprec(bits):
+        x = mpmath.mpf(q.numerator) / q.denominator
+    exact = mpf_to_fraction(x)
+    with mpmath.workprec(bits + 64):
+        assert mpmath.mpf(exact.numerator) / exact.denominator == x  # the value itself, no rounding
+    assert (exact < 0) == (q < 0) and abs(exact - q) <= abs(q) * Fraction(2) ** (1 - bits)
+    man, exp = x.man_exp
+    unsigned = Fraction(int(man)) * Fraction(2) ** int(exp)
+    assert (unsigned == exact) == (q >= 0)

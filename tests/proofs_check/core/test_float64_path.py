@@ -111,12 +111,13 @@ def test_event_speed_is_the_flow_s_derivative_at_the_event(kind):
     from gfcheck.numeric import integrate
     from gfcheck.proofs_check.core.context import with_scale
     from gfcheck.numeric.precision import to_mpf
-    from gfcheck.proofs_check.core.float64_path import _exact, event_speed
+    from gfcheck.proofs_check.core.context import mpf_to_fraction
+    from gfcheck.proofs_check.core.float64_path import event_speed
 
     p = with_scale(_census(_0085), Fraction(1, 10**10))
     T = Fraction(30)
     ev = next(e for e in integrate(p, t_end=T, dps=30, error_estimate=False).events if e.kind == kind and e.t > 1)
-    t = _exact(ev.t)
+    t = mpf_to_fraction(ev.t)
     hs = [Fraction(1, 2 ** q) for q in (8, 9, 10, 11)]
     offsets = (-2, -1) if kind == "deactivate" else (-1, 1)
     times = sorted({t + o * h for h in hs for o in offsets} | {t})

@@ -95,6 +95,25 @@ def test_a_part_undecided_for_lack_of_budget_is_not_blamed_on_the_data():
     assert "did not decide it" in step and "do not exercise" not in step
 
 
+def test_a_check_that_knows_a_deeper_profile_cannot_decide_it_says_what_would():
+    """Census 0150 (separable claim 12, the survivors switching four times): the reason says the
+    limit is 'not resolved' (a budget word) and the advice was 'rerun with --profile full', which
+    cannot help.  A part that names its own next step (``details["next"]``) gives that step; twin:
+    a second undecided part without one (a spent ladder) keeps the profile advice."""
+    from gfcheck.proofs_check.suites.separable.claims import GD_SWITCHING_NEXT
+
+    switching = {"verdict": "UNDECIDED", "reason": "the limit is not resolved to a third of the band yet; the "
+                                                   "survivors switch at 4 times", "next": GD_SWITCHING_NEXT}
+    r = _result("gd", "UNDECIDED", {"parts": {"loss": switching, "time": dict(switching)}},
+                numbers=("-", "-", "-", "-"))
+    step = _one_line_for(attention_lines([r], profile="quick"), "gd").split("; next: ")[1]
+    assert "--profile full" not in step and "switch once" in step
+    assert step.count("derive GD") == 1  # one step said once for the parts that share it
+    spent = {"verdict": "UNDECIDED", "reason": "time budget of 600 s spent on the ladder"}
+    twin = _result("gd", "UNDECIDED", {"parts": {"loss": switching, "time": spent}}, numbers=("-", "-", "-", "-"))
+    assert "rerun with --profile full" in _one_line_for(attention_lines([twin], profile="quick"), "gd")
+
+
 def test_undecided_for_the_data_says_so():
     r = _result("two-jumps", "UNDECIDED", {"reason": "one jump only (||D_+|| = ||D_-|| or one group)"},
                 numbers=("-", "-", "-", "-"))

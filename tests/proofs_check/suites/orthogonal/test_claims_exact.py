@@ -142,3 +142,26 @@ def test_reduced_vs_full_twin_can_fail_where_the_flow_comes_to_rest(problem):
     c = next(c for c in claims("orthogonal") if c.id == "reduced-vs-full")
     r = run_claim(c, Context(problem, Profile.named("quick")))
     assert r.verdict == "VERIFIED" and r.twin.verdict == "REFUTED", (r.result.details, r.twin.details)
+
+
+@settings(max_examples=examples(1), deadline=None)
+@given(problem=census_orthogonal_problems(max_n=4, max_m=12, relu_one=False))
+def test_decoupling_twin_is_refuted_on_the_flow_s_signed_states(problem):
+    """Census 0071 (one-signed negative labels, no A3): the decoupling twin (the cross term dropped)
+    measured 0, so the claim was UNDECIDED: its states had passed through ``mpf_to_fraction``, which
+    dropped the sign of every negative ``a_j`` and ``w_jk``, and no neuron of those unsigned states
+    was active on the perturbed pair.  On generated problems at census sizes the claim holds at the
+    flow's own states (the start among them) and its twin, on a pair that a neuron is active on at
+    the start (``coupled_pair``), is refuted."""
+    from gfcheck.proofs_check.suites.orthogonal.claims_exact import coupled_pair
+    from gfcheck.proofs_check.core.registry import claims, run_claim
+
+    k, l, eps = coupled_pair(problem)
+    g_active = [g for g in problem.directions
+                if sum(a * b for a, b in zip(g, problem.inputs[l])) > 0
+                and sum((a + eps * c) * b for a, c, b in zip(problem.inputs[k], problem.inputs[l], g)) > 0]
+    assume(g_active and problem.labels[l] != 0)  # the rare problem with no coupled pair at all
+    c = next(c for c in claims("orthogonal") if c.id == "decoupling")
+    r = run_claim(c, Context(problem, Profile.named("quick")))
+    assert r.verdict == "VERIFIED" and r.twin.verdict == "REFUTED", (r.result.details, r.twin.details)
+    assert r.result.details["states"] == "4"
