@@ -14,7 +14,7 @@ import argparse
 import tempfile
 import time
 
-from gfcheck.proofs_check.sweep import parse_grid, run_sweep
+from gfcheck.proofs_check.jobs.sweep import parse_grid, run_sweep
 
 
 def grid(tasks: int) -> dict:

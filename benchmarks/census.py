@@ -29,7 +29,7 @@ another profile belongs in its own folder: a problem with a result is not run ag
 full 3600 s) is passed to verify when its ``--help`` offers it; the child is always killed (its
 whole process group) at ``max_time + 60`` s and the result says so.  Workers: ``--jobs`` threads that each wait on one
 verify (``--verify-jobs`` processes each), or ``--scheduler`` a Dask cluster
-(``gfcheck.proofs_check.sweep.dask_executor``; the task takes the problem's text and returns the
+(``gfcheck.proofs_check.jobs.sweep.dask_executor``; the task takes the problem's text and returns the
 documents, so workers need no shared file system).
 
 **report** reads the manifest, the results, an optional hand-kept ``DIR/causes.json``
@@ -65,7 +65,7 @@ MANIFEST_SCHEMA = "gfcheck.census-manifest/1"
 RESULT_SCHEMA = "gfcheck.census-result/1"
 #: seconds a verify child gets beyond its budget before it is killed
 KILL_GRACE = 60
-#: the order of the verdict columns (gfcheck.proofs_check.verdicts.VERDICTS) and the census' own
+#: the order of the verdict columns (gfcheck.proofs_check.core.verdicts.VERDICTS) and the census' own
 VERDICT_ORDER = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED", "NOT_RUN")
 
 #: class -> options of ``census_orthogonal_problems`` (every class at real sizes but ``small``)
@@ -214,7 +214,7 @@ def kill_group(proc) -> None:
 def reason_of(claim: dict) -> str:
     """Why a claim (a ``report.json`` entry) is not VERIFIED, one line: the details' ``reason``,
     ``error`` and ``downgraded``; a REFUTED one also gives prediction, measurement and tolerance
-    (the rule of the report's attention lines, ``proofs_check/report.py``), each part that is not
+    (the rule of the report's attention lines, ``proofs_check/core/report.py``), each part that is not
     VERIFIED with its numbers, and the details' short scalars (what failed: ``set_mismatches 7``)."""
     det = claim.get("details") or {}
     parts = []
@@ -311,7 +311,7 @@ def without_report(doc) -> bool:
     >>> without_report({"killed": False, "exit_status": 3}), without_report({"killed": False, "exit_status": 2})
     (False, True)
     """
-    from gfcheck.proofs_check.verify import EXIT_NOTHING_CHECKABLE, EXIT_REFUTED, EXIT_UNDECIDED, EXIT_VERIFIED
+    from gfcheck.proofs_check.jobs.verify import EXIT_NOTHING_CHECKABLE, EXIT_REFUTED, EXIT_UNDECIDED, EXIT_VERIFIED
 
     whole = (EXIT_VERIFIED, EXIT_REFUTED, EXIT_UNDECIDED, EXIT_NOTHING_CHECKABLE)
     return bool(doc["killed"]) or doc["exit_status"] not in whole
@@ -371,7 +371,7 @@ def profile_budget(profile: str) -> int:
     """
     import math
 
-    from gfcheck.proofs_check.context import Profile
+    from gfcheck.proofs_check.core.context import Profile
 
     return math.ceil(Profile.named(profile).run_seconds)
 
@@ -425,7 +425,7 @@ def run(out, *, jobs: int = 1, verify_jobs: int = 1, scheduler=None, max_time: i
     say(f"census: {len(manifest['problems'])} problems, {len(tasks)} to run -> {Path(out) / 'results'}")
     client = None
     if scheduler:
-        from gfcheck.proofs_check.sweep import dask_executor
+        from gfcheck.proofs_check.jobs.sweep import dask_executor
 
         executor, client = dask_executor(scheduler)
         client.upload_file(__file__)  # the workers import this module to run run_problem
@@ -488,10 +488,10 @@ def _cell(text: str) -> str:
 
 def _claim_order(docs, suite=None):
     """Claim ids in their suite order (the claim number): those of the results, and with
-    ``suite`` every claim of that suite (``gfcheck.proofs_check.registry``)."""
+    ``suite`` every claim of that suite (``gfcheck.proofs_check.core.registry``)."""
     num = {}
     if suite is not None:
-        from gfcheck.proofs_check.registry import claims
+        from gfcheck.proofs_check.core.registry import claims
 
         num = {c.id: c.number for c in claims(suite)}
     for d in docs:

@@ -354,7 +354,7 @@ def _watch_normalisation():
 @contextlib.contextmanager
 def _stale_samples():
     red, _, _ = _mods()
-    with patch_source(red._Engine.record_samples, [("pw = _powers(ts, F, p)", None, "pw = _powers(0, F, p)")]):
+    with patch_source(red._Engine.record_samples, [("pw = powers(ts, F, p)", None, "pw = powers(0, F, p)")]):
         yield
 
 
@@ -472,7 +472,7 @@ _LIST = [
     Mutant("watch-normalisation", "loss watches compare sum r_k^2 with n L (not 2n L): crossings late",
            "_reduced._Engine.begin (source): fix(n * w.target, F2)", ("reduced",), _watch_normalisation),
     Mutant("stale-samples", "samples inside a step report the state at the step start (no dense output)",
-           "_reduced._Engine.record_samples (source): samples use _powers(0, ...)", ("reduced",), _stale_samples),
+           "_reduced._Engine.record_samples (source): samples use powers(0, ...)", ("reduced",), _stale_samples),
 ]
 
 _SEP = "separable"
@@ -572,7 +572,7 @@ def probe_problem():
     from gfcheck.symbolic.problem import loads_problem
 
     # read directly (not through proofs_check.verify): the probe needs the engines only
-    text = resources.files("gfcheck.proofs_check").joinpath("data/default.problem.json").read_text()
+    text = resources.files("gfcheck.proofs_check.suites.orthogonal").joinpath("data/default.problem.json").read_text()
     return dataclasses.replace(loads_problem(text), scale=Fraction(1, 1000))
 
 
@@ -589,7 +589,7 @@ def _separable_probe(engine):
 
     from gfcheck.numeric import integrate
     from gfcheck.numeric.examples import separable_problem
-    from gfcheck.proofs_check.context_separable import PROFILES, SepContext
+    from gfcheck.proofs_check.suites.separable.context import PROFILES, SepContext
 
     p = dataclasses.replace(separable_problem(), scale=Fraction(1, 10**4))
     if engine == "separable-predictions":
@@ -674,8 +674,8 @@ ON_PROBLEM = {"reduced": "reduced", "full": "full", "float64": "float64", "separ
 def probe_rungs(problem, suite: str) -> tuple:
     """``((e, t_end), ...)``: both ends of ``suite``'s quick ladder (scale ``10^-e`` for the
     first and the last exponent), each to the suite's own horizon at that scale."""
-    from gfcheck.proofs_check import registry
-    from gfcheck.proofs_check.context import Profile
+    from gfcheck.proofs_check.core import registry
+    from gfcheck.proofs_check.core.context import Profile
 
     ctx = registry.suite(suite).make_context(problem, Profile.named("quick"))
     exps = ctx.profile.exponents
@@ -705,7 +705,7 @@ def flow_signature(problem, what: str, t_end=None) -> dict:
 
     try:
         if what == "constants":
-            from gfcheck.proofs_check.context_separable import PROFILES, SepContext
+            from gfcheck.proofs_check.suites.separable.context import PROFILES, SepContext
 
             k = SepContext(problem, PROFILES["quick"]).constants
             return {"constants": {name: _exact(v) for name, v in sorted(k.items())}}
@@ -741,7 +741,7 @@ def inert_probe(name: str, problem, suite: str, cache=None) -> dict:
     differs (``differs`` names it); ``TIMEOUT``: the mutated runs outlived :data:`PROBE_SECONDS`.
     Why INERT means "no claim can catch it here": ``docs/mutation.md``.  ``cache`` (a dict):
     the unmutated signatures by run, shared by the mutants of one problem."""
-    from gfcheck.proofs_check.context import with_scale
+    from gfcheck.proofs_check.core.context import with_scale
 
     t0 = time.perf_counter()
     runs = []
@@ -775,9 +775,9 @@ def _child(name: str, claim_ids: list, suite: str = "orthogonal", problem: str |
     """Run verify of ``suite`` under one mutant (``baseline``: none) on ``problem`` (a problem file;
     None: the suite's default problem), bounded by ``max_time`` seconds (verify's whole-run budget:
     the claims that finished keep their verdicts); one JSON line per claim on stdout."""
-    from gfcheck.proofs_check import registry
-    from gfcheck.proofs_check.context import Profile
-    from gfcheck.proofs_check.verify import verify
+    from gfcheck.proofs_check.core import registry
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.jobs.verify import verify
     from gfcheck.symbolic.budget import Budget
 
     real_run_claim = registry.run_claim
@@ -883,7 +883,7 @@ def _require_known(names) -> None:
 
 
 def _all_claim_ids(suite="orthogonal"):
-    from gfcheck.proofs_check.registry import claims
+    from gfcheck.proofs_check.core.registry import claims
 
     return [c.id for c in claims(suite)]
 
@@ -1080,7 +1080,7 @@ def run_cells(results, mutant_names=None, claim_ids=None, *, problems=("default"
 
 def _load_problem(problem, suite):
     """The suite's default problem (``default``) or a problem file."""
-    from gfcheck.proofs_check import registry
+    from gfcheck.proofs_check.core import registry
     from gfcheck.symbolic.problem import load_problem
 
     if problem_name(problem) == "default":

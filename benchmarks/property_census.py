@@ -49,8 +49,8 @@ def deepest(details) -> int:
 
 
 def main(argv=None) -> int:
-    from gfcheck.proofs_check.context import Profile
-    from gfcheck.proofs_check.verify import verify
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.jobs.verify import verify
     from gfcheck.symbolic.problem import problem_to_json
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -38,8 +38,8 @@ _API = {
     "load_problem": "gfcheck.symbolic.problem", "parse_problem": "gfcheck.symbolic.problem",
     "Problem": "gfcheck.symbolic.problem",
     "integrate": "gfcheck.numeric.integrate", "Precision": "gfcheck.numeric.precision",
-    "verify": "gfcheck.proofs_check.verify", "Profile": "gfcheck.proofs_check.context",
-    "suites": "gfcheck.proofs_check.registry", "claims": "gfcheck.proofs_check.registry",
+    "verify": "gfcheck.proofs_check.jobs.verify", "Profile": "gfcheck.proofs_check.core.context",
+    "suites": "gfcheck.proofs_check.core.registry", "claims": "gfcheck.proofs_check.core.registry",
     "errors": "gfcheck.symbolic.errors",
 }
 

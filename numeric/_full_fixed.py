@@ -434,12 +434,12 @@ def state_at(eng, ser, tau):
     ``z(tau) = z(0) + [sum_{i >= 1} X_i P_i 2^-2F]`` with ``P_i = [(tau / H)^i 2^F]`` (the powers
     carry ``F`` extra bits while they are built; one rounding to the working precision at the
     end), the same values as the reference's Horner form on the mpf series to that rounding."""
-    from ._reduced import _powers
+    from ._reduced import powers
 
     fs = ser.fixed
     _, _, _, _, _, _, moving, movers = ser
     F = fs.F
-    pw = _powers(to_fixed(tau, F - fs.e), F, eng.p)[1:]
+    pw = powers(to_fixed(tau, F - fs.e), F, eng.p)[1:]
     prec, make, F2 = mpmath.mp.prec, mpmath.mp.make_mpf, -2 * F
 
     def increment(ints):

@@ -164,7 +164,7 @@ def weights_float(problem, U, dtype=None):
     return np.asarray(U, dtype=dtype) @ Bf + Pf
 
 
-def _powers(tau, F, p):
+def powers(tau, F, p):
     """``[tau^i]`` for i = 0..p in fixed point (``F`` fraction bits; each power carries ``F``
     extra bits while it is built, so the rounding error is one unit of ``2^-F``)."""
     G = 2 * F
@@ -669,7 +669,7 @@ class _Engine:
         while self.si < len(self.sample_ints) and self.sample_ints[self.si] <= t_next:
             ts = (self.sample_ints[self.si] - t_int + (H >> 1)) // H
             a_s = list(self.a)
-            pw = _powers(ts, F, p)
+            pw = powers(ts, F, p)
             for j in neurons:
                 a_s[j] = (sum(map(mul, A[j], pw)) + self.half) >> F
             U_s = [list(row) for row in self.u]
@@ -688,7 +688,7 @@ class _Engine:
                 self.u[q[0]][q[1]] = sum(U[q])
         else:
             # one C-level sum per series with the powers of tau_cut (2^-F each, rounded)
-            pw = _powers(tau_cut, F, self.p)
+            pw = powers(tau_cut, F, self.p)
             half = self.half
             for j in neurons:
                 self.a[j] = (sum(map(mul, A[j], pw)) + half) >> F

@@ -6,11 +6,14 @@ Public API (loaded on first use, so ``import gfcheck.proofs_check`` stays light)
     verify(problem, profile, *, suite=None, only=None)  -> (results, ctx)
     run_verify(*, suite=None, profile="quick", problem=None, out=..., only=None)  -> exit status
     Profile, Context                   the lambda ladder / digits, and the orthogonal suite's context
-    Suite, suites(), suite(name), register_suite(suite), claims(suite_name)
+    Suite, suite(name), register_suite(suite), claims(suite_name)
     Claim, Provenance, Verdict, ClaimResult, register(claim), run_claim(claim, ctx)
     judge_limit, judge_rate, Limit     the rate rule (docs/verdicts.md)
     Law                                a claim's asymptotic law: text, value and orders as one object
     main(argv)                         the ``gfcheck`` command line
+
+The package's three subpackages are ``core`` (what every suite and job stands on), ``suites``
+(one subpackage per paper; every known suite is ``gfcheck.suites()``) and ``jobs``.
 
 A claim's ``source`` "digest N.M" (and "digest N.M" in the docstrings) is section N.M of its
 suite's theory note, ``docs/orthogonal.md`` for ``orthogonal``; item N of section 9 is claim N.
@@ -32,19 +35,19 @@ try:
 except _NotFound:  # pragma: no cover - running from a source tree that was never installed
     __version__ = "0+unknown"
 
-__all__ = ["__version__", "verify", "run_verify", "Profile", "Context", "Suite", "suites", "suite", "register_suite",
+__all__ = ["__version__", "verify", "run_verify", "Profile", "Context", "Suite", "suite", "register_suite",
            "claims", "Claim", "Provenance", "Verdict", "ClaimResult", "register", "run_claim", "judge_limit",
            "judge_rate", "Limit", "Law", "main"]
 
 _LAZY = {
-    "verify": "verify", "run_verify": "verify",
-    "Profile": "context", "Context": "context",
-    "Suite": "registry", "suites": "registry", "suite": "registry", "register_suite": "registry",
-    "claims": "registry", "register": "registry",
-    "Claim": "verdicts", "Provenance": "verdicts", "Verdict": "verdicts", "ClaimResult": "verdicts",
-    "run_claim": "verdicts",
-    "judge_limit": "rates", "judge_rate": "rates", "Limit": "rates", "Law": "laws",
-    "main": "cli",
+    "verify": "jobs.verify", "run_verify": "jobs.verify",
+    "Profile": "core.context", "Context": "core.context",
+    "Suite": "core.registry", "suite": "core.registry", "register_suite": "core.registry",
+    "claims": "core.registry", "register": "core.registry",
+    "Claim": "core.verdicts", "Provenance": "core.verdicts", "Verdict": "core.verdicts", "ClaimResult": "core.verdicts",
+    "run_claim": "core.verdicts",
+    "judge_limit": "core.rates", "judge_rate": "core.rates", "Limit": "core.rates", "Law": "core.laws",
+    "main": "jobs.cli",
 }
 
 

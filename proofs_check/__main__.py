@@ -1,5 +1,5 @@
 import sys
 
-from .cli import run
+from gfcheck.proofs_check.jobs.cli import run
 
 sys.exit(run())

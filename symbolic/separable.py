@@ -89,7 +89,7 @@ def weight(loss, z):
     return sp.exp(-z) if loss == "exponential" else 1 / (1 + sp.exp(z))
 
 
-def _exact(v):
+def as_exact(v):
     """An exact sympy number or expression from ``int``, ``Fraction`` or a sympy object."""
     from fractions import Fraction
 
@@ -111,7 +111,7 @@ def _rational(expr, margins):
             if sp.expand(arg - z) == 0:
                 return 1 / X
         return e
-    out = _exact(expr).replace(lambda e: isinstance(e, sp.exp), swap)
+    out = as_exact(expr).replace(lambda e: isinstance(e, sp.exp), swap)
     if out.atoms(sp.exp):
         raise ValueError(f"exp atoms not in the margins: {out.atoms(sp.exp)}")
     return sp.numer(sp.together(out))
@@ -418,7 +418,7 @@ def sliding_certificate(boundary: str, *, one_sided: bool = False) -> Certificat
            "<e_perp, x_boundary>": (e_perp.T * (xp if boundary == "u" else xm))[0]}
     for i in range(2):
         res[f"dw_{i + 1}"] = dw[i] - claimed_dw[i]
-    res = {k: sp.numer(sp.together(_exact(v))) for k, v in res.items()}
+    res = {k: sp.numer(sp.together(as_exact(v))) for k, v in res.items()}
     name = f"separable_sliding_{boundary}" + ("__twin_one_sided" if one_sided else "")
     side = ("u = <w, x_+> = 0 with a < 0 and v > 0" if boundary == "u" else
             "v = <w, x_-> = 0 with a > 0 and u > 0")
@@ -552,7 +552,7 @@ def constants(p_value, Delta):
     >>> sp.N(k["r_plus"], 4), sp.N(k["r_minus"], 4), sp.N(k["gamma_star"], 4)
     (0.4026, 0.02995, 0.02496)
     """
-    pv, D = _exact(p_value), _exact(Delta)
+    pv, D = as_exact(p_value), as_exact(Delta)
     cD, sD = sp.cos(D), sp.sin(D)
     gx = pv * sp.cos(D / 2) - (1 - pv) * sp.cos(D / 2)
     gy = pv * sp.sin(D / 2) + (1 - pv) * sp.sin(D / 2)

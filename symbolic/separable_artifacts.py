@@ -13,7 +13,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .files import derivations_markdown, write_theory
-from .separable import MODEL, _exact, SEPARABLE_LOSSES, all_separable_certificates, derive_loss_flow, sliding, \
+from .separable import MODEL, as_exact, SEPARABLE_LOSSES, all_separable_certificates, derive_loss_flow, sliding, \
     two_point_flow
 
 __all__ = ["write_separable", "separable_fragments"]
@@ -31,7 +31,7 @@ def _trig(e):
     """``tau`` forms back to ``cos Delta``, ``sin Delta`` for display (``c`` -> ``cos Delta``)."""
     tau = sp.Symbol("tau", real=True)
     c = sp.Symbol("c", real=True)
-    e = _exact(e).subs(c, _COS)
+    e = as_exact(e).subs(c, _COS)
     if tau in e.free_symbols:
         # c = (1 - tau^2)/(1 + tau^2), s = 2 tau/(1 + tau^2): rewrite through tau = s/(1 + c)
         e = sp.simplify(e.subs(tau, _SIN / (1 + _COS)))

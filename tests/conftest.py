@@ -58,14 +58,14 @@ def stub_claims(monkeypatch):
     ``stub`` on the orthogonal model, registered and removed again by ``monkeypatch``)."""
     import dataclasses
 
-    from gfcheck.proofs_check import registry
+    from gfcheck.proofs_check.core import registry
 
     def install(claims):
         registry.suites()  # the installed suites first
         stub = registry.Suite(name="stub", title="stub claims of a test", model="the orthogonal model",
-                              notes="docs/orthogonal.md", claim_modules=("gfcheck.proofs_check.registry",),
-                              context="gfcheck.proofs_check.context:Context",
-                              default_problem="gfcheck.proofs_check.suite_orthogonal:default_problem")
+                              notes="docs/orthogonal.md", claim_modules=("gfcheck.proofs_check.core.registry",),
+                              context="gfcheck.proofs_check.core.context:Context",
+                              default_problem="gfcheck.proofs_check.suites.orthogonal.suite:default_problem")
         monkeypatch.setitem(registry._SUITES, "stub", stub)
         monkeypatch.setattr(registry, "DEFAULT_SUITE", "stub")
         for c in claims:

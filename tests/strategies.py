@@ -547,7 +547,7 @@ def separable_classes(problem) -> tuple[str, ...]:
     ``seeded`` or ``explicit``; ``Delta<0.5`` / ``Delta>1`` / ``p>=4/5`` for the ends of the ranges."""
     import math
 
-    from gfcheck.proofs_check.context_separable import SepContext
+    from gfcheck.proofs_check.suites.separable.context import SepContext
 
     ctx = SepContext(problem, "quick")
     d = ctx.data

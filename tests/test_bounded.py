@@ -2,7 +2,7 @@
 workers the parent kills, the heartbeat, the exit statuses of ``docs/cli.md``.
 
 The end-to-end tests run ``gfcheck verify`` as a user does (a subprocess, stderr to a pipe) on a
-problem generated from a seed (:func:`gfcheck.proofs_check.sweep.problem_of`: rotated orthogonal
+problem generated from a seed (:func:`gfcheck.proofs_check.jobs.sweep.problem_of`: rotated orthogonal
 inputs, seeded initialisation), on two workers, with a few claims that exercise the prefetch,
 claims on workers and the report.
 """
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from gfcheck.proofs_check.registry import Claim, Verdict
-from gfcheck.proofs_check.verdicts import Provenance
+from gfcheck.proofs_check.core.registry import Claim, Verdict
+from gfcheck.proofs_check.core.verdicts import Provenance
 
 #: a generated valid problem: n = 3 in R^4, m = 6, lambda = 1e-3 (seeded directions and signs)
 GENERATED = {"seed": 7, "n": 3, "d": 4, "m": 6, "scale": "1/1000"}
@@ -34,7 +34,7 @@ SEED = 20261206
 
 
 def _write_problem(path: Path) -> Path:
-    from gfcheck.proofs_check.sweep import problem_of
+    from gfcheck.proofs_check.jobs.sweep import problem_of
     from gfcheck.symbolic.problem import problem_to_json
 
     path.write_text(json.dumps(problem_to_json(problem_of(GENERATED))))
@@ -109,7 +109,7 @@ def test_verify_is_never_silent_for_ten_seconds(reference):
 def test_heartbeat_says_what_runs_and_what_is_left(monkeypatch, capsys):
     """Off a terminal, after HEARTBEAT_SECONDS of silence, the line names the running claim, the
     claims done of all and the budget left; with ``--quiet`` (the twin) nothing is written."""
-    from gfcheck.proofs_check.verify import Progress
+    from gfcheck.proofs_check.jobs.verify import Progress
     from gfcheck.symbolic import progress as _progress
     from gfcheck.symbolic.budget import Budget
 
@@ -134,7 +134,7 @@ def test_heartbeat_keeps_the_ladder_message_whole():
     """The heartbeat line names the rung a claim's ladder adds, at the end of a long message (it was
     cut at 90 characters: 'not resolved to a third of the band ye'); the twin: a message that
     was never given is not invented."""
-    from gfcheck.proofs_check.verify import Progress
+    from gfcheck.proofs_check.jobs.verify import Progress
     from gfcheck.symbolic.budget import Budget
 
     p = Progress(2, Budget(600.0))
@@ -277,9 +277,9 @@ def test_the_budget_cuts_a_running_claim_and_keeps_the_finished_ones(tmp_path, c
     its verdict; exit 3 (undecided) near the budget."""
     import importlib
 
-    from gfcheck.proofs_check.cli import main
+    from gfcheck.proofs_check.jobs.cli import main
 
-    _verify = importlib.import_module("gfcheck.proofs_check.verify")
+    _verify = importlib.import_module("gfcheck.proofs_check.jobs.verify")
 
     monkeypatch.setattr(_verify, "_prefetch", lambda ctx, jobs, prog=None: 0.0)  # no ladder for stubs,
     monkeypatch.setattr(_verify, "_shared_predictions", lambda ctx: None)  # nor the exact predictions
@@ -301,9 +301,9 @@ def test_the_budget_cuts_a_running_claim_and_keeps_the_finished_ones(tmp_path, c
 def test_a_last_claim_cut_by_the_budget_is_named_in_the_closing_line(tmp_path, capsys, monkeypatch, stub_claims):
     import importlib
 
-    from gfcheck.proofs_check.cli import main
+    from gfcheck.proofs_check.jobs.cli import main
 
-    monkeypatch.setattr(importlib.import_module("gfcheck.proofs_check.verify"), "_prefetch",
+    monkeypatch.setattr(importlib.import_module("gfcheck.proofs_check.jobs.verify"), "_prefetch",
                         lambda ctx, jobs, prog=None: 0.0)
     stub_claims([_sleeper("quick", 1, 0.0), _sleeper("slow", 2, 120.0)])
     assert main(["verify", "--out", str(tmp_path / "r"), "--no-figures", "--max-time", "3", "--jobs", "1"]) == 3
@@ -312,7 +312,7 @@ def test_a_last_claim_cut_by_the_budget_is_named_in_the_closing_line(tmp_path, c
 
 
 def test_max_time_zero_is_no_bound_and_a_negative_one_is_refused(tmp_path, capsys):
-    from gfcheck.proofs_check.cli import main
+    from gfcheck.proofs_check.jobs.cli import main
     from gfcheck.symbolic.budget import Budget
 
     assert not Budget.of(0).bounded and Budget.of(None, default=300).seconds == 300
@@ -325,7 +325,7 @@ def test_max_time_zero_is_no_bound_and_a_negative_one_is_refused(tmp_path, capsy
 
 
 def test_simulate_past_its_budget_is_a_named_error_and_writes_nothing(tmp_path, capsys):
-    from gfcheck.proofs_check.cli import main
+    from gfcheck.proofs_check.jobs.cli import main
 
     m64 = Path(__file__).resolve().parent / "data" / "reference-m64.problem.json"
     t0 = time.monotonic()
@@ -341,7 +341,7 @@ def test_workers_are_killed_at_once_and_report_what_happened():
     progress lines come back; a worker that dies gives its task an error, never a hang."""
     import os
 
-    from gfcheck.proofs_check.workers import Workers
+    from gfcheck.proofs_check.core.workers import Workers
     from gfcheck.symbolic.errors import IntegrationFailed
 
     said = []
@@ -367,7 +367,7 @@ def test_workers_are_killed_at_once_and_report_what_happened():
 
 
 def _tell_and_return(x):
-    from gfcheck.proofs_check.workers import tell
+    from gfcheck.proofs_check.core.workers import tell
 
     tell("halfway")
     return x
@@ -393,8 +393,8 @@ def test_docs_cli_has_the_one_exit_table_and_the_default_budgets():
     the profiles' (a change of either without the other fails here)."""
     import re
 
-    from gfcheck.proofs_check.context import PROFILES
-    from gfcheck.proofs_check.verify import EXIT_NOTHING_CHECKABLE, EXIT_REFUTED, EXIT_UNDECIDED, EXIT_VERIFIED
+    from gfcheck.proofs_check.core.context import PROFILES
+    from gfcheck.proofs_check.jobs.verify import EXIT_NOTHING_CHECKABLE, EXIT_REFUTED, EXIT_UNDECIDED, EXIT_VERIFIED
     from gfcheck.symbolic.budget import Interrupted
     from gfcheck.symbolic.errors import InvalidInput, TimeBudgetSpent
 
@@ -417,9 +417,9 @@ def test_the_heartbeat_names_the_integration_that_runs_not_the_last_ladder_messa
     nothing and says nothing (the twin)."""
     from fractions import Fraction
 
-    from gfcheck.proofs_check.context import Context, Profile, with_scale
-    from gfcheck.proofs_check.suite_orthogonal import default_problem
-    from gfcheck.proofs_check.verify import Progress
+    from gfcheck.proofs_check.core.context import Context, Profile, with_scale
+    from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
+    from gfcheck.proofs_check.jobs.verify import Progress
 
     p = Progress(1)
     p.start(1, _sleeper("plateaus", 1, 0))

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from budget import examples
 
-from gfcheck.proofs_check.cli import main
+from gfcheck.proofs_check.jobs.cli import main
 from gfcheck.symbolic.errors import InvalidInput
 from gfcheck.symbolic.problem import loads_problem
 

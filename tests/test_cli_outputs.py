@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from gfcheck.proofs_check.cli import main
-from gfcheck.proofs_check.registry import Claim, Provenance, Verdict
+from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.proofs_check.core.registry import Claim, Provenance, Verdict
 from gfcheck.symbolic.files import check_output_dir, check_output_file
 from gfcheck.symbolic.errors import InvalidInput, OutputError
 

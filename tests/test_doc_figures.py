@@ -9,7 +9,7 @@
 (d) every measured time in the README and ``docs/*.md`` is dated (a ``YYYY-MM-DD`` in its
     paragraph, the paragraph before it, or its section heading);
 (e) every subcommand, option and suite named in the README and ``docs/*.md`` exists in the parser
-    (``proofs_check/cli.py`` ``build_parser``) and the registry, and every subcommand and suite
+    (``proofs_check/jobs/cli.py`` ``build_parser``) and the registry, and every subcommand and suite
     the command offers is documented.
 Each check has a negative twin: an altered text is caught.
 """
@@ -78,8 +78,8 @@ _FORBIDDEN = re.compile(r"(?:every claim|claims) of (?:the |a )?(?:[a-z-]+ )?pap
 
 def count_problems(text: str) -> list[str]:
     """Claim counts of the README that differ from the registry's, and overstatements."""
-    from gfcheck.proofs_check import claims, suites
-    from gfcheck.proofs_check.verdicts import provenance_counts
+    from gfcheck.proofs_check.core.registry import claims, suites
+    from gfcheck.proofs_check.core.verdicts import provenance_counts
 
     out = []
     for s in suites():
@@ -101,7 +101,7 @@ def test_readme_counts_are_the_registry_s():
 
 
 def test_count_check_catches_a_wrong_count_and_an_overstatement():
-    from gfcheck.proofs_check.registry import claims
+    from gfcheck.proofs_check.core.registry import claims
 
     text = README.read_text(encoding="utf-8")
     k = sum(c.provenance.kind == "reconstructed" for c in claims("orthogonal"))
@@ -167,7 +167,7 @@ def _configured_seconds() -> set[str]:
     whole-run budgets, the heartbeat and its promise (twice the heartbeat), the report's reserve and
     the figures' minimum (read from the code, so a changed setting changes what is accepted)."""
     from gfcheck.proofs_check import Profile
-    from gfcheck.proofs_check.verify import FIGURE_SECONDS, REPORT_SECONDS
+    from gfcheck.proofs_check.jobs.verify import FIGURE_SECONDS, REPORT_SECONDS
     from gfcheck.symbolic.progress import HEARTBEAT_SECONDS
 
     out = set()
@@ -225,7 +225,7 @@ def _parser_names():
     """``({subcommand: its options}, the top-level options)`` of ``gfcheck``."""
     import argparse
 
-    from gfcheck.proofs_check.cli import build_parser
+    from gfcheck.proofs_check.jobs.cli import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -283,7 +283,7 @@ def undocumented(readme: str, pages: str, subcommands, suite_names) -> list[str]
 
 
 def _suite_names() -> set[str]:
-    from gfcheck.proofs_check import suites
+    from gfcheck.proofs_check.core.registry import suites
 
     return {s.name for s in suites() if s.name != "toy"}
 
@@ -317,7 +317,7 @@ def test_suite_help_names_every_suite(command):
     only one while ``--suite separable`` worked)."""
     import argparse
 
-    from gfcheck.proofs_check.cli import build_parser
+    from gfcheck.proofs_check.jobs.cli import build_parser
 
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     helps = [a.help for a in sub.choices[command]._actions if "--suite" in a.option_strings]

@@ -95,9 +95,9 @@ def _package_strings():
 
 def _written_names() -> set[str]:
     """Bare ``*.md`` names that gfcheck *writes* (into a report or derivations folder)."""
-    from gfcheck.proofs_check.artifact import CLAIMS_TABLE
-    from gfcheck.proofs_check.report import REPORT_FILES
-    from gfcheck.proofs_check.sweep import SUMMARY_FILES
+    from gfcheck.proofs_check.jobs.artifact import CLAIMS_TABLE
+    from gfcheck.proofs_check.core.report import REPORT_FILES
+    from gfcheck.proofs_check.jobs.sweep import SUMMARY_FILES
 
     return {f for f in REPORT_FILES + SUMMARY_FILES + CLAIMS_TABLE if f.endswith(".md")} | {"derivations.md"}
 
@@ -227,7 +227,7 @@ def test_docs_link_check_detects_a_broken_file_and_anchor(tmp_path):
 
 
 def test_every_suite_note_exists():
-    from gfcheck.proofs_check import suites
+    from gfcheck.proofs_check.core.registry import suites
 
     for s in suites():
         assert (REPO / s.notes).is_file(), f"suite {s.name}: notes {s.notes} is not in the repository"

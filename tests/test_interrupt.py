@@ -72,7 +72,7 @@ def test_interrupted_command_leaves_only_whole_files(tmp_path, command, sig):
         # the report of what finished, whole; the claims that did not finish name the signal
         doc = json.loads((out / "report.json").read_text())
         stopped = [c for c in doc["claims"] if "stopped" in c["details"]]
-        from gfcheck.proofs_check.registry import claims
+        from gfcheck.proofs_check.core.registry import claims
 
         assert [c["id"] for c in doc["claims"]] == [c.id for c in claims("orthogonal")] and stopped
         assert all(c["verdict"] == "UNDECIDED" and f"ended by {sig.name}" in c["details"]["reason"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from gfcheck.proofs_check.cli import main
+from gfcheck.proofs_check.jobs.cli import main
 from gfcheck.symbolic.formats import SCHEMA_FILES, json_schema
 from gfcheck.symbolic.problem import problem_to_json
 
@@ -40,7 +40,7 @@ def test_the_schemas_are_valid_and_installed(name):
 
 def test_the_shipped_problem_files_satisfy_the_schema():
     files = sorted((ROOT / "tests" / "data").glob("*.problem.json")) + \
-        [ROOT / "proofs_check" / "data" / "default.problem.json"]
+        [ROOT / "proofs_check" / "suites" / "orthogonal" / "data" / "default.problem.json"]
     for p in files:
         assert _errors("problem", json.loads(p.read_text())) == [], p
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 
 import gfcheck.numeric.result as result
-from gfcheck.proofs_check.artifact import CHECKOUT_FILES, source_checkout
+from gfcheck.proofs_check.jobs.artifact import CHECKOUT_FILES, source_checkout
 
 
 def _git(repo, *args) -> str:

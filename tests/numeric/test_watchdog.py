@@ -143,7 +143,7 @@ def test_a_root_found_again_and_again_is_proven_chatter_on_orthogonal_data(monke
 
 
 def _claim(check):
-    from gfcheck.proofs_check.verdicts import Claim, Provenance
+    from gfcheck.proofs_check.core.verdicts import Claim, Provenance
 
     return Claim(id="toy", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
                  tolerance_rule="r", twin="w", check=check, suite="toy",
@@ -164,7 +164,7 @@ def _collapse(proven):
 
 
 def test_a_proven_collapse_that_recurs_is_refuted():
-    from gfcheck.proofs_check.verdicts import run_claim
+    from gfcheck.proofs_check.core.verdicts import run_claim
 
     def check(ctx):
         raise _collapse(True)
@@ -175,8 +175,8 @@ def test_a_proven_collapse_that_recurs_is_refuted():
 
 
 def test_twins_an_unproven_collapse_or_one_that_does_not_recur_is_undecided():
-    from gfcheck.proofs_check.verdicts import run_claim
-    from gfcheck.proofs_check.verdicts import Verdict
+    from gfcheck.proofs_check.core.verdicts import run_claim
+    from gfcheck.proofs_check.core.verdicts import Verdict
 
     def unproven(ctx):
         raise _collapse(False)

@@ -1,6 +1,12 @@
-"""The layers import one way (symbolic -> numeric -> proofs_check -> the facade ``gfcheck``), never
-another layer's private module, and no package has an import cycle (module-level *and*
-function-level imports count).  The facade (folder ``gfcheck_main/``) is the top: no layer imports it."""
+"""The layers import one way and no package has an import cycle (module-level *and* function-level
+imports count):
+
+    symbolic -> numeric -> proofs_check.core -> proofs_check.suites.<name> -> proofs_check.jobs -> facade
+
+``core``, ``numeric`` and ``symbolic`` never import a suite; a suite never imports another suite;
+no module imports another layer's private module, and no module imports a ``_private`` name of
+another module (a helper two modules share is public).  The facade (folder ``gfcheck_main/``)
+is the top: no layer imports it.  Each rule has a planted violation that it catches."""
 
 from __future__ import annotations
 
@@ -10,13 +16,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ("symbolic", "numeric", "proofs_check")  # in data-flow order
+LAYERS = ("symbolic", "numeric", "proofs_check")  # the installed packages, in data-flow order
+#: the levels of data flow, bottom first; a module may import its own level and the ones below
+LEVELS = ("symbolic", "numeric", "core", "suites", "jobs", "facade")
 
 
 def _modules(layer):
-    for path in sorted((ROOT / layer).glob("*.py")):
-        name = path.stem
-        yield (f"gfcheck.{layer}" if name == "__init__" else f"gfcheck.{layer}.{name}"), path
+    for path in sorted((ROOT / layer).rglob("*.py")):
+        parts = path.relative_to(ROOT / layer).with_suffix("").parts
+        parts = parts[:-1] if parts[-1] == "__init__" else parts
+        yield ".".join(("gfcheck", layer, *parts)), path
 
 
 def _imports(module, path):
@@ -24,32 +33,72 @@ def _imports(module, path):
     return imports_in(module, path.stem == "__init__", path.read_text())
 
 
+def _froms(module, is_package, node):
+    """The absolute module of a ``from ... import`` node (relative ones resolved)."""
+    if not node.level:
+        return node.module or ""
+    package = module if is_package else module.rsplit(".", 1)[0]
+    base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+    return f"{base}.{node.module}" if node.module else base
+
+
 def imports_in(module, is_package, source):
     """Absolute names of the gfcheck modules imported anywhere in ``source`` (of ``module``)."""
-    package = module if is_package else module.rsplit(".", 1)[0]
     out = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             out |= {a.name for a in node.names if a.name == "gfcheck" or a.name.startswith("gfcheck.")}
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                target = f"{base}.{node.module}" if node.module else base
-                names = [f"{target}.{a.name}" for a in node.names] if not node.module else [target]
-            elif node.module and (node.module == "gfcheck" or node.module.startswith("gfcheck.")):
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            else:
+            target = _froms(module, is_package, node)
+            if not (target == "gfcheck" or target.startswith("gfcheck.")):
                 continue
+            if node.module:
+                names = [target] if node.level else [target] + [f"{target}.{a.name}" for a in node.names]
+            else:
+                names = [f"{target}.{a.name}" for a in node.names]
             out |= set(names)
     return out
 
 
-GRAPH = {m: _imports(m, p) for layer in LAYERS for m, p in _modules(layer)}
+def private_names_in(module, is_package, source, modules):
+    """``"<module>.<name>"`` for each ``_private`` name (not a dunder, not a module of ``modules``)
+    that ``source`` imports from another module with ``from ... import``."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            target = _froms(module, is_package, node)
+            for a in node.names:
+                private = a.name.startswith("_") and not a.name.startswith("__")
+                if private and f"{target}.{a.name}" not in modules:
+                    out.append(f"{target}.{a.name}")
+    return sorted(out)
+
+
+SOURCES = {m: p for layer in LAYERS for m, p in _modules(layer)}
+GRAPH = {m: _imports(m, p) for m, p in SOURCES.items()}
 
 
 def _layer(name):
     parts = name.split(".")
     return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def level(name):
+    """The level of a gfcheck module name (``LEVELS``): ``gfcheck.proofs_check`` itself (its lazy
+    API and ``python -m gfcheck.proofs_check``) sits with the jobs, the facade above them all."""
+    parts = name.split(".")
+    layer = _layer(name)
+    if layer is None:
+        return "facade"
+    if layer != "proofs_check":
+        return layer
+    return parts[2] if len(parts) > 2 and parts[2] in ("core", "suites") else "jobs"
+
+
+def suite_of(name):
+    """The suite a module belongs to (``gfcheck.proofs_check.suites.<suite>...``), else None."""
+    parts = name.split(".")
+    return parts[3] if len(parts) > 3 and parts[1:3] == ["proofs_check", "suites"] else None
 
 
 def _facade_names(module, names):
@@ -58,29 +107,82 @@ def _facade_names(module, names):
     return sorted(t for t in names if t == "gfcheck" or (t.startswith("gfcheck.") and _layer(t) is None))
 
 
+def upward(module, targets):
+    """The imports of ``targets`` that go up the levels (against the data flow)."""
+    return sorted(t for t in targets if LEVELS.index(level(t)) > LEVELS.index(level(module)))
+
+
+def suite_imports(module, targets):
+    """The imports of a suite from outside the suites (core, numeric, symbolic), or of another suite."""
+    own = suite_of(module)
+    if level(module) not in ("symbolic", "numeric", "core", "suites"):
+        return []
+    return sorted(t for t in targets if suite_of(t) is not None and suite_of(t) != own)
+
+
 @pytest.mark.parametrize("module", sorted(GRAPH))
 def test_no_layer_imports_the_facade(module):
     assert _facade_names(module, GRAPH[module]) == [], f"{module} imports the facade gfcheck, which sits above it"
 
 
-def test_the_facade_check_finds_an_import_of_the_facade():  # the negative twin
-    for source in ("import gfcheck", "from gfcheck import integrate", "import gfcheck.__main__"):
-        assert _facade_names("gfcheck.numeric.x", imports_in("gfcheck.numeric.x", False, source)), source
-    assert _facade_names("gfcheck.numeric.x", imports_in("gfcheck.numeric.x", False,
-                                                        "from gfcheck.symbolic import errors")) == []
+@pytest.mark.parametrize("module", sorted(GRAPH))
+def test_imports_flow_one_way(module):
+    assert upward(module, GRAPH[module]) == [], \
+        f"{module} imports against symbolic -> numeric -> core -> suites -> jobs -> facade"
 
 
 @pytest.mark.parametrize("module", sorted(GRAPH))
-def test_imports_flow_one_way_and_never_into_another_layers_private_module(module):
-    own = LAYERS.index(_layer(module))
+def test_no_suite_is_imported_below_the_suites_or_by_another_suite(module):
+    assert suite_imports(module, GRAPH[module]) == [], \
+        f"{module} imports a suite: core, numeric and symbolic import none, a suite imports no other suite"
+
+
+RULES = {"facade": _facade_names, "flow": upward, "suite": suite_imports}
+#: (rule, module, planted source, caught?): each rule's negative twins, and an import it lets through
+PLANTED = [
+    ("facade", "gfcheck.numeric.x", "import gfcheck", True),
+    ("facade", "gfcheck.numeric.x", "from gfcheck import integrate", True),
+    ("facade", "gfcheck.numeric.x", "import gfcheck.__main__", True),
+    ("facade", "gfcheck.numeric.x", "from gfcheck.symbolic import errors", False),
+    ("flow", "gfcheck.proofs_check.core.x", "from gfcheck.proofs_check.jobs import verify", True),
+    ("flow", "gfcheck.proofs_check.suites.s.x", "def f():\n    from ...jobs.cli import run", True),
+    ("flow", "gfcheck.numeric.x", "from gfcheck.proofs_check.core.context import Profile", True),
+    ("flow", "gfcheck.symbolic.x", "def f():\n    from ..numeric import integrate", True),
+    ("flow", "gfcheck.proofs_check.jobs.x", "from ..core.registry import suite", False),
+    ("suite", "gfcheck.proofs_check.core.registry", "def f():\n    from ..suites.orthogonal.suite import SUITE", True),
+    ("suite", "gfcheck.proofs_check.suites.separable.claims", "from ..orthogonal import claims_exact", True),
+    ("suite", "gfcheck.symbolic.x", "import gfcheck.proofs_check.suites.separable.context", True),
+    ("suite", "gfcheck.proofs_check.suites.separable.report", "from .claims import long_run", False),
+]
+
+
+@pytest.mark.parametrize("rule, module, source, caught", PLANTED)
+def test_each_rule_catches_its_planted_violation(rule, module, source, caught):  # the negative twins
+    assert bool(RULES[rule](module, imports_in(module, False, source))) is caught
+
+
+@pytest.mark.parametrize("module", sorted(GRAPH))
+def test_no_import_of_another_layers_private_module(module):
     for target in GRAPH[module]:
-        layer = _layer(target)
-        if layer is None:
-            continue
-        assert LAYERS.index(layer) <= own, f"{module} imports {target}: against symbolic -> numeric -> proofs_check"
-        if layer != _layer(module):
+        if _layer(target) is not None and level(target) != level(module):
             private = [p for p in target.split(".")[2:] if p.startswith("_")]
             assert not private, f"{module} imports {target}, a private module of another layer"
+
+
+@pytest.mark.parametrize("module", sorted(SOURCES))
+def test_no_private_name_is_imported_from_another_module(module):
+    path = SOURCES[module]
+    found = private_names_in(module, path.stem == "__init__", path.read_text(), set(SOURCES))
+    assert found == [], f"{module} imports private names of other modules (make a shared helper public)"
+
+
+def test_the_private_name_check_finds_a_private_name():  # the negative twin
+    modules = {"gfcheck.numeric._common", "gfcheck.numeric._reduced"}
+    for source in ("from ._reduced import _powers", "def f():\n    from gfcheck.proofs_check.core.report import _hooks",
+                   "from .figures import floats, _Skip"):
+        assert private_names_in("gfcheck.numeric._full", False, source, modules), source
+    for source in ("from . import _common", "from ._reduced import powers", "from .errors import __all__ as _a"):
+        assert private_names_in("gfcheck.numeric._full", False, source, modules) == [], source
 
 
 def _cycle(graph):

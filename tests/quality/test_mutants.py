@@ -167,7 +167,7 @@ def test_the_probe_reads_the_exact_constants_for_a_prediction_mutant(tmp_path):
     probe = json.loads(path.read_text())["probe"]
     assert probe["verdict"] == "ACTIVE" and probe["differs"] == ["constants: constants"], probe
     assert M.probe_cells(tmp_path, "separable", ["default"], ["sep-gamma-factor"], log=io.StringIO()) == 0
-    from gfcheck.proofs_check import registry
+    from gfcheck.proofs_check.core import registry
 
     problem = registry.suite("separable").load_default_problem()
     same = M.flow_signature(problem, "constants")

@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from gfcheck.proofs_check import claims_exact
-from gfcheck.proofs_check.context import Context, Profile
-from gfcheck.proofs_check.registry import claims, run_claim
-from gfcheck.proofs_check.verify import default_problem
+from gfcheck.proofs_check.suites.orthogonal import claims_exact
+from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.registry import claims, run_claim
+from gfcheck.proofs_check.jobs.verify import default_problem
 
 
 #: the orthogonal suite's claims by id
@@ -29,7 +29,7 @@ def _fresh(ctx):
 
 def _refuted_by_the_check(cid, c) -> bool:
     """The check itself refutes (the second route, at 20 more digits on the full engine, is tested in
-    tests/proofs_check/test_verdicts.py and end to end by test_loss_normalisation_1_over_n_is_refuted:
+    tests/proofs_check/core/test_verdicts.py and end to end by test_loss_normalisation_1_over_n_is_refuted:
     rerunning it here cost four minutes of CI)."""
     return REGISTRY[cid].check(c)[0].verdict == "REFUTED"
 

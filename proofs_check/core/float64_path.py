@@ -1,0 +1,240 @@
+"""The float64 path checked against an independent high-precision run (issue 20 item 2).
+
+The float64 engine (``engine="float64"``, :mod:`gfcheck.numeric._float64`) promises every number it
+reports (final and sampled ``a, U, W``, event times, watch crossing times) to within its stated
+accuracy ``stats["accuracy"]`` (its ``error_estimate``, :mod:`gfcheck.numeric.estimate`: twice the
+largest difference to the same engine in extended precision).  That estimate is the same code at
+more digits, so an error both runs share (a loosened root tolerance, a wrong step-size rule) is not
+in it.  The check here compares the float64 trajectory with the *reduced* engine (mpf, its own
+order and step rule) at the profile's digits, and judges, part by part,
+
+    real error = max |z_float64 - z_reference| <= error_estimate,
+
+with the same event list ``(neuron, point, kind)`` as the reference.  The reference's own error is
+that of the requested digits, ``2^(-b+12) (1 + max |z|)`` (claims 3 and 18 check it), which must lie
+below the estimate divided by :data:`EDGE` for the comparison to decide (else UNDECIDED).  The
+estimate is not the only promise: a fault that both its runs share can make it grow with the error,
+so the real error must also lie within float64's own digits over the horizon
+(:func:`float64_promise`).
+
+An event time is promised through its conditioning: the state is promised to ``P =``
+:func:`float64_promise`, so the time at which the quantity ``g`` that decides the event crosses
+zero (``u_jk`` for a deactivation, the residual ``r_k`` whose sign turns the push
+``-a_j r_k ||x_k||^2 / n`` for a re-entry under ReLU'(0) = 1) is promised to ``P / |dg/dt|``, the
+first-order event-location bound, with ``dg/dt`` read from the reference's state at its event
+(:func:`event_speed`; computed only for the events that differ by more than ``P``).  A re-entry
+where ``r_k`` crosses 0 at an amplitude below float64's resolution is ill-conditioned: census
+problem 0085 (ReLU'(0) = 1) has ``|dr_4/dt| ~ 1e-12`` at its crossing and the float64 run
+re-enters 45 time units late, which no 53-bit run can resolve; that is not a fault, its estimate
+says so (its extended-precision reference resolves the push at its own 64 bits, not at float64's).
+
+The negative twin is the same comparison against the reference with a planted perturbation of
+:data:`EDGE` promises (``EDGE * error_estimate`` added to ``a_0`` of the final state and of every
+sample, to every event time and every crossing time): the float64 run must be refuted by it, part
+by part (a comparison that cannot see an error of four promises proves nothing); likewise
+``EDGE * float64_promise`` for the float64 digits.
+
+>>> EDGE
+4
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import mpmath
+
+from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
+
+from .measure import EDGE, combine_verdicts, first_nonfinite, s, verdict_of
+from .verdicts import Verdict
+
+__all__ = ["float64_verdicts", "float64_promise", "planted", "event_speed", "PARTS"]
+
+#: the parts of a trajectory that the float64 path reports (``trajectory_difference``'s keys)
+PARTS = ("final", "samples", "events", "crossings")
+
+SLACK = 12  # bits of slack on the reference's 2^-b (as claims 3, 4 and 18)
+
+
+def planted(tr, delta, event_deltas=None):
+    """``tr`` with ``delta`` added to ``a_0`` of the final state and of every sample, to every
+    event time (``event_deltas[i]`` to event ``i`` when given) and to every crossing time (the
+    twin's perturbed reference)."""
+    def state(st):
+        return dataclasses.replace(st, a=(st.a[0] + delta,) + tuple(st.a[1:])) if st.a else st
+
+    shifts = [delta] * len(tr.events) if event_deltas is None else event_deltas
+    events = tuple(dataclasses.replace(e, t=e.t + d) for e, d in zip(tr.events, shifts))
+    crossings = {k: (None if v is None else v + delta) for k, v in tr.crossings.items()}
+    return tr.replace(final=state(tr.final), samples=tuple(state(x) for x in tr.samples), events=events,
+                      crossings=crossings)
+
+
+def float64_promise(t_end, scale):
+    """What the float64 path promises whatever its estimate says: ``2^(-53+12) (1 + T) (1 + max |z|)``,
+    float64's unit roundoff per unit of time over the horizon ``T`` (rounding accumulates at most
+    linearly in time on the stable flow), 12 bits of slack (sums over ``m n`` terms, as claims 3, 4 and
+    18), relative to the state's size; a time is promised to the same number (the module docstring of
+    :mod:`gfcheck.numeric._float64`: a tolerance ``~2^-52`` relative to ``max |z|`` per step).
+
+    >>> float64_promise(0, 0) == mpmath.ldexp(1, -41)
+    True
+    """
+    return tolerance(53, SLACK) * (1 + to_mpf(t_end)) * (1 + to_mpf(scale))
+
+
+def event_speed(problem, st, e):
+    """``|dg/dt|`` at the state ``st`` (``a``, ``U``) for the quantity ``g`` that decides the event
+    ``e``: ``u_jk`` for a deactivation (``du_jk/dt = -c_k a_j r_k``), the residual ``r_k`` for a
+    re-entry (``dr_k/dt = sum_i [a_i' u_ik + a_i u_ik']`` over the active pairs, with
+    ``a_i' = -(1/n) sum_l r_l u_il`` and ``u_ik' = -c_k a_i r_k``), ``c_k = ||x_k||^2 / n``,
+    ``r_k = sum_i a_i u_ik^+ - y_k`` (docs/orthogonal.md 1.3); None for the kinds of other engines.
+
+    >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
+    >>> from gfcheck.numeric.trajectory import Event, State
+    >>> p = default_problem()
+    >>> st = State(0, (mpmath.mpf(1),) * p.m, tuple((mpmath.mpf(0),) * p.n for _ in range(p.m)))
+    >>> event_speed(p, st, Event(0, 0, 0, "deactivate")) == abs(p.norms_squared()[0] / p.n * p.labels[0])
+    True
+    """
+    n, m = problem.n, problem.m
+    a, U = st.a, st.U
+    act = [[u > 0 for u in row] for row in U]
+    r = [sum((a[i] * U[i][k] for i in range(m) if act[i][k]), mpmath.mpf(0)) - to_mpf(problem.labels[k])
+         for k in range(n)]
+    j, k = e.neuron, e.point
+    ck = to_mpf(problem.norms_squared()[k]) / n
+    if e.kind == "deactivate":
+        return abs(ck * a[j] * r[k])
+    if e.kind != "activate":
+        return None
+    adot = [-sum((r[q] * U[i][q] for q in range(n) if act[i][q]), mpmath.mpf(0)) / n for i in range(m)]
+    return abs(sum((adot[i] * U[i][k] - a[i] * ck * a[i] * r[k] for i in range(m) if act[i][k]), mpmath.mpf(0)))
+
+
+def event_time_promises(ctx, problem, f64, ref, promise, t_end):
+    """The promise on each of ``ref``'s event times: ``P`` (:func:`float64_promise`) where the
+    float64 run's paired event lies within it, else ``max(P, P / |dg/dt|)`` with ``dg/dt`` from the
+    reference's state at its event (:func:`event_speed`; one more reference run, sampled at those
+    times); infinite where ``dg/dt = 0`` (no first-order bound)."""
+    from gfcheck.numeric.estimate import pair_events
+
+    from .context import mpf_to_fraction
+
+    pairs, _ = pair_events(f64.events, ref.events)
+    where = {id(q): i for i, q in enumerate(ref.events)}
+    out = [promise] * len(ref.events)
+    off = sorted({where[id(q)] for e, q in zip(f64.events, pairs) if q is not None and abs(e.t - q.t) > promise})
+    if not off:
+        return out
+    times = sorted({mpf_to_fraction(ref.events[i].t) for i in off})
+    sampled = ctx.run(problem, t_end=t_end, times=tuple(times), engine="reduced", error_estimate=False)
+    at = dict(zip(times, sampled.samples))
+    for i in off:
+        speed = event_speed(problem, at[mpf_to_fraction(ref.events[i].t)], ref.events[i])
+        out[i] = mpmath.inf if not speed else max(promise, promise / speed)
+    return out
+
+
+def _event_ratio(f64, ref, promises):
+    """``max |t - t_ref| / promise`` over the paired events with a finite promise (0 if none)."""
+    from gfcheck.numeric.estimate import pair_events
+
+    pairs, _ = pair_events(f64.events, ref.events)
+    where = {id(q): i for i, q in enumerate(ref.events)}
+    ratios = [abs(e.t - q.t) / promises[where[id(q)]] for e, q in zip(f64.events, pairs)
+              if q is not None and mpmath.isfinite(promises[where[id(q)]])]
+    return max(ratios, default=mpmath.mpf(0))
+
+
+def _undecided(reason, details=None):
+    v = Verdict("UNDECIDED", "-", "-", "-", "-", {**(details or {}), "reason": reason})
+    return v, v
+
+
+def _finite(tr) -> bool:
+    """Every reported number of ``tr`` is finite (a NaN or an infinity is no measurement)."""
+    times = [e.t for e in tr.events] + [v for v in tr.crossings.values() if v is not None]
+    return first_nonfinite((tr.final,) + tuple(tr.samples)) is None and all(mpmath.isfinite(v) for v in times)
+
+
+def _bound_pair(ok, twin_ok, real, twin_real, bound, planted_what, det=None, prediction=None):
+    """``(claim, twin)`` of one part ``real <= bound``; the twin is the same bound on the planted
+    reference (``planted_what`` says what was planted)."""
+    pred = prediction or f"<= {s(bound, 3)}"
+    tol = s(bound, 3) if prediction is None else "1"
+    return (Verdict(verdict_of(ok), pred, s(real, 4), s(real, 4), tol, det or {}),
+            Verdict(verdict_of(twin_ok), pred, s(twin_real, 4), s(twin_real, 4), tol, {"planted": planted_what}))
+
+
+def _estimate_parts(f64, ref, est):
+    """The parts judged against the float64 run's own estimate: ``(parts, differences, parts
+    without data)``."""
+    from gfcheck.numeric.estimate import trajectory_difference
+
+    parts_real, bad = trajectory_difference(f64, ref)
+    parts_twin, bad_twin = trajectory_difference(f64, planted(ref, EDGE * est))
+    parts = {}
+    for name in PARTS:
+        same = not (name == "events" and bad) and not (name == "crossings" and any("watch" in m for m in bad))
+        ok_twin = parts_twin[name] <= est and not (name == "events" and bad_twin)
+        parts[name] = _bound_pair(same and parts_real[name] <= est, ok_twin, parts_real[name], parts_twin[name], est,
+                                  f"{EDGE} x the estimate", {} if same else {"mismatch": "; ".join(bad)})
+    empty = [n for n in ("events", "crossings")
+             if not (ref.events if n == "events" else [v for v in ref.crossings.values() if v is not None])]
+    for name in empty:  # nothing reported there: the part is no evidence either way
+        del parts[name]
+    return parts, parts_real, empty
+
+
+def _digits_parts(ctx, problem, f64, ref, t_end, parts_real):
+    """float64's own digits, whatever the estimate says (an estimate that grew with the error, a
+    fault both runs share, must not excuse it): states and crossings to the promise ``P``, event
+    times to ``P / |dg/dt|`` -> ``(parts, largest real error, P)``."""
+    from gfcheck.numeric.estimate import trajectory_difference
+
+    promise = float64_promise(t_end, ref.scale)
+    states = ("final", "samples", "crossings")
+    real = max(parts_real[n] for n in states)
+    tps = event_time_promises(ctx, problem, f64, ref, promise, t_end)
+    twin_ref = planted(ref, EDGE * promise, [EDGE * (tp if mpmath.isfinite(tp) else 0) for tp in tps])
+    twin_real = max(trajectory_difference(f64, twin_ref)[0][n] for n in states)
+    parts = {"float64 digits": _bound_pair(real <= promise, twin_real <= promise, real, twin_real, promise,
+                                           f"{EDGE} x the float64 promise")}
+    if ref.events:
+        ratio, twin_ratio = _event_ratio(f64, ref, tps), _event_ratio(f64, twin_ref, tps)
+        conditioned = [s(tp, 3) for tp in tps if tp != promise]
+        parts["float64 event times"] = _bound_pair(
+            ratio <= 1, twin_ratio <= 1, ratio, twin_ratio, 1, f"{EDGE} x each event's promise",
+            {"conditioned": "; ".join(conditioned)} if conditioned else {}, "<= 1 (|dt| / (P / |dg/dt|))")
+        real = max(real, parts_real["events"])
+    return parts, real, promise
+
+
+def float64_verdicts(ctx, problem, *, t_end, times, watches=(), what=""):
+    """``(claim, twin)``: the float64 engine on ``problem`` against the reduced engine at the
+    profile's digits (see the module docstring); ``what`` names the problem in the details."""
+    f64 = ctx.run(problem, t_end=t_end, times=times, watches=watches, engine="float64", error_estimate=True)
+    ref = ctx.run(problem, t_end=t_end, times=times, watches=watches, engine="reduced", error_estimate=False)
+    est = f64.error_estimate
+    base = {"problem": what, "horizon": s(t_end, 6), "samples": str(len(times)), "events": str(len(ref.events)),
+            "reference": f"reduced engine (mpf, its own step rule) at {ref.dps} digits",
+            "estimate_parts": f64.stats.get("error_estimate_parts", {}),
+            "estimate_method": str(f64.stats.get("accuracy_method", "-"))}
+    if est is None or f64.stats.get("error_estimate_mismatch"):
+        return _undecided("the float64 path vouches for no digit here (its extended-precision reference "
+                          f"reports another event structure: {f64.stats.get('error_estimate_mismatch')})", base)
+    if not (_finite(f64) and _finite(ref)) or len(f64.samples) != len(ref.samples):
+        return _undecided("a run reports a non-finite number or fewer samples than asked: nothing to compare", base)
+    with mpmath.workprec(ref.work_bits):
+        est = mpmath.mpf(est)
+        ref_err = tolerance(bits_for_dps(ctx.profile.dps), SLACK) * (1 + ref.scale)
+        if not ref_err * EDGE < est:
+            return _undecided(f"the reference's own error {s(ref_err, 3)} is not below the estimate / {EDGE}: "
+                              "more digits are needed to judge the estimate", base)
+        parts, parts_real, empty = _estimate_parts(f64, ref, est)
+        digits, real, promise = _digits_parts(ctx, problem, f64, ref, t_end, parts_real)
+        return combine_verdicts({**parts, **digits}, details={
+            **base, "estimate": s(est, 4), "float64_promise": s(promise, 3), "reference_error": s(ref_err, 3),
+            "real_error": s(real, 4), "parts_without_data": empty})

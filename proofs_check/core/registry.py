@@ -1,0 +1,97 @@
+"""The registry: suites of claims, one suite per paper.
+
+A :class:`Suite` is a paper: its model, the losses its claims accept, its default problem, the
+modules that declare its claims (each claim once, as a :class:`~.verdicts.Claim` passed to
+:func:`register`), the context its checks run in, its figures and its theory notes in ``docs/``.
+Suites are found through the ``gfcheck.suites`` entry points (``pyproject.toml``) or registered
+at run time with :func:`register_suite`, so a new paper adds its own modules and one entry-point
+line and touches no file of another suite (``tests/proofs_check/core/test_suites.py`` shows one that
+lives in the tests).  The registry imports no suite (``tests/quality/test_imports.py``): a suite is
+known by its entry point in the installed metadata, or once registered.
+
+>>> [s.name for s in suites()][:1]
+['orthogonal']
+>>> c = claims("orthogonal")[0]
+>>> (c.suite, c.number, c.id)
+('orthogonal', 1, 'orthogonality')
+"""
+
+from __future__ import annotations
+
+from gfcheck.symbolic.errors import InvalidInput, SchemaError
+
+from .verdicts import PROVENANCE_KINDS, VERDICTS, Claim, ClaimResult, Provenance, Suite, Verdict, run_claim
+
+__all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "run_claim", "Suite",
+           "REGISTRY",
+           "register", "register_suite", "suites", "suite", "claims", "DEFAULT_SUITE"]
+
+#: the suite ``gfcheck verify`` runs when none is named
+DEFAULT_SUITE = "orthogonal"
+
+
+#: every registered claim, keyed by ``(suite, id)``
+REGISTRY: dict[tuple[str, str], Claim] = {}
+_SUITES: dict[str, Suite] = {}
+_DISCOVERED = False
+
+
+def register(claim: Claim) -> Claim:
+    """Declare ``claim`` (ids and numbers are unique within a suite); returns it."""
+    key = (claim.suite, claim.id)
+    if key in REGISTRY:
+        raise InvalidInput(f"register: duplicate claim id {claim.id!r} in suite {claim.suite!r}")
+    if any(c.suite == claim.suite and c.number == claim.number for c in REGISTRY.values()):
+        raise InvalidInput(f"register: duplicate item number {claim.number} in suite {claim.suite!r}")
+    REGISTRY[key] = claim
+    return claim
+
+
+def register_suite(s: Suite) -> Suite:
+    """Make ``s`` known (a name already known is refused)."""
+    if s.name in _SUITES and _SUITES[s.name] != s:
+        raise InvalidInput(f"register_suite: a different suite named {s.name!r} is registered")
+    _SUITES[s.name] = s
+    return s
+
+
+def _discover() -> None:
+    """The suites of the installed packages (entry-point group ``gfcheck.suites``)."""
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    from importlib.metadata import entry_points
+
+    for ep in sorted(entry_points(group="gfcheck.suites"), key=lambda e: e.name):
+        register_suite(ep.load())
+    _DISCOVERED = True
+
+
+def suites() -> list[Suite]:
+    """Every known suite, the default first, then by name."""
+    _discover()
+    return sorted(_SUITES.values(), key=lambda s: (s.name != DEFAULT_SUITE, s.name))
+
+
+def suite(name: str | None = None) -> Suite:
+    """The suite called ``name`` (default :data:`DEFAULT_SUITE`); unknown names are refused
+    with the list of known ones (``SchemaError``, exit 2)."""
+    _discover()
+    name = name or DEFAULT_SUITE
+    if name not in _SUITES:
+        raise SchemaError(f"--suite: unknown suite {name!r}; known: {', '.join(s.name for s in suites())} "
+                          "(gfcheck verify --list shows them with their claims)")
+    return _SUITES[name]
+
+
+def claims(suite_name: str | None = None) -> list[Claim]:
+    """The claims of one suite (default :data:`DEFAULT_SUITE`), in item order: each of its claim
+    modules' ``CLAIMS`` table (registered on first use) and any claim registered at run time."""
+    import importlib
+
+    s = suite(suite_name)
+    for m in s.claim_modules:
+        for c in getattr(importlib.import_module(m), "CLAIMS", ()):
+            if REGISTRY.get((c.suite, c.id)) is not c:
+                register(c)
+    return sorted((c for c in REGISTRY.values() if c.suite == s.name), key=lambda c: (c.number, c.id))

@@ -1,0 +1,547 @@
+"""``gfcheck verify``: every claim of a suite (stated by its paper or reconstructed after it:
+``Claim.provenance``), checked; the main job.
+
+::
+
+    gfcheck verify [--profile quick|full] [--problem FILE] [--out DIR] [--only ID[,ID...]] [--max-time SECONDS]
+
+Runs the registered claims (digest section 9) on the problem (default: the built-in example,
+``proofs_check/suites/orthogonal/data/default.problem.json``), shows progress on stderr, prints the verdict table
+and writes the report into ``DIR``: ``report.md``, ``report.json`` (deterministic: same inputs,
+same bytes), ``timings.json`` (seconds per claim: the one file that changes between runs), the
+figures, ``problem.json`` (the exact problem) and, for each refuted claim,
+``reproduce/<id>.problem.json`` with the command that reruns it.  Every file is written whole
+(temporary file + rename); ``report.json`` is written last, so a report folder with a
+``report.json`` is complete.
+
+Before any claim runs, the problem's loss must be one the engines integrate (only ``"square"``;
+``UnsupportedLoss`` otherwise) and ``DIR`` must be writable (``OutputError`` otherwise: a file
+where the folder is needed, a path under a regular file, a read-only folder).  At the end a
+summary on stderr counts each verdict and gives one line per cause of the claims that are not
+VERIFIED (``ids: VERDICT: reason; next: what to do``; see :mod:`gfcheck.proofs_check.core.report`).
+
+``--max-time SECONDS`` bounds the whole run (default: the profile's ``run_seconds``, 300 s for
+quick, 3600 s for full; 0: no bound).  When it is spent, or on SIGINT or SIGTERM at any moment,
+the worker processes are killed (:mod:`.workers`) and the report of the claims that finished is
+written whole, the others UNDECIDED with the budget or the signal as the reason.  Off a terminal a
+heartbeat line says what runs whenever stderr has been silent for a few seconds.
+
+Exit status (``docs/cli.md``): 0 when every claim is VERIFIED (OUTSIDE_ASSUMPTIONS is allowed for
+a user's problem and reported); 1 when a claim is REFUTED; 3 when none is but some claim is
+UNDECIDED (a spent budget included); 4 when every claim is OUTSIDE_ASSUMPTIONS (nothing
+checkable); 2 for bad input; 130 on SIGINT, 143 on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from gfcheck.symbolic.files import check_output_dir
+from gfcheck.symbolic.errors import SchemaError
+from gfcheck.symbolic.problem import load_problem
+
+__all__ = ["run_verify", "list_suites", "default_problem", "verify", "summary_lines", "check_report_dir"]
+
+#: the prefix of every line this command writes to stderr
+_PREFIX = "gfcheck verify:"
+
+
+def default_problem():
+    """The default suite's built-in example."""
+    from gfcheck.proofs_check.core.registry import suite
+
+    return suite().load_default_problem()
+
+
+class Progress:
+    """Per claim: a tqdm bar on a terminal (the running claims and their ladder rungs beside it,
+    :mod:`gfcheck.symbolic.progress`), one result line per claim on stderr unless ``--quiet``, the
+    ladder rungs as lines with ``-v``, and off a terminal a heartbeat line whenever stderr has
+    been silent for a few seconds (:meth:`status`: the claims running, their rung, elapsed time,
+    claims done of all, what is left of the whole-run budget)."""
+
+    def __init__(self, total: int, budget=None):
+        from gfcheck.symbolic import progress as _progress
+
+        self.total, self._p, self.budget = total, _progress, budget
+        self.bar = _progress.bar(total, "verify", unit="claim")
+        self.t0 = time.perf_counter()
+        self.running: dict[int, list] = {}  # index -> [claim id, start, last rung line]
+        self.finished = 0
+        self.phase = None  # a callable saying what runs before the claims (the prefetch)
+
+    def start(self, i: int, claim) -> None:
+        self.running[i] = [claim.id, time.perf_counter(), ""]
+        self.bar.set_postfix_str(claim.id)
+
+    def rung(self, message: str, i: int | None = None) -> None:
+        """Where a claim's ladder is (``Context.decide`` extends it); ``i`` the claim (default: the
+        last started)."""
+        if i is None:
+            i = max(self.running, default=None)
+        entry = self.running.get(i)
+        cid = entry[0] if entry else "?"
+        if entry:
+            entry[2] = message
+        self.bar.set_postfix_str(f"{cid}: {message}"[:100])
+        self._p.detail(f"[{i}/{self.total}] {cid}: {message} ({self._p.elapsed_since(self.t0)} in all)",
+                       self.bar)
+
+    def done(self, i: int, result) -> None:
+        self.running.pop(i, None)
+        self.finished += 1
+        self._p.note(f"[{i}/{self.total}] {result.claim.id}: {result.verdict} ({result.seconds:.1f} s, "
+                     f"{self._p.elapsed_since(self.t0)} in all)", self.bar)
+        self.bar.update(1)
+
+    def status(self) -> str:
+        """One line: what runs now and what is left (the heartbeat's text)."""
+        now = time.perf_counter()
+        parts = []
+        phase = self.phase
+        if phase is not None:
+            parts.append(phase())
+        # the ladder's message whole (the rung it adds comes last; a terminal's bar clips the line itself)
+        running = [f"{cid} ({now - t:.0f} s{'; ' + msg if msg else ''})"
+                   for _, (cid, t, msg) in sorted(dict(self.running).items())]
+        if running:
+            parts.append("running " + ", ".join(running))
+        parts.append(f"{self.finished}/{self.total} claims done, {now - self.t0:.0f} s elapsed")
+        if self.budget is not None and self.budget.bounded:
+            parts.append(f"{self.budget.remaining():.0f} s of {self.budget.where} left")
+        return "; ".join(parts)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+#: the whole-run budget keeps this share of itself (at most :data:`REPORT_SECONDS`) for the report
+REPORT_SHARE = 0.1
+REPORT_SECONDS = 10.0
+#: figures are drawn only when at least this much of the whole-run budget is left after the claims
+FIGURE_SECONDS = 30.0
+
+
+def report_reserve(budget) -> float:
+    """Seconds of the whole-run budget kept for writing the report after the claims stop."""
+    return min(REPORT_SECONDS, REPORT_SHARE * budget.seconds) if budget is not None and budget.bounded else 0.0
+
+
+def verify(problem, profile, *, suite=None, only=None, progress=None, max_events=None, jobs=None, budget=None):
+    """Run the claims of ``suite`` (default ``orthogonal``); returns ``(results, ctx)``.  A loss
+    the suite's claims are not stated for is refused first.  ``max_events`` caps the activation
+    events of every integration (the engines' default else).  ``jobs`` processes (default: the
+    cores, at most 2) integrate the shared ladder first when the suite's context can
+    (``prefetch``), then run the claims; the report is the same bytes with any ``jobs``.
+
+    ``budget`` (:class:`gfcheck.symbolic.budget.Budget`) bounds the whole run: when it is spent
+    (keeping :func:`report_reserve` for the report), or on SIGINT / SIGTERM, the claims stop; the
+    results list every claim, the finished ones with their verdicts and the others UNDECIDED with
+    the reason (:func:`gfcheck.proofs_check.core.verdicts.stopped_result`).  ``ctx.stopped`` is then the
+    :class:`~gfcheck.symbolic.budget.Interrupted` signal or the budget (None when every claim ran)."""
+    from gfcheck.symbolic.budget import as_interrupted
+    from gfcheck.symbolic.progress import heartbeat
+
+    from gfcheck.proofs_check.core.registry import claims
+    from gfcheck.proofs_check.core.registry import suite as get_suite
+    from gfcheck.proofs_check.core.verdicts import stopped_result
+
+    the_suite = get_suite(suite)
+    problem.require_loss(the_suite.losses, "gfcheck verify")
+    known = claims(the_suite.name)
+    if only:
+        unknown = sorted(set(only) - {c.id for c in known})
+        if unknown:
+            raise SchemaError(f"--only: unknown claim id(s) {unknown} in suite {the_suite.name!r}; "
+                              f"known: {[c.id for c in known]}")
+    if max_events is not None:
+        if isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1:
+            raise SchemaError(f"--max-events: expected a positive integer, found {max_events!r}")
+    jobs = _jobs(jobs)
+    ctx = the_suite.make_context(problem, profile)
+    ctx.suite = the_suite
+    ctx.budget, ctx.budget_reserve = budget, report_reserve(budget)
+    if max_events is not None:
+        ctx.caps["max_events"] = max_events
+    selected = [c for c in known if not only or c.id in only]
+    _report_modules(ctx)
+    prog = progress or Progress(len(selected), budget)
+    ctx.say = getattr(prog, "rung", None)
+    ctx.prefetch_seconds, ctx.stopped = 0.0, None
+    done, extras = {}, {}
+    try:
+        with heartbeat(_PREFIX, getattr(prog, "status", lambda: "running"), getattr(prog, "bar", None)):
+            ctx.stopped = _in_process(selected, _free_claims(selected, ctx), ctx, prog, done)
+            rest = [i for i in range(len(selected)) if i not in done]
+            if ctx.stopped is None:
+                ctx.stopped = _integrating_claims(selected, rest, ctx, prog, jobs, done, extras)
+    except KeyboardInterrupt as exc:
+        ctx.stopped = as_interrupted(exc)
+    finally:
+        getattr(prog, "close", lambda: None)()
+    for i in sorted(extras):  # figure data and timings in claim order: the same report with any jobs
+        figures, timings = extras[i]
+        ctx.figure_data.update(figures)
+        if hasattr(ctx, "timings"):
+            ctx.timings.extend(timings)
+    results = [done[i] if i in done else stopped_result(c, ctx.stopped) for i, c in enumerate(selected)]
+    if ctx.stopped is None and any(r.result.details.get("stopped") == "budget" for r in results):
+        ctx.stopped = budget  # the last claims were cut by the budget inside their own bound
+    return results, ctx
+
+
+def _free_claims(selected, ctx) -> list:
+    """The claims that cost no integration, run first (before the shared ladder): those declared
+    on the data alone (``Claim.integrates`` False) and those whose hypotheses fail on the problem
+    (OUTSIDE_ASSUMPTIONS is decided exactly, before any integration).  So a small ``--max-time``
+    still reports them, instead of spending itself on the ladder first."""
+    from gfcheck.proofs_check.core.verdicts import outside_assumptions
+
+    free = []
+    for i, c in enumerate(selected):
+        try:
+            if not c.integrates or outside_assumptions(c, ctx) is not None:
+                free.append(i)
+        except Exception:  # noqa: BLE001 - the claim's own run reports a failing hypothesis test
+            continue
+    return free
+
+
+def _integrating_claims(selected, rest, ctx, prog, jobs, done, extras):
+    """The claims that integrate: the shared ladder first (:func:`_prefetch`), then the claims on
+    forked workers or here; returns the budget if it was spent first (None otherwise)."""
+    if len(rest) > 1:
+        ctx.prefetch_seconds = _prefetch(ctx, jobs, prog)
+    if jobs > 1 and len(rest) > 1 and _can_fork():
+        return _claims_on_workers(selected, rest, ctx, prog, jobs, done, extras)
+    return _in_process(selected, rest, ctx, prog, done)
+
+
+def _in_process(selected, todo, ctx, prog, done):
+    """Run the claims ``todo`` (indices into ``selected``) here, in order, into ``done``; returns
+    the budget if it was spent before they all ran (None otherwise)."""
+    from gfcheck.proofs_check.core.registry import run_claim
+
+    for i in todo:
+        if _out_of_time(ctx):
+            return ctx.budget
+        prog.start(i + 1, selected[i])
+        done[i] = run_claim(selected[i], ctx)
+        prog.done(i + 1, done[i])
+    return None
+
+
+def _report_modules(ctx) -> None:
+    """Import what writing the report needs (the suite's report module, its figures: matplotlib)
+    now, so that the report of what finished, after a signal, costs no import time."""
+    from gfcheck.numeric import provenance  # noqa: F401 - imported for later
+
+    from gfcheck.proofs_check.core.report import suite_hooks
+
+    suite_hooks(ctx)
+
+
+def _out_of_time(ctx) -> bool:
+    """Is the claims' share of the whole-run budget spent?"""
+    budget = getattr(ctx, "budget", None)
+    return budget is not None and budget.spent(ctx.budget_reserve)
+
+
+def _time_left(ctx, cap=None):
+    """Seconds left for the claims (None: no bound), at most ``cap``."""
+    budget = getattr(ctx, "budget", None)
+    left = budget.remaining(ctx.budget_reserve) if budget is not None else None
+    if cap is None:
+        return left
+    return cap if left is None else min(cap, left)
+
+
+def _jobs(jobs) -> int:
+    """The worker processes: ``jobs``, default the cores (at most 2)."""
+    import os
+
+    if jobs is None:
+        return min(2, os.cpu_count() or 1)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise SchemaError(f"--jobs: expected a positive integer, found {jobs!r}")
+    return jobs
+
+
+def _can_fork() -> bool:
+    """Can workers inherit the context (the prefetched ladder) by fork?  Claims run on workers
+    only then."""
+    from gfcheck.proofs_check.core.workers import can_fork
+
+    return can_fork()
+
+
+#: what a forked claim worker runs on: (claims, context), set in the parent just before the fork
+_WORK: tuple = ()
+
+
+def _claim_in_worker(i: int):
+    """Run claim ``i`` in a worker: its result, the figure data it drew and the integrations
+    it ran (both go back into the parent's context).  Its ladder lines go to the parent."""
+    from gfcheck.proofs_check.core.registry import run_claim
+    from gfcheck.proofs_check.core.workers import tell
+
+    selected, ctx = _WORK
+    ctx.say = tell
+    before = len(ctx.timings) if hasattr(ctx, "timings") else 0
+    keys_before = dict(ctx.figure_data)
+    r = run_claim(selected[i], ctx)
+    figures = {k: v for k, v in ctx.figure_data.items() if keys_before.get(k, _MISSING) is not v}
+    timings = list(ctx.timings[before:]) if hasattr(ctx, "timings") else []
+    # the verdicts travel back, not the claim (its check may be a local function: unpicklable)
+    return (r.result, r.twin, r.seconds), figures, timings
+
+
+_MISSING = object()
+
+
+def _shared_predictions(ctx) -> None:
+    """The exact predictions every claim uses, computed once in the parent before the fork (each
+    worker inherits them), within what is left of the budget."""
+    from gfcheck.symbolic.budget import time_limit
+    from gfcheck.symbolic.errors import TimeBudgetSpent
+
+    try:
+        with time_limit(_time_left(ctx), "shared predictions: budget spent"):
+            for name in ("data", "neurons", "early_phase"):
+                if hasattr(type(ctx), name):
+                    try:
+                        getattr(ctx, name)
+                    except Exception:  # noqa: BLE001 - a claim reports it (as UNDECIDED or OUTSIDE) in its worker
+                        pass
+    except TimeBudgetSpent:
+        pass
+
+
+def _claims_on_workers(selected, todo, ctx, prog, jobs, done, extras):
+    """The claims ``todo`` (indices into ``selected``) on ``jobs`` forked workers
+    (:class:`.workers.Workers`), each taking the next
+    claim when free; every worker inherits the context with the prefetched ladder.  A claim's
+    runs that another claim also asks for are integrated by each worker that needs them (the
+    memo is per process).  Fills ``done`` (index -> result) and ``extras`` (index -> figure data,
+    timings) as claims finish; returns the budget if it was spent first (None otherwise).  A
+    signal or the budget kills the workers at once; their claims are left unfinished."""
+    from gfcheck.proofs_check.core.verdicts import ClaimResult, Verdict
+    from gfcheck.proofs_check.core.workers import Workers
+
+    global _WORK
+    _shared_predictions(ctx)
+    _WORK = (selected, ctx)
+    say, ctx.say = ctx.say, None
+    rung = getattr(prog, "rung", None)
+    try:
+        with Workers(min(jobs, len(todo)),
+                     on_say=(lambda tid, text: rung(text, todo[tid] + 1)) if rung else None) as pool:
+            futures = {i: pool.submit(_claim_in_worker, i) for i in todo}
+            started = set()
+            while any(i not in done for i in todo):
+                for tid in pool.running():
+                    if todo[tid] not in started:
+                        started.add(todo[tid])
+                        prog.start(todo[tid] + 1, selected[todo[tid]])
+                if _out_of_time(ctx):
+                    return ctx.budget
+                left = _time_left(ctx, 0.5)
+                pool.pump(left)
+                for i, fut in futures.items():
+                    if i in done or not fut.done():
+                        continue
+                    if fut.state == "ok":
+                        (res, twin, secs), figures, timings = fut.value
+                        extras[i] = (figures, timings)
+                    else:
+                        msg = f"internal error {type(fut.value).__name__}: {fut.value}"
+                        res = twin = Verdict("UNDECIDED", "-", "-", "-", "-", {"error": msg})
+                        secs = 0.0
+                    if i not in started:
+                        started.add(i)
+                        prog.start(i + 1, selected[i])
+                    done[i] = ClaimResult(selected[i], res, twin, secs)
+                    prog.done(i + 1, done[i])
+    finally:
+        _WORK = ()
+        ctx.say = say
+    return None
+
+
+def _prefetch(ctx, jobs, prog=None) -> float:
+    """The shared ladder on ``jobs`` forked workers (both cores by default), within the
+    profile's claim bound and what is left of the whole-run budget; 0 when the context has no
+    ``prefetch``, one job is asked for, or fork is not available.  The workers are killed on the
+    way out: a run still going at the bound (a hang) does not hold verify."""
+    jobs = _jobs(jobs)
+    if jobs == 1 or not hasattr(ctx, "prefetch") or not _can_fork():
+        return 0.0
+    from gfcheck.symbolic.progress import note
+
+    from gfcheck.proofs_check.core.workers import Workers
+
+    n = len(ctx.profile.scales)
+    note(f"{_PREFIX} integrating the shared lambda ladder ({n} rungs) on {jobs} processes")
+    with Workers(jobs) as pool:
+        if prog is not None:
+            prog.phase = lambda: (f"integrating the shared lambda ladder on {jobs} processes "
+                                  f"({pool.finished} of {n} done)")
+        try:
+            seconds = ctx.prefetch(pool, seconds=_time_left(ctx, ctx.profile.claim_seconds))
+        finally:
+            if prog is not None:
+                prog.phase = None
+    note(f"{_PREFIX} ladder ready ({seconds:.0f} s)")
+    return seconds
+
+
+#: the exit statuses of ``gfcheck verify`` (``docs/cli.md``); 2 is bad input or an unwritable
+#: output (:class:`~gfcheck.symbolic.errors.InvalidInput`), 128 + the signal for SIGINT and SIGTERM
+EXIT_VERIFIED, EXIT_REFUTED, EXIT_UNDECIDED, EXIT_NOTHING_CHECKABLE = 0, 1, 3, 4
+
+
+def exit_status(results, *, user_problem: bool) -> int:
+    """The exit status of ``gfcheck verify`` (``docs/cli.md``): 1 if a claim is REFUTED; else 4
+    if every claim is OUTSIDE_ASSUMPTIONS (nothing checkable); else 0 if every claim is VERIFIED
+    (OUTSIDE_ASSUMPTIONS allowed on a user's problem; on the built-in example, built to meet every
+    assumption, it is a failure to decide); else 3 (UNDECIDED, a spent budget included).
+
+    >>> exit_status([], user_problem=True)
+    0
+    """
+    verdicts = [r.verdict for r in results]
+    if "REFUTED" in verdicts:
+        return EXIT_REFUTED
+    if verdicts and all(v == "OUTSIDE_ASSUMPTIONS" for v in verdicts):
+        return EXIT_NOTHING_CHECKABLE
+    ok = {"VERIFIED"} | ({"OUTSIDE_ASSUMPTIONS"} if user_problem else set())
+    return EXIT_VERIFIED if all(v in ok for v in verdicts) else EXIT_UNDECIDED
+
+
+def check_report_dir(out, *, figures: bool, suite=None) -> Path:
+    """Refuse, before any claim runs, a report folder that cannot be written (``OutputError``):
+    the report's files and, with ``figures``, the suite's figure files."""
+    import importlib
+
+    from gfcheck.proofs_check.core.registry import suite as get_suite
+    from gfcheck.proofs_check.core.report import REPORT_FILES, REPRODUCE_DIR
+
+    names = REPORT_FILES
+    the_suite = get_suite(suite)
+    if figures and the_suite.figures:
+        names = names + tuple(getattr(importlib.import_module(the_suite.figures), "FIGURES", {}))
+    return check_output_dir(out, "--out", files=names, folders=(REPRODUCE_DIR,))
+
+
+def summary_lines(results, *, profile: str, out_dir) -> list[str]:
+    """The closing summary: the count of each verdict, then one line per claim that is not
+    VERIFIED (``id: VERDICT: reason; next: step``; REFUTED points at
+    ``out_dir/reproduce/<id>.problem.json``), then where the report is.
+
+    >>> summary_lines([], profile="quick", out_dir="r")
+    ['gfcheck verify: 0 claims: 0 VERIFIED, 0 REFUTED, 0 OUTSIDE_ASSUMPTIONS, 0 UNDECIDED',
+     'gfcheck verify: report in r']
+    """
+    from gfcheck.proofs_check.core.report import REPRODUCE_DIR, attention_lines, counts_line
+
+    lines = [f"{_PREFIX} {counts_line(results)}"]
+    lines += [f"  {line}" for line in attention_lines(results, profile=profile,
+                                                      reproduce_dir=Path(out_dir) / REPRODUCE_DIR)]
+    lines.append(f"{_PREFIX} report in {out_dir}")
+    return lines
+
+
+def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None,
+               out="gfcheck-report", only=None, figures: bool = True, max_events: int | None = None,
+               jobs: int | None = None, max_time=None) -> int:
+    """The ``verify`` command (see the module docstring); returns the exit status.
+
+    ``suite`` names the paper (default ``orthogonal``; ``gfcheck verify --list``); ``problem`` is
+    a problem file path (default: the suite's built-in example); ``only`` a list of claim ids (or
+    one comma-separated string); ``max_time`` the whole-run budget in seconds (None: the profile's
+    ``run_seconds``; 0: no bound).  On SIGINT or SIGTERM, or when the budget is spent, the report
+    of the claims that finished is written whole (the others UNDECIDED, naming the cause); the
+    status is then 130 / 143 for a signal, :func:`exit_status` for the budget."""
+    from gfcheck.symbolic.budget import Budget
+
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.core.registry import suite as get_suite
+
+    the_suite = get_suite(suite)
+    prof = Profile.named(profile)
+    budget = Budget.of(max_time, default=prof.run_seconds)
+    user = problem is not None
+    prob = load_problem(problem) if user else the_suite.load_default_problem()
+    prob.require_loss(the_suite.losses, "gfcheck verify")
+    check_report_dir(out, figures=figures, suite=the_suite.name)
+    if isinstance(only, str):
+        only = [c for c in only.split(",") if c]
+    results, ctx = verify(prob, prof, suite=the_suite.name, only=only or None, max_events=max_events, jobs=jobs,
+                          budget=budget)
+    command = ["gfcheck", "verify"] + (["--suite", the_suite.name] if suite else []) + \
+        ["--profile", prof.name] + (["--problem", str(problem)] if user else [])
+    return _finish(results, ctx, out=out, command=command, figures=figures, user=user, budget=budget)
+
+
+def _extras_seconds(stop, budget):
+    """The bound on the report's extra sections (the lambda condition) and figures: none after a
+    signal (the report of what finished comes first; they are recorded as not made), what is
+    left of the whole-run budget otherwise (at least one second: the report is written whole)."""
+    if hasattr(stop, "signum"):
+        return 0.0
+    return None if not budget.bounded else max(1.0, budget.remaining())
+
+
+def _finish(results, ctx, *, out, command, figures, user, budget) -> int:
+    """Print the table, write the report, print the summary, with SIGINT / SIGTERM held back until
+    it is done (the figures alone may be cut short by one); returns the exit status."""
+    from gfcheck.symbolic.budget import deferred, pending_signal, signal_name
+    from gfcheck.symbolic.progress import QUIET, heartbeat, verbosity
+
+    from gfcheck.proofs_check.core.report import print_table, write_report
+
+    stop = ctx.stopped
+    skip = None
+    if figures and stop is not None:
+        skip = ("the run was ended by " + stop.name if hasattr(stop, "signum")
+                else budget.describe() + " was spent") + " before the claims finished"
+    elif figures and budget.bounded and budget.remaining() < FIGURE_SECONDS:
+        skip = f"less than {FIGURE_SECONDS:.0f} s of {budget.describe()} was left for the figures"
+    with deferred(), heartbeat(_PREFIX, lambda: f"writing the report in {out}"):
+        print_table(results, sys.stdout)
+        write_report(Path(out), results, ctx, command=command, figures=figures and skip is None,
+                     figures_skipped=skip, extras_seconds=_extras_seconds(stop, budget))
+        status = exit_status(results, user_problem=user)
+        for line in summary_lines(results, profile=ctx.profile.name, out_dir=out):
+            if verbosity() > QUIET or line.startswith("  "):  # --quiet keeps the claims that need attention
+                print(line, file=sys.stderr)
+        signum = stop.signum if hasattr(stop, "signum") else pending_signal()
+        finished = sum("stopped" not in r.result.details for r in results)
+        if signum is not None:
+            print(f"{_PREFIX} interrupted by {signal_name(signum)}: the report of the {finished} of {len(results)} "
+                  f"claims that finished is in {out}", file=sys.stderr)
+            return 128 + signum
+        if stop is not None:
+            print(f"{_PREFIX} {budget.describe()} was spent: {finished} of {len(results)} claims finished; "
+                  f"the others are UNDECIDED in {out}", file=sys.stderr)
+    return status
+
+
+def list_suites(stream=None) -> int:
+    """``gfcheck verify --list``: every suite with its claims (item, id, provenance kind, title, and
+    where the claim is stated: the paper's place, or the section of the theory note)."""
+    from gfcheck.proofs_check.core.registry import claims, suites
+    from gfcheck.proofs_check.core.verdicts import provenance_counts
+
+    stream = stream or sys.stdout
+    for s in suites():
+        cs = claims(s.name)
+        print(f"{s.name}: {s.title}", file=stream)
+        print(f"  model: {s.model}; losses: {', '.join(s.losses)}; notes: {s.notes}", file=stream)
+        print(f"  claims: {provenance_counts(cs, s.notes)}", file=stream)
+        for c in cs:
+            print(f"  {c.number:3d} {c.id:28s} {c.provenance.kind:13s} {c.title}", file=stream)
+            print(f"      {c.provenance.where}", file=stream)
+    return 0

@@ -1,0 +1,88 @@
+"""``Context.decide``: what the ladder note asks for when a limit is not decided."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+
+def _undecided(lambda_needed):
+    import mpmath
+
+    from gfcheck.proofs_check.core.rates import Limit
+
+    return Limit("UNDECIDED", mpmath.mpf(1), mpmath.mpf(1), mpmath.mpf("0.1"), mpmath.mpf("0.01"),
+                 (mpmath.mpf(1),) * 4, (mpmath.mpf(1),) * 4, (), lambda_needed=lambda_needed)
+
+
+def test_the_ladder_note_says_digits_when_its_depth_passed_the_lambda_a_decision_needs():
+    """Context.decide at the ladder's budget: when the ladder already went past the lambda a
+    decision needs, the rungs there sat at the precision floor, so the note asks for digits; the
+    twin, a lambda deeper than the ladder, asks for depth only."""
+    import mpmath
+
+    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.jobs.verify import default_problem
+
+    ctx = Context(default_problem(), Profile("t", (2, 4, 6, 8), dps=30, max_exponent=8))
+    past = ctx.decide(lambda exps: (_undecided(mpmath.mpf("1e-5")), None), (2, 4, 6, 8))[3]
+    assert "resolved, but only 4 values" in past and "more digits" in past
+    beyond = ctx.decide(lambda exps: (_undecided(mpmath.mpf("1e-12")), None), (2, 4, 6, 8))[3]
+    assert "a decision needs lambda <= 1.0e-12" in beyond and "more digits" not in beyond
+
+
+def test_the_ladder_note_asks_for_a_deeper_profile_only_when_there_is_one():
+    """At quick the note asks for --profile full; at full (the deepest) it never does (the
+    full-profile run of a generated problem was told 'rerun with --profile full')."""
+    import mpmath
+
+    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.jobs.verify import default_problem
+
+    undecided = (lambda exps: (_undecided(mpmath.mpf("1e-12")), None))
+    quick = Context(default_problem(), Profile("quick-like", (2, 4, 6, 8), dps=30,
+                                               max_exponent=Profile.named("quick").max_exponent))
+    assert quick.decide(undecided, (2, 4, 6, 8))[3].endswith("rerun with --profile full")
+    deepest = Profile.named("full")
+    full = Context(default_problem(), Profile("full-like", (2, 4), dps=30, max_exponent=deepest.max_exponent))
+    note = full.decide(undecided, tuple(range(2, deepest.max_exponent + 1, 2)))[3]
+    assert "--profile full" not in note and "no deeper profile than full-like" in note
+
+
+def test_the_deepest_rung_of_the_full_profile_has_a_horizon_and_digits():
+    """Issue 25 cause 3: at lambda = 1e-400 horizon() and ladder_dps() converted the Fraction 1/lambda
+    to a float first (OverflowError: integer division result too large for a float)."""
+    from fractions import Fraction
+
+    from gfcheck.proofs_check.core.context import Context, Profile, log10_inverse
+    from gfcheck.proofs_check.jobs.verify import default_problem
+
+    ctx = Context(default_problem(), Profile.named("full"))
+    deep = Fraction(1, 10 ** 400)
+    assert ctx.horizon(deep) > ctx.horizon(Fraction(1, 10 ** 200)) > 0
+    assert ctx.ladder_dps(deep) == ctx.profile.dps + 80
+    assert abs(log10_inverse(Fraction(3, 10 ** 500)) - (500 - 0.47712125471966244)) < 1e-9
+    assert ctx.rung_dps(100, Fraction(37, 50)) == ctx.profile.dps + 74  # lambda^0.74 at 1e-100
+
+
+@given(st.fractions(max_denominator=10**12), st.integers(min_value=53, max_value=400))
+def test_mpf_to_fraction_is_the_exact_signed_value(q, bits):
+    """An mpf is a signed dyadic rational: ``mpf_to_fraction`` returns it exactly, sign included
+    (it took mpmath's ``man_exp``, the *unsigned* mantissa, and so turned every negative ``a_j``
+    and ``w_jk`` of a state positive: census 0071's decoupling states were ``|a|, |W|``).  Twin:
+    the unsigned reading differs from the value on every negative."""
+    import mpmath
+
+    from gfcheck.proofs_check.core.context import mpf_to_fraction
+
+    with mpmath.workprec(bits):
+        x = mpmath.mpf(q.numerator) / q.denominator
+    exact = mpf_to_fraction(x)
+    with mpmath.workprec(bits + 64):
+        assert mpmath.mpf(exact.numerator) / exact.denominator == x  # the value itself, no rounding
+    assert (exact < 0) == (q < 0) and abs(exact - q) <= abs(q) * Fraction(2) ** (1 - bits)
+    man, exp = x.man_exp
+    unsigned = Fraction(int(man)) * Fraction(2) ** int(exp)
+    assert (unsigned == exact) == (q >= 0)
