@@ -583,8 +583,8 @@ def early_dps(ctx, e, t) -> int:
     needs: census 0001 (a probe after 100 decades of growth) ran at 238-248 digits where 36-48
     do, 130-226 s a run, and early-closed-form spent its 600 s UNDECIDED.
 
-    >>> from gfcheck.proofs_check.suite_orthogonal import default_problem
-    >>> from gfcheck.proofs_check.context import Context, Profile
+    >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
+    >>> from gfcheck.proofs_check.core.context import Context, Profile
     >>> ctx = Context(default_problem(), Profile.named("quick"))
     >>> t = _t_probe(ctx.early_phase)
     >>> [early_dps(ctx, e, t) - 30 for e in early_exponents(ctx, t)]
