@@ -284,7 +284,8 @@ def run_problem(task: dict) -> dict:
         report_json = rep.read_text("utf-8") if rep.is_file() and not killed else None
         report_md = (Path(tmp) / "report" / "report.md").read_text("utf-8") if report_json else None
         tpath = Path(tmp) / "report" / "timings.json"
-        timings = json.loads(tpath.read_text("utf-8")).get("claims", {}) if report_json and tpath.is_file() else {}
+        tdoc = json.loads(tpath.read_text("utf-8")) if report_json and tpath.is_file() else {}
+        timings = tdoc.get("claims", {})
     claims = {}
     commit = _code_commit(report_json)
     if report_json:
@@ -298,10 +299,31 @@ def run_problem(task: dict) -> dict:
               "labels": task["labels"], "profile": task["profile"], "exit_status": proc.returncode, "killed": killed,
               "seconds": f"{seconds:.1f}", "max_time": max_time, "max_time_passed": budget_passed,
               "kill_after": max_time + task.get("grace", KILL_GRACE) if max_time else None,
-              "claims": claims, "git_commit": commit}
+              "claims": claims, "git_commit": commit, **integration_costs(tdoc)}
     if not report_json:
         result["stderr_tail"] = err[-2000:] if err else ""
     return {"result": result, "report_json": report_json, "report_md": report_md}
+
+
+#: the costliest integrations a result keeps (issue 23: where a problem's time goes)
+TOP_INTEGRATIONS = 8
+
+
+def integration_costs(timings) -> dict:
+    """From verify's ``timings.json``: the integrations' total seconds and the costliest runs
+    (label and seconds, dearest first), so that a census says where each problem's time went; ``{}``
+    without timings.
+
+    >>> integration_costs({"integrations": [{"run": "a", "seconds": "1.50"}, {"run": "b", "seconds": "9.00"}],
+    ...                    "integrations_total": "10.50"})
+    {'integrations_total': '10.50', 'costliest_integrations': [['b', '9.00'], ['a', '1.50']]}
+    """
+    runs = timings.get("integrations") or []
+    if not runs:
+        return {}
+    top = sorted(runs, key=lambda r: -float(r["seconds"]))[:TOP_INTEGRATIONS]
+    return {"integrations_total": timings.get("integrations_total", "-"),
+            "costliest_integrations": [[r["run"], r["seconds"]] for r in top]}
 
 
 def without_report(doc) -> bool:
