@@ -44,6 +44,7 @@ import dataclasses
 
 import mpmath
 
+from gfcheck.numeric.field import reduced_rates
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
 from .measure import EDGE, combine_verdicts, first_nonfinite, s, verdict_of
@@ -98,19 +99,11 @@ def event_speed(problem, st, e):
     >>> event_speed(p, st, Event(0, 0, 0, "deactivate")) == abs(p.norms_squared()[0] / p.n * p.labels[0])
     True
     """
-    n, m = problem.n, problem.m
-    a, U = st.a, st.U
-    act = [[u > 0 for u in row] for row in U]
-    r = [sum((a[i] * U[i][k] for i in range(m) if act[i][k]), mpmath.mpf(0)) - to_mpf(problem.labels[k])
-         for k in range(n)]
-    j, k = e.neuron, e.point
-    ck = to_mpf(problem.norms_squared()[k]) / n
-    if e.kind == "deactivate":
-        return abs(ck * a[j] * r[k])
-    if e.kind != "activate":
+    if e.kind not in ("deactivate", "activate"):
         return None
-    adot = [-sum((r[q] * U[i][q] for q in range(n) if act[i][q]), mpmath.mpf(0)) / n for i in range(m)]
-    return abs(sum((adot[i] * U[i][k] - a[i] * ck * a[i] * r[k] for i in range(m) if act[i][k]), mpmath.mpf(0)))
+    n = problem.n
+    f = reduced_rates(st.a, st.U, [to_mpf(v) for v in problem.labels], [to_mpf(q) / n for q in problem.norms_squared()])
+    return f.coordinate_rate(e.neuron, e.point) if e.kind == "deactivate" else abs(f.residual_rate(e.point))
 
 
 def event_time_promises(ctx, problem, f64, ref, promise, t_end):

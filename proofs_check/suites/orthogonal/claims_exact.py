@@ -16,6 +16,7 @@ import mpmath
 
 from gfcheck.symbolic.assumptions import (A3_MAIN_NEURON, BALANCED_START, MOVING_FLOW, ORTHOGONAL_INPUTS,
                                           RELU_PRIME_ZERO)
+from gfcheck.numeric.field import reduced_rates
 from gfcheck.numeric import weights_from
 from gfcheck.numeric.estimate import pair_events
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
@@ -266,14 +267,11 @@ def _engines_pair(ctx):
 
 
 def _reduced_speed(problem, st):
-    """``max(|da_j/dt|, |du_jk/dt|)`` of the reduced flow at the state ``st`` (digest 2.1:
-    ``da_j/dt = -(1/n) sum_k r_k relu(u_jk)``, ``du_jk/dt = -(a_j/n) r_k 1[u_jk > 0] ||x_k||^2``)."""
+    """``max(|da_j/dt|, |du_jk/dt|)`` of the reduced flow at the state ``st`` (digest 2.1;
+    :func:`gfcheck.numeric.field.reduced_rates`)."""
     n = problem.n
-    q = [to_mpf(v) for v in problem.norms_squared()]
-    r = [sum(a * max(row[k], 0) for a, row in zip(st.a, st.U)) - to_mpf(problem.labels[k]) for k in range(n)]
-    da = [abs(sum(r[k] * max(row[k], 0) for k in range(n))) / n for row in st.U]
-    du = [abs(a * r[k] * q[k]) / n for a, row in zip(st.a, st.U) for k in range(n) if row[k] > 0]
-    return max(da + du)
+    return reduced_rates(st.a, st.U, [to_mpf(v) for v in problem.labels],
+                         [to_mpf(q) / n for q in problem.norms_squared()]).speed()
 
 
 def _state_difference(s1, s2):
@@ -352,20 +350,14 @@ def _event_conditioning(st, e, X, y, tol, g_j):
     mpf('+inf')
     """
     j, k, n = e.neuron, e.point, len(y)
-    m = len(st.a)
-    relu = [[max(u, 0) for u in row] for row in st.U]
-    r = [mpmath.fsum(st.a[i] * relu[i][l] for i in range(m)) - y[l] for l in range(n)]
-    c_k = mpmath.fsum(x * x for x in X[k]) / n
+    f = reduced_rates(st.a, st.U, y, [mpmath.fsum(x * x for x in xk) / n for xk in X])
     da = tol * max(abs(st.a[j]), g_j)
     if e.kind != "activate":
-        slope = c_k * abs(st.a[j] * r[k])
+        slope = f.coordinate_rate(j, k)
         return da / slope if slope else mpmath.inf
-    adot = [-mpmath.fsum(r[l] * relu[i][l] for l in range(n)) / n for i in range(m)]
-    rdot = mpmath.fsum(adot[i] * relu[i][k] for i in range(m)) - c_k * r[k] * mpmath.fsum(
-        st.a[i] ** 2 for i in range(m) if st.U[i][k] > 0)
-    dr = tol * (abs(y[k]) + mpmath.fsum(abs(st.a[i]) * relu[i][k] for i in range(m)))
-    slope = abs(adot[j] * r[k] + st.a[j] * rdot)
-    return (abs(st.a[j]) * dr + abs(r[k]) * da) / slope if slope else mpmath.inf
+    dr = tol * (abs(y[k]) + mpmath.fsum(abs(a) * max(row[k], 0) for a, row in zip(st.a, st.U)))
+    slope = abs(f.a_dot[j] * f.r[k] + st.a[j] * f.residual_rate(k))
+    return (abs(st.a[j]) * dr + abs(f.r[k]) * da) / slope if slope else mpmath.inf
 
 
 def _event_time_excess(r1, r2, tols):
