@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from budget import examples
 
 from gfcheck.proofs_check.core.registry import Claim, Verdict
 from gfcheck.proofs_check.core.verdicts import Provenance
@@ -29,7 +30,8 @@ GENERATED = {"seed": 7, "n": 3, "d": 4, "m": 6, "scale": "1/1000"}
 ONLY = "orthogonality,decoupling,early-closed-form,growth-rate,convex-certificate,solver-hygiene"
 #: the promise: a signal ends the run within this many seconds; stderr is never silent longer
 PROMISE_SECONDS = 10.0
-SIGNAL_RUNS = 20
+#: seeded moments spread over one run: 8 in CI, 20 (at most) under the thorough profile
+SIGNAL_RUNS = min(20, examples(8))
 SEED = 20261206
 
 
