@@ -402,13 +402,14 @@ def pending_tasks(out, manifest, *, max_time=None, verify_jobs=1, limit=None, on
                   grace=KILL_GRACE, profile=None) -> list:
     """The tasks of the problems without a result, classes in turn (the first problem of every
     class, then the second, ...; ids in order within a class), so that a census cut short by its
-    session has run every class alike (``--only-class``: the class asked for or a computed label;
+    session has run every class alike (``--only-class``: the class asked for, a computed label or
+    one problem's id, to rerun it after its result was deleted;
     ``--limit``: the first K of them).  ``profile``: every problem at this
     profile (default: each entry's own, :data:`DEFAULT_PROFILE` when it names none); ``max_time``:
     the budget per problem (default: the profile's, :func:`profile_budget`)."""
     tasks = []
     for e in manifest["problems"]:
-        if only_class and only_class != e["class"] and only_class not in e["labels"]:
+        if only_class and only_class not in (e["class"], e["id"]) and only_class not in e["labels"]:
             continue
         if is_done(out, e["id"]):
             continue
@@ -653,7 +654,7 @@ def main(argv=None) -> int:
     r.add_argument("--max-time", type=int, default=None,
                    help="budget per problem in seconds (default: the profile's, quick 300, full 3600)")
     r.add_argument("--limit", type=int, default=None, help="run at most K problems")
-    r.add_argument("--only-class", default=None, help="only problems of this class or label")
+    r.add_argument("--only-class", default=None, help="only problems of this class or label (or the one of this id)")
     r.add_argument("--only", default=None, help="only these claims (verify's --only)")
     p = sub.add_parser("report", help="write the census tables")
     p.add_argument("dir")

@@ -91,6 +91,8 @@ def test_resume_skips_done_problems_and_torn_files(tmp_path):
     todo = census.pending_tasks(tmp_path, m, max_time=300)
     assert [t["id"] for t in todo] == ["0001", "0002"]
     assert [t["id"] for t in census.pending_tasks(tmp_path, m, max_time=300, only_class="d-eq-n")] == ["0002"]
+    assert [t["id"] for t in census.pending_tasks(tmp_path, m, max_time=300, only_class="0002")] == ["0002"]
+    assert census.pending_tasks(tmp_path, m, max_time=300, only_class="0000") == []  # done: not rerun
     assert census.pending_tasks(tmp_path, m, max_time=300, limit=1)[0]["id"] == "0001"
 
 
