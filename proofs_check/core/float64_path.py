@@ -76,8 +76,9 @@ def float64_promise(t_end, scale):
     """What the float64 path promises whatever its estimate says: ``2^(-53+12) (1 + T) (1 + max |z|)``,
     float64's unit roundoff per unit of time over the horizon ``T`` (rounding accumulates at most
     linearly in time on the stable flow), 12 bits of slack (sums over ``m n`` terms, as claims 3, 4 and
-    18), relative to the state's size; a time is promised to the same number (the module docstring of
-    :mod:`gfcheck.numeric._float64`: a tolerance ``~2^-52`` relative to ``max |z|`` per step).
+    18), relative to the state's size (the module docstring of :mod:`gfcheck.numeric._float64`: a
+    tolerance ``~2^-52`` relative to ``max |z|`` per step); an event time is promised to it divided by
+    the speed at which the event's quantity crosses 0 (:func:`event_time_promises`).
 
     >>> float64_promise(0, 0) == mpmath.ldexp(1, -41)
     True

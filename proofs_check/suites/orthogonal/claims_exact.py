@@ -213,7 +213,7 @@ def _check_decoupling(ctx):
     times = (0, T / 8, T / 4, T / 2)  # the start too: there the twin's cross term is present
     p = with_scale(ctx.problem, lam)
     st = ctx.run(p, t_end=T / 2, times=times, engine="reduced", error_estimate=False).samples
-    k, l, eps = coupled_pair(p) if p.n > 1 else (0, 1, Fraction(1, 5))
+    k, l, eps = coupled_pair(p)  # (0, 1, 1/5) where no pair qualifies, n = 1 included
     q = perturbed_non_orthogonal(p, eps, k, l)
     stq = ctx.run(q, t_end=T / 2, times=times, engine="full", error_estimate=False).samples
     w_o, perp_o = _identity_residual(p, st, True)
