@@ -239,6 +239,8 @@ class _Engine:
         self.r_floor = [(abs(y) >> max(0, prec.bits - _PUSH_SLACK)) + 1 for y in self.Y]
         self.with_w = with_w
         self.half = mpz(1) << (F - 1)
+        #: spare bits per slot of the packed series (:func:`_series_packed`), widened when outgrown
+        self.slot_spare = _SLOT_SPARE
         #: neurons whose lone active coordinate moves on an invariant line (no finite-time root)
         self.line = _common.on_invariant_line(problem)
         self.lines = set()
@@ -282,9 +284,10 @@ class _Engine:
         an exact integer sum rounded once), so the choice never changes a result.
         """
         if sum(map(sum, active)) >= _PACKED_MIN_PAIRS:
-            out = _series_packed(self, H, active)
-            if out is not None:
-                return out
+            for _ in range(2):  # a slot outgrown widens the spare (kept for later steps) and packs again
+                out = _series_packed(self, H, active)
+                if out is not None:
+                    return out
         return self.series_reference(H, active)
 
     def series_reference(self, H, active):
@@ -719,9 +722,12 @@ class _Engine:
 #: (16/30/100 digits) the packed series is 0.9x the reference's speed at 8-11 pairs, 1.0-1.5x
 #: at 12-16 and 1.7x at 40 or more (2026-11-29)
 _PACKED_MIN_PAIRS = 12
-#: spare bits per slot of the packed series above the bound at order 0; coefficients that grow
-#: past it (a step predicted too long) send the step to the reference recurrences
+#: spare bits per slot of the packed series above the bound at order 0, at the start of a run;
+#: coefficients that grow past it (near the fit the residuals' order 0 is a few bits while their
+#: later orders are not: census 0001, 1090 of 2327 steps) double the engine's spare for this and
+#: later steps, up to :data:`_SLOT_SPARE_MAX` bits, past which a step takes the reference recurrences
 _SLOT_SPARE = 16
+_SLOT_SPARE_MAX = 1024
 
 
 def _bits(values) -> int:
@@ -745,8 +751,8 @@ def _series_packed(eng, H, active):
     C-level sum) instead of ``L (i + 1)`` small ones.  Both sides are exact integers; a slot is
     read back exactly (signed: a bias ``2^(B-1)`` per slot, ``gmpy2.unpack``) while
     ``|slot sum| < 2^(B-1)``, which holds when ``bits(a, u) + bits(r) + bits(p) <= B - 1`` over
-    the coefficients so far: ``B`` is that bound at order 0 plus :data:`_SLOT_SPARE`, checked
-    at every order.  The residual coefficients are the reference's sums (C-level, over the
+    the coefficients so far: ``B`` is that bound at order 0 plus the engine's spare
+    (:data:`_SLOT_SPARE`, widened when outgrown), checked at every order.  The residual coefficients are the reference's sums (C-level, over the
     per-point vectors).  Every coefficient is rounded once as in the reference, so the two
     agree bit for bit (tests/numeric/test_series_packed.py).
     """
@@ -789,7 +795,8 @@ def _series_packed(eng, H, active):
 
     b_au = max(_bits(a0), max(_bits(v[0]) for v in Uk))
     b_r = _bits(residuals(0))
-    B = b_au + b_r + p.bit_length() + 1 + _SLOT_SPARE
+    spare = eng.slot_spare
+    B = b_au + b_r + p.bit_length() + 1 + spare
     half_B = mpz(1) << (B - 1)
     bias = [gmpy2.pack([half_B] * len(idx[k]), B) for k in range(n)]
     one_2F = (mpz(1) << F2) - 1
@@ -807,6 +814,8 @@ def _series_packed(eng, H, active):
         if i:
             b_r = max(b_r, _bits(residuals(i)))
         if b_au + b_r + p.bit_length() > B - 1:
+            if 2 * spare <= _SLOT_SPARE_MAX:
+                eng.slot_spare = 2 * spare
             return None
         rrev = [Rk[::-1] for Rk in R]
         # a_j[i+1] = -(h / (n (i+1))) sum_k (u_jk * r_k)[i], packed per point, summed over points
