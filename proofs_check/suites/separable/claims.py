@@ -15,8 +15,11 @@ same data judged against the prediction moved by four bands (:func:`.measure.lim
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 import math
 from fractions import Fraction
+from types import SimpleNamespace
+from typing import NamedTuple
 
 import mpmath
 
@@ -1184,15 +1187,35 @@ def _negative_turn(ctx, ms, neg):
 
 
 # -- 12 gradient descent -------------------------------------------------------------------------
-def _gd_losses(ctx, scale, eta_gd, times, neg=(), dtype=float):
-    """Plain gradient descent with ReLU'(0) = 0 on the full parameters (numpy, float64): the loss
+class GDRun(NamedTuple):
+    """What :func:`_gd_run` returns: the states ``(a, W)`` (numpy arrays of the run's type) at the times
+    asked, GD's switching zero ``(t, slope)`` or ``None``, the release time of the watched negatives or
+    ``None``, and the rounding bound of the loss at each state (:func:`_gd_loss_rounding`)."""
+
+    states: list
+    cross: object
+    release: object
+    bounds: list
+
+
+def _gd_loss(ctx, state):
+    """The loss of GD's state ``(a, W)`` evaluated exactly at the current precision (its binary
+    fractions taken as they are): GD's error is the iteration's, not the evaluation's, whose rounding
+    ``u L`` would swamp a first-order error of 1e-15 where the flow has barely moved (census 0202)."""
+    a, W = state
+    exact = lambda v: (lambda pq: mpmath.mpf(pq[0]) / pq[1])(v.as_integer_ratio())  # noqa: E731
+    return measure(ctx, SimpleNamespace(a=[exact(v) for v in a], W=[[exact(v) for v in w] for w in W]))["L"]
+
+
+def _gd_run(ctx, scale, eta_gd, times, neg=(), dtype=float):
+    """Plain gradient descent with ReLU'(0) = 0 on the full parameters (numpy, float64): the state
     at ``times`` (multiples of the step), ``(t, slope)`` at the first zero of its switching
     function ``Gamma_U = P - M cos Delta`` (the pinned negatives' release condition, from GD's own
     outputs; the cubic through the last four steps, ``O(eta_GD^4)``) or ``None``, and the
     observable release of the neurons ``neg``: the step after the last with some ``u_j <= 0``
     (reported, not judged: a chattering neuron's last return to ``u = 0`` precedes the zero of
     ``Gamma_U`` by up to ``O(sqrt(eta_GD))``, by the phase of the chatter, docs/separable.md); last, the
-    rounding bound of each loss (:func:`_gd_loss_rounding`).  ``dtype``: numpy's float type of the run
+    rounding bound of each state's loss (:func:`_gd_loss_rounding`), as a :class:`GDRun`.  ``dtype``: numpy's float type of the run
     (``numpy.longdouble`` measures the rounding of the float64 run)."""
     import numpy as np
 
@@ -1206,7 +1229,7 @@ def _gd_losses(ctx, scale, eta_gd, times, neg=(), dtype=float):
     d = ctx.data
     kp, km, p, c = d.plus[0], d.minus[0], float(d.p), float(d.cos_delta)
     dual = (lambda z: math.exp(-z)) if expo else (lambda z: 1 / (1 + math.exp(z)))
-    out, bounds, k, g_prev, cross, last = [], [], 0, [], None, None
+    states, bounds, k, g_prev, cross, last = [], [], 0, [], None, None
     neg = list(neg)
     steps = [int(round(float(tt) / eta_gd)) for tt in times]
     for target in steps:
@@ -1230,27 +1253,26 @@ def _gd_losses(ctx, scale, eta_gd, times, neg=(), dtype=float):
             k += 1
         parts = a[:, None] * np.maximum(W @ X.T, 0)
         z = y * parts.sum(0)
-        out.append(np.mean(np.exp(-z) if expo else np.log1p(np.exp(-z))))  # in dtype: no rounding to float64
         slope = np.exp(-z) if expo else 1 / (1 + np.exp(z))  # |l'(z)|
-        bounds.append(_gd_loss_rounding(P, k, float(out[-1]), float(2 * np.mean(slope * np.abs(parts).sum(0))),
+        states.append((a.copy(), W.copy()))
+        bounds.append(_gd_loss_rounding(P, k, float(2 * np.mean(slope * np.abs(parts).sum(0))),
                                         float(np.finfo(dtype).eps) / 2))
-    return out, cross, (None if last is None else (last + 1) * eta_gd), bounds
+    return GDRun(states, cross, (None if last is None else (last + 1) * eta_gd), bounds)
 
 
-def _gd_loss_rounding(P, steps, loss, spread, unit=2.0 ** -53):
-    """A GD loss's rounding after ``steps`` steps, ``lambda u ((n + 3) L + sqrt(K) S)`` (``u = unit``, the
-    run's unit roundoff: ``2^-53`` in float64, ``2^-64`` in x86's 80-bit ``numpy.longdouble``):
-    the loss evaluated from its outputs (``n + 3`` roundings of size ``L``), and the weights' own
-    roundings, relative ``2^-53`` at each of the ``K = steps (d + m + n)`` operations on the longest
+def _gd_loss_rounding(P, steps, spread, unit=2.0 ** -53):
+    """The rounding of GD's loss after ``steps`` steps, ``lambda u sqrt(K) S`` (``u = unit``, the run's unit
+    roundoff: ``2^-53`` in float64, ``2^-64`` in x86's 80-bit ``numpy.longdouble``; the loss itself is
+    evaluated exactly, :func:`_gd_loss`): the weights' own roundings, relative ``u`` at each of the ``K = steps (d + m + n)`` operations on the longest
     chain (probabilistic: ``lambda sqrt(K) u``, Higham and Mary 2019, ``lambda = 6``), carried to
     the loss through its sensitivity to a relative change of every weight,
     ``S = sum_i |theta_i dL/dtheta_i| <= (2/n) sum_k |l'(z_k)| sum_j |a_j| relu(u_jk)`` (``f`` is
     2-homogeneous in ``theta``), without amplification by the flow (as :func:`_gd_rounding`).  Early
-    in the flow at small kappa ``S ~ kappa^2`` and the bound is the evaluation's (``~1e-15``); the
-    size-1 bound of :func:`_gd_rounding` would hide the first-order error there (census 0151).
-    ``tests/proofs_check/suites/separable/test_separable_census.py`` checks it against an 80-bit run."""
+    in the flow at small kappa ``S ~ kappa^2``: the size-1 bound of :func:`_gd_rounding` would hide the
+    first-order error there (census 0151).  ``tests/proofs_check/suites/separable/test_separable_census.py``
+    checks it against an 80-bit run."""
     K = steps * (P.d + P.m + P.n)
-    return 6 * unit * ((P.n + 3) * abs(loss) + math.sqrt(K) * spread)
+    return 6 * unit * math.sqrt(K) * spread
 
 
 def _cubic_zero(g, k, eta_gd):
@@ -1353,122 +1375,161 @@ def _gd_step(k, lock):
     return Fraction(1, 2 ** k) if lock is None else lock / (math.floor(lock * 2 ** k) + Fraction(1, 2))
 
 
+@dataclass(frozen=True)
+class GDLadder:
+    """The GD steps of claim 12's loss part on ``[0, T]``: ``2^-k`` (``lock`` None) or ``lock/(floor(lock 2^k)
+    + 1/2)`` (locked mid-step to the switching at ``lock``) for ``k = k0 .. k0 + 4``, deepened to ``k0 + 6``
+    while undecided.  ``margin`` (four of the coarsest steps: past the cubic's stencil of two steps and GD's
+    own crossing lag ``O(eta_GD)``) keeps locked samples off the switching and a window's end off the next.
+
+    >>> GDLadder(6, Fraction(12)).steps, GDLadder(6, Fraction(12)).margin
+    ((6, 7, 8, 9, 10), Fraction(1, 16))
+    """
+
+    k0: int
+    T: Fraction
+    lock: Fraction | None = None
+
+    def __post_init__(self):
+        if self.k0 < GD_STEPS[0] or self.T <= 0 or (self.lock is not None and not 0 < self.lock < self.T):
+            raise ValueError(f"GDLadder: k0 >= {GD_STEPS[0]}, T > 0 and 0 < lock < T, found {self}")
+
+    @property
+    def steps(self):
+        return tuple(range(self.k0, self.k0 + len(GD_STEPS)))
+
+    @property
+    def finest(self):
+        return self.k0 + GD_FINEST - GD_STEPS[0]
+
+    @property
+    def margin(self):
+        return Fraction(4, 2 ** self.k0)
+
+    def eta(self, k):
+        return _gd_step(k, self.lock)
+
+    def samples(self):
+        """The times of ``[0, T]`` where GD's loss is compared with the flow's: unlocked, at most 64
+        multiples of ``2^-k0``, evenly strided, so that every step lands on them (``T`` a multiple of it;
+        an integer ``T`` at ``k0 = 6`` gives ``T i / 64``); locked, ``T i / 64``, read by a cubic
+        (:meth:`stencils`).
+
+        >>> [str(t) for t in GDLadder(6, Fraction(1, 8)).samples()]
+        ['1/64', '1/32', '3/64', '1/16', '5/64', '3/32', '7/64', '1/8']
+        """
+        if self.lock is not None:
+            return tuple(self.T * Fraction(i, 64) for i in range(1, 65))
+        q = Fraction(1, 2 ** self.k0)
+        count = int(self.T / q)
+        stride = -(-count // 64)
+        return tuple(q * j for j in range(stride, count + 1, stride))
+
+    def stencils(self, k):
+        """``{t: ((step time, weight), ...)}``: how GD's loss at each sample ``t`` is read from its steps
+        with the ``k``-th step.  Steps ``2^-k`` land on ``t`` (weight 1).  Locked steps do not: the cubic
+        through the four steps around ``t`` (Lagrange weights), whose error ``O(eta^4)`` is below the
+        first-order error by ``eta^3``; the step below ``t`` instead would move the sample by a phase of
+        the step and leave an irregular ``O(eta)`` relative term in the measured exponent (census 0150).
+        Locked samples within :attr:`margin` of the switching, or closer to 0 than two coarsest steps,
+        are left out (the stencil would straddle GD's kink)."""
+        h = self.eta(k)
+        if self.lock is None:
+            return {t: ((t, Fraction(1)),) for t in self.samples()}
+        out = {}
+        for t in self.samples():
+            if abs(t - self.lock) <= self.margin or t < Fraction(2, 2 ** self.k0):
+                continue
+            f = math.floor(t / h)
+            x = t / h - f
+            weights = (-x * (x - 1) * (x - 2) / 6, (x + 1) * (x - 1) * (x - 2) / 2,
+                       -(x + 1) * x * (x - 2) / 2, (x + 1) * x * (x - 1) / 6)
+            out[t] = tuple(((f + j) * h, w) for j, w in zip((-1, 0, 1, 2), weights))
+        return out
+
+
+#: the coarsest steps a window's ladder may start at (``2^-6`` .. ``2^-10``): a short window takes finer steps
+GD_WINDOW_K0 = tuple(range(GD_STEPS[0], GD_STEPS[-1] + 1))
+
+
 def _gd_window(switchings):
-    """``(T_w, lock)``: the window ``[0, T_w]`` and the locked switching of the loss part when the survivors'
-    switchings in the whole horizon leave GD's first-order coefficient without a limit (:func:`_gd_lock`), or
-    ``None``.  The window holds at most one switching, a transversal one, locked mid-step: it ends half-way
-    to the next switching, at least :data:`GD_MARGIN` before it and after the locked one (or at half the first one when that one is a sliding, or cannot be locked), on a
-    multiple of ``2^-GD_STEPS[0]`` (unlocked) or ``2^-GD_FINEST`` (locked); its samples must fall on at least eight multiples of the
-    coarsest step.  ``max_t |L_GD - L| <= C(T) eta_GD`` holds on every finite window
-    (Euler on a Filippov field with transversal switchings and sliding), so the exponent judged on
-    ``[0, T_w]`` is the claim's own (samples: :func:`_gd_samples`).
+    """The :class:`GDLadder` of the window ``[0, T_w]`` that claim 12's loss part is judged on when the
+    survivors' switchings in the whole horizon leave GD's first-order coefficient without a limit
+    (:func:`_gd_lock`), or ``None``.  The window holds at most one switching, a transversal one locked
+    mid-step; it ends half-way to the next switching and at least the ladder's margin before it and after
+    the locked one.  Failing that (the first switching a sliding, or too close to the next) it ends a
+    margin before the first switching and holds none.  The ladder starts at the coarsest step
+    (:data:`GD_WINDOW_K0`) that leaves room: at least eight coarsest steps, the locked one's samples on
+    ``2^-(k0 + 6)``, the unlocked one's on ``2^-k0``.  ``max_t |L_GD - L| <= C(T) eta_GD`` holds on
+    every finite window (Euler on a Filippov field with transversal switchings and sliding), so the
+    exponent judged on ``[0, T_w]`` is the claim's own.
 
     >>> from fractions import Fraction as F
-    >>> _gd_window({F(1, 2): [("activate", 0)], F(3, 2): [("slide-in", 1)]})
-    (Fraction(1, 1), Fraction(1, 2))
-    >>> _gd_window({F(7, 10): [("slide-in", 1)], F(3, 2): [("activate", 0)]})
-    (Fraction(11, 32), None)
+    >>> w = _gd_window({F(1, 2): [("activate", 0)], F(3, 2): [("slide-in", 1)]}); (w.T, w.lock, w.k0)
+    (Fraction(1, 1), Fraction(1, 2), 6)
+    >>> w = _gd_window({F(7, 10): [("slide-in", 1)], F(3, 2): [("activate", 0)]}); (w.T, w.lock, w.k0)
+    (Fraction(5, 8), None, 6)
     """
     times = list(switchings)
-    if not times:
-        return None
-    lock = _gd_lock({times[0]: switchings[times[0]]})
-    if lock is not None and len(times) == 1:
-        return None  # one lockable switching: the whole horizon is the window
-    end = min((times[0] + times[1]) / 2, times[1] - GD_MARGIN) if lock is not None else times[0] / 2
-    grain = 2 ** (GD_STEPS[0] if lock is None else GD_FINEST)  # unlocked: samples on every step's multiples
-    T_w = Fraction(math.floor(end * grain), grain)
-    if T_w * 2 ** GD_STEPS[0] < 8 or (lock is not None and T_w <= lock + GD_MARGIN):
-        return None
-    return T_w, lock
+    if not times or (len(times) == 1 and _gd_lock(switchings) is not None):
+        return None  # nothing to leave out: the whole horizon is the window
+    t1 = times[0]
+    transversal = all(kd in ("activate", "deactivate") for kd, _ in switchings[t1])
+    unlocked = None
+    for k0 in GD_WINDOW_K0:
+        margin, coarse = Fraction(4, 2 ** k0), Fraction(1, 2 ** k0)
+        if transversal and len(times) > 1 and t1 >= coarse:
+            grain = 2 ** (k0 + GD_FINEST - GD_STEPS[0])
+            T_w = Fraction(math.floor(min((t1 + times[1]) / 2, times[1] - margin) * grain), grain)
+            if T_w > t1 + margin and T_w >= 8 * coarse:
+                return GDLadder(k0, T_w, t1)
+        T_w = Fraction(math.floor((t1 - margin) * 2 ** k0), 2 ** k0)
+        if unlocked is None and T_w >= 8 * coarse:
+            unlocked = GDLadder(k0, T_w)
+    return unlocked
 
 
-def _gd_samples(T, lock):
-    """The times of ``[0, T]`` where GD's loss is compared with the flow's: with steps ``2^-k`` (``lock`` None)
-    at most 64 multiples of ``2^-GD_STEPS[0]``, evenly strided, so that every step lands on them exactly
-    (``T`` a multiple of it; an integer ``T`` gives ``T i / 64``); locked, ``T i / 64``, which each step's grid
-    floors to its own multiples (:func:`_gd_errors`).
-
-    >>> [str(t) for t in _gd_samples(Fraction(1, 8), None)]
-    ['1/64', '1/32', '3/64', '1/16', '5/64', '3/32', '7/64', '1/8']
-    """
-    if lock is not None:
-        return tuple(T * Fraction(i, 64) for i in range(1, 65))
-    q = Fraction(1, 2 ** GD_STEPS[0])
-    count = int(T / q)
-    stride = -(-count // 64)
-    return tuple(q * j for j in range(stride, count + 1, stride))
-
-
-#: samples of the locked steps stay this far from the switching, and its window's end this far from the next
-#: one: four of the coarsest steps, past the cubic's stencil (two steps) and GD's own crossing lag ``O(eta_GD)``
-GD_MARGIN = Fraction(4, 2 ** GD_STEPS[0])
-
-
-def _gd_stencils(window, k, lock):
-    """``{t: ((step time, weight), ...)}``: how GD's loss at each sample ``t`` is read from its steps with
-    the ``k``-th step.  Steps ``2^-k`` land on ``t`` (weight 1).  Locked steps do not: the cubic through
-    the four steps around ``t`` (Lagrange weights), whose error ``O(eta^4)`` is below the first-order error
-    by ``eta^3``; taking the step below ``t`` instead would move the sample by a phase of the step and
-    leave an irregular ``O(eta)`` relative term in the measured exponent (census 0150).  Locked samples
-    within :data:`GD_MARGIN` of the switching, or closer to 0 than two steps, are left out (the
-    stencil would straddle GD's kink)."""
-    h = _gd_step(k, lock)
-    if lock is None:
-        return {t: ((t, Fraction(1)),) for t in window}
-    out = {}
-    for t in window:
-        if abs(t - lock) <= GD_MARGIN or t < 2 * Fraction(1, 2 ** GD_STEPS[0]):
-            continue
-        f = math.floor(t / h)
-        x = t / h - f
-        weights = (-x * (x - 1) * (x - 2) / 6, (x + 1) * (x - 1) * (x - 2) / 2,
-                   -(x + 1) * x * (x - 2) / 2, (x + 1) * x * (x - 1) / 6)
-        out[t] = tuple(((f + j) * h, w) for j, w in zip((-1, 0, 1, 2), weights))
-    return out
-
-
-def _gd_errors(ctx, problem, kappa, T_end, lock, band, deepen, dtype=float):
-    """``(lim, etas, errs)``: ``max_t |L_GD - L|`` at the times of :func:`_gd_samples` in ``[0, T_end]``
-    (GD's loss read there by :func:`_gd_stencils`) judged as exponent 1, deepened to ``2^-GD_FINEST`` while
-    undecided when ``deepen`` (and the claim's time lasts), or ``None`` when the Filippov run misses samples."""
+def _gd_errors(ctx, problem, kappa, ladder, band, deepen, dtype=float):
+    """``(lim, etas, errs)``: ``max_t |L_GD - L|`` at the samples of ``ladder`` (a :class:`GDLadder`; GD's
+    loss read there by its stencils) judged as exponent 1, deepened to its finest step while undecided
+    when ``deepen`` (and the claim's time lasts), or ``None`` when the Filippov run misses samples."""
     import time
 
-    stencils = {k: _gd_stencils(_gd_samples(Fraction(T_end), lock), k, lock)
-                for k in range(GD_STEPS[0], GD_FINEST + 1)}
-    times = tuple(sorted(stencils[GD_STEPS[0]]))
-    run = ctx.run(problem, t_end=Fraction(T_end), times=times)
-    if len(run.samples) != len(times) or not times:
+    times = tuple(sorted(ladder.stencils(ladder.k0)))
+    if not times:
+        return None
+    run = ctx.run(problem, t_end=Fraction(ladder.T), times=times)
+    if len(run.samples) != len(times):
         return None
     with mpmath.workprec(run.work_bits):
         LF = {t: measure(ctx, st)["L"] for t, st in zip(times, run.samples)}
-    ks, errs, noise, t0 = list(GD_STEPS), {}, {}, time.perf_counter()
+    ks, errs, noise, t0 = list(ladder.steps), {}, {}, time.perf_counter()
     while True:
         for k in ks:
             if k not in errs:
-                errs[k], noise[k] = _gd_error(ctx, kappa, _gd_step(k, lock), stencils[k], LF, run.work_bits, dtype)
-        etas = [_gd_step(k, lock) for k in ks]
+                errs[k], noise[k] = _gd_error(ctx, kappa, ladder.eta(k), ladder.stencils(k), LF, run.work_bits, dtype)
+        etas = [ladder.eta(k) for k in ks]
         with mpmath.workdps(30):
             lim = _by_name(gradient_descent_laws(ctx))["loss"].judge_rate(
                 [mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(errs[k]) for k in ks], resolution=band,
                 rel_noise=[mpmath.mpf(noise[k] / errs[k]) for k in ks])
         settled = lim.verdict == "REFUTED" or (lim.verdict == "VERIFIED" and edge_twin(lim).verdict == "REFUTED")
         spent = time.perf_counter() - t0 > ctx.profile.claim_seconds
-        if settled or not deepen or ks[-1] >= GD_FINEST or spent:
+        if settled or not deepen or ks[-1] >= ladder.finest or spent:
             return lim, etas, [errs[k] for k in ks]
         ks.append(ks[-1] + 1)
 
 
 def _gd_error(ctx, kappa, eta, stencil, LF, bits, dtype):
     """``(max_t |L_GD(t) - L(t)|, its rounding bound)`` with step ``eta`` over the samples of ``stencil``
-    (:func:`_gd_stencils`); GD's losses are taken exactly (their binary fractions) at ``bits``."""
+    (:meth:`GDLadder.stencils`); GD's losses evaluated exactly at ``bits`` (:func:`_gd_loss`)."""
     steps = sorted({st for pairs in stencil.values() for st, _ in pairs})
-    LG, _, _, bounds = _gd_losses(ctx, kappa, float(eta), steps, dtype=dtype)
+    gd = _gd_run(ctx, kappa, float(eta), steps, dtype=dtype)
     with mpmath.workprec(bits):
-        at = {st: mpmath.mpf(p_) / q_ for st, (p_, q_) in zip(steps, (v.as_integer_ratio() for v in LG))}
+        at = {st: _gd_loss(ctx, state) for st, state in zip(steps, gd.states)}
         err = max(abs(mpmath.fsum(to_mpf(w) * at[st] for st, w in pairs) - LF[t]) for t, pairs in stencil.items())
     weight = max(sum(abs(w) for _, w in pairs) for pairs in stencil.values())  # the cubic's gain on roundings
-    return float(err), float(weight) * max(bounds)
+    return float(err), float(weight) * max(gd.bounds)
 
 
 def _wide_float():
@@ -1480,9 +1541,12 @@ def _wide_float():
     return np.longdouble
 
 
-def _steps_text(lock):
-    return ("2^-k" if lock is None else
-            f"t*/(floor(t* 2^k) + 1/2), locked to the one switching t* = {float(lock):.12g} (mid-step)")
+def _steps_text(ladder):
+    ks = f"k = {ladder.k0}, {ladder.k0 + 1}, .." if ladder.k0 != GD_STEPS[0] else ""
+    if ladder.lock is None:
+        return "2^-k" + (f", {ks}" if ks else "")
+    return (f"t*/(floor(t* 2^k) + 1/2), locked to the one switching t* = {float(ladder.lock):.12g} (mid-step)"
+            + (f", {ks}" if ks else ""))
 
 
 def _gd_loss_part(ctx, band):
@@ -1499,7 +1563,8 @@ def _gd_loss_part(ctx, band):
     dyadic = tuple(Fraction(T_end * i, 64) for i in range(1, 65))  # multiples of every 2^-k, k >= 6
     sw = _switchings(ctx, ctx.run(problem, t_end=Fraction(T_end), times=dyadic), T_end)
     lock = _gd_lock(sw)
-    judged = _gd_errors(ctx, problem, kappa, T_end, lock, band, deepen=not (sw and lock is None))
+    ladder = GDLadder(GD_STEPS[0], Fraction(T_end), lock)
+    judged = _gd_errors(ctx, problem, kappa, ladder, band, deepen=not (sw and lock is None))
     if judged is None:
         return _undecided(f"the Filippov run at kappa = 1e-{e} misses samples: no loss to compare gradient descent with")
     lim, etas, errs = judged
@@ -1507,14 +1572,14 @@ def _gd_loss_part(ctx, band):
     unlockable = lim.verdict == "UNDECIDED" and sw and lock is None
     window = _gd_window(sw) if unlockable else None
     if window is not None:
-        T_w, lock = window
+        T_w, lock = window.T, window.lock
         beyond = {t: v for t, v in sw.items() if t > T_w}
-        again = _gd_errors(ctx, problem, kappa, T_w, lock, band, deepen=True, dtype=_wide_float())
+        again = _gd_errors(ctx, problem, kappa, window, band, deepen=True, dtype=_wide_float())
         if again is not None:
             whole = (f"on the whole horizon [0, {T_end}]: {_switching_note(lim, sw, T_end)}; errors "
                      + ", ".join(f"{float(eg):.6g}: {er:.6g}" for eg, er in zip(etas, errs)))
             lim, etas, errs = again
-            T_end, unlockable = T_w, False
+            T_end, unlockable, ladder = T_w, False, window
             inside = ("no switching of the survivors (it tests Euler off the boundaries only)" if lock is None else
                       "one switching of the survivors, " + " + ".join(f"{kd} {j}" for kd, j in sw[lock])
                       + f" at t* = {float(lock):.6g}, locked mid-step")
@@ -1524,11 +1589,11 @@ def _gd_loss_part(ctx, band):
     if unlockable:
         note = _switching_note(lim, sw, T_end)
     elif lim.verdict == "UNDECIDED":
-        note = f"{lim.reason} at eta_GD = {s(etas[-1], 3)} (the finest step within the budget: 2^-{GD_FINEST})"
+        note = f"{lim.reason} at eta_GD = {s(etas[-1], 3)} (the finest step within the budget: 2^-{ladder.finest})"
     return limit_verdicts(lim, note=note, details={
         **({"next": GD_SWITCHING_NEXT} if unlockable else {}), **extra,
         "errors": {s(eg, 6): f"{er:.6g}" for eg, er in zip(etas, errs)}, "kappa": f"1e-{e}", "t_end": str(T_end),
-        "steps": _steps_text(lock)})
+        "steps": _steps_text(ladder)})
 
 
 def _check_gradient_descent(ctx):
@@ -1553,7 +1618,7 @@ def _check_gradient_descent(ctx):
     with mpmath.workprec(run.work_bits):
         t_F = float(t_F) if t_F is not None else None
     for eg in etas:
-        _, cross, release, _ = _gd_losses(ctx, kappa, float(eg), (Fraction(T_end),), neg)
+        _, cross, release, _ = _gd_run(ctx, kappa, float(eg), (Fraction(T_end),), neg)
         if t_F is not None and release is not None:
             lags[str(eg)] = f"{release - t_F:.4g}"
         if t_F is not None and cross is not None:

@@ -18,12 +18,13 @@ import dataclasses
 import math
 from fractions import Fraction
 
+import mpmath
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from gfcheck.proofs_check.suites.separable.claims import (GD_MARGIN, GD_STEPS, _gd_horizon, _gd_lock, _gd_losses,
-                                                           _gd_stencils, _gd_step, _gd_window, _switchings)
+from gfcheck.proofs_check.suites.separable.claims import (GD_STEPS, GDLadder, _gd_horizon, _gd_lock, _gd_loss, _gd_run,
+                                                           _gd_step, _gd_window, _switchings)
 from gfcheck.proofs_check.core.context import Profile
 from gfcheck.proofs_check.suites.separable.context import SepContext, at_right_angle, two_direction_data
 from gfcheck.proofs_check.core.registry import claims, run_claim
@@ -100,37 +101,48 @@ def test_gd_steps_locked_mid_step_on_one_switching_only():
 
 @settings(max_examples=examples(30), deadline=None)
 @given(st.fractions(min_value=Fraction(1, 8), max_value=4, max_denominator=10 ** 6),
-       st.integers(GD_STEPS[0], GD_STEPS[-1]), st.lists(st.fractions(-3, 3, max_denominator=50), min_size=4, max_size=4))
-def test_locked_samples_are_read_through_a_cubic_exact_on_cubics(lock, k, coef):
+       st.integers(GD_STEPS[0], GD_STEPS[-1]), st.integers(GD_STEPS[0], GD_STEPS[-1]),
+       st.lists(st.fractions(-3, 3, max_denominator=50), min_size=4, max_size=4))
+def test_locked_samples_are_read_through_a_cubic_exact_on_cubics(lock, k0, dk, coef):
     """A locked step does not land on the samples: the stencil reads a cubic exactly (GD's loss is
     ``L + eta E`` plus higher orders, smooth between its switching steps); its twin, the step below the
     sample, is off by a phase of the step on a line of slope 1 (census 0150's irregular exponents)."""
     cubic = lambda t: sum(c * t ** i for i, c in enumerate(coef))  # noqa: E731
-    window = tuple(lock * 2 * Fraction(i, 64) for i in range(1, 65))
-    reads = _gd_stencils(window, k, lock)
-    assert reads and all(abs(t - lock) > GD_MARGIN for t in reads)
+    ladder = GDLadder(k0, 2 * lock, lock)
+    k = k0 + dk - GD_STEPS[0]
+    reads = ladder.stencils(k)
+    assert reads and all(abs(t - lock) > ladder.margin for t in reads)
     assert all(sum(w * cubic(x) for x, w in pairs) == cubic(t) for t, pairs in reads.items())
-    h = _gd_step(k, lock)
+    h = ladder.eta(k)
     assert any(h * math.floor(t / h) != t for t in reads)  # twin: the floor reading of f(t) = t is off
 
 
 def test_window_before_the_second_switching():
     F = Fraction
-    # one lockable switching, then a sliding: the window ends half-way, GD_MARGIN short of the sliding
-    assert _gd_window({F(1, 2): [("activate", 0)], F(3, 2): [("slide-in", 1)]}) == (F(1), F(1, 2))
-    assert _gd_window({F(1, 2): [("activate", 0)], F(5, 8): [("slide-in", 1)]}) is None  # no room past the margin
-    # a sliding first: the window is the smooth part before it, on multiples of the coarsest step
-    assert _gd_window({F(7, 10): [("slide-in", 1)], F(3, 2): [("activate", 0)]}) == (F(11, 32), None)
-    assert _gd_window({F(1, 10): [("slide-in", 1)]}) is None  # shorter than eight coarsest steps
-    assert _gd_window({F(1, 2): [("activate", 0)]}) is None  # one lockable switching: the whole horizon
+    w = lambda sw: None if (x := _gd_window(sw)) is None else (x.T, x.lock, x.k0)  # noqa: E731
+    # one lockable switching, then a sliding: the window ends half-way, a margin short of the sliding
+    assert w({F(1, 2): [("activate", 0)], F(3, 2): [("slide-in", 1)]}) == (F(1), F(1, 2), 6)
+    # too close for the coarsest steps' margin: finer steps (census 0160: activations at 0.054 and 0.126)
+    t1, t2 = F(538605, 10 ** 7), F(126013, 10 ** 6)
+    x = _gd_window({t1: [("activate", 16)], t2: [("activate", 18)]})
+    assert x.lock == t1 and x.k0 > 6 and t1 + x.margin < x.T <= t2 - x.margin
+    # a sliding first: the window is the smooth part a margin before it, on multiples of the coarsest step
+    assert w({F(7, 10): [("slide-in", 1)], F(3, 2): [("activate", 0)]}) == (F(5, 8), None, 6)
+    # census 0158: two activations 0.05 apart at 0.23: locked from 2^-8 (the margin 1/64 fits the gap)
+    assert w({F(229787, 10 ** 6): [("activate", 0)], F(279656, 10 ** 6): [("activate", 7)]})[1:] == (F(229787, 10 ** 6), 8)
+    # a sliding 1/1000 after an activation: no room at any step; the smooth part before the activation
+    assert w({F(1, 2): [("activate", 0)], F(501, 1000): [("slide-in", 1)]}) == (F(7, 16), None, 6)
+    assert w({F(1, 100): [("slide-in", 1)]}) is None  # shorter than eight of the finest coarse steps
+    assert w({F(1, 2): [("activate", 0)]}) is None  # one lockable switching: the whole horizon
 
 
 @settings(max_examples=examples(3), deadline=None, suppress_health_check=SLOW)
 @given(census_separable_problems(sliding=True, max_m=14, max_d=3))
 def test_gd_loss_rounding_bounds_the_float64_run_against_80_bits(problem):
-    """The loss's rounding bound (``claims._gd_loss_rounding``, at the loss's own size) holds against an
-    80-bit run of the same steps; the size-1 bound it replaces was 1e3 times the error early in the flow,
-    which hid first-order errors of 1e-12 (census 0151).  Skipped where longdouble is float64."""
+    """The rounding bound of GD's loss (``claims._gd_loss_rounding``: the iteration's, through the loss's
+    sensitivity; the loss is evaluated exactly) holds against an 80-bit run of the same steps; the size-1
+    bound it replaces was 1e3 times the error early in the flow, which hid first-order errors of 1e-12
+    (census 0151).  Skipped where longdouble is float64."""
     import numpy as np
 
     assume(np.finfo(np.longdouble).eps < np.finfo(float).eps)
@@ -138,10 +150,12 @@ def test_gd_loss_rounding_bounds_the_float64_run_against_80_bits(problem):
     assume(not isinstance(ctx.data, tuple))
     kappa, eta = ctx.scale(4), 2.0 ** -8
     times = tuple(Fraction(i, 8) for i in range(1, 25))
-    L64, _, _, bounds = _gd_losses(ctx, kappa, eta, times)
-    L80, _, _, _ = _gd_losses(ctx, kappa, eta, times, dtype=np.longdouble)
-    diffs = [abs(Fraction(*a.as_integer_ratio()) - Fraction(*b.as_integer_ratio())) for a, b in zip(L64, L80)]
-    assert all(d <= b for d, b in zip(diffs, bounds)), (diffs, bounds)
+    g64 = _gd_run(ctx, kappa, eta, times)
+    g80 = _gd_run(ctx, kappa, eta, times, dtype=np.longdouble)
+    with mpmath.workdps(40):
+        diffs = [abs(_gd_loss(ctx, a) - _gd_loss(ctx, b)) for a, b in zip(g64.states, g80.states)]
+    assert all(d <= b for d, b in zip(diffs, g64.bounds)), (diffs, g64.bounds)
+    event(f"largest measured/bound: 10^{round(math.log10(max(float(d / b) for d, b in zip(diffs, g64.bounds)) or 1e-99))}")
 
 
 @settings(max_examples=examples(2), deadline=None, suppress_health_check=SLOW)
