@@ -752,9 +752,10 @@ def _series_packed(eng, H, active):
     read back exactly (signed: a bias ``2^(B-1)`` per slot, ``gmpy2.unpack``) while
     ``|slot sum| < 2^(B-1)``, which holds when ``bits(a, u) + bits(r) + bits(p) <= B - 1`` over
     the coefficients so far: ``B`` is that bound at order 0 plus the engine's spare
-    (:data:`_SLOT_SPARE`, widened when outgrown), checked at every order.  The residual coefficients are the reference's sums (C-level, over the
-    per-point vectors).  Every coefficient is rounded once as in the reference, so the two
-    agree bit for bit (tests/numeric/test_series_packed.py).
+    (:data:`_SLOT_SPARE`, widened when outgrown), checked at every order.  The residual
+    coefficients are the reference's sums (C-level, over the per-point vectors).  Every coefficient
+    is rounded once as in the reference, so the two agree bit for bit
+    (tests/numeric/test_series_packed.py).
     """
     F, n, m, p = eng.F, eng.n, eng.m, eng.p
     F2 = 2 * F

@@ -22,11 +22,15 @@ gfcheck.symbolic.errors.SchemaError: profile: expected one of quick, full, found
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
+import mpmath
+
+from gfcheck.numeric.precision import to_mpf
 from gfcheck.symbolic.assumptions import Facts
 from gfcheck.symbolic.errors import SchemaError
 
@@ -160,6 +164,77 @@ class RunMemo:
     #: digits the second route adds: a REFUTED is reported only when the check, rerun with every
     #: integration at this many more digits (and a fresh memo), refutes again (issue 19 item 4)
     SECOND_ROUTE_DPS = 20
+
+    #: the profiles of this context's suite (what :meth:`_deeper_advice` names)
+    profiles = PROFILES
+
+    def decide(self, judge, exponents, *, shallowest: int = 2):
+        """Extend a ladder until ``judge`` decides or the budget is spent.
+
+        ``judge(exponents) -> (limit, payload)`` measures on ``lambda = 10^-e`` (runs are
+        memoised) and returns a :class:`.rates.Limit`.  While it is UNDECIDED: too few
+        resolved values add a shallower rung (down to ``10^-shallowest``) or a mid-point
+        rung; otherwise a deeper rung (the last spacing again, up to
+        ``10^-profile.max_exponent``), within ``profile.claim_seconds``.  Returns
+        ``(limit, payload, exponents, budget_note)``.  A VERIFIED limit whose near-miss twin
+        (:func:`.measure.edge_twin`) is not yet refuted also extends the ladder: the check must
+        be shown able to fail.
+        """
+        import time
+
+        import mpmath
+
+        from .measure import edge_twin, s
+
+        t0 = time.perf_counter()
+        exps = sorted(set(exponents))
+        while True:
+            limit, payload = judge(tuple(exps))
+            if limit.verdict == "REFUTED" or (limit.verdict == "VERIFIED"
+                                              and edge_twin(limit).verdict == "REFUTED"):
+                return limit, payload, tuple(exps), ""
+            spent = time.perf_counter() - t0
+            new = None
+            if len(limit.values) < 4:
+                if exps[0] > shallowest:
+                    new = max(shallowest, exps[0] - max(exps[1] - exps[0], 2) if len(exps) > 1 else exps[0] // 2)
+                else:
+                    # too few resolved rungs: the deep ones sit at the precision floor, so the
+                    # mid-point of the shallowest gap (where the quantity is still resolved)
+                    gaps = [(a, b) for a, b in zip(exps, exps[1:]) if b - a >= 2]
+                    if gaps:
+                        a, b = gaps[0]
+                        new = a + (b - a) // 2
+            if new is None and exps[-1] < self.profile.max_exponent:
+                step = exps[-1] - exps[-2] if len(exps) > 1 else exps[-1]
+                new = min(exps[-1] + step, self.profile.max_exponent)
+            if new is None or new in exps or spent > self.profile.claim_seconds:
+                why = (f"time budget of {self.profile.claim_seconds:.0f} s spent" if spent > self.profile.claim_seconds
+                       else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
+                floor = (f"only {len(limit.values)} values resolved above the working precision's floor "
+                         f"({self.profile.dps} digits); more digits resolve deeper rungs")
+                if limit.lambda_needed is None:
+                    need = floor
+                elif mpmath.mpf(10) ** -exps[-1] <= limit.lambda_needed:
+                    # the ladder went past the lambda a decision needs: the rungs there sit at the floor
+                    need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)} resolved, but {floor}"
+                else:
+                    need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)}"
+                return limit, payload, tuple(exps), (
+                    f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: {self._deeper_advice()}")
+            if self.say is not None:
+                self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
+                         f"adding 1e-{new} (ladder budget 1e-{self.profile.max_exponent})")
+            exps = sorted(set(exps) | {new})
+
+    def _deeper_advice(self) -> str:
+        """What a ladder that ran out of budget asks for: a profile with a deeper ladder, or (at the
+        deepest) says that none is left (the full profile told its user to rerun with --profile full)."""
+        deeper = sorted((p for p in self.profiles.values() if p.max_exponent > self.profile.max_exponent),
+                        key=lambda p: p.max_exponent)
+        if deeper:
+            return f"rerun with --profile {deeper[0].name}"
+        return f"no deeper profile than {self.profile.name} (its ladder budget is the tool's)"
 
     def run_defaults(self) -> dict:
         """Keyword defaults of every run: the profile's digits."""
@@ -304,83 +379,57 @@ class Context(RunMemo, Facts):
         return mpmath.ldexp(max(abs(mpmath.mpf(predicted)), mpmath.mpf(2) ** -30),
                             -self.profile.resolution_bits)
 
-    def decide(self, judge, exponents, *, shallowest: int = 2):
-        """Extend a ladder until ``judge`` decides or the budget is spent.
+    @cached_property
+    def settle_rate(self) -> float:
+        """The slowest local rate of the residuals at the predicted interpolator (one balanced neuron
+        per sign group ``s``, ``a^2 = ||beta_s||``, ``w`` along ``beta_s = sum_{k in S_s} y_k x_k / ||x_k||^2``):
+        the smallest eigenvalue of ``M_s = (D_s + v_s v_s^T) / n`` with ``D_s = diag(||beta_s|| ||x_k||^2)``
+        (the output weights' gradient) and ``v_k = |y_k| / sqrt(||beta_s||)`` (the neuron's
+        activations, through ``da/dt``), from ``dr_k/dt = -(1/n) sum_l (relu(u_k) relu(u_l) +
+        a^2 ||x_k||^2 [k = l]) r_l`` (docs/orthogonal.md 9.12).  It lies between ``rho_min = min_k
+        D_kk / n`` (the former estimate) and twice it; a group of one point has ``2 |y_k| ||x_k|| / n``
+        exactly (census 0001: the fit crossed at t = 972 of a horizon of 4049 built on ``rho_min``;
+        the loss fell at 0.046 = 2 rho_min).  A float: a horizon is a bound only.
 
-        ``judge(exponents) -> (limit, payload)`` measures on ``lambda = 10^-e`` (runs are
-        memoised) and returns a :class:`.rates.Limit`.  While it is UNDECIDED: too few
-        resolved values add a shallower rung (down to ``10^-shallowest``) or a mid-point
-        rung; otherwise a deeper rung (the last spacing again, up to
-        ``10^-profile.max_exponent``), within ``profile.claim_seconds``.  Returns
-        ``(limit, payload, exponents, budget_note)``.  A VERIFIED limit whose near-miss twin
-        (:func:`.measure.edge_twin`) is not yet refuted also extends the ladder: the check must
-        be shown able to fail.
+        >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
+        >>> ctx = Context(default_problem(), Profile.named("quick"))
+        >>> ctx.rho_min <= ctx.settle_rate <= 2 * ctx.rho_min
+        True
         """
-        import time
+        import numpy as np
 
-        import mpmath
+        P, q = self.problem, self.problem.norms_squared()
+        rates = []
+        for S in (self.data.S_plus, self.data.S_minus):
+            if not S:
+                continue
+            beta = math.sqrt(sum(float(P.labels[k]) ** 2 / float(q[k]) for k in S))
+            v = np.array([abs(float(P.labels[k])) / math.sqrt(beta) for k in S])
+            M = (np.diag([beta * float(q[k]) for k in S]) + np.outer(v, v)) / P.n
+            rates.append(float(np.linalg.eigvalsh(M)[0]))
+        return max(min(rates, default=self.rho_min), self.rho_min)
 
-        from .measure import edge_twin, s
+    @cached_property
+    def rho_min(self) -> float:
+        """``min_k ||beta_s(k)|| ||x_k||^2 / n``: a lower bound of :attr:`settle_rate` (the diagonal of its
+        matrices), the settle rate of the conservative horizon."""
+        from gfcheck.numeric.precision import to_mpf
 
-        t0 = time.perf_counter()
-        exps = sorted(set(exponents))
-        while True:
-            limit, payload = judge(tuple(exps))
-            if limit.verdict == "REFUTED" or (limit.verdict == "VERIFIED"
-                                              and edge_twin(limit).verdict == "REFUTED"):
-                return limit, payload, tuple(exps), ""
-            spent = time.perf_counter() - t0
-            new = None
-            if len(limit.values) < 4:
-                if exps[0] > shallowest:
-                    new = max(shallowest, exps[0] - max(exps[1] - exps[0], 2) if len(exps) > 1 else exps[0] // 2)
-                else:
-                    # too few resolved rungs: the deep ones sit at the precision floor, so the
-                    # mid-point of the shallowest gap (where the quantity is still resolved)
-                    gaps = [(a, b) for a, b in zip(exps, exps[1:]) if b - a >= 2]
-                    if gaps:
-                        a, b = gaps[0]
-                        new = a + (b - a) // 2
-            if new is None and exps[-1] < self.profile.max_exponent:
-                step = exps[-1] - exps[-2] if len(exps) > 1 else exps[-1]
-                new = min(exps[-1] + step, self.profile.max_exponent)
-            if new is None or new in exps or spent > self.profile.claim_seconds:
-                why = (f"time budget of {self.profile.claim_seconds:.0f} s spent" if spent > self.profile.claim_seconds
-                       else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
-                floor = (f"only {len(limit.values)} values resolved above the working precision's floor "
-                         f"({self.profile.dps} digits); more digits resolve deeper rungs")
-                if limit.lambda_needed is None:
-                    need = floor
-                elif mpmath.mpf(10) ** -exps[-1] <= limit.lambda_needed:
-                    # the ladder went past the lambda a decision needs: the rungs there sit at the floor
-                    need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)} resolved, but {floor}"
-                else:
-                    need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)}"
-                return limit, payload, tuple(exps), (
-                    f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: {self._deeper_advice()}")
-            if self.say is not None:
-                self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
-                         f"adding 1e-{new} (ladder budget 1e-{self.profile.max_exponent})")
-            exps = sorted(set(exps) | {new})
+        q = self.problem.norms_squared()
+        beta = {1: float(to_mpf(self.data.beta_plus_norm)), -1: float(to_mpf(self.data.beta_minus_norm))}
+        return min(beta[1 if y > 0 else -1] * float(qk) / self.problem.n for y, qk in zip(self.problem.labels, q))
 
-    def _deeper_advice(self) -> str:
-        """What a ladder that ran out of budget asks for: a profile with a deeper ladder, or (at the
-        deepest) says that none is left (the full profile told its user to rerun with --profile full)."""
-        deeper = sorted((p for p in PROFILES.values() if p.max_exponent > self.profile.max_exponent),
-                        key=lambda p: p.max_exponent)
-        if deeper:
-            return f"rerun with --profile {deeper[0].name}"
-        return f"no deeper profile than {self.profile.name} (its ladder budget is the tool's)"
-
-    def horizon(self, scale, s_max=None) -> Fraction:
+    def horizon(self, scale, s_max=None, *, settle: str = "conservative") -> Fraction:
         """Integer horizon past the fit at scale ``lambda``:
 
-        ``T = ceil(5/4 s_max log(1/lambda) + max(60 s_max, (b log 2 + 10) / rho_min))`` with
+        ``T = ceil(5/4 s_max log(1/lambda) + max(60 s_max, (b log 2 + 10) / rho))`` with
         ``s_max = n / min ||D_+-||`` (the slower escape happens at ``s_max log(1/lambda) + O(1)``,
-        digest 4.2) and ``rho_min = min_k ||beta_s(k)|| ||x_k||^2 / n`` the slowest local rate
-        near the interpolator (digest 9.12): the residual must fall by ``2^(-b/2)`` after it (the
-        fit level ``L(0) 2^-b``), with a factor 2 for the rate's being an estimate.  ``s_max``
-        overrides the slowest escape slope (claim 16: incremental learning without A3).
+        digest 4.2) and ``rho`` the slowest local rate near the interpolator (digest 9.12): the
+        residual must fall by ``2^(-b/2)`` after the fit (the fit level ``L(0) 2^-b``), with a factor 2
+        for the rate's being an estimate.  ``settle``: ``"conservative"`` takes ``rho`` =
+        :attr:`rho_min`; ``"predicted"`` the predicted interpolator's :attr:`settle_rate` (up to twice
+        as fast; the ladder checks that its runs settled, :meth:`ladder_run`).  ``s_max`` overrides the
+        slowest escape slope (claim 16: incremental learning without A3).
         """
         import math
 
@@ -390,11 +439,8 @@ class Context(RunMemo, Facts):
             s_max = max(to_mpf(v) for v in (self.data.escape_slope_plus,
                                              self.data.escape_slope_minus) if v is not None)
         log_inv = log10_inverse(scale) * math.log(10)  # a float: the horizon is a bound only
-        q = self.problem.norms_squared()
-        beta = {1: float(to_mpf(self.data.beta_plus_norm)), -1: float(to_mpf(self.data.beta_minus_norm))}
-        rho_min = min(beta[1 if y > 0 else -1] * float(qk) / self.problem.n
-                      for y, qk in zip(self.problem.labels, q))
-        settle = max(60 * float(s_max), (bits_for_dps(self.profile.dps) * math.log(2) + 10) / rho_min)
+        rho = {"conservative": self.rho_min, "predicted": self.settle_rate}[settle]
+        settle = max(60 * float(s_max), (bits_for_dps(self.profile.dps) * math.log(2) + 10) / rho)
         return Fraction(math.ceil(float(s_max) * 1.25 * log_inv + settle))
 
     def probe_times(self, scale) -> dict:
@@ -431,11 +477,35 @@ class Context(RunMemo, Facts):
         first time ``L_+- <= L_+-(0)/2``) and the fit (``"fit"``: ``L <= L(0) 2^-b`` with ``b``
         the requested bits: the residual at the square root of the working precision).
         ``relu_prime_at_zero`` overrides the problem's convention (claim 17 compares 0 with 1).
+
+        The horizon settles at the predicted interpolator's rate (``horizon(settle="predicted")``);
+        a run whose loss still moves by more than ``L(0) 2^-2b`` over the last step of its grid (the
+        residual not yet at the working precision: the limit is not the predicted one) is run again
+        to the conservative horizon, which is what the claims then see.
         """
         problem, kwargs = self.ladder_request(scale, relu_prime_at_zero=relu_prime_at_zero, grid=grid)
-        return self.run(problem, **kwargs)
+        run = self.run(problem, **kwargs)
+        if not self.settled(run, scale):
+            problem, kwargs = self.ladder_request(scale, relu_prime_at_zero=relu_prime_at_zero, grid=grid,
+                                                  settle="conservative")
+            run = self.run(problem, **kwargs)
+        return run
 
-    def ladder_request(self, scale, *, relu_prime_at_zero=None, grid: int = 240):
+    def settled(self, run, scale) -> bool:
+        """Whether the loss of ``run`` (at ``lambda = scale``) changed by at most ``L(0) 2^-2b`` between
+        its last two samples (``b`` the profile's bits): past that the residual is below the working precision, so a
+        longer run would not move what the claims read from its end."""
+        from gfcheck.numeric.precision import bits_for_dps
+        from gfcheck.proofs_check.core.measure import loss
+
+        if len(run.samples) < 2:
+            return False
+        L0 = sum(v ** 2 for v in self.problem.labels) / (2 * self.problem.n)
+        with mpmath.workprec(run.work_bits):
+            last = [loss(self.problem, self.weights_at(scale, st), st.a) for st in run.samples[-2:]]
+            return abs(last[1] - last[0]) <= to_mpf(L0) / mpmath.mpf(2) ** (2 * bits_for_dps(self.profile.dps))
+
+    def ladder_request(self, scale, *, relu_prime_at_zero=None, grid: int = 240, settle: str = "predicted"):
         """``(problem, kwargs)`` of :meth:`ladder_run` (what :meth:`prefetch` submits)."""
         from gfcheck.numeric import LossWatch
 
@@ -444,7 +514,7 @@ class Context(RunMemo, Facts):
             p = dataclasses.replace(p, relu_prime_at_zero=int(relu_prime_at_zero))
         from gfcheck.numeric.precision import bits_for_dps
 
-        T = self.horizon(scale)
+        T = self.horizon(scale, settle=settle)
         probes = [t for t in self.probe_times(scale).values() if t < T]
         times = tuple(sorted(set([T * i / grid for i in range(grid + 1)] + probes)))
         y = self.problem.labels

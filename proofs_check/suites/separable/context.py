@@ -61,7 +61,7 @@ SPEED_AT = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
 
 #: the kappa ladders (kappa = 10^-e): exponents, digits
 PROFILES = {
-    "quick": Profile("quick", (4, 6, 8, 10, 12, 14, 16), dps=30, max_exponent=16, claim_seconds=300.0,
+    "quick": Profile("quick", (4, 6, 8, 10, 12, 14, 16), dps=30, max_exponent=20, claim_seconds=300.0,
                      run_seconds=300.0),
     "full": Profile("full", (4, 5, 6, 8, 10, 12, 14, 16, 20, 24), dps=40, max_exponent=24,
                     claim_seconds=1200.0, resolution_bits=14, run_seconds=3600.0),
@@ -154,6 +154,8 @@ class SepContext(RunMemo):
     say: object = field(default=None, repr=False)
     caps: dict = field(default_factory=dict)
     timings: list = field(default_factory=list, repr=False)
+
+    profiles = PROFILES
 
     def __post_init__(self) -> None:
         name = getattr(self.profile, "name", self.profile)

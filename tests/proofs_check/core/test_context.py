@@ -86,3 +86,32 @@ def test_mpf_to_fraction_is_the_exact_signed_value(q, bits):
     man, exp = x.man_exp
     unsigned = Fraction(int(man)) * Fraction(2) ** int(exp)
     assert (unsigned == exact) == (q >= 0)
+
+
+def test_decide_serves_every_suite_and_names_its_own_deeper_profile():
+    """``decide`` lives in the suites' shared memo: the separable context goes deeper than its profile's
+    ladder while undecided (census 0202, 0205: claim 9 decided at 1e-18, one rung past quick's 1e-16),
+    and at its budget names the separable profiles, not the orthogonal ones (whose quick reaches 1e-200:
+    'rerun with --profile full' there means a ladder to 1e-400, here to 1e-24)."""
+    import mpmath
+
+    from gfcheck.proofs_check.suites.separable.context import PROFILES, SepContext
+    from gfcheck.numeric.examples import separable_problem as default_problem
+
+    quick = PROFILES["quick"]
+    assert quick.max_exponent > quick.exponents[-1]  # room to go deeper than the ladder
+    ctx = SepContext(default_problem(), quick)
+    seen = []
+
+    def judge(exps):
+        seen.append(exps)
+        return _undecided(mpmath.mpf("1e-30")), None
+
+    _, _, exps, note = ctx.decide(judge, quick.exponents, shallowest=quick.exponents[0])
+    assert exps[-1] == quick.max_exponent and exps[0] == quick.exponents[0]
+    assert note.endswith("rerun with --profile full")
+    full = SepContext(default_problem(), PROFILES["full"])
+    note = full.decide(judge, PROFILES["full"].exponents)[3]
+    # twin: read from the orthogonal table, separable full (1e-24) would be told 'rerun with --profile quick'
+    assert "no deeper profile than full" in note and "--profile quick" not in note
+    assert f"1e-{PROFILES['full'].max_exponent}" in note  # the ladder named is the separable one

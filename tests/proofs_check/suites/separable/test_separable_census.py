@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from gfcheck.proofs_check.suites.separable.claims import (GD_STEPS, GDLadder, _gd_horizon, _gd_lock, _gd_loss, _gd_run,
-                                                           _gd_step, _gd_window, _switchings)
+                                                           _gd_step, _gd_window, _phase_free,
+                                                           _switchings, gradient_descent_laws)
 from gfcheck.proofs_check.core.context import Profile
 from gfcheck.proofs_check.suites.separable.context import SepContext, at_right_angle, two_direction_data
 from gfcheck.proofs_check.core.registry import claims, run_claim
@@ -117,6 +118,24 @@ def test_locked_samples_are_read_through_a_cubic_exact_on_cubics(lock, k0, dk, c
     assert any(h * math.floor(t / h) != t for t in reads)  # twin: the floor reading of f(t) = t is off
 
 
+def test_a_refuted_exponent_at_free_phases_is_no_evidence():
+    """Census 0152: on the whole horizon the switchings' free phases gave local exponents 1.013, 0.985,
+    1.004, 1.019, extrapolated to 1.037 +- 0.008: REFUTED by the judge, though the window measures 1
+    within 1e-6. ``_phase_free`` makes it UNDECIDED (the premise of the extrapolation fails), and keeps
+    a VERIFIED (twin: the same errors scaled to a clean first order stay VERIFIED)."""
+    errors = {2 ** -6: 0.00578992, 2 ** -7: 0.00286836, 2 ** -8: 0.00144933, 2 ** -9: 0.000722718,
+              2 ** -10: 0.000356705}
+    law = {x.name: x for x in gradient_descent_laws(None)}["loss"]
+    etas = sorted(errors, reverse=True)
+    with mpmath.workdps(30):
+        band = mpmath.mpf(2) ** -10
+        lim = law.judge_rate([mpmath.mpf(e) for e in etas], [mpmath.mpf(errors[e]) for e in etas], resolution=band)
+        clean = law.judge_rate([mpmath.mpf(e) for e in etas], [mpmath.mpf(0.37 * e) for e in etas], resolution=band)
+    assert lim.verdict == "REFUTED"
+    assert _phase_free(lim).verdict == "UNDECIDED" and "no evidence" in _phase_free(lim).reason
+    assert clean.verdict == "VERIFIED" and _phase_free(clean) is clean
+
+
 def test_window_before_the_second_switching():
     F = Fraction
     w = lambda sw: None if (x := _gd_window(sw)) is None else (x.T, x.lock, x.k0)  # noqa: E731
@@ -129,7 +148,8 @@ def test_window_before_the_second_switching():
     # a sliding first: the window is the smooth part a margin before it, on multiples of the coarsest step
     assert w({F(7, 10): [("slide-in", 1)], F(3, 2): [("activate", 0)]}) == (F(5, 8), None, 6)
     # census 0158: two activations 0.05 apart at 0.23: locked from 2^-8 (the margin 1/64 fits the gap)
-    assert w({F(229787, 10 ** 6): [("activate", 0)], F(279656, 10 ** 6): [("activate", 7)]})[1:] == (F(229787, 10 ** 6), 8)
+    t1 = F(229787, 10 ** 6)
+    assert w({t1: [("activate", 0)], F(279656, 10 ** 6): [("activate", 7)]})[1:] == (t1, 8)
     # a sliding 1/1000 after an activation: no room at any step; the smooth part before the activation
     assert w({F(1, 2): [("activate", 0)], F(501, 1000): [("slide-in", 1)]}) == (F(7, 16), None, 6)
     assert w({F(1, 100): [("slide-in", 1)]}) is None  # shorter than eight of the finest coarse steps
@@ -155,7 +175,8 @@ def test_gd_loss_rounding_bounds_the_float64_run_against_80_bits(problem):
     with mpmath.workdps(40):
         diffs = [abs(_gd_loss(ctx, a) - _gd_loss(ctx, b)) for a, b in zip(g64.states, g80.states)]
     assert all(d <= b for d, b in zip(diffs, g64.bounds)), (diffs, g64.bounds)
-    event(f"largest measured/bound: 10^{round(math.log10(max(float(d / b) for d, b in zip(diffs, g64.bounds)) or 1e-99))}")
+    worst = max(float(d / b) for d, b in zip(diffs, g64.bounds)) or 1e-99
+    event(f"largest measured/bound: 10^{round(math.log10(worst))}")
 
 
 @settings(max_examples=examples(2), deadline=None, suppress_health_check=SLOW)
