@@ -115,3 +115,26 @@ def test_decide_serves_every_suite_and_names_its_own_deeper_profile():
     # twin: read from the orthogonal table, separable full (1e-24) would be told 'rerun with --profile quick'
     assert "no deeper profile than full" in note and "--profile quick" not in note
     assert f"1e-{PROFILES['full'].max_exponent}" in note  # the ladder named is the separable one
+
+
+def test_the_ladder_keeps_a_settled_run_and_reruns_one_that_did_not_settle(monkeypatch):
+    """The ladder integrates to the horizon of the predicted interpolator's rate (``settle_rate``) and
+    keeps that run when its loss has stopped moving at the working precision (``settled``); a horizon
+    cut short (as for a limit slower than the predicted one) leaves the loss moving, and the ladder
+    reruns to the conservative horizon of ``rho_min``."""
+    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.jobs.verify import default_problem
+
+    lam = Fraction(1, 10 ** 10)
+    ctx = Context(default_problem(), Profile.named("quick"))
+    assert ctx.rho_min <= ctx.settle_rate <= 2 * ctx.rho_min
+    kept = ctx.ladder_run(lam)
+    assert kept.samples[-1].t == ctx.horizon(lam, settle="predicted") < ctx.horizon(lam)
+    assert ctx.settled(kept, lam)
+    hurried = Context(default_problem(), Profile.named("quick"))
+    quarter = kept.samples[-1].t / 4  # the predicted horizon cut to a quarter, before the loss settles
+    monkeypatch.setattr(hurried, "horizon", lambda scale, s_max=None, settle="conservative": (
+        Fraction(int(quarter)) if settle == "predicted" else Context.horizon(hurried, scale, s_max)))
+    short = hurried.run(*hurried.ladder_request(lam)[:1], **hurried.ladder_request(lam)[1])
+    assert not hurried.settled(short, lam)
+    assert hurried.ladder_run(lam).samples[-1].t == hurried.horizon(lam)  # the conservative horizon
