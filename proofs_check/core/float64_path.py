@@ -206,19 +206,80 @@ def _digits_parts(ctx, problem, f64, ref, t_end, parts_real):
     return parts, real, promise
 
 
-def float64_verdicts(ctx, problem, *, t_end, times, watches=(), what=""):
+#: at most this many cuts of the horizon before an unresolvable event (each cut halves the gap to
+#: the event before it; a run whose differences keep moving earlier stays UNDECIDED)
+MAX_CUTS = 3
+
+
+def first_difference(f64, ref, promise):
+    """The earliest event on which the float64 run and the reference differ, as ``(t, event)``
+    (an event of either run with no partner, or a paired one more than ``promise`` apart, at the
+    earlier of its two times), or None when they agree."""
+    from gfcheck.numeric.estimate import pair_events
+
+    pairs, _ = pair_events(f64.events, ref.events)
+    paired = {id(q) for q in pairs if q is not None}
+    found = [(q.t, q) for q in ref.events if id(q) not in paired]
+    found += [(e.t, e) for e, q in zip(f64.events, pairs) if q is None]
+    found += [(min(e.t, q.t), q) for e, q in zip(f64.events, pairs) if q is not None and abs(e.t - q.t) > promise]
+    return min(found, key=lambda x: x[0], default=None)
+
+
+def _cut_before_unresolvable(ctx, problem, f64, ref, t_end, times, watches, what, base, cuts):
+    """The float64 run's extended-precision reference reports other events, so its estimate vouches
+    for no digit.  When the first event on which the float64 run and the reference differ is beyond
+    float64's resolution (its time promise ``P / |dg/dt|``, :func:`event_speed`, is infinite or
+    longer than what is left of the horizon: a residual that crosses 0 below float64's push floor,
+    census 0032 and 0045), the path is judged on the horizon cut halfway between the event before it
+    and it, with the cut and its reason in the details; otherwise (a well-conditioned difference, or
+    none against the reference) UNDECIDED, naming it."""
+    from .context import mpf_to_fraction
+
+    mismatch = f64.stats.get("error_estimate_mismatch")
+    head = f"the float64 path vouches for no digit here (its extended-precision reference reports another " \
+           f"event structure: {mismatch})"
+    with mpmath.workprec(ref.work_bits):  # the reference's digits: a residual at 1e-18 is no 0
+        promise = float64_promise(t_end, ref.scale)
+        first = first_difference(f64, ref, promise)
+        left = to_mpf(t_end) - (first[0] if first else 0)
+        if first is None or len(cuts) >= MAX_CUTS:
+            why = "the float64 run and the reference agree on every event" if first is None else \
+                f"{MAX_CUTS} cuts made and the runs still differ"
+            return _undecided(f"{head}; {why}", base)
+        t_b, e = first
+        at = mpf_to_fraction(mpmath.mpf(t_b))
+        st = ctx.run(problem, t_end=at, times=(at,), engine="reduced", error_estimate=False)
+        speed = event_speed(problem, st.samples[0], e)
+        tp = mpmath.inf if not speed else promise / speed
+        name = f"({e.neuron}, {e.point}, {e.kind}) at t = {s(t_b, 8)}"
+        if speed is None or tp < left:
+            return _undecided(f"{head}; the first difference, {name}, is well conditioned (time promise "
+                              f"P / |dg/dt| = {s(tp, 3)}, {s(left, 4)} left of the horizon)", base)
+        before = max((x.t for x in tuple(f64.events) + tuple(ref.events) if x.t < t_b), default=mpmath.mpf(0))
+        t_cut = mpf_to_fraction((mpmath.mpf(before) + mpmath.mpf(t_b)) / 2)
+        cut = (f"to {s(t_cut, 6)}: the first difference, {name}, is beyond float64's resolution (|dg/dt| = "
+               f"{s(speed, 3)}, time promise P / |dg/dt| = {s(tp, 3)} with P = {s(promise, 3)}; {s(left, 4)} "
+               f"left of the horizon {s(t_end, 6)}); judged on the horizon before it, halfway from the event before")
+    kept = tuple(t * t_cut / t_end for t in times)  # the caller's grid, on the cut horizon
+    return float64_verdicts(ctx, problem, t_end=t_cut, times=kept, watches=watches, what=what, cuts=cuts + (cut,))
+
+
+def float64_verdicts(ctx, problem, *, t_end, times, watches=(), what="", cuts=()):
     """``(claim, twin)``: the float64 engine on ``problem`` against the reduced engine at the
-    profile's digits (see the module docstring); ``what`` names the problem in the details."""
+    profile's digits (see the module docstring); ``what`` names the problem in the details.  Where
+    the float64 run's estimate vouches for no digit because an event lies beyond float64's
+    resolution, the horizon is cut before it (:func:`_cut_before_unresolvable`; ``cuts`` are the
+    cuts made so far)."""
     f64 = ctx.run(problem, t_end=t_end, times=times, watches=watches, engine="float64", error_estimate=True)
     ref = ctx.run(problem, t_end=t_end, times=times, watches=watches, engine="reduced", error_estimate=False)
     est = f64.error_estimate
     base = {"problem": what, "horizon": s(t_end, 6), "samples": str(len(times)), "events": str(len(ref.events)),
+            **({"horizon_cut": list(cuts)} if cuts else {}),
             "reference": f"reduced engine (mpf, its own step rule) at {ref.dps} digits",
             "estimate_parts": f64.stats.get("error_estimate_parts", {}),
             "estimate_method": str(f64.stats.get("accuracy_method", "-"))}
     if est is None or f64.stats.get("error_estimate_mismatch"):
-        return _undecided("the float64 path vouches for no digit here (its extended-precision reference "
-                          f"reports another event structure: {f64.stats.get('error_estimate_mismatch')})", base)
+        return _cut_before_unresolvable(ctx, problem, f64, ref, t_end, times, watches, what, base, cuts)
     if not (_finite(f64) and _finite(ref)) or len(f64.samples) != len(ref.samples):
         return _undecided("a run reports a non-finite number or fewer samples than asked: nothing to compare", base)
     with mpmath.workprec(ref.work_bits):

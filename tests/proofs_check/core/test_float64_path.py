@@ -174,3 +174,30 @@ def test_ill_conditioned_reentry_is_promised_through_its_speed_and_estimated_at_
     result, _ = c.check(ctx)  # the first route's verdict (a second route would rerun the references)
     assert result.verdict == "REFUTED", result
     assert result.details["parts"]["events"]["verdict"] == "REFUTED"
+
+
+def test_an_event_beyond_float64_resolution_cuts_the_horizon_before_it(monkeypatch):
+    """Census 0045 (ReLU'(0) = 1, n = 7, m = 12): the residual r_2 of a fitted point crosses 0 at
+    |dr_2/dt| ~ 6e-19 (t = 66.6), far below float64's promise, and five coordinates re-enter there.
+    The float64 run and its extended-precision reference disagree on one of them, so the estimate
+    vouches for no digit on the whole horizon.  The path is judged on the horizon cut before that
+    event (the cut and its reason in the details): VERIFIED, twin REFUTED.  Negative twin of the
+    rule: the same difference taken as well conditioned (a speed of 1) is no ground for a cut, and
+    the claim stays UNDECIDED, naming the event."""
+    from gfcheck.proofs_check.core import float64_path
+
+    su = suite("orthogonal")
+    c = next(c for c in claims("orthogonal") if c.id == "float64-path")
+    ctx = su.make_context(_census("0045-orthogonal-relu1.problem.json"), QUICK)
+    r = run_claim(c, ctx)
+    assert r.verdict == "VERIFIED", r.result
+    assert r.twin.verdict == "REFUTED", r.twin
+    (cut,) = r.result.details["horizon_cut"]
+    assert "beyond float64's resolution" in cut and "activate" in cut
+    horizon = mpmath.mpf(r.result.details["horizon"])
+    assert 0 < horizon < mpmath.mpf(cut.split("at t = ")[1].split(",")[0])
+
+    monkeypatch.setattr(float64_path, "event_speed", lambda *a: mpmath.mpf(1))
+    result, _ = c.check(ctx)  # the runs are memoised
+    assert result.verdict == "UNDECIDED", result
+    assert "is well conditioned" in result.details["reason"] and "horizon_cut" not in result.details
