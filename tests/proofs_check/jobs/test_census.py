@@ -67,6 +67,28 @@ def test_generate_is_deterministic_and_labelled(tmp_path):
     assert "pinned" in a["problems"][3]["labels"] and "no-pinned" in a["problems"][4]["labels"]
 
 
+def test_a_census_holds_no_repeated_problem_and_keeps_the_new_ones_in_place():
+    """Hypothesis repeats examples of a constrained strategy: the full-profile class of the census of
+    seed 19 drew the same problem three times (0146, 0147, 0148) and the base class's first (0000).
+    ``distinct_draw`` replaces each repeat by a new problem and keeps the rest where they were.  The
+    twin: the plain draw of the same class and seed does repeat (a check of distinctness can fail)."""
+    import strategies as S
+
+    from gfcheck.symbolic.files import canonical_json
+
+    strategy = S.census_orthogonal_problems(**census.ORTHOGONAL_CLASSES["full-profile"])
+    seed = census._class_seed(19, "orthogonal", "full-profile")
+    plain = [canonical_json(census.problem_document(p)) for p in census.draw(strategy, 13, seed)]
+    assert len(set(plain)) < len(plain)  # the twin: the plain draw repeats
+    seen = set()
+    fixed = [canonical_json(census.problem_document(p)) for p in census.distinct_draw(strategy, 13, seed, seen)]
+    assert len(set(fixed)) == 13 and seen == set(fixed)
+    first = {d: i for i, d in reversed(list(enumerate(plain)))}  # the first place of each problem
+    assert all(fixed[i] == d for d, i in first.items())  # the new ones keep their places
+    again = census.distinct_draw(strategy, 2, seed, set(fixed))  # nothing already seen comes back
+    assert not {canonical_json(census.problem_document(p)) for p in again} & set(fixed)
+
+
 def test_generate_refuses_to_mix_censuses(tmp_path):
     census.generate(tmp_path, orthogonal=1, separable=0, seed=7)
     (tmp_path / "results").mkdir()
