@@ -165,3 +165,24 @@ def test_decoupling_twin_is_refuted_on_the_flow_s_signed_states(problem):
     r = run_claim(c, Context(problem, Profile.named("quick")))
     assert r.verdict == "VERIFIED" and r.twin.verdict == "REFUTED", (r.result.details, r.twin.details)
     assert r.result.details["states"] == "4"
+
+
+def test_claim_17_reads_convention_0_on_every_rung_it_has_and_two_it_makes():
+    """Under the problem's own ReLU'(0) = 0 the frozen-coordinate part reads every rung (the other
+    claims' ladder runs); under ReLU'(0) = 1 its runs at 0 are its own cost, so it reads the first and
+    the last rung and those already made (census 0024: 448 s, the budget spent).  Twin: a rung made
+    at convention 0 is read too, the convention-1 runs are not."""
+    import dataclasses
+    from fractions import Fraction
+
+    from gfcheck.proofs_check.suites.orthogonal.claims_exact import frozen_rungs
+    from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
+
+    quick = Profile.named("quick")
+    assert frozen_rungs(Context(default_problem(), quick)) == quick.scales
+    ctx = Context(dataclasses.replace(default_problem(), relu_prime_at_zero=1), quick)
+    assert frozen_rungs(ctx) == (quick.scales[0], quick.scales[-1])
+    ctx.ladder_run(Fraction(1, 10 ** 20))  # the problem's own convention, 1: not a run at 0
+    assert frozen_rungs(ctx) == (quick.scales[0], quick.scales[-1])
+    ctx.ladder_run(Fraction(1, 10 ** 20), relu_prime_at_zero=0)
+    assert frozen_rungs(ctx) == (quick.scales[0], Fraction(1, 10 ** 20), quick.scales[-1])
