@@ -300,6 +300,11 @@ class RunMemo:
             self.timings.append((label, time.perf_counter() - t0))
         return self._runs[key]
 
+    def made(self, problem=None, **kwargs) -> bool:
+        """Whether :meth:`run` holds this request already (no integration needed to answer it)."""
+        problem, kwargs = self._request(problem, kwargs)
+        return (problem, tuple(sorted(kwargs.items()))) in self._runs
+
     def _request(self, problem, kwargs):
         """The problem and keyword arguments of a run, with the context's defaults filled in."""
         problem = self.problem if problem is None else problem

@@ -1089,6 +1089,32 @@ def relu_one_laws(ctx):
                       tuple(a.id for a in (ORTHOGONAL_INPUTS, A3_MAIN_NEURON, BALANCED_START))),)
 
 
+def frozen_rungs(ctx) -> tuple:
+    """The rungs on which claim 17 reads that ReLU'(0) = 0 freezes what reaches 0: every rung of the
+    profile when the problem's own convention is 0 (the ladder runs are the other claims', made
+    once); under convention 1 the runs at 0 are this claim's alone, so the rungs already made and
+    the profile's first and last (one shallow and one deep trajectory: census 0024 spent 448 s on
+    claim 17, seven extra rungs at 0 among them).
+
+    >>> from gfcheck.proofs_check.core.context import Context, Profile
+    >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
+    >>> import dataclasses
+    >>> ctx = Context(dataclasses.replace(default_problem(), relu_prime_at_zero=1), Profile.named("quick"))
+    >>> [log10_inverse(lam) for lam in frozen_rungs(ctx)]
+    [10.0, 100.0]
+    """
+    scales = ctx.profile.scales
+    if ctx.problem.relu_prime_at_zero == 0:
+        return scales
+    ends = {scales[0], scales[-1]}
+
+    def made(lam):
+        problem, kwargs = ctx.ladder_request(lam, relu_prime_at_zero=0)
+        return ctx.made(problem, **kwargs)
+
+    return tuple(lam for lam in scales if lam in ends or made(lam))
+
+
 def _check_relu_prime(ctx):
     """(a) ReLU'(0) = 0 freezes every coordinate that reaches 0 (measured on the ladder's
     samples, on runs made under convention 0 whatever the problem's own); (b) ReLU'(0) = 1
@@ -1102,7 +1128,8 @@ def _check_relu_prime(ctx):
     ``lambda^(2 gamma)`` transient with ``2 gamma = 0.03`` is removed, not read as a rate), never
     from two points.  The claim judges *both* conventions; the problem's own is reported."""
     moved = set()
-    for lam in ctx.profile.scales:  # shallow to deep: the first evidence of a re-entry decides
+    frozen = frozen_rungs(ctx)
+    for lam in frozen:  # shallow to deep: the first evidence of a re-entry decides
         moved |= _reentries_from_samples(ctx.ladder_run(lam, relu_prime_at_zero=0))
         if moved:
             v = Verdict("REFUTED", "no re-entry under relu'(0) = 0", f"{len(moved)} coordinates re-entered",
@@ -1144,6 +1171,7 @@ def _check_relu_prime(ctx):
            "gap_limit": limit.to_details(), "late_main_reentries": str(sorted(late[exps[-1]])),
            "early_main_reentries": str(sorted(early[exps[-1]])), "reentries_under_relu_prime_0": "[]",
            "conventions_judged": "0 (no re-entry) and 1 (the gap)",
+           "relu_prime_0_rungs": [f"1e-{log10_inverse(lam):.4g}" for lam in frozen],
            "problem_convention": str(ctx.problem.relu_prime_at_zero)}
     if verdict == "UNDECIDED":
         det["reason"] = note or f"the gap's limit is not resolved: {limit.reason}"
