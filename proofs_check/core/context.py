@@ -121,6 +121,10 @@ class Profile:
         return PROFILES[name]
 
 
+#: what :meth:`RunMemo.decide` says of a decision that no profile's ladder reaches (the report's next
+#: step then names no profile)
+UNREACHABLE = "deepening cannot decide it"
+
 PROFILES = {
     "quick": Profile("quick", (10, 20, 30, 45, 60, 80, 100), dps=30, claim_seconds=300.0, run_seconds=300.0),
     "full": Profile("full", (8, 10, 15, 20, 30, 40, 60, 80, 100, 130, 160, 200), dps=40,
@@ -221,17 +225,26 @@ class RunMemo:
                 else:
                     need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)}"
                 return limit, payload, tuple(exps), (
-                    f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: {self._deeper_advice()}")
+                    f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: {self._deeper_advice(limit)}")
             if self.say is not None:
                 self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
                          f"adding 1e-{new} (ladder budget 1e-{self.profile.max_exponent})")
             exps = sorted(set(exps) | {new})
 
-    def _deeper_advice(self) -> str:
+    def _deeper_advice(self, limit=None) -> str:
         """What a ladder that ran out of budget asks for: a profile with a deeper ladder, or (at the
-        deepest) says that none is left (the full profile told its user to rerun with --profile full)."""
+        deepest) says that none is left (the full profile told its user to rerun with --profile full);
+        none either when the lambda a decision needs (``limit.lambda_needed``) lies beyond every
+        profile's deepest rung (census 0112: 1e-5116, from a correction order 5e-4, was sent to the
+        full profile, whose ladder ends at 1e-400)."""
+        import mpmath
+
         deeper = sorted((p for p in self.profiles.values() if p.max_exponent > self.profile.max_exponent),
                         key=lambda p: p.max_exponent)
+        need = getattr(limit, "lambda_needed", None)
+        if need is not None and deeper and need < mpmath.mpf(10) ** -deeper[-1].max_exponent:
+            return (f"no profile reaches it (the deepest rung of any is 1e-{deeper[-1].max_exponent}, "
+                    f"--profile {deeper[-1].name}): {UNREACHABLE}")
         if deeper:
             return f"rerun with --profile {deeper[0].name}"
         return f"no deeper profile than {self.profile.name} (its ladder budget is the tool's)"

@@ -26,6 +26,7 @@ from gfcheck.symbolic.files import (
 )
 from gfcheck.symbolic.problem import problem_to_json
 
+from .context import UNREACHABLE
 from .registry import VERDICTS
 from .verdicts import provenance_counts, provenance_tally
 
@@ -176,6 +177,9 @@ def _undecided_step(details, text, profile: str) -> str:
     """What to do about an UNDECIDED that names no step of its own: a deeper profile where the
     reason is the budget, ladder or digits (or the twin could not fail), else the data."""
     downgraded = "downgraded" in details
+    if UNREACHABLE in text:  # the lambda a decision needs is beyond every profile's ladder
+        return ("no profile decides it: the lambda it needs is beyond the deepest rung of any (its correction "
+                "orders are too small); see the claim's details in report.md")
     budget = downgraded or any(word in text for word in _BUDGET_MARKERS)
     if budget and profile != FULL_PROFILE:
         return (f"rerun with --profile {FULL_PROFILE} (a deeper lambda ladder and more digits)"

@@ -51,6 +51,31 @@ def test_the_ladder_note_asks_for_a_deeper_profile_only_when_there_is_one():
     assert "--profile full" not in note and "no deeper profile than full-like" in note
 
 
+def test_a_lambda_beyond_every_profile_is_not_sent_to_a_deeper_profile():
+    """Census 0112: claim 16's slope has a correction order 5e-4 (two neurons of almost equal growth),
+    so a decision needs lambda <= 1e-5116; the note and the report's next step said 'rerun with
+    --profile full', whose ladder ends at 1e-400.  Now both say that no profile decides it.  Twin:
+    a lambda the full profile reaches (1e-12, above) is still sent there."""
+    import mpmath
+
+    from gfcheck.proofs_check.core.context import UNREACHABLE, Context, Profile
+    from gfcheck.proofs_check.core.registry import Claim, ClaimResult, Provenance, Verdict
+    from gfcheck.proofs_check.core.report import attention_line
+    from gfcheck.proofs_check.jobs.verify import default_problem
+
+    quick = Context(default_problem(), Profile("quick-like", (2, 4, 6, 8), dps=30,
+                                               max_exponent=Profile.named("quick").max_exponent))
+    note = quick.decide(lambda exps: (_undecided(mpmath.mpf("1e-5116")), None), (2, 4, 6, 8))[3]
+    assert UNREACHABLE in note and "1e-400" in note and "rerun with --profile full" not in note
+    c = Claim(id="x", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
+              tolerance_rule="r", twin="w", check=lambda ctx: None,
+              provenance=Provenance("reconstructed", "docs/orthogonal.md section 1"))
+    for text, step in ((note, "no profile decides it"), ("deepest rung 1e-200 reached (ladder budget)",
+                                                         "rerun with --profile full")):
+        u = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": text})
+        assert f"next: {step}" in attention_line(ClaimResult(c, u, u, 0.0), profile="quick")
+
+
 def test_the_deepest_rung_of_the_full_profile_has_a_horizon_and_digits():
     """Issue 25 cause 3: at lambda = 1e-400 horizon() and ladder_dps() converted the Fraction 1/lambda
     to a float first (OverflowError: integer division result too large for a float)."""
@@ -103,9 +128,9 @@ def test_decide_serves_every_suite_and_names_its_own_deeper_profile():
     ctx = SepContext(default_problem(), quick)
     seen = []
 
-    def judge(exps):
+    def judge(exps):  # a lambda past quick's ladder (1e-20) that full's (1e-24) reaches
         seen.append(exps)
-        return _undecided(mpmath.mpf("1e-30")), None
+        return _undecided(mpmath.mpf("1e-22")), None
 
     _, _, exps, note = ctx.decide(judge, quick.exponents, shallowest=quick.exponents[0])
     assert exps[-1] == quick.max_exponent and exps[0] == quick.exponents[0]
