@@ -1,0 +1,131 @@
+"""Fitness of the code (issue 26 items 3 and 5), as ratchets towards their targets.
+
+* **Complexity.** No function above cyclomatic complexity 20 by radon's count (which, unlike ruff's
+  mccabe, counts ``and``/``or``).  The functions above it today are listed in :data:`DEBT` with their
+  count: a new one fails, a listed one may not grow, and one that drops to 20 or below must leave the
+  list (so the list only shrinks).  Target: an empty list.
+* **Precision scopes.** Claims and predictions are to take their precision from the context as a
+  ``Precision`` (``numeric/precision.py``) rather than open ``mpmath.workprec(...)``/``workdps(...)``
+  scopes by hand; the bare scopes outside ``numeric/`` are counted and may not grow
+  (:data:`BARE_SCOPES`).  Target: 0.
+
+Each rule has its twin: a planted function of complexity 21 and a planted bare scope are caught.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+radon = pytest.importorskip("radon.complexity")
+
+ROOT = Path(__file__).resolve().parents[2]
+LAYERS = ("symbolic", "numeric", "proofs_check", "gfcheck_main")
+LIMIT = 20
+
+#: the functions above :data:`LIMIT` on 2026-12-06, with radon's count then (may only shrink)
+DEBT = {
+    "numeric/_full.py::_FullEngine.__init__": 27,
+    "numeric/_full.py::_FullEngine.event_scan": 26,
+    "numeric/_full.py::_FullEngine.loss_scan": 26,
+    "numeric/_full.py::_FullEngine.resolve": 30,
+    "numeric/_full.py::_FullEngine.series_reference": 33,
+    "numeric/_full_fixed.py::error_bounds": 22,
+    "numeric/_full_fixed.py::fixed_series": 37,
+    "numeric/_reduced.py::_Engine.loss_scan": 23,
+    "numeric/_reduced.py::_Engine.series_reference": 32,
+    "numeric/_reduced.py::_series_packed": 47,
+    "numeric/enclose.py::taylor_coefficients": 22,
+    "numeric/result.py::parse_result": 31,
+    "numeric/simulate.py::run_simulate": 27,
+    "proofs_check/core/context.py::RunMemo.decide": 21,
+    "proofs_check/core/figures.py::_fig_loss": 25,
+    "proofs_check/core/figures.py::_fig_neurons": 28,
+    "proofs_check/core/measure.py::combine_verdicts": 26,
+    "proofs_check/core/measure.py::limit_verdicts": 23,
+    "proofs_check/core/rates.py::judge_limit": 48,
+    "proofs_check/jobs/artifact.py::build_artifact": 42,
+    "proofs_check/jobs/sweep.py::aggregate": 24,
+    "proofs_check/jobs/sweep.py::parse_grid": 29,
+    "proofs_check/jobs/sweep.py::run_sweep": 23,
+    "proofs_check/jobs/verify.py::verify": 25,
+    "proofs_check/suites/orthogonal/claims_asymptotic.py::_check_growth": 29,
+    "proofs_check/suites/orthogonal/claims_asymptotic.py::_check_plateaus": 21,
+    "proofs_check/suites/orthogonal/claims_exact.py::_invariant_residuals": 26,
+    "proofs_check/suites/orthogonal/lambda_condition.py::lambda_condition": 23,
+    "proofs_check/suites/separable/claims.py::_check_condensation": 28,
+    "proofs_check/suites/separable/claims.py::_check_margin": 24,
+    "proofs_check/suites/separable/claims.py::_gd_run": 21,
+    "proofs_check/suites/separable/claims.py::_gd_switching_part": 30,
+    "proofs_check/suites/separable/context.py::two_direction_data": 26,
+    "proofs_check/suites/separable/report.py::figure_data": 22,
+    "symbolic/closed_form.py::exits_certificate": 26,
+    "symbolic/decoupling.py::splitting_certificate": 23,
+    "symbolic/predictions.py::_early_phase": 33,
+}
+
+#: bare ``workprec(``/``workdps(`` scopes outside ``numeric/`` on 2026-12-06 (may only shrink)
+BARE_SCOPES = 111
+_SCOPE = re.compile(r"\b(?:workprec|workdps)\(")
+
+
+def complexities(source: str, prefix: str = "") -> dict:
+    """``{prefix::qualified name: radon's complexity}`` of every function, method and closure."""
+    out = {}
+
+    def walk(blocks):
+        for b in blocks:
+            if hasattr(b, "methods"):  # a class: its methods (and their closures)
+                walk(b.methods)
+                continue
+            out[f"{prefix}::{b.fullname}"] = b.complexity
+            walk(getattr(b, "closures", []))
+
+    walk(radon.cc_visit(source))
+    return out
+
+
+def over_limit(files) -> dict:
+    """The functions of ``files`` (``{relative path: source}``) above :data:`LIMIT`."""
+    found = {}
+    for rel, source in files.items():
+        found.update({k: v for k, v in complexities(source, rel).items() if v > LIMIT})
+    return found
+
+
+def bare_scopes(files) -> int:
+    """The ``workprec(``/``workdps(`` calls in ``files`` (``{relative path: source}``)."""
+    return sum(len(_SCOPE.findall(src)) for src in files.values())
+
+
+def _sources(layers=LAYERS) -> dict:
+    return {p.relative_to(ROOT).as_posix(): p.read_text("utf-8")
+            for layer in layers for p in sorted((ROOT / layer).rglob("*.py"))}
+
+
+def test_no_function_grows_past_the_limit():
+    found = over_limit(_sources())
+    new = {k: v for k, v in found.items() if k not in DEBT}
+    grown = {k: (DEBT[k], v) for k, v in found.items() if k in DEBT and v > DEBT[k]}
+    paid = sorted(k for k in DEBT if k not in found)
+    assert not new, f"functions above complexity {LIMIT} (radon): {new}; split them into named phases"
+    assert not grown, f"listed functions grew (was, is): {grown}"
+    assert not paid, f"now at or below {LIMIT}: take them off DEBT: {paid}"
+
+
+def test_bare_precision_scopes_do_not_grow():
+    n = bare_scopes({k: v for k, v in _sources().items() if not k.startswith("numeric/")})
+    assert n <= BARE_SCOPES, f"{n} bare workprec/workdps scopes outside numeric/ (at most {BARE_SCOPES}): " \
+                             "take the precision from the context (Precision.extra)"
+    assert n == BARE_SCOPES, f"{n} bare scopes now: lower BARE_SCOPES to {n}"
+
+
+def test_twins_a_planted_complex_function_and_a_planted_scope_are_caught():
+    branches = "\n".join(f"    if x == {i}:\n        return {i}" for i in range(LIMIT))
+    planted = {"proofs_check/core/planted.py": f"def planted(x):\n{branches}\n    return -1\n"}
+    assert over_limit(planted) == {"proofs_check/core/planted.py::planted": LIMIT + 1}
+    simple = {"proofs_check/core/planted.py": "def f(x):\n    return x and 1 or 2\n"}
+    assert over_limit(simple) == {}
+    assert bare_scopes({"a.py": "with mpmath.workprec(bits + 20):\n    pass\nmpmath.workdps(30)\n"}) == 2
