@@ -186,9 +186,7 @@ class RunMemo:
         """
         import time
 
-        import mpmath
-
-        from .measure import edge_twin, s
+        from .measure import edge_twin
 
         t0 = time.perf_counter()
         exps = sorted(set(exponents))
@@ -198,38 +196,49 @@ class RunMemo:
                                               and edge_twin(limit).verdict == "REFUTED"):
                 return limit, payload, tuple(exps), ""
             spent = time.perf_counter() - t0
-            new = None
-            if len(limit.values) < 4:
-                if exps[0] > shallowest:
-                    new = max(shallowest, exps[0] - max(exps[1] - exps[0], 2) if len(exps) > 1 else exps[0] // 2)
-                else:
-                    # too few resolved rungs: the deep ones sit at the precision floor, so the
-                    # mid-point of the shallowest gap (where the quantity is still resolved)
-                    gaps = [(a, b) for a, b in zip(exps, exps[1:]) if b - a >= 2]
-                    if gaps:
-                        a, b = gaps[0]
-                        new = a + (b - a) // 2
-            if new is None and exps[-1] < self.profile.max_exponent:
-                step = exps[-1] - exps[-2] if len(exps) > 1 else exps[-1]
-                new = min(exps[-1] + step, self.profile.max_exponent)
+            new = self._next_rung(limit, exps, shallowest)
             if new is None or new in exps or spent > self.profile.claim_seconds:
-                why = (f"time budget of {self.profile.claim_seconds:.0f} s spent" if spent > self.profile.claim_seconds
-                       else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
-                floor = (f"only {len(limit.values)} values resolved above the working precision's floor "
-                         f"({self.profile.dps} digits); more digits resolve deeper rungs")
-                if limit.lambda_needed is None:
-                    need = floor
-                elif mpmath.mpf(10) ** -exps[-1] <= limit.lambda_needed:
-                    # the ladder went past the lambda a decision needs: the rungs there sit at the floor
-                    need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)} resolved, but {floor}"
-                else:
-                    need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)}"
-                return limit, payload, tuple(exps), (
-                    f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: {self._deeper_advice(limit)}")
+                return limit, payload, tuple(exps), self._ladder_note(limit, exps, spent)
             if self.say is not None:
                 self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
                          f"adding 1e-{new} (ladder budget 1e-{self.profile.max_exponent})")
             exps = sorted(set(exps) | {new})
+
+    def _next_rung(self, limit, exps, shallowest):
+        """The rung :meth:`decide` adds: with too few resolved values a shallower one (down to
+        ``10^-shallowest``), or the mid-point of the shallowest gap (the deep rungs sit at the
+        precision floor, the quantity is still resolved there); else the last spacing again, deeper,
+        up to the profile's ``max_exponent``; None when none is left."""
+        if len(limit.values) < 4:
+            if exps[0] > shallowest:
+                return max(shallowest, exps[0] - max(exps[1] - exps[0], 2) if len(exps) > 1 else exps[0] // 2)
+            gaps = [(a, b) for a, b in zip(exps, exps[1:]) if b - a >= 2]
+            if gaps:
+                a, b = gaps[0]
+                return a + (b - a) // 2
+        if exps[-1] < self.profile.max_exponent:
+            step = exps[-1] - exps[-2] if len(exps) > 1 else exps[-1]
+            return min(exps[-1] + step, self.profile.max_exponent)
+        return None
+
+    def _ladder_note(self, limit, exps, spent) -> str:
+        """Why :meth:`decide` stopped undecided, what a decision needs, and what to do next."""
+        import mpmath
+
+        from .measure import s
+
+        why = (f"time budget of {self.profile.claim_seconds:.0f} s spent" if spent > self.profile.claim_seconds
+               else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
+        floor = (f"only {len(limit.values)} values resolved above the working precision's floor "
+                 f"({self.profile.dps} digits); more digits resolve deeper rungs")
+        if limit.lambda_needed is None:
+            need = floor
+        elif mpmath.mpf(10) ** -exps[-1] <= limit.lambda_needed:
+            # the ladder went past the lambda a decision needs: the rungs there sit at the floor
+            need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)} resolved, but {floor}"
+        else:
+            need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)}"
+        return f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: {self._deeper_advice(limit)}"
 
     def _deeper_advice(self, limit=None) -> str:
         """What a ladder that ran out of budget asks for: a profile with a deeper ladder, or (at the

@@ -40,7 +40,6 @@ DEBT = {
     "numeric/enclose.py::taylor_coefficients": 22,
     "numeric/result.py::parse_result": 31,
     "numeric/simulate.py::run_simulate": 27,
-    "proofs_check/core/context.py::RunMemo.decide": 21,
     "proofs_check/core/figures.py::_fig_loss": 25,
     "proofs_check/core/figures.py::_fig_neurons": 28,
     "proofs_check/core/measure.py::combine_verdicts": 26,
