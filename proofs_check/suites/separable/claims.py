@@ -1338,14 +1338,34 @@ GD_STEPS, GD_FINEST = tuple(range(6, 11)), 12
 
 
 def _switchings(ctx, run, t_end):
-    """``{t: [(kind, neuron), ...]}``, the activation switchings of the survivors (``activate``,
-    ``deactivate``, ``slide-in``, ``slide-out``) in ``(0, t_end]`` of a Filippov run, one entry per
-    time (a neuron that switches on every copy of a point at once switches once)."""
-    surv, out = ctx.survivor_rule(), {}
+    """``{t: [(kind, neuron), ...]}``, the activation switchings (``activate``, ``deactivate``,
+    ``slide-in``, ``slide-out``) in ``(0, t_end]`` of a Filippov run that can move GD's outputs, one
+    entry per time (a neuron that switches on every copy of a point at once switches once): those of
+    every neuron, survivor or not, but a neuron's death (its last active or sliding coordinate
+    leaves, and it has no later event before ``t_end``: its error reaches no output after it).
+    Census 0207: the window held one switching of the survivors, locked mid-step, but two non-survivors
+    left x_- and x_+ at t = 0.125 and 0.140 while still active on the other point; every neuron is
+    O(kappa) there, so their free phases left GD's first-order coefficient without a limit (local
+    exponents 1.58, 1.06, 0.88, 1.01, 1.03, 0.82)."""
+    P = ctx.problem
+    live = {j: {k for k, x in enumerate(P.inputs) if sum(g * v for g, v in zip(P.directions[j], x)) > 0}
+            for j in range(P.width)}
     with mpmath.workprec(run.work_bits):
+        groups = {}  # (t, neuron) -> its events at t, in time order
         for ev in run.events:
-            if ev.neuron in surv and 0 < ev.t <= t_end:
-                out.setdefault(mpf_to_fraction(ev.t), set()).add((ev.kind, ev.neuron))
+            t = mpf_to_fraction(ev.t)
+            if 0 < t <= t_end:
+                groups.setdefault((t, ev.neuron), []).append(ev)
+    later = {}  # the last time each neuron switches
+    for t, j in groups:
+        later[j] = max(later.get(j, t), t)
+    out = {}
+    for (t, j), evs in sorted(groups.items()):
+        for ev in evs:  # slide-in and slide-out keep the coordinate alive (it moves on the boundary)
+            (live[j].discard if ev.kind == "deactivate" else live[j].add)(ev.point)
+        dead = all(ev.kind == "deactivate" for ev in evs) and not live[j] and later[j] == t
+        if not dead:
+            out.setdefault(t, set()).update((ev.kind, j) for ev in evs)
     return {t: sorted(v) for t, v in sorted(out.items())}
 
 
@@ -1371,7 +1391,7 @@ def _gd_lock(switchings):
 def _switching_note(lim, sw, t_end):
     """The reason of an undecided exponent of claim 12 whose steps cannot be locked (:func:`_gd_lock`)."""
     listed = ", ".join(f"{float(t):.6g}: " + " + ".join(f"{kd} {j}" for kd, j in v) for t, v in list(sw.items())[:6])
-    return (f"{lim.reason}; the survivors switch at {len(sw)} times in [0, {float(t_end):.6g}] ({listed}): GD's "
+    return (f"{lim.reason}; the neurons switch at {len(sw)} times in [0, {float(t_end):.6g}] ({listed}): GD's "
             "first-order coefficient depends on the phase of each switching within a step (Euler across a "
             "discontinuous field), and no sequence of steps fixes two phases (nor a sliding's chatter), so finer steps "
             "do not settle the exponent; a decision needs that coefficient derived, or data whose survivors switch "
@@ -1480,7 +1500,7 @@ GD_WINDOW_K0 = tuple(range(GD_STEPS[0], GD_STEPS[-1] + 1))
 
 def _gd_window(switchings):
     """The :class:`GDLadder` of the window ``[0, T_w]`` that claim 12's loss part is judged on when the
-    survivors' switchings in the whole horizon leave GD's first-order coefficient without a limit
+    neurons' switchings (:func:`_switchings`) in the whole horizon leave GD's first-order coefficient without a limit
     (:func:`_gd_lock`), or ``None``.  The window holds at most one switching, a transversal one locked
     mid-step; it ends half-way to the next switching and at least the ladder's margin before it and after
     the locked one.  Failing that (the first switching a sliding, or too close to the next) it ends a
@@ -1611,8 +1631,8 @@ def _gd_loss_part(ctx, band):
                      + ", ".join(f"{float(eg):.6g}: {er:.6g}" for eg, er in zip(etas, errs)))
             lim, etas, errs = again
             T_end, unlockable, ladder = T_w, False, window
-            inside = ("no switching of the survivors (it tests Euler off the boundaries only)" if lock is None else
-                      "one switching of the survivors, " + " + ".join(f"{kd} {j}" for kd, j in sw[lock])
+            inside = ("no switching of the neurons (it tests Euler off the boundaries only)" if lock is None else
+                      "one switching of the neurons, " + " + ".join(f"{kd} {j}" for kd, j in sw[lock])
                       + f" at t* = {float(lock):.6g}, locked mid-step")
             extra = {"window": f"[0, {float(T_w):.6g}] holds {inside}; {len(beyond)} later switchings (from "
                                f"t = {float(min(beyond)):.6g}) left out; GD in {_wide_float().__name__}",
@@ -1915,7 +1935,7 @@ CLAIMS = [
        "exponent 1 in eta_GD (both)", "max over 64 times in [0, T_pred + tau_rel + 5] (shallowest rung) of "
        "|L_GD - L_full|; |t_GD - t_rel| (first rung <= 1e-8; t_GD: the cubic through four steps; t_rel: the engine's "
        "slide-out); "
-       "eta_GD = 2^-6 .. 2^-10 (numpy, float64); when several switchings of the survivors leave the loss's "
+       "eta_GD = 2^-6 .. 2^-10 (numpy, float64); when several switchings of the neurons leave the loss's "
        "first-order coefficient without a limit, the loss on the window before the second switching (or before "
        "a first sliding; at most one switching, locked mid-step; 80-bit), which the details name",
        "judge_rate with correction orders 1, 2, ...; the suite's band "

@@ -243,3 +243,37 @@ def test_deactivation_measured_when_no_reactivation_is_predicted(problem):
     event("a negative released after t_deact" if released and min(released) > td else "no release after t_deact")
     assert r.result.verdict == "VERIFIED", r.result.details.get("reason")
     assert r.twin.verdict == "REFUTED", r.twin
+
+
+def test_the_switchings_that_move_gd_are_every_neurons_but_a_death():
+    """Census 0207: two non-survivors left one point at t = 0.125 while active on the other (every
+    neuron is O(kappa) there), which the survivors-only list missed: the window's coefficient had no
+    limit (local exponents 1.58 .. 0.82); counted, the window is locked to the first and VERIFIED.
+    A neuron's death (its last coordinate leaves, no later event) moves no output and is not counted.
+    Twin: a death the neuron comes back from (before the end) is counted."""
+    from types import SimpleNamespace
+
+    from gfcheck.numeric.examples import separable_problem
+    from gfcheck.numeric.precision import to_mpf
+    from gfcheck.numeric.trajectory import Event
+    from gfcheck.proofs_check.suites.separable.claims import _switchings
+
+    p = separable_problem()
+    ctx = SepContext(p, Profile("s", (4,), dps=30))
+    active = {j: [k for k, x in enumerate(p.inputs) if sum(g * v for g, v in zip(p.directions[j], x)) > 0]
+              for j in range(p.width)}
+    # a non-survivor active on both points (the survivors-only list missed its switchings)
+    j = next(j for j in range(p.width) if j not in ctx.survivor_rule() and len({p.inputs[k] for k in active[j]}) > 1)
+    same = [k for k in active[j] if p.inputs[k] == p.inputs[active[j][0]]]  # one point's copies leave first
+    rest = [k for k in active[j] if k not in same]
+
+    def run(*groups):
+        evs = [Event(to_mpf(t), j, k, kind) for t, kind, ks in groups for k in ks]
+        return SimpleNamespace(events=evs, work_bits=100)
+
+    part = (Fraction(1, 8), "deactivate", same)
+    death = (Fraction(1, 4), "deactivate", rest)
+    assert list(_switchings(ctx, run(part, death), 10)) == [Fraction(1, 8)]  # the death is not counted
+    back = (Fraction(1, 2), "activate", rest[:1])
+    assert list(_switchings(ctx, run(part, death, back), 10)) == [Fraction(1, 8), Fraction(1, 4), Fraction(1, 2)]
+    assert list(_switchings(ctx, run(part, death, back), Fraction(3, 8))) == [Fraction(1, 8)]  # back after t_end
