@@ -211,7 +211,7 @@ class Watchdog:
                    "contradicts the flow" if self.finite_kinks else
                    "the mathematics here (Filippov sliding or ReLU'(0) = 1) does not exclude an "
                    "accumulation of kinks, so this is not a verdict on the flow")
-            self._raise("events", t_end, adv, floor,
+            self._raise("events", self.as_time(t_end), adv, floor,
                         f"neuron {q[0]}, point {q[1]} cut {count} consecutive steps that advanced the time "
                         f"by {float(adv):.3g} from t = {float(self.as_time(self.t_mark)):.12g}, less than the "
                         f"floor {float(floor):.3g} (at most {self.limit} allowed)", self.finite_kinks, why)

@@ -527,6 +527,13 @@ def _law_guard(claim: Claim, ctx, result: Verdict) -> Verdict:
                              "judged (" + "; ".join(disagree)[:300] + ")"})
 
 
+def _error_verdict(exc) -> Verdict:
+    """A failure inside a check as UNDECIDED with its message (a crash proves nothing either way)."""
+    kind = type(exc).__name__
+    msg = f"{kind}: {exc}" if isinstance(exc, GfcheckError) else f"internal error {kind}: {exc}"
+    return Verdict("UNDECIDED", "-", "-", "-", "-", {"error": msg})
+
+
 def run_claim(claim: Claim, ctx) -> ClaimResult:
     """Run ``claim`` on ``ctx``; a twin that is not refuted makes the claim ``UNDECIDED``.
 
@@ -558,11 +565,14 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
         details = {"reason": str(exc), "stopped": stopped} if whole_run else {"reason": f"TimeBudgetSpent: {exc}"}
         result = twin = Verdict("UNDECIDED", "-", "-", "-", "-", details)
     except StepCollapse as exc:
-        result, twin = collapse_verdict(claim, ctx, exc)
+        try:  # the collapse's second route runs the check again: a failure there is a verdict too
+            result, twin = collapse_verdict(claim, ctx, exc)
+        except KeyboardInterrupt:
+            raise
+        except Exception as again:  # noqa: BLE001 - reported as UNDECIDED with the message
+            result = twin = _error_verdict(again)
     except Exception as exc:  # noqa: BLE001 - reported as UNDECIDED with the message
-        kind = type(exc).__name__
-        msg = f"{kind}: {exc}" if isinstance(exc, GfcheckError) else f"internal error {kind}: {exc}"
-        result = twin = Verdict("UNDECIDED", "-", "-", "-", "-", {"error": msg})
+        result = twin = _error_verdict(exc)
     if not isinstance(result, Verdict) or not isinstance(twin, Verdict):
         raise TypeError(f"claim {claim.id!r}: check must return (Verdict, Verdict)")
     result = _law_guard(claim, ctx, result)

@@ -194,3 +194,45 @@ def test_twins_an_unproven_collapse_or_one_that_does_not_recur_is_undecided():
 
     r = run_claim(_claim(once), _Ctx(second))
     assert r.verdict == "UNDECIDED" and "does not recur" in r.result.details["reason"]
+
+
+def test_a_failure_on_the_collapse_s_second_route_is_a_verdict():
+    """Planted ``wrong-point-applied`` on the default problem: the first route collapsed (events rule),
+    and on the second route (more digits) the watchdog itself raised OverflowError (the events rule
+    passed the step's end as the engine's fixed-point integer, whose float overflows at more
+    digits), which escaped ``run_claim`` from inside its collapse handler: the mutation cell recorded
+    a crash.  A failure there is now UNDECIDED with its message.  Twin: the same failure on the first
+    route was always caught."""
+    from gfcheck.proofs_check.core.verdicts import run_claim
+
+    second = _Ctx()
+
+    def check(ctx):
+        if ctx is second:
+            raise OverflowError("'mpz' too large to convert to float")
+        raise _collapse(True)
+
+    r = run_claim(_claim(check), _Ctx(second))
+    assert r.verdict == "UNDECIDED" and "internal error OverflowError" in r.result.details["error"]
+
+    def first(ctx):
+        raise OverflowError("'mpz' too large to convert to float")
+
+    assert "internal error OverflowError" in run_claim(_claim(first), _Ctx()).result.details["error"]
+
+
+def test_the_events_rule_reports_the_time_not_the_fixed_point_integer():
+    """The events rule names the time of the step's end: it passed the engine's fixed-point integer
+    (``t 2^F``; ``3 2^100`` here), whose float is 3.8e30, and overflows at more digits.  Twin: the
+    step rule's time was always the time."""
+    from gfcheck.numeric._common import Watchdog
+
+    F = 2 ** 100
+    wd = Watchdog("reduced", finite_kinks=True, as_time=lambda x: x / F, summary=lambda: ("max |z| = 1", ()))
+    with pytest.raises(StepCollapse) as info:
+        for _ in range(20):  # the same kink again and again, the time standing still at t = 3
+            wd.after_step(3 * F, 3 * F, [(0, 0, 1, "deactivate")], 0.5)
+    assert info.value.kind == "events" and info.value.t == 3.0
+    with pytest.raises(StepCollapse) as info:
+        wd.check_step(2.5, 1e-40, 1e-3)
+    assert info.value.t == 2.5

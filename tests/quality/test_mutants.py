@@ -153,7 +153,31 @@ def test_a_mutant_of_the_exponential_series_is_inert_on_a_logistic_problem(logis
     assert inert["runs"] == ["full 1e-4 to t = 248", "full 1e-16 to t = 630"], inert["runs"]
     active = M.inert_probe("logistic-series-factor", logistic_problem, "separable", cache)
     assert active["verdict"] == "ACTIVE", active
-    assert active["differs"] == [f"{run}: events, final" for run in active["runs"]], active
+    assert active["differs"] == [f"{run}: events, final, samples" for run in active["runs"]], active
+
+
+def test_the_probe_sees_the_samples_and_the_watches():
+    """``stale-samples`` (the dense output lost) and ``watch-normalisation`` (a watch compared with n L)
+    change neither the events nor the final state; the claims caught both on the default problem while
+    a probe of events and final state said INERT (a contradiction in the matrix, 2026-12-06).  The probe
+    now reads 16 samples and a half-loss watch too: both ACTIVE, on exactly that part.  Twin: an
+    engine mutant of another engine (float64) leaves the reduced runs' signatures alone."""
+    from gfcheck.proofs_check.core import registry
+
+    problem = registry.suite("orthogonal").load_default_problem()
+    cache = {}
+    samples = M.inert_probe("stale-samples", problem, "orthogonal", cache)
+    assert samples["verdict"] == "ACTIVE" and all(d.endswith(": samples") for d in samples["differs"]), samples
+    watches = M.inert_probe("watch-normalisation", problem, "orthogonal", cache)
+    assert watches["verdict"] == "ACTIVE" and all(d.endswith(": crossings") for d in watches["differs"]), watches
+    from fractions import Fraction
+
+    from gfcheck.proofs_check.core.context import with_scale
+
+    e, T = M.probe_rungs(problem, "orthogonal")[0]
+    run = f"reduced 1e-{e} to t = {T}"
+    with M.MUTANTS["f64-step-e1"]():
+        assert cache[run] == M.flow_signature(with_scale(problem, Fraction(1, 10 ** e)), "reduced", T)
 
 
 def test_the_probe_reads_the_exact_constants_for_a_prediction_mutant(tmp_path):
