@@ -428,33 +428,14 @@ def _frac(a: int, b: int) -> str:
 def aggregate(out) -> dict:
     """Tables and plots from ``out/results/*.json`` alone; writes ``summary.json``, ``summary.md``
     and the figures into ``out``; returns the summary document."""
+    from gfcheck.symbolic.problem import parse_number
+
     out = Path(out)
     check_output_dir(out, "--out", files=SUMMARY_FILES)
     if not (out / RESULTS_DIR).is_dir():
         raise UnreadableFile(f"{out}: no {RESULTS_DIR}/ folder; run `gfcheck sweep GRID --out {out}` first")
     docs = _read_results(out)
-    cells: dict[tuple, dict] = {}
-    claims: dict[str, dict] = {}
-    errors = []
-    for doc in docs:
-        p = doc["params"]
-        cell = (p["task"], p["n"], p["d"], p["m"], p["scale"], p["dps"])
-        c = cells.setdefault(cell, _new_cell(p["task"]))
-        c["runs"] += 1
-        if "error" in doc:
-            c["errors"] += 1
-            errors.append(f"{doc['key'][:12]}: {doc['error']}"[:300])
-            continue
-        o = doc["outcome"]
-        if p["task"] == "simulate":
-            c["fitted"] += o["fitted"]
-            c["reached_min_norm"] += o["reached_min_norm"]
-        else:
-            for cid, r in o["claims"].items():
-                claims.setdefault(cid, {}).setdefault(r["verdict"], 0)
-                claims[cid][r["verdict"]] += 1
-                c["verdicts"][r["verdict"]] = c["verdicts"].get(r["verdict"], 0) + 1
-    from gfcheck.symbolic.problem import parse_number
+    cells, claims, errors = _tally(docs)
 
     def order(kv):
         k = kv[0]
@@ -465,9 +446,46 @@ def aggregate(out) -> dict:
     summary = {"schema": "gfcheck.sweep-summary/1", "results": len(docs), "cells": rows,
                "claims": {k: dict(sorted(v.items())) for k, v in sorted(claims.items())},
                "errors": sorted(errors)}
+    md = _summary_md(len(docs), rows, summary)
+    figures = _figures(out, rows, summary["claims"])
+    summary["figures"] = figures
+    md += [f"![{f}]({f})" for f in figures] + ([""] if figures else [])
+    atomic_write(out / "summary.md", "\n".join(md))
+    atomic_write_json(out / "summary.json", summary)
+    return summary
+
+
+def _tally(docs):
+    """``(cells, claims, errors)`` over the result documents: per cell (task, n, d, m, scale, dps) its
+    runs, errors and fits or verdicts; per claim its verdicts; the errors, one line each."""
+    cells: dict[tuple, dict] = {}
+    claims: dict[str, dict] = {}
+    errors = []
+    for doc in docs:
+        p = doc["params"]
+        c = cells.setdefault((p["task"], p["n"], p["d"], p["m"], p["scale"], p["dps"]), _new_cell(p["task"]))
+        c["runs"] += 1
+        if "error" in doc:
+            c["errors"] += 1
+            errors.append(f"{doc['key'][:12]}: {doc['error']}"[:300])
+            continue
+        o = doc["outcome"]
+        if p["task"] == "simulate":
+            c["fitted"] += o["fitted"]
+            c["reached_min_norm"] += o["reached_min_norm"]
+            continue
+        for cid, r in o["claims"].items():
+            claims.setdefault(cid, {}).setdefault(r["verdict"], 0)
+            claims[cid][r["verdict"]] += 1
+            c["verdicts"][r["verdict"]] = c["verdicts"].get(r["verdict"], 0) + 1
+    return cells, claims, errors
+
+
+def _summary_md(results: int, rows, summary) -> list[str]:
+    """The lines of ``summary.md`` before its figures: the cells (simulate, verify), the claims, the errors."""
     from gfcheck.proofs_check.core.registry import VERDICTS
 
-    md = ["# gfcheck sweep summary", "", f"{len(docs)} result files in `{RESULTS_DIR}/`.", ""]
+    md = ["# gfcheck sweep summary", "", f"{results} result files in `{RESULTS_DIR}/`.", ""]
     head = "| task | n | d | m | lambda | dps | runs | errors |"
 
     def cell_md(r, extra):
@@ -483,18 +501,13 @@ def aggregate(out) -> dict:
         md += ["Verify tasks: the verdicts of the claims over each cell's runs.", "",
                head + " " + " | ".join(VERDICTS) + " |", "|---" * (8 + len(VERDICTS)) + "|"]
         md += [cell_md(r, [str(r["verdicts"].get(v, 0)) for v in VERDICTS]) for r in ver] + [""]
-    if claims:
+    if summary["claims"]:
         md += ["| claim | " + " | ".join(VERDICTS) + " |", "|---" * (len(VERDICTS) + 1) + "|"]
         md += [f"| {cid} | " + " | ".join(str(v.get(x, 0)) for x in VERDICTS) + " |"
                for cid, v in summary["claims"].items()] + [""]
-    if errors:
-        md += ["## Errors", ""] + [f"- {e}" for e in sorted(errors)] + [""]
-    figures = _figures(out, rows, summary["claims"])
-    summary["figures"] = figures
-    md += [f"![{f}]({f})" for f in figures] + ([""] if figures else [])
-    atomic_write(out / "summary.md", "\n".join(md))
-    atomic_write_json(out / "summary.json", summary)
-    return summary
+    if summary["errors"]:
+        md += ["## Errors", ""] + [f"- {e}" for e in summary["errors"]] + [""]
+    return md
 
 
 def _figures(out: Path, rows, claims) -> list[str]:

@@ -46,7 +46,6 @@ DEBT = {
     "proofs_check/core/measure.py::limit_verdicts": 23,
     "proofs_check/core/rates.py::judge_limit": 48,
     "proofs_check/jobs/artifact.py::build_artifact": 42,
-    "proofs_check/jobs/sweep.py::aggregate": 24,
     "proofs_check/jobs/sweep.py::parse_grid": 29,
     "proofs_check/jobs/sweep.py::run_sweep": 23,
     "proofs_check/jobs/verify.py::verify": 25,
