@@ -201,3 +201,23 @@ def test_an_event_beyond_float64_resolution_cuts_the_horizon_before_it(monkeypat
     result, _ = c.check(ctx)  # the runs are memoised
     assert result.verdict == "UNDECIDED", result
     assert "is well conditioned" in result.details["reason"] and "horizon_cut" not in result.details
+
+
+def test_a_float64_run_that_agrees_within_its_promises_is_judged_on_its_own_digits(monkeypatch):
+    """Census 0093 (ReLU'(0) = 1): the horizon is cut before a re-entry beyond float64's resolution
+    (|dr/dt| = 2e-21); before it, the float64 run agrees with the reference on every event within the
+    event's own time promise P / |dg/dt|, but its 64-bit estimate run makes a brief re-entry of its own,
+    so the estimate vouches for no digit.  The run is judged on float64's own digits alone: VERIFIED,
+    twin REFUTED.  Negative twin: with every event's promise shrunk to nothing (a speed of 1e30), the
+    paired events that differ by more than P are differences, well conditioned: UNDECIDED."""
+    from gfcheck.proofs_check.core import float64_path
+
+    su = suite("orthogonal")
+    c = next(c for c in claims("orthogonal") if c.id == "float64-path")
+    ctx = su.make_context(_census("0093-orthogonal-ratio2.problem.json"), QUICK)
+    r = run_claim(c, ctx)
+    assert r.verdict == "VERIFIED" and r.twin.verdict == "REFUTED", r.result
+    assert "judged alone" in r.result.details["estimate"] and r.result.details["horizon_cut"]
+    monkeypatch.setattr(float64_path, "event_speed", lambda *a: mpmath.mpf(10) ** 30)
+    result, _ = c.check(ctx)  # the runs are memoised
+    assert result.verdict == "UNDECIDED" and "well conditioned" in result.details["reason"], result
