@@ -142,10 +142,10 @@ def draw(strategy, count: int, seed: int) -> list:
 REPLACEMENT_DRAWS = 8
 
 
-def distinct_draw(strategy, count: int, seed: int, seen: set) -> list:
+def distinct_draw(strategy, count: int, seed: int, seen: set, reseed) -> list:
     """:func:`draw`'s ``count`` examples, each one whose problem file would repeat one in ``seen`` (an
     earlier class's, or an earlier one of this draw) replaced by the next new example of a
-    replacement draw (seeds ``seed/replacement/r``); ``seen`` gains the files' canonical texts.  The
+    replacement draw (seed ``reseed(r)`` for the ``r``-th); ``seen`` gains the files' canonical texts.  The
     examples that were new keep their places, so a census made before keeps its ids and files but
     for the repeats.  Hypothesis repeats examples of a constrained strategy: the census of seed 19
     held 7 repeated files (0137 = 0000, 0111 = 0014, 0066 = 0065, 0095 = 0094, 0110 = 0109,
@@ -159,7 +159,7 @@ def distinct_draw(strategy, count: int, seed: int, seen: set) -> list:
                 if r > REPLACEMENT_DRAWS:
                     raise InvalidInput(f"census: {REPLACEMENT_DRAWS} replacement draws gave no new problem; "
                                        "ask for fewer problems of this class")
-                spare = draw(strategy, count, int.from_bytes(f"{seed}/replacement/{r}".encode(), "big") % 2 ** 63)
+                spare = draw(strategy, count, reseed(r))
             p = spare.pop(0)
             key = canonical_json(problem_document(p))
         seen.add(key)
@@ -202,7 +202,12 @@ def generate(out, *, orthogonal: int = 150, separable: int = 60, seed: int = 19,
         for cls, k in (split(count, chosen) if chosen else {}).items():
             if not k:
                 continue
-            problems = distinct_draw(strategy(**chosen[cls]), k, _class_seed(seed, suite, cls, seed_rule), seen)
+            # the replacement draws' seeds by the census's seed rule, as the class's own (under
+            # ``tail-bytes`` they are the ``.../replacement/r`` seeds the census of 2026 was drawn with)
+            def reseed(r, suite=suite, cls=cls):
+                return _class_seed(seed, suite, f"{cls}/replacement/{r}", seed_rule)
+
+            problems = distinct_draw(strategy(**chosen[cls]), k, _class_seed(seed, suite, cls, seed_rule), seen, reseed)
             if len(problems) < k:
                 raise InvalidInput(f"census: the {suite} class {cls} gave {len(problems)} problems, not {k}")
             for p in problems:

@@ -263,21 +263,21 @@ def _cut_before_unresolvable(ctx, problem, f64, ref, t_end, times, watches, what
     float64's resolution (its time promise ``P / |dg/dt|``, :func:`event_speed`, is infinite or
     longer than what is left of the horizon: a residual that crosses 0 below float64's push floor,
     census 0032 and 0045), the path is judged on the horizon cut halfway between the event before it
-    and it, with the cut and its reason in the details; otherwise (a well-conditioned difference, or
-    none against the reference) UNDECIDED, naming it."""
+    and it, with the cut and its reason in the details; a well-conditioned first difference, or
+    :data:`MAX_CUTS` cuts made, is UNDECIDED, naming it; no difference against the reference (within
+    each event's promise) leaves float64's own digits to judge (:func:`_digits_alone`)."""
     from .context import mpf_to_fraction
 
     mismatch = f64.stats.get("error_estimate_mismatch")
     head = f"the float64 path vouches for no digit here (its extended-precision reference reports another " \
            f"event structure: {mismatch})"
+    if len(cuts) >= MAX_CUTS:
+        return _undecided(f"{head}; {MAX_CUTS} cuts made and the runs still differ", base)
     with mpmath.workprec(ref.work_bits):  # the reference's digits: a residual at 1e-18 is no 0
         promise = float64_promise(t_end, ref.scale)
-        first = first_difference(ctx, problem, f64, ref, promise) if len(cuts) < MAX_CUTS else None
-        if first is None and len(cuts) < MAX_CUTS and _finite(f64) and _finite(ref) \
-                and len(f64.samples) == len(ref.samples):
-            return _digits_alone(ctx, problem, f64, ref, t_end, base, mismatch)
+        first = first_difference(ctx, problem, f64, ref, promise)
         if first is None:
-            return _undecided(f"{head}; {MAX_CUTS} cuts made and the runs still differ", base)
+            return _digits_alone(ctx, problem, f64, ref, t_end, base, mismatch)
         t_b, e, speed, tp = first
         left = to_mpf(t_end) - t_b
         name = f"({e.neuron}, {e.point}, {e.kind}) at t = {s(t_b, 8)}"
@@ -307,10 +307,10 @@ def float64_verdicts(ctx, problem, *, t_end, times, watches=(), what="", cuts=()
             "reference": f"reduced engine (mpf, its own step rule) at {ref.dps} digits",
             "estimate_parts": f64.stats.get("error_estimate_parts", {}),
             "estimate_method": str(f64.stats.get("accuracy_method", "-"))}
-    if est is None or f64.stats.get("error_estimate_mismatch"):
-        return _cut_before_unresolvable(ctx, problem, f64, ref, t_end, times, watches, what, base, cuts)
     if not (_finite(f64) and _finite(ref)) or len(f64.samples) != len(ref.samples):
         return _undecided("a run reports a non-finite number or fewer samples than asked: nothing to compare", base)
+    if est is None or f64.stats.get("error_estimate_mismatch"):
+        return _cut_before_unresolvable(ctx, problem, f64, ref, t_end, times, watches, what, base, cuts)
     with mpmath.workprec(ref.work_bits):
         est = mpmath.mpf(est)
         ref_err = tolerance(bits_for_dps(ctx.profile.dps), SLACK) * (1 + ref.scale)

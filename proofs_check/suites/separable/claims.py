@@ -1356,9 +1356,7 @@ def _switchings(ctx, run, t_end):
             t = mpf_to_fraction(ev.t)
             if 0 < t <= t_end:
                 groups.setdefault((t, ev.neuron), []).append(ev)
-    later = {}  # the last time each neuron switches
-    for t, j in groups:
-        later[j] = max(later.get(j, t), t)
+    later = {j: t for t, j in sorted(groups)}  # the last time each neuron switches
     out = {}
     for (t, j), evs in sorted(groups.items()):
         for ev in evs:  # slide-in and slide-out keep the coordinate alive (it moves on the boundary)

@@ -80,14 +80,18 @@ def test_a_census_holds_no_repeated_problem_and_keeps_the_new_ones_in_place():
 
     strategy = S.census_orthogonal_problems(**census.ORTHOGONAL_CLASSES["full-profile"])
     seed = census._class_seed(19, "orthogonal", "full-profile")
+
+    def reseed(r):
+        return census._class_seed(19, "orthogonal", f"full-profile/replacement/{r}")
+
     plain = [canonical_json(census.problem_document(p)) for p in census.draw(strategy, 13, seed)]
     assert len(set(plain)) < len(plain)  # the twin: the plain draw repeats
     seen = set()
-    fixed = [canonical_json(census.problem_document(p)) for p in census.distinct_draw(strategy, 13, seed, seen)]
+    fixed = [canonical_json(census.problem_document(p)) for p in census.distinct_draw(strategy, 13, seed, seen, reseed)]
     assert len(set(fixed)) == 13 and seen == set(fixed)
     first = {d: i for i, d in reversed(list(enumerate(plain)))}  # the first place of each problem
     assert all(fixed[i] == d for d, i in first.items())  # the new ones keep their places
-    again = census.distinct_draw(strategy, 2, seed, set(fixed))  # nothing already seen comes back
+    again = census.distinct_draw(strategy, 2, seed, set(fixed), reseed)  # nothing already seen comes back
     assert not {canonical_json(census.problem_document(p)) for p in again} & set(fixed)
 
 
