@@ -196,7 +196,7 @@ class RunMemo:
                                               and edge_twin(limit).verdict == "REFUTED"):
                 return limit, payload, tuple(exps), ""
             spent = time.perf_counter() - t0
-            new = self._next_rung(limit, exps, shallowest)
+            new = None if self._hopeless(limit) else self._next_rung(limit, exps, shallowest)
             if new is None or new in exps or spent > self.profile.claim_seconds:
                 return limit, payload, tuple(exps), self._ladder_note(limit, exps, spent)
             if self.say is not None:
@@ -228,6 +228,8 @@ class RunMemo:
         from .measure import s
 
         why = (f"time budget of {self.profile.claim_seconds:.0f} s spent" if spent > self.profile.claim_seconds
+               else "not deepened (the lambda a decision needs is beyond the square of every profile's "
+                    "deepest rung)" if self._hopeless(limit)
                else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
         floor = (f"only {len(limit.values)} values resolved above the working precision's floor "
                  f"({self.profile.dps} digits); more digits resolve deeper rungs")
@@ -239,6 +241,25 @@ class RunMemo:
         else:
             need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)}"
         return f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: {self._deeper_advice(limit)}"
+
+    def _hopeless(self, limit) -> bool:
+        """Whether no rung of any profile can decide ``limit``: the lambda a decision needs
+        (``limit.lambda_needed``, from the correction orders and their fitted coefficients) lies
+        below ``10^-(2 E)``, ``E`` the deepest rung of any profile.  The factor 2 in the exponent
+        leaves the estimate room to move as rungs are added; past it a deeper rung only spends the
+        budget (census 0030: escape-slope needed 1e-12489 and spent its 300 s on 1e-120 .. 1e-160).
+
+        >>> from types import SimpleNamespace as N
+        >>> ctx = Context.__new__(Context)
+        >>> ctx.profiles = {"q": N(max_exponent=200), "f": N(max_exponent=400)}
+        >>> ctx._hopeless(N(lambda_needed=mpmath.mpf("1e-12489"))), ctx._hopeless(N(lambda_needed=mpmath.mpf("1e-700")))
+        (True, False)
+        """
+        import mpmath
+
+        need = getattr(limit, "lambda_needed", None)
+        deepest = max(p.max_exponent for p in self.profiles.values())
+        return need is not None and need < mpmath.mpf(10) ** (-2 * deepest)
 
     def _deeper_advice(self, limit=None) -> str:
         """What a ladder that ran out of budget asks for: a profile with a deeper ladder, or (at the
@@ -516,6 +537,37 @@ class Context(RunMemo, Facts):
             problem, kwargs = self.ladder_request(scale, relu_prime_at_zero=relu_prime_at_zero, grid=grid,
                                                   settle="conservative")
             run = self.run(problem, **kwargs)
+        return run
+
+    def crossing_run(self, scale):
+        """A run that holds the half-fit crossings (``"half_+"``/``"half_-"``) at ``lambda = scale``,
+        without the settle that the ladder run integrates after them.
+
+        On the profile's rungs (prefetched) and on a rung whose ladder run is made already, the
+        ladder run.  A deeper rung integrates with the ladder's digits and watches only to
+        ``ceil(5/4 s_max log(1/lambda) + 60 s_max)``, the ladder horizon without its settle term
+        (:meth:`horizon`), and falls back to the ladder run when a nonempty group's watch did not
+        cross there.  The settle is most of a ladder run on census-size problems (census 0030,
+        lambda = 1e-10: the half fit at t = 18.5, the horizon at 1359, a stiff settle at a steady 2.4 Taylor
+        steps per unit of time). The crossing times are the same numbers on either run: the
+        steps before the last one do not depend on the horizon, the samples or the watches
+        (``tests/proofs_check/core/test_context.py``).
+        """
+        import math
+
+        from gfcheck.numeric.precision import to_mpf
+
+        problem, kwargs = self.ladder_request(scale)
+        if scale in self.profile.scales or self.made(problem, **kwargs):
+            return self.ladder_run(scale)
+        s_max = max(to_mpf(v) for v in (self.data.escape_slope_plus, self.data.escape_slope_minus)
+                    if v is not None)
+        T = Fraction(math.ceil(float(s_max) * (1.25 * log10_inverse(scale) * math.log(10) + 60)))
+        if T >= kwargs["t_end"]:
+            return self.ladder_run(scale)
+        run = self.run(problem, **dict(kwargs, t_end=T, times=()))
+        if any(run.crossings.get(w.name) is None for w in self.half_watches()):
+            return self.ladder_run(scale)
         return run
 
     def settled(self, run, scale) -> bool:

@@ -378,7 +378,7 @@ def _crossings(ctx, name, exponents):
     xs, ts = [], []
     for e in exponents:
         lam = Fraction(1, 10 ** e)
-        run = ctx.ladder_run(lam)
+        run = ctx.crossing_run(lam)
         t = run.crossings.get(name)
         if t is not None:
             with mpmath.workprec(run.work_bits + 20):

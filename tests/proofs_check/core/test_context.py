@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -163,3 +164,68 @@ def test_the_ladder_keeps_a_settled_run_and_reruns_one_that_did_not_settle(monke
     short = hurried.run(*hurried.ladder_request(lam)[:1], **hurried.ladder_request(lam)[1])
     assert not hurried.settled(short, lam)
     assert hurried.ladder_run(lam).samples[-1].t == hurried.horizon(lam)  # the conservative horizon
+
+
+def _slow_settle():
+    """Two points, the small one of norm 1/5: the settle rate is about 1/50, so the ladder
+    horizon is mostly settle (about 4000 against an escape near 2 log(1/lambda))."""
+    from gfcheck.symbolic.problem import Problem
+
+    return Problem(inputs=((Fraction(1, 5), Fraction(0)), (Fraction(0), Fraction(1))),
+                   labels=(Fraction(-1, 100), Fraction(-1)), width=2, scale=Fraction(1, 10 ** 6),
+                   directions=((Fraction(1), Fraction(1)), (Fraction(1), Fraction(-1, 2))), signs=(-1, 1))
+
+
+_SLOW_SETTLE = _slow_settle()
+
+
+def test_crossing_run_holds_the_ladder_runs_crossings_without_the_settle():
+    """Below the profile's rungs the crossings come from a run that stops before the settle, and
+    they are the ladder run's own numbers (the steps before the last do not depend on the
+    horizon, the samples or the watches); on a profile rung it is the ladder run itself."""
+    from gfcheck.proofs_check.core.context import Context, Profile
+
+    ctx = Context(_SLOW_SETTLE, Profile.named("quick"))
+    lam = Fraction(1, 10 ** 130)  # below the quick profile's deepest rung, 1e-100
+    short, full = ctx.crossing_run(lam), ctx.ladder_run(lam)
+    assert short.final.t < full.final.t / 2
+    names = [w.name for w in ctx.half_watches()]
+    assert names and all(short.crossings[k] is not None for k in names)
+    assert all(short.crossings[k] == full.crossings[k] for k in names)
+    assert ctx.crossing_run(ctx.profile.scales[0]) is ctx.ladder_run(ctx.profile.scales[0])
+
+
+def test_crossing_run_falls_back_to_the_ladder_run_when_a_watch_did_not_cross(monkeypatch):
+    """Twin: a half-fit watch that no run crosses (its target below any loss) sends the rung to
+    the whole ladder run."""
+    from gfcheck.numeric import LossWatch
+    from gfcheck.proofs_check.core.context import Context, Profile
+
+    ctx = Context(_SLOW_SETTLE, Profile.named("quick"))
+    never = (LossWatch("half_+", frozenset({0}), Fraction(-1)),)
+    monkeypatch.setattr(ctx, "half_watches", lambda: never)
+    lam = Fraction(1, 10 ** 130)
+    run = ctx.crossing_run(lam)
+    assert run is ctx.ladder_run(lam) and run.crossings["half_+"] is None
+
+
+@pytest.mark.parametrize("needed, rungs", [("1e-12489", [(10, 20)]), ("1e-300", [(10, 20), (10, 20, 30)])])
+def test_decide_does_not_deepen_a_ladder_no_profile_can_decide(needed, rungs):
+    """A lambda needed beyond the square of every profile's deepest rung stops the ladder at once
+    (census 0030 spent escape-slope's 300 s on rungs that could not decide it), and the note
+    says why; its twin, a lambda the full profile reaches, deepens as before."""
+    import mpmath
+
+    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.core.rates import Limit
+
+    ctx = Context(_SLOW_SETTLE, Profile("tiny", (10, 20), dps=30, max_exponent=30))
+    seen = []
+
+    def judge(exps):
+        seen.append(exps)
+        return Limit("UNDECIDED", 1, None, None, 0, (1, 2, 3, 4), (), (), lambda_needed=mpmath.mpf(needed)), None
+
+    _, _, exps, note = ctx.decide(judge, (10, 20))
+    assert seen == rungs
+    assert ("not deepened" in note) == (needed == "1e-12489")
