@@ -202,8 +202,9 @@ CLAIMS.append(Claim(
     assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO),
     provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.7 (derived in 3.4, 3.6)"),
     title="Growth rate ||D_j||/n after the early phase",
-    statement="d log|a_j|/dt = ||D_j||/n between T_j + 8 n/||D_j|| and 0.6 t_1/2 (the first half fit of a group it feels; 0 for dead neurons; "
-              "-||D||/n on its last point for a neuron that decays on its invariant line)",
+    statement="d log|a_j|/dt = ||D_j||/n between T_j + 8 n/||D_j|| and 0.6 t_1/2 (the first half fit of a group "
+              "it feels; 0 for dead neurons; -||D||/n on its last point for a neuron that decays on its "
+              "invariant line)",
     source="digest 3.6, 9.7", prediction="||D_j||/n from the data (normalisation 1/(2n))",
     measurement="log-slope of |a_j| over the window, deepest ladder rung",
     tolerance_rule="rho (4|B/A| e^{-2 rho (t1 - t0)} + 2 max_{own sign class} |h_k/y_k| at t2) + "
