@@ -1335,6 +1335,9 @@ def gradient_descent_laws(ctx):
 #: the GD steps ``2^-k`` of claim 12 (``k`` = 6 .. 10), and the finest its loss part deepens to while undecided
 #: (a GD run costs ``t_end 2^k`` numpy steps: ~7 s at ``k`` = 12 and ``t_end`` = 60)
 GD_STEPS, GD_FINEST = tuple(range(6, 11)), 12
+#: the steps of one GD run at the finest ``k`` on the longest horizon (``t_end`` = 60 at ``2^-12``): the cost
+#: a shorter window may spend on finer steps (:attr:`GDLadder.finest`)
+GD_STEP_BUDGET = 60 * 2 ** GD_FINEST
 
 
 def _switchings(ctx, run, t_end):
@@ -1422,9 +1425,10 @@ def _gd_step(k, lock):
 @dataclass(frozen=True)
 class GDLadder:
     """The GD steps of claim 12's loss part on ``[0, T]``: ``2^-k`` (``lock`` None) or ``lock/(floor(lock 2^k)
-    + 1/2)`` (locked mid-step to the switching at ``lock``) for ``k = k0 .. k0 + 4``, deepened to ``k0 + 6``
-    while undecided.  ``margin`` (four of the coarsest steps: past the cubic's stencil of two steps and GD's
-    own crossing lag ``O(eta_GD)``) keeps locked samples off the switching and a window's end off the next.
+    + 1/2)`` (locked mid-step to the switching at ``lock``) for ``k = k0 .. k0 + 4``, deepened to
+    :attr:`finest` while undecided.  ``margin`` (four of the coarsest steps: past the cubic's stencil of two
+    steps and GD's own crossing lag ``O(eta_GD)``) keeps locked samples off the switching and a window's end
+    off the next.
 
     >>> GDLadder(6, Fraction(12)).steps, GDLadder(6, Fraction(12)).margin
     ((6, 7, 8, 9, 10), Fraction(1, 16))
@@ -1444,7 +1448,14 @@ class GDLadder:
 
     @property
     def finest(self):
-        return self.k0 + GD_FINEST - GD_STEPS[0]
+        """The finest ``k`` the ladder deepens to: ``k0 + 6``, or further on a short window while one GD
+        run stays within :data:`GD_STEP_BUDGET` steps (census 0178: a window of 0.132 stopped at
+        ``2^-13`` with local exponents 0.99922, 0.99961 and a decision needing ``eta_GD`` = 3.9e-6).
+
+        >>> GDLadder(6, Fraction(60)).finest, GDLadder(7, Fraction(541, 4096)).finest
+        (12, 20)
+        """
+        return max(self.k0 + GD_FINEST - GD_STEPS[0], int(math.floor(math.log2(GD_STEP_BUDGET / self.T))))
 
     @property
     def margin(self):

@@ -277,3 +277,18 @@ def test_the_switchings_that_move_gd_are_every_neurons_but_a_death():
     back = (Fraction(1, 2), "activate", rest[:1])
     assert list(_switchings(ctx, run(part, death, back), 10)) == [Fraction(1, 8), Fraction(1, 4), Fraction(1, 2)]
     assert list(_switchings(ctx, run(part, death, back), Fraction(3, 8))) == [Fraction(1, 8)]  # back after t_end
+
+
+@given(k0=st.integers(6, 9), T=st.fractions(Fraction(1, 64), Fraction(120)).filter(lambda t: t > 0))
+def test_a_short_window_deepens_while_one_gd_run_stays_within_the_step_budget(k0, T):
+    """Census 0178: a window of 0.132 stopped at the fixed ``2^-(k0 + 6)`` with local exponents 0.99922,
+    0.99961 and a decision needing eta_GD = 3.9e-6; the finest step is now the one whose GD run stays within
+    the budget of the longest horizon's (60 at 2^-12), never coarser than ``k0 + 6``.  Twin: one more step
+    would pass the budget, unless ``k0 + 6`` already does."""
+    from gfcheck.proofs_check.suites.separable.claims import GD_FINEST, GD_STEP_BUDGET
+
+    k = GDLadder(k0, T).finest
+    assert k >= k0 + GD_FINEST - GD_STEPS[0]
+    if k > k0 + GD_FINEST - GD_STEPS[0]:
+        assert T * 2 ** k <= GD_STEP_BUDGET
+    assert T * 2 ** (k + 1) > GD_STEP_BUDGET or k == k0 + GD_FINEST - GD_STEPS[0]
