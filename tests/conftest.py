@@ -64,7 +64,7 @@ def stub_claims(monkeypatch):
         registry.suites()  # the installed suites first
         stub = registry.Suite(name="stub", title="stub claims of a test", model="the orthogonal model",
                               notes="docs/orthogonal.md", claim_modules=("gfcheck.proofs_check.core.registry",),
-                              context="gfcheck.proofs_check.core.context:Context",
+                              context="gfcheck.proofs_check.suites.orthogonal.context:Context",
                               default_problem="gfcheck.proofs_check.suites.orthogonal.suite:default_problem")
         monkeypatch.setitem(registry._SUITES, "stub", stub)
         monkeypatch.setattr(registry, "DEFAULT_SUITE", "stub")

@@ -419,7 +419,9 @@ def test_the_heartbeat_names_the_integration_that_runs_not_the_last_ladder_messa
     nothing and says nothing (the twin)."""
     from fractions import Fraction
 
-    from gfcheck.proofs_check.core.context import Context, Profile, with_scale
+    from gfcheck.proofs_check.core.context import Profile, with_scale
+
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
     from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
     from gfcheck.proofs_check.jobs.verify import Progress
 

@@ -252,7 +252,8 @@ def _simulate_outcome(problem, dps: int) -> dict:
 
 
 def _verify_outcome(problem, params: dict) -> dict:
-    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
     from gfcheck.proofs_check.core.registry import claims, run_claim
 
     ctx = Context(problem, Profile.named(params["profile"]))

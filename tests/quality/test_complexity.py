@@ -49,7 +49,7 @@ DEBT = {
     "proofs_check/jobs/sweep.py::parse_grid": 29,
     "proofs_check/jobs/sweep.py::run_sweep": 23,
     "proofs_check/jobs/verify.py::verify": 25,
-    "proofs_check/suites/orthogonal/claims_asymptotic.py::_check_growth": 29,
+    "proofs_check/suites/orthogonal/claims_asymptotic.py::_check_growth": 25,
     "proofs_check/suites/orthogonal/claims_asymptotic.py::_check_plateaus": 21,
     "proofs_check/suites/orthogonal/claims_exact.py::_invariant_residuals": 26,
     "proofs_check/suites/orthogonal/lambda_condition.py::lambda_condition": 23,

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from gfcheck.proofs_check.suites.orthogonal import claims_exact
-from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.context import Profile
+from gfcheck.proofs_check.suites.orthogonal.context import Context
 from gfcheck.proofs_check.core.registry import claims, run_claim
 from gfcheck.proofs_check.jobs.verify import default_problem
 

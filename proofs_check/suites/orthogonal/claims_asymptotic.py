@@ -110,6 +110,18 @@ def early_end(ctx, j, half):
     return min(times) if times else None
 
 
+def _growth_window(run, j, start, end, decaying, bits):
+    """The samples of ``run`` in ``[start, end]`` that claim 7 reads neuron ``j``'s rate on.  A
+    decaying mode is numerically unstable: rounding seeds the growing mode ``e^{+tau}`` while the
+    signal falls as ``e^{-tau}``, so the relative error grows as ``(|a(t1)| / |a(t)|)^2``; its window
+    ends before ``|a_j|`` has fallen by ``2^(b/4)``."""
+    window = [st for st in run.samples if start <= st.t <= end]
+    if decaying and window:
+        floor = abs(window[0].a[j]) * mpmath.ldexp(1, -bits // 4)
+        window = window[:next((i for i, st in enumerate(window) if abs(st.a[j]) < floor), len(window))]
+    return window
+
+
 def _check_growth(ctx, *, factor=1):
     out = _guard(ctx, need_A3=False)
     if out:
@@ -133,16 +145,8 @@ def _check_growth(ctx, *, factor=1):
             else:
                 rho = to_mpf(ctx.neurons.growth_rate[j]) * factor
             t0 = to_mpf(seg.t0)
-            th = early_end(ctx, j, half) or run.final.t
-            start = t0 + (8 / rho if rho > 0 else 0)
-            window = [st for st in run.samples if start <= st.t <= mpmath.mpf("0.6") * th]
-            if rho < 0 and window:
-                # a decaying mode is numerically unstable: rounding seeds the growing mode e^{+tau}
-                # while the signal falls as e^{-tau}, so the relative error grows as
-                # (|a(t1)| / |a(t)|)^2; the window ends before |a_j| has fallen by 2^(b/4)
-                floor = abs(window[0].a[j]) * mpmath.ldexp(1, -bits // 4)
-                cut = next((i for i, st in enumerate(window) if abs(st.a[j]) < floor), len(window))
-                window = window[:cut]
+            window = _growth_window(run, j, t0 + (8 / rho if rho > 0 else 0),
+                                    mpmath.mpf("0.6") * (early_end(ctx, j, half) or run.final.t), rho < 0, bits)
             if len(window) < 2:
                 continue
             s1, s2 = window[0], window[-1]

@@ -581,7 +581,8 @@ def early_dps(ctx, e, t) -> int:
     do, 130-226 s a run, and early-closed-form spent its 600 s UNDECIDED.
 
     >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
-    >>> from gfcheck.proofs_check.core.context import Context, Profile
+    >>> from gfcheck.proofs_check.core.context import Profile
+    >>> from gfcheck.proofs_check.suites.orthogonal.context import Context
     >>> ctx = Context(default_problem(), Profile.named("quick"))
     >>> t = _t_probe(ctx.early_phase)
     >>> [early_dps(ctx, e, t) - 30 for e in early_exponents(ctx, t)]
@@ -1096,7 +1097,9 @@ def frozen_rungs(ctx) -> tuple:
     the profile's first and last (one shallow and one deep trajectory: census 0024 spent 448 s on
     claim 17, seven extra rungs at 0 among them).
 
-    >>> from gfcheck.proofs_check.core.context import Context, Profile
+    >>> from gfcheck.proofs_check.core.context import Profile
+
+    >>> from gfcheck.proofs_check.suites.orthogonal.context import Context
     >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
     >>> import dataclasses
     >>> ctx = Context(dataclasses.replace(default_problem(), relu_prime_at_zero=1), Profile.named("quick"))

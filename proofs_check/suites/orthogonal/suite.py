@@ -3,7 +3,7 @@
 One hidden ReLU layer, square loss, pairwise orthogonal inputs, small balanced initialisation;
 the nineteen claims of ``docs/orthogonal.md`` (digest section 9), declared in
 :mod:`.claims_exact` (items 1-6, 15-19) and :mod:`.claims_asymptotic` (items 7-14); checks
-run in :class:`gfcheck.proofs_check.core.context.Context`; the report adds the lambda condition and four figures
+run in :class:`.context.Context`; the report adds the lambda condition and four figures
 (:mod:`.report`).
 
 >>> SUITE.name, SUITE.losses
@@ -36,7 +36,7 @@ SUITE = Suite(
     notes="docs/orthogonal.md",
     claim_modules=("gfcheck.proofs_check.suites.orthogonal.claims_exact",
                    "gfcheck.proofs_check.suites.orthogonal.claims_asymptotic"),
-    context="gfcheck.proofs_check.core.context:Context",
+    context="gfcheck.proofs_check.suites.orthogonal.context:Context",
     default_problem="gfcheck.proofs_check.suites.orthogonal.suite:default_problem",
     losses=("square",),
     figures="gfcheck.proofs_check.suites.orthogonal.report",

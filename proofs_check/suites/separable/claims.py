@@ -1804,14 +1804,15 @@ def _check_float64(ctx):
     out = ctx.outside(need_a1=False)
     if out:
         return out
-    from gfcheck.proofs_check.core.context import Context
+    from gfcheck.numeric.horizons import half_fit_watches, square_horizon
+    from gfcheck.symbolic.assumptions import Facts
 
     e = ctx.exponents[0]
     q = with_scale(square_companion(ctx.problem, ctx.data), ctx.scale(e))
-    orth = Context(q, ctx.profile)
-    T = orth.horizon(q.scale)
+    facts = Facts(q)  # the square-loss flow's horizon and half-fit watches (docs/orthogonal.md 4.2, 9.12)
+    T = square_horizon(facts, q.scale, bits_for_dps(ctx.profile.dps))
     grid = tuple(T * i / 16 for i in range(17))
-    return float64_verdicts(ctx, q, t_end=T, times=grid, watches=orth.half_watches(),
+    return float64_verdicts(ctx, q, t_end=T, times=grid, watches=half_fit_watches(facts),
                             what="the square-loss companion (one copy of x_+ and x_- at a right angle) at "
                                  f"kappa = 1e-{e}")
 

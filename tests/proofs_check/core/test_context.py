@@ -24,7 +24,9 @@ def test_the_ladder_note_says_digits_when_its_depth_passed_the_lambda_a_decision
     twin, a lambda deeper than the ladder, asks for depth only."""
     import mpmath
 
-    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.core.context import Profile
+
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
     from gfcheck.proofs_check.jobs.verify import default_problem
 
     ctx = Context(default_problem(), Profile("t", (2, 4, 6, 8), dps=30, max_exponent=8))
@@ -39,7 +41,9 @@ def test_the_ladder_note_asks_for_a_deeper_profile_only_when_there_is_one():
     full-profile run of a generated problem was told 'rerun with --profile full')."""
     import mpmath
 
-    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.core.context import Profile
+
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
     from gfcheck.proofs_check.jobs.verify import default_problem
 
     undecided = (lambda exps: (_undecided(mpmath.mpf("1e-12")), None))
@@ -59,7 +63,9 @@ def test_a_lambda_beyond_every_profile_is_not_sent_to_a_deeper_profile():
     a lambda the full profile reaches (1e-12, above) is still sent there."""
     import mpmath
 
-    from gfcheck.proofs_check.core.context import UNREACHABLE, Context, Profile
+    from gfcheck.proofs_check.core.context import UNREACHABLE, Profile
+
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
     from gfcheck.proofs_check.core.registry import Claim, ClaimResult, Provenance, Verdict
     from gfcheck.proofs_check.core.report import attention_line
     from gfcheck.proofs_check.jobs.verify import default_problem
@@ -82,7 +88,9 @@ def test_the_deepest_rung_of_the_full_profile_has_a_horizon_and_digits():
     to a float first (OverflowError: integer division result too large for a float)."""
     from fractions import Fraction
 
-    from gfcheck.proofs_check.core.context import Context, Profile, log10_inverse
+    from gfcheck.proofs_check.core.context import Profile, log10_inverse
+
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
     from gfcheck.proofs_check.jobs.verify import default_problem
 
     ctx = Context(default_problem(), Profile.named("full"))
@@ -148,7 +156,8 @@ def test_the_ladder_keeps_a_settled_run_and_reruns_one_that_did_not_settle(monke
     keeps that run when its loss has stopped moving at the working precision (``settled``); a horizon
     cut short (as for a limit slower than the predicted one) leaves the loss moving, and the ladder
     reruns to the conservative horizon of ``rho_min``."""
-    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
     from gfcheck.proofs_check.jobs.verify import default_problem
 
     lam = Fraction(1, 10 ** 10)
@@ -183,7 +192,8 @@ def test_crossing_run_holds_the_ladder_runs_crossings_without_the_settle():
     """Below the profile's rungs the crossings come from a run that stops before the settle, and
     they are the ladder run's own numbers (the steps before the last do not depend on the
     horizon, the samples or the watches); on a profile rung it is the ladder run itself."""
-    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
 
     ctx = Context(_SLOW_SETTLE, Profile.named("quick"))
     lam = Fraction(1, 10 ** 130)  # below the quick profile's deepest rung, 1e-100
@@ -199,7 +209,8 @@ def test_crossing_run_falls_back_to_the_ladder_run_when_a_watch_did_not_cross(mo
     """Twin: a half-fit watch that no run crosses (its target below any loss) sends the rung to
     the whole ladder run."""
     from gfcheck.numeric import LossWatch
-    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
 
     ctx = Context(_SLOW_SETTLE, Profile.named("quick"))
     never = (LossWatch("half_+", frozenset({0}), Fraction(-1)),)
@@ -216,7 +227,9 @@ def test_decide_does_not_deepen_a_ladder_no_profile_can_decide(needed, rungs):
     says why; its twin, a lambda the full profile reaches, deepens as before."""
     import mpmath
 
-    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.core.context import Profile
+
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
     from gfcheck.proofs_check.core.rates import Limit
 
     ctx = Context(_SLOW_SETTLE, Profile("tiny", (10, 20), dps=30, max_exponent=30))

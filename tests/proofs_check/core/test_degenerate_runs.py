@@ -20,7 +20,8 @@ import pytest
 from gfcheck.numeric import integrate
 from gfcheck.numeric.examples import separable_problem
 from gfcheck.numeric.precision import to_mpf
-from gfcheck.proofs_check.core.context import Context, Profile, RunMemo
+from gfcheck.proofs_check.core.context import Profile, RunMemo
+from gfcheck.proofs_check.suites.orthogonal.context import Context
 from gfcheck.proofs_check.suites.separable.context import SepContext
 from gfcheck.proofs_check.core.registry import claims, run_claim
 from gfcheck.proofs_check.suites.orthogonal.suite import default_problem

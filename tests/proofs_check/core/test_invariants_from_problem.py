@@ -12,7 +12,8 @@ import pytest
 from gfcheck.numeric import _common
 from gfcheck.numeric.examples import separable_problem
 from gfcheck.proofs_check.core.measure import initial_balance
-from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.context import Profile
+from gfcheck.proofs_check.suites.orthogonal.context import Context
 from gfcheck.proofs_check.suites.separable.context import SepContext
 from gfcheck.proofs_check.core.registry import claims, run_claim
 from gfcheck.proofs_check.suites.orthogonal.suite import default_problem

@@ -8,7 +8,9 @@ from fractions import Fraction as F
 
 import pytest
 
-from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.context import Profile
+
+from gfcheck.proofs_check.suites.orthogonal.context import Context
 from gfcheck.proofs_check.core.laws import rate_law
 from gfcheck.proofs_check.core.registry import claims
 from gfcheck.proofs_check.core.verdicts import Claim, Provenance, Verdict, run_claim

@@ -152,7 +152,8 @@ def test_a_rerun_leaves_no_figure_of_the_earlier_run(tmp_path):
 def test_the_prefetch_is_bounded_and_a_late_run_is_left_to_the_claims():
     """A ladder run that has not finished by the prefetch's bound is not waited for (a hung engine
     must not hold verify before its claims, which have bounds of their own)."""
-    from gfcheck.proofs_check.core.context import Context, Profile
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
     from gfcheck.proofs_check.jobs.verify import default_problem
 
     asked = []

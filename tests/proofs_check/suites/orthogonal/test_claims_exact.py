@@ -12,7 +12,8 @@ from budget import examples
 from strategies import census_orthogonal_problems, valid_problems
 
 from gfcheck.proofs_check.suites.orthogonal.claims_exact import EARLY_EXPONENTS, _t_probe, early_exponents
-from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.context import Profile
+from gfcheck.proofs_check.suites.orthogonal.context import Context
 
 
 @given(valid_problems())

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gfcheck.proofs_check.suites.orthogonal.claims_asymptotic import kappa
-from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.context import Profile
+from gfcheck.proofs_check.suites.orthogonal.context import Context
 from gfcheck.symbolic.problem import Problem
 
 PROFILE = Profile("kappa", (10, 20, 30), dps=30, max_exponent=30)

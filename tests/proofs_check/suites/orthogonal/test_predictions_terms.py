@@ -9,7 +9,9 @@ import mpmath
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.context import Profile
+
+from gfcheck.proofs_check.suites.orthogonal.context import Context
 from gfcheck.proofs_check.suites.orthogonal.claims_asymptotic import (_frozen_parts, alignment_expansion,
                                                                       limit_function_expansion)
 from gfcheck.symbolic.problem import Problem

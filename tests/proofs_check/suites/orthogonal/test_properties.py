@@ -28,7 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import census_orthogonal_problems
 
-from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.context import Profile
+
+from gfcheck.proofs_check.suites.orthogonal.context import Context
 from gfcheck.proofs_check.core.registry import claims, run_claim
 from gfcheck.symbolic.problem import problem_to_json
 

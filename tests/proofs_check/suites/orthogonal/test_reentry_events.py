@@ -30,7 +30,8 @@ from gfcheck.numeric._fixed import fix
 from gfcheck.numeric.estimate import pair_events
 from gfcheck.numeric.precision import Precision, bits_for_dps, tolerance
 from gfcheck.proofs_check.suites.orthogonal import claims_exact
-from gfcheck.proofs_check.core.context import PROFILES, Context, with_scale
+from gfcheck.proofs_check.core.context import PROFILES, with_scale
+from gfcheck.proofs_check.suites.orthogonal.context import Context
 
 #: run examples: dev 1, ci 2, thorough 20 (each is three reduced runs past the fit)
 RUN_EXAMPLES = max(1, settings.default.max_examples // 20)

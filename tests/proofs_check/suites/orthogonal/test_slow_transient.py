@@ -30,7 +30,8 @@ from strategies import SLOW_TWO_GAMMA, census_orthogonal_problems
 from gfcheck.numeric.precision import to_mpf
 from gfcheck.proofs_check.core.measure import EDGE, edge_twin
 from gfcheck.proofs_check.suites.orthogonal.claims_exact import relu_one_gap, relu_one_gap_limit
-from gfcheck.proofs_check.core.context import Context, Profile
+from gfcheck.proofs_check.core.context import Profile
+from gfcheck.proofs_check.suites.orthogonal.context import Context
 
 #: claim 17's first ladder (``ctx.decide`` starts from the profile's first four rungs)
 LADDER = Profile.named("quick").exponents[:4]

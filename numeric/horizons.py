@@ -1,0 +1,82 @@
+"""Horizons and half-fit watches of the square-loss flow on orthogonal inputs.
+
+Bounds, not predictions: floats from the exact facts of the problem
+(:class:`gfcheck.symbolic.assumptions.Facts`), used by the orthogonal suite's ladder and by any
+suite that integrates a square-loss orthogonal companion (the separable suite's float64 claim).
+The formulas are those of ``docs/orthogonal.md`` 4.2 (escape) and 9.12 (settle).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from .precision import to_mpf
+from .trajectory import LossWatch
+
+__all__ = ["half_fit_watches", "rho_min", "settle_rate", "square_horizon"]
+
+
+def _log_inverse(scale) -> float:
+    """``log(1/scale)`` as a float, for any positive rational (also far below float's range: the
+    full profile's 1e-400), as ``log10(1/scale) log(10)``."""
+    q = Fraction(scale)
+    return (math.log10(q.denominator) - math.log10(q.numerator)) * math.log(10)
+
+
+def rho_min(facts) -> float:
+    """``min_k ||beta_s(k)|| ||x_k||^2 / n``: the diagonal of the settle matrices of :func:`settle_rate`, a
+    lower bound of that rate (the settle rate of the conservative horizon)."""
+    P, data = facts.problem, facts.data
+    q = P.norms_squared()
+    beta = {1: float(to_mpf(data.beta_plus_norm)), -1: float(to_mpf(data.beta_minus_norm))}
+    return min(beta[1 if y > 0 else -1] * float(qk) / P.n for y, qk in zip(P.labels, q))
+
+
+def settle_rate(facts) -> float:
+    """The slowest local rate of the residuals at the predicted interpolator (one balanced neuron per
+    sign group ``s``, ``a^2 = ||beta_s||``, ``w`` along ``beta_s = sum_{k in S_s} y_k x_k / ||x_k||^2``): the
+    smallest eigenvalue of ``M_s = (D_s + v_s v_s^T) / n`` with ``D_s = diag(||beta_s|| ||x_k||^2)`` and
+    ``v_k = |y_k| / sqrt(||beta_s||)``, from ``dr_k/dt = -(1/n) sum_l (relu(u_k) relu(u_l) + a^2 ||x_k||^2
+    [k = l]) r_l`` (docs/orthogonal.md 9.12); between :func:`rho_min` and twice it.  A float: a horizon
+    is a bound only."""
+    import numpy as np
+
+    P, data = facts.problem, facts.data
+    q = P.norms_squared()
+    rates = []
+    for S in (data.S_plus, data.S_minus):
+        if not S:
+            continue
+        beta = math.sqrt(sum(float(P.labels[k]) ** 2 / float(q[k]) for k in S))
+        v = np.array([abs(float(P.labels[k])) / math.sqrt(beta) for k in S])
+        M = (np.diag([beta * float(q[k]) for k in S]) + np.outer(v, v)) / P.n
+        rates.append(float(np.linalg.eigvalsh(M)[0]))
+    low = rho_min(facts)
+    return max(min(rates, default=low), low)
+
+
+def square_horizon(facts, scale, bits: int, *, s_max=None, rho: float | None = None) -> Fraction:
+    """Integer horizon past the fit at ``lambda = scale``:
+
+    ``T = ceil(5/4 s_max log(1/lambda) + max(60 s_max, (b log 2 + 10) / rho))`` with ``s_max = n / min
+    ||D_+-||`` (the slower escape, at ``s_max log(1/lambda) + O(1)``, docs/orthogonal.md 4.2) and ``rho``
+    the slowest local rate near the interpolator (default :func:`rho_min`): the residual falls by
+    ``2^(-b/2)`` after the fit, with a factor 2 for the rate's being an estimate.  ``s_max`` overrides
+    the slowest escape slope.
+    """
+    data = facts.data
+    if s_max is None:
+        s_max = max(to_mpf(v) for v in (data.escape_slope_plus, data.escape_slope_minus) if v is not None)
+    rho = rho_min(facts) if rho is None else rho
+    settle = max(60 * float(s_max), (bits * math.log(2) + 10) / rho)
+    return Fraction(math.ceil(float(s_max) * 1.25 * _log_inverse(scale) + settle))
+
+
+def half_fit_watches(facts) -> tuple:
+    """``LossWatch`` ``"half_+"``/``"half_-"``: the first time ``L_+- <= L_+-(0)/2`` (the half fit of
+    each nonempty sign group)."""
+    P, data = facts.problem, facts.data
+    y, n = P.labels, P.n
+    return tuple(LossWatch(name, frozenset(S), sum(y[k] ** 2 for k in S) / (4 * n))
+                 for name, S in (("half_+", data.S_plus), ("half_-", data.S_minus)) if S)

@@ -1,0 +1,278 @@
+"""The orthogonal suite's context: the problem, the profile, the shared lambda ladder of the
+reduced engine, and the exact predictions of the first paper (:class:`gfcheck.symbolic.assumptions.Facts`).
+
+The generic machinery (the memo of runs, the ladder's deepening, profiles) is
+:class:`gfcheck.proofs_check.core.context.RunMemo`; the horizons and watches of the square-loss
+flow are :mod:`gfcheck.numeric.horizons` (shared with the separable suite's square-loss companion).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+
+import mpmath
+
+from gfcheck.numeric.precision import to_mpf
+from gfcheck.proofs_check.core.context import (Profile, RunMemo, log10_inverse, mpf_to_fraction, run_label,
+                                               with_scale)
+from gfcheck.symbolic.assumptions import Facts
+
+__all__ = ["Context"]
+
+
+@dataclass
+class Context(RunMemo, Facts):
+    """The problem, the profile, the shared runs and the figure data of one ``verify``; its exact
+    predictions ``data`` and ``neurons`` are those of :class:`gfcheck.symbolic.assumptions.Facts`
+    (the context is what the claims' hypotheses are decided on)."""
+
+    problem: object
+    profile: Profile
+    figure_data: dict = field(default_factory=dict)
+    _runs: dict = field(default_factory=dict, repr=False)
+    say: object = field(default=None, repr=False)  # progress callback: say(message)
+    caps: dict = field(default_factory=dict)  # engine caps for every run (``max_events``), from the CLI
+    #: where the time goes: one ``(label, seconds)`` per integration actually run (``timings.json``)
+    timings: list = field(default_factory=list, repr=False)
+
+    @cached_property
+    def early_phase(self):
+        """:func:`gfcheck.symbolic.predictions.early_phase` of the problem (the closed form of the
+        early phase at lambda = 1, exact)."""
+        from gfcheck.symbolic.predictions import early_phase
+
+        return early_phase(self.problem)
+
+    def weights_at(self, scale, state):
+        """``W`` (m rows of d mpf) of a reduced state at ``lambda = scale``: the state's own, or
+        rebuilt from ``u`` and the frozen out-of-span part."""
+        if state.W is not None:
+            return [list(r) for r in state.W]
+        from gfcheck.numeric import weights_from
+
+        return [list(r) for r in weights_from(with_scale(self.problem, scale), state)]
+
+    def prefetch(self, executor, seconds=None) -> float:
+        """Integrate the ladder's shared runs (every rung of the profile, under the problem's
+        ReLU'(0) convention) on ``executor`` (a ``concurrent.futures.Executor``, e.g. a process
+        pool on the other core) and memoise them; the claims then find them done.  The runs are
+        deterministic functions of their arguments, so the report is the same bytes with or
+        without it.  It waits at most ``seconds`` (default ``profile.claim_seconds``): a run not
+        done by then is left to the claims, which run under their own time bounds.  Returns the
+        wall time it took."""
+        from gfcheck.numeric import integrate
+
+        t0 = time.perf_counter()
+        if not self.problem.is_orthogonal():
+            return 0.0  # the ladder is the reduced engine's: the claims say OUTSIDE_ASSUMPTIONS
+        jobs = {}
+        for scale in self.profile.scales:
+            problem, kwargs = self._request(*self.ladder_request(scale))
+            key = (problem, tuple(sorted(kwargs.items())))
+            if key not in self._runs and key not in jobs:
+                jobs[key] = (executor.submit(integrate, problem, **kwargs), run_label(problem, kwargs))
+        deadline = t0 + (self.profile.claim_seconds if seconds is None else seconds)
+        for key, (future, label) in jobs.items():
+            try:
+                self._runs[key] = future.result(timeout=max(deadline - time.perf_counter(), 0.01))
+            except Exception:  # noqa: BLE001 - a failed or late run is left to the claim that needs it
+                continue
+            self.timings.append((f"{label} (prefetched)", self._runs[key].stats.get("seconds") or 0.0))
+        return time.perf_counter() - t0
+
+    def resolution(self, predicted):
+        """The band of a limit judgement: ``2^-resolution_bits`` relative to the prediction
+        (fixed before any measurement; :mod:`.rates`)."""
+        import mpmath
+
+        return mpmath.ldexp(max(abs(mpmath.mpf(predicted)), mpmath.mpf(2) ** -30),
+                            -self.profile.resolution_bits)
+
+    @cached_property
+    def settle_rate(self) -> float:
+        """The slowest local rate of the residuals at the predicted interpolator (one balanced neuron
+        per sign group ``s``, ``a^2 = ||beta_s||``, ``w`` along ``beta_s = sum_{k in S_s} y_k x_k / ||x_k||^2``):
+        the smallest eigenvalue of ``M_s = (D_s + v_s v_s^T) / n`` with ``D_s = diag(||beta_s|| ||x_k||^2)``
+        (the output weights' gradient) and ``v_k = |y_k| / sqrt(||beta_s||)`` (the neuron's
+        activations, through ``da/dt``), from ``dr_k/dt = -(1/n) sum_l (relu(u_k) relu(u_l) +
+        a^2 ||x_k||^2 [k = l]) r_l`` (docs/orthogonal.md 9.12).  It lies between ``rho_min = min_k
+        D_kk / n`` (the former estimate) and twice it; a group of one point has ``2 |y_k| ||x_k|| / n``
+        exactly (census 0001: the fit crossed at t = 972 of a horizon of 4049 built on ``rho_min``;
+        the loss fell at 0.046 = 2 rho_min).  A float: a horizon is a bound only.
+
+        >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
+        >>> ctx = Context(default_problem(), Profile.named("quick"))
+        >>> ctx.rho_min <= ctx.settle_rate <= 2 * ctx.rho_min
+        True
+        """
+        from gfcheck.numeric.horizons import settle_rate
+
+        return settle_rate(self)
+
+    @cached_property
+    def rho_min(self) -> float:
+        """``min_k ||beta_s(k)|| ||x_k||^2 / n``: a lower bound of :attr:`settle_rate` (the diagonal of its
+        matrices), the settle rate of the conservative horizon."""
+        from gfcheck.numeric.horizons import rho_min
+
+        return rho_min(self)
+
+    def horizon(self, scale, s_max=None, *, settle: str = "conservative") -> Fraction:
+        """Integer horizon past the fit at scale ``lambda``:
+
+        ``T = ceil(5/4 s_max log(1/lambda) + max(60 s_max, (b log 2 + 10) / rho))`` with
+        ``s_max = n / min ||D_+-||`` (the slower escape happens at ``s_max log(1/lambda) + O(1)``,
+        digest 4.2) and ``rho`` the slowest local rate near the interpolator (digest 9.12): the
+        residual must fall by ``2^(-b/2)`` after the fit (the fit level ``L(0) 2^-b``), with a factor 2
+        for the rate's being an estimate.  ``settle``: ``"conservative"`` takes ``rho`` =
+        :attr:`rho_min`; ``"predicted"`` the predicted interpolator's :attr:`settle_rate` (up to twice
+        as fast; the ladder checks that its runs settled, :meth:`ladder_run`).  ``s_max`` overrides the
+        slowest escape slope (claim 16: incremental learning without A3).
+        """
+        from gfcheck.numeric.horizons import square_horizon
+        from gfcheck.numeric.precision import bits_for_dps
+
+        rho = {"conservative": self.rho_min, "predicted": self.settle_rate}[settle]
+        return square_horizon(self, scale, bits_for_dps(self.profile.dps), s_max=s_max, rho=rho)
+
+    def probe_times(self, scale) -> dict:
+        """Exact rational probe times at ``lambda = scale`` (``L = log(1/lambda)``):
+
+        ``align``: ``(1/2) n L / max ||D_+-||`` (digest 9.8, eps = 1/2, the fastest group);
+        ``plateau0``: ``s_1 L / 2``;
+        ``plateau_mid``: ``(s_1 + s_2) L / 2`` with ``s_1 < s_2`` the escape slopes (9.11).
+        The irrational times are rounded to rationals at 200 bits; predictions are evaluated
+        at the rounded time itself.
+        """
+        import mpmath
+
+        from gfcheck.numeric.precision import to_mpf
+
+        with mpmath.workprec(200):
+            L = -mpmath.log(to_mpf(Fraction(scale)))
+            slopes = sorted(to_mpf(v) for v in (self.data.escape_slope_plus,
+                                                self.data.escape_slope_minus) if v is not None)
+            # the alignment probe (digest 9.8 with eps = 1/2) is taken relative to the *fastest* group,
+            # n L / (2 max ||D_+-||): the digest's n L / (2 ||D_+||) lies after the negative group's
+            # escape when ||D_-|| > 2 ||D_+|| (docs/verdicts.md): the linear regime it assumes is over
+            out = {"plateau0": slopes[0] * L / 2, "align": slopes[0] * L / 2}
+            if len(slopes) == 2:
+                out["plateau_mid"] = (slopes[0] + slopes[1]) * L / 2
+            return {k: mpf_to_fraction(v) for k, v in out.items()}
+
+    def ladder_run(self, scale, *, relu_prime_at_zero=None, grid: int = 240):
+        """The canonical run at ``lambda = scale`` shared by the asymptotic claims.
+
+        Integrates to :meth:`horizon`, samples ``grid + 1`` equally spaced exact times plus
+        the :meth:`probe_times` (``run.samples`` in time order; ``ctx.sample_at(run, t)``), and
+        watches the half-fit of each sign group (``LossWatch`` ``"half_+"``/``"half_-"``:
+        first time ``L_+- <= L_+-(0)/2``) and the fit (``"fit"``: ``L <= L(0) 2^-b`` with ``b``
+        the requested bits: the residual at the square root of the working precision).
+        ``relu_prime_at_zero`` overrides the problem's convention (claim 17 compares 0 with 1).
+
+        The horizon settles at the predicted interpolator's rate (``horizon(settle="predicted")``);
+        a run whose loss still moves by more than ``L(0) 2^-2b`` over the last step of its grid (the
+        residual not yet at the working precision: the limit is not the predicted one) is run again
+        to the conservative horizon, which is what the claims then see.
+        """
+        problem, kwargs = self.ladder_request(scale, relu_prime_at_zero=relu_prime_at_zero, grid=grid)
+        run = self.run(problem, **kwargs)
+        if not self.settled(run, scale):
+            problem, kwargs = self.ladder_request(scale, relu_prime_at_zero=relu_prime_at_zero, grid=grid,
+                                                  settle="conservative")
+            run = self.run(problem, **kwargs)
+        return run
+
+    def crossing_run(self, scale):
+        """A run that holds the half-fit crossings (``"half_+"``/``"half_-"``) at ``lambda = scale``,
+        without the settle that the ladder run integrates after them.
+
+        On the profile's rungs (prefetched) and on a rung whose ladder run is made already, the
+        ladder run.  A deeper rung integrates with the ladder's digits and watches only to
+        ``ceil(5/4 s_max log(1/lambda) + 60 s_max)``, the ladder horizon without its settle term
+        (:meth:`horizon`), and falls back to the ladder run when a nonempty group's watch did not
+        cross there.  The settle is most of a ladder run on census-size problems (census 0030,
+        lambda = 1e-10: the half fit at t = 18.5, the horizon at 1359, a stiff settle at a steady 2.4 Taylor
+        steps per unit of time). The crossing times are the same numbers on either run: the
+        steps before the last one do not depend on the horizon, the samples or the watches
+        (``tests/proofs_check/core/test_context.py``).
+        """
+
+        from gfcheck.numeric.precision import to_mpf
+
+        problem, kwargs = self.ladder_request(scale)
+        if scale in self.profile.scales or self.made(problem, **kwargs):
+            return self.ladder_run(scale)
+        s_max = max(to_mpf(v) for v in (self.data.escape_slope_plus, self.data.escape_slope_minus)
+                    if v is not None)
+        T = Fraction(math.ceil(float(s_max) * (1.25 * log10_inverse(scale) * math.log(10) + 60)))
+        if T >= kwargs["t_end"]:
+            return self.ladder_run(scale)
+        run = self.run(problem, **dict(kwargs, t_end=T, times=()))
+        if any(run.crossings.get(w.name) is None for w in self.half_watches()):
+            return self.ladder_run(scale)
+        return run
+
+    def settled(self, run, scale) -> bool:
+        """Whether the loss of ``run`` (at ``lambda = scale``) changed by at most ``L(0) 2^-2b`` between
+        its last two samples (``b`` the profile's bits): past that the residual is below the working precision, so a
+        longer run would not move what the claims read from its end."""
+        from gfcheck.numeric.precision import bits_for_dps
+        from gfcheck.proofs_check.core.measure import loss
+
+        if len(run.samples) < 2:
+            return False
+        L0 = sum(v ** 2 for v in self.problem.labels) / (2 * self.problem.n)
+        with mpmath.workprec(run.work_bits):
+            last = [loss(self.problem, self.weights_at(scale, st), st.a) for st in run.samples[-2:]]
+            return abs(last[1] - last[0]) <= to_mpf(L0) / mpmath.mpf(2) ** (2 * bits_for_dps(self.profile.dps))
+
+    def ladder_request(self, scale, *, relu_prime_at_zero=None, grid: int = 240, settle: str = "predicted"):
+        """``(problem, kwargs)`` of :meth:`ladder_run` (what :meth:`prefetch` submits)."""
+        from gfcheck.numeric import LossWatch
+
+        p = with_scale(self.problem, scale)
+        if relu_prime_at_zero is not None:
+            p = dataclasses.replace(p, relu_prime_at_zero=int(relu_prime_at_zero))
+        from gfcheck.numeric.precision import bits_for_dps
+
+        T = self.horizon(scale, settle=settle)
+        probes = [t for t in self.probe_times(scale).values() if t < T]
+        times = tuple(sorted(set([T * i / grid for i in range(grid + 1)] + probes)))
+        y = self.problem.labels
+        n = self.problem.n
+        watches = list(self.half_watches())
+        L0 = sum(v ** 2 for v in y) / (2 * n)
+        watches.append(LossWatch("fit", frozenset(range(n)),
+                                 L0 / Fraction(2) ** bits_for_dps(self.profile.dps)))
+        return p, dict(t_end=T, times=times, watches=tuple(watches), engine="reduced",
+                       error_estimate=False, dps=self.ladder_dps(scale))
+
+    def half_watches(self) -> tuple:
+        """``LossWatch`` ``"half_+"``/``"half_-"``: the first time ``L_+- <= L_+-(0)/2`` (the
+        half fit of each nonempty sign group)."""
+        from gfcheck.numeric.horizons import half_fit_watches
+
+        return half_fit_watches(self)
+
+    def ladder_dps(self, scale) -> int:
+        """Digits for the run at ``lambda = scale``: the profile's plus ``log10(1/lambda)/5``.
+
+        Measured: at 30 digits the reduced engine locates the half-fit crossing of the default
+        problem to 1.7e-17 at lambda = 1e-100 (and to 4.6e-26 at 40 digits): about
+        ``log10(1/lambda)/7`` digits are lost over the long plateau, so the ladder adds a fifth.
+        """
+
+        return self.profile.dps + math.ceil(log10_inverse(scale) / 5)
+
+    def rung_dps(self, e: int, order) -> int:
+        """Digits for a quantity of order ``lambda^order`` at ``lambda = 10^-e``: the profile's
+        digits resolve it relative to ``lambda^order``, so the rung adds ``ceil(order e)``
+        (the early phase's ``lambda^2`` adds ``2e``; the middle plateau's ``lambda^0.74``, ``0.74 e``)."""
+
+        return self.profile.dps + math.ceil(float(order) * e)
