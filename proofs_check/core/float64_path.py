@@ -107,11 +107,25 @@ def event_speed(problem, st, e):
     return f.coordinate_rate(e.neuron, e.point) if e.kind == "deactivate" else abs(f.residual_rate(e.point))
 
 
+def states_at_events(ctx, problem, f64, ref, t_end) -> dict:
+    """``{t: state}``: the reference's states at every event time of either run (exact rationals), from
+    one more reference run to ``t_end`` sampled there.  :func:`first_difference` and
+    :func:`event_time_promises` both read it, so the run is made once (the context's memo); it was two
+    runs sampled at their own times.  Empty when neither run has an event."""
+    from .context import mpf_to_fraction
+
+    times = tuple(sorted({mpf_to_fraction(mpmath.mpf(x.t)) for x in tuple(f64.events) + tuple(ref.events)}))
+    if not times:
+        return {}
+    run = ctx.run(problem, t_end=t_end, times=times, engine="reduced", error_estimate=False)
+    return dict(zip(times, run.samples))
+
+
 def event_time_promises(ctx, problem, f64, ref, promise, t_end):
     """The promise on each of ``ref``'s event times: ``P`` (:func:`float64_promise`) where the
     float64 run's paired event lies within it, else ``max(P, P / |dg/dt|)`` with ``dg/dt`` from the
-    reference's state at its event (:func:`event_speed`; one more reference run, sampled at those
-    times); infinite where ``dg/dt = 0`` (no first-order bound)."""
+    reference's state at its event (:func:`event_speed`, :func:`states_at_events`); infinite where
+    ``dg/dt = 0`` (no first-order bound)."""
     from gfcheck.numeric.estimate import pair_events
 
     from .context import mpf_to_fraction
@@ -122,11 +136,9 @@ def event_time_promises(ctx, problem, f64, ref, promise, t_end):
     off = sorted({where[id(q)] for e, q in zip(f64.events, pairs) if q is not None and abs(e.t - q.t) > promise})
     if not off:
         return out
-    times = sorted({mpf_to_fraction(ref.events[i].t) for i in off})
-    sampled = ctx.run(problem, t_end=t_end, times=tuple(times), engine="reduced", error_estimate=False)
-    at = dict(zip(times, sampled.samples))
+    at = states_at_events(ctx, problem, f64, ref, t_end)
     for i in off:
-        speed = event_speed(problem, at[mpf_to_fraction(ref.events[i].t)], ref.events[i])
+        speed = event_speed(problem, at[mpf_to_fraction(mpmath.mpf(ref.events[i].t))], ref.events[i])
         out[i] = mpmath.inf if not speed else max(promise, promise / speed)
     return out
 
@@ -211,11 +223,11 @@ def _digits_parts(ctx, problem, f64, ref, t_end, parts_real):
 MAX_CUTS = 3
 
 
-def first_difference(ctx, problem, f64, ref, promise):
+def first_difference(ctx, problem, f64, ref, promise, t_end):
     """The earliest event on which the float64 run and the reference differ, as ``(t, event, |dg/dt|,
     time promise)``, or None when they agree: an event of either run with no partner, or a paired one
-    further apart than its own time promise ``P / |dg/dt|`` (:func:`event_speed`, read from one
-    reference run sampled at the candidates' times; census 0093: a re-entry 112 time units' promise
+    further apart than its own time promise ``P / |dg/dt|`` (:func:`event_speed`, read from
+    :func:`states_at_events`; census 0093: a re-entry 112 time units' promise
     wide is no difference when the runs place it within that), at the earlier of its two times."""
     from gfcheck.numeric.estimate import pair_events
 
@@ -229,9 +241,7 @@ def first_difference(ctx, problem, f64, ref, promise):
               if q is not None and abs(e.t - q.t) > promise]
     if not found:
         return None
-    at = sorted({mpf_to_fraction(mpmath.mpf(t)) for t, _, _ in found})
-    run = ctx.run(problem, t_end=at[-1], times=tuple(at), engine="reduced", error_estimate=False)
-    state = dict(zip(at, run.samples))
+    state = states_at_events(ctx, problem, f64, ref, t_end)
     for t, e, dt in sorted(found, key=lambda x: x[0]):
         speed = event_speed(problem, state[mpf_to_fraction(mpmath.mpf(t))], e)
         tp = mpmath.inf if not speed else promise / speed
@@ -275,7 +285,7 @@ def _cut_before_unresolvable(ctx, problem, f64, ref, t_end, times, watches, what
         return _undecided(f"{head}; {MAX_CUTS} cuts made and the runs still differ", base)
     with mpmath.workprec(ref.work_bits):  # the reference's digits: a residual at 1e-18 is no 0
         promise = float64_promise(t_end, ref.scale)
-        first = first_difference(ctx, problem, f64, ref, promise)
+        first = first_difference(ctx, problem, f64, ref, promise, t_end)
         if first is None:
             return _digits_alone(ctx, problem, f64, ref, t_end, base, mismatch)
         t_b, e, speed, tp = first
