@@ -371,10 +371,13 @@ def _claims_on_workers(selected, todo, ctx, prog, jobs, done, extras):
 
 
 def _prefetch(ctx, jobs, prog=None) -> float:
-    """The shared ladder on ``jobs`` forked workers (both cores by default), within the
-    profile's claim bound and what is left of the whole-run budget; 0 when the context has no
-    ``prefetch``, one job is asked for, or fork is not available.  The workers are killed on the
-    way out: a run still going at the bound (a hang) does not hold verify."""
+    """The shared ladder on ``jobs`` forked workers (both cores by default), within one claim bound
+    per rung and worker (``claim_seconds * ceil(rungs / jobs)``) and what is left of the whole-run
+    budget; 0 when the context has no ``prefetch``, one job is asked for, or fork is not available.
+    The workers are killed on the way out: a run still going at the bound (a hang) does not hold
+    verify.  The bound was one claim's alone: under load (census 0030 at a load of 4) the prefetch was
+    cut with 3 of 7 rungs made, and the claims then integrated the same rungs again, each in its own
+    process, from the start."""
     jobs = _jobs(jobs)
     if jobs == 1 or not hasattr(ctx, "prefetch") or not _can_fork():
         return 0.0
@@ -389,7 +392,8 @@ def _prefetch(ctx, jobs, prog=None) -> float:
             prog.phase = lambda: (f"integrating the shared lambda ladder on {jobs} processes "
                                   f"({pool.finished} of {n} done)")
         try:
-            seconds = ctx.prefetch(pool, seconds=_time_left(ctx, ctx.profile.claim_seconds))
+            per_worker = -(-n // jobs)  # rungs one worker integrates, at most
+            seconds = ctx.prefetch(pool, seconds=_time_left(ctx, ctx.profile.claim_seconds * per_worker))
         finally:
             if prog is not None:
                 prog.phase = None

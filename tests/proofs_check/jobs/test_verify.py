@@ -171,3 +171,23 @@ def test_the_prefetch_is_bounded_and_a_late_run_is_left_to_the_claims():
     ctx.prefetch(Executor(), seconds=30)
     assert len(asked) == len(ctx.profile.scales) and all(0 < t <= 30 for t in asked)
     assert not ctx._runs  # nothing memoised: each claim integrates what it needs, within its bound
+
+
+def test_the_prefetch_waits_one_claim_bound_per_rung_and_worker():
+    """The prefetch's bound is ``claim_seconds`` per rung a worker integrates (census 0030 under load:
+    cut at one claim's bound with 3 of 7 rungs made, the claims integrated them again); the whole-run
+    budget still caps it.  Twin: the former bound, one claim's, is what a single rung per worker gets."""
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.jobs import verify as verify_mod
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+
+    ctx = Context(verify_mod.default_problem(), Profile.named("quick"))
+    asked = []
+    ctx.prefetch = lambda pool, seconds=None: asked.append(seconds) or 0.0
+    verify_mod._prefetch(ctx, 2)
+    rungs = len(ctx.profile.scales)
+    assert asked == [ctx.profile.claim_seconds * -(-rungs // 2)] and rungs > 2
+    one = Context(verify_mod.default_problem(), Profile("one", (10, 20), dps=30))
+    one.prefetch = lambda pool, seconds=None: asked.append(seconds) or 0.0
+    verify_mod._prefetch(one, 2)
+    assert asked[-1] == one.profile.claim_seconds
