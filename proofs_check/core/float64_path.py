@@ -109,7 +109,7 @@ def event_speed(problem, st, e):
 
 def states_at_events(ctx, problem, f64, ref, t_end) -> dict:
     """``{t: state}``: the reference's states at every event time of either run (exact rationals), from
-    one more reference run to ``t_end`` sampled there.  :func:`first_difference` and
+    one more reference run sampled there, to the last of them (at most ``t_end``).  :func:`first_difference` and
     :func:`event_time_promises` both read it, so the run is made once (the context's memo); it was two
     runs sampled at their own times.  Empty when neither run has an event."""
     from .context import mpf_to_fraction
@@ -117,7 +117,8 @@ def states_at_events(ctx, problem, f64, ref, t_end) -> dict:
     times = tuple(sorted({mpf_to_fraction(mpmath.mpf(x.t)) for x in tuple(f64.events) + tuple(ref.events)}))
     if not times:
         return {}
-    run = ctx.run(problem, t_end=t_end, times=times, engine="reduced", error_estimate=False)
+    end = times[-1] if 0 < times[-1] < t_end else t_end
+    run = ctx.run(problem, t_end=end, times=times, engine="reduced", error_estimate=False)
     return dict(zip(times, run.samples))
 
 

@@ -313,12 +313,14 @@ def _event_time_tolerances(ctx, p, run, T):
     ``2^(-b+12) (1 + T) + delta_g / |dg/dt(t*)|`` with ``g`` the function whose root the event is
     (:func:`_event_conditioning`): a root is located to the rounding of ``g`` divided by the speed
     at which ``g`` crosses 0 (a slow crossing is a badly conditioned time).  The state at ``t*``
-    comes from one more reduced run sampled at the event times."""
+    comes from one more reduced run sampled at the event times, which ends at the last of them (the
+    events come before the fit: census 0030's last at t = 50 of a horizon of 1359, most of it a stiff
+    settle; the run went to ``T``)."""
     if not run.events:
         return []
     tol = tolerance(_bits(ctx), SLACK)
     times = tuple(sorted({mpf_to_fraction(e.t) for e in run.events}))
-    at = ctx.run(p, t_end=T, times=times, engine="reduced", error_estimate=False)
+    at = ctx.run(p, t_end=times[-1] if 0 < times[-1] < T else T, times=times, engine="reduced", error_estimate=False)
     X, y = mp_data(p)
     lam = to_mpf(p.scale)
     out = []
