@@ -4,7 +4,7 @@ A :class:`Profile` fixes the ladder of initialisation scales and the working dig
 :class:`Context` carries the problem (exact), its symbolic predictions (computed once) and
 a cache of trajectories, so that claims which need the same run (say lambda = 1e-30 to
 convergence) integrate it once.  Checks add plot data to ``ctx.figure_data`` (the schema is
-that of :mod:`gfcheck.proofs_check.core.figures`).
+that of :mod:`gfcheck.proofs_check.suites.orthogonal.figures`).
 
 The ladder: ``scales`` are exact powers of ten ``10^-e`` for ``e`` in ``exponents``.  The
 digest (section 4.4) shows that lambda = 1e-8 can still be 4% off the limit when

@@ -2,14 +2,15 @@
 and four figures (loss with the step function, neurons, escape times, norm gap).
 
 The report (:mod:`.report`) calls ``sections(ctx, results)`` and ``draw(out_dir, ctx)``; the
-captions are :data:`FIGURES`.
+figures and their captions are :mod:`.figures`.
 """
 
 from __future__ import annotations
 
 import mpmath
 
-from gfcheck.proofs_check.core.figures import FIGURES, draw_figures
+from .figures import FIGURES
+from .figures import draw as draw_table
 
 __all__ = ["FIGURES", "sections", "draw", "neuron_figure_data"]
 
@@ -29,7 +30,7 @@ def draw(out_dir, ctx):
         ctx.figure_data.setdefault("neurons", neuron_figure_data(ctx))
     except Exception as exc:  # noqa: BLE001 - a figure must never stop the report
         skipped["neurons.png"] = f"{type(exc).__name__}: {exc}"
-    paths, sk = draw_figures(out_dir, ctx.figure_data)
+    paths, sk = draw_table(out_dir, ctx.figure_data)
     skipped.update(sk)
     return paths, skipped
 

@@ -3,7 +3,7 @@ lambda per group, never skipped because one group's ladder went deeper than the 
 
 from __future__ import annotations
 
-from gfcheck.proofs_check.core.figures import draw_figures
+from gfcheck.proofs_check.suites.orthogonal.figures import draw as draw_figures
 
 
 def _escape(plus, minus, **extra):
