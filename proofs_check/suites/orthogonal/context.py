@@ -188,6 +188,14 @@ class Context(RunMemo, Facts):
             run = self.run(problem, **kwargs)
         return run
 
+    def escape_horizon(self, scale, sign=None) -> Fraction:
+        """``ceil(5/4 s log(1/lambda) + 60 s)``: the ladder horizon without its settle term
+        (:meth:`horizon`), past the half fit of the group ``sign`` (its slope ``s = n/||D||``), or of
+        both (``s_max``, the default)."""
+        slopes = {1: self.data.escape_slope_plus, -1: self.data.escape_slope_minus}
+        s = max(to_mpf(v) for k, v in slopes.items() if v is not None and sign in (None, k))
+        return Fraction(math.ceil(float(s) * (1.25 * log10_inverse(scale) * math.log(10) + 60)))
+
     def crossing_run(self, scale):
         """A run that holds the half-fit crossings (``"half_+"``/``"half_-"``) at ``lambda = scale``,
         without the settle that the ladder run integrates after them.
@@ -203,14 +211,11 @@ class Context(RunMemo, Facts):
         (``tests/proofs_check/core/test_context.py``).
         """
 
-        from gfcheck.numeric.precision import to_mpf
 
         problem, kwargs = self.ladder_request(scale)
         if scale in self.profile.scales or self.made(problem, **kwargs):
             return self.ladder_run(scale)
-        s_max = max(to_mpf(v) for v in (self.data.escape_slope_plus, self.data.escape_slope_minus)
-                    if v is not None)
-        T = Fraction(math.ceil(float(s_max) * (1.25 * log10_inverse(scale) * math.log(10) + 60)))
+        T = self.escape_horizon(scale)
         if T >= kwargs["t_end"]:
             return self.ladder_run(scale)
         run = self.run(problem, **dict(kwargs, t_end=T, times=()))
