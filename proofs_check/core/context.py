@@ -184,15 +184,18 @@ class RunMemo:
 
         t0 = time.perf_counter()
         exps = sorted(set(exponents))
+        rounds = []  # seconds of each judgement (its new rungs' runs: the others are memoised)
         while True:
+            t_round = time.perf_counter()
             limit, payload = judge(tuple(exps))
             if limit.verdict == "REFUTED" or (limit.verdict == "VERIFIED"
                                               and edge_twin(limit).verdict == "REFUTED"):
                 return limit, payload, tuple(exps), ""
+            rounds.append(time.perf_counter() - t_round)
             spent = time.perf_counter() - t0
             new = None if self._hopeless(limit) else self._next_rung(limit, exps, shallowest)
-            if new is None or new in exps or spent > self.profile.claim_seconds:
-                return limit, payload, tuple(exps), self._ladder_note(limit, exps, spent)
+            if new is None or new in exps or spent + self._next_round(rounds) > self.profile.claim_seconds:
+                return limit, payload, tuple(exps), self._ladder_note(limit, exps, spent, rounds)
             if self.say is not None:
                 self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
                          f"adding 1e-{new} (ladder budget 1e-{self.profile.max_exponent})")
@@ -215,12 +218,27 @@ class RunMemo:
             return min(exps[-1] + step, self.profile.max_exponent)
         return None
 
-    def _ladder_note(self, limit, exps, spent) -> str:
-        """Why :meth:`decide` stopped undecided, what a decision needs, and what to do next."""
+    @staticmethod
+    def _next_round(rounds) -> float:
+        """The predicted seconds of the next judgement: the last one's, times its growth over the one
+        before (at least 1; the deeper rung costs more digits and a longer horizon).  With one round
+        or none, 0: the ladder's first rungs are not predicted away.
 
+        >>> RunMemo._next_round([10.0]), RunMemo._next_round([10.0, 40.0]), RunMemo._next_round([40.0, 10.0])
+        (0.0, 160.0, 10.0)
+        """
+        if len(rounds) < 2:
+            return 0.0
+        return rounds[-1] * max(1.0, rounds[-1] / rounds[-2]) if rounds[-2] > 0 else rounds[-1]
+
+    def _ladder_note(self, limit, exps, spent, rounds=()) -> str:
+        """Why :meth:`decide` stopped undecided, what a decision needs, and what to do next."""
         from .measure import s
 
+        ahead = self._next_round(list(rounds))
         why = (f"time budget of {self.profile.claim_seconds:.0f} s spent" if spent > self.profile.claim_seconds
+               else f"time budget of {self.profile.claim_seconds:.0f} s: the next rung, predicted {ahead:.0f} s "
+                    f"after {spent:.0f} s, would pass it" if spent + ahead > self.profile.claim_seconds
                else "not deepened (the lambda a decision needs is beyond the square of every profile's "
                     "deepest rung)" if self._hopeless(limit)
                else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
@@ -243,7 +261,7 @@ class RunMemo:
         budget (census 0030: escape-slope needed 1e-12489 and spent its 300 s on 1e-120 .. 1e-160).
 
         >>> from types import SimpleNamespace as N
-        >>> ctx = Context.__new__(Context)
+        >>> ctx = RunMemo.__new__(RunMemo)
         >>> ctx.profiles = {"q": N(max_exponent=200), "f": N(max_exponent=400)}
         >>> ctx._hopeless(N(lambda_needed=mpmath.mpf("1e-12489"))), ctx._hopeless(N(lambda_needed=mpmath.mpf("1e-700")))
         (True, False)
@@ -288,6 +306,7 @@ class RunMemo:
         engine (:data:`OTHER_ENGINE`); a check whose subject is an engine comparison keeps its
         engines (``Claim.compares_engines``).
 
+        >>> from gfcheck.proofs_check.suites.orthogonal.context import Context
         >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
         >>> ctx = Context(default_problem(), Profile.named("quick"))
         >>> other = ctx.second_route(other_engine=True)

@@ -242,3 +242,32 @@ def test_decide_does_not_deepen_a_ladder_no_profile_can_decide(needed, rungs):
     _, _, exps, note = ctx.decide(judge, (10, 20))
     assert seen == rungs
     assert ("not deepened" in note) == (needed == "1e-12489")
+
+
+@pytest.mark.parametrize("costs, rounds", [((10.0, 100.0, 1000.0), 2), ((1.0,) * 5, 4)])
+def test_decide_does_not_start_a_rung_predicted_to_pass_the_budget(monkeypatch, costs, rounds):
+    """Census 0135: one deep rung of refined-escape-time ran the claim past twice its budget and the
+    whole claim was lost.  A judgement that grew tenfold predicts the next one at ten times more, past
+    the claim's 300 s: the ladder stops with its note; twin: steady costs deepen (a fake clock that
+    the judge advances, no timing)."""
+    import time
+
+    import mpmath
+
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+    from gfcheck.proofs_check.core.rates import Limit
+
+    clock = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    ctx = Context(_SLOW_SETTLE, Profile("tiny", (10, 20), dps=30, max_exponent=50))
+    seen = []
+
+    def judge(exps):
+        clock[0] += costs[len(seen)]
+        seen.append(exps)
+        return Limit("UNDECIDED", 1, None, None, 0, (1, 2, 3, 4), (), (), lambda_needed=mpmath.mpf("1e-300")), None
+
+    _, _, _, note = ctx.decide(judge, (10, 20))
+    assert len(seen) == rounds
+    assert ("would pass it" in note) == (rounds == 2)
