@@ -385,8 +385,9 @@ def _prefetch(ctx, jobs, prog=None) -> float:
 
     from gfcheck.proofs_check.core.workers import Workers
 
-    n = len(ctx.profile.scales)
-    note(f"{_PREFIX} integrating the shared lambda ladder ({n} rungs) on {jobs} processes")
+    count = getattr(ctx, "prefetch_requests", None)
+    n = len(count()) if count is not None else len(ctx.profile.scales)
+    note(f"{_PREFIX} integrating the shared lambda ladder ({n} runs) on {jobs} processes")
     with Workers(jobs) as pool:
         if prog is not None:
             prog.phase = lambda: (f"integrating the shared lambda ladder on {jobs} processes "

@@ -57,22 +57,28 @@ class Context(RunMemo, Facts):
 
         return [list(r) for r in weights_from(with_scale(self.problem, scale), state)]
 
+    def prefetch_requests(self) -> list:
+        """``[(problem, kwargs)]`` that :meth:`prefetch` integrates: the ladder's rungs, then the engine pair."""
+        from .claims_exact import engines_pair_requests
+
+        return [self.ladder_request(scale) for scale in self.profile.scales] + engines_pair_requests(self)
+
     def prefetch(self, executor, seconds=None) -> float:
-        """Integrate the ladder's shared runs (every rung of the profile, under the problem's
-        ReLU'(0) convention) on ``executor`` (a ``concurrent.futures.Executor``, e.g. a process
-        pool on the other core) and memoise them; the claims then find them done.  The runs are
-        deterministic functions of their arguments, so the report is the same bytes with or
-        without it.  It waits at most ``seconds`` (default ``profile.claim_seconds``): a run not
-        done by then is left to the claims, which run under their own time bounds.  Returns the
-        wall time it took."""
+        """Integrate the shared runs on ``executor`` (a ``concurrent.futures.Executor``, e.g. a process
+        pool on the other core) and memoise them: every rung of the ladder under the problem's ReLU'(0)
+        convention, and the first rung's engine pair of claims 3, 4, 18 and 19
+        (:func:`.claims_exact.engines_pair_requests`); the claims then find them done.  The runs are
+        deterministic functions of their arguments, so the report is the same bytes with or without
+        it.  It waits at most ``seconds`` (default ``profile.claim_seconds``): a run not done by then
+        is left to the claims, which run under their own time bounds.  Returns the wall time it took."""
         from gfcheck.numeric import integrate
 
         t0 = time.perf_counter()
         if not self.problem.is_orthogonal():
             return 0.0  # the ladder is the reduced engine's: the claims say OUTSIDE_ASSUMPTIONS
         jobs = {}
-        for scale in self.profile.scales:
-            problem, kwargs = self._request(*self.ladder_request(scale))
+        for request in self.prefetch_requests():
+            problem, kwargs = self._request(*request)
             key = (problem, tuple(sorted(kwargs.items())))
             if key not in self._runs and key not in jobs:
                 jobs[key] = (executor.submit(integrate, problem, **kwargs), run_label(problem, kwargs))

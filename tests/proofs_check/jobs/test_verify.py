@@ -169,14 +169,16 @@ def test_the_prefetch_is_bounded_and_a_late_run_is_left_to_the_claims():
 
     ctx = Context(default_problem(), Profile.named("quick"))
     ctx.prefetch(Executor(), seconds=30)
-    assert len(asked) == len(ctx.profile.scales) and all(0 < t <= 30 for t in asked)
+    assert len(asked) == len(ctx.prefetch_requests()) and all(0 < t <= 30 for t in asked)
     assert not ctx._runs  # nothing memoised: each claim integrates what it needs, within its bound
 
 
 def test_the_prefetch_waits_one_claim_bound_per_rung_and_worker():
-    """The prefetch's bound is ``claim_seconds`` per rung a worker integrates (census 0030 under load:
+    """The prefetch's bound is ``claim_seconds`` per run a worker integrates (census 0030 under load:
     cut at one claim's bound with 3 of 7 rungs made, the claims integrated them again); the whole-run
-    budget still caps it.  Twin: the former bound, one claim's, is what a single rung per worker gets."""
+    budget still caps it.  Twin: the former bound, one claim's, is what one run per worker gets."""
+    from types import SimpleNamespace
+
     from gfcheck.proofs_check.core.context import Profile
     from gfcheck.proofs_check.jobs import verify as verify_mod
     from gfcheck.proofs_check.suites.orthogonal.context import Context
@@ -185,9 +187,10 @@ def test_the_prefetch_waits_one_claim_bound_per_rung_and_worker():
     asked = []
     ctx.prefetch = lambda pool, seconds=None: asked.append(seconds) or 0.0
     verify_mod._prefetch(ctx, 2)
-    rungs = len(ctx.profile.scales)
-    assert asked == [ctx.profile.claim_seconds * -(-rungs // 2)] and rungs > 2
-    one = Context(verify_mod.default_problem(), Profile("one", (10, 20), dps=30))
-    one.prefetch = lambda pool, seconds=None: asked.append(seconds) or 0.0
+    runs = len(ctx.prefetch_requests())
+    assert runs == len(ctx.profile.scales) + 3  # the ladder and the first rung's engine pair
+    assert asked == [ctx.profile.claim_seconds * -(-runs // 2)]
+    one = SimpleNamespace(profile=ctx.profile, prefetch_requests=lambda: [1, 2],
+                          prefetch=lambda pool, seconds=None: asked.append(seconds) or 0.0)
     verify_mod._prefetch(one, 2)
-    assert asked[-1] == one.profile.claim_seconds
+    assert asked[-1] == ctx.profile.claim_seconds
