@@ -173,7 +173,8 @@ class RunMemo:
         memoised) and returns a :class:`.rates.Limit`.  While it is UNDECIDED: too few
         resolved values add a shallower rung (down to ``10^-shallowest``) or a mid-point
         rung; otherwise a deeper rung (the last spacing again, up to
-        ``10^-profile.max_exponent``), within ``profile.claim_seconds``.  Returns
+        ``10^-profile.max_exponent``), within ``profile.claim_seconds`` counted from the claim's start
+        (``claim_started``, set by :func:`.verdicts.run_claim`: a claim's ladders share it).  Returns
         ``(limit, payload, exponents, budget_note)``.  A VERIFIED limit whose near-miss twin
         (:func:`.measure.edge_twin`) is not yet refuted also extends the ladder: the check must
         be shown able to fail.
@@ -183,6 +184,7 @@ class RunMemo:
         from .measure import edge_twin
 
         t0 = time.perf_counter()
+        t0 = min(t0, getattr(self, "claim_started", None) or t0)  # the claim's budget, shared by its ladders
         exps = sorted(set(exponents))
         rounds = []  # seconds of each judgement (its new rungs' runs: the others are memoised)
         while True:

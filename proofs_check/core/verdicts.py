@@ -534,6 +534,17 @@ def _error_verdict(exc) -> Verdict:
     return Verdict("UNDECIDED", "-", "-", "-", "-", {"error": msg})
 
 
+def _set_claim_start(ctx, t0) -> None:
+    """``ctx.claim_started``: when the running claim began (None between claims), so that the several
+    ladders of one claim (one per sign group, say) share its budget instead of taking one each
+    (census 0135: refined-escape-time's two groups spent 300 s each, and the whole run's budget
+    with them); a context that takes no attribute is left alone."""
+    try:
+        ctx.claim_started = t0
+    except (AttributeError, TypeError):
+        pass
+
+
 def run_claim(claim: Claim, ctx) -> ClaimResult:
     """Run ``claim`` on ``ctx``; a twin that is not refuted makes the claim ``UNDECIDED``.
 
@@ -550,6 +561,7 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
 
     t0 = time.perf_counter()
     bound, message, stopped = _bound(claim, ctx)
+    _set_claim_start(ctx, t0)  # the ladders of one claim share its budget (RunMemo.decide)
     try:
         outside = outside_assumptions(claim, ctx)
         if outside is not None:
@@ -573,6 +585,8 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
             result = twin = _error_verdict(again)
     except Exception as exc:  # noqa: BLE001 - reported as UNDECIDED with the message
         result = twin = _error_verdict(exc)
+    finally:
+        _set_claim_start(ctx, None)
     if not isinstance(result, Verdict) or not isinstance(twin, Verdict):
         raise TypeError(f"claim {claim.id!r}: check must return (Verdict, Verdict)")
     result = _law_guard(claim, ctx, result)

@@ -271,3 +271,55 @@ def test_decide_does_not_start_a_rung_predicted_to_pass_the_budget(monkeypatch, 
     _, _, _, note = ctx.decide(judge, (10, 20))
     assert len(seen) == rounds
     assert ("would pass it" in note) == (rounds == 2)
+
+
+@pytest.mark.parametrize("started", [True, False])
+def test_the_ladders_of_one_claim_share_its_budget(monkeypatch, started):
+    """Census 0135: refined-escape-time's two groups each took the 300 s of a claim.  With the claim's
+    start on the context (``run_claim`` sets it), a second ladder begun 250 s into the claim stops after
+    its second judgement (the budget is spent); twin: counted from its own start, it
+    deepens."""
+    import time
+
+    import mpmath
+
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.core.rates import Limit
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+
+    clock = [1000.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    ctx = Context(_SLOW_SETTLE, Profile("tiny", (10, 20), dps=30, max_exponent=50))
+    if started:
+        ctx.claim_started = clock[0] - 250.0
+    seen = []
+
+    def judge(exps):
+        clock[0] += 30.0
+        seen.append(exps)
+        return Limit("UNDECIDED", 1, None, None, 0, (1, 2, 3, 4), (), (), lambda_needed=mpmath.mpf("1e-300")), None
+
+    _, _, _, note = ctx.decide(judge, (10, 20))
+    assert len(seen) == (2 if started else 4)
+    assert ("time budget of 300 s spent" in note) == started
+
+
+def test_run_claim_sets_the_claims_start_and_clears_it():
+    import dataclasses
+
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.core.registry import claims
+    from gfcheck.proofs_check.core.verdicts import Verdict, run_claim
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+
+    ctx = Context(_SLOW_SETTLE, Profile.named("quick"))
+    seen = []
+
+    def check(c):
+        seen.append(c.claim_started)
+        v = Verdict("VERIFIED", "-", "-", "-", "-", {})
+        return v, Verdict("REFUTED", "-", "-", "-", "-", {})
+
+    claim = dataclasses.replace(next(c for c in claims("orthogonal") if c.id == "convex-certificate"), check=check)
+    run_claim(claim, ctx)
+    assert seen and seen[0] is not None and ctx.claim_started is None
