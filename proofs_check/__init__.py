@@ -41,7 +41,7 @@ __all__ = ["__version__", "verify", "run_verify", "Profile", "Context", "Suite",
 
 _LAZY = {
     "verify": "jobs.verify", "run_verify": "jobs.verify",
-    "Profile": "core.context", "Context": "core.context",
+    "Profile": "core.context", "Context": "suites.orthogonal.context",
     "Suite": "core.registry", "suite": "core.registry", "register_suite": "core.registry",
     "claims": "core.registry", "register": "core.registry",
     "Claim": "core.verdicts", "Provenance": "core.verdicts", "Verdict": "core.verdicts", "ClaimResult": "core.verdicts",
