@@ -8,12 +8,14 @@ falsehood (a replaced prediction) reaches the check.  They also fill ``ctx.figur
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import mpmath
 import sympy as sp
 
 from gfcheck.symbolic.assumptions import ORTHOGONAL_INPUTS, PAPER_FLOW, RELU_PRIME_ZERO
+from gfcheck.symbolic.errors import IntegrationFailed
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
 from gfcheck.proofs_check.core.context import with_scale
@@ -585,13 +587,22 @@ def kappa_with_floor(ctx, sign):
     sub = Problem(inputs=tuple(P.inputs[k] for k in S), labels=tuple(abs(P.labels[k]) for k in S),
                   width=1, scale=mu, directions=(D,), signs=(1,))
     L0 = sum(v ** 2 for v in sub.labels) / (2 * len(S))
-    T = Fraction(20 * 4 * ctx.profile.max_exponent + 2000)  # well past the half fit (log(1/eps) scale)
+    # well past the half fit: the bundle's own escape, (n_S / (2 ||D||)) log(1/eps) in its time, with a
+    # quarter to spare; census 0136's slow group (||D|| = 0.06) needed about 5.5e4 of the former
+    # fixed 1.8e4, so its kappa was read at the horizon (-1331) and the claim falsely REFUTED
+    D_norm = math.sqrt(sum(float(v) ** 2 for v in D))
+    log_inv_eps = 2 * (4 * ctx.profile.max_exponent * math.log(10) - math.log(D_norm))
+    T = Fraction(math.ceil(max(20 * 4 * ctx.profile.max_exponent,
+                               1.25 * len(S) / (2 * D_norm) * log_inv_eps) + 2000))
     # the full engine (mpf arithmetic, its own series and root finder): kappa is a prediction
     # independent of the reduced engine whose ladder runs the claim judges
     # 20 digits beyond the profile's: one neuron is cheap, and the prediction must stay finer than
     # the ladder's crossing times, which are judged at their own (higher) precision
     dps = ctx.profile.dps + KAPPA_EXTRA_DPS
     run = integrate(sub, dps=dps, t_end=T, until_loss=L0 / 2, engine="full", error_estimate=False)
+    if not run.stats.get("stopped_on_loss"):  # a kappa read anywhere but at the half fit is no prediction
+        raise IntegrationFailed(f"the one-neuron bundle of group {'+' if sign > 0 else '-'} did not reach its "
+                                f"half fit by t = {T}: no kappa to predict its escape time with")
     with mpmath.workprec(run.work_bits):
         Dn = mpmath.sqrt(to_mpf(sum(v * v for v in D)))
         eps = to_mpf(sub.scale) ** 2 * Dn ** 2
