@@ -355,6 +355,14 @@ class RunMemo:
             self.timings.append((label, time.perf_counter() - t0))
         return self._runs[key]
 
+    def run_to_last(self, problem, times, t_end):
+        """The reduced engine's run of ``problem`` sampled at the exact sorted ``times`` (event times, say),
+        ending at the last of them rather than at ``t_end`` when that is earlier: the events come before
+        the fit, and the rest of a horizon is the settle (census 0030: the last event at t = 50 of 1359).
+        Claim 3's event-time tolerances and the float64 path's states at events read it."""
+        end = times[-1] if 0 < times[-1] < t_end else t_end
+        return self.run(problem, t_end=end, times=tuple(times), engine="reduced", error_estimate=False)
+
     def made(self, problem=None, **kwargs) -> bool:
         """Whether :meth:`run` holds this request already (no integration needed to answer it)."""
         problem, kwargs = self._request(problem, kwargs)

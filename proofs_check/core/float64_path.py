@@ -115,11 +115,7 @@ def states_at_events(ctx, problem, f64, ref, t_end) -> dict:
     from .context import mpf_to_fraction
 
     times = tuple(sorted({mpf_to_fraction(mpmath.mpf(x.t)) for x in tuple(f64.events) + tuple(ref.events)}))
-    if not times:
-        return {}
-    end = times[-1] if 0 < times[-1] < t_end else t_end
-    run = ctx.run(problem, t_end=end, times=times, engine="reduced", error_estimate=False)
-    return dict(zip(times, run.samples))
+    return dict(zip(times, ctx.run_to_last(problem, times, t_end).samples)) if times else {}
 
 
 def event_time_promises(ctx, problem, f64, ref, promise, t_end):

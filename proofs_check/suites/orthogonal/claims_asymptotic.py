@@ -588,7 +588,7 @@ def kappa_with_floor(ctx, sign):
                   width=1, scale=mu, directions=(D,), signs=(1,))
     L0 = sum(v ** 2 for v in sub.labels) / (2 * len(S))
     # well past the half fit: the bundle's own escape, (n_S / (2 ||D||)) log(1/eps) in its time, with a
-    # quarter to spare; census 0136's slow group (||D|| = 0.06) needed about 5.5e4 of the former
+    # quarter to spare; census 0136's slow group (||D|| = 0.1) needed about 5.5e4 of the former
     # fixed 1.8e4, so its kappa was read at the horizon (-1331) and the claim falsely REFUTED
     D_norm = math.sqrt(sum(float(v) ** 2 for v in D))
     log_inv_eps = 2 * (4 * ctx.profile.max_exponent * math.log(10) - math.log(D_norm))

@@ -328,7 +328,7 @@ def _event_time_tolerances(ctx, p, run, T):
         return []
     tol = tolerance(_bits(ctx), SLACK)
     times = tuple(sorted({mpf_to_fraction(e.t) for e in run.events}))
-    at = ctx.run(p, t_end=times[-1] if 0 < times[-1] < T else T, times=times, engine="reduced", error_estimate=False)
+    at = ctx.run_to_last(p, times, T)
     X, y = mp_data(p)
     lam = to_mpf(p.scale)
     out = []
@@ -1108,7 +1108,6 @@ def frozen_rungs(ctx) -> tuple:
     claim 17, seven extra rungs at 0 among them).
 
     >>> from gfcheck.proofs_check.core.context import Profile
-
     >>> from gfcheck.proofs_check.suites.orthogonal.context import Context
     >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
     >>> import dataclasses
