@@ -166,6 +166,10 @@ class RunMemo:
     #: the profiles of this context's suite (what :meth:`_deeper_advice` names)
     profiles = PROFILES
 
+    #: the ids of the claims this ``verify`` runs, set before the prefetch (``None``: any claim; a
+    #: context's ``prefetch`` leaves out the runs that none of them reads)
+    claims_to_run: tuple | None = None
+
     def decide(self, judge, exponents, *, shallowest: int = 2):
         """Extend a ladder until ``judge`` decides or the budget is spent.
 

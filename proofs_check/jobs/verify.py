@@ -213,6 +213,7 @@ def _integrating_claims(selected, rest, ctx, prog, jobs, done, extras):
     """The claims that integrate: the shared ladder first (:func:`_prefetch`), then the claims on
     forked workers or here; returns the budget if it was spent first (None otherwise)."""
     if len(rest) > 1:
+        ctx.claims_to_run = tuple(selected[i].id for i in rest)
         ctx.prefetch_seconds = _prefetch(ctx, jobs, prog)
     if jobs > 1 and len(rest) > 1 and _can_fork():
         return _claims_on_workers(selected, rest, ctx, prog, jobs, done, extras)

@@ -129,7 +129,7 @@ def _check_growth(ctx, *, factor=1):
     if out:
         return out
     lam = ctx.profile.scales[-1]
-    run = ctx.ladder_run(lam)
+    run = ctx.escape_run(lam)
     bits = _bits(ctx)
     worst = worst_twin = worst_rel = mpmath.mpf(0)  # worst_rel: for the report's measurement column only
     worst_j = ""
@@ -385,7 +385,7 @@ def _crossings(ctx, name, exponents):
     xs, ts = [], []
     for e in exponents:
         lam = Fraction(1, 10 ** e)
-        run = ctx.crossing_run(lam)
+        run = ctx.escape_run(lam)
         t = run.crossings.get(name)
         if t is not None:
             with mpmath.workprec(run.work_bits + 20):
@@ -479,7 +479,7 @@ def _watch_residual(ctx, name, S, e):
     from gfcheck.proofs_check.core.context import mpf_to_fraction
 
     lam = Fraction(1, 10 ** e)
-    run = ctx.ladder_run(lam)
+    run = ctx.escape_run(lam)
     t = run.crossings.get(name)
     if t is None:  # the watch was not crossed on this rung: nothing to check it against
         return None
@@ -844,7 +844,7 @@ def _check_plateaus(ctx):
     sup, curves = [], []
     scales = ctx.profile.scales
     for i, lam in enumerate(scales):
-        run = ctx.ladder_run(lam)
+        run = ctx.escape_run(lam)
         with mpmath.workprec(run.work_bits):
             L = _L(lam)
             dist, ss, ll = mpmath.mpf(0), [], []

@@ -209,13 +209,14 @@ def _check_decoupling(ctx):
     if out:
         return out
     lam = Fraction(1, 1000)
-    T = Fraction(ctx.horizon(lam))
-    times = (0, T / 8, T / 4, T / 2)  # the start too: there the twin's cross term is present
+    # states through both escapes (the settle after them has the patterns of their end)
+    T = Fraction(ctx.horizon(lam, settle="none"))
+    times = (0, T / 4, T / 2, T)  # the start too: there the twin's cross term is present
     p = with_scale(ctx.problem, lam)
-    st = ctx.run(p, t_end=T / 2, times=times, engine="reduced", error_estimate=False).samples
+    st = ctx.run(p, t_end=T, times=times, engine="reduced", error_estimate=False).samples
     k, l, eps = coupled_pair(p)  # (0, 1, 1/5) where no pair qualifies, n = 1 included
     q = perturbed_non_orthogonal(p, eps, k, l)
-    stq = ctx.run(q, t_end=T / 2, times=times, engine="full", error_estimate=False).samples
+    stq = ctx.run(q, t_end=T, times=times, engine="full", error_estimate=False).samples
     w_o, perp_o = _identity_residual(p, st, True)
     w_q, _ = _identity_residual(q, stq, True)
     w_drop, _ = _identity_residual(q, stq, False)
@@ -255,12 +256,13 @@ CLAIMS.append(Claim(
 
 
 def _engines_pair(ctx):
-    """``(p, T, red, full, twin)``: the problem at the first rung, its horizon, the reduced and the
+    """``(p, T, red, full, twin)``: the problem at the first rung, its escape horizon (past both half
+    fits, before the settle: ``Context.horizon(settle="none")``), the reduced and the
     full runs on the 17-point grid (the reduced one with the half-fit watches, which do not move its
     steps: it is then claim 19's reference too, one integration for claims 3, 4, 18 and 19), and
     the full engine on ``x_0 + x_1/100`` to ``T/4`` (the invariants' twin: on non-orthogonal data
     frozen coordinates move from the start; census 0019: 48 s of 311 s to the whole horizon)."""
-    (red, full, twin), T = engines_pair_requests(ctx), ctx.horizon(ctx.profile.scales[0])
+    (red, full, twin), T = engines_pair_requests(ctx), ctx.horizon(ctx.profile.scales[0], settle="none")
     return red[0], T, *(ctx.run(problem, **kwargs) for problem, kwargs in (red, full, twin))
 
 
@@ -271,7 +273,7 @@ def engines_pair_requests(ctx):
     the full run to the horizon made twice, 55 s each, and the reduced one three times)."""
     lam = ctx.profile.scales[0]
     p = with_scale(ctx.problem, lam)
-    T = ctx.horizon(lam)
+    T = ctx.horizon(lam, settle="none")
     grid = tuple(T * i / 16 for i in range(17))
     q = perturbed_non_orthogonal(p, Fraction(1, 100))
     return [(p, dict(t_end=T, times=grid, watches=ctx.half_watches(), engine="reduced", error_estimate=False)),
@@ -441,7 +443,8 @@ CLAIMS.append(Claim(
     statement="the (a_j, u_jk) flow and the (a_j, w_j) flow give the same trajectory and the same "
               "activation events on orthogonal data",
     source="digest 9.3", prediction="identical final states and event sets",
-    measurement="both engines at the profile's digits, lambda = the ladder's first rung",
+    measurement="both engines at the profile's digits, lambda = the ladder's first rung, to the escape "
+                "horizon (past both half fits, before the settle)",
     tolerance_rule="2^(-b+12) (1 + max |z|) on a, U, W at every sample and at the end; events paired by "
                    "(neuron, point, kind) and order of occurrence; on each event time 2^(-b+12)(1 + T) + delta_g / "
                    "|dg/dt(t*)| with g the function whose root it is (a root is located to g's rounding over "
@@ -548,7 +551,8 @@ CLAIMS.append(Claim(
     statement="a_j^2 - ||w_j||^2 is conserved; P_perp w_j = lambda P_perp g_j; u_jk stays constant when "
               "u_jk(0) < 0; sign a_j is constant (also certified symbolically)",
     source="digest 2.2, 9.4", prediction="zero drift from the exact initial values",
-    measurement="the samples of both engines (reduced and full) on a 17-point grid to the horizon",
+    measurement="the samples of both engines (reduced and full) on a 17-point grid to the escape horizon "
+                "(past both half fits: every kink of the saddle-to-saddle phase)",
     tolerance_rule="2^(-b+12) relative",
     twin="on x_0 + x_1/100 initially inactive coordinates move, or the balance law four tolerances off: "
          "one of them must be refuted",
@@ -1317,14 +1321,14 @@ CLAIMS.append(Claim(
 
 
 def _check_float64(ctx):
-    """The float64 engine on the problem at the ladder's first rung, to the horizon, sampled on the
+    """The float64 engine on the problem at the ladder's first rung, to the escape horizon, sampled on the
     17-point grid of claims 3 and 4 with the half-fit watches, against the reduced engine at the
     profile's digits (:func:`.float64_path.float64_verdicts`)."""
     out = outside_if_not_orthogonal(ctx)
     if out:
         return out
     lam = ctx.profile.scales[0]
-    T = ctx.horizon(lam)
+    T = ctx.horizon(lam, settle="none")
     grid = tuple(T * i / 16 for i in range(17))
     return float64_verdicts(ctx, with_scale(ctx.problem, lam), t_end=T, times=grid, watches=ctx.half_watches(),
                             what=f"the problem at lambda = 1e-{log10_inverse(lam):.4g}")
@@ -1342,7 +1346,7 @@ CLAIMS.append(Claim(
     source="issue 20 item 2 (an engineering claim of this toolkit, not of the paper); digest 9.18",
     prediction="max |z_float64 - z_reference| <= error_estimate on each part; the same events",
     measurement="engine='float64' (estimate by its extended-precision reference) against engine='reduced' (mpf, "
-                "another step rule) at the profile's digits, lambda = the ladder's first rung, to the horizon, "
+                "another step rule) at the profile's digits, lambda = the ladder's first rung, to the escape horizon, "
                 "17 samples, the half-fit watches",
     tolerance_rule="the float64 path's own measured estimate (no other number); the reference's error "
                    "2^(-b+12)(1 + max |z|) must lie below estimate/4, else UNDECIDED",

@@ -22,7 +22,11 @@ from gfcheck.proofs_check.core.context import (Profile, RunMemo, log10_inverse, 
                                                with_scale)
 from gfcheck.symbolic.assumptions import Facts
 
-__all__ = ["Context"]
+__all__ = ["Context", "SETTLE_CLAIMS"]
+
+#: the claims that read the limit (the end of a run through the settle, :meth:`Context.ladder_run`);
+#: every other claim reads the saddle-to-saddle phase (:meth:`Context.escape_run`) or runs of its own
+SETTLE_CLAIMS = frozenset({"convergence", "variation-norm", "limit-function", "relu-prime-convention"})
 
 
 @dataclass
@@ -58,10 +62,18 @@ class Context(RunMemo, Facts):
         return [list(r) for r in weights_from(with_scale(self.problem, scale), state)]
 
     def prefetch_requests(self) -> list:
-        """``[(problem, kwargs)]`` that :meth:`prefetch` integrates: the ladder's rungs, then the engine pair."""
+        """``[(problem, kwargs)]`` that :meth:`prefetch` integrates: the ladder's rungs without their
+        settle (:meth:`escape_run`), the whole rungs (:meth:`ladder_run`) when a claim that reads
+        the limit is to run (:data:`SETTLE_CLAIMS` in ``claims_to_run``, every claim when it is
+        None), then the engine pair; each once."""
         from .claims_exact import engines_pair_requests
 
-        return [self.ladder_request(scale) for scale in self.profile.scales] + engines_pair_requests(self)
+        scales = self.profile.scales
+        settle = self.claims_to_run is None or not SETTLE_CLAIMS.isdisjoint(self.claims_to_run)
+        requests = ([self.escape_request(scale) for scale in scales]
+                    + ([self.ladder_request(scale) for scale in scales] if settle else [])
+                    + engines_pair_requests(self))
+        return [r for i, r in enumerate(requests) if r not in requests[:i]]  # a shallow rung's two are one
 
     def prefetch(self, executor, seconds=None) -> float:
         """Integrate the shared runs on ``executor`` (a ``concurrent.futures.Executor``, e.g. a process
@@ -69,15 +81,17 @@ class Context(RunMemo, Facts):
         convention, and the first rung's engine pair of claims 3, 4, 18 and 19
         (:func:`.claims_exact.engines_pair_requests`); the claims then find them done.  The runs are
         deterministic functions of their arguments, so the report is the same bytes with or without
-        it.  It waits at most ``seconds`` (default ``profile.claim_seconds``): a run not done by then
-        is left to the claims, which run under their own time bounds.  Returns the wall time it took."""
+        it.  The longest runs go first (:func:`_expected_cost`): the two cores then end together
+        (census 0030: the deepest whole rung, 102 s, came last and ran alone for a minute).  It
+        waits at most ``seconds`` (default ``profile.claim_seconds``): a run not done by then is left
+        to the claims, which run under their own time bounds.  Returns the wall time it took."""
         from gfcheck.numeric import integrate
 
         t0 = time.perf_counter()
         if not self.problem.is_orthogonal():
             return 0.0  # the ladder is the reduced engine's: the claims say OUTSIDE_ASSUMPTIONS
         jobs = {}
-        for request in self.prefetch_requests():
+        for request in sorted(self.prefetch_requests(), key=_expected_cost, reverse=True):
             problem, kwargs = self._request(*request)
             key = (problem, tuple(sorted(kwargs.items())))
             if key not in self._runs and key not in jobs:
@@ -137,12 +151,16 @@ class Context(RunMemo, Facts):
         residual must fall by ``2^(-b/2)`` after the fit (the fit level ``L(0) 2^-b``), with a factor 2
         for the rate's being an estimate.  ``settle``: ``"conservative"`` takes ``rho`` =
         :attr:`rho_min`; ``"predicted"`` the predicted interpolator's :attr:`settle_rate` (up to twice
-        as fast; the ladder checks that its runs settled, :meth:`ladder_run`).  ``s_max`` overrides the
-        slowest escape slope (claim 16: incremental learning without A3).
+        as fast; the ladder checks that its runs settled, :meth:`ladder_run`); ``"none"`` leaves the
+        settle out, :meth:`escape_horizon` (what the claims on the saddle-to-saddle phase read,
+        :meth:`escape_run`).  ``s_max`` overrides the slowest escape slope (claim 16: incremental
+        learning without A3).
         """
         from gfcheck.numeric.horizons import square_horizon
         from gfcheck.numeric.precision import bits_for_dps
 
+        if settle == "none":
+            return self.escape_horizon(scale)
         rho = {"conservative": self.rho_min, "predicted": self.settle_rate}[settle]
         return square_horizon(self, scale, bits_for_dps(self.profile.dps), s_max=s_max, rho=rho)
 
@@ -202,32 +220,34 @@ class Context(RunMemo, Facts):
         s = max(to_mpf(v) for k, v in slopes.items() if v is not None and sign in (None, k))
         return Fraction(math.ceil(float(s) * (1.25 * log10_inverse(scale) * math.log(10) + 60)))
 
-    def crossing_run(self, scale):
-        """A run that holds the half-fit crossings (``"half_+"``/``"half_-"``) at ``lambda = scale``,
-        without the settle that the ladder run integrates after them.
+    def escape_run(self, scale, *, grid: int = 240):
+        """The run at ``lambda = scale`` of the claims on the saddle-to-saddle phase (growth, escapes,
+        plateaus, their figures): :meth:`ladder_run` without its settle, to :meth:`escape_horizon`
+        ``ceil(5/4 s_max log(1/lambda) + 60 s_max)``, the same grid of ``grid + 1`` times over its
+        own horizon, the probe times and the watches.
 
-        On the profile's rungs (prefetched) and on a rung whose ladder run is made already, the
-        ladder run.  A deeper rung integrates with the ladder's digits and watches only to
-        ``ceil(5/4 s_max log(1/lambda) + 60 s_max)``, the ladder horizon without its settle term
-        (:meth:`horizon`), and falls back to the ladder run when a nonempty group's watch did not
-        cross there.  The settle is most of a ladder run on census-size problems (census 0030,
-        lambda = 1e-10: the half fit at t = 18.5, the horizon at 1359, a stiff settle at a steady 2.4 Taylor
-        steps per unit of time). The crossing times are the same numbers on either run: the
-        steps before the last one do not depend on the horizon, the samples or the watches
-        (``tests/proofs_check/core/test_context.py``).
+        Falls back to the ladder run when a nonempty group's half-fit watch did not cross by then
+        (the rule depends on this run alone, so a claim reads the same run whatever else ran).  The
+        settle is most of a ladder run on census-size problems (census 0030, lambda = 1e-10: the
+        half fit at t = 18.5, the horizon at 1359, a stiff settle at a steady 2.4 Taylor steps per
+        unit of time), and only the claims on the limit read it (:data:`SETTLE_CLAIMS`).  The
+        crossing times are the ladder run's own numbers: the steps before the last one do not
+        depend on the horizon, the samples or the watches (``tests/proofs_check/core/test_context.py``).
         """
-
-
-        problem, kwargs = self.ladder_request(scale)
-        if scale in self.profile.scales or self.made(problem, **kwargs):
-            return self.ladder_run(scale)
-        T = self.escape_horizon(scale)
-        if T >= kwargs["t_end"]:
-            return self.ladder_run(scale)
-        run = self.run(problem, **dict(kwargs, t_end=T, times=()))
+        problem, kwargs = self.escape_request(scale, grid=grid)
+        if kwargs["t_end"] != self.escape_horizon(scale):
+            return self.ladder_run(scale, grid=grid)
+        run = self.run(problem, **kwargs)
         if any(run.crossings.get(w.name) is None for w in self.half_watches()):
-            return self.ladder_run(scale)
+            return self.ladder_run(scale, grid=grid)
         return run
+
+    def escape_request(self, scale, *, grid: int = 240):
+        """``(problem, kwargs)`` of :meth:`escape_run` (the ladder's when its horizon is the shorter)."""
+        problem, kwargs = self.ladder_request(scale, grid=grid, settle="none")
+        if kwargs["t_end"] >= self.horizon(scale, settle="predicted"):
+            return self.ladder_request(scale, grid=grid)
+        return problem, kwargs
 
     def settled(self, run, scale) -> bool:
         """Whether the loss of ``run`` (at ``lambda = scale``) changed by at most ``L(0) 2^-2b`` between
@@ -244,7 +264,8 @@ class Context(RunMemo, Facts):
             return abs(last[1] - last[0]) <= to_mpf(L0) / mpmath.mpf(2) ** (2 * bits_for_dps(self.profile.dps))
 
     def ladder_request(self, scale, *, relu_prime_at_zero=None, grid: int = 240, settle: str = "predicted"):
-        """``(problem, kwargs)`` of :meth:`ladder_run` (what :meth:`prefetch` submits)."""
+        """``(problem, kwargs)`` of :meth:`ladder_run` (what :meth:`prefetch` submits); with
+        ``settle="none"``, of :meth:`escape_run`."""
         from gfcheck.numeric import LossWatch
 
         p = with_scale(self.problem, scale)
@@ -287,3 +308,13 @@ class Context(RunMemo, Facts):
         (the early phase's ``lambda^2`` adds ``2e``; the middle plateau's ``lambda^0.74``, ``0.74 e``)."""
 
         return self.profile.dps + math.ceil(float(order) * e)
+
+
+def _expected_cost(request) -> float:
+    """A run's cost relative to others of one problem, to order the prefetch: ``t_end dps^2`` (a
+    Taylor step's cost grows like its order times its digits, both ``~ dps``; the steps per unit
+    of time settle to a constant), three times that on the full engine (measured on census
+    0030: 4.7 s against 1.7 s on the same horizon)."""
+    _, kwargs = request
+    dps = kwargs.get("dps") or 30
+    return float(kwargs["t_end"]) * dps ** 2 * (3 if kwargs.get("engine") == "full" else 1)

@@ -37,14 +37,15 @@ def draw(out_dir, ctx):
 
 def neuron_figure_data(ctx) -> dict | None:
     """Norms |a_j| and misalignment 1 - cos(w_j, limit direction) over time at lambda = the ladder's
-    second rung (deep enough to show the phases, shallow enough for 1 - cos to be resolved)."""
+    second rung (deep enough to show the phases, shallow enough for 1 - cos to be resolved), to the
+    end of the escapes (:meth:`~.context.Context.escape_run`)."""
     from gfcheck.numeric.precision import to_mpf
 
     from gfcheck.proofs_check.core.measure import mp_data
     from gfcheck.proofs_check.core.measure import one_minus_cos
 
     lam = ctx.profile.scales[min(1, len(ctx.profile.scales) - 1)]
-    run = ctx.ladder_run(lam)
+    run = ctx.escape_run(lam)  # the phases; the settle after them is flat on this scale
     P = ctx.problem
     with mpmath.workprec(run.work_bits):
         X, y = mp_data(P)

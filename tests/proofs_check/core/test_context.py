@@ -188,24 +188,26 @@ def _slow_settle():
 _SLOW_SETTLE = _slow_settle()
 
 
-def test_crossing_run_holds_the_ladder_runs_crossings_without_the_settle():
-    """Below the profile's rungs the crossings come from a run that stops before the settle, and
-    they are the ladder run's own numbers (the steps before the last do not depend on the
-    horizon, the samples or the watches); on a profile rung it is the ladder run itself."""
+@pytest.mark.parametrize("lam", [Fraction(1, 10 ** 10), Fraction(1, 10 ** 130)])
+def test_escape_run_holds_the_ladder_runs_crossings_without_the_settle(lam):
+    """On a profile rung (1e-10) and below the deepest (1e-130) the claims on the escapes read a run
+    that stops before the settle, and its crossings are the ladder run's own numbers (the steps
+    before the last do not depend on the horizon, the samples or the watches); its samples span
+    its own horizon."""
     from gfcheck.proofs_check.core.context import Profile
     from gfcheck.proofs_check.suites.orthogonal.context import Context
 
     ctx = Context(_SLOW_SETTLE, Profile.named("quick"))
-    lam = Fraction(1, 10 ** 130)  # below the quick profile's deepest rung, 1e-100
-    short, full = ctx.crossing_run(lam), ctx.ladder_run(lam)
-    assert short.final.t < full.final.t / 2
+    short, full = ctx.escape_run(lam), ctx.ladder_run(lam)
+    T = ctx.escape_horizon(lam)
+    assert short.final.t == T and 2 * T < int(full.final.t)
+    assert short.samples[-1].t == short.final.t and len(short.samples) >= 241
     names = [w.name for w in ctx.half_watches()]
     assert names and all(short.crossings[k] is not None for k in names)
     assert all(short.crossings[k] == full.crossings[k] for k in names)
-    assert ctx.crossing_run(ctx.profile.scales[0]) is ctx.ladder_run(ctx.profile.scales[0])
 
 
-def test_crossing_run_falls_back_to_the_ladder_run_when_a_watch_did_not_cross(monkeypatch):
+def test_escape_run_falls_back_to_the_ladder_run_when_a_watch_did_not_cross(monkeypatch):
     """Twin: a half-fit watch that no run crosses (its target below any loss) sends the rung to
     the whole ladder run."""
     from gfcheck.numeric import LossWatch
@@ -216,8 +218,26 @@ def test_crossing_run_falls_back_to_the_ladder_run_when_a_watch_did_not_cross(mo
     never = (LossWatch("half_+", frozenset({0}), Fraction(-1)),)
     monkeypatch.setattr(ctx, "half_watches", lambda: never)
     lam = Fraction(1, 10 ** 130)
-    run = ctx.crossing_run(lam)
+    run = ctx.escape_run(lam)
     assert run is ctx.ladder_run(lam) and run.crossings["half_+"] is None
+
+
+@pytest.mark.parametrize("claims, settle", [(None, True), (("growth-rate", "plateaus"), False),
+                                            (("plateaus", "convergence"), True)])
+def test_the_prefetch_integrates_the_settle_only_for_a_claim_that_reads_the_limit(claims, settle):
+    """The prefetch makes every rung without its settle, and the whole rungs only when a claim of
+    ``SETTLE_CLAIMS`` is to run (census-size problems: the settle is most of a rung's time, and
+    most census problems put the limit claims outside their assumptions)."""
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+
+    ctx = Context(_SLOW_SETTLE, Profile.named("quick"))
+    ctx.claims_to_run = claims
+    horizons = {kw["t_end"] for _, kw in ctx.prefetch_requests()}
+    escapes = {ctx.escape_horizon(lam) for lam in ctx.profile.scales}
+    wholes = {ctx.horizon(lam, settle="predicted") for lam in ctx.profile.scales}
+    assert escapes <= horizons
+    assert (wholes <= horizons) is settle and bool(wholes & horizons) is settle
 
 
 @pytest.mark.parametrize("needed, rungs", [("1e-12489", [(10, 20)]), ("1e-300", [(10, 20), (10, 20, 30)])])

@@ -188,7 +188,9 @@ def test_the_prefetch_waits_one_claim_bound_per_rung_and_worker():
     ctx.prefetch = lambda pool, seconds=None: asked.append(seconds) or 0.0
     verify_mod._prefetch(ctx, 2)
     runs = len(ctx.prefetch_requests())
-    assert runs == len(ctx.profile.scales) + 3  # the ladder and the first rung's engine pair
+    rungs = {(lam, ctx.escape_request(lam)[1]["t_end"]) for lam in ctx.profile.scales} | \
+        {(lam, ctx.ladder_request(lam)[1]["t_end"]) for lam in ctx.profile.scales}
+    assert runs == len(rungs) + 3  # the ladder's rungs (with and without the settle) and the engine pair
     assert asked == [ctx.profile.claim_seconds * -(-runs // 2)]
     one = SimpleNamespace(profile=ctx.profile, prefetch_requests=lambda: [1, 2],
                           prefetch=lambda pool, seconds=None: asked.append(seconds) or 0.0)

@@ -42,12 +42,16 @@ def test_a_neuron_whose_exit_comes_after_the_escape_it_feels_is_not_judged(tmp_p
 
 
 def test_twin_the_window_of_the_own_group_alone_is_refuted(tmp_path, monkeypatch):
-    """The old rule (the neuron's own group only; the run's end when it has none): the lingering
-    neuron is judged after the fit it feels, and the claim is REFUTED naming it."""
+    """The old rule (the neuron's own group only; the run's end when it has none, on the whole
+    ladder run through the settle, which the claim read then): the lingering neuron is judged
+    after the fit it feels, and the claim is REFUTED naming it."""
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+
     def own_group_only(ctx, j, half):
         return half.get(ctx.problem.signs[j])
 
     monkeypatch.setattr(claims_asymptotic, "early_end", own_group_only)
+    monkeypatch.setattr(Context, "escape_run", Context.ladder_run)
     code, claim = _growth_rate(tmp_path)
     assert code == 1 and claim["verdict"] == "REFUTED"
     assert "neuron 1 (dead)" in claim["measurement"]
