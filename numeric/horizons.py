@@ -14,7 +14,7 @@ from fractions import Fraction
 from .precision import to_mpf
 from .trajectory import LossWatch
 
-__all__ = ["half_fit_watches", "rho_min", "settle_rate", "square_horizon"]
+__all__ = ["escape_horizon", "half_fit_watches", "rho_min", "settle_rate", "square_horizon"]
 
 
 def _log_inverse(scale) -> float:
@@ -56,6 +56,27 @@ def settle_rate(facts) -> float:
     return max(min(rates, default=low), low)
 
 
+def escape_slope(facts, sign=None) -> float:
+    """``s = n / ||D||`` of the sign group ``sign`` (``1`` or ``-1``), or the slower of both (``s_max``,
+    the default): the escape happens at ``s log(1/lambda) + O(1)`` (docs/orthogonal.md 4.2)."""
+    data = facts.data
+    slopes = {1: data.escape_slope_plus, -1: data.escape_slope_minus}
+    return float(max(to_mpf(v) for k, v in slopes.items() if v is not None and sign in (None, k)))
+
+
+def _escape_part(s: float, scale) -> float:
+    """``5/4 s log(1/lambda)``: past the escape at slope ``s`` with a quarter to spare."""
+    return 1.25 * s * _log_inverse(scale)
+
+
+def escape_horizon(facts, scale, sign=None) -> Fraction:
+    """``ceil(5/4 s log(1/lambda) + 60 s)``: past the half fit of the group ``sign`` (its slope
+    :func:`escape_slope`), or of both (the default), without the settle after the fit (the
+    horizon of the claims on the saddle-to-saddle phase; :func:`square_horizon` adds the settle)."""
+    s = escape_slope(facts, sign)
+    return Fraction(math.ceil(_escape_part(s, scale) + 60 * s))
+
+
 def square_horizon(facts, scale, bits: int, *, s_max=None, rho: float | None = None) -> Fraction:
     """Integer horizon past the fit at ``lambda = scale``:
 
@@ -65,12 +86,10 @@ def square_horizon(facts, scale, bits: int, *, s_max=None, rho: float | None = N
     ``2^(-b/2)`` after the fit, with a factor 2 for the rate's being an estimate.  ``s_max`` overrides
     the slowest escape slope.
     """
-    data = facts.data
-    if s_max is None:
-        s_max = max(to_mpf(v) for v in (data.escape_slope_plus, data.escape_slope_minus) if v is not None)
+    s_max = escape_slope(facts) if s_max is None else float(s_max)
     rho = rho_min(facts) if rho is None else rho
-    settle = max(60 * float(s_max), (bits * math.log(2) + 10) / rho)
-    return Fraction(math.ceil(float(s_max) * 1.25 * _log_inverse(scale) + settle))
+    settle = max(60 * s_max, (bits * math.log(2) + 10) / rho)
+    return Fraction(math.ceil(_escape_part(s_max, scale) + settle))
 
 
 def half_fit_watches(facts) -> tuple:

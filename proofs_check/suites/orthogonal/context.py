@@ -216,9 +216,9 @@ class Context(RunMemo, Facts):
         """``ceil(5/4 s log(1/lambda) + 60 s)``: the ladder horizon without its settle term
         (:meth:`horizon`), past the half fit of the group ``sign`` (its slope ``s = n/||D||``), or of
         both (``s_max``, the default)."""
-        slopes = {1: self.data.escape_slope_plus, -1: self.data.escape_slope_minus}
-        s = max(to_mpf(v) for k, v in slopes.items() if v is not None and sign in (None, k))
-        return Fraction(math.ceil(float(s) * (1.25 * log10_inverse(scale) * math.log(10) + 60)))
+        from gfcheck.numeric.horizons import escape_horizon
+
+        return escape_horizon(self, scale, sign)
 
     def escape_run(self, scale, *, grid: int = 240):
         """The run at ``lambda = scale`` of the claims on the saddle-to-saddle phase (growth, escapes,
