@@ -14,7 +14,7 @@ from fractions import Fraction
 from .precision import to_mpf
 from .trajectory import LossWatch
 
-__all__ = ["escape_horizon", "half_fit_watches", "rho_min", "settle_rate", "square_horizon"]
+__all__ = ["escape_horizon", "half_fit_watches", "past_escape", "rho_min", "settle_rate", "square_horizon"]
 
 
 def _log_inverse(scale) -> float:
@@ -69,12 +69,16 @@ def _escape_part(s: float, scale) -> float:
     return 1.25 * s * _log_inverse(scale)
 
 
+def past_escape(s: float, scale) -> Fraction:
+    """``ceil(5/4 s log(1/lambda) + 60 s)``: past an escape at slope ``s`` (at ``s log(1/lambda) + O(1)``)."""
+    return Fraction(math.ceil(_escape_part(float(s), scale) + 60 * float(s)))
+
+
 def escape_horizon(facts, scale, sign=None) -> Fraction:
-    """``ceil(5/4 s log(1/lambda) + 60 s)``: past the half fit of the group ``sign`` (its slope
-    :func:`escape_slope`), or of both (the default), without the settle after the fit (the
-    horizon of the claims on the saddle-to-saddle phase; :func:`square_horizon` adds the settle)."""
-    s = escape_slope(facts, sign)
-    return Fraction(math.ceil(_escape_part(s, scale) + 60 * s))
+    """:func:`past_escape` of the group ``sign`` (its slope :func:`escape_slope`), or of both (the
+    default): past its half fit, without the settle after the fit (the horizon of the claims on the
+    saddle-to-saddle phase; :func:`square_horizon` adds the settle)."""
+    return past_escape(escape_slope(facts, sign), scale)
 
 
 def square_horizon(facts, scale, bits: int, *, s_max=None, rho: float | None = None) -> Fraction:
