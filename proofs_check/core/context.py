@@ -32,7 +32,7 @@ import mpmath
 from gfcheck.numeric.precision import to_mpf
 from gfcheck.symbolic.errors import SchemaError
 
-__all__ = ["Profile", "RunMemo", "with_scale", "mpf_to_fraction", "sample_at", "run_label"]
+__all__ = ["Profile", "RunMemo", "SuiteContext", "with_scale", "mpf_to_fraction", "sample_at", "run_label"]
 
 
 def mpf_to_fraction(x) -> Fraction:
@@ -152,11 +152,63 @@ def run_label(problem, kwargs) -> str:
             f"t_end={float(Fraction(kwargs['t_end'])):.6g} relu'(0)={problem.relu_prime_at_zero}")
 
 
-class RunMemo:
+class SuiteContext:
+    """The contract between a suite's context and the jobs (``verify``, its report, the verdicts):
+    the fields they set and read, with their defaults, and the hooks a suite overrides.  Every
+    suite's context derives from it, through :class:`RunMemo` when it integrates; a context also
+    provides ``problem``, ``profile``, ``figure_data`` (a dict), ``caps`` and ``say``.
+
+    >>> ctx = SuiteContext()
+    >>> ctx.prefetch_requests(), ctx.second_route() is None, ctx.timings, ctx.budget is None
+    ([], True, (), True)
+    """
+
+    #: the whole-run budget (:class:`gfcheck.symbolic.budget.Budget`, or None: unbounded) and the
+    #: seconds of it kept for writing the report, set by verify
+    budget = None
+    budget_reserve: float = 0.0
+    #: why the claims stopped before all ran (None; the budget; the interrupting exception), set by verify
+    stopped = None
+    #: the prefetch's wall seconds (``timings.json``), set by verify
+    prefetch_seconds: float = 0.0
+    #: the ids of the claims this ``verify`` runs, set before the prefetch (``None``: any claim; a
+    #: context's ``prefetch`` leaves out the runs that none of them reads)
+    claims_to_run: tuple | None = None
+    #: when the running claim began (None between claims), set by :func:`.verdicts.run_claim`
+    claim_started: float | None = None
+    #: one ``(label, seconds)`` per integration actually run (``timings.json``); verify rebinds it
+    timings: tuple | list = ()
+    #: the names of the exact predictions every claim reads, computed once before the claims are
+    #: forked to workers (each inherits them)
+    shared_predictions: tuple = ()
+    #: the claims verify runs after the others, with their own shared runs: those that read the
+    #: costliest runs, so that a whole-run budget spent on them leaves the others decided
+    late_claims: frozenset = frozenset()
+
+    def prefetch_requests(self) -> list:
+        """``[(problem, kwargs)]`` of the runs the claims share (none by default)."""
+        return []
+
+    def prefetch(self, executor, seconds=None) -> float:
+        """Integrate :meth:`prefetch_requests` on ``executor``; returns its wall seconds (nothing
+        to do by default)."""
+        return 0.0
+
+    def second_route(self, other_engine: bool = False):
+        """The independent rerun a REFUTED must survive (:meth:`RunMemo.second_route`), or None:
+        a context without one keeps its verdicts."""
+        return None
+
+    def route_engines(self, problem=None, requested: str = "auto") -> tuple[str, str]:
+        """``(engine the first route uses, engine this context uses)`` (``"-"``: no engine)."""
+        return "-", "-"
+
+
+class RunMemo(SuiteContext):
     """The memoised integrations of one ``verify``, shared by a suite's claims (every suite's
-    context is one): :meth:`run` integrates once per distinct argument set and records where the
-    time goes (``timings``, written to ``timings.json``).  A context provides ``problem``,
-    ``profile``, ``caps``, ``_runs`` and ``timings``, and may add defaults in
+    context that integrates is one): :meth:`run` integrates once per distinct argument set and
+    records where the time goes (``timings``, written to ``timings.json``).  A context provides
+    ``problem``, ``profile``, ``caps``, ``_runs`` and ``timings``, and may add defaults in
     :meth:`run_defaults`."""
 
     #: digits the second route adds: a REFUTED is reported only when the check, rerun with every
@@ -165,10 +217,6 @@ class RunMemo:
 
     #: the profiles of this context's suite (what :meth:`_deeper_advice` names)
     profiles = PROFILES
-
-    #: the ids of the claims this ``verify`` runs, set before the prefetch (``None``: any claim; a
-    #: context's ``prefetch`` leaves out the runs that none of them reads)
-    claims_to_run: tuple | None = None
 
     def decide(self, judge, exponents, *, shallowest: int = 2):
         """Extend a ladder until ``judge`` decides or the budget is spent.
@@ -188,7 +236,7 @@ class RunMemo:
         from .measure import edge_twin
 
         t0 = time.perf_counter()
-        t0 = min(t0, getattr(self, "claim_started", None) or t0)  # the claim's budget, shared by its ladders
+        t0 = min(t0, self.claim_started or t0)  # the claim's budget, shared by its ladders
         exps = sorted(set(exponents))
         rounds = []  # seconds of each judgement (its new rungs' runs: the others are memoised)
         while True:

@@ -255,12 +255,12 @@ def timings_document(results, ctx) -> dict:
     """Where the time went (``timings.json``; the one file that differs between runs): seconds
     per claim, per integration actually run (label: engine, lambda, digits, horizon), and the
     prefetch of the shared ladder."""
-    runs = getattr(ctx, "timings", [])
+    runs = ctx.timings
     return {"claims": {r.claim.id: f"{r.seconds:.2f}" for r in results},
             "claims_total": f"{sum(r.seconds for r in results):.2f}",
             "integrations": [{"run": label, "seconds": f"{sec:.2f}"} for label, sec in runs],
             "integrations_total": f"{sum(sec for _, sec in runs):.2f}",
-            "prefetch_wall": f"{getattr(ctx, 'prefetch_seconds', 0.0):.2f}"}
+            "prefetch_wall": f"{ctx.prefetch_seconds:.2f}"}
 
 
 def _provenance(ctx, command) -> dict:

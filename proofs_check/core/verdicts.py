@@ -306,8 +306,8 @@ def _bound(claim: Claim, ctx):
     bound = 2 * seconds if seconds else None
     message = (f"the claim ran past its time budget of {bound:.0f} s "
                "(twice Profile.claim_seconds): rerun it alone with --only, or with --profile full") if bound else ""
-    budget = getattr(ctx, "budget", None)
-    left = budget.remaining(getattr(ctx, "budget_reserve", 0.0)) if budget is not None else None
+    budget = ctx.budget
+    left = budget.remaining(ctx.budget_reserve) if budget is not None else None
     if left is not None and (bound is None or left < bound):
         return left, stop_reason(claim.id, budget), "budget"
     return bound, message, None
@@ -341,12 +341,11 @@ def _second_route(claim: Claim, ctx, result: Verdict, twin: Verdict):
     if _no_evidence(result):
         det = {**result.details, "reason": "REFUTED on no evidence (empty measurement): not a verdict"}
         return Verdict("UNDECIDED", result.prediction, result.measurement, "-", result.tolerance, det), twin
-    route = getattr(ctx, "second_route", None)
-    if route is None:
+    other = ctx.second_route(other_engine=not claim.compares_engines)
+    if other is None:
         return result, twin
-    other = route(other_engine=not claim.compares_engines)
     again, _ = claim.check(other)
-    first, used = other.route_engines() if hasattr(other, "route_engines") else ("-", "-")
+    first, used = other.route_engines()
     swapped = used != first
     engines = f"{used} (in place of {first})" if swapped else used
     second = {"dps": str(other.profile.dps), "engine": engines, "verdict": again.verdict,
@@ -384,11 +383,10 @@ def collapse_verdict(claim: Claim, ctx, exc) -> tuple:
     twin = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": "not run: the check stopped at a StepCollapse"})
     if not exc.proven:
         return Verdict("UNDECIDED", prediction, measured, "-", "floor", {**det, "reason": exc.why}), twin
-    route = getattr(ctx, "second_route", None)
-    again = None
-    if route is not None:
+    other, again = ctx.second_route(), None
+    if other is not None:
         try:
-            claim.check(route())
+            claim.check(other)
         except StepCollapse as second:
             again = second
         if again is None or not again.proven:

@@ -184,8 +184,7 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     for i in sorted(extras):  # figure data and timings in claim order: the same report with any jobs
         figures, timings = extras[i]
         ctx.figure_data.update(figures)
-        if hasattr(ctx, "timings"):
-            ctx.timings.extend(timings)
+        ctx.timings = [*ctx.timings, *timings]
     results = [done[i] if i in done else stopped_result(c, ctx.stopped) for i, c in enumerate(selected)]
     if ctx.stopped is None and any(r.result.details.get("stopped") == "budget" for r in results):
         ctx.stopped = budget  # the last claims were cut by the budget inside their own bound
@@ -210,14 +209,28 @@ def _free_claims(selected, ctx) -> list:
 
 
 def _integrating_claims(selected, rest, ctx, prog, jobs, done, extras):
-    """The claims that integrate: the shared ladder first (:func:`_prefetch`), then the claims on
-    forked workers or here; returns the budget if it was spent first (None otherwise)."""
-    if len(rest) > 1:
-        ctx.claims_to_run = tuple(selected[i].id for i in rest)
-        ctx.prefetch_seconds = _prefetch(ctx, jobs, prog)
-    if jobs > 1 and len(rest) > 1 and _can_fork():
-        return _claims_on_workers(selected, rest, ctx, prog, jobs, done, extras)
-    return _in_process(selected, rest, ctx, prog, done)
+    """The claims that integrate, in two stages: first those outside ``ctx.late_claims``, then the
+    late ones, which read the costliest shared runs (the orthogonal suite's limit claims read the
+    settle after the fit: census 0005, n = 7, m = 30, spent its 300 s on those runs before any claim
+    ran, and all 17 were cut by the budget).  Each stage integrates its shared runs
+    (:func:`_prefetch`, the runs its claims read: ``ctx.claims_to_run``), then runs its claims on
+    forked workers or here.  Returns the budget if it was spent first (None otherwise)."""
+    late = [i for i in rest if selected[i].id in ctx.late_claims]
+    for todo in ([i for i in rest if i not in late], late):
+        stopped = _stage(selected, todo, ctx, prog, jobs, done, extras) if todo else None
+        if stopped is not None:
+            return stopped
+    return None
+
+
+def _stage(selected, todo, ctx, prog, jobs, done, extras):
+    """One stage of :func:`_integrating_claims`: its shared runs, then its claims."""
+    if len(todo) > 1:
+        ctx.claims_to_run = tuple(selected[i].id for i in todo)
+        ctx.prefetch_seconds += _prefetch(ctx, jobs, prog)
+    if jobs > 1 and len(todo) > 1 and _can_fork():
+        return _claims_on_workers(selected, todo, ctx, prog, jobs, done, extras)
+    return _in_process(selected, todo, ctx, prog, done)
 
 
 def _in_process(selected, todo, ctx, prog, done):
@@ -246,14 +259,12 @@ def _report_modules(ctx) -> None:
 
 def _out_of_time(ctx) -> bool:
     """Is the claims' share of the whole-run budget spent?"""
-    budget = getattr(ctx, "budget", None)
-    return budget is not None and budget.spent(ctx.budget_reserve)
+    return ctx.budget is not None and ctx.budget.spent(ctx.budget_reserve)
 
 
 def _time_left(ctx, cap=None):
     """Seconds left for the claims (None: no bound), at most ``cap``."""
-    budget = getattr(ctx, "budget", None)
-    left = budget.remaining(ctx.budget_reserve) if budget is not None else None
+    left = ctx.budget.remaining(ctx.budget_reserve) if ctx.budget is not None else None
     if cap is None:
         return left
     return cap if left is None else min(cap, left)
@@ -290,11 +301,11 @@ def _claim_in_worker(i: int):
 
     selected, ctx = _WORK
     ctx.say = tell
-    before = len(ctx.timings) if hasattr(ctx, "timings") else 0
+    before = len(ctx.timings)
     keys_before = dict(ctx.figure_data)
     r = run_claim(selected[i], ctx)
     figures = {k: v for k, v in ctx.figure_data.items() if keys_before.get(k, _MISSING) is not v}
-    timings = list(ctx.timings[before:]) if hasattr(ctx, "timings") else []
+    timings = list(ctx.timings[before:])
     # the verdicts travel back, not the claim (its check may be a local function: unpicklable)
     return (r.result, r.twin, r.seconds), figures, timings
 
@@ -310,12 +321,11 @@ def _shared_predictions(ctx) -> None:
 
     try:
         with time_limit(_time_left(ctx), "shared predictions: budget spent"):
-            for name in ("data", "neurons", "early_phase"):
-                if hasattr(type(ctx), name):
-                    try:
-                        getattr(ctx, name)
-                    except Exception:  # noqa: BLE001 - a claim reports it (as UNDECIDED or OUTSIDE) in its worker
-                        pass
+            for name in ctx.shared_predictions:
+                try:
+                    getattr(ctx, name)
+                except Exception:  # noqa: BLE001 - a claim reports it (as UNDECIDED or OUTSIDE) in its worker
+                    pass
     except TimeBudgetSpent:
         pass
 
@@ -374,20 +384,21 @@ def _claims_on_workers(selected, todo, ctx, prog, jobs, done, extras):
 def _prefetch(ctx, jobs, prog=None) -> float:
     """The shared ladder on ``jobs`` forked workers (both cores by default), within one claim bound
     per rung and worker (``claim_seconds * ceil(rungs / jobs)``) and what is left of the whole-run
-    budget; 0 when the context has no ``prefetch``, one job is asked for, or fork is not available.
+    budget; 0 when the context shares no runs (``prefetch_requests`` empty), one job is asked for, or
+    fork is not available.
     The workers are killed on the way out: a run still going at the bound (a hang) does not hold
     verify.  The bound was one claim's alone: under load (census 0030 at a load of 4) the prefetch was
     cut with 3 of 7 rungs made, and the claims then integrated the same rungs again, each in its own
     process, from the start."""
     jobs = _jobs(jobs)
-    if jobs == 1 or not hasattr(ctx, "prefetch") or not _can_fork():
+    requests = ctx.prefetch_requests() if jobs > 1 and _can_fork() else []
+    if not requests:
         return 0.0
     from gfcheck.symbolic.progress import note
 
     from gfcheck.proofs_check.core.workers import Workers
 
-    count = getattr(ctx, "prefetch_requests", None)
-    n = len(count()) if count is not None else len(ctx.profile.scales)
+    n = len(requests)
     note(f"{_PREFIX} integrating the shared lambda ladder ({n} runs) on {jobs} processes")
     with Workers(jobs) as pool:
         if prog is not None:

@@ -44,6 +44,11 @@ class Context(RunMemo, Facts):
     #: where the time goes: one ``(label, seconds)`` per integration actually run (``timings.json``)
     timings: list = field(default_factory=list, repr=False)
 
+    #: computed once before the claims are forked (:attr:`SuiteContext.shared_predictions`)
+    shared_predictions = ("data", "neurons", "early_phase")
+    #: run after the others, with the settle rungs prefetched for them (:attr:`SuiteContext.late_claims`)
+    late_claims = SETTLE_CLAIMS
+
     @cached_property
     def early_phase(self):
         """:func:`gfcheck.symbolic.predictions.early_phase` of the problem (the closed form of the

@@ -147,6 +147,9 @@ def two_direction_data(problem):
 class SepContext(RunMemo):
     """The problem, the kappa ladder and the shared runs of one ``verify --suite separable``."""
 
+    #: computed once before the claims are forked (:attr:`SuiteContext.shared_predictions`)
+    shared_predictions = ("data",)
+
     problem: object
     profile: Profile
     figure_data: dict = field(default_factory=dict)

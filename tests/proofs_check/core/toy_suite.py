@@ -19,6 +19,7 @@ import mpmath
 
 from gfcheck.numeric import integrate, to_mpf
 from gfcheck.numeric.precision import bits_for_dps
+from gfcheck.proofs_check.core.context import SuiteContext
 from gfcheck.proofs_check.core.registry import Suite, register, register_suite
 from gfcheck.proofs_check.core.verdicts import Claim, Provenance, Verdict
 from gfcheck.symbolic.problem import parse_problem
@@ -27,7 +28,7 @@ NAME = "toy"
 
 
 @dataclass
-class ToyContext:
+class ToyContext(SuiteContext):
     problem: object
     profile: object
     figure_data: dict = field(default_factory=dict)

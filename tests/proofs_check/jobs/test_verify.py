@@ -119,19 +119,20 @@ def test_unknown_claim_id_is_a_named_error(tmp_path, capsys):
 def test_the_report_is_the_same_bytes_with_one_or_two_jobs(tmp_path):
     """The shared ladder integrated first on two processes, or as the claims ask for it: the runs
     are deterministic, so report.json and report.md are the same bytes; timings.json says where
-    the time went (per claim, per integration, the prefetch)."""
+    the time went (per claim, per integration, the prefetch).  Two claims of each stage (the limit
+    claims last, with their own prefetch)."""
     outs = []
+    claims = "escape-slope,growth-rate,convergence,limit-function"
     for jobs in (1, 2):
         out = tmp_path / f"j{jobs}"
-        assert main(["verify", "--only", "escape-slope,convergence", "--no-figures", "--jobs", str(jobs),
-                     "--out", str(out)]) == 0
+        assert main(["verify", "--only", claims, "--no-figures", "--jobs", str(jobs), "--out", str(out)]) == 0
         outs.append(out)
     for name in ("report.json", "report.md"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
     t1, t2 = (json.loads((o / "timings.json").read_text()) for o in outs)
     assert any("(prefetched)" in r["run"] for r in t2["integrations"])
     assert not any("(prefetched)" in r["run"] for r in t1["integrations"]) and t1["integrations"]
-    assert set(t1["claims"]) == {"escape-slope", "convergence"} and float(t2["prefetch_wall"]) > 0
+    assert set(t1["claims"]) == set(claims.split(",")) and float(t2["prefetch_wall"]) > 0
 
 
 def test_jobs_must_be_positive(tmp_path, capsys):
@@ -177,9 +178,7 @@ def test_the_prefetch_waits_one_claim_bound_per_rung_and_worker():
     """The prefetch's bound is ``claim_seconds`` per run a worker integrates (census 0030 under load:
     cut at one claim's bound with 3 of 7 rungs made, the claims integrated them again); the whole-run
     budget still caps it.  Twin: the former bound, one claim's, is what one run per worker gets."""
-    from types import SimpleNamespace
-
-    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.core.context import Profile, SuiteContext
     from gfcheck.proofs_check.jobs import verify as verify_mod
     from gfcheck.proofs_check.suites.orthogonal.context import Context
 
@@ -192,7 +191,40 @@ def test_the_prefetch_waits_one_claim_bound_per_rung_and_worker():
         {(lam, ctx.ladder_request(lam)[1]["t_end"]) for lam in ctx.profile.scales}
     assert runs == len(rungs) + 3  # the ladder's rungs (with and without the settle) and the engine pair
     assert asked == [ctx.profile.claim_seconds * -(-runs // 2)]
-    one = SimpleNamespace(profile=ctx.profile, prefetch_requests=lambda: [1, 2],
-                          prefetch=lambda pool, seconds=None: asked.append(seconds) or 0.0)
-    verify_mod._prefetch(one, 2)
+    class One(SuiteContext):  # a context sharing two runs: one per worker
+        profile = ctx.profile
+
+        def prefetch_requests(self):
+            return [1, 2]
+
+        def prefetch(self, pool, seconds=None):
+            return asked.append(seconds) or 0.0
+
+    verify_mod._prefetch(One(), 2)
     assert asked[-1] == ctx.profile.claim_seconds
+
+
+@pytest.mark.parametrize("late, stages", [(frozenset({"c", "e"}), [("a", "b", "d"), ("c", "e")]),
+                                          (frozenset(), [("a", "b", "c", "d", "e")])])
+def test_late_claims_run_after_the_others_each_stage_with_its_own_prefetch(monkeypatch, late, stages):
+    """The claims that read the costliest shared runs (``late_claims``: the orthogonal limit claims,
+    through the settle) run last, after a prefetch of their own, so that a budget spent on those
+    runs leaves the other claims decided (census 0005: all 17 cut while the settle was prefetched).
+    Twin: a context without late claims runs one stage, as before."""
+    from types import SimpleNamespace
+
+    from gfcheck.proofs_check.core.context import SuiteContext
+    from gfcheck.proofs_check.jobs import verify as verify_mod
+
+    class Ctx(SuiteContext):
+        late_claims = late
+
+    seen, fetched = [], []
+    monkeypatch.setattr(verify_mod, "_prefetch", lambda ctx, jobs, prog=None: fetched.append(ctx.claims_to_run) or 1.0)
+    monkeypatch.setattr(verify_mod, "_can_fork", lambda: True)
+    monkeypatch.setattr(verify_mod, "_claims_on_workers",
+                        lambda selected, todo, ctx, *a: seen.append(tuple(selected[i].id for i in todo)))
+    selected = [SimpleNamespace(id=c) for c in "abcde"]
+    ctx = Ctx()
+    assert verify_mod._integrating_claims(selected, [0, 1, 2, 3, 4], ctx, None, 2, {}, {}) is None
+    assert seen == stages and fetched == stages and ctx.prefetch_seconds == len(stages)
