@@ -184,6 +184,8 @@ class SuiteContext:
     #: the claims verify runs after the others, with their own shared runs: those that read the
     #: costliest runs, so that a whole-run budget spent on them leaves the others decided
     late_claims: frozenset = frozenset()
+    #: the claims started first within their stage (those with long runs of their own), in this order
+    first_claims: tuple = ()
 
     def prefetch_requests(self) -> list:
         """``[(problem, kwargs)]`` of the runs the claims share (none by default)."""

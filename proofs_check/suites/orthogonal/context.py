@@ -48,6 +48,9 @@ class Context(RunMemo, Facts):
     shared_predictions = ("data", "neurons", "early_phase")
     #: run after the others, with the settle rungs prefetched for them (:attr:`SuiteContext.late_claims`)
     late_claims = SETTLE_CLAIMS
+    #: started first in their stage: their own runs (claim 16's variants through the settle, the
+    #: precise crossings, the middle plateau's digits) are the longest (census 0004, 0005)
+    first_claims = ("assumption-violations", "refined-escape-time", "plateaus")
 
     @cached_property
     def early_phase(self):

@@ -228,3 +228,29 @@ def test_late_claims_run_after_the_others_each_stage_with_its_own_prefetch(monke
     ctx = Ctx()
     assert verify_mod._integrating_claims(selected, [0, 1, 2, 3, 4], ctx, None, 2, {}, {}) is None
     assert seen == stages and fetched == stages and ctx.prefetch_seconds == len(stages)
+
+
+def test_the_first_claims_start_first_within_their_stage(monkeypatch):
+    """``first_claims`` (long runs of their own) are submitted first in their stage, in that order,
+    the others in theirs. Twin: without it, the claims' own order."""
+    from types import SimpleNamespace
+
+    from gfcheck.proofs_check.core.context import SuiteContext
+    from gfcheck.proofs_check.jobs import verify as verify_mod
+
+    seen = []
+    monkeypatch.setattr(verify_mod, "_prefetch", lambda ctx, jobs, prog=None: 0.0)
+    monkeypatch.setattr(verify_mod, "_can_fork", lambda: True)
+    monkeypatch.setattr(verify_mod, "_claims_on_workers",
+                        lambda selected, todo, ctx, *a: seen.append("".join(selected[i].id for i in todo)))
+    monkeypatch.setattr(verify_mod, "_in_process",  # a stage of one claim runs here
+                        lambda selected, todo, ctx, *a: seen.append("".join(selected[i].id for i in todo)))
+    selected = [SimpleNamespace(id=c) for c in "abcde"]
+
+    class Ctx(SuiteContext):
+        first_claims = ("d", "x", "b")
+        late_claims = frozenset({"e"})
+
+    verify_mod._integrating_claims(selected, [0, 1, 2, 3, 4], Ctx(), None, 2, {}, {})
+    verify_mod._integrating_claims(selected, [0, 1, 2, 3, 4], SuiteContext(), None, 2, {}, {})
+    assert seen == ["dbac", "e", "abcde"]
