@@ -17,6 +17,7 @@ import mpmath
 import pytest
 
 from gfcheck.numeric import _float64, _full, _reduced, integrate
+from gfcheck.proofs_check.core.context import SuiteContext
 from gfcheck.symbolic.errors import StepCollapse
 from gfcheck.symbolic.problem import parse_problem
 
@@ -150,11 +151,13 @@ def _claim(check):
                  provenance=Provenance("reconstructed", "a test of the collapse verdict"))
 
 
-class _Ctx:
+class _Ctx(SuiteContext):
+    """A context whose second route is ``second`` (itself when None)."""
+
     def __init__(self, second=None):
         self.second = second
 
-    def second_route(self):
+    def second_route(self, other_engine=False):
         return self.second if self.second is not None else self
 
 
