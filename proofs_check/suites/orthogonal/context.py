@@ -242,20 +242,21 @@ class Context(RunMemo, Facts):
         crossing times are the ladder run's own numbers: the steps before the last one do not
         depend on the horizon, the samples or the watches (``tests/proofs_check/core/test_context.py``).
         """
-        problem, kwargs = self.escape_request(scale, grid=grid)
-        if kwargs["t_end"] != self.escape_horizon(scale):
+        if not self._escape_is_shorter(scale):
             return self.ladder_run(scale, grid=grid)
+        problem, kwargs = self.ladder_request(scale, grid=grid, settle="none")
         run = self.run(problem, **kwargs)
         if any(run.crossings.get(w.name) is None for w in self.half_watches()):
             return self.ladder_run(scale, grid=grid)
         return run
 
+    def _escape_is_shorter(self, scale) -> bool:
+        """Does :meth:`escape_horizon` end before the ladder's (predicted) horizon at ``lambda = scale``?"""
+        return self.escape_horizon(scale) < self.horizon(scale, settle="predicted")
+
     def escape_request(self, scale, *, grid: int = 240):
         """``(problem, kwargs)`` of :meth:`escape_run` (the ladder's when its horizon is the shorter)."""
-        problem, kwargs = self.ladder_request(scale, grid=grid, settle="none")
-        if kwargs["t_end"] >= self.horizon(scale, settle="predicted"):
-            return self.ladder_request(scale, grid=grid)
-        return problem, kwargs
+        return self.ladder_request(scale, grid=grid, settle="none" if self._escape_is_shorter(scale) else "predicted")
 
     def settled(self, run, scale) -> bool:
         """Whether the loss of ``run`` (at ``lambda = scale``) changed by at most ``L(0) 2^-2b`` between

@@ -204,6 +204,27 @@ def test_the_prefetch_waits_one_claim_bound_per_rung_and_worker():
     assert asked[-1] == ctx.profile.claim_seconds
 
 
+def _staged_claims(monkeypatch, ctx):
+    """``verify._integrating_claims`` on claims ``a`` .. ``e`` with its workers, its in-process runner
+    and its prefetch recorded: ``(the claim ids of each stage in submission order, each prefetch's
+    ctx.claims_to_run, what it returned)``."""
+    from types import SimpleNamespace
+
+    from gfcheck.proofs_check.jobs import verify as verify_mod
+
+    seen, fetched = [], []
+
+    def record(selected, todo, ctx, *args):
+        seen.append("".join(selected[i].id for i in todo))
+
+    monkeypatch.setattr(verify_mod, "_prefetch", lambda ctx, jobs, prog=None: fetched.append(ctx.claims_to_run) or 1.0)
+    monkeypatch.setattr(verify_mod, "_can_fork", lambda: True)
+    monkeypatch.setattr(verify_mod, "_claims_on_workers", record)
+    monkeypatch.setattr(verify_mod, "_in_process", record)  # a stage of one claim runs here
+    selected = [SimpleNamespace(id=c) for c in "abcde"]
+    return seen, fetched, verify_mod._integrating_claims(selected, [0, 1, 2, 3, 4], ctx, None, 2, {}, {})
+
+
 @pytest.mark.parametrize("late, stages", [(frozenset({"c", "e"}), [("a", "b", "d"), ("c", "e")]),
                                           (frozenset(), [("a", "b", "c", "d", "e")])])
 def test_late_claims_run_after_the_others_each_stage_with_its_own_prefetch(monkeypatch, late, stages):
@@ -211,46 +232,25 @@ def test_late_claims_run_after_the_others_each_stage_with_its_own_prefetch(monke
     through the settle) run last, after a prefetch of their own, so that a budget spent on those
     runs leaves the other claims decided (census 0005: all 17 cut while the settle was prefetched).
     Twin: a context without late claims runs one stage, as before."""
-    from types import SimpleNamespace
-
     from gfcheck.proofs_check.core.context import SuiteContext
-    from gfcheck.proofs_check.jobs import verify as verify_mod
 
     class Ctx(SuiteContext):
         late_claims = late
 
-    seen, fetched = [], []
-    monkeypatch.setattr(verify_mod, "_prefetch", lambda ctx, jobs, prog=None: fetched.append(ctx.claims_to_run) or 1.0)
-    monkeypatch.setattr(verify_mod, "_can_fork", lambda: True)
-    monkeypatch.setattr(verify_mod, "_claims_on_workers",
-                        lambda selected, todo, ctx, *a: seen.append(tuple(selected[i].id for i in todo)))
-    selected = [SimpleNamespace(id=c) for c in "abcde"]
     ctx = Ctx()
-    assert verify_mod._integrating_claims(selected, [0, 1, 2, 3, 4], ctx, None, 2, {}, {}) is None
-    assert seen == stages and fetched == stages and ctx.prefetch_seconds == len(stages)
+    seen, fetched, stopped = _staged_claims(monkeypatch, ctx)
+    assert stopped is None
+    assert seen == ["".join(s) for s in stages] and fetched == stages and ctx.prefetch_seconds == len(stages)
 
 
 def test_the_first_claims_start_first_within_their_stage(monkeypatch):
     """``first_claims`` (long runs of their own) are submitted first in their stage, in that order,
     the others in theirs. Twin: without it, the claims' own order."""
-    from types import SimpleNamespace
-
     from gfcheck.proofs_check.core.context import SuiteContext
-    from gfcheck.proofs_check.jobs import verify as verify_mod
-
-    seen = []
-    monkeypatch.setattr(verify_mod, "_prefetch", lambda ctx, jobs, prog=None: 0.0)
-    monkeypatch.setattr(verify_mod, "_can_fork", lambda: True)
-    monkeypatch.setattr(verify_mod, "_claims_on_workers",
-                        lambda selected, todo, ctx, *a: seen.append("".join(selected[i].id for i in todo)))
-    monkeypatch.setattr(verify_mod, "_in_process",  # a stage of one claim runs here
-                        lambda selected, todo, ctx, *a: seen.append("".join(selected[i].id for i in todo)))
-    selected = [SimpleNamespace(id=c) for c in "abcde"]
 
     class Ctx(SuiteContext):
         first_claims = ("d", "x", "b")
         late_claims = frozenset({"e"})
 
-    verify_mod._integrating_claims(selected, [0, 1, 2, 3, 4], Ctx(), None, 2, {}, {})
-    verify_mod._integrating_claims(selected, [0, 1, 2, 3, 4], SuiteContext(), None, 2, {}, {})
+    seen = _staged_claims(monkeypatch, Ctx())[0] + _staged_claims(monkeypatch, SuiteContext())[0]
     assert seen == ["dbac", "e", "abcde"]
