@@ -635,13 +635,15 @@ class _Engine:
         tau_cut, items = hits.cut, hits.items
         if self.loss_target is None and all(self.crossings[w[0]] is not None for w in self.watch_targets):
             return tau_cut, items
-        RR2 = [[sum(map(mul, Rk[: i + 1], Rk[i::-1])) for i in range(p + 1)] for Rk in R]
-        RR = [[(c + self.half) >> F for c in row] for row in RR2]
-        root = self.loss_level_root(RR2, tau_cut)
-        if root is not None:
-            tau_cut = root
-            items = [h for h in items if h[0] <= root + slack]
-            self.stop_loss = True
+        RR = [[(sum(map(mul, Rk[: i + 1], Rk[i::-1])) + self.half) >> F for i in range(p + 1)] for Rk in R]
+        if self.loss_target is not None:
+            G = [sum(col) for col in zip(*RR)]
+            G[0] -= self.loss_target >> F
+            root = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
+            if root is not None:
+                tau_cut = root
+                items = [h for h in items if h[0] <= root + slack]
+                self.stop_loss = True
         for name, pts, tgt in self.watch_targets:
             if self.crossings[name] is not None:
                 continue
@@ -657,18 +659,6 @@ class _Engine:
             if at is not None:
                 self.crossings[name] = self.t_mpf(at)
         return tau_cut, items
-
-    def loss_level_root(self, RR2, tau_cut):
-        """The first ``tau`` in the step where the loss falls to ``until_loss`` (None: not in this step,
-        or no level asked for).  The loss is compared at 2F fraction bits, unrounded (``RR2``: the
-        series of ``r_k^2``): a level below the state's resolution squared, ``2^-F`` (a residual of
-        ``2^-(F/2)``), is resolved down to a residual of ``2^-F`` (claim 16 stops its runs at
-        ``L(0) 4^-b``; at lambda = 1e-10 that was met ``2^-(F/2)`` early)."""
-        if self.loss_target is None:
-            return None
-        G = [sum(col) for col in zip(*RR2)]
-        G[0] -= self.loss_target
-        return first_root(G, tau_cut, self.F) if G[0] > 0 else _ZERO
 
     def record_samples_until(self, t_until):
         """The samples up to ``t_until`` while the state is constant (the current state)."""
