@@ -186,6 +186,9 @@ class SuiteContext:
     late_claims: frozenset = frozenset()
     #: the claims started first within their stage (those with long runs of their own), in this order
     first_claims: tuple = ()
+    #: claims with long runs of their own that join the late stage when it has claims (they then
+    #: overlap the late claims instead of holding the stage barrier), else run with the others
+    late_companions: frozenset = frozenset()
 
     def prefetch_requests(self) -> list:
         """``[(problem, kwargs)]`` of the runs the claims share (none by default)."""

@@ -212,10 +212,13 @@ def _integrating_claims(selected, rest, ctx, prog, jobs, done, extras):
     """The claims that integrate, in two stages: first those outside ``ctx.late_claims``, then the
     late ones, which read the costliest shared runs (the orthogonal suite's limit claims read the
     settle after the fit: census 0005, n = 7, m = 30, spent its 300 s on those runs before any claim
-    ran, and all 17 were cut by the budget).  Each stage integrates its shared runs
+    ran, and all 17 were cut by the budget), with ``ctx.late_companions`` when there are late
+    ones.  Each stage integrates its shared runs
     (:func:`_prefetch`, the runs its claims read: ``ctx.claims_to_run``), then runs its claims on
     forked workers or here.  Returns the budget if it was spent first (None otherwise)."""
     late = [i for i in rest if selected[i].id in ctx.late_claims]
+    if late:  # census 0004: claim 16's runs (250 s) held the barrier while the other worker idled
+        late = [i for i in rest if selected[i].id in ctx.late_claims | ctx.late_companions]
     for todo in ([i for i in rest if i not in late], late):
         stopped = _stage(selected, todo, ctx, prog, jobs, done, extras) if todo else None
         if stopped is not None:

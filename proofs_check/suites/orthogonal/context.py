@@ -51,6 +51,10 @@ class Context(RunMemo, Facts):
     #: started first in their stage: their own runs (claim 16's variants through the settle, the
     #: precise crossings, the middle plateau's digits) are the longest (census 0004, 0005)
     first_claims = ("assumption-violations", "refined-escape-time", "plateaus")
+    #: claim 16 reads none of the shared runs and its own are the longest: with limit claims to run it
+    #: overlaps them (census 0004: in the first stage it held the barrier for 150 s while the other
+    #: worker idled, and the limit claims were cut by the budget)
+    late_companions = frozenset({"assumption-violations"})
 
     @cached_property
     def early_phase(self):

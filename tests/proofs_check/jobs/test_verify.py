@@ -243,6 +243,20 @@ def test_late_claims_run_after_the_others_each_stage_with_its_own_prefetch(monke
     assert seen == ["".join(s) for s in stages] and fetched == stages and ctx.prefetch_seconds == len(stages)
 
 
+@pytest.mark.parametrize("late, stages", [(frozenset({"e"}), ["ac", "bde"]), (frozenset(), ["abcde"])])
+def test_late_companions_join_the_late_stage_only_when_it_has_claims(monkeypatch, late, stages):
+    """``late_companions`` (claim 16: long runs of its own, none shared) run in the late stage beside
+    the late claims, so they do not hold the stage barrier while a worker idles (census 0004); twin:
+    without late claims there is no late stage, and the companions run with the others."""
+    from gfcheck.proofs_check.core.context import SuiteContext
+
+    class Ctx(SuiteContext):
+        late_claims = late
+        late_companions = frozenset({"b", "d"})
+
+    assert _staged_claims(monkeypatch, Ctx())[0] == stages
+
+
 def test_the_first_claims_start_first_within_their_stage(monkeypatch):
     """``first_claims`` (long runs of their own) are submitted first in their stage, in that order,
     the others in theirs. Twin: without it, the claims' own order."""
