@@ -97,6 +97,19 @@ class Precision:
         with mpmath.workprec(self.work_bits):
             yield self
 
+    @contextmanager
+    def extra(self, guard_bits: int):
+        """Run the enclosed block at the requested bits plus ``guard_bits`` (a check's own guard,
+        in the style of mpmath's ``extraprec``; not the engine's ``guard_bits``), restoring on exit.
+
+        >>> with Precision(30).extra(40) as prec:
+        ...     mpmath.mp.prec == bits_for_dps(30) + 40 == prec.bits + 40
+        True
+        """
+        _check_int(guard_bits, "guard_bits", 0, None, "a non-negative integer")
+        with mpmath.workprec(self.bits + guard_bits):
+            yield self
+
 
 def as_precision(precision=None, dps=None, guard_bits=None, *, default_dps: int = 30) -> Precision:
     """``precision`` (a :class:`Precision`), or one built from the convenience ``dps`` /

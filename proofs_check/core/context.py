@@ -69,7 +69,7 @@ def sample_at(run, t):
     from gfcheck.symbolic.errors import IntegrationFailed
 
 
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         tt = to_mpf(Fraction(t))
         best = min(run.samples, key=lambda s: abs(s.t - tt), default=None)
         if best is None or abs(best.t - tt) > mpmath.ldexp(abs(tt) + 1, -run.work_bits + 8):
@@ -189,6 +189,14 @@ class SuiteContext:
     #: claims with long runs of their own that join the late stage when it has claims (they then
     #: overlap the late claims instead of holding the stage barrier), else run with the others
     late_companions: frozenset = frozenset()
+
+    @property
+    def precision(self):
+        """The profile's digits as a :class:`~gfcheck.numeric.precision.Precision`: a check widens it
+        by name (``with ctx.precision.extra(40):``) instead of a bare ``workprec(bits + 40)``."""
+        from gfcheck.numeric.precision import Precision
+
+        return Precision(self.profile.dps)
 
     def prefetch_requests(self) -> list:
         """``[(problem, kwargs)]`` of the runs the claims share (none by default)."""

@@ -280,7 +280,7 @@ def _cut_before_unresolvable(ctx, problem, f64, ref, t_end, times, watches, what
            f"event structure: {mismatch})"
     if len(cuts) >= MAX_CUTS:
         return _undecided(f"{head}; {MAX_CUTS} cuts made and the runs still differ", base)
-    with mpmath.workprec(ref.work_bits):  # the reference's digits: a residual at 1e-18 is no 0
+    with ref.precision.scope():  # the reference's digits: a residual at 1e-18 is no 0
         promise = float64_promise(t_end, ref.scale)
         first = first_difference(ctx, problem, f64, ref, promise, t_end)
         if first is None:
@@ -318,7 +318,7 @@ def float64_verdicts(ctx, problem, *, t_end, times, watches=(), what="", cuts=()
         return _undecided("a run reports a non-finite number or fewer samples than asked: nothing to compare", base)
     if est is None or f64.stats.get("error_estimate_mismatch"):
         return _cut_before_unresolvable(ctx, problem, f64, ref, t_end, times, watches, what, base, cuts)
-    with mpmath.workprec(ref.work_bits):
+    with ref.precision.scope():
         est = mpmath.mpf(est)
         ref_err = tolerance(bits_for_dps(ctx.profile.dps), SLACK) * (1 + ref.scale)
         if not ref_err * EDGE < est:

@@ -135,7 +135,7 @@ def _check_growth(ctx, *, factor=1):
     worst_j = ""
     tol_max = mpmath.mpf(0)
     rows, growing, moving = {}, 0, 0
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         X, y = mp_data(ctx.problem)
         half = {1: run.crossings.get("half_+"), -1: run.crossings.get("half_-")}
         for j in range(ctx.problem.m):
@@ -272,7 +272,6 @@ def _check_alignment(ctx):
     out = _guard(ctx)
     if out:
         return out
-    bits = _bits(ctx)
     main = [j for j in range(ctx.problem.m) if ctx.neurons.kind[j] == "main"]
     laws = by_name(alignment_laws(ctx))
 
@@ -304,7 +303,7 @@ def _check_alignment(ctx):
         run = ctx.run(with_scale(ctx.problem, lam), t_end=t, engine="reduced", error_estimate=False,
                       dps=ctx.profile.dps + e)
         out = {}
-        with mpmath.workprec(run.work_bits):
+        with run.precision.scope():
             X, y = mp_data(ctx.problem)  # at the run's precision: non-dyadic inputs lose nothing
             q = [to_mpf(v) for v in ctx.problem.norms_squared()]
             W = ctx.weights_at(lam, run.final)
@@ -333,13 +332,13 @@ def _check_alignment(ctx):
 
         def judge(exps, j=j, law=exponent):
             rows = [measure(e)[j][:3] for e in exps]
-            with mpmath.workprec(bits + 40):
+            with ctx.precision.extra(40):
                 return law.judge_rungs(rows, resolution=ctx.resolution(law.predicted)), None
 
         def judge_value(exps, j=j, law=ratio):
             # digest 9.8: 1 - cos equals the closed form (1e-3 relative at lambda <= 1e-8)
             rows = [measure(e)[j] for e in exps]
-            with mpmath.workprec(bits + 40):
+            with ctx.precision.extra(40):
                 keep = [r for r in rows if r[1] > r[2] * 2 ** SLACK and r[3] is not None]
                 return law.judge([r[0] for r in keep], [r[3] for r in keep], resolution=ctx.resolution(1),
                                  noise=[2 * r[2] / r[1] for r in keep]), None
@@ -486,7 +485,7 @@ def _watch_residual(ctx, name, S, e):
     bits = _bits(ctx)
     end = ctx.run(with_scale(ctx.problem, lam), t_end=mpf_to_fraction(t), engine="reduced",
                   error_estimate=False, dps=ctx.ladder_dps(lam))
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         from gfcheck.proofs_check.core.measure import partial_loss
 
         LS = partial_loss(ctx.problem, ctx.weights_at(lam, end.final), end.final.a, S)
@@ -511,7 +510,7 @@ def _check_escape_slope(ctx):
 
         def judge(exps, name=name, slope_pred=slope_pred, law=law):
             xs, ts = _crossings(ctx, name, exps)
-            with mpmath.workprec(bits + 40):
+            with ctx.precision.extra(40):
                 mus = [mpmath.exp(-(a + b) / 2) for a, b in zip(xs, xs[1:])]
                 slopes = [(ts[i + 1] - ts[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
                 noise = [tolerance(bits, SLACK) * (ts[i] + ts[i + 1]) / (xs[i + 1] - xs[i])
@@ -603,7 +602,7 @@ def kappa_with_floor(ctx, sign):
     if not run.stats.get("stopped_on_loss"):  # a kappa read anywhere but at the half fit is no prediction
         raise IntegrationFailed(f"the one-neuron bundle of group {'+' if sign > 0 else '-'} did not reach its "
                                 f"half fit by t = {T}: no kappa to predict its escape time with")
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         Dn = mpmath.sqrt(to_mpf(sum(v * v for v in D)))
         eps = to_mpf(sub.scale) ** 2 * Dn ** 2
         t_ours = run.final.t * P.n / len(S)
@@ -659,13 +658,12 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
     out = _guard(ctx)
     if out:
         return out
-    bits = _bits(ctx)
     parts = {}
-    with mpmath.workprec(bits + 20):
+    with ctx.precision.extra(20):
         groups = _groups(ctx)
     for sign, _S, Dn, _slope in groups:
         name = "half_+" if sign > 0 else "half_-"
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             law = refined_law(ctx, sign)
             gamma2, one_sided = law.predicted, law.one_sided
         # the prediction is evaluated finer than the deepest rung's run (kappa carries its own floor)
@@ -691,7 +689,7 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
                     rows.append((mpmath.exp(-x), abs(t - t_pred), floor))
                 ts.append(t)
                 pred.append(t_pred)
-            with mpmath.workprec(bits + 40):
+            with ctx.precision.extra(40):
                 return law.judge_rungs(rows, resolution=ctx.resolution(gamma2)), (ts, pred)
 
         # the shallow half of the ladder first: the precise runs grow with e; decide deepens if needed
@@ -787,8 +785,7 @@ def _check_plateaus(ctx):
                     {"reason": "one jump only: ||D_+|| = ||D_-|| or a single sign group, so there is no middle "
                                "plateau (digest 4.3)"})
         return v, v
-    bits = _bits(ctx)
-    with mpmath.workprec(bits + 20):
+    with ctx.precision.extra(20):
         slopes = sorted(to_mpf(v) for v in (d.escape_slope_plus, d.escape_slope_minus))
         L0, Lmid = to_mpf(d.L0), to_mpf(d.L_mid)
         laws = by_name(plateau_laws(ctx))
@@ -804,11 +801,11 @@ def _check_plateaus(ctx):
             t0 = ctx.probe_times(lam)["plateau0"]
             run = ctx.run(with_scale(ctx.problem, lam), t_end=t0, engine="reduced", error_estimate=False,
                           dps=ctx.profile.dps + e)
-            with mpmath.workprec(run.work_bits):
+            with run.precision.scope():
                 # the prediction at the run's precision (L0 at the profile's would be a floor of its own)
                 err = abs(loss(ctx.problem, ctx.weights_at(lam, run.final), run.final.a) - to_mpf(d.L0))
                 rows.append((to_mpf(lam), err, tolerance(bits_for_dps(ctx.profile.dps + e), SLACK) * L0))
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             return first.judge_rungs(rows, resolution=ctx.resolution(1)), None
 
     fast = 1 if d.escape_slope_plus is not None and to_mpf(d.escape_slope_plus) == slopes[0] else -1
@@ -825,7 +822,7 @@ def _check_plateaus(ctx):
             dps = ctx.rung_dps(e, e_mid_pred)
             run = ctx.run(with_scale(ctx.problem, lam), t_end=t_mid, engine="reduced", error_estimate=False, dps=dps)
             st = run.final
-            with mpmath.workprec(run.work_bits):
+            with run.precision.scope():
                 W = ctx.weights_at(lam, st)
                 # L_mid at the run's precision: at the profile's 120 bits it put a floor of ~1e-36 under
                 # every deep rung (local exponents 0.403 -> 0.228 -> 0: a false REFUTED on the default problem)
@@ -836,7 +833,7 @@ def _check_plateaus(ctx):
                 # what the report says about the probe: its time and every point's residual there
                 probe[f"1e-{e}"] = {"t_mid": s(to_mpf(t_mid), 8),
                                     "residual_h_minus_y": [s(hk - yk, 6) for hk, yk in zip(h, y)]}
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             return mid.judge_rungs(rows, resolution=ctx.resolution(e_mid_pred)), None
 
     l0, _, exps0, note0 = ctx.decide(judge_first, PLATEAU0_EXPONENTS)
@@ -845,7 +842,7 @@ def _check_plateaus(ctx):
     scales = ctx.profile.scales
     for i, lam in enumerate(scales):
         run = ctx.escape_run(lam)
-        with mpmath.workprec(run.work_bits):
+        with run.precision.scope():
             L = _L(lam)
             dist, ss, ll = mpmath.mpf(0), [], []
             for st in run.samples:
@@ -917,7 +914,7 @@ def _check_convergence(ctx):
         slow_sign = -slow_sign
     slow = "half_-" if slow_sign < 0 else "half_+"
     law = convergence_laws(ctx)[0]
-    with mpmath.workprec(bits + 20):
+    with ctx.precision.extra(20):
         scale = max(to_mpf(v) for v in (ctx.data.escape_slope_plus, ctx.data.escape_slope_minus) if v is not None)
     unfitted = []
 
@@ -930,10 +927,10 @@ def _check_convergence(ctx):
             if tf is None or ts is None:
                 unfitted.append(f"1e-{e}")
                 continue
-            with mpmath.workprec(bits + 40):
+            with ctx.precision.extra(40):
                 xs.append(_L(lam))
                 deltas.append(tf - ts)
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             mus = [mpmath.exp(-(a + b) / 2) for a, b in zip(xs, xs[1:])]
             slopes = [(deltas[i + 1] - deltas[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
             noise = [tolerance(bits, SLACK) * 4 * (deltas[i] + deltas[i + 1] + scale * xs[i + 1]) / (xs[i + 1] - xs[i])
@@ -977,7 +974,7 @@ def _gap_ladder(ctx, exponents):
     for e in exponents:
         lam = Fraction(1, 10 ** e)
         run = ctx.ladder_run(lam)
-        with mpmath.workprec(run.work_bits):
+        with run.precision.scope():
             W = ctx.weights_at(lam, run.final)
             rows.append((to_mpf(lam), W, run.final.a, run))
     return bits, rows
@@ -1052,7 +1049,7 @@ def _check_variation_norm(ctx):
     if out:
         return out
     bits = _bits(ctx)
-    with mpmath.workprec(bits + 20):
+    with ctx.precision.extra(20):
         X, _ = mp_data(ctx.problem)
         Ns = to_mpf(ctx.data.N_star)
         gmin2 = 2 * min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
@@ -1061,7 +1058,7 @@ def _check_variation_norm(ctx):
 
     def measure(exps):
         _, rows = _gap_ladder(ctx, exps)
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             measured = []
             for lam, W, a, _run in rows:
                 N = variation_norm(W, a)
@@ -1079,14 +1076,14 @@ def _check_variation_norm(ctx):
 
     def judge(exps):
         measured = measure(exps)
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             resolved_rows = [(lam, g) for lam, g, floor in measured if g > floor * 2 ** SLACK]
             return (law.judge_rungs(measured, resolution=ctx.resolution(law.predicted)),
                     ([r[0] for r in resolved_rows], [r[1] for r in resolved_rows]))
 
     limit, (lams, gaps), exps, note = ctx.decide(judge, ctx.profile.exponents)
     lower_ok = all(lower.values())
-    with mpmath.workprec(bits + 20):
+    with ctx.precision.extra(20):
         from gfcheck.proofs_check.core.rates import fit_power_law
 
         K, e = fit_power_law(lams, gaps)
@@ -1198,7 +1195,7 @@ def _check_limit_function(ctx):
     if out:
         return out
     bits = _bits(ctx)
-    with mpmath.workprec(bits + 20):
+    with ctx.precision.extra(20):
         pts = [[to_mpf(v) for v in p] for p in _test_points(ctx)]
         bp = [to_mpf(v) for v in ctx.data.beta_plus]
         bm = [to_mpf(v) for v in ctx.data.beta_minus]
@@ -1214,7 +1211,7 @@ def _check_limit_function(ctx):
 
     def measure(exps):
         _, rows = _gap_ladder(ctx, exps)
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             return [(lam, max(abs(x - z) for x, z in zip(outputs(W, a, pts), hinf)) / scale,
                      tolerance(bits, SLACK)) for lam, W, a, run in rows]
 
@@ -1224,7 +1221,7 @@ def _check_limit_function(ctx):
 
     def judge(exps):
         measured = measure(exps)
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             return law.judge_rungs(measured, resolution=ctx.resolution(lead)), None
 
     limit, _, exps, note = ctx.decide(judge, ctx.profile.exponents)

@@ -335,7 +335,7 @@ def _event_time_tolerances(ctx, p, run, T):
     X, y = mp_data(p)
     lam = to_mpf(p.scale)
     out = []
-    with mpmath.workprec(at.work_bits):
+    with at.precision.scope():
         for e in run.events:
             st = sample_at(at, mpf_to_fraction(e.t))
             g = lam * mpmath.sqrt(mpmath.fsum(to_mpf(v) ** 2 for v in p.directions[e.neuron]))
@@ -404,8 +404,7 @@ def _check_reduced_vs_full(ctx):
     if out:
         return out
     p, T, red, full, _ = _engines_pair(ctx)
-    bits = _bits(ctx)
-    with mpmath.workprec(bits + 20):
+    with ctx.precision.extra(20):
         tol = _engine_tolerance(ctx, (red, full))
         diff, same = _run_difference(red, full)
         tols = _event_time_tolerances(ctx, p, red, T)
@@ -421,12 +420,12 @@ def _check_reduced_vs_full(ctx):
                          "horizon": s(T, 6), "compared": "final a, U, W; a, U, W at every sample; event times"})
     # the near miss: a clock late by 256 tolerances of motion where the flow moves fastest (a
     # relative clock error is invisible where the flow has come to rest: census 0057)
-    with mpmath.workprec(bits + 20):
+    with ctx.precision.extra(20):
         speeds = [_reduced_speed(p, st) for st in red.samples]
         i = max(range(len(speeds)), key=lambda k: speeds[k])
         dt = mpf_to_fraction(256 * tol / speeds[i])
     red2 = ctx.run(p, t_end=T * i / 16 + dt, times=(T * i / 16 + dt,), engine="reduced", error_estimate=False)
-    with mpmath.workprec(bits + 20):
+    with ctx.precision.extra(20):
         d2 = _state_difference(red2.samples[0], full.samples[i])
         twin_v = Verdict(verdict_of(d2 <= tol), "0", s(d2, 4), s(d2, 4), s(tol, 3),
                          {"twin": f"the reduced engine's sample at t + {s(dt, 3)} (256 tolerances of motion at the "
@@ -522,7 +521,7 @@ def _check_invariants(ctx):
         v = Verdict("UNDECIDED", "0", "-", "-", "-", {"reason": "nothing to measure the invariants on: " +
                                                       "; ".join(f"{k} run: {w}" for k, w in bad.items() if w)})
         return v, v
-    with mpmath.workprec(bits + 20):
+    with ctx.precision.extra(20):
         tol = tolerance(bits, SLACK)
         per = {name: _invariant_residuals(p, run) for name, run in (("reduced", red), ("full", full))}
         worst = max(max(v[:3]) for v in per.values())
@@ -658,14 +657,13 @@ def _check_early_closed_form(ctx):
         return out
     ep = ctx.early_phase
     t = _t_probe(ep)
-    bits = _bits(ctx)
     law = early_closed_form_laws(ctx)[0]
 
     def judge(exps):
         rows = []
         for e in exps:
             lam, run = _early_run(ctx, e, t)
-            with mpmath.workprec(run.work_bits):
+            with run.precision.scope():
                 worst = mpmath.mpf(0)
                 for j in range(ctx.problem.m):
                     a, u = _cf_state(ep, j, t, lam)
@@ -673,11 +671,11 @@ def _check_early_closed_form(ctx):
                     worst = max(worst, abs(run.final.a[j] - a) / scale,
                                 max(abs(x - v) for x, v in zip(run.final.U[j], u)) / scale)
                 rows.append((to_mpf(lam), worst, tolerance(bits_for_dps(early_dps(ctx, e, t)), SLACK)))
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             return law.judge_rungs(rows, resolution=ctx.resolution(2)), None
 
     limit, _, exps, note = ctx.decide(judge, early_exponents(ctx, t))
-    with mpmath.workprec(bits + 40):
+    with ctx.precision.extra(40):
         return limit_verdicts(limit, note=note, prediction=law.prediction(),
                               wrong={"a first-order linearisation error (exponent 1)": 1},
                               details={"t": s(t, 6), "ladder": [f"1e-{e}" for e in exps],
@@ -713,8 +711,7 @@ def _check_exits(ctx):
         v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
                     {"reason": "no neuron has a wrongly signed active point, so there is no exit to time"})
         return v, v
-    bits = _bits(ctx)
-    with mpmath.workprec(bits + 40):
+    with ctx.precision.extra(40):
         Tcf = {(j, k): to_mpf(T) for j in range(ctx.problem.m) for k, T in ep.exits[j]}
     mismatches = {}
     law = exit_time_laws(ctx)[0]
@@ -736,11 +733,11 @@ def _check_exits(ctx):
                  for (j, k) in sorted((want - got).elements())] +
                 [{"neuron": j, "point": k, "predicted_t": s(Tcf[(j, k)], 8) if (j, k) in Tcf else "not predicted",
                   "measured_t": ", ".join(times[(j, k)])} for (j, k) in sorted(set((got - want).elements()))])
-            with mpmath.workprec(run.work_bits):
+            with run.precision.scope():
                 d = max((abs(ev.t - Tcf[(ev.neuron, ev.point)]) for ev in run.events
                          if (ev.neuron, ev.point) in Tcf), default=mpmath.mpf(0))
                 rows.append((to_mpf(lam), d, tolerance(bits_for_dps(early_dps(ctx, e, t)), SLACK) * (1 + t)))
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             return law.judge_rungs(rows, resolution=ctx.resolution(2)), None
 
     limit, _, exps, note = ctx.decide(judge, early_exponents(ctx, t))
@@ -748,7 +745,7 @@ def _check_exits(ctx):
     # time t, and a deactivation of the nonlinear phase is not an early exit (a mismatch there that
     # is gone deeper is reported, not counted)
     deepest = mismatches[exps[-1]]
-    with mpmath.workprec(bits + 40):
+    with ctx.precision.extra(40):
         return limit_verdicts(limit, note=note, ok=not deepest,
                               wrong={"exit times off by O(lambda) (exponent 1)": 1},
                               prediction=f"same exits; {law.prediction()}",
@@ -980,7 +977,7 @@ def _check_violations(ctx):
     watch = LossWatch("first", frozenset(A), sum(y[k] ** 2 for k in A) / (4 * ctx.problem.n))
     L0 = sum(v ** 2 for v in y) / (2 * ctx.problem.n)
     fit = LossWatch("fit", frozenset(range(ctx.problem.n)), L0 / Fraction(2) ** bits)
-    with mpmath.workprec(bits + 40):
+    with ctx.precision.extra(40):
         slope_law, gap_law = _violation_laws(ctx, pa, npa, S)
         pred = slope_law.predicted
         Ns = to_mpf(data_predictions(pa).N_star)
@@ -1016,7 +1013,7 @@ def _check_violations(ctx):
         if run.crossings.get("fit") is None:
             unfitted.append(f"1e-{e}")
             return
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             gaps[e] = variation_norm(weights_from(pa, run.final), run.final.a) - Ns
 
     def judge(exps):
@@ -1024,10 +1021,10 @@ def _check_violations(ctx):
         for e in exps:
             t = crossing(e)
             if t is not None:
-                with mpmath.workprec(bits + 40):
+                with ctx.precision.extra(40):
                     xs.append(e * mpmath.log(10))
                 ts.append(t)
-        with mpmath.workprec(bits + 40):
+        with ctx.precision.extra(40):
             mus = [mpmath.exp(-(a + b) / 2) for a, b in zip(xs, xs[1:])]
             slopes = [(ts[i + 1] - ts[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
             noise = [tolerance(bits, SLACK) * (ts[i] + ts[i + 1]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
@@ -1043,7 +1040,7 @@ def _check_violations(ctx):
                     {"reason": f"the A3-broken variant is not fitted by the horizon (a time budget) at lambda = "
                                f"{', '.join(sorted(set(unfitted)))}"})
         return v, v
-    with mpmath.workprec(bits + 40):
+    with ctx.precision.extra(40):
         ge = [e for e in exps if e in gaps]
         g = [gaps[e] for e in ge]
         # the gap N - N* stays: its limit, extrapolated on the ladder with the first escape's correction
@@ -1069,7 +1066,7 @@ def _check_violations(ctx):
     pb = uncovered_point_variant(ctx.problem, k0)
     lam = ctx.profile.scales[0]
     run = _uncovered_run(ctx, pb, k0, lam, bits)
-    with mpmath.workprec(bits + 40):
+    with ctx.precision.extra(40):
         Lf = loss(pb, weights_from(pb, run.final), run.final.a)
         L_pred = to_mpf(y[k0] ** 2 / (2 * ctx.problem.n))
         tol_b = tolerance(bits, SLACK) * to_mpf(ctx.data.L0) + mpmath.sqrt(tolerance(bits, 0)) * L_pred
@@ -1129,7 +1126,7 @@ def relu_one_gap(ctx, e: int):
             continue
         half = run.crossings.get("half_+" if ctx.problem.signs[ev.neuron] > 0 else "half_-")
         (late if half is not None and ev.t > half else early).add((ev.neuron, ev.point))
-    with mpmath.workprec(_bits(ctx) + 20):
+    with ctx.precision.extra(20):
         W = weights_from(with_scale(ctx.problem, lam), run.final)
         gap = variation_norm(W, run.final.a) - to_mpf(ctx.data.N_star)
     return gap, late, early
@@ -1142,7 +1139,7 @@ def relu_one_gap_limit(ctx, exps, gaps):
     and judged against 0 with the band ``2^-resolution_bits N*``: VERIFIED = closing, REFUTED =
     stable; never two rungs (issue 25 cause 2: ``2 gamma = 0.034`` read as a rate)."""
     bits = _bits(ctx)
-    with mpmath.workprec(bits + 40):
+    with ctx.precision.extra(40):
         Ns = to_mpf(ctx.data.N_star)
         return relu_one_laws(ctx)[0].judge([mpmath.mpf(10) ** -e for e in exps], gaps, resolution=ctx.resolution(Ns),
                                            noise=[tolerance(bits, SLACK) * Ns] * len(gaps))
@@ -1325,9 +1322,8 @@ def _check_hygiene(ctx):
                     {"reason": "no activation changes on these data (no wrongly signed active point): there is "
                                "no kink to locate"})
         return v, v
-    bits = _bits(ctx)
     hi = ctx.run(p, t_end=T, engine="reduced", error_estimate=False, dps=ctx.profile.dps + 10)
-    with mpmath.workprec(bits + 40):
+    with ctx.precision.extra(40):
         same = not pair_events(red.events, hi.events)[1]
         # the requested digits (not the engine's own estimate), per event divided by its slope
         tols = _event_time_tolerances(ctx, p, red, T)

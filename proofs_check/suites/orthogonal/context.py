@@ -272,7 +272,7 @@ class Context(RunMemo, Facts):
         if len(run.samples) < 2:
             return False
         L0 = sum(v ** 2 for v in self.problem.labels) / (2 * self.problem.n)
-        with mpmath.workprec(run.work_bits):
+        with run.precision.scope():
             last = [loss(self.problem, self.weights_at(scale, st), st.a) for st in run.samples[-2:]]
             return abs(last[1] - last[0]) <= to_mpf(L0) / mpmath.mpf(2) ** (2 * bits_for_dps(self.profile.dps))
 

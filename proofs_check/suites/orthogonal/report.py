@@ -47,7 +47,7 @@ def neuron_figure_data(ctx) -> dict | None:
     lam = ctx.profile.scales[min(1, len(ctx.profile.scales) - 1)]
     run = ctx.escape_run(lam)  # the phases; the settle after them is flat on this scale
     P = ctx.problem
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         X, y = mp_data(P)
         # the limit direction: beta_+- for main neurons (digest 5.1), D_j for the others
         Ds = []

@@ -116,7 +116,7 @@ def _undecided(reason):
 
 
 def _runs(ctx):
-    with mpmath.workprec(bits_for_dps(ctx.profile.dps) + 20):
+    with ctx.precision.extra(20):
         return [(e, ctx.ladder_run(e)) for e in ctx.exponents]
 
 
@@ -131,7 +131,7 @@ def _check_invariant(ctx):
     edge_worst = mpmath.mpf(0)
     seen = 0
     for e, run in _runs(ctx):
-        with mpmath.workprec(run.work_bits):
+        with run.precision.scope():
             delta = mpmath.ldexp(1, -bits_for_dps(ctx.profile.dps) // 2)
             p = with_scale(ctx.problem, ctx.scale(e))
             q0 = [to_mpf(v) for v in initial_balance(p)]
@@ -241,7 +241,7 @@ def _check_condensation(ctx):
     # deepest rung its own O(kappa^2) would bend the last local exponent (1e-4 relative here)
     ref = phase1(short[-1][1])
     rows = []
-    with mpmath.workprec(short[-1][1].work_bits):
+    with short[-1][1].precision.scope():
         t_max = max((ref[k] for k in ref), default=mpmath.mpf(1))
         events = [(e, phase1(run)) for e, run in short]
         for e, ev in events:
@@ -315,7 +315,7 @@ def _condensation_time(ctx, runs):
     phase I, so ``T_I(kappa) = T_I(0) + O(kappa^2)``: ``judge_limit`` with the correction
     ``kappa^2``."""
     pos = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] > 0)
-    with mpmath.workprec(bits_for_dps(ctx.profile.dps) + 20):
+    with ctx.precision.extra(20):
         t_i = ctx.condensation_times()
         pred = max(t_i.values()) if t_i else None
         if pred is None or pred <= 0:
@@ -327,7 +327,7 @@ def _condensation_time(ctx, runs):
     vals, noise = [], []
     for e, run in runs:
         T = ctx.probes(e)["T_I"]
-        with mpmath.workprec(run.work_bits):
+        with run.precision.scope():
             st = ctx.sample(run, T)
             psi = max(half_angle_tan(st.W[j], ghat) for j in pos)
             vals.append((e, to_mpf(T) + (mpmath.log(psi) - td) / rate))
@@ -376,7 +376,7 @@ def _check_growth(ctx):
         vals = []
         for e, run in _runs(ctx):
             pr = ctx.probes(e)
-            with mpmath.workprec(run.work_bits):
+            with run.precision.scope():
                 A = []
                 for key in ("grow_lo", "grow_hi"):
                     st = ctx.sample(run, pr[key])
@@ -396,7 +396,7 @@ def _check_growth(ctx):
 def _offset_claim(ctx, what, measure_fn, law):
     vals = []
     for e, run in _runs(ctx):
-        with mpmath.workprec(run.work_bits):
+        with run.precision.scope():
             v = measure_fn(e, run)
             if v is None:
                 break
@@ -471,7 +471,7 @@ def _check_reactivation(ctx):
     tt = mpf_to_fraction(t)
     T = ctx.horizon(e)
     rerun = ctx.run(dataclasses.replace(ctx.problem, scale=ctx.scale(e)), t_end=T, times=(tt,))
-    with mpmath.workprec(rerun.work_bits):
+    with rerun.precision.scope():
         P, M = _dual(ctx, measure(ctx, rerun.samples[0]))
         c = to_mpf(ctx.data.cos_delta)
         gamma_u, decoupled = P - M * c, P - M
@@ -568,7 +568,7 @@ def _speed_at(ctx, run, centre, neurons, law=None):
     kp, km = ctx.data.plus[0], ctx.data.minus[0]
     bits = bits_for_dps(run.precision.dps)  # the run's own digits
     out = []
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         lo, hi = to_mpf(centre - SPEED_STEPS[0]), to_mpf(centre + SPEED_STEPS[0])
         if any(lo <= ev.t <= hi for ev in run.events):
             return out
@@ -618,7 +618,7 @@ def _angular_speed(ctx):
             skipped += len(pos) - len(got)
             for j, lim, twin, pred in got:
                 found.append((e, key, j, lim, twin, pred))
-                with mpmath.workprec(run.work_bits):
+                with run.precision.scope():
                     rel = lim.distance / abs(pred) if lim.limit is not None else mpmath.inf
                 per[f"1e-{e}"] = max(per.get(f"1e-{e}", mpmath.mpf(0)), rel)
     if not found:
@@ -734,7 +734,7 @@ def _escape_parts(ctx, e, run):
     pos = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] > 0)
     if not pos or any(st.U[j][d.minus[0]] != 0 or st.U[j][d.plus[0]] <= 0 for st in rr.samples for j in pos):
         return None
-    with mpmath.workprec(rr.work_bits):
+    with rr.precision.scope():
         if any(to_mpf(t1) < ev.t < T and ev.neuron in pos for ev in rr.events):
             return None
         Is = [_pinned_integral(ctx, rr.samples[0], rr.samples[1], j) for j in pos]
@@ -769,7 +769,7 @@ def _escape_identity(ctx, e, run):
     t1 = _pinned_start(ctx, e)
     Tf = mpf_to_fraction(T)
     h = 2 / (ctx.eta * (1 - ctx.data.p))
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         kinks = sorted({mpf_to_fraction(ev.t) for ev in run.events if t1 < mpf_to_fraction(ev.t) < Tf})
     breaks = [t1] + kinks + [Tf]
     rules = [_gl_nodes(breaks, h, bits_for_dps(ctx.profile.dps) + 20, refine=r) for r in (1, 2)]
@@ -777,7 +777,7 @@ def _escape_identity(ctx, e, run):
     rr = ctx.run(with_scale(ctx.problem, ctx.scale(e)), t_end=Tf, times=times)
     at = dict(zip(times, rr.samples))
     j = min(j for j in ctx.survivor_rule() if ctx.problem.signs[j] > 0)
-    with mpmath.workprec(rr.work_bits):
+    with rr.precision.scope():
         I = _pinned_integral(ctx, at[t1], at[Tf], j)
         Pt = {t: _dual(ctx, measure(ctx, at[t]))[0] for t in times}
         return (I,) + tuple(mpmath.fsum(w * Pt[t] for t, w in r) for r in rules)
@@ -815,9 +815,9 @@ def _check_escape(ctx):
         third 0.0027, lambda_needed 1e-15.4)."""
         pts = []
         for e in exps:
-            with mpmath.workprec(bits_for_dps(ctx.profile.dps) + 20):
+            with ctx.precision.extra(20):
                 run = ctx.ladder_run(e)
-            with mpmath.workprec(run.work_bits):
+            with run.precision.scope():
                 got = _escape_parts(ctx, e, run)
             if got is not None:
                 pts.append((e,) + got)
@@ -848,9 +848,9 @@ def _check_escape(ctx):
     parts = {"slope of T_esc - cos Delta I_P/(eta (1-p))": limit_verdicts(lim, note=note, details=det)}
     # the identity behind I_P, against Gauss-Legendre (panels h and h/2) on the shallowest rung
     e0 = pts[0][0]
-    with mpmath.workprec(bits_for_dps(ctx.profile.dps) + 20):
+    with ctx.precision.extra(20):
         run0 = ctx.ladder_run(e0)
-    with mpmath.workprec(run0.work_bits):
+    with run0.precision.scope():
         I, q_h, q_h2 = _escape_identity(ctx, e0, run0)
         # the finer rule is at least twice as accurate as the coarser (|E_h/2| <= |E_h| / 2), so
         # |E_h/2| <= |E_h| - |E_h/2| <= |Q_h - Q_h/2|; assuming the asymptotic 2^(2n) gain instead
@@ -1040,7 +1040,7 @@ def _tail_parts(ctx, top):
                                f"half-decade panels past twice it and past the last activation event "
                                f"({len(run.events)} events) by t = 1e{top}"})
         return v, v
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         late = [ev for ev in run.events if ev.t > to_mpf(t_a)]
         if late:
             v = Verdict("UNDECIDED", "1", "-", "-", "-",
@@ -1125,7 +1125,7 @@ def _check_margin(ctx):
         _exact(abs(2 * gstar - g_lp) <= tol, s(2 * gstar, 10) + " (sin(Delta)/2)", s(g_lp, 10),
                s(2 * gstar - g_lp, 3), s(tol, 3)))
     e, run = long_run(ctx)
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         ms = [(st, measure(ctx, st)) for st in run.samples]
         gam = [(st.t, m["gamma"]) for st, m in ms]
         T_esc = run.crossings.get("f-") if run.crossings else None
@@ -1160,7 +1160,7 @@ def _check_margin(ctx):
     d = ctx.data
     neg = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] < 0) if d.a1 else []
     if neg:
-        with mpmath.workprec(run.work_bits):
+        with run.precision.scope():
             parts["negative cluster turns towards e_+^perp after T_esc"] = _negative_turn(ctx, ms, neg)
     return combine_verdicts(parts, details=vacuous)
 
@@ -1353,7 +1353,7 @@ def _switchings(ctx, run, t_end):
     P = ctx.problem
     live = {j: {k for k, x in enumerate(P.inputs) if sum(g * v for g, v in zip(P.directions[j], x)) > 0}
             for j in range(P.width)}
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         groups = {}  # (t, neuron) -> its events at t, in time order
         for ev in run.events:
             t = mpf_to_fraction(ev.t)
@@ -1556,7 +1556,7 @@ def _gd_errors(ctx, problem, kappa, ladder, band, deepen, dtype=float):
     run = ctx.run(problem, t_end=Fraction(ladder.T), times=times)
     if len(run.samples) != len(times):
         return None
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         LF = {t: measure(ctx, st)["L"] for t, st in zip(times, run.samples)}
     ks, errs, noise, t0 = list(ladder.steps), {}, {}, time.perf_counter()
     while True:
@@ -1687,7 +1687,7 @@ def _gd_switching_part(ctx, band):
     run = ctx.run(dataclasses.replace(ctx.problem, scale=kappa), t_end=Fraction(T_end), times=(Fraction(T_end),))
     t_F = t_rel(ctx, run)
     neg = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] < 0)
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         t_F = float(t_F) if t_F is not None else None
     ks, measured, lags, t0 = list(GD_STEPS), {}, {}, time.perf_counter()
     while True:

@@ -62,7 +62,7 @@ def figure_data(ctx) -> dict:
     e = _rung(ctx)
     run = ctx.ladder_run(e)
     pos = {j for j in ctx.survivor_rule() if ctx.problem.signs[j] > 0}
-    with mpmath.workprec(run.work_bits):
+    with run.precision.scope():
         t = [float(st.t) for st in run.samples[1:]]
         L = [float(measure(ctx, st)["L"]) for st in run.samples[1:]]
         marks = {"T(f+ = 1/100)": run.crossings.get("f+"), "t_rel": t_rel(ctx, run), "T_esc": run.crossings.get("f-")}
@@ -84,7 +84,7 @@ def figure_data(ctx) -> dict:
         out["sep_angles"] = {"t": t, "angles": ang, "signs": list(ctx.problem.signs), "special": special,
                              "kappa": f"1e-{e}"}
     e2, long = long_run(ctx)
-    with mpmath.workprec(long.work_bits):
+    with long.precision.scope():
         tt = [float(st.t) for st in long.samples[1:]]
         g = [float(measure(ctx, st)["gamma"]) for st in long.samples[1:]]
         out["sep_margin"] = {"t": tt, "gamma": g, "gamma_star": float(ctx.const("gamma_star")), "kappa": f"1e-{e2}"}
