@@ -3,8 +3,9 @@
 A :class:`Profile` fixes the ladder of initialisation scales and the working digits; a
 :class:`Context` carries the problem (exact), its symbolic predictions (computed once) and
 a cache of trajectories, so that claims which need the same run (say lambda = 1e-30 to
-convergence) integrate it once.  Checks add plot data to ``ctx.figure_data`` (the schema is
-that of :mod:`gfcheck.proofs_check.suites.orthogonal.figures`).
+convergence) integrate it once.  Checks return plot data with their verdicts
+(:func:`.verdicts.with_figures`); verify gathers it into ``ctx.figure_data`` for the report (the schema
+is that of :mod:`gfcheck.proofs_check.suites.orthogonal.figures`).
 
 The ladder: ``scales`` are exact powers of ten ``10^-e`` for ``e`` in ``exponents``.  The
 digest (section 4.4) shows that lambda = 1e-8 can still be 4% off the limit when

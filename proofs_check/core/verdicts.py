@@ -27,6 +27,8 @@ True
 
 from __future__ import annotations
 
+import dataclasses
+
 import importlib
 import re
 import time
@@ -38,7 +40,7 @@ from gfcheck.symbolic.errors import GfcheckError, InvalidInput
 
 __all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "Suite",
            "run_claim", "outside_assumptions", "provenance_counts", "provenance_tally", "stopped_result",
-           "stop_reason", "collapse_verdict", "law_disagreements", "declared_laws"]
+           "stop_reason", "collapse_verdict", "law_disagreements", "declared_laws", "with_figures"]
 
 VERDICTS = ("VERIFIED", "REFUTED", "OUTSIDE_ASSUMPTIONS", "UNDECIDED")
 #: where a claim comes from: stated in the paper, or our statement after it (see :class:`Provenance`)
@@ -63,10 +65,16 @@ class Verdict:
     residual: str
     tolerance: str
     details: dict = field(default_factory=dict)
+    #: plot data for the report's figures, by figure-data key (floats; not part of the verdict, not
+    #: in report.json): what a check measured along the way, returned with its verdict
+    #: (:func:`with_figures`) instead of written into the context
+    figures: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise InvalidInput(f"Verdict: expected one of {VERDICTS}, found {self.verdict!r}")
+        if not _is_str_dict(self.figures):
+            raise InvalidInput("Verdict.figures: expected a dict with string keys")
         for name in ("prediction", "measurement", "residual", "tolerance"):
             if not isinstance(getattr(self, name), str):
                 raise InvalidInput(f"Verdict.{name}: expected a decimal string, found "
@@ -77,6 +85,19 @@ class Verdict:
     @property
     def passed(self) -> bool:
         return self.verdict == "VERIFIED"
+
+
+def with_figures(pair, figures: dict) -> tuple:
+    """``(result, twin)`` with ``figures`` (figure-data key -> plot data) attached to the result: a
+    check returns what it measured for the figures with its verdict (:attr:`Verdict.figures`).
+
+    >>> v = Verdict("VERIFIED", "1", "1", "0", "0")
+    >>> r, t = with_figures((v, v), {"escape": {"slope": 2.0}})
+    >>> r.figures, t.figures, r == v
+    ({'escape': {'slope': 2.0}}, {}, True)
+    """
+    result, twin = pair
+    return dataclasses.replace(result, figures={**result.figures, **figures}), twin
 
 
 @dataclass(frozen=True)
@@ -240,12 +261,14 @@ class Suite:
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """What the report shows for one claim: the claim, its verdict, its twin's verdict."""
+    """What the report shows for one claim: the claim, its verdict, its twin's verdict, and the
+    figure data its check returned (:attr:`Verdict.figures` of its first route)."""
 
     claim: Claim
     result: Verdict
     twin: Verdict
     seconds: float
+    figures: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def verdict(self) -> str:
@@ -560,12 +583,14 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
     t0 = time.perf_counter()
     bound, message, stopped = _bound(claim, ctx)
     _set_claim_start(ctx, t0)  # the ladders of one claim share its budget (RunMemo.decide)
+    figures = {}
     try:
         outside = outside_assumptions(claim, ctx)
         if outside is not None:
             return ClaimResult(claim, outside, outside, time.perf_counter() - t0)
         with time_limit(bound, message):
             result, twin = claim.check(ctx)
+            figures = result.figures if isinstance(result, Verdict) else {}
             if result.verdict == "REFUTED":
                 result, twin = _second_route(claim, ctx, result, twin)
     except KeyboardInterrupt:
@@ -594,4 +619,4 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
                                  "REFUTED: this check could not have failed")
         result = Verdict("UNDECIDED", result.prediction, result.measurement, result.residual,
                          result.tolerance, details)
-    return ClaimResult(claim, result, twin, time.perf_counter() - t0)
+    return ClaimResult(claim, result, twin, time.perf_counter() - t0, figures)

@@ -250,6 +250,7 @@ def _in_process(selected, todo, ctx, prog, done):
             return ctx.budget
         prog.start(i + 1, selected[i])
         done[i] = run_claim(selected[i], ctx)
+        ctx.figure_data.update(done[i].figures)
         prog.done(i + 1, done[i])
     return None
 
@@ -301,23 +302,18 @@ _WORK: tuple = ()
 
 
 def _claim_in_worker(i: int):
-    """Run claim ``i`` in a worker: its result, the figure data it drew and the integrations
-    it ran (both go back into the parent's context).  Its ladder lines go to the parent."""
+    """Run claim ``i`` in a worker: its result, the figure data its check returned and the
+    integrations it ran (both go back into the parent's context).  Its ladder lines go to the parent."""
     from gfcheck.proofs_check.core.registry import run_claim
     from gfcheck.proofs_check.core.workers import tell
 
     selected, ctx = _WORK
     ctx.say = tell
     before = len(ctx.timings)
-    keys_before = dict(ctx.figure_data)
     r = run_claim(selected[i], ctx)
-    figures = {k: v for k, v in ctx.figure_data.items() if keys_before.get(k, _MISSING) is not v}
     timings = list(ctx.timings[before:])
     # the verdicts travel back, not the claim (its check may be a local function: unpicklable)
-    return (r.result, r.twin, r.seconds), figures, timings
-
-
-_MISSING = object()
+    return (r.result, r.twin, r.seconds), r.figures, timings
 
 
 def _shared_predictions(ctx) -> None:

@@ -3,7 +3,8 @@
 They run on the profile's ladder of scales (``ctx.ladder_run``) and are judged as rates
 (:mod:`.rates`: limits extrapolated with the theory's correction orders).  Every
 prediction is read from ``ctx.data`` / ``ctx.neurons`` / the symbolic layer, so a planted
-falsehood (a replaced prediction) reaches the check.  They also fill ``ctx.figure_data``.
+falsehood (a replaced prediction) reaches the check.  They also return plot data for the figures
+with their verdicts (:func:`~gfcheck.proofs_check.core.verdicts.with_figures`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from gfcheck.proofs_check.core.context import with_scale
 from gfcheck.proofs_check.core.laws import Term, limit_law, rate_law
 from gfcheck.proofs_check.core.measure import (combine_verdicts, limit_verdicts, loss, mp_data, one_minus_cos,
                                                outputs, outside_if_not_orthogonal, s, variation_norm, verdict_of)
-from gfcheck.proofs_check.core.verdicts import Claim, Provenance, Verdict
+from gfcheck.proofs_check.core.verdicts import Claim, Provenance, Verdict, with_figures
 
 #: the claims this module declares (the ``orthogonal`` suite, ``suite.py``)
 CLAIMS: list[Claim] = []
@@ -537,8 +538,7 @@ def _check_escape_slope(ctx):
         fig[f"t_half_{key}"] = [float(t) for t in ts]
         fig[f"slope_{key}"] = float(slope_pred)
         fig[f"intercept_{key}"] = float(ts[-1] - slope_pred * xs[-1]) if ts else 0.0
-    ctx.figure_data["escape"] = fig
-    return combine_verdicts(parts)
+    return with_figures(combine_verdicts(parts), {"escape": fig})
 
 
 CLAIMS.append(Claim(
@@ -855,11 +855,11 @@ def _check_plateaus(ctx):
             sup.append(dist)
             if i in (0, len(scales) // 2, len(scales) - 1):
                 curves.append({"lambda": s(to_mpf(lam), 3), "s": ss, "loss": ll})
-    ctx.figure_data["loss_curves"] = curves
     smax = float(slopes[-1]) * 1.6
-    ctx.figure_data["step_function"] = {"s": [0.0, float(slopes[0]), float(slopes[0]), float(slopes[1]),
-                                              float(slopes[1]), smax],
-                                        "L": [float(L0), float(L0), float(Lmid), float(Lmid), 0.0, 0.0]}
+    figures = {"loss_curves": curves,
+               "step_function": {"s": [0.0, float(slopes[0]), float(slopes[0]), float(slopes[1]), float(slopes[1]),
+                                       smax],
+                                 "L": [float(L0), float(L0), float(Lmid), float(Lmid), 0.0, 0.0]}}
     decreasing = all(b < a for a, b in zip(sup, sup[1:]))
     parts = {"first plateau": limit_verdicts(l0, note=note0, prediction=f"L0 {s(L0, 8)}, {first.prediction()}",
                                              wrong={"a quadratic departure from L0": 2},
@@ -871,9 +871,9 @@ def _check_plateaus(ctx):
                                                        "points_counted_fitted": [str(k) for k in fitted],
                                                        "probe": {k: probe[k] for k in (f"1e-{e}" for e in expsm)
                                                                  if k in probe}})}
-    return combine_verdicts(parts, extra_ok=decreasing,
-                            details={"sup_distance_to_step": [s(v, 3) for v in sup],
-                                     "sup_distance_decreasing": str(decreasing)})
+    return with_figures(combine_verdicts(parts, extra_ok=decreasing,
+                                         details={"sup_distance_to_step": [s(v, 3) for v in sup],
+                                                  "sup_distance_decreasing": str(decreasing)}), figures)
 
 
 CLAIMS.append(Claim(
@@ -1087,16 +1087,17 @@ def _check_variation_norm(ctx):
         from gfcheck.proofs_check.core.rates import fit_power_law
 
         K, e = fit_power_law(lams, gaps)
-        ctx.figure_data["norm_gap"] = {"lambda": [float(v) for v in lams], "gap": [float(v) for v in gaps],
-                                       "predicted_exponent": float(gmin2), "fit_K": float(K or 0),
-                                       "fit_exponent": float(e or 0)}
-        return limit_verdicts(limit, note=note, ok=lower_ok,
+        figures = {"norm_gap": {"lambda": [float(v) for v in lams], "gap": [float(v) for v in gaps],
+                                "predicted_exponent": float(gmin2), "fit_K": float(K or 0),
+                                "fit_exponent": float(e or 0)}}
+        return with_figures(limit_verdicts(limit, note=note, ok=lower_ok,
                               wrong=None if law.one_sided else {"gamma instead of 2 gamma": gmin2 / 2},
                               prediction=f"N >= N*(h); N - N*: {law.prediction()}",
                               details={"N_star": s(Ns, 12), "lower_bound_holds": str(lower_ok),
                                        "ladder": [f"1e-{x}" for x in exps], "K": s(K, 6),
                                        "lambda_for_accuracy": {dd: s((mpmath.mpf(dd) / K) ** (1 / e), 3)
-                                                               for dd in ("1e-3", "1e-6")} if K and e else {}})
+                                                               for dd in ("1e-3", "1e-6")} if K and e else {}}),
+                            figures)
 
 
 CLAIMS.append(Claim(

@@ -156,3 +156,21 @@ def test_a_verdict_judging_another_law_than_it_states_is_undecided(prediction, o
                          laws=None if laws is None else (lambda ctx: laws)), _ctx())
     assert r.verdict == "UNDECIDED" and "internal inconsistency" in r.result.details["error"]
     assert any(what in d for d in r.result.details["law_disagreements"])
+
+
+@pytest.mark.parametrize("twin_verdict, verdict", [("REFUTED", "VERIFIED"), ("VERIFIED", "UNDECIDED")])
+def test_the_figure_data_a_check_returns_reaches_its_result_whatever_the_verdict(twin_verdict, verdict):
+    """A check returns its plot data with its verdict (``with_figures``), not in the context: the
+    result carries it (a downgrade by an unrefuted twin keeps it), ``report.json`` does not, and the
+    context is left as it was.  Twin: a check that returns none gives none."""
+    from gfcheck.proofs_check.core.verdicts import with_figures
+
+    plot = {"escape": {"slope": 2.0, "t": [1.0, 2.0]}}
+    ctx = _ctx()
+    r = run_claim(_claim(lambda ctx: with_figures((Verdict("VERIFIED", "1", "1", "0", "0"),
+                                                  Verdict(twin_verdict, "1", "2", "1", "0")), plot)), ctx)
+    assert r.verdict == verdict and r.figures == plot and ctx.figure_data == {}
+    assert "figures" not in r.to_json() and "escape" not in str(r.to_json())
+    bare = run_claim(_claim(lambda ctx: (Verdict("VERIFIED", "1", "1", "0", "0"),
+                                         Verdict("REFUTED", "1", "2", "1", "0"))), _ctx())
+    assert bare.figures == {}
