@@ -262,8 +262,9 @@ class RunMemo(SuiteContext):
             rounds.append(time.perf_counter() - t_round)
             spent = time.perf_counter() - t0
             new = None if self._hopeless(limit) else self._next_rung(limit, exps, shallowest)
-            if new is None or new in exps or spent + self._next_round(rounds) > self.profile.claim_seconds:
-                return limit, payload, tuple(exps), self._ladder_note(limit, exps, spent, rounds)
+            ahead = self._next_round(rounds, self._rung_growth(exps, new))
+            if new is None or new in exps or spent + ahead > self.profile.claim_seconds:
+                return limit, payload, tuple(exps), self._ladder_note(limit, exps, spent, ahead)
             if self.say is not None:
                 self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
                          f"adding 1e-{new} (ladder budget 1e-{self.profile.max_exponent})")
@@ -287,23 +288,41 @@ class RunMemo(SuiteContext):
         return None
 
     @staticmethod
-    def _next_round(rounds) -> float:
+    def _next_round(rounds, cap: float = math.inf) -> float:
         """The predicted seconds of the next judgement: the last one's, times its growth over the one
-        before (at least 1; the deeper rung costs more digits and a longer horizon).  With one round
-        or none, 0: the ladder's first rungs are not predicted away.
+        before, at least 1 and at most ``cap`` (:meth:`_rung_growth`: a round whose runs were all
+        memoised costs nothing, and the growth over it is no prediction: census 0012's escape-slope
+        predicted 5604 s for a rung after 20 s in all).  With one round or none, 0: the ladder's
+        first rungs are not predicted away.
 
         >>> RunMemo._next_round([10.0]), RunMemo._next_round([10.0, 40.0]), RunMemo._next_round([40.0, 10.0])
         (0.0, 160.0, 10.0)
+        >>> RunMemo._next_round([0.05, 19.0], cap=(140 / 120) ** 3)
+        30.17...
         """
         if len(rounds) < 2:
             return 0.0
-        return rounds[-1] * max(1.0, rounds[-1] / rounds[-2]) if rounds[-2] > 0 else rounds[-1]
+        growth = rounds[-1] / rounds[-2] if rounds[-2] > 0 else math.inf
+        return rounds[-1] * min(max(1.0, growth), cap)
 
-    def _ladder_note(self, limit, exps, spent, rounds=()) -> str:
-        """Why :meth:`decide` stopped undecided, what a decision needs, and what to do next."""
+    @staticmethod
+    def _rung_growth(exps, new) -> float:
+        """The most a judgement can grow by adding the rung ``10^-new`` to ``exps``: ``(new / e)^3`` over the
+        deepest ``e`` (a rung's horizon grows like ``log(1/lambda)`` and its digits at most like it, a
+        step's cost like their square), 1 for a shallower or a mid-point rung.
+
+        >>> RunMemo._rung_growth((10, 20, 30), 45), RunMemo._rung_growth((10, 20, 30), 5)
+        (3.375, 1.0)
+        """
+        if new is None or not exps or new <= exps[-1]:
+            return 1.0
+        return (new / exps[-1]) ** 3
+
+    def _ladder_note(self, limit, exps, spent, ahead=0.0) -> str:
+        """Why :meth:`decide` stopped undecided, what a decision needs, and what to do next
+        (``ahead``: the next round's predicted seconds, :meth:`_next_round`)."""
         from .measure import s
 
-        ahead = self._next_round(list(rounds))
         why = (f"time budget of {self.profile.claim_seconds:.0f} s spent" if spent > self.profile.claim_seconds
                else f"time budget of {self.profile.claim_seconds:.0f} s: the next rung, predicted {ahead:.0f} s "
                     f"after {spent:.0f} s, would pass it" if spent + ahead > self.profile.claim_seconds
