@@ -270,27 +270,53 @@ def _cut_before_unresolvable(ctx, problem, f64, ref, t_end, times, watches, what
     float64's resolution (its time promise ``P / |dg/dt|``, :func:`event_speed`, is infinite or
     longer than what is left of the horizon: a residual that crosses 0 below float64's push floor,
     census 0032 and 0045), the path is judged on the horizon cut halfway between the event before it
-    and it, with the cut and its reason in the details; a well-conditioned first difference, or
-    :data:`MAX_CUTS` cuts made, is UNDECIDED, naming it; no difference against the reference (within
-    each event's promise) leaves float64's own digits to judge (:func:`_digits_alone`)."""
-    from .context import mpf_to_fraction
-
+    and it, with the cut and its reason in the details (:func:`_cut_horizon`); a well-conditioned
+    first difference, or :data:`MAX_CUTS` cuts made, is UNDECIDED, naming it; no difference against
+    the reference (within each event's promise) leaves float64's own digits to judge
+    (:func:`_digits_alone`)."""
     mismatch = f64.stats.get("error_estimate_mismatch")
     head = f"the float64 path vouches for no digit here (its extended-precision reference reports another " \
            f"event structure: {mismatch})"
     if len(cuts) >= MAX_CUTS:
         return _undecided(f"{head}; {MAX_CUTS} cuts made and the runs still differ", base)
     with ref.precision.scope():  # the reference's digits: a residual at 1e-18 is no 0
-        promise = float64_promise(t_end, ref.scale)
-        first = first_difference(ctx, problem, f64, ref, promise, t_end)
+        first = first_difference(ctx, problem, f64, ref, float64_promise(t_end, ref.scale), t_end)
         if first is None:
             return _digits_alone(ctx, problem, f64, ref, t_end, base, mismatch)
         t_b, e, speed, tp = first
         left = to_mpf(t_end) - t_b
-        name = f"({e.neuron}, {e.point}, {e.kind}) at t = {s(t_b, 8)}"
         if speed is None or tp < left:
-            return _undecided(f"{head}; the first difference, {name}, is well conditioned (time promise "
-                              f"P / |dg/dt| = {s(tp, 3)}, {s(left, 4)} left of the horizon)", base)
+            return _undecided(f"{head}; the first difference, ({e.neuron}, {e.point}, {e.kind}) at t = {s(t_b, 8)}, "
+                              f"is well conditioned (time promise P / |dg/dt| = {s(tp, 3)}, {s(left, 4)} left of "
+                              "the horizon)", base)
+    return _cut_horizon(ctx, problem, f64, ref, t_end, times, watches, what, cuts, first)
+
+
+def _unresolvable_difference(ctx, problem, f64, ref, t_end):
+    """The first event on which the float64 run and the reference differ when it is beyond float64's
+    resolution (:func:`first_difference`; its time promise ``P / |dg/dt|`` infinite or longer than what
+    is left of the horizon), else None.  Census 0089 (ReLU'(0) = 1): the reference re-activates four
+    coordinates on point 0 where its residual crosses 0 at the fit, a crossing the float64 run and
+    its own extended-precision estimate both leave unresolved, and the path was REFUTED on the event
+    set, its states and crossings agreeing to 1e-13."""
+    with ref.precision.scope():
+        first = first_difference(ctx, problem, f64, ref, float64_promise(t_end, ref.scale), t_end)
+        if first is None:
+            return None
+        t_b, _, speed, tp = first
+        return first if speed is not None and tp >= to_mpf(t_end) - t_b else None
+
+
+def _cut_horizon(ctx, problem, f64, ref, t_end, times, watches, what, cuts, first):
+    """:func:`float64_verdicts` again on the horizon cut halfway between the event before ``first``
+    (an unresolvable difference) and it, the cut and its reason added to ``cuts``."""
+    from .context import mpf_to_fraction
+
+    with ref.precision.scope():
+        promise = float64_promise(t_end, ref.scale)
+        t_b, e, speed, tp = first
+        left = to_mpf(t_end) - t_b
+        name = f"({e.neuron}, {e.point}, {e.kind}) at t = {s(t_b, 8)}"
         before = max((x.t for x in tuple(f64.events) + tuple(ref.events) if x.t < t_b), default=mpmath.mpf(0))
         t_cut = mpf_to_fraction((mpmath.mpf(before) + mpmath.mpf(t_b)) / 2)
         cut = (f"to {s(t_cut, 6)}: the first difference, {name}, is beyond float64's resolution (|dg/dt| = "
@@ -318,6 +344,12 @@ def float64_verdicts(ctx, problem, *, t_end, times, watches=(), what="", cuts=()
         return _undecided("a run reports a non-finite number or fewer samples than asked: nothing to compare", base)
     if est is None or f64.stats.get("error_estimate_mismatch"):
         return _cut_before_unresolvable(ctx, problem, f64, ref, t_end, times, watches, what, base, cuts)
+    beyond = _unresolvable_difference(ctx, problem, f64, ref, t_end)
+    if beyond is not None:  # the estimate agrees with float64, the reference resolves more
+        if len(cuts) >= MAX_CUTS:
+            return _undecided(f"the reference reports events beyond float64's resolution; {MAX_CUTS} cuts made "
+                              "and the runs still differ", base)
+        return _cut_horizon(ctx, problem, f64, ref, t_end, times, watches, what, cuts, beyond)
     with ref.precision.scope():
         est = mpmath.mpf(est)
         ref_err = tolerance(bits_for_dps(ctx.profile.dps), SLACK) * (1 + ref.scale)

@@ -221,3 +221,25 @@ def test_a_float64_run_that_agrees_within_its_promises_is_judged_on_its_own_digi
     monkeypatch.setattr(float64_path, "event_speed", lambda *a: mpmath.mpf(10) ** 30)
     result, _ = c.check(ctx)  # the runs are memoised
     assert result.verdict == "UNDECIDED" and "well conditioned" in result.details["reason"], result
+
+
+def test_a_reference_event_beyond_float64_resolution_cuts_the_horizon_though_the_estimate_agrees(monkeypatch):
+    """Census 0089 (ReLU'(0) = 1, n = 7, d = 8, m = 18): the reference re-activates four coordinates on
+    point 0 where its residual crosses 0 at |dr_0/dt| ~ 1e-23 (t = 1276, in the settle); the float64
+    run and its own extended-precision estimate agree with each other and make none of them, so no
+    estimate mismatch flagged it, and the path was REFUTED on the event set while its states and
+    crossings agreed to 1e-13.  Now the horizon is cut before that event: VERIFIED, twin REFUTED.
+    Negative twin of the rule: the same difference taken as well conditioned (a speed of 1) is a
+    difference float64 should have resolved, and the event set REFUTES the path."""
+    from gfcheck.proofs_check.core import float64_path
+
+    su = suite("orthogonal")
+    c = next(c for c in claims("orthogonal") if c.id == "float64-path")
+    ctx = su.make_context(_census("0089-orthogonal-ratio2.problem.json"), QUICK)
+    r = run_claim(c, ctx)
+    assert r.verdict == "VERIFIED" and r.twin.verdict == "REFUTED", r.result
+    (cut,) = r.result.details["horizon_cut"]
+    assert "beyond float64's resolution" in cut and "(3, 0, activate)" in cut
+    monkeypatch.setattr(float64_path, "event_speed", lambda *a: mpmath.mpf(1))
+    result, _ = c.check(ctx)  # the runs are memoised
+    assert result.verdict == "REFUTED" and result.details["parts"]["events"]["verdict"] == "REFUTED", result
