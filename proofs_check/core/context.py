@@ -190,6 +190,9 @@ class SuiteContext:
     #: claims with long runs of their own that join the late stage when it has claims (they then
     #: overlap the late claims instead of holding the stage barrier), else run with the others
     late_companions: frozenset = frozenset()
+    #: a :class:`~gfcheck.numeric.cache.RunCache` the runs are read from and stored in across commands
+    #: (``verify --cache DIR``), or None
+    run_cache: object = None
 
     @property
     def precision(self):
@@ -432,12 +435,19 @@ class RunMemo(SuiteContext):
         key = (problem, tuple(sorted(kwargs.items())))
         if key not in self._runs:
             label = run_label(problem, kwargs)
+            stored = self.run_cache.get(problem, kwargs) if self.run_cache is not None else None
+            if stored is not None:
+                self._runs[key] = stored
+                self.timings.append((f"{label} (cached)", 0.0))
+                return stored
             say = getattr(self, "say", None)
             if say is not None:
                 say(f"integrating {label}")
             t0 = time.perf_counter()
             self._runs[key] = integrate(problem, **kwargs)
             self.timings.append((label, time.perf_counter() - t0))
+            if self.run_cache is not None:
+                self.run_cache.put(problem, kwargs, self._runs[key])
         return self._runs[key]
 
     def run_to_last(self, problem, times, t_end):

@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="whole-run wall-clock budget (default: 300 for quick, 3600 for full; 0: no bound); when spent, "
                         "the report of the claims that finished is written, the others UNDECIDED "
                         "(exit 3; docs/cli.md)")
+    v.add_argument("--cache", default=None, metavar="DIR",
+                   help="keep every integration in DIR and read it from there on a later run (keyed by the exact "
+                        "problem, the run's arguments and the engines' code; the report is the same bytes)")
     e = sub.add_parser("enclose", help="prove an enclosure of the orthogonal flow (arb balls; docs/enclose.md)")
     e.add_argument("--problem", required=True, help="problem file (gfcheck.problem/1, orthogonal, square loss)")
     e.add_argument("--t-end", dest="t_end", required=True, help="horizon T (a number string)")
@@ -154,7 +157,7 @@ def _dispatch(args) -> int:
             return list_suites()
         return run_verify(suite=args.suite, profile=args.profile, problem=args.problem, out=args.out,
                           only=args.only, figures=not args.no_figures, max_events=args.max_events,
-                          jobs=args.jobs, max_time=args.max_time)
+                          jobs=args.jobs, max_time=args.max_time, cache=args.cache)
     raise AssertionError(args.command)
 
 

@@ -129,7 +129,8 @@ def report_reserve(budget) -> float:
     return min(REPORT_SECONDS, REPORT_SHARE * budget.seconds) if budget is not None and budget.bounded else 0.0
 
 
-def verify(problem, profile, *, suite=None, only=None, progress=None, max_events=None, jobs=None, budget=None):
+def verify(problem, profile, *, suite=None, only=None, progress=None, max_events=None, jobs=None, budget=None,
+           cache=None):
     """Run the claims of ``suite`` (default ``orthogonal``); returns ``(results, ctx)``.  A loss
     the suite's claims are not stated for is refused first.  ``max_events`` caps the activation
     events of every integration (the engines' default else).  ``jobs`` processes (default: the
@@ -140,7 +141,8 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     (keeping :func:`report_reserve` for the report), or on SIGINT / SIGTERM, the claims stop; the
     results list every claim, the finished ones with their verdicts and the others UNDECIDED with
     the reason (:func:`gfcheck.proofs_check.core.verdicts.stopped_result`).  ``ctx.stopped`` is then the
-    :class:`~gfcheck.symbolic.budget.Interrupted` signal or the budget (None when every claim ran)."""
+    :class:`~gfcheck.symbolic.budget.Interrupted` signal or the budget (None when every claim ran).
+    ``cache`` (a folder) keeps the integrations across commands (:class:`gfcheck.numeric.cache.RunCache`)."""
     from gfcheck.symbolic.budget import as_interrupted
     from gfcheck.symbolic.progress import heartbeat
 
@@ -162,6 +164,10 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     jobs = _jobs(jobs)
     ctx = the_suite.make_context(problem, profile)
     ctx.suite = the_suite
+    if cache is not None:
+        from gfcheck.numeric.cache import RunCache
+
+        ctx.run_cache = RunCache(cache)
     ctx.budget, ctx.budget_reserve = budget, report_reserve(budget)
     if max_events is not None:
         ctx.caps["max_events"] = max_events
@@ -475,7 +481,7 @@ def summary_lines(results, *, profile: str, out_dir) -> list[str]:
 
 def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None,
                out="gfcheck-report", only=None, figures: bool = True, max_events: int | None = None,
-               jobs: int | None = None, max_time=None) -> int:
+               jobs: int | None = None, max_time=None, cache=None) -> int:
     """The ``verify`` command (see the module docstring); returns the exit status.
 
     ``suite`` names the paper (default ``orthogonal``; ``gfcheck verify --list``); ``problem`` is
@@ -483,7 +489,8 @@ def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None
     one comma-separated string); ``max_time`` the whole-run budget in seconds (None: the profile's
     ``run_seconds``; 0: no bound).  On SIGINT or SIGTERM, or when the budget is spent, the report
     of the claims that finished is written whole (the others UNDECIDED, naming the cause); the
-    status is then 130 / 143 for a signal, :func:`exit_status` for the budget."""
+    status is then 130 / 143 for a signal, :func:`exit_status` for the budget.  ``cache`` is a folder
+    that keeps the integrations for a later run (an unwritable one is refused first, exit 2)."""
     from gfcheck.symbolic.budget import Budget
 
     from gfcheck.proofs_check.core.context import Profile
@@ -496,10 +503,12 @@ def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None
     prob = load_problem(problem) if user else the_suite.load_default_problem()
     prob.require_loss(the_suite.losses, "gfcheck verify")
     check_report_dir(out, figures=figures, suite=the_suite.name)
+    if cache is not None:
+        check_output_dir(cache, "--cache")
     if isinstance(only, str):
         only = [c for c in only.split(",") if c]
     results, ctx = verify(prob, prof, suite=the_suite.name, only=only or None, max_events=max_events, jobs=jobs,
-                          budget=budget)
+                          budget=budget, cache=cache)
     command = ["gfcheck", "verify"] + (["--suite", the_suite.name] if suite else []) + \
         ["--profile", prof.name] + (["--problem", str(problem)] if user else [])
     return _finish(results, ctx, out=out, command=command, figures=figures, user=user, budget=budget)

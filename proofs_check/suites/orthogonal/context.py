@@ -106,15 +106,23 @@ class Context(RunMemo, Facts):
         for request in sorted(self.prefetch_requests(), key=_expected_cost, reverse=True):
             problem, kwargs = self._request(*request)
             key = (problem, tuple(sorted(kwargs.items())))
-            if key not in self._runs and key not in jobs:
-                jobs[key] = (executor.submit(integrate, problem, **kwargs), run_label(problem, kwargs))
+            if key in self._runs or key in jobs:
+                continue
+            stored = self.run_cache.get(problem, kwargs) if self.run_cache is not None else None
+            if stored is not None:  # kept from an earlier command (verify --cache)
+                self._runs[key] = stored
+                self.timings.append((f"{run_label(problem, kwargs)} (cached)", 0.0))
+                continue
+            jobs[key] = (executor.submit(integrate, problem, **kwargs), run_label(problem, kwargs), problem, kwargs)
         deadline = t0 + (self.profile.claim_seconds if seconds is None else seconds)
-        for key, (future, label) in jobs.items():
+        for key, (future, label, problem, kwargs) in jobs.items():
             try:
                 self._runs[key] = future.result(timeout=max(deadline - time.perf_counter(), 0.01))
             except Exception:  # noqa: BLE001 - a failed or late run is left to the claim that needs it
                 continue
             self.timings.append((f"{label} (prefetched)", self._runs[key].stats.get("seconds") or 0.0))
+            if self.run_cache is not None:
+                self.run_cache.put(problem, kwargs, self._runs[key])
         return time.perf_counter() - t0
 
     def resolution(self, predicted):
