@@ -31,7 +31,8 @@ from typing import Any, Callable
 from .errors import InvalidInput
 
 __all__ = ["Assumption", "Facts", "ORTHOGONAL_INPUTS", "RELU_PRIME_ZERO", "A3_MAIN_NEURON", "SQUARE_LOSS",
-           "BALANCED_START", "MOVING_FLOW", "PAPER_FLOW", "failing"]
+           "BALANCED_START", "MOVING_FLOW", "EVERY_POINT_COVERED", "PAPER_FLOW", "failing", "covering",
+           "uncovered_points"]
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,35 @@ def _moving(facts):
             f"{p.relu_prime_at_zero}): the field vanishes and the flow is at rest, so nothing moves to be measured")
 
 
+def covering(problem, k, dirs=None) -> list:
+    """The neurons that cover point ``k`` at t = 0: of the sign of ``y_k`` and active on ``x_k``
+    (``<g_j, x_k> > 0``; directions ``dirs``, default the problem's)."""
+    sign = 1 if problem.labels[k] > 0 else -1
+    return [j for j, g in enumerate(problem.directions if dirs is None else dirs)
+            if problem.signs[j] == sign and sum(a * b for a, b in zip(g, problem.inputs[k])) > 0]
+
+
+def uncovered_points(problem) -> list:
+    """The points no neuron covers at t = 0 (:func:`covering`).
+
+    >>> from fractions import Fraction as F
+    >>> from gfcheck.symbolic.problem import Problem
+    >>> p = Problem(inputs=((F(1), F(0)), (F(0), F(1))), labels=(F(1), F(-1)), width=2, scale=F(1, 100),
+    ...             directions=((F(1), F(1)), (F(1), F(-1))), signs=(1, 1))
+    >>> uncovered_points(p)
+    [1]
+    """
+    return [k for k in range(problem.n) if not covering(problem, k)]
+
+
+def _covered(facts):
+    bare = uncovered_points(facts.problem)
+    if not bare:
+        return None
+    return (f"point(s) {', '.join(map(str, bare))} covered by no correctly signed neuron at t = 0 (no neuron of "
+            "the label's sign active there): under ReLU'(0) = 0 such a point is never fitted")
+
+
 ORTHOGONAL_INPUTS = Assumption(
     "orthogonal-inputs", "the inputs are pairwise orthogonal", "Boursier et al. 2022 (setting); docs/orthogonal.md 1",
     _orthogonal)
@@ -141,6 +171,9 @@ SQUARE_LOSS = Assumption("square-loss", "the square loss 1/(2n) sum (h - y)^2", 
 MOVING_FLOW = Assumption(
     "moving", "the flow moves: some neuron is active on some point at t = 0 (with ReLU'(0) = 1, or at 0)",
     "docs/orthogonal.md 1.2 (every term of the field carries relu(u_jk) or relu'(u_jk))", _moving)
+EVERY_POINT_COVERED = Assumption(
+    "every-point-covered", "every point is covered at t = 0 by a neuron of its label's sign (implied by A3)",
+    "docs/orthogonal.md 7.1, 7.2 (A3 dropped, the fit kept)", _covered)
 BALANCED_START = Assumption(
     "balanced", "a balanced start a_j(0) = s_j ||w_j(0)||", "Boursier et al. 2022 (setting); docs/orthogonal.md 1.1",
     _balanced)

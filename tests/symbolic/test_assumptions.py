@@ -9,8 +9,8 @@ from fractions import Fraction as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gfcheck.symbolic.assumptions import (A3_MAIN_NEURON, BALANCED_START, MOVING_FLOW, ORTHOGONAL_INPUTS,
-                                          RELU_PRIME_ZERO, Facts, failing)
+from gfcheck.symbolic.assumptions import (A3_MAIN_NEURON, BALANCED_START, EVERY_POINT_COVERED, MOVING_FLOW,
+                                          ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, Facts, failing)
 from gfcheck.symbolic.problem import Problem
 
 from strategies import non_orthogonal_problems, orthogonal_problems
@@ -81,3 +81,24 @@ def test_a_coordinate_at_zero_moves_the_flow_only_under_relu_prime_one():
                 directions=((F(0), F(-1)),), signs=(1,))  # u_00(0) = 0, u_01(0) < 0
     assert MOVING_FLOW.witness(Facts(p)) is not None
     assert MOVING_FLOW.witness(Facts(dataclasses.replace(p, relu_prime_at_zero=1))) is None
+
+
+@given(orthogonal_problems(max_n=5, max_d=6, max_m=8))
+def test_a_point_without_a_correctly_signed_neuron_is_named_and_a3_implies_coverage(p):
+    """EVERY_POINT_COVERED (claim 16's hypothesis once A3 is dropped; census 0094): the directions of
+    every neuron of point 0's sign turned away from it (reflected across its hyperplane) leave point 0
+    uncovered, and the witness names it.  Twin: A3 holding implies every point covered."""
+    x0 = p.inputs[0]
+    sign = 1 if p.labels[0] > 0 else -1
+    nsq = sum(v * v for v in x0)
+
+    def away(g):
+        dot = sum(a * b for a, b in zip(g, x0))
+        return g if dot <= 0 else tuple(a - 2 * dot / nsq * b for a, b in zip(g, x0))
+
+    bare = dataclasses.replace(p, directions=tuple(away(g) if s_j == sign else g
+                                                   for g, s_j in zip(p.directions, p.signs)))
+    w = EVERY_POINT_COVERED.witness(Facts(bare))
+    assert w is not None and w.startswith("point(s) 0")
+    if A3_MAIN_NEURON.witness(Facts(p)) is None:
+        assert EVERY_POINT_COVERED.witness(Facts(p)) is None
