@@ -254,7 +254,7 @@ def test_the_switchings_that_move_gd_are_every_neurons_but_a_death():
     from types import SimpleNamespace
 
     from gfcheck.numeric.examples import separable_problem
-    from gfcheck.numeric.precision import to_mpf
+    from gfcheck.numeric.precision import Precision, to_mpf
     from gfcheck.numeric.trajectory import Event
     from gfcheck.proofs_check.suites.separable.claims import _switchings
 
@@ -269,7 +269,7 @@ def test_the_switchings_that_move_gd_are_every_neurons_but_a_death():
 
     def run(*groups):
         evs = [Event(to_mpf(t), j, k, kind) for t, kind, ks in groups for k in ks]
-        return SimpleNamespace(events=evs, work_bits=100)
+        return SimpleNamespace(events=evs, precision=Precision(30))
 
     part = (Fraction(1, 8), "deactivate", same)
     death = (Fraction(1, 4), "deactivate", rest)
