@@ -31,8 +31,7 @@ from typing import Any, Callable
 from .errors import InvalidInput
 
 __all__ = ["Assumption", "Facts", "ORTHOGONAL_INPUTS", "RELU_PRIME_ZERO", "A3_MAIN_NEURON", "SQUARE_LOSS",
-           "BALANCED_START", "MOVING_FLOW", "EVERY_POINT_COVERED", "PAPER_FLOW", "failing", "covering",
-           "uncovered_points"]
+           "BALANCED_START", "MOVING_FLOW", "EVERY_POINT_COVERED", "PAPER_FLOW", "failing"]
 
 
 @dataclass(frozen=True)
@@ -129,29 +128,9 @@ def _moving(facts):
             f"{p.relu_prime_at_zero}): the field vanishes and the flow is at rest, so nothing moves to be measured")
 
 
-def covering(problem, k, dirs=None) -> list:
-    """The neurons that cover point ``k`` at t = 0: of the sign of ``y_k`` and active on ``x_k``
-    (``<g_j, x_k> > 0``; directions ``dirs``, default the problem's)."""
-    sign = 1 if problem.labels[k] > 0 else -1
-    return [j for j, g in enumerate(problem.directions if dirs is None else dirs)
-            if problem.signs[j] == sign and sum(a * b for a, b in zip(g, problem.inputs[k])) > 0]
-
-
-def uncovered_points(problem) -> list:
-    """The points no neuron covers at t = 0 (:func:`covering`).
-
-    >>> from fractions import Fraction as F
-    >>> from gfcheck.symbolic.problem import Problem
-    >>> p = Problem(inputs=((F(1), F(0)), (F(0), F(1))), labels=(F(1), F(-1)), width=2, scale=F(1, 100),
-    ...             directions=((F(1), F(1)), (F(1), F(-1))), signs=(1, 1))
-    >>> uncovered_points(p)
-    [1]
-    """
-    return [k for k in range(problem.n) if not covering(problem, k)]
-
-
 def _covered(facts):
-    bare = uncovered_points(facts.problem)
+    covered = set().union(*facts.neurons.A_inf)  # A_inf[j]: the points neuron j covers (its sign, active)
+    bare = [k for k in range(facts.problem.n) if k not in covered]
     if not bare:
         return None
     return (f"point(s) {', '.join(map(str, bare))} covered by no correctly signed neuron at t = 0 (no neuron of "

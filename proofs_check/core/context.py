@@ -433,22 +433,31 @@ class RunMemo(SuiteContext):
 
         problem, kwargs = self._request(problem, kwargs)
         key = (problem, tuple(sorted(kwargs.items())))
-        if key not in self._runs:
+        if key not in self._runs and not self.from_cache(key, problem, kwargs):
             label = run_label(problem, kwargs)
-            stored = self.run_cache.get(problem, kwargs) if self.run_cache is not None else None
-            if stored is not None:
-                self._runs[key] = stored
-                self.timings.append((f"{label} (cached)", 0.0))
-                return stored
             say = getattr(self, "say", None)
             if say is not None:
                 say(f"integrating {label}")
             t0 = time.perf_counter()
-            self._runs[key] = integrate(problem, **kwargs)
-            self.timings.append((label, time.perf_counter() - t0))
-            if self.run_cache is not None:
-                self.run_cache.put(problem, kwargs, self._runs[key])
+            self.keep(key, problem, kwargs, integrate(problem, **kwargs), (label, time.perf_counter() - t0))
         return self._runs[key]
+
+    def from_cache(self, key, problem, kwargs) -> bool:
+        """Memoise the run of ``(problem, kwargs)`` from :attr:`run_cache` (``verify --cache``) under
+        ``key``, its timing marked ``(cached)``; False when there is none."""
+        stored = self.run_cache.get(problem, kwargs) if self.run_cache is not None else None
+        if stored is not None:
+            self._runs[key] = stored
+            self.timings.append((f"{run_label(problem, kwargs)} (cached)", 0.0))
+        return stored is not None
+
+    def keep(self, key, problem, kwargs, run, timing) -> None:
+        """Memoise a run just made under ``key``, with its ``(label, seconds)``, and store it in
+        :attr:`run_cache` when there is one."""
+        self._runs[key] = run
+        self.timings.append(timing)
+        if self.run_cache is not None:
+            self.run_cache.put(problem, kwargs, run)
 
     def run_to_last(self, problem, times, t_end):
         """The reduced engine's run of ``problem`` sampled at the exact sorted ``times`` (event times, say),

@@ -283,9 +283,9 @@ def _cut_before_unresolvable(ctx, problem, f64, ref, t_end, times, watches, what
         first = first_difference(ctx, problem, f64, ref, float64_promise(t_end, ref.scale), t_end)
         if first is None:
             return _digits_alone(ctx, problem, f64, ref, t_end, base, mismatch)
-        t_b, e, speed, tp = first
-        left = to_mpf(t_end) - t_b
-        if speed is None or tp < left:
+        if not _beyond_resolution(first, t_end):
+            t_b, e, _, tp = first
+            left = to_mpf(t_end) - t_b
             return _undecided(f"{head}; the first difference, ({e.neuron}, {e.point}, {e.kind}) at t = {s(t_b, 8)}, "
                               f"is well conditioned (time promise P / |dg/dt| = {s(tp, 3)}, {s(left, 4)} left of "
                               "the horizon)", base)
@@ -301,10 +301,15 @@ def _unresolvable_difference(ctx, problem, f64, ref, t_end):
     set, its states and crossings agreeing to 1e-13."""
     with ref.precision.scope():
         first = first_difference(ctx, problem, f64, ref, float64_promise(t_end, ref.scale), t_end)
-        if first is None:
-            return None
-        t_b, _, speed, tp = first
-        return first if speed is not None and tp >= to_mpf(t_end) - t_b else None
+        return first if first is not None and _beyond_resolution(first, t_end) else None
+
+
+def _beyond_resolution(first, t_end) -> bool:
+    """Is the difference ``first`` (:func:`first_difference`) beyond float64's resolution: an event
+    of the flow's own kinds whose time promise ``P / |dg/dt|`` is no shorter than what is left of the
+    horizon (at the caller's working precision)."""
+    t_b, _, speed, tp = first
+    return speed is not None and tp >= to_mpf(t_end) - t_b
 
 
 def _cut_horizon(ctx, problem, f64, ref, t_end, times, watches, what, cuts, first):

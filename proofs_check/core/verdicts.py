@@ -28,7 +28,6 @@ True
 from __future__ import annotations
 
 import dataclasses
-
 import importlib
 import re
 import time

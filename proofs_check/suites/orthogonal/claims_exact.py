@@ -15,7 +15,7 @@ from fractions import Fraction
 import mpmath
 
 from gfcheck.symbolic.assumptions import (A3_MAIN_NEURON, BALANCED_START, EVERY_POINT_COVERED, MOVING_FLOW,
-                                          ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, covering)
+                                          ORTHOGONAL_INPUTS, RELU_PRIME_ZERO)
 from gfcheck.numeric.field import reduced_rates
 from gfcheck.numeric import weights_from
 from gfcheck.numeric.estimate import pair_events
@@ -846,23 +846,32 @@ def _reflect(g, x):
     return tuple(a - c * b for a, b in zip(g, x))
 
 
+def _covering(problem, k, dirs) -> list:
+    """The neurons that cover point ``k`` under the directions ``dirs``: of the sign of ``y_k`` and
+    active on ``x_k`` (``A_inf`` of :func:`gfcheck.symbolic.predictions.neuron_predictions`, for
+    directions changed one neuron at a time)."""
+    sign = 1 if problem.labels[k] > 0 else -1
+    return [j for j, g in enumerate(dirs)
+            if problem.signs[j] == sign and sum(a * b for a, b in zip(g, problem.inputs[k])) > 0]
+
+
 def no_main_neuron_variant(problem, S):
     """Directions changed so that no neuron of the sign of ``S`` is active on all of ``S``: the
     i-th such neuron is reflected across the hyperplane of ``x_{S[i mod |S|]}``, so each point of
     ``S`` stays covered when there are at least ``|S|`` of them (else ``None``)."""
     dirs = list(problem.directions)
     i = 0
-    for j in sorted(set.intersection(*(set(covering(problem, k)) for k in S))):
+    for j in sorted(set.intersection(*(set(_covering(problem, k, dirs)) for k in S))):
         dirs[j] = _reflect(dirs[j], problem.inputs[S[i % len(S)]])
         i += 1
-    covered = all(covering(problem, k, dirs) for k in S)
+    covered = all(_covering(problem, k, dirs) for k in S)
     return dataclasses.replace(problem, directions=tuple(dirs)) if covered else None
 
 
 def uncovered_point_variant(problem, k):
     """Directions changed so that no correctly signed neuron is active on point ``k``."""
     dirs = list(problem.directions)
-    for j in covering(problem, k):
+    for j in _covering(problem, k, dirs):
         dirs[j] = _reflect(dirs[j], problem.inputs[k])
     return dataclasses.replace(problem, directions=tuple(dirs))
 
@@ -926,7 +935,7 @@ def _uncovered_run(ctx, pb, k0, lam, bits):
     """Claim 16 (b)'s run of the variant ``pb`` (point ``k0`` uncovered) at ``lambda = lam``: to the
     horizon, sampled over its last 1/240 and watching the other points' fit ``L(0) 2^-b``; run again to
     twice the horizon unless the other points are fitted and the loss moved by at most ``L(0) 4^-b``
-    over that last stretch (the rule of :meth:`Context.ladder_run`: past that the
+    over that last stretch (:meth:`Context.settled`, the ladder's rule: past that the
     residual is below the working precision, so the final loss is its limit; the fit rules out a
     plateau, where the loss is as still).  Census 0004 (n = 5, d = 7, m = 24): the other points
     fitted to ``L(0) 4^-b`` at t = 776, the horizon at 1883; twice the horizon, which this run always
@@ -935,15 +944,12 @@ def _uncovered_run(ctx, pb, k0, lam, bits):
 
     L0 = sum(v ** 2 for v in pb.labels) / (2 * pb.n)
     others = LossWatch("others", frozenset(k for k in range(pb.n) if k != k0), L0 / Fraction(2) ** bits)
-    still = L0 / Fraction(4) ** bits
     run = None
     for T in (ctx.horizon(lam), 2 * ctx.horizon(lam)):
         run = ctx.run(with_scale(pb, lam), t_end=T, times=(T * Fraction(239, 240), T), watches=(others,),
                       engine="reduced", error_estimate=False)
-        with run.precision.scope():
-            before, end = (loss(pb, weights_from(pb, st), st.a) for st in run.samples[-2:])
-            if run.crossings.get("others") is not None and abs(end - before) <= to_mpf(still):
-                break
+        if run.crossings.get("others") is not None and ctx.settled(run, lam, problem=pb):
+            break
     return run
 
 

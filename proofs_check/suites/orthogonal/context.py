@@ -106,23 +106,17 @@ class Context(RunMemo, Facts):
         for request in sorted(self.prefetch_requests(), key=_expected_cost, reverse=True):
             problem, kwargs = self._request(*request)
             key = (problem, tuple(sorted(kwargs.items())))
-            if key in self._runs or key in jobs:
+            if key in self._runs or key in jobs or self.from_cache(key, problem, kwargs):
                 continue
-            stored = self.run_cache.get(problem, kwargs) if self.run_cache is not None else None
-            if stored is not None:  # kept from an earlier command (verify --cache)
-                self._runs[key] = stored
-                self.timings.append((f"{run_label(problem, kwargs)} (cached)", 0.0))
-                continue
-            jobs[key] = (executor.submit(integrate, problem, **kwargs), run_label(problem, kwargs), problem, kwargs)
+            jobs[key] = (executor.submit(integrate, problem, **kwargs), problem, kwargs)
         deadline = t0 + (self.profile.claim_seconds if seconds is None else seconds)
-        for key, (future, label, problem, kwargs) in jobs.items():
+        for key, (future, problem, kwargs) in jobs.items():
             try:
-                self._runs[key] = future.result(timeout=max(deadline - time.perf_counter(), 0.01))
+                run = future.result(timeout=max(deadline - time.perf_counter(), 0.01))
             except Exception:  # noqa: BLE001 - a failed or late run is left to the claim that needs it
                 continue
-            self.timings.append((f"{label} (prefetched)", self._runs[key].stats.get("seconds") or 0.0))
-            if self.run_cache is not None:
-                self.run_cache.put(problem, kwargs, self._runs[key])
+            self.keep(key, problem, kwargs, run,
+                      (f"{run_label(problem, kwargs)} (prefetched)", run.stats.get("seconds") or 0.0))
         return time.perf_counter() - t0
 
     def resolution(self, predicted):
@@ -270,18 +264,22 @@ class Context(RunMemo, Facts):
         """``(problem, kwargs)`` of :meth:`escape_run` (the ladder's when its horizon is the shorter)."""
         return self.ladder_request(scale, grid=grid, settle="none" if self._escape_is_shorter(scale) else "predicted")
 
-    def settled(self, run, scale) -> bool:
+    def settled(self, run, scale, problem=None) -> bool:
         """Whether the loss of ``run`` (at ``lambda = scale``) changed by at most ``L(0) 2^-2b`` between
         its last two samples (``b`` the profile's bits): past that the residual is below the working precision, so a
-        longer run would not move what the claims read from its end."""
+        longer run would not move what the claims read from its end.  ``problem``: a variant of the
+        context's problem that ``run`` integrated (claim 16's), default the problem itself."""
+        from gfcheck.numeric import weights_from
         from gfcheck.numeric.precision import bits_for_dps
         from gfcheck.proofs_check.core.measure import loss
 
         if len(run.samples) < 2:
             return False
-        L0 = sum(v ** 2 for v in self.problem.labels) / (2 * self.problem.n)
+        p = self.problem if problem is None else problem
+        L0 = sum(v ** 2 for v in p.labels) / (2 * p.n)
         with run.precision.scope():
-            last = [loss(self.problem, self.weights_at(scale, st), st.a) for st in run.samples[-2:]]
+            last = [loss(p, self.weights_at(scale, st) if problem is None else weights_from(with_scale(p, scale), st),
+                         st.a) for st in run.samples[-2:]]
             return abs(last[1] - last[0]) <= to_mpf(L0) / mpmath.mpf(2) ** (2 * bits_for_dps(self.profile.dps))
 
     def ladder_request(self, scale, *, relu_prime_at_zero=None, grid: int = 240, settle: str = "predicted"):
