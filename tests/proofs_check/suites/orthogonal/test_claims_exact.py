@@ -187,3 +187,26 @@ def test_claim_17_reads_convention_0_on_every_rung_it_has_and_two_it_makes():
     assert frozen_rungs(ctx) == (quick.scales[0], quick.scales[-1])
     ctx.ladder_run(Fraction(1, 10 ** 20), relu_prime_at_zero=0)
     assert frozen_rungs(ctx) == (quick.scales[0], Fraction(1, 10 ** 20), quick.scales[-1])
+
+
+@settings(max_examples=examples(1), deadline=None)
+@given(problem=census_orthogonal_problems(max_n=4, max_m=12))
+def test_an_event_one_run_misses_is_allowed_only_where_the_digits_do_not_decide_it(problem):
+    """Census 0054 (σ'(0) = 1): 30 and 40 digits differed by four re-entries where a residual
+    decaying to 0 crossed it at the level of its rounding; such an event, in one run only, is not a
+    disagreement (:func:`_unpaired_defined`).  The twin: a run that misses a well-conditioned event
+    (finite time tolerance) disagrees."""
+    from types import SimpleNamespace
+
+    from gfcheck.proofs_check.suites.orthogonal.claims_exact import _event_time_tolerances, _unpaired_defined
+
+    ctx = Context(problem, Profile.named("quick"))
+    p, kw = ctx.escape_request(ctx.profile.scales[0])
+    run = ctx.run(p, t_end=kw["t_end"], engine="reduced", error_estimate=False)
+    assume(run.events)
+    assert _unpaired_defined(ctx, p, run, run, kw["t_end"]) == (True, 0)
+    tols = _event_time_tolerances(ctx, p, run, kw["t_end"])
+    conditioned = [i for i, t in enumerate(tols) if mpmath.isfinite(t)]
+    assume(conditioned)
+    missing = SimpleNamespace(events=[e for i, e in enumerate(run.events) if i != conditioned[-1]])
+    assert _unpaired_defined(ctx, p, run, missing, kw["t_end"]) == (False, 1)
