@@ -59,7 +59,7 @@ from gfcheck.symbolic.errors import (
 )
 
 from . import _common
-from ._fixed import first_root, fix, fix_sqrt, horner, log2_abs, mpf_fixed, power_grid
+from ._fixed import exact_fraction, first_root, fix, fix_sqrt, horner, log2_abs, mpf_fixed, power_grid
 from .estimate import reference_precision, with_estimate
 from .precision import Precision, as_precision, exact_to_float, to_mpf
 from .trajectory import Event, State, check_args
@@ -217,7 +217,7 @@ class _Engine:
     :meth:`advance` and :meth:`apply_hits`.
     """
 
-    def __init__(self, problem, prec: Precision, *, order=None, tol_bits=None, with_w=True):
+    def __init__(self, problem, prec: Precision, *, order=None, tol_bits=None, with_w=True, start=None):
         self.problem = problem
         self.prec = prec
         self.n, self.m = problem.n, problem.m
@@ -230,6 +230,10 @@ class _Engine:
         self.F = F = prec.work_bits + 16 + self.scale_bits
         self.a = [fix_sqrt(q[2], F) * q[1] if isinstance(q, tuple) else fix(q, F) for q in a0]
         self.u = [[fix(q, F) for q in row] for row in u0]
+        #: the time the run starts at (2F fraction bits): 0, or the state ``start`` it continues
+        self.t_start = _ZERO
+        if start is not None:
+            self.t_start, self.a, self.u = _fixed_start(problem, start, F)
         self.Y = [fix(y, F) for y in problem.labels]
         self.nsq = problem.norms_squared()
         self.c = [q / self.n for q in self.nsq]
@@ -405,7 +409,7 @@ class _Engine:
         self.active = [[self.u[j][k] > 0 for k in range(n)] for j in range(self.m)]
         self.events, self.samples = [], []
         self.si = 0
-        self.t_int = _ZERO
+        self.t_int = self.t_start
         self.steps = self.n_events = 0
         self.H = fix(Fraction(1, 8), self.F)
         self.h_min = self.h_max = None
@@ -858,6 +862,26 @@ def _series_packed(eng, H, active):
     return A, U, R, neurons, pairs
 
 
+def _fixed_start(problem, start, F: int) -> tuple:
+    """``(t, a, u)`` in fixed point (time at ``2F`` fraction bits) from the state ``start`` a run
+    continues from: exact for a state of a reduced run of the same problem and digits (its values
+    are the engine's integers over ``2^F``), else rounded once.  The activation pattern is read
+    from the state (``u_jk > 0``), as at ``t = 0``; so only ReLU'(0) = 0 is continued (under
+    ReLU'(0) = 1 a coordinate at exactly 0 may be active)."""
+    if problem.relu_prime_at_zero != 0:
+        raise InvalidInput("start: a run is continued under ReLU'(0) = 0 only (a coordinate at 0 may be active "
+                           "under ReLU'(0) = 1, which a state does not record); integrate from t = 0")
+    m, n = problem.m, problem.n
+    if len(start.a) != m or len(start.U) != m or any(len(row) != n for row in start.U):
+        raise InvalidInput(f"start: expected a state of {m} neurons on {n} points")
+    t0 = exact_fraction(start.t, where="start.t")
+    if t0 < 0:
+        raise InvalidInput(f"start.t: expected a non-negative time, found {t0}")
+    a = [fix(exact_fraction(v, where="start.a"), F) for v in start.a]
+    u = [[fix(exact_fraction(v, where="start.U"), F) for v in row] for row in start.U]
+    return fix(t0, 2 * F), a, u
+
+
 def _scale_bits(a0, u0) -> int:
     """``ceil(log2(1 / |z(0)|_max))`` (0 at least) from the exact start: the fixed-point
     resolution is set below the initial scale of the state."""
@@ -877,20 +901,26 @@ def _scale_bits(a0, u0) -> int:
 
 def integrate_reduced(problem, *, precision=None, dps=None, guard_bits=None, t_end, times=(), until_loss=None,
                       watches=(), max_steps=10**6, max_events=10**5, order=None, tol_bits=None,
-                      sample_weights=True, error_estimate=False, error_estimate_parallel=None):
+                      sample_weights=True, error_estimate=False, error_estimate_parallel=None, start=None):
     """Run the reduced engine; see :func:`gfcheck.numeric.integrate`.
 
     ``precision`` (or ``dps`` / ``guard_bits``) as there; ``order`` / ``tol_bits`` override
     the Taylor order and the step tolerance ``2^-tol_bits`` (for tests and precision ladders;
     not carried over to the reference run of the error estimate, so a truncated order shows);
-    ``sample_weights=False`` leaves ``W`` out of the samples (the final state keeps it).
+    ``sample_weights=False`` leaves ``W`` out of the samples (the final state keeps it);
+    ``start``: a :class:`State` to continue from (ReLU'(0) = 0), at its time ``start.t``, with
+    ``times`` and ``t_end`` at or after it (:func:`_fixed_start`).
     """
     problem.require_square_loss("the reduced engine", elsewhere="full")
     problem.require_orthogonal("the reduced engine")
     prec = as_precision(precision, dps, guard_bits)
     T, ts, ul, ws = check_args(problem, t_end, times, until_loss, watches)
     args = dict(t_end=T, times=ts, until_loss=ul, watches=ws, max_steps=max_steps, max_events=max_events,
-                sample_weights=sample_weights)
+                sample_weights=sample_weights, start=start)
+    if start is not None:
+        t0 = exact_fraction(start.t, where="start.t")
+        if T < t0 or (ts and ts[0] < t0):
+            raise InvalidInput(f"start: t_end and the sample times must lie at or after start.t = {t0}")
     if not error_estimate:
         return _run_once(problem, prec, order=order, tol_bits=tol_bits, **args)
     return with_estimate(lambda: _run_once(problem, prec, order=order, tol_bits=tol_bits, **args),
@@ -899,8 +929,8 @@ def integrate_reduced(problem, *, precision=None, dps=None, guard_bits=None, t_e
 
 
 def _run_once(problem, prec, *, t_end, times, until_loss, watches, max_steps, max_events, order=None,
-              tol_bits=None, sample_weights=True):
-    eng = _Engine(problem, prec, order=order, tol_bits=tol_bits)
+              tol_bits=None, sample_weights=True, start=None):
+    eng = _Engine(problem, prec, order=order, tol_bits=tol_bits, start=start)
     with prec.scope():  # event and crossing times are made at the working precision
         run = eng.run(t_end, times, until_loss, watches, max_steps, max_events)
     F = eng.F

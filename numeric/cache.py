@@ -62,6 +62,9 @@ def _canon(v):
         return v
     if isinstance(v, Fraction):
         return f"{v.numerator}/{v.denominator}"
+    if isinstance(v, mpmath.mpf):  # exact (a repr follows the current precision): a continued run's start
+        sign, man, exp, _ = v._mpf_
+        return ["mpf", sign, hex(man), exp]
     if isinstance(v, (frozenset, set)):
         return sorted((_canon(x) for x in v), key=repr)
     if isinstance(v, (tuple, list)):

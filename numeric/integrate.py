@@ -69,7 +69,9 @@ def integrate(problem, *, precision: Precision | None = None, dps: int | None = 
     the crossing.  ``engine="float64"`` runs at 53 bits whatever ``precision`` says, and states
     its measured accuracy in ``stats["accuracy"]`` (and ``error_estimate``) unless
     ``error_estimate=False``.  Extra keyword options go to the engine: ``order``, ``tol_bits``
-    (reduced, full), ``sample_weights`` (reduced, float64), ``order`` (float64).
+    (reduced, full), ``sample_weights`` (reduced, float64), ``order`` (float64), ``start``
+    (reduced, ReLU'(0) = 0: a :class:`State` to continue from, at its own time; a reduced run's
+    final state continues it exactly, :func:`joined` puts the two together).
 
     >>> from gfcheck.symbolic.problem import parse_problem
     >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1"]], "labels": ["1"],
@@ -79,6 +81,8 @@ def integrate(problem, *, precision: Precision | None = None, dps: int | None = 
     (True, True, 20)
     """
     engine = choose_engine(problem, engine)
+    if options.get("start") is not None and engine != "reduced":
+        raise InvalidInput(f"start: only the reduced engine continues a run from a state, not engine={engine!r}")
     prec = as_precision(precision, dps, options.pop("guard_bits", None))
     T, ts, ul, ws = check_args(problem, t_end, times, until_loss, watches)
     args = dict(t_end=T, times=ts, until_loss=ul, watches=ws, max_steps=max_steps, max_events=max_events)

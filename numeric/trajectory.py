@@ -122,6 +122,38 @@ class Trajectory:
 
         return dataclasses.replace(self, **changes)
 
+    def joined(self, then: "Trajectory") -> "Trajectory":
+        """This run followed by ``then``, the run continued from this one's final state
+        (``integrate(..., start=self.final)``): its samples, events and steps after this one's, its
+        final state; a watch crossed here keeps this run's time, one first crossed there takes
+        ``then``'s.  Seconds add up; the rest of ``stats`` is ``then``'s.
+
+        >>> from fractions import Fraction
+        >>> from gfcheck.numeric import integrate
+        >>> from gfcheck.symbolic.problem import parse_problem
+        >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1"]], "labels": ["1"],
+        ...     "width": 1, "init": {"scale": "1/10", "directions": [["1"]], "signs": [1]}})
+        >>> first = integrate(p, dps=20, t_end=5, times=(1, 5), error_estimate=False)
+        >>> both = first.joined(integrate(p, dps=20, t_end=9, times=(7,), start=first.final, error_estimate=False))
+        >>> [int(s.t) for s in both.samples], int(both.final.t), both.stats["continued_at"]
+        ([1, 5, 7], 9, '5.0')
+        """
+        if then.problem is not None and self.problem is not None and then.problem != self.problem:
+            raise InvalidInput("joined: the two runs integrate different problems")
+        if then.samples and self.samples and then.samples[0].t < self.samples[-1].t:
+            raise InvalidInput("joined: the second run must start where the first ends")
+        crossings = {k: self.crossings[k] if self.crossings.get(k) is not None else then.crossings.get(k)
+                     for k in list(self.crossings) + [k for k in then.crossings if k not in self.crossings]}
+        stats = dict(then.stats)
+        stats["steps"] = self.steps + then.steps
+        stats["events"] = len(self.events) + len(then.events)
+        if "seconds" in self.stats or "seconds" in then.stats:
+            stats["seconds"] = (self.stats.get("seconds") or 0.0) + (then.stats.get("seconds") or 0.0)
+        stats["continued_at"] = str(self.final.t)
+        return Trajectory(engine=then.engine, precision=then.precision, samples=self.samples + then.samples,
+                          final=then.final, events=self.events + then.events, crossings=crossings,
+                          error_estimate=None, steps=self.steps + then.steps, stats=stats, problem=then.problem)
+
 
 def check_args(problem, t_end, times=(), until_loss=None, watches=()):
     """Validate and make exact the arguments shared by every engine -> ``(T, ts, ul, ws)``.

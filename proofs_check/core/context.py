@@ -149,8 +149,10 @@ def run_label(problem, kwargs) -> str:
     """A short description of a run for ``timings.json``."""
 
     e = log10_inverse(problem.scale)
+    start = kwargs.get("start")
     return (f"{kwargs.get('engine', 'auto')} lambda=1e-{e:.4g} dps={kwargs.get('dps')} "
-            f"t_end={float(Fraction(kwargs['t_end'])):.6g} relu'(0)={problem.relu_prime_at_zero}")
+            + (f"from t={float(Fraction(start.t)):.6g} " if start is not None else "")
+            + f"t_end={float(Fraction(kwargs['t_end'])):.6g} relu'(0)={problem.relu_prime_at_zero}")
 
 
 class SuiteContext:
@@ -432,7 +434,7 @@ class RunMemo(SuiteContext):
         from gfcheck.numeric import integrate
 
         problem, kwargs = self._request(problem, kwargs)
-        key = (problem, tuple(sorted(kwargs.items())))
+        key = self._key(problem, kwargs)
         if key not in self._runs and not self.from_cache(key, problem, kwargs):
             label = run_label(problem, kwargs)
             say = getattr(self, "say", None)
@@ -470,7 +472,12 @@ class RunMemo(SuiteContext):
     def made(self, problem=None, **kwargs) -> bool:
         """Whether :meth:`run` holds this request already (no integration needed to answer it)."""
         problem, kwargs = self._request(problem, kwargs)
-        return (problem, tuple(sorted(kwargs.items()))) in self._runs
+        return self._key(problem, kwargs) in self._runs
+
+    @staticmethod
+    def _key(problem, kwargs) -> tuple:
+        """The memo key of a run request (its arguments filled in by :meth:`_request`)."""
+        return problem, tuple(sorted(kwargs.items()))
 
     def _request(self, problem, kwargs):
         """The problem and keyword arguments of a run, with the context's defaults filled in."""

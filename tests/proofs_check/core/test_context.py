@@ -343,3 +343,102 @@ def test_run_claim_sets_the_claims_start_and_clears_it():
     claim = dataclasses.replace(next(c for c in claims("orthogonal") if c.id == "convex-certificate"), check=check)
     run_claim(claim, ctx)
     assert seen and seen[0] is not None and ctx.claim_started is None
+
+
+def _agreement(ctx, one, other):
+    """``(largest state difference over the common sample times and the end, tolerance, same events)``
+    with the engines' promise ``2^(-b+12) (1 + max |z|)`` at the profile's digits."""
+    import mpmath
+
+    from gfcheck.numeric.estimate import pair_events
+    from gfcheck.numeric.precision import bits_for_dps, tolerance
+
+    at = {s.t: s for s in other.samples}
+    states = [(s, at[s.t]) for s in one.samples if s.t in at] + [(one.final, other.final)]
+    with mpmath.workprec(4 * bits_for_dps(one.dps)):
+        d = max(max([abs(x - y) for x, y in zip(p.a, q.a)] + [abs(x - y) for r, s in zip(p.U, q.U)
+                                                              for x, y in zip(r, s)]) for p, q in states)
+        return d, tolerance(bits_for_dps(ctx.profile.dps), 12) * (1 + one.scale), \
+            not pair_events(one.events, other.events)[1]
+
+
+def _level_time_promise(problem, run, t, tol):
+    """How well a loss level's crossing time at ``t`` is defined by states known to ``tol``: ``dL / |dL/dt|``
+    with ``dL = (1/n) sum_k |r_k| tol (1 + |y_k| + sum_i |a_i| relu(u_ik))`` and ``dL/dt = (1/n) sum_k r_k r_k'``,
+    at the first sample after ``t`` (the residuals smaller there: a longer, safe promise).  At the fit
+    (residuals ``2^(-b/2)``) it is ``2^(b/2)`` times the states' promise."""
+    import mpmath
+
+    from gfcheck.numeric.field import reduced_rates
+
+    st = next((s for s in run.samples if s.t >= t), run.final)
+    y = [mpmath.mpf(v.numerator) / v.denominator for v in problem.labels]
+    f = reduced_rates(st.a, st.U, y, [mpmath.mpf(q.numerator) / q.denominator / problem.n
+                                      for q in problem.norms_squared()])
+    dL = mpmath.fsum(abs(r) * tol * (1 + abs(yk) + mpmath.fsum(abs(a) * max(row[k], 0) for a, row in zip(st.a, st.U)))
+                     for k, (r, yk) in enumerate(zip(f.r, y)))
+    slope = abs(mpmath.fsum(r * f.residual_rate(k) for k, r in enumerate(f.r)))
+    return dL / slope if slope else mpmath.inf
+
+
+@pytest.mark.parametrize("lam", [Fraction(1, 10 ** 10), Fraction(1, 10 ** 130)])
+def test_a_whole_rung_continues_its_escape_run_and_agrees_with_one_from_t0(lam):
+    """The whole rung is the escape run followed by its continuation from the escape run's final
+    state (``Trajectory.joined``): the same events, crossings and states as a run from ``t = 0`` to
+    the engines' promise.  The twin: the continuation from a start moved by 2^10 promises on
+    ``a_0`` differs beyond it."""
+    import dataclasses
+
+    import mpmath
+
+    from gfcheck.numeric import State
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+
+    ctx = Context(_SLOW_SETTLE, Profile.named("quick"))
+    whole = ctx.ladder_run(lam)
+    esc = ctx.escape_run(lam)
+    assert whole.stats["continued_at"] == str(esc.final.t) and whole.samples[:len(esc.samples)] == esc.samples
+    from gfcheck.numeric import integrate
+
+    problem, kwargs = ctx._request(*ctx.ladder_request(lam))
+    from_zero = integrate(problem, **kwargs)  # not ctx.run: the memo holds the joined run under this request
+    assert "continued_at" not in from_zero.stats
+    d, tol, same = _agreement(ctx, whole, from_zero)
+    assert same and d <= tol, (d, tol)
+    with mpmath.workprec(4 * whole.precision.work_bits):
+        for k, v in from_zero.crossings.items():
+            assert abs(whole.crossings[k] - v) <= tol * (1 + v) + _level_time_promise(problem, from_zero, v, tol), k
+    # the twin
+    cp, ck = ctx.continuation_request(esc, problem, kwargs)
+    moved = State(ck["start"].t, (ck["start"].a[0] + 2 ** 10 * tol,) + ck["start"].a[1:], ck["start"].U)
+    twin = esc.joined(ctx.run(cp, **dict(ck, start=moved)))
+    assert _agreement(ctx, twin, from_zero)[0] > tol
+    assert dataclasses.replace(ck["start"]) == ck["start"]  # the start is a value (hashable, part of the key)
+
+
+def test_the_prefetch_continues_the_escape_runs_in_a_second_round():
+    """With the settle to integrate, the prefetch makes the escape runs first, then each whole rung
+    from its escape run's end (``from t=`` in the timings); ``ladder_run`` then finds the joined run
+    without integrating."""
+    import dataclasses
+    from concurrent.futures import Future
+
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+
+    class Inline:
+        def submit(self, fn, *args, **kwargs):
+            f = Future()
+            f.set_result(fn(*args, **kwargs))
+            return f
+
+    ctx = Context(_SLOW_SETTLE, Profile.named("quick"))
+    ctx.profile = dataclasses.replace(ctx.profile, exponents=ctx.profile.exponents[:2])
+    ctx.claims_to_run = ("convergence",)
+    ctx.prefetch(Inline(), seconds=600)
+    labels = [label for label, _ in ctx.timings]
+    assert sum("from t=" in label for label in labels) == 2, labels
+    n = len(ctx.timings)
+    runs = [ctx.ladder_run(lam) for lam in ctx.profile.scales]
+    assert len(ctx.timings) == n and all("continued_at" in r.stats for r in runs)
