@@ -21,8 +21,17 @@ share one big integer per order, so one big-by-small product replaces one small 
 pair; :func:`_series_packed`), the same integers as the per-pair sums of
 :meth:`_Engine.series_reference`, which steps with few active pairs (or coefficients outgrowing
 the packing's slots) use.
-``F = work_bits + 16 + ceil(log2(1 / |z(0)|_max))``: the absolute resolution is set below the
-initial scale of the state, so a start at ``lambda = 1e-100`` keeps its relative accuracy.
+Each neuron has its own scale: ``a_j = A_j 2^-(F + e_j)``, ``u_jk = U_jk 2^-(F + e_j)`` with
+``F = work_bits + 16`` and ``e_j`` whole granules of 8 bits, first from the neuron's own start, then
+moved at step starts so that its largest value stays within ``[2^(F - 8), 2^(F + 16))``
+(:meth:`_Engine.rescale`; a granule lets neurons of one size share a scale).  The field is the same
+in the scaled variables (``du/dt = -c a r`` and ``da/dt = -(1/n) sum r u`` are homogeneous in the
+neuron), only the residual weighs each neuron by ``2^-2e_j`` (:meth:`_Engine.weigh`, exact before
+one rounding at ``F`` bits).  So every neuron keeps ``F - 8`` bits of relative accuracy, a start
+at ``lambda = 1e-100`` too, and a neuron that grew to ``O(1)`` is not carried at the resolution of
+the start: census 0012's rung at 1e-100 (50 digits) computes with ``F = 207`` instead of 536 and
+took 5.9 s instead of 15.7 s, the same numbers to ``1e-55`` relative (docs/performance.md).  A
+frozen coordinate keeps its exact value (:meth:`_Engine.shift_frozen`).
 The series are scaled by the predicted step, so that one absolute resolution suffices for all
 orders.  Order ``p = ceil(tol_bits ln 2 / 2) + 1`` (``tol_bits`` = the bits of the requested
 digits; 36 at 30 digits, which measured 33 agreeing digits on reference-m64) and step ``h = rho e^{-2} e^{-0.7/(p-1)}``
@@ -227,13 +236,17 @@ class _Engine:
             raise InvalidInput(f"Taylor order must be at least 2, found {self.p}")
         a0, u0 = _common.initial_values(problem)
         self.scale_bits = _scale_bits(a0, u0)
-        self.F = F = prec.work_bits + 16 + self.scale_bits
-        self.a = [fix_sqrt(q[2], F) * q[1] if isinstance(q, tuple) else fix(q, F) for q in a0]
-        self.u = [[fix(q, F) for q in row] for row in u0]
+        self.F = F = prec.work_bits + 16
+        #: each neuron's own scale: a_j = A_j 2^-(F + e_j), u_jk = U_jk 2^-(F + e_j) (module docstring)
+        self.e = [_granule(_scale_bits([q], [row])) for q, row in zip(a0, u0)]
+        self.a = [fix_sqrt(q[2], F + e) * q[1] if isinstance(q, tuple) else fix(q, F + e) for q, e in zip(a0, self.e)]
+        self.u = [[fix(q, F + e) for q in row] for row, e in zip(u0, self.e)]
+        #: frozen coordinates' exact values ``(integer, e)`` once their neuron is rescaled (shift_frozen)
+        self.held = {}
         #: the time the run starts at (2F fraction bits): 0, or the state ``start`` it continues
         self.t_start = _ZERO
         if start is not None:
-            self.t_start, self.a, self.u = _fixed_start(problem, start, F)
+            self.t_start, self.e, self.a, self.u = _fixed_start(problem, start, F)
         self.Y = [fix(y, F) for y in problem.labels]
         self.nsq = problem.norms_squared()
         self.c = [q / self.n for q in self.nsq]
@@ -255,11 +268,13 @@ class _Engine:
 
     # -- state helpers -----------------------------------------------------------------
     def residuals(self, active):
-        F = self.F
         r = []
         for k in range(self.n):
-            s = sum(self.a[j] * self.u[j][k] for j in range(self.m) if active[j][k])
-            r.append(_rnd_shift(s, F) - self.Y[k] if s else -self.Y[k])
+            groups = {}
+            for j in range(self.m):
+                if active[j][k]:
+                    groups[self.e[j]] = groups.get(self.e[j], 0) + self.a[j] * self.u[j][k]
+            r.append(self.weigh(groups) - self.Y[k])
         return r
 
     def push_positive(self, j, k, r):
@@ -267,6 +282,53 @@ class _Engine:
         resolved (``|r_k|`` above the floor ``2^(-b+12) |y_k|``; below it the residual is 0 at the
         requested precision and the coordinate stays where it is)."""
         return abs(r[k]) > self.r_floor[k] and -self.a[j] * r[k] > 0
+
+    def weigh(self, groups) -> object:
+        """``round(sum_e S_e 2^-(F + 2e))``: a residual's sum at ``F`` bits from the products of its
+        neurons grouped by scale (``S_e`` of the neurons with ``e_j = e``, at ``2F + 2e`` bits),
+        exact before the one rounding."""
+        if not groups:
+            return _ZERO
+        top = max(groups)
+        acc = sum(v << (2 * (top - e)) for e, v in groups.items())
+        return _rnd_shift(acc, self.F + 2 * top) if acc else _ZERO
+
+    def rescale(self):
+        """Phase 0: each neuron back to ``[2^F, 2^(F + 8))`` in its own scale, ``e_j`` moved by whole
+        granules of 8 bits (so that neurons of one size share a scale and a residual's sum has few
+        groups): a neuron that grew past ``2^(F + 16)`` loses its lowest bits (it keeps ``F``, its
+        relative accuracy), one that shrank below ``2^(F - 8)`` is shifted up (exact); ``e_j >= 0``,
+        zeros stay.  Between rescales a neuron holds at least ``F - 8 = work_bits + 8`` bits."""
+        F = self.F
+        for j in range(self.m):
+            top = max(log2_abs(self.a[j]), max(log2_abs(v) for v in self.u[j]))
+            if top == -math.inf:
+                continue
+            top = int(top)
+            d = 0
+            if top >= F + 2 * _GRANULE_BITS:
+                d = min(_GRANULE_BITS * ((top - F) // _GRANULE_BITS), self.e[j])
+            elif top < F - _GRANULE_BITS:
+                d = -_GRANULE_BITS * (-(top - F) // _GRANULE_BITS)
+            if d > 0:
+                self.a[j] = _rnd_shift(self.a[j], d)
+                self.u[j] = [self.shift_frozen(j, k, v, d) if v < 0 and not self.active[j][k] else _rnd_shift(v, d)
+                             for k, v in enumerate(self.u[j])]
+            elif d < 0:
+                self.a[j] <<= -d
+                self.u[j] = [v << -d for v in self.u[j]]
+            self.e[j] -= d
+
+    def shift_frozen(self, j, k, v, d):
+        """A frozen coordinate (inactive, below 0: it never moves) shifted ``d`` bits down: its exact
+        value is kept for the samples (:attr:`held`), and it stays below 0 in the engine's scale
+        (rounded to 0 it could re-enter under ReLU'(0) = 1)."""
+        self.held.setdefault((j, k), (v, self.e[j]))
+        return min(_rnd_shift(v, d), mpz(-1))
+
+    def actual_log2(self, v, j) -> float:
+        """``log2 |v| - e_j``: a value of neuron ``j``'s scale in units of ``2^-F``."""
+        return log2_abs(v) - self.e[j]
 
     def t_mpf(self, ti):
         """A fixed-point time (``2F`` fraction bits) as an mpf."""
@@ -277,7 +339,11 @@ class _Engine:
         return sum(rk * rk for rk in (r[k] for k in ks))
 
     def snapshot(self, ti, a, U):
-        return (ti, list(a), [list(row) for row in U])
+        """A raw state: times, ``a`` and ``U`` at the neurons' scales ``e`` (a held frozen coordinate
+        as its exact ``(integer, e)``)."""
+        held = self.held
+        return (ti, list(a), [[held.get((j, k), v) for k, v in enumerate(row)] for j, row in enumerate(U)],
+                list(self.e))
 
     # -- one Taylor expansion ----------------------------------------------------------
     def series(self, H, active):
@@ -299,7 +365,6 @@ class _Engine:
         coefficient and pair (see the module docstring)."""
         F, n, m, p = self.F, self.n, self.m, self.p
         F2 = 2 * F
-        half_F = self.half
         half_2F = mpz(1) << (F2 - 1)
         act_k = [[j for j in range(m) if active[j][k]] for k in range(n)]
         act_j = [[k for k in range(n) if active[j][k]] for j in range(m)]
@@ -312,13 +377,8 @@ class _Engine:
         cnum = [c.numerator for c in self.c]
         cden = [c.denominator for c in self.c]
         def residual_coefficient(k, arev):
-            """The next Taylor coefficient of h_k (the Cauchy product of a_j and u_jk)."""
-            js = act_k[k]
-            if not js:
-                return _ZERO
-            s = sum(map(mul, chain.from_iterable([Ul[j][k] for j in js]),
-                        chain.from_iterable([arev[j] for j in js])))
-            return (s + half_F) >> F
+            """The next Taylor coefficient of h_k (the Cauchy product of a_j and u_jk), weighed by scale."""
+            return self.weigh(_cauchy_by_scale(_by_scale(self.e, act_k[k]), Ul, k, arev))
 
         for i in range(p):
             # residual coefficient r_k[i]
@@ -362,6 +422,7 @@ class _Engine:
                 self.record_samples_until(self.T_int)
                 self.t_int = self.T_int
                 break
+            self.rescale()
             self.hold_on_lines()
             norm_l2 = self.count_step()
             A, U, R, neurons, pairs = self.series(self.H, self.active)
@@ -380,7 +441,8 @@ class _Engine:
         # simultaneous events in a fixed order (neuron, point); stable for one coordinate
         self.events.sort(key=lambda e: (e.t, e.neuron, e.point))
         return _common.Run(
-            t_final=self.t_int, samples=self.samples, final=(self.t_int, self.a, self.u), events=self.events,
+            t_final=self.t_int, samples=self.samples, final=self.snapshot(self.t_int, self.a, self.u),
+            events=self.events,
             crossings=self.crossings, steps=self.steps, stopped_on_loss=self.stop_loss,
             stats={"order": self.p, "fixed_point_bits": self.F, "scale_bits": self.scale_bits,
                    "tol_bits": self.tol_bits, "seconds": _time.perf_counter() - self.t0_wall,
@@ -427,7 +489,8 @@ class _Engine:
 
     def summary(self):
         """The state in one line and the last events (for :class:`StepCollapse`)."""
-        top = max([log2_abs(v) for v in self.a] + [log2_abs(v) for row in self.u for v in row])
+        top = max([self.actual_log2(v, j) for j, v in enumerate(self.a)]
+                  + [self.actual_log2(v, j) for j, row in enumerate(self.u) for v in row])
         state = f"max |z| = 2^{top - self.F:.1f}, {sum(map(sum, self.active))} active pairs"
         return state, [(e.t, e.neuron, e.point, e.kind) for e in self.events[-5:]]
 
@@ -497,24 +560,28 @@ class _Engine:
                 f"{mpmath.nstr(mpf_fixed(self.T_int, F2), 12)} (stopped at t = "
                 f"{mpmath.nstr(mpf_fixed(self.t_int, F2), 12)}); raise max_steps or ask for fewer digits"
             )
-        norm_l2 = max(max(log2_abs(v) for v in self.a),
-                      max(log2_abs(v) for row in self.u for v in row))
-        if norm_l2 < self.prec.bits + 8:
+        # each neuron at its own scale (rescale): the check is that the largest keeps the bits asked
+        held = max(max(log2_abs(v) for v in self.a), max(log2_abs(v) for row in self.u for v in row))
+        if held < self.prec.bits + 8:
+            norm_l2 = held
             need = self.prec.work_bits + int(self.prec.bits + 8 - norm_l2) + 1
             raise PrecisionExhausted(
                 f"at t = {mpmath.nstr(self.t_mpf(self.t_int), 12)} the state has shrunk to "
                 f"2^{norm_l2 - self.F:.0f}, below the fixed-point resolution 2^-{self.F} plus "
                 f"{self.prec.bits} bits; rerun with at least {need} working bits (dps >= {int(need / 3.33) + 1})"
             )
-        return norm_l2
+        # the state's norm as the step rule reads it: actual magnitudes, in units of 2^-F
+        return max([self.actual_log2(v, j) for j, v in enumerate(self.a)]
+                   + [self.actual_log2(v, j) for j, row in enumerate(self.u) for v in row])
 
     def step_size(self, A, U, neurons, pairs, norm_l2):
         """Phase 2: the step (Jorba-Zou, from the last two coefficients relative to the state
         norm), as a fraction ``tau_step`` of the predicted step ``H``; the next prediction's
         factor; is this the final step."""
         p, ONE = self.p, mpz(1) << self.F
-        lp1 = max([log2_abs(A[j][p - 1]) for j in neurons] + [log2_abs(U[q][p - 1]) for q in pairs])
-        lp = max([log2_abs(A[j][p]) for j in neurons] + [log2_abs(U[q][p]) for q in pairs])
+        lp1 = max([self.actual_log2(A[j][p - 1], j) for j in neurons] + [self.actual_log2(U[q][p - 1], q[0])
+                                                                             for q in pairs])
+        lp = max([self.actual_log2(A[j][p], j) for j in neurons] + [self.actual_log2(U[q][p], q[0]) for q in pairs])
         cands = []
         if lp1 > -math.inf:
             cands.append((norm_l2 - lp1) / (p - 1))
@@ -722,6 +789,13 @@ class _Engine:
             self.start_checks(t_int)
 
 
+#: the granule of the neurons' scales ``e_j`` (:meth:`_Engine.rescale`)
+_GRANULE_BITS = 8
+
+
+def _granule(bits: int) -> int:
+    """``bits`` rounded down to a whole granule (a neuron's start then lies in ``[2^F, 2^(F + 8))``)."""
+    return _GRANULE_BITS * (bits // _GRANULE_BITS)
 #: active pairs from which :meth:`_Engine.series` packs: per step on the reference problems
 #: (16/30/100 digits) the packed series is 0.9x the reference's speed at 8-11 pairs, 1.0-1.5x
 #: at 12-16 and 1.7x at 40 or more (2026-11-29)
@@ -763,7 +837,6 @@ def _series_packed(eng, H, active):
     """
     F, n, m, p = eng.F, eng.n, eng.m, eng.p
     F2 = 2 * F
-    half_F = eng.half
     half_2F = mpz(1) << (F2 - 1)
     act_k = [[j for j in range(m) if active[j][k]] for k in range(n)]
     neurons = [j for j in range(m) if any(active[j])]
@@ -779,19 +852,14 @@ def _series_packed(eng, H, active):
     # per point k: the coefficient vectors of u_jk (j active on k), one per order, and flat for
     # the residuals: u_k[0], u_k[1], .. and a_k[i], a_k[i-1], .., a_k[0]
     Uk = [[[eng.u[j][k] for j in act_k[k]]] for k in range(n)]
-    u_flat = [list(v[0]) for v in Uk]
-    a_flat = [[eng.a[j] for j in act_k[k]] for k in range(n)]
+    flats = [_PointFlats(eng, act_k[k], k) for k in range(n)]
     R = [[] for _ in range(n)]
 
     def residuals(i):
-        """r_k[i] = sum_j (a_j * u_jk)[i]: one C-level sum per point over the flat vectors."""
+        """r_k[i] = sum_j (a_j * u_jk)[i]: one C-level sum per point and scale over the flat vectors."""
         out = []
         for k in range(n):
-            if act_k[k]:
-                s = sum(map(mul, u_flat[k], a_flat[k]))
-                rk = (s + half_F) >> F
-            else:
-                rk = _ZERO
+            rk = flats[k].residual(eng)
             if i == 0:
                 rk -= eng.Y[k]
             R[k].append(rk)
@@ -809,7 +877,7 @@ def _series_packed(eng, H, active):
     def pack(values, k):
         return gmpy2.pack(list(map(add, values, repeat(half_B))), B) - bias[k]
 
-    PA = [[pack(a_flat[k], k)] if act_k[k] else None for k in range(n)]
+    PA = [[pack([eng.a[j] for j in act_k[k]], k)] if act_k[k] else None for k in range(n)]
     PU = [[pack(Uk[k][0], k)] if act_k[k] else None for k in range(n)]
     A_ord = [a0]
     acc0 = [-half_B * sum(active[j]) for j in neurons]
@@ -843,10 +911,9 @@ def _series_packed(eng, H, active):
             new_u = list(map(rshift, map(add, map(mul, d, repeat(-ku)), repeat(one_2F - half_2F + ku * half_B)),
                              repeat(F2)))
             Uk[k].append(new_u)
-            u_flat[k] += new_u
-            PU[k].append(pack(new_u, k))
             a_k = take[k](new_a)
-            a_flat[k][:0] = a_k
+            flats[k].extend(new_u, a_k)
+            PU[k].append(pack(new_u, k))
             PA[k].append(pack(a_k, k))
             b_new = max(b_new, _bits(new_u))
         b_au = max(b_au, b_new)
@@ -860,6 +927,64 @@ def _series_packed(eng, H, active):
             cols[(j, k)] = list(col)
     U = {q: cols[q] for q in pairs}
     return A, U, R, neurons, pairs
+
+
+class _PointFlats:
+    """One point's flat vectors for its residual's Cauchy sums, per scale group of its active
+    neurons: ``u_jk[0], u_jk[1], ..`` and ``a_j[i], .., a_j[0]`` (positions in the point's active
+    list), so that ``r_k[i]`` is one C-level sum per group, weighed by :meth:`_Engine.weigh` (one
+    group, the common case, is shifted directly)."""
+
+    __slots__ = ("picks", "lifts", "shift", "u", "a")
+
+    def __init__(self, eng, js, k):
+        by = _by_scale(eng.e, js)
+        top = max(by, default=0)
+        # per group: the picker of its entries out of a row of the point's active neurons, and the
+        # shift that brings its sums to the finest scale (exact), the one rounding after
+        self.picks = [_picker([js.index(j) for j in group], len(js)) for group in by.values()]
+        self.lifts = [2 * (top - e) for e in by]
+        self.shift = eng.F + 2 * top
+        self.u = [list(pick([eng.u[j][k] for j in js])) for pick in self.picks]
+        self.a = [list(pick([eng.a[j] for j in js])) for pick in self.picks]
+
+    def residual(self, eng):
+        acc = 0
+        for lift, u, a in zip(self.lifts, self.u, self.a):
+            acc += sum(map(mul, u, a)) << lift
+        return _rnd_shift(acc, self.shift) if acc else _ZERO
+
+    def extend(self, new_u, a_k):
+        """The next order: ``u`` appended, ``a`` put first."""
+        for pick, u, a in zip(self.picks, self.u, self.a):
+            u += pick(new_u)
+            a[:0] = pick(a_k)
+
+
+def _picker(positions, size):
+    """A function taking the entries at ``positions`` out of a row of ``size`` (the row itself when
+    that is all of it)."""
+    if positions == list(range(size)):
+        return lambda row: row
+    if len(positions) == 1:
+        q = positions[0]
+        return lambda row: (row[q],)
+    return itemgetter(*positions)
+
+
+def _cauchy_by_scale(groups, Ul, k, arev) -> dict:
+    """``{e: sum_{j in group e} sum_l u_jk[l] a_j[i - l]}``: a residual's next Cauchy sums per scale
+    group (``Ul[j][k]`` the coefficients of ``u_jk`` so far, ``arev[j]`` those of ``a_j`` reversed)."""
+    return {e: sum(map(mul, chain.from_iterable([Ul[j][k] for j in js]), chain.from_iterable([arev[j] for j in js])))
+            for e, js in groups.items()}
+
+
+def _by_scale(e, js) -> dict:
+    """The neurons ``js`` grouped by their scale ``e_j`` (in the order given)."""
+    out = {}
+    for j in js:
+        out.setdefault(e[j], []).append(j)
+    return out
 
 
 def _fixed_start(problem, start, F: int) -> tuple:
@@ -877,9 +1002,11 @@ def _fixed_start(problem, start, F: int) -> tuple:
     t0 = exact_fraction(start.t, where="start.t")
     if t0 < 0:
         raise InvalidInput(f"start.t: expected a non-negative time, found {t0}")
-    a = [fix(exact_fraction(v, where="start.a"), F) for v in start.a]
-    u = [[fix(exact_fraction(v, where="start.U"), F) for v in row] for row in start.U]
-    return fix(t0, 2 * F), a, u
+    a, u = [exact_fraction(v, where="start.a") for v in start.a], []
+    u = [[exact_fraction(v, where="start.U") for v in row] for row in start.U]
+    e = [_granule(_scale_bits([q], [row])) for q, row in zip(a, u)]
+    return (fix(t0, 2 * F), e, [fix(q, F + ej) for q, ej in zip(a, e)],
+            [[fix(q, F + ej) for q in row] for row, ej in zip(u, e)])
 
 
 def _scale_bits(a0, u0) -> int:
@@ -937,10 +1064,11 @@ def _run_once(problem, prec, *, t_end, times, until_loss, watches, max_steps, ma
 
     def states(raws, ts, with_w):
         out = []
-        for (ti, a, U), t_exact, w in zip(raws, ts, with_w):
+        for (ti, a, U, e), t_exact, w in zip(raws, ts, with_w):
             st = State(t=to_mpf(t_exact) if t_exact is not None else mpf_fixed(ti, 2 * F),
-                       a=tuple(mpf_fixed(v, F) for v in a),
-                       U=tuple(tuple(mpf_fixed(v, F) for v in row) for row in U))
+                       a=tuple(mpf_fixed(v, F + ej) for v, ej in zip(a, e)),
+                       U=tuple(tuple(mpf_fixed(v[0], F + v[1]) if isinstance(v, tuple) else mpf_fixed(v, F + ej)
+                                     for v in row) for row, ej in zip(U, e)))
             out.append(State(st.t, st.a, st.U, weights_from(problem, st)) if w else st)
         return out
 
@@ -961,6 +1089,7 @@ def first_derivatives(problem, a, U, active, *, bits=200):
     """
     eng = _Engine(problem, Precision(max(5, int(bits / 3.33) + 1)), order=2)
     F = eng.F
+    eng.e = [0] * problem.m
     eng.a = [fix(Fraction(v), F) for v in a]
     eng.u = [[fix(Fraction(v), F) for v in row] for row in U]
     A, Us, R, neurons, pairs = eng.series(mpz(1) << F, active)

@@ -119,7 +119,7 @@ class Context(RunMemo, Facts):
         for problem, kwargs, first in continued:
             esc = self._runs.get(self._key(*self._request(*first)))
             if esc is not None:
-                second.append(self.continuation_request(esc, *self._request(problem, kwargs)))
+                second.append(self.continuation_request(esc, problem, kwargs))
         self._prefetch_round(executor, second, deadline)
         return time.perf_counter() - t0
 
@@ -253,10 +253,10 @@ class Context(RunMemo, Facts):
         memoised under the whole request either way."""
         problem, kwargs = self.ladder_request(scale, relu_prime_at_zero=relu_prime_at_zero, grid=grid, settle=settle)
         first = self.continued_from(scale, problem, grid)
-        if first is None:
+        filled = self._request(problem, kwargs)
+        if first is None or filled[1].get("engine") != "reduced":  # the full engine's second route: from t = 0
             return self.run(problem, **kwargs)
-        problem, kwargs = self._request(problem, kwargs)
-        key = self._key(problem, kwargs)
+        key = self._key(*filled)
         if key not in self._runs:
             esc = self.run(first[0], **first[1])
             then_problem, then_kwargs = self.continuation_request(esc, problem, kwargs)
