@@ -14,7 +14,8 @@ from fractions import Fraction
 from .precision import to_mpf
 from .trajectory import LossWatch
 
-__all__ = ["escape_horizon", "half_fit_watches", "past_escape", "rho_min", "settle_rate", "square_horizon"]
+__all__ = ["escape_horizon", "group_settle_rates", "half_fit_watches", "past_escape", "rho_min", "settle_rate",
+           "square_horizon"]
 
 
 def _log_inverse(scale) -> float:
@@ -40,20 +41,46 @@ def settle_rate(facts) -> float:
     ``v_k = |y_k| / sqrt(||beta_s||)``, from ``dr_k/dt = -(1/n) sum_l (relu(u_k) relu(u_l) + a^2 ||x_k||^2
     [k = l]) r_l`` (docs/orthogonal.md 9.12); between :func:`rho_min` and twice it.  A float: a horizon
     is a bound only."""
-    import numpy as np
+    import mpmath
 
-    P, data = facts.problem, facts.data
-    q = P.norms_squared()
-    rates = []
-    for S in (data.S_plus, data.S_minus):
-        if not S:
-            continue
-        beta = math.sqrt(sum(float(P.labels[k]) ** 2 / float(q[k]) for k in S))
-        v = np.array([abs(float(P.labels[k])) / math.sqrt(beta) for k in S])
-        M = (np.diag([beta * float(q[k]) for k in S]) + np.outer(v, v)) / P.n
-        rates.append(float(np.linalg.eigvalsh(M)[0]))
+    with mpmath.workprec(64):
+        rates = [float(mus[0]) for mus in (group_settle_rates(facts, 1), group_settle_rates(facts, -1)) if mus]
     low = rho_min(facts)
     return max(min(rates, default=low), low)
+
+
+def group_settle_rates(facts, sign) -> tuple:
+    """The local rates of the residuals of the sign group ``sign`` at its interpolator (one balanced
+    neuron, ``a^2 = ||beta_s||``, ``w`` along ``beta_s``), increasing: the eigenvalues of
+    ``M_s = (D_s + v_s v_s^T) / n``, ``D_s = diag(||beta_s|| ||x_k||^2)``, ``v_k = |y_k| / sqrt(||beta_s||)``
+    (docs/orthogonal.md 9.12), at the current mpmath precision; ``()`` for an empty group.  After the
+    group's fit its residuals decay like ``e^(-mu t)`` along these modes (:func:`settle_rate`; the
+    middle plateau's approach, :func:`gfcheck.proofs_check.suites.orthogonal.claims_asymptotic.plateau_laws`).
+
+    >>> from gfcheck.symbolic.problem import parse_problem
+    >>> from gfcheck.symbolic.assumptions import Facts
+    >>> p = parse_problem({"schema": "gfcheck.problem/1", "inputs": [["1", "0"], ["0", "2"]],
+    ...     "labels": ["1", "-1"], "width": 2, "init": {"scale": "1/1000", "directions": [["1", "1"], ["1", "1"]],
+    ...     "signs": [1, -1]}})
+    >>> import mpmath
+    >>> [mpmath.nstr(v, 6) for v in group_settle_rates(Facts(p), 1)]   # one point: 2 |y| ||x|| / n
+    ['1.0']
+    """
+    import mpmath
+
+    P, data = facts.problem, facts.data
+    S = data.S_plus if sign > 0 else data.S_minus
+    if not S:
+        return ()
+    q = [to_mpf(P.norms_squared()[k]) for k in S]
+    beta = to_mpf(data.beta_plus_norm if sign > 0 else data.beta_minus_norm)
+    v = [abs(to_mpf(P.labels[k])) / mpmath.sqrt(beta) for k in S]
+    M = mpmath.matrix(len(S), len(S))
+    for i in range(len(S)):
+        for l in range(len(S)):
+            M[i, l] = (v[i] * v[l] + (beta * q[i] if i == l else 0)) / P.n
+    E = mpmath.eigsy(M, eigvals_only=True)
+    return tuple(sorted(E[i] for i in range(len(S))))
 
 
 def escape_slope(facts, sign=None) -> float:

@@ -17,6 +17,7 @@ import sympy as sp
 
 from gfcheck.symbolic.assumptions import ORTHOGONAL_INPUTS, PAPER_FLOW, RELU_PRIME_ZERO
 from gfcheck.symbolic.errors import IntegrationFailed
+from gfcheck.numeric.horizons import group_settle_rates
 from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
 
 from gfcheck.proofs_check.core.context import with_scale
@@ -748,7 +749,11 @@ def plateau_laws(ctx):
       relative ``lambda^(1 - rho_j s_1)``, the quadratic term ``lambda``;
     * middle plateau, ``|L - L_mid|`` at ``(s_1 + s_2) L / 2`` ~ ``lambda^(1 - s_1/s_2)`` or faster
       (one-sided): the slow group's non-main neurons add ``lambda^((1/s_2 - rho_j)(s_1 + s_2))``,
-      the quadratic term ``lambda^(1 - s_1/s_2)``.
+      the quadratic term ``lambda^(1 - s_1/s_2)``; and the fast group is still settling: its
+      residuals decay like ``e^(-mu t)`` after its fit at ``s_1 L`` (``mu`` the eigenvalues of its
+      local matrix, :func:`gfcheck.numeric.horizons.group_settle_rates`), so by the probe, ``(s_2 -
+      s_1) L / 2`` later, its squared residuals add ``lambda^((mu_i + mu_l)(s_2 - s_1)/2)`` (census
+      0108: a fast point of norm 1/5, ``mu = 0.048``, ``lambda^0.114`` against ``1 - s_1/s_2 = 0.622``).
     """
     d = ctx.data
     if d.L_mid is None:
@@ -765,7 +770,10 @@ def plateau_laws(ctx):
     rho_slow = [mpmath.sqrt(to_mpf(ctx.neurons.D_j_sq[j])) / n for j in range(ctx.problem.m)
                 if ctx.neurons.kind[j] == "non-main" and ctx.problem.signs[j] == slow]
     e_mid = 1 - s1 / s2
+    mus = group_settle_rates(ctx, -slow)
     mid = ((e_mid, "the slow group's main neurons leave L_mid"),) \
+        + tuple(((mus[i] + mus[k]) * (s2 - s1) / 2, "the fast group still settling, lambda^((mu_i + mu_l)"
+                 "(s_2 - s_1)/2) (digest 9.12)") for i in range(len(mus)) for k in range(i, len(mus))) \
         + tuple((e_mid + (1 / s2 - r) * (s1 + s2), "a non-main neuron of the slow group, relative "
                  "lambda^((1/s_2 - rho_j)(s_1 + s_2))") for r in rho_slow) \
         + ((2 * e_mid, "the quadratic term, relative lambda^(1 - s_1/s_2)"),)
@@ -808,7 +816,9 @@ def _check_plateaus(ctx):
         with ctx.precision.extra(40):
             return first.judge_rungs(rows, resolution=ctx.resolution(1)), None
 
-    fast = 1 if d.escape_slope_plus is not None and to_mpf(d.escape_slope_plus) == slopes[0] else -1
+    # the fast group has the larger ||D|| (plateau_laws' rule; comparing the slopes at two precisions
+    # named the wrong group: census 0108)
+    fast = 1 if to_mpf(d.D_minus_sq) < to_mpf(d.D_plus_sq) else -1
     fitted = sorted(d.S_plus if fast > 0 else d.S_minus)  # the points the prediction counts as fitted
     probe = {}
 

@@ -78,3 +78,52 @@ def test_limit_function_without_frozen_parts_judges_two_gamma():
     assert not any(any(f) for f in _frozen_parts(ctx).values())
     e = limit_function_expansion(ctx, mpmath.mpf("0.3"))
     assert e.leading == mpmath.mpf("0.3")
+
+
+def _fast_settle_exponents(p):
+    """``mu (s_2 - s_1)`` for the eigenvalues ``mu`` of the fast group's local matrix, by numpy from
+    the problem's numbers (an implementation independent of group_settle_rates): x_k, y_k, n only."""
+    import numpy as np
+
+    n, q = p.n, [float(v) for v in p.norms_squared()]
+    groups = {s: [k for k, y in enumerate(p.labels) if (y > 0) == (s > 0)] for s in (1, -1)}
+    D = {s: sum(float(p.labels[k]) ** 2 * q[k] for k in S) for s, S in groups.items()}  # ||D_s||^2, D_s = sum y_k x_k
+    fast = 1 if D[1] > D[-1] else -1
+    s1, s2 = sorted(n / np.sqrt(D[s]) for s in (1, -1))
+    S = groups[fast]
+    beta = np.sqrt(sum(float(p.labels[k]) ** 2 / q[k] for k in S))  # ||beta_s||, beta_s = sum y_k x_k / ||x_k||^2
+    v = np.array([abs(float(p.labels[k])) / np.sqrt(beta) for k in S])
+    M = (np.diag([beta * q[k] for k in S]) + np.outer(v, v)) / n
+    return [float(mu) * (s2 - s1) for mu in np.linalg.eigvalsh(M)], 1 - s1 / s2
+
+
+@st.composite
+def fast_group_with_a_small_point(draw):
+    """Census 0108's shape: a fast positive group of two points, one of small norm (1/25 .. 1/4),
+    and a slow negative point; one main neuron per group."""
+    small = draw(st.sampled_from([F(1, 25), F(1, 16), F(1, 9), F(1, 4)]))
+    y0, ys, y1 = draw(st.sampled_from([F(6, 5), F(7, 5), F(2)])), draw(st.sampled_from([F(1, 2), F(1)])), \
+        draw(st.sampled_from([F(1, 2), F(3, 4)]))
+    X = ((F(1), F(0), F(0)), (F(0), F(1), F(0)), (F(0), F(0), small))
+    return Problem(inputs=X, labels=(y0, -y1, ys), width=2, scale=F(1, 1000),
+                   directions=((F(1), F(-1, 2), F(1)), (F(-1, 2), F(1), F(-1, 2))), signs=(1, -1))
+
+
+@given(fast_group_with_a_small_point())
+def test_the_middle_plateau_carries_the_fast_groups_settle(p):
+    """Census 0108: after its fit the fast group's residuals still decay like ``e^(-mu t)``, so by the
+    middle probe they add ``lambda^(mu (s_2 - s_1))`` to ``|L - L_mid|``: the law carries every
+    ``(mu_i + mu_l)(s_2 - s_1)/2`` and judges the smallest term.  The twin: without those terms the
+    law judges ``1 - s_1/s_2``, a faster approach than the fast group's own settle allows."""
+    from gfcheck.proofs_check.suites.orthogonal.claims_asymptotic import plateau_laws
+
+    ctx = Context(p, Profile.named("quick"))
+    laws = {law.name: law for law in plateau_laws(ctx)}
+    exps, e_mid = _fast_settle_exponents(p)
+    orders = [float(t.order) for t in laws["middle plateau"].expansion.terms]
+    for e in exps:
+        assert any(abs(o - e) <= 1e-9 * (1 + e) for o in orders), (e, orders)
+    lead = float(laws["middle plateau"].expansion.leading)
+    assert abs(lead - min([e_mid] + exps)) <= 1e-9
+    assert min(exps) < e_mid  # these data put the settle first: the twin's leading term is too fast
+    assert abs(lead - e_mid) > 1e-3
