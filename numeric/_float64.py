@@ -31,6 +31,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
+from gfcheck.symbolic.budget import checkpoint
 from gfcheck.symbolic.errors import IntegrationFailed, InvalidInput, StepSizeCollapse, TooManyEvents
 
 from . import _common
@@ -278,6 +279,7 @@ class _F64:
     def count_step(self):
         """Phase 0: the step budget."""
         self.steps += 1
+        checkpoint()  # a signal dropped in a finalizer is raised here (gfcheck.symbolic.budget.checkpoint)
         if self.steps > self.max_steps:
             raise IntegrationFailed(f"more than max_steps = {self.max_steps} steps before t = {self.T:.12g} "
                                     f"(stopped at t = {self.t:.12g}); raise max_steps")

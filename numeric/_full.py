@@ -79,6 +79,7 @@ from mpmath import fdot, mpf
 from mpmath.libmp import from_man_exp
 
 from gfcheck.symbolic.exact import solve_exact
+from gfcheck.symbolic.budget import checkpoint
 from gfcheck.symbolic.errors import (
     IntegrationFailed,
     InvalidInput,
@@ -649,6 +650,7 @@ class _FullEngine:
     def count_step(self):
         """Phase 0: the step budget."""
         self.steps += 1
+        checkpoint()  # a signal dropped in a finalizer is raised here (gfcheck.symbolic.budget.checkpoint)
         if self.steps > self.max_steps:
             raise IntegrationFailed(
                 f"more than max_steps = {self.max_steps} Taylor steps before t = {mpmath.nstr(self.Tm, 12)} "

@@ -59,6 +59,7 @@ from operator import add, itemgetter, mul, rshift
 import gmpy2
 import mpmath
 
+from gfcheck.symbolic.budget import checkpoint
 from gfcheck.symbolic.errors import (
     IntegrationFailed,
     InvalidInput,
@@ -553,6 +554,7 @@ class _Engine:
     def count_step(self):
         """Phase 0: the step budget and the precision check; returns ``log2`` of the state norm."""
         self.steps += 1
+        checkpoint()  # a signal dropped in a finalizer is raised here (gfcheck.symbolic.budget.checkpoint)
         F2 = 2 * self.F
         if self.steps > self.max_steps:
             raise IntegrationFailed(

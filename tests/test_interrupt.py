@@ -109,3 +109,38 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path, monkeypatch):
         _io.atomic_write(target, "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["f.json"]  # no temporary file left
+
+
+_FINALIZER = """
+import os, signal, sys
+from gfcheck.symbolic.budget import install_signal_handlers, checkpoint, Interrupted
+install_signal_handlers()
+class Slow:
+    def __del__(self):  # the signal lands while a finalizer runs: Python drops what the handler raises
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(100000):
+            pass
+Slow()
+print("past the finalizer", flush=True)
+try:
+    if sys.argv[1] == "checkpoint":
+        checkpoint()
+except Interrupted as exc:
+    print("raised again", exc.signum, flush=True)
+    sys.exit(143)
+print("went on", flush=True)
+"""
+
+
+@pytest.mark.parametrize("ask", ["checkpoint", "nothing"])
+def test_a_signal_dropped_in_a_finalizer_is_raised_at_the_next_checkpoint(ask):
+    """The cause of a SIGTERM unheard for 12.9 s (tests/test_bounded.py): the handler's Interrupted,
+    raised inside a ``__del__``, is dropped by Python.  The signal is kept, and the next checkpoint
+    (each engine step, each claim, the workers' pump) raises it again, silently (no "Exception ignored"
+    traceback).  The twin: a program that asks no checkpoint runs on to its end."""
+    done = subprocess.run([sys.executable, "-c", _FINALIZER, ask], capture_output=True, text=True, timeout=60)
+    assert "past the finalizer" in done.stdout and "Traceback" not in done.stderr, done.stderr
+    if ask == "checkpoint":
+        assert done.returncode == 143 and "raised again 15" in done.stdout
+    else:
+        assert done.returncode == 0 and "went on" in done.stdout

@@ -579,6 +579,9 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
     from gfcheck.symbolic.budget import time_limit
     from gfcheck.symbolic.errors import StepCollapse, TimeBudgetSpent
 
+    from gfcheck.symbolic.budget import checkpoint
+
+    checkpoint()  # a signal dropped in a finalizer is raised here, before the claim starts
     t0 = time.perf_counter()
     bound, message, stopped = _bound(claim, ctx)
     _set_claim_start(ctx, t0)  # the ladders of one claim share its budget (RunMemo.decide)

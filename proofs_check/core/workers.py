@@ -182,6 +182,9 @@ class Workers:
     def pump(self, timeout: float) -> int:
         """Wait at most ``timeout`` seconds for what the workers send, handle it; returns the
         number of tasks that finished."""
+        from gfcheck.symbolic.budget import checkpoint
+
+        checkpoint()  # a signal dropped in a finalizer is raised here
         conns = list(self._busy)
         if not conns:
             if timeout > 0:
