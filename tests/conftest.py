@@ -67,7 +67,7 @@ def stub_claims(monkeypatch):
                               context="gfcheck.proofs_check.suites.orthogonal.context:Context",
                               default_problem="gfcheck.proofs_check.suites.orthogonal.suite:default_problem")
         monkeypatch.setitem(registry._SUITES, "stub", stub)
-        monkeypatch.setattr(registry, "DEFAULT_SUITE", "stub")
+        monkeypatch.setattr(registry, "default_suite_name", lambda: "stub")
         for c in claims:
             monkeypatch.setitem(registry.REGISTRY, ("stub", c.id), dataclasses.replace(c, suite="stub"))
 

@@ -266,7 +266,7 @@ def _sleeper(cid, number, seconds, verdict="VERIFIED"):
     def check(ctx):
         time.sleep(seconds)
         return Verdict(verdict, "1", "1", "0", "0", {}), Verdict("REFUTED", "-", "-", "-", "-", {})
-    return Claim(id=cid, number=number, title="t", statement="s", source="s", prediction="p",
+    return Claim(suite="orthogonal", id=cid, number=number, title="t", statement="s", source="s", prediction="p",
                  measurement="m", tolerance_rule="r", twin="w", check=check,
                  provenance=Provenance("reconstructed", "a stub of the tests"))
 

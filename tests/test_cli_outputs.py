@@ -134,7 +134,7 @@ def test_a_failure_of_the_final_write_is_one_line_and_leaves_nothing(work, capsy
 def _stub():
     def check(ctx):
         return Verdict("VERIFIED", "1", "1", "0", "0", {}), Verdict("REFUTED", "-", "-", "-", "-", {})
-    return Claim(id="stub", number=1, title="stub", statement="s", source="s", prediction="p",
+    return Claim(suite="orthogonal", id="stub", number=1, title="stub", statement="s", source="s", prediction="p",
                  measurement="m", tolerance_rule="t", twin="w", check=check,
                  provenance=STUB_PROVENANCE)
 

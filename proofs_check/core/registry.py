@@ -24,10 +24,7 @@ from .verdicts import PROVENANCE_KINDS, VERDICTS, Claim, ClaimResult, Provenance
 
 __all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "run_claim", "Suite",
            "REGISTRY",
-           "register", "register_suite", "suites", "suite", "claims", "DEFAULT_SUITE"]
-
-#: the suite ``gfcheck verify`` runs when none is named
-DEFAULT_SUITE = "orthogonal"
+           "register", "register_suite", "suites", "suite", "claims", "default_suite_name"]
 
 
 #: every registered claim, keyed by ``(suite, id)``
@@ -67,17 +64,25 @@ def _discover() -> None:
     _DISCOVERED = True
 
 
+def default_suite_name() -> str:
+    """The suite run when none is named: the installed one that says so (``Suite.default``), else
+    the first by name; no suite's name is written here (a third paper is one folder)."""
+    _discover()
+    marked = sorted(s.name for s in _SUITES.values() if s.default)
+    return (marked or sorted(_SUITES))[0]
+
+
 def suites() -> list[Suite]:
     """Every known suite, the default first, then by name."""
-    _discover()
-    return sorted(_SUITES.values(), key=lambda s: (s.name != DEFAULT_SUITE, s.name))
+    first = default_suite_name()
+    return sorted(_SUITES.values(), key=lambda s: (s.name != first, s.name))
 
 
 def suite(name: str | None = None) -> Suite:
-    """The suite called ``name`` (default :data:`DEFAULT_SUITE`); unknown names are refused
+    """The suite called ``name`` (default :func:`default_suite_name`); unknown names are refused
     with the list of known ones (``SchemaError``, exit 2)."""
     _discover()
-    name = name or DEFAULT_SUITE
+    name = name or default_suite_name()
     if name not in _SUITES:
         raise SchemaError(f"--suite: unknown suite {name!r}; known: {', '.join(s.name for s in suites())} "
                           "(gfcheck verify --list shows them with their claims)")
@@ -85,7 +90,7 @@ def suite(name: str | None = None) -> Suite:
 
 
 def claims(suite_name: str | None = None) -> list[Claim]:
-    """The claims of one suite (default :data:`DEFAULT_SUITE`), in item order: each of its claim
+    """The claims of one suite (default :func:`default_suite_name`), in item order: each of its claim
     modules' ``CLAIMS`` table (registered on first use) and any claim registered at run time."""
     import importlib
 

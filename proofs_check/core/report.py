@@ -227,7 +227,7 @@ def attention_line(r, *, profile: str, reproduce_dir=REPRODUCE_DIR) -> str:
     """One line for a claim that is not VERIFIED: ``id: VERDICT: reason; next: step``.
 
     >>> from gfcheck.proofs_check.core.registry import Claim, ClaimResult, Provenance, Verdict
-    >>> c = Claim(id="x", number=1, title="t", statement="s", source="s", prediction="p",
+    >>> c = Claim(suite="orthogonal", id="x", number=1, title="t", statement="s", source="s", prediction="p",
     ...           measurement="m", tolerance_rule="r", twin="w", check=lambda ctx: None,
     ...           provenance=Provenance("reconstructed", "docs/orthogonal.md section 1"))
     >>> u = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": "too few ladder rungs"})

@@ -174,7 +174,8 @@ class Claim:
     tolerance_rule: str
     twin: str
     check: Callable[[Any], tuple]
-    suite: str = "orthogonal"
+    #: the suite the claim belongs to (its :class:`Suite`'s name; no default: a claim says it)
+    suite: str
     #: the theorem's hypotheses (:class:`gfcheck.symbolic.assumptions.Assumption`), checked on the
     #: problem before the check runs: a failing one gives OUTSIDE_ASSUMPTIONS with its witness
     assumptions: tuple = ()
@@ -240,6 +241,9 @@ class Suite:
     default_problem: str
     losses: tuple[str, ...] = ("square",)
     figures: str | None = None
+    #: the suite ``gfcheck verify`` (and ``artifact``) runs when none is named: one installed suite
+    #: says so of itself (:func:`gfcheck.proofs_check.core.registry.default_suite_name`)
+    default: bool = False
 
     def __post_init__(self) -> None:
         for f in ("name", "title", "model", "notes", "context", "default_problem"):
@@ -514,7 +518,7 @@ def declared_laws(claim: Claim, ctx) -> dict:
     """``{name: predicted value (decimal string)}`` of the laws ``claim`` declares on the problem of
     ``ctx`` (:attr:`Claim.laws`; ``{}`` for a claim that declares none).
 
-    >>> declared_laws(Claim("x", 1, "t", "s", "src", "p", "m", "r", "tw", lambda ctx: None,
+    >>> declared_laws(Claim("x", 1, "t", "s", "src", "p", "m", "r", "tw", lambda ctx: None, "orthogonal",
     ...                     provenance=Provenance("paper", "abstract")), None)
     {}
     """

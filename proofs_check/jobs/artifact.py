@@ -248,7 +248,7 @@ def suites_objects(names):
     return [suite(n) for n in names]
 
 
-def build_artifact(out, *, suites=("orthogonal",), profile: str = "quick", only=None,
+def build_artifact(out, *, suites=None, profile: str = "quick", only=None,
                    figures: bool = True, max_events=None) -> int:
     """Build the artifact into ``out`` (see the module docstring); returns the exit status."""
     from gfcheck.numeric.result import git_commit, provenance
@@ -258,12 +258,12 @@ def build_artifact(out, *, suites=("orthogonal",), profile: str = "quick", only=
     from gfcheck.symbolic.problem import problem_to_json
 
     from gfcheck.proofs_check.core.context import Profile
-    from gfcheck.proofs_check.core.registry import claims
+    from gfcheck.proofs_check.core.registry import claims, default_suite_name
     from gfcheck.proofs_check.core.report import write_report
     from .verify import verify
 
     # ---- everything that can be refused, before any work
-    suites = list(dict.fromkeys(suites or ["orthogonal"]))
+    suites = list(dict.fromkeys(suites or [default_suite_name()]))
     suite_objs = suites_objects(suites)
     prof = Profile.named(profile)
     known = [c.id for s in suite_objs for c in claims(s.name)]

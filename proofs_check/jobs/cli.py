@@ -116,7 +116,7 @@ def _dispatch_artifact_and_sweep(args):
         from .artifact import build_artifact
 
         only = [s for s in (args.only or "").split(",") if s] or None
-        return build_artifact(args.out, suites=args.suite or ["orthogonal"], profile=args.profile,
+        return build_artifact(args.out, suites=args.suite or None, profile=args.profile,
                               only=only, figures=not args.no_figures, max_events=args.max_events)
     if args.command == "sweep":
         from .sweep import run_sweep_command

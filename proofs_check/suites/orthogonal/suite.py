@@ -40,4 +40,5 @@ SUITE = Suite(
     default_problem="gfcheck.proofs_check.suites.orthogonal.suite:default_problem",
     losses=("square",),
     figures="gfcheck.proofs_check.suites.orthogonal.report",
+    default=True,
 )

@@ -74,7 +74,8 @@ def test_a_lambda_beyond_every_profile_is_not_sent_to_a_deeper_profile():
                                                max_exponent=Profile.named("quick").max_exponent))
     note = quick.decide(lambda exps: (_undecided(mpmath.mpf("1e-5116")), None), (2, 4, 6, 8))[3]
     assert UNREACHABLE in note and "1e-400" in note and "rerun with --profile full" not in note
-    c = Claim(id="x", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
+    c = Claim(suite="orthogonal",
+              id="x", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
               tolerance_rule="r", twin="w", check=lambda ctx: None,
               provenance=Provenance("reconstructed", "docs/orthogonal.md section 1"))
     for text, step in ((note, "no profile decides it"), ("deepest rung 1e-200 reached (ladder budget)",

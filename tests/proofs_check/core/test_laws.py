@@ -231,7 +231,7 @@ def test_a_limit_law_cannot_judge_a_rate():
 
 def test_claim_refuses_laws_that_are_not_callable():
     with pytest.raises(InvalidInput, match="laws must be a callable"):
-        Claim("x", 1, "t", "s", "src", "p", "m", "r", "tw", lambda ctx: None, laws=("a",),
+        Claim("x", 1, "t", "s", "src", "p", "m", "r", "tw", lambda ctx: None, "orthogonal", laws=("a",),
               provenance=Provenance("paper", "abstract"))
 
 

@@ -22,7 +22,8 @@ PROBLEM = Problem(inputs=((F(1), F(0), F(0)), (F(0), F(2), F(0))), labels=(F(1),
 
 
 def _claim(check, assumptions=(), compares_engines=False, laws=None):
-    return Claim(id="t", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
+    return Claim(suite="orthogonal",
+                 id="t", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
                  tolerance_rule="r", twin="w", check=check, assumptions=assumptions,
                  provenance=Provenance("reconstructed", "a test of the runner"), compares_engines=compares_engines,
                  laws=laws)

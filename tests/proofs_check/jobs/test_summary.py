@@ -19,7 +19,7 @@ REFUTED_TWIN = Verdict("REFUTED", "-", "-", "-", "-", {})
 
 
 def _result(cid, verdict, details=None, *, numbers=("2", "2.5", "0.5", "1e-3"), number=1):
-    claim = Claim(id=cid, number=number, title="t", statement="s", source="s", prediction="p",
+    claim = Claim(suite="orthogonal", id=cid, number=number, title="t", statement="s", source="s", prediction="p",
                   measurement="m", tolerance_rule="r", twin="w", check=lambda ctx: None,
                   provenance=STUB_PROVENANCE)
     return ClaimResult(claim, Verdict(verdict, *numbers, details or {}), REFUTED_TWIN, 1.25)
@@ -149,7 +149,7 @@ def test_verify_prints_the_summary_and_report_md_carries_the_counts(tmp_path, ca
     def stub(cid, number, verdict, details):
         def check(ctx):
             return Verdict(verdict, "1", "2", "1", "0", details), REFUTED_TWIN
-        return Claim(id=cid, number=number, title="t", statement="s", source="s", prediction="p",
+        return Claim(suite="orthogonal", id=cid, number=number, title="t", statement="s", source="s", prediction="p",
                      measurement="m", tolerance_rule="r", twin="w", check=check,
                      provenance=STUB_PROVENANCE)
 

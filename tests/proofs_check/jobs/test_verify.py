@@ -45,7 +45,7 @@ def test_default_problem_every_claim_verified_and_the_report_is_byte_identical(t
 def _stub(verdict):
     def check(ctx):
         return (Verdict(verdict, "1", "2", "1", "0", {}), Verdict("REFUTED", "-", "-", "-", "-", {}))
-    return Claim(id="stub", number=1, title="stub", statement="s", source="s", prediction="p",
+    return Claim(suite="orthogonal", id="stub", number=1, title="stub", statement="s", source="s", prediction="p",
                  measurement="m", tolerance_rule="t", twin="w", check=check,
                  provenance=STUB_PROVENANCE)
 
@@ -67,7 +67,7 @@ def test_a_check_that_cannot_fail_is_not_verified(tmp_path, monkeypatch, stub_cl
     def check(ctx):
         v = Verdict("VERIFIED", "1", "1", "0", "0", {})
         return v, v  # the twin passes too: the check proves nothing
-    lazy = Claim(id="lazy", number=2, title="t", statement="s", source="s", prediction="p",
+    lazy = Claim(suite="orthogonal", id="lazy", number=2, title="t", statement="s", source="s", prediction="p",
                  measurement="m", tolerance_rule="t", twin="w", check=check,
                  provenance=STUB_PROVENANCE)
     stub_claims([lazy])
