@@ -416,3 +416,37 @@ def test_relu_prime_one_never_chatters(engine, problem, exponent, dps):
     tr = integrate(p, dps=dps, t_end=_relu1_horizon(p), engine=engine, error_estimate=False,
                    max_events=8 * p.m * p.n)
     _assert_no_chatter(tr)
+
+
+def test_a_continued_run_is_the_same_flow_and_refuses_what_it_cannot_continue():
+    """``integrate(..., start=state)`` continues a reduced run from its final state: joined, the two
+    give the run from 0 to the engine's promise; a run under ReLU'(0) = 1 (a state does not record a
+    coordinate active at 0), sample times before the start and another engine are refused (exit 2).
+    The twin: a start moved by 2^10 promises is seen at the end."""
+    import dataclasses
+
+    from gfcheck.numeric import State
+    from gfcheck.numeric.precision import bits_for_dps, tolerance
+
+    p, _ = reference(8)
+    whole = integrate(p, dps=30, t_end=60, times=(Fr(20), Fr(60)), error_estimate=False)
+    first = integrate(p, dps=30, t_end=20, times=(Fr(20),), error_estimate=False)
+    start = State(Fr(20), first.final.a, first.final.U)
+    both = first.joined(integrate(p, dps=30, t_end=60, times=(Fr(60),), start=start, error_estimate=False))
+    tol = tolerance(bits_for_dps(30), 12) * (1 + whole.scale)
+    with mpmath.workdps(60):
+        def gap(run):
+            return max(abs(x - y) for x, y in zip(run.final.a + sum(run.final.U, ()),
+                                                   whole.final.a + sum(whole.final.U, ())))
+        assert gap(both) <= tol and [s.t for s in both.samples] == [s.t for s in whole.samples]
+        moved = State(start.t, (start.a[0] + 2 ** 10 * tol,) + start.a[1:], start.U)
+        twin = integrate(p, dps=30, t_end=60, start=moved, error_estimate=False)
+        assert gap(twin) > tol
+    with pytest.raises(InvalidInput, match="ReLU'\\(0\\) = 0 only"):
+        integrate(dataclasses.replace(p, relu_prime_at_zero=1), dps=30, t_end=60, start=start, error_estimate=False)
+    with pytest.raises(InvalidInput, match="at or after start.t"):
+        integrate(p, dps=30, t_end=60, times=(Fr(10),), start=start, error_estimate=False)
+    with pytest.raises(InvalidInput, match="only the reduced engine"):
+        integrate(p, dps=30, t_end=60, start=start, engine="full", error_estimate=False)
+    with pytest.raises(InvalidInput, match="must start where the first ends"):
+        both.joined(first)
