@@ -770,16 +770,7 @@ def plateau_laws(ctx):
     rho_slow = [mpmath.sqrt(to_mpf(ctx.neurons.D_j_sq[j])) / n for j in range(ctx.problem.m)
                 if ctx.neurons.kind[j] == "non-main" and ctx.problem.signs[j] == slow]
     e_mid = 1 - s1 / s2
-    mus = group_settle_rates(ctx, -slow)
-    # a non-main neuron of the fast group nearly as fast as its main one is still O(lambda^(1 - rho_j s_1))
-    # at the fit and shares it: the settle's rate, so its exponent, moves by that much (census 0108: 0.00065)
-    rho_fast = [mpmath.sqrt(to_mpf(ctx.neurons.D_j_sq[j])) / n for j in range(ctx.problem.m)
-                if ctx.neurons.kind[j] == "non-main" and ctx.problem.signs[j] != slow]
-    mid = ((e_mid, "the slow group's main neurons leave L_mid"),) \
-        + tuple(((mus[i] + mus[k]) * (s2 - s1) / 2, "the fast group still settling, lambda^((mu_i + mu_l)"
-                 "(s_2 - s_1)/2) (digest 9.12)") for i in range(len(mus)) for k in range(i, len(mus))) \
-        + tuple((mus[0] * (s2 - s1) + 1 - r * s1, "a non-main neuron of the fast group shares its fit: the "
-                 "settle relative lambda^(1 - rho_j s_1)") for r in rho_fast if mus and r * s1 < 1) \
+    mid = ((e_mid, "the slow group's main neurons leave L_mid"),) + _fast_settle_terms(ctx, slow, s1, s2) \
         + tuple((e_mid + (1 / s2 - r) * (s1 + s2), "a non-main neuron of the slow group, relative "
                  "lambda^((1/s_2 - rho_j)(s_1 + s_2))") for r in rho_slow) \
         + ((2 * e_mid, "the quadratic term, relative lambda^(1 - s_1/s_2)"),)
@@ -787,6 +778,24 @@ def plateau_laws(ctx):
     return (rate_law("first plateau", "|L - L0| at t = s_1 log(1/lambda)/2", "|L - L0|", first, src, FLOW),
             rate_law("middle plateau", "|L - L_mid| at t = (s_1 + s_2) log(1/lambda)/2", "|L - L_mid|", mid, src,
                      FLOW, one_sided=True))
+
+
+def _fast_settle_terms(ctx, slow, s1, s2) -> tuple:
+    """The middle plateau's terms from the fast group still settling (:func:`plateau_laws`): every
+    ``(mu_i + mu_l)(s_2 - s_1)/2`` over the eigenvalues ``mu`` of its local matrix, and for a
+    non-main neuron of the fast group nearly as fast as its main one, still ``O(lambda^(1 - rho_j
+    s_1))`` at the fit and sharing it, that correction on the slowest settle term (census 0108:
+    0.00065)."""
+    mus = group_settle_rates(ctx, -slow)
+    if not mus:
+        return ()
+    n = ctx.problem.n
+    rho_fast = [mpmath.sqrt(to_mpf(ctx.neurons.D_j_sq[j])) / n for j in range(ctx.problem.m)
+                if ctx.neurons.kind[j] == "non-main" and ctx.problem.signs[j] != slow]
+    return tuple(((mus[i] + mus[k]) * (s2 - s1) / 2, "the fast group still settling, lambda^((mu_i + mu_l)"
+                  "(s_2 - s_1)/2) (digest 9.12)") for i in range(len(mus)) for k in range(i, len(mus))) \
+        + tuple((mus[0] * (s2 - s1) + 1 - r * s1, "a non-main neuron of the fast group shares its fit: the "
+                 "settle relative lambda^(1 - rho_j s_1)") for r in rho_fast if r * s1 < 1)
 
 
 def _check_plateaus(ctx):
