@@ -63,7 +63,6 @@ from gfcheck.symbolic.budget import checkpoint
 from gfcheck.symbolic.errors import (
     IntegrationFailed,
     InvalidInput,
-    PrecisionExhausted,
     StepSizeCollapse,
     TooManyEvents,
 )
@@ -331,6 +330,12 @@ class _Engine:
         """``log2 |v| - e_j``: a value of neuron ``j``'s scale in units of ``2^-F``."""
         return log2_abs(v) - self.e[j]
 
+    def norm_log2(self) -> float:
+        """``log2 max |z|`` of the state's actual values, in units of ``2^-F`` (what the step rule
+        and the one-line summary read)."""
+        return max([self.actual_log2(v, j) for j, v in enumerate(self.a)]
+                   + [self.actual_log2(v, j) for j, row in enumerate(self.u) for v in row])
+
     def t_mpf(self, ti):
         """A fixed-point time (``2F`` fraction bits) as an mpf."""
         return mpf_fixed(ti, 2 * self.F)
@@ -490,9 +495,7 @@ class _Engine:
 
     def summary(self):
         """The state in one line and the last events (for :class:`StepCollapse`)."""
-        top = max([self.actual_log2(v, j) for j, v in enumerate(self.a)]
-                  + [self.actual_log2(v, j) for j, row in enumerate(self.u) for v in row])
-        state = f"max |z| = 2^{top - self.F:.1f}, {sum(map(sum, self.active))} active pairs"
+        state = f"max |z| = 2^{self.norm_log2() - self.F:.1f}, {sum(map(sum, self.active))} active pairs"
         return state, [(e.t, e.neuron, e.point, e.kind) for e in self.events[-5:]]
 
     def record(self, ev_t, j, k, kind):
@@ -552,7 +555,9 @@ class _Engine:
         return self.residuals(active)
 
     def count_step(self):
-        """Phase 0: the step budget and the precision check; returns ``log2`` of the state norm."""
+        """Phase 0: the step budget; returns :meth:`norm_log2`.  (No precision check: :meth:`rescale`
+        holds every neuron at ``2^(F - 8) = 2^(work_bits + 8)`` or more in its own scale, so the state
+        cannot shrink below the resolution; a decaying neuron keeps its relative accuracy.)"""
         self.steps += 1
         checkpoint()  # a signal dropped in a finalizer is raised here (gfcheck.symbolic.budget.checkpoint)
         F2 = 2 * self.F
@@ -562,19 +567,7 @@ class _Engine:
                 f"{mpmath.nstr(mpf_fixed(self.T_int, F2), 12)} (stopped at t = "
                 f"{mpmath.nstr(mpf_fixed(self.t_int, F2), 12)}); raise max_steps or ask for fewer digits"
             )
-        # each neuron at its own scale (rescale): the check is that the largest keeps the bits asked
-        held = max(max(log2_abs(v) for v in self.a), max(log2_abs(v) for row in self.u for v in row))
-        if held < self.prec.bits + 8:
-            norm_l2 = held
-            need = self.prec.work_bits + int(self.prec.bits + 8 - norm_l2) + 1
-            raise PrecisionExhausted(
-                f"at t = {mpmath.nstr(self.t_mpf(self.t_int), 12)} the state has shrunk to "
-                f"2^{norm_l2 - self.F:.0f}, below the fixed-point resolution 2^-{self.F} plus "
-                f"{self.prec.bits} bits; rerun with at least {need} working bits (dps >= {int(need / 3.33) + 1})"
-            )
-        # the state's norm as the step rule reads it: actual magnitudes, in units of 2^-F
-        return max([self.actual_log2(v, j) for j, v in enumerate(self.a)]
-                   + [self.actual_log2(v, j) for j, row in enumerate(self.u) for v in row])
+        return self.norm_log2()
 
     def step_size(self, A, U, neurons, pairs, norm_l2):
         """Phase 2: the step (Jorba-Zou, from the last two coefficients relative to the state
@@ -798,6 +791,8 @@ _GRANULE_BITS = 8
 def _granule(bits: int) -> int:
     """``bits`` rounded down to a whole granule (a neuron's start then lies in ``[2^F, 2^(F + 8))``)."""
     return _GRANULE_BITS * (bits // _GRANULE_BITS)
+
+
 #: active pairs from which :meth:`_Engine.series` packs: per step on the reference problems
 #: (16/30/100 digits) the packed series is 0.9x the reference's speed at 8-11 pairs, 1.0-1.5x
 #: at 12-16 and 1.7x at 40 or more (2026-11-29)
@@ -934,8 +929,9 @@ def _series_packed(eng, H, active):
 class _PointFlats:
     """One point's flat vectors for its residual's Cauchy sums, per scale group of its active
     neurons: ``u_jk[0], u_jk[1], ..`` and ``a_j[i], .., a_j[0]`` (positions in the point's active
-    list), so that ``r_k[i]`` is one C-level sum per group, weighed by :meth:`_Engine.weigh` (one
-    group, the common case, is shifted directly)."""
+    list), so that ``r_k[i]`` is one C-level sum per group, brought to the finest scale by exact
+    shifts and rounded once (:meth:`_Engine.weigh`'s rule, with the shifts fixed for the whole
+    series)."""
 
     __slots__ = ("picks", "lifts", "shift", "u", "a")
 
@@ -990,7 +986,8 @@ def _by_scale(e, js) -> dict:
 
 
 def _fixed_start(problem, start, F: int) -> tuple:
-    """``(t, a, u)`` in fixed point (time at ``2F`` fraction bits) from the state ``start`` a run
+    """``(t, e, a, u)`` in fixed point (time at ``2F`` fraction bits, the neurons' scales ``e``) from the
+    state ``start`` a run
     continues from: exact for a state of a reduced run of the same problem and digits (its values
     are the engine's integers over ``2^F``), else rounded once.  The activation pattern is read
     from the state (``u_jk > 0``), as at ``t = 0``; so only ReLU'(0) = 0 is continued (under
@@ -1001,10 +998,8 @@ def _fixed_start(problem, start, F: int) -> tuple:
     m, n = problem.m, problem.n
     if len(start.a) != m or len(start.U) != m or any(len(row) != n for row in start.U):
         raise InvalidInput(f"start: expected a state of {m} neurons on {n} points")
-    t0 = exact_fraction(start.t, where="start.t")
-    if t0 < 0:
-        raise InvalidInput(f"start.t: expected a non-negative time, found {t0}")
-    a, u = [exact_fraction(v, where="start.a") for v in start.a], []
+    t0 = exact_fraction(start.t, where="start.t")  # checked against t_end and the times by integrate_reduced
+    a = [exact_fraction(v, where="start.a") for v in start.a]
     u = [[exact_fraction(v, where="start.U") for v in row] for row in start.U]
     e = [_granule(_scale_bits([q], [row])) for q, row in zip(a, u)]
     return (fix(t0, 2 * F), e, [fix(q, F + ej) for q, ej in zip(a, e)],
@@ -1048,6 +1043,8 @@ def integrate_reduced(problem, *, precision=None, dps=None, guard_bits=None, t_e
                 sample_weights=sample_weights, start=start)
     if start is not None:
         t0 = exact_fraction(start.t, where="start.t")
+        if t0 < 0:
+            raise InvalidInput(f"start.t: expected a non-negative time, found {t0}")
         if T < t0 or (ts and ts[0] < t0):
             raise InvalidInput(f"start: t_end and the sample times must lie at or after start.t = {t0}")
     if not error_estimate:

@@ -176,7 +176,7 @@ def checkpoint() -> None:
         raise Interrupted(_STATE["pending"])
 
 
-def _unraisable(args, _default=None) -> None:
+def _unraisable(args) -> None:
     """``sys.unraisablehook``: an :class:`Interrupted` dropped in a finalizer is silent (its signal is
     kept for :func:`checkpoint`); anything else goes to Python's own hook."""
     import sys

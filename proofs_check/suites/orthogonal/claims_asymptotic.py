@@ -753,7 +753,7 @@ def plateau_laws(ctx):
       residuals decay like ``e^(-mu t)`` after its fit at ``s_1 L`` (``mu`` the eigenvalues of its
       local matrix, :func:`gfcheck.numeric.horizons.group_settle_rates`), so by the probe, ``(s_2 -
       s_1) L / 2`` later, its squared residuals add ``lambda^((mu_i + mu_l)(s_2 - s_1)/2)`` (census
-      0108: a fast point of norm 1/5, ``mu = 0.048``, ``lambda^0.114`` against ``1 - s_1/s_2 = 0.622``).
+      0108: a fast point of norm 1/5, ``mu_min = 0.046``, ``lambda^0.109`` against ``1 - s_1/s_2 = 0.622``).
     """
     d = ctx.data
     if d.L_mid is None:

@@ -269,11 +269,10 @@ class Context(RunMemo, Facts):
         is the escape run's and ReLU'(0) = 0 (a state does not record a coordinate active at 0).
         The escape part of a census-size rung is 30-50% of it (census 0012 at 1e-100: 7.8 s of
         14.7 s), and the claims on the saddle-to-saddle phase have made it already."""
-        escape = self.escape_request(scale, grid=grid)
-        if problem.relu_prime_at_zero != 0 or escape[0] != problem or escape[1]["t_end"] >= self.horizon(
-                scale, settle="predicted"):
+        if problem.relu_prime_at_zero != 0 or not self._escape_is_shorter(scale):
             return None
-        return escape
+        escape = self.escape_request(scale, grid=grid)
+        return escape if escape[0] == problem else None
 
     @staticmethod
     def continuation_request(esc, problem, kwargs):
