@@ -152,7 +152,7 @@ def time_limit(seconds, message: str):
 
 #: ``raise``: a signal raises :class:`Interrupted`; ``defer``: it only waits; either way the first
 #: one is kept in ``pending`` (a raise can be dropped: :func:`checkpoint`)
-_STATE = {"mode": "raise", "pending": None}
+_STATE = {"mode": "raise", "pending": None, "tick": None}
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -171,9 +171,33 @@ def checkpoint() -> None:
     there; inside a finalizer (``__del__``, a weakref callback, run by the garbage collector at any
     allocation) Python prints and drops the exception and the command would run on to its end
     (tests/test_bounded.py: a SIGTERM one second into verify went unheard for 12.9 s).  The long
-    loops call this (each engine step, each claim, the workers' pump): one dictionary lookup."""
+    loops call this (each engine step, each claim, the workers' pump): one dictionary lookup, and
+    the :func:`ticking` callable when one is set."""
     if _STATE["pending"] is not None and _STATE["mode"] == "raise":
         raise Interrupted(_STATE["pending"])
+    tick = _STATE["tick"]
+    if tick is not None:
+        tick()
+
+
+@contextlib.contextmanager
+def ticking(tick):
+    """Call ``tick()`` at every :func:`checkpoint` inside the block (one at a time; it must not
+    block): the spare worker processes of a claim that integrates here are handed their next run
+    while it does (:meth:`gfcheck.proofs_check.core.workers.Workers.poll`).
+
+    >>> seen = []
+    >>> with ticking(lambda: seen.append(1)):
+    ...     checkpoint(); checkpoint()
+    >>> checkpoint(); len(seen)
+    2
+    """
+    old = _STATE["tick"]
+    _STATE["tick"] = tick
+    try:
+        yield
+    finally:
+        _STATE["tick"] = old
 
 
 def _unraisable(args) -> None:

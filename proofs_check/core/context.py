@@ -177,6 +177,14 @@ class SuiteContext:
     #: the ids of the claims this ``verify`` runs, set before the prefetch (``None``: any claim; a
     #: context's ``prefetch`` leaves out the runs that none of them reads)
     claims_to_run: tuple | None = None
+    #: the runs the claims to run declare (``Claim.runs``), set by verify with ``claims_to_run``: a
+    #: context's prefetch integrates them with the shared ones
+    claim_runs: tuple = ()
+    #: spare worker processes (:class:`.workers.Workers`) that integrate the runs a claim says it
+    #: needs next (:meth:`RunMemo.ahead`) while it works on others; set by verify while a stage runs
+    #: one claim with more than one job (census 0114: claim 17 alone, its rungs one after the other
+    #: on one core of two), else None
+    spare = None
     #: when the running claim began (None between claims), set by :func:`.verdicts.run_claim`
     claim_started: float | None = None
     #: one ``(label, seconds)`` per integration actually run (``timings.json``); verify rebinds it
@@ -189,8 +197,8 @@ class SuiteContext:
     late_claims: frozenset = frozenset()
     #: the claims started first within their stage (those with long runs of their own), in this order
     first_claims: tuple = ()
-    #: claims with long runs of their own that join the late stage when it has claims (they then
-    #: overlap the late claims instead of holding the stage barrier), else run with the others
+    #: claims with long runs of their own that run in the late stage (they overlap the late claims
+    #: instead of holding the first stage's barrier; alone there, the other jobs integrate their runs)
     late_companions: frozenset = frozenset()
     #: a :class:`~gfcheck.numeric.cache.RunCache` the runs are read from and stored in across commands
     #: (``verify --cache DIR``), or None
@@ -212,6 +220,10 @@ class SuiteContext:
         """Integrate :meth:`prefetch_requests` on ``executor``; returns its wall seconds (nothing
         to do by default)."""
         return 0.0
+
+    def ahead(self, requests) -> None:
+        """Begin the runs ``requests`` on :attr:`spare` (nothing by default: a context that does not
+        integrate has none; :meth:`RunMemo.ahead`)."""
 
     def second_route(self, other_engine: bool = False):
         """The independent rerun a REFUTED must survive (:meth:`RunMemo.second_route`), or None:
@@ -236,8 +248,7 @@ class RunMemo(SuiteContext):
 
     #: the profiles of this context's suite (what :meth:`_deeper_advice` names)
     profiles = PROFILES
-
-    def decide(self, judge, exponents, *, shallowest: int = 2):
+    def decide(self, judge, exponents, *, shallowest: int = 2, rung_runs=None):
         """Extend a ladder until ``judge`` decides or the budget is spent.
 
         ``judge(exponents) -> (limit, payload)`` measures on ``lambda = 10^-e`` (runs are
@@ -248,7 +259,10 @@ class RunMemo(SuiteContext):
         (``claim_started``, set by :func:`.verdicts.run_claim`: a claim's ladders share it).  Returns
         ``(limit, payload, exponents, budget_note)``.  A VERIFIED limit whose near-miss twin
         (:func:`.measure.edge_twin`) is not yet refuted also extends the ladder: the check must
-        be shown able to fail.
+        be shown able to fail.  ``rung_runs(e)``: the run requests of the rung ``10^-e`` (as
+        :meth:`ahead` takes them); with it, the two rungs after the one a round adds are begun on
+        the :attr:`spare` processes while the round runs (:meth:`_rungs_after`; without spare
+        processes, nothing changes).
         """
         import time
 
@@ -268,12 +282,15 @@ class RunMemo(SuiteContext):
             spent = time.perf_counter() - t0
             new = None if self._hopeless(limit) else self._next_rung(limit, exps, shallowest)
             ahead = self._next_round(rounds, self._rung_growth(exps, new))
-            if new is None or new in exps or spent + ahead > self.profile.claim_seconds:
+            if new is None or new in exps or spent + ahead > self.profile.claim_seconds \
+                    or self._passes_whole_run(ahead):
                 return limit, payload, tuple(exps), self._ladder_note(limit, exps, spent, ahead)
             if self.say is not None:
                 self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
                          f"adding 1e-{new} (ladder budget 1e-{self.profile.max_exponent})")
             exps = sorted(set(exps) | {new})
+            if rung_runs is not None:
+                self.ahead([r for e in self._rungs_after(limit, exps, shallowest) for r in rung_runs(e)])
 
     def _next_rung(self, limit, exps, shallowest):
         """The rung :meth:`decide` adds: with too few resolved values a shallower one (down to
@@ -292,23 +309,45 @@ class RunMemo(SuiteContext):
             return min(exps[-1] + step, self.profile.max_exponent)
         return None
 
+    def _rungs_after(self, limit, exps, shallowest, count: int = 2) -> list:
+        """The ``count`` rungs :meth:`decide` would add after ``exps`` were ``limit`` to stay
+        undecided: what :meth:`ahead` begins while a round runs (two, so that a round whose rung was
+        made ahead leaves the spare process one to work on).
+
+        >>> from types import SimpleNamespace as N
+        >>> ctx = RunMemo.__new__(RunMemo); ctx.profile = N(max_exponent=100)
+        >>> ctx._rungs_after(N(values=(1, 2, 3, 4)), [10, 20, 30, 45], 2)
+        [60, 75]
+        """
+        out, exps = [], list(exps)
+        for _ in range(count):
+            e = self._next_rung(limit, exps, shallowest)
+            if e is None or e in exps:
+                break
+            out.append(e)
+            exps = sorted(exps + [e])
+        return out
+
     @staticmethod
     def _next_round(rounds, cap: float = math.inf) -> float:
-        """The predicted seconds of the next judgement: the last one's, times its growth over the one
-        before, at least 1 and at most ``cap`` (:meth:`_rung_growth`: a round whose runs were all
-        memoised costs nothing, and the growth over it is no prediction: census 0012's escape-slope
-        predicted 5604 s for a rung after 20 s in all).  With one round or none, 0: the ladder's
-        first rungs are not predicted away.
+        """The predicted seconds of the next judgement: the costlier of the last two, times the last
+        one's growth over the one before, at least 1 and at most ``cap`` (:meth:`_rung_growth`: a
+        round whose runs were all memoised costs nothing, and the growth over it is no prediction:
+        census 0012's escape-slope predicted 5604 s for a rung after 20 s in all).  The costlier of
+        two, because a round whose rung was made ahead (:meth:`ahead`) or a mid-point rung costs
+        little and says nothing of the next deep one (census 0114: rounds of 50 s and 0 s
+        alternated, and a prediction of 0 s started a rung 215 s into a 300-s budget).  With one
+        round or none, 0: the ladder's first rungs are not predicted away.
 
-        >>> RunMemo._next_round([10.0]), RunMemo._next_round([10.0, 40.0]), RunMemo._next_round([40.0, 10.0])
-        (0.0, 160.0, 10.0)
+        >>> RunMemo._next_round([10.0]), RunMemo._next_round([10.0, 40.0]), RunMemo._next_round([40.0, 0.01])
+        (0.0, 160.0, 40.0)
         >>> RunMemo._next_round([0.05, 19.0], cap=(140 / 120) ** 3)
         30.17...
         """
         if len(rounds) < 2:
             return 0.0
         growth = rounds[-1] / rounds[-2] if rounds[-2] > 0 else math.inf
-        return rounds[-1] * min(max(1.0, growth), cap)
+        return max(rounds[-2:]) * min(max(1.0, growth), cap)
 
     @staticmethod
     def _rung_growth(exps, new) -> float:
@@ -323,6 +362,21 @@ class RunMemo(SuiteContext):
             return 1.0
         return (new / exps[-1]) ** 3
 
+    def _passes_whole_run(self, ahead: float) -> bool:
+        """Would a judgement of ``ahead`` predicted seconds pass what is left of the whole-run budget
+        (``--max-time``, less the report's reserve)?  Then :meth:`decide` stops with its own note
+        (what a decision needs) instead of being cut by the budget with none (census 0114: claim 17
+        alone, its ladder deepened to 1e-135 with 247 s of 300 spent and was cut, its 10 rungs lost).
+
+        >>> from types import SimpleNamespace as N
+        >>> ctx = RunMemo.__new__(RunMemo)
+        >>> ctx.budget = N(remaining=lambda reserve: 40.0 - reserve); ctx.budget_reserve = 5.0
+        >>> ctx._passes_whole_run(30.0), ctx._passes_whole_run(36.0)
+        (False, True)
+        """
+        left = self.budget.remaining(self.budget_reserve) if self.budget is not None else None
+        return left is not None and ahead > left
+
     def _ladder_note(self, limit, exps, spent, ahead=0.0) -> str:
         """Why :meth:`decide` stopped undecided, what a decision needs, and what to do next
         (``ahead``: the next round's predicted seconds, :meth:`_next_round`)."""
@@ -331,6 +385,8 @@ class RunMemo(SuiteContext):
         why = (f"time budget of {self.profile.claim_seconds:.0f} s spent" if spent > self.profile.claim_seconds
                else f"time budget of {self.profile.claim_seconds:.0f} s: the next rung, predicted {ahead:.0f} s "
                     f"after {spent:.0f} s, would pass it" if spent + ahead > self.profile.claim_seconds
+               else f"{self.budget.describe()}: the next rung, predicted {ahead:.0f} s after {spent:.0f} s of "
+                    f"this claim, would pass it" if self._passes_whole_run(ahead)
                else "not deepened (the lambda a decision needs is beyond the square of every profile's "
                     "deepest rung)" if self._hopeless(limit)
                else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
@@ -411,6 +467,7 @@ class RunMemo(SuiteContext):
         for name, value in self.__dict__.items():  # the suite, the budget, the exact predictions (same problem)
             if name not in fresh and name not in other.__dict__:
                 other.__dict__[name] = value
+        other.__dict__.pop("_begun", None)  # the first route's runs begun ahead are not the second's
         other._engine_swap = dict(self.OTHER_ENGINE) if other_engine else {}
         return other
 
@@ -421,6 +478,57 @@ class RunMemo(SuiteContext):
 
         first = choose_engine(self.problem if problem is None else problem, requested)
         return first, self._engine_swap.get(first, first)
+
+    def ahead(self, requests) -> None:
+        """Begin the runs ``requests`` (``(problem, kwargs)`` pairs, as :meth:`run` takes them) on the
+        :attr:`spare` processes, in this order; :meth:`run` then waits for one that is running (or
+        done) instead of integrating it again, and takes back one still queued to integrate it
+        itself (the two processes share the work whatever its order).  Nothing without spare
+        processes, nor for a run memoised, cached or begun already.  The runs are deterministic
+        functions of their arguments: the report is the same bytes with or without them."""
+        if self.spare is None:
+            return
+        from gfcheck.numeric import integrate
+
+        begun = self.__dict__.setdefault("_begun", {})
+        for problem, kwargs in requests:
+            problem, kwargs = self._request(problem, kwargs)
+            key = self._key(problem, kwargs)
+            if key not in self._runs and key not in begun and not self.from_cache(key, problem, kwargs):
+                begun[key] = (self.spare.submit(integrate, problem, **kwargs), problem, kwargs)
+
+    def _begun_run(self, key, label):
+        """The run under ``key`` that :meth:`ahead` began, or None: none was begun, it was still
+        queued (taken back), or it failed (the caller integrates it, and meets the failure itself if
+        it is the run's own).  While it runs, the runs still queued are taken back one by one and
+        integrated here (both processes work until it is done); then it is waited for."""
+        begun = self.__dict__.get("_begun", {})
+        future = begun.pop(key, (None,))[0]
+        if future is None or self.spare is None or self.spare.withdraw(future):
+            return None
+        while not future.done() and self._integrate_queued(begun):
+            pass
+        say = getattr(self, "say", None)
+        if say is not None and not future.done():
+            say(f"waiting for {label} (begun ahead)")
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 - integrated again here, where a real failure is met
+            return None
+
+    def _integrate_queued(self, begun) -> bool:
+        """Take back the first run of ``begun`` still queued on the spare processes and integrate it
+        here; False when none is queued."""
+        from gfcheck.numeric import integrate
+
+        for key, (future, problem, kwargs) in list(begun.items()):
+            if self.spare.withdraw(future):
+                del begun[key]
+                t0 = time.perf_counter()
+                self.keep(key, problem, kwargs, integrate(problem, **kwargs),
+                          (run_label(problem, kwargs), time.perf_counter() - t0))
+                return True
+        return False
 
     def run(self, problem=None, **kwargs):
         """``gfcheck.numeric.integrate(problem, **kwargs)``, memoised on its arguments.
@@ -441,7 +549,11 @@ class RunMemo(SuiteContext):
             if say is not None:
                 say(f"integrating {label}")
             t0 = time.perf_counter()
-            self.keep(key, problem, kwargs, integrate(problem, **kwargs), (label, time.perf_counter() - t0))
+            begun = self._begun_run(key, label)
+            if begun is not None:
+                self.keep(key, problem, kwargs, begun, (f"{label} (ahead)", begun.stats.get("seconds") or 0.0))
+            else:
+                self.keep(key, problem, kwargs, integrate(problem, **kwargs), (label, time.perf_counter() - t0))
         return self._runs[key]
 
     def from_cache(self, key, problem, kwargs) -> bool:

@@ -192,6 +192,11 @@ class Claim:
     #: problem of ``ctx``, from the same functions the check takes them from; every limit a verdict
     #: shows must come from one of them (:func:`law_disagreements`); ``None`` for a claim that judges none
     laws: Callable[[Any], tuple] | None = field(default=None, kw_only=True)
+    #: the runs the check reads first: ``runs(ctx) -> list of (problem, kwargs)``, as ``ctx.run`` takes
+    #: them; verify integrates them ahead, in its stage's prefetch (``ctx.claim_runs``) or, when the
+    #: claim runs alone, on the spare processes (``ctx.ahead``); None for a claim whose runs are the
+    #: shared ones or cheap.  The runs are deterministic: the report is the same bytes either way
+    runs: Callable[[Any], list] | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
@@ -208,6 +213,8 @@ class Claim:
             raise InvalidInput(f"Claim {self.id!r}: assumptions must be a tuple of Assumption")
         if self.laws is not None and not callable(self.laws):
             raise InvalidInput(f"Claim {self.id!r}: laws must be a callable ctx -> tuple of Law, or None")
+        if self.runs is not None and not callable(self.runs):
+            raise InvalidInput(f"Claim {self.id!r}: runs must be a callable ctx -> list of (problem, kwargs), or None")
         if not isinstance(self.provenance, Provenance):
             raise InvalidInput(f"Claim {self.id!r}: provenance must be a Provenance (paper or reconstructed, "
                                f"and where), found {type(self.provenance).__name__}")

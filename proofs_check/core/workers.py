@@ -123,6 +123,7 @@ class Workers:
         self._idle: list = []
         self._busy: dict = {}  # conn -> task id
         self._procs: dict = {}  # conn -> process
+        self._next_poll, self._polling = 0.0, False  # poll()'s throttle and re-entry guard
         try:
             for _ in range(max(1, int(jobs))):
                 mine, theirs = ctx.Pipe(duplex=True)
@@ -175,6 +176,37 @@ class Workers:
                 self._fail(tid, "no worker left")
             self._queue.clear()
 
+    def withdraw(self, future: Future) -> bool:
+        """Take back a task still waiting for a worker (its future then holds ``None`` and is done);
+        False when it is running or done already: the caller then waits for it.
+
+        >>> with Workers(1) as w:
+        ...     busy, queued = w.submit(pow, 2, 10), w.submit(pow, 3, 3)
+        ...     w.withdraw(queued), w.withdraw(busy), busy.result(timeout=60)
+        (True, False, 1024)
+        """
+        if future.tid not in self._queue:
+            return False
+        self._queue.remove(future.tid)
+        self._tasks.pop(future.tid, None)
+        self._futures.pop(future.tid, None)
+        future.state, future.value = "ok", None
+        return True
+
+    def poll(self) -> None:
+        """Take in what the workers sent and hand a free one its next task, without waiting (at most
+        every 0.1 s; :func:`gfcheck.symbolic.budget.ticking` calls it at each engine step of a run
+        the parent integrates, so that a worker does not sit idle until the parent next waits)."""
+        now = time.monotonic()
+        if now < self._next_poll or self._polling:
+            return
+        self._next_poll, self._polling = now + 0.1, True
+        try:
+            self._receive(_wait(list(self._busy), 0) if self._busy else [])
+            self._dispatch()
+        finally:
+            self._polling = False
+
     def running(self) -> list[int]:
         """The task ids being run now."""
         return sorted(self._busy.values())
@@ -190,8 +222,14 @@ class Workers:
             if timeout > 0:
                 time.sleep(min(timeout, 0.05))
             return 0
+        finished = self._receive(_wait(conns, timeout))
+        self._dispatch()
+        return finished
+
+    def _receive(self, ready) -> int:
+        """Handle one message from each connection of ``ready``; returns the tasks that finished."""
         finished = 0
-        for conn in _wait(conns, timeout):
+        for conn in ready:
             tid = self._busy[conn]
             try:
                 kind, rtid, payload = conn.recv()
@@ -212,7 +250,6 @@ class Workers:
             del self._busy[conn]
             self._idle.append(conn)
             finished += 1
-        self._dispatch()
         return finished
 
     def close(self) -> None:

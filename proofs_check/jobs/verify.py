@@ -218,13 +218,14 @@ def _integrating_claims(selected, rest, ctx, prog, jobs, done, extras):
     """The claims that integrate, in two stages: first those outside ``ctx.late_claims``, then the
     late ones, which read the costliest shared runs (the orthogonal suite's limit claims read the
     settle after the fit: census 0005, n = 7, m = 30, spent its 300 s on those runs before any claim
-    ran, and all 17 were cut by the budget), with ``ctx.late_companions`` when there are late
-    ones.  Each stage integrates its shared runs
+    ran, and all 17 were cut by the budget), with ``ctx.late_companions``.  Each stage integrates its shared runs
     (:func:`_prefetch`, the runs its claims read: ``ctx.claims_to_run``), then runs its claims on
     forked workers or here.  Returns the budget if it was spent first (None otherwise)."""
-    late = [i for i in rest if selected[i].id in ctx.late_claims]
-    if late:  # census 0004: claim 16's runs (250 s) held the barrier while the other worker idled
-        late = [i for i in rest if selected[i].id in ctx.late_claims | ctx.late_companions]
+    # census 0004: claim 16's runs (250 s) held the first stage's barrier while the other worker
+    # idled; census 0103 (no limit claim to run): alone in the first stage's last 270 s, on one core
+    # of two, and cut by the budget.  In the late stage, with no late claim, it runs alone here with
+    # the other jobs as spare processes for its runs (:func:`_stage`)
+    late = [i for i in rest if selected[i].id in ctx.late_claims | ctx.late_companions]
     for todo in ([i for i in rest if i not in late], late):
         stopped = _stage(selected, todo, ctx, prog, jobs, done, extras) if todo else None
         if stopped is not None:
@@ -235,15 +236,42 @@ def _integrating_claims(selected, rest, ctx, prog, jobs, done, extras):
 def _stage(selected, todo, ctx, prog, jobs, done, extras):
     """One stage of :func:`_integrating_claims`: its shared runs, then its claims, those of
     ``ctx.first_claims`` first (their own long runs then overlap the others' instead of trailing
-    them: census 0005 had three such claims of the first stage start last and be cut by the budget)."""
+    them: census 0005 had three such claims of the first stage start last and be cut by the budget).
+    A stage of one claim runs it here with the other jobs as the context's spare processes
+    (``ctx.spare``: the runs the claim says it needs next, :meth:`.RunMemo.ahead`)."""
     first = {cid: r for r, cid in enumerate(ctx.first_claims)}
     todo = sorted(todo, key=lambda i: (first.get(selected[i].id, len(first)), i))
+    ctx.claim_runs = tuple(_declared_runs(ctx, [selected[i] for i in todo]))
     if len(todo) > 1:
         ctx.claims_to_run = tuple(selected[i].id for i in todo)
         ctx.prefetch_seconds += _prefetch(ctx, jobs, prog)
     if jobs > 1 and len(todo) > 1 and _can_fork():
         return _claims_on_workers(selected, todo, ctx, prog, jobs, done, extras)
+    if jobs > 1 and _can_fork():  # one claim: the other jobs integrate the runs it says it needs next
+        from gfcheck.proofs_check.core.workers import Workers
+
+        from gfcheck.symbolic.budget import ticking
+
+        with Workers(jobs - 1) as spare, ticking(spare.poll):
+            ctx.spare = spare
+            ctx.ahead(ctx.claim_runs)
+            try:
+                return _in_process(selected, todo, ctx, prog, done)
+            finally:
+                ctx.spare = None
     return _in_process(selected, todo, ctx, prog, done)
+
+
+def _declared_runs(ctx, claims) -> list:
+    """The runs ``claims`` declare they read first (``Claim.runs``), in their order; a claim whose
+    declaration fails declares none (its check meets the cause and says it)."""
+    out = []
+    for claim in claims:
+        try:
+            out += list(claim.runs(ctx)) if claim.runs is not None else []
+        except Exception:  # noqa: BLE001 - the check itself reports what is wrong
+            continue
+    return out
 
 
 def _in_process(selected, todo, ctx, prog, done):

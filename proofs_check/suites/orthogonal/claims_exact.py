@@ -998,56 +998,111 @@ def _uncovered_run(ctx, pb, k0, lam, bits):
     return run
 
 
+@dataclasses.dataclass(frozen=True)
+class ViolationVariant:
+    """Claim 16 (a)'s A3-broken variant of a problem (docs/orthogonal.md 9.16): ``pa`` the problem
+    with no main neuron in the sign class ``S``, its leading neuron's first escape watched
+    (``watch``: the loss of its points halved) and the fit (``fit``: ``L(0) 2^-b``), the laws it is
+    judged by (``slope_law``, ``gap_law``), ``N*`` of the variant (``Ns``) and the slowest point's
+    slope (its horizon).  :meth:`fitted` and :meth:`crossing` are the requests of its two runs per rung."""
+
+    pa: object
+    watch: object
+    fit: object
+    slope_law: object
+    gap_law: object
+    Ns: object
+    s_slowest: object
+    jstar: int
+
+    @classmethod
+    def of(cls, ctx):
+        """The variant of ``ctx.problem``, or the reason (a string) there is none."""
+        from gfcheck.numeric import LossWatch
+        from gfcheck.symbolic.predictions import data_predictions, neuron_predictions
+
+        S = _violation_class(ctx)
+        if len(S) < 2:
+            return "no sign class with two points: A3 cannot be broken with every point covered"
+        pa = no_main_neuron_variant(ctx.problem, S)
+        if pa is None:
+            return "too few neurons of that sign to break A3 and keep every point covered"
+        npa = neuron_predictions(pa)
+        jstar, _ = _leading_neuron(ctx, pa, npa, S)
+        y, n = ctx.problem.labels, ctx.problem.n
+        watch = LossWatch("first", frozenset(npa.A_inf[jstar]), sum(y[k] ** 2 for k in npa.A_inf[jstar]) / (4 * n))
+        fit = LossWatch("fit", frozenset(range(n)), sum(v ** 2 for v in y) / (2 * n) / Fraction(2) ** _bits(ctx))
+        with ctx.precision.extra(40):
+            slope_law, gap_law = _violation_laws(ctx, pa, npa, S)
+            return cls(pa, watch, fit, slope_law, gap_law, to_mpf(data_predictions(pa).N_star),
+                       slowest_point_slope(ctx.problem), jstar)
+
+    def fitted(self, ctx, e):
+        """The run at ``lambda = 10^-e`` through the settle (its gap is read at the end).  Its end is
+        the horizon, not a loss level ``2^(-b/2)`` below the fit: the Taylor polynomials resolve the
+        residual to ``2^-b`` of the state's norm only, so a level at ``r ~ 2^-b`` is met where the
+        polynomial's error crosses it (the default problem at 1e-10: a stop at ``L(0) 4^-b`` came at
+        a loss of 2^-138, the state 2^-80 short of its limit; docs/orthogonal.md 9.16)."""
+        lam = Fraction(1, 10 ** e)
+        return with_scale(self.pa, lam), dict(t_end=ctx.horizon(lam, s_max=self.s_slowest),
+                                              watches=(self.watch, self.fit), engine="reduced", error_estimate=False)
+
+    def crossing(self, ctx, e):
+        """The run past the first escape at ``lambda = 10^-e`` (census 0076: 236 s of runs through the
+        settle, to 17392 at 1e-100, for a slope no profile could decide); the same crossing as the
+        run through the settle, which the gap reads (the steps before the last do not depend on the
+        horizon or the watches)."""
+        lam = Fraction(1, 10 ** e)
+        return with_scale(self.pa, lam), dict(t_end=past_escape(self.slope_law.predicted, lam),
+                                              watches=(self.watch,), engine="reduced", error_estimate=False)
+
+    def rung(self, ctx, e) -> list:
+        """Both runs of a rung, the longest first (a spare process takes it; the slope reads the other)."""
+        return [self.fitted(ctx, e), self.crossing(ctx, e)]
+
+
+def violation_runs(ctx) -> list:
+    """Claim 16's runs (``Claim.runs``): the variant's runs through the settle on its first rungs,
+    then its escape runs (census 0103: the claim alone, its runs one after the other on one core of
+    two; census 0004: 250 s of them)."""
+    if outside_if_not_orthogonal(ctx):
+        return []
+    v = ViolationVariant.of(ctx)
+    if isinstance(v, str):
+        return []
+    return [v.fitted(ctx, e) for e in VIOLATION_EXPONENTS] + [v.crossing(ctx, e) for e in VIOLATION_EXPONENTS]
+
+
 def _check_violations(ctx):
     out = outside_if_not_orthogonal(ctx)
     if out:
         return out
-    from gfcheck.numeric import LossWatch
-    from gfcheck.symbolic.predictions import data_predictions, neuron_predictions
+    v = ViolationVariant.of(ctx)
+    if isinstance(v, str):
+        out = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-", {"reason": v})
+        return out, out
+    part_a, whole = _violation_part_a(ctx, v)
+    if whole:  # the variant not fitted: the claim is undecided, whatever (b) says
+        return part_a
+    return combine_verdicts({"no main neuron": part_a, "uncovered point": _violation_part_b(ctx)})
 
-    S = _violation_class(ctx)
-    if len(S) < 2:
-        v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
-                    {"reason": "no sign class with two points: A3 cannot be broken with every point covered"})
-        return v, v
-    pa = no_main_neuron_variant(ctx.problem, S)
-    if pa is None:
-        v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
-                    {"reason": "too few neurons of that sign to break A3 and keep every point covered"})
-        return v, v
-    npa = neuron_predictions(pa)
-    jstar, _ = _leading_neuron(ctx, pa, npa, S)
-    A = npa.A_inf[jstar]
+
+def _violation_part_a(ctx, v):
+    """Claim 16 (a) on the variant ``v``: the first escape's slope on a ladder, then the gap N - N*'s
+    limit resolved above 0.  Returns ``((claim, twin), whole)``: ``whole`` when the verdicts are the
+    claim's own (the variant not fitted by its horizon)."""
+    pa, slope_law, gap_law, Ns = v.pa, v.slope_law, v.gap_law, v.Ns
+    pred = slope_law.predicted
     bits = _bits(ctx)
-    y = ctx.problem.labels
-    watch = LossWatch("first", frozenset(A), sum(y[k] ** 2 for k in A) / (4 * ctx.problem.n))
-    L0 = sum(v ** 2 for v in y) / (2 * ctx.problem.n)
-    fit = LossWatch("fit", frozenset(range(ctx.problem.n)), L0 / Fraction(2) ** bits)
-    with ctx.precision.extra(40):
-        slope_law, gap_law = _violation_laws(ctx, pa, npa, S)
-        pred = slope_law.predicted
-        Ns = to_mpf(data_predictions(pa).N_star)
-        s_slowest = slowest_point_slope(ctx.problem)
     unfitted, gaps = [], {}
 
     def fitted(e):
-        """The variant's run at ``lambda = 10^-e`` through the settle (its gap is read at the end).  Its
-        end is the horizon, not a loss level ``2^(-b/2)`` below the fit: the Taylor polynomials
-        resolve the residual to ``2^-b`` of the state's norm only, so a level at ``r ~ 2^-b`` is met
-        where the polynomial's error crosses it (the default problem at 1e-10: a stop at
-        ``L(0) 4^-b`` came at a loss of 2^-138, the state 2^-80 short of its limit; docs/orthogonal.md 9.16)."""
-        lam = Fraction(1, 10 ** e)
-        return ctx.run(with_scale(pa, lam), t_end=ctx.horizon(lam, s_max=s_slowest), watches=(watch, fit),
-                       engine="reduced", error_estimate=False)
+        problem, kwargs = v.fitted(ctx, e)
+        return ctx.run(problem, **kwargs)
 
     def crossing(e):
-        # the first escape from a run past it (census 0076: 236 s of runs through the settle, to
-        # 17392 at 1e-100, for a slope no profile could decide); the same crossing as the run
-        # through the settle, which the gap reads (the steps before the last do not depend on the
-        # horizon or the watches)
-        lam = Fraction(1, 10 ** e)
-        run = ctx.run(with_scale(pa, lam), t_end=past_escape(pred, lam), watches=(watch,), engine="reduced",
-                      error_estimate=False)
+        problem, kwargs = v.crossing(ctx, e)
+        run = ctx.run(problem, **kwargs)
         if run.crossings.get("first") is None:
             run = fitted(e)
         if run.crossings.get("first") is None:
@@ -1077,15 +1132,15 @@ def _check_violations(ctx):
             # as claim 9: the slope resolved to 2^-7 of the profile's band
             return slope_law.judge(mus, slopes, resolution=ctx.resolution(pred) / 2 ** 7, noise=noise), None
 
-    limit, _, exps, note = ctx.decide(judge, VIOLATION_EXPONENTS)
+    limit, _, exps, note = ctx.decide(judge, VIOLATION_EXPONENTS, rung_runs=lambda e: v.rung(ctx, e))
     if limit.verdict != "UNDECIDED":  # an undecided slope leaves the part undecided: no gap to read
         for e in exps:
             gap(e)
     if unfitted:
-        v = Verdict("UNDECIDED", "-", "-", "-", "-",
-                    {"reason": f"the A3-broken variant is not fitted by the horizon (a time budget) at lambda = "
-                               f"{', '.join(sorted(set(unfitted)))}"})
-        return v, v
+        out = Verdict("UNDECIDED", "-", "-", "-", "-",
+                      {"reason": f"the A3-broken variant is not fitted by the horizon (a time budget) at lambda = "
+                                 f"{', '.join(sorted(set(unfitted)))}"})
+        return (out, out), True
     with ctx.precision.extra(40):
         ge = [e for e in exps if e in gaps]
         g = [gaps[e] for e in ge]
@@ -1099,16 +1154,21 @@ def _check_violations(ctx):
                             prediction=f"{slope_law.prediction()}; the gap N - N* has a limit above 0 "
                                        f"(judged against {gap_law.prediction()})",
                             wrong={"the 1/n loss (slope halved)": pred / 2},
-                            details={"ladder": [f"1e-{e}" for e in exps], "gap_N_minus_Nstar": [s(v, 6) for v in g],
+                            details={"ladder": [f"1e-{e}" for e in exps], "gap_N_minus_Nstar": [s(x, 6) for x in g],
                                      "gap_limit": gap_limit.to_details(),
-                                     "gap_stable": str(gap_stable), "leading_neuron": str(jstar)})
+                                     "gap_stable": str(gap_stable), "leading_neuron": str(v.jstar)})
     if gap_limit.verdict == "UNDECIDED" and part_a[0].verdict == "REFUTED" and limit.verdict == "VERIFIED":
         # the slope holds and the gap's limit is not resolved yet: undecided, not refuted
         c = part_a[0]
         part_a = (Verdict("UNDECIDED", c.prediction, c.measurement, c.residual, c.tolerance,
                           {**c.details, "reason": f"the gap's limit is not resolved: {gap_limit.reason}"}), part_a[1])
-    # (b) an uncovered point keeps its loss y_k^2/(2n)
-    k0 = S[0]
+    return part_a, False
+
+
+def _violation_part_b(ctx):
+    """Claim 16 (b): a point with no correctly signed active neuron keeps its loss ``y_k^2/(2n)``."""
+    k0 = _violation_class(ctx)[0]
+    y, bits = ctx.problem.labels, _bits(ctx)
     pb = uncovered_point_variant(ctx.problem, k0)
     lam = ctx.profile.scales[0]
     run = _uncovered_run(ctx, pb, k0, lam, bits)
@@ -1121,7 +1181,7 @@ def _check_violations(ctx):
                           s(tol_b, 3), {"point": str(k0)}),
                   Verdict(verdict_of(abs(Lf - edge) <= tol_b), f"{s(edge, 12)} (prediction + {EDGE} tolerances)",
                           s(Lf, 12), s(abs(Lf - edge), 3), s(tol_b, 3), {}))
-    return combine_verdicts({"no main neuron": part_a, "uncovered point": part_b})
+    return part_b
 
 
 CLAIMS.append(Claim(
@@ -1142,7 +1202,7 @@ CLAIMS.append(Claim(
                    "same orders and resolved above 0 (band 2^-10 N*); "
                    "loss: 2^(-b+12) L0 + 2^(-b/2) y_k^2/(2n)",
     twin="near misses: the slope moved by 4 bands and the loss by 4 tolerances must be refuted",
-    check=_check_violations, laws=violation_laws))
+    check=_check_violations, laws=violation_laws, runs=violation_runs))
 
 
 # --------------------------------------------------------------- 17. relu'(0) convention
@@ -1202,6 +1262,22 @@ def relu_one_laws(ctx):
                       ((gmin, "non-main amplitudes, lambda^gamma"), (2 * gmin, "their squares, lambda^(2 gamma)")),
                       "docs/orthogonal.md 4.5, 7.4 (digest 9.17)",
                       tuple(a.id for a in (ORTHOGONAL_INPUTS, A3_MAIN_NEURON, BALANCED_START))),)
+
+
+def relu_one_rung(ctx, e: int) -> list:
+    """The run claim 17 reads at ``lambda = 10^-e`` under ReLU'(0) = 1 (:func:`relu_one_gap`), as a
+    request."""
+    return [ctx.ladder_request(Fraction(1, 10 ** e), relu_prime_at_zero=1)]
+
+
+def relu_one_runs(ctx) -> list:
+    """Claim 17's runs (``Claim.runs``): its rungs under ReLU'(0) = 1 on the profile's first four
+    and, under the problem's own convention 1, its runs at 0 (from t = 0: this claim's alone; under
+    convention 0 they are the shared ladder).  Census 0114: the claim alone integrated them one
+    after the other on one core of two."""
+    zero = [ctx.ladder_request(lam, relu_prime_at_zero=0) for lam in frozen_rungs(ctx)] \
+        if ctx.problem.relu_prime_at_zero else []
+    return zero + [r for e in ctx.profile.exponents[:4] for r in relu_one_rung(ctx, e)]
 
 
 def frozen_rungs(ctx) -> tuple:
@@ -1274,7 +1350,7 @@ def _check_relu_prime(ctx):
     def judge(exps):
         return relu_one_gap_limit(ctx, exps, [gap(e) for e in exps]), None
 
-    limit, _, exps, note = ctx.decide(judge, ctx.profile.exponents[:4])
+    limit, _, exps, note = ctx.decide(judge, ctx.profile.exponents[:4], rung_runs=lambda e: relu_one_rung(ctx, e))
     predicted_stable = bool(late[exps[-1]])
     # the limit judged against G_inf = 0: VERIFIED = the gap closes, REFUTED = it stays
     outcome = {"VERIFIED": "closing", "REFUTED": "stable"}.get(limit.verdict)
@@ -1316,7 +1392,8 @@ CLAIMS.append(Claim(
     tolerance_rule="counts exact; the gap's limit G_inf extrapolated on a ladder with the correction orders "
                    "gamma, 2 gamma (rates.py): stable when resolved above 0 by more than the band 2^-10 N*, "
                    "closing when resolved inside it",
-    twin="the opposite outcome for the gap must be refuted", check=_check_relu_prime, laws=relu_one_laws))
+    twin="the opposite outcome for the gap must be refuted", check=_check_relu_prime, laws=relu_one_laws,
+    runs=relu_one_runs))
 
 
 # --------------------------------------------------------------------- 18. solver hygiene

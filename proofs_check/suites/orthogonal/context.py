@@ -53,7 +53,8 @@ class Context(RunMemo, Facts):
     first_claims = ("assumption-violations", "refined-escape-time", "plateaus")
     #: claim 16 reads none of the shared runs and its own are the longest: with limit claims to run it
     #: overlaps them (census 0004: in the first stage it held the barrier for 150 s while the other
-    #: worker idled, and the limit claims were cut by the budget)
+    #: worker idled, and the limit claims were cut by the budget); without, it runs alone with a
+    #: spare process for its runs (census 0103)
     late_companions = frozenset({"assumption-violations"})
 
     @cached_property
@@ -77,14 +78,15 @@ class Context(RunMemo, Facts):
         """``[(problem, kwargs)]`` that :meth:`prefetch` integrates: the ladder's rungs without their
         settle (:meth:`escape_run`), the whole rungs (:meth:`ladder_run`) when a claim that reads
         the limit is to run (:data:`SETTLE_CLAIMS` in ``claims_to_run``, every claim when it is
-        None), then the engine pair; each once."""
+        None), then the engine pair, then the runs the claims to run declare (``claim_runs``: claim
+        17's rungs under ReLU'(0) = 1, claim 16's variants); each once."""
         from .claims_exact import engines_pair_requests
 
         scales = self.profile.scales
         settle = self.claims_to_run is None or not SETTLE_CLAIMS.isdisjoint(self.claims_to_run)
         requests = ([self.escape_request(scale) for scale in scales]
                     + ([self.ladder_request(scale) for scale in scales] if settle else [])
-                    + engines_pair_requests(self))
+                    + engines_pair_requests(self) + list(self.claim_runs))
         return [r for i, r in enumerate(requests) if r not in requests[:i]]  # a shallow rung's two are one
 
     def prefetch(self, executor, seconds=None) -> float:

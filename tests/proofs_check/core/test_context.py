@@ -325,6 +325,70 @@ def test_the_ladders_of_one_claim_share_its_budget(monkeypatch, started):
     assert ("time budget of 300 s spent" in note) == started
 
 
+@pytest.mark.parametrize("whole_run", [100.0, None])
+def test_decide_stops_before_a_rung_that_would_pass_the_whole_run_budget(monkeypatch, whole_run):
+    """Census 0114: claim 17 ran alone, its ladder deepened rung by rung within its own 300 s, and the
+    whole run's 300 s (--max-time) cut it at 1e-135: UNDECIDED "budget spent", its ten rungs and
+    what a decision needs lost.  With 100 s of whole run and 30-s judgements, the ladder stops after
+    its third judgement (1e-40; the fourth would end at 120 s) with its own note naming --max-time;
+    twin: unbounded, it deepens to the ladder's end, 1e-50, within the claim's 300 s (a fake clock,
+    no timing)."""
+    import time
+
+    import mpmath
+
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.core.rates import Limit
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+    from gfcheck.symbolic.budget import Budget
+
+    clock = [1000.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    ctx = Context(_SLOW_SETTLE, Profile("tiny", (10, 20), dps=30, max_exponent=50))
+    ctx.budget = Budget(whole_run, start=clock[0])
+    seen = []
+
+    def judge(exps):
+        clock[0] += 30.0
+        seen.append(exps)
+        return Limit("UNDECIDED", 1, None, None, 0, (1, 2, 3, 4), (), (), lambda_needed=mpmath.mpf("1e-300")), None
+
+    _, _, exps, note = ctx.decide(judge, (10, 20))
+    assert len(seen) == (3 if whole_run else 4)
+    assert ("the whole-run budget of 100 s (--max-time): the next rung" in note) == bool(whole_run)
+    assert exps[-1] == (40 if whole_run else 50)
+
+
+@pytest.mark.parametrize("spare", [True, False])
+def test_runs_begun_ahead_are_the_runs_made_here(spare):
+    """``RunMemo.ahead`` (census 0114: claim 17 alone, its rungs one after the other on one core of
+    two): the runs a claim says it needs are begun on a spare process; ``run`` waits for the one
+    running there, and while it runs takes back the queued ones and integrates them itself.  Every
+    run is the same trajectory, bit for bit, as one integrated here alone (the report is the same
+    bytes).  Twin: without a spare process nothing is begun and no timing says "(ahead)"."""
+    from gfcheck.numeric import integrate
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.core.workers import Workers
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+
+    ctx = Context(_SLOW_SETTLE, Profile.named("quick"))
+    requests = [ctx.escape_request(Fraction(1, 10 ** e)) for e in (10, 20, 30)]
+    with Workers(1) as w:
+        ctx.spare = w if spare else None
+        ctx.ahead(requests)
+        runs = [ctx.run(p, **k) for p, k in requests]
+    for run, (p, k) in zip(runs, requests):
+        alone = integrate(*ctx._request(p, k)[:1], **ctx._request(p, k)[1])
+        assert (run.final.t, run.final.a, run.final.U) == (alone.final.t, alone.final.a, alone.final.U)
+        assert [(e.t, e.neuron, e.point, e.kind) for e in run.events] == \
+            [(e.t, e.neuron, e.point, e.kind) for e in alone.events]
+        assert run.crossings == alone.crossings
+    labels = [label for label, _ in ctx.timings]
+    # the first run was sent at once and waited for; the other two, queued, were taken back meanwhile
+    assert [label.endswith("(ahead)") for label in labels] == ([False, False, True] if spare else [False] * 3)
+
+
 def test_run_claim_sets_the_claims_start_and_clears_it():
     import dataclasses
 

@@ -243,16 +243,20 @@ def test_late_claims_run_after_the_others_each_stage_with_its_own_prefetch(monke
     assert seen == ["".join(s) for s in stages] and fetched == stages and ctx.prefetch_seconds == len(stages)
 
 
-@pytest.mark.parametrize("late, stages", [(frozenset({"e"}), ["ac", "bde"]), (frozenset(), ["abcde"])])
-def test_late_companions_join_the_late_stage_only_when_it_has_claims(monkeypatch, late, stages):
+@pytest.mark.parametrize("late, companions, stages", [(frozenset({"e"}), frozenset({"b", "d"}), ["ac", "bde"]),
+                                                      (frozenset(), frozenset({"b", "d"}), ["ace", "bd"]),
+                                                      (frozenset(), frozenset(), ["abcde"])])
+def test_late_companions_run_in_the_late_stage(monkeypatch, late, companions, stages):
     """``late_companions`` (claim 16: long runs of its own, none shared) run in the late stage beside
-    the late claims, so they do not hold the stage barrier while a worker idles (census 0004); twin:
-    without late claims there is no late stage, and the companions run with the others."""
+    the late claims, so they do not hold the stage barrier while a worker idles (census 0004), and
+    in a late stage of their own without late claims (census 0103: claim 16 ran its last 270 s on
+    one core of two; alone in a stage it has the other as a spare process); twin: without
+    companions or late claims, one stage."""
     from gfcheck.proofs_check.core.context import SuiteContext
 
     class Ctx(SuiteContext):
         late_claims = late
-        late_companions = frozenset({"b", "d"})
+        late_companions = companions
 
     assert _staged_claims(monkeypatch, Ctx())[0] == stages
 
@@ -268,3 +272,29 @@ def test_the_first_claims_start_first_within_their_stage(monkeypatch):
 
     seen = _staged_claims(monkeypatch, Ctx())[0] + _staged_claims(monkeypatch, SuiteContext())[0]
     assert seen == ["dbac", "e", "abcde"]
+
+
+def test_a_claim_alone_is_the_same_bytes_with_a_spare_process(tmp_path):
+    """A stage of one claim runs it here with the other job as a spare process that integrates the
+    runs the claim declares and the ladder rungs it adds next (census 0114: claim 17 alone on a
+    ReLU'(0) = 1 problem, its rungs one after the other on one core of two).  The runs are
+    deterministic: report.json and report.md are the same bytes with one job or two; with two, some
+    run was made ahead (timings.json), with one none was (twin)."""
+    import dataclasses
+
+    from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
+    from gfcheck.symbolic.problem import problem_to_json
+
+    problem = tmp_path / "relu1.json"
+    problem.write_text(json.dumps(problem_to_json(dataclasses.replace(default_problem(), relu_prime_at_zero=1))))
+    outs = []
+    for jobs in (1, 2):
+        out = tmp_path / f"j{jobs}"
+        assert main(["verify", "--problem", str(problem), "--only", "relu-prime-convention", "--no-figures",
+                     "--jobs", str(jobs), "--out", str(out), "-q"]) in (0, 3)
+        outs.append(out)
+    for name in ("report.json", "report.md"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+    t1, t2 = (json.loads((o / "timings.json").read_text()) for o in outs)
+    assert any("(ahead)" in r["run"] for r in t2["integrations"])
+    assert not any("(ahead)" in r["run"] for r in t1["integrations"]) and t1["integrations"]
