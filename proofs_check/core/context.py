@@ -177,9 +177,6 @@ class SuiteContext:
     #: the ids of the claims this ``verify`` runs, set before the prefetch (``None``: any claim; a
     #: context's ``prefetch`` leaves out the runs that none of them reads)
     claims_to_run: tuple | None = None
-    #: the runs the claims to run declare (``Claim.runs``), set by verify with ``claims_to_run``: a
-    #: context's prefetch integrates them with the shared ones
-    claim_runs: tuple = ()
     #: spare worker processes (:class:`.workers.Workers`) that integrate the runs a claim says it
     #: needs next (:meth:`RunMemo.ahead`) while it works on others; set by verify while a stage runs
     #: one claim with more than one job (census 0114: claim 17 alone, its rungs one after the other

@@ -193,9 +193,9 @@ class Claim:
     #: shows must come from one of them (:func:`law_disagreements`); ``None`` for a claim that judges none
     laws: Callable[[Any], tuple] | None = field(default=None, kw_only=True)
     #: the runs the check reads first: ``runs(ctx) -> list of (problem, kwargs)``, as ``ctx.run`` takes
-    #: them; verify integrates them ahead, in its stage's prefetch (``ctx.claim_runs``) or, when the
-    #: claim runs alone, on the spare processes (``ctx.ahead``); None for a claim whose runs are the
-    #: shared ones or cheap.  The runs are deterministic: the report is the same bytes either way
+    #: them; when the claim runs alone in its stage, verify integrates them on the spare processes
+    #: meanwhile (``ctx.ahead``); None for a claim whose runs are the shared ones or cheap.  The runs
+    #: are deterministic: the report is the same bytes either way
     runs: Callable[[Any], list] | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:

@@ -241,7 +241,6 @@ def _stage(selected, todo, ctx, prog, jobs, done, extras):
     (``ctx.spare``: the runs the claim says it needs next, :meth:`.RunMemo.ahead`)."""
     first = {cid: r for r, cid in enumerate(ctx.first_claims)}
     todo = sorted(todo, key=lambda i: (first.get(selected[i].id, len(first)), i))
-    ctx.claim_runs = tuple(_declared_runs(ctx, [selected[i] for i in todo]))
     if len(todo) > 1:
         ctx.claims_to_run = tuple(selected[i].id for i in todo)
         ctx.prefetch_seconds += _prefetch(ctx, jobs, prog)
@@ -254,7 +253,7 @@ def _stage(selected, todo, ctx, prog, jobs, done, extras):
 
         with Workers(jobs - 1) as spare, ticking(spare.poll):
             ctx.spare = spare
-            ctx.ahead(ctx.claim_runs)
+            ctx.ahead(_declared_runs(ctx, [selected[i] for i in todo]))
             try:
                 return _in_process(selected, todo, ctx, prog, done)
             finally:
