@@ -280,7 +280,7 @@ class RunMemo(SuiteContext):
             new = None if self._hopeless(limit) else self._next_rung(limit, exps, shallowest)
             ahead = self._next_round(rounds, self._rung_growth(exps, new))
             if new is None or new in exps or spent + ahead > self.profile.claim_seconds \
-                    or self._passes_whole_run(ahead):
+                    or self.passes_whole_run(ahead):
                 return limit, payload, tuple(exps), self._ladder_note(limit, exps, spent, ahead)
             if self.say is not None:
                 self.say(f"not decided on lambda = 1e-{exps[0]} .. 1e-{exps[-1]} ({limit.reason}); "
@@ -359,7 +359,7 @@ class RunMemo(SuiteContext):
             return 1.0
         return (new / exps[-1]) ** 3
 
-    def _passes_whole_run(self, ahead: float) -> bool:
+    def passes_whole_run(self, ahead: float) -> bool:
         """Would a judgement of ``ahead`` predicted seconds pass what is left of the whole-run budget
         (``--max-time``, less the report's reserve)?  Then :meth:`decide` stops with its own note
         (what a decision needs) instead of being cut by the budget with none (census 0114: claim 17
@@ -368,7 +368,7 @@ class RunMemo(SuiteContext):
         >>> from types import SimpleNamespace as N
         >>> ctx = RunMemo.__new__(RunMemo)
         >>> ctx.budget = N(remaining=lambda reserve: 40.0 - reserve); ctx.budget_reserve = 5.0
-        >>> ctx._passes_whole_run(30.0), ctx._passes_whole_run(36.0)
+        >>> ctx.passes_whole_run(30.0), ctx.passes_whole_run(36.0)
         (False, True)
         """
         left = self.budget.remaining(self.budget_reserve) if self.budget is not None else None
@@ -383,7 +383,7 @@ class RunMemo(SuiteContext):
                else f"time budget of {self.profile.claim_seconds:.0f} s: the next rung, predicted {ahead:.0f} s "
                     f"after {spent:.0f} s, would pass it" if spent + ahead > self.profile.claim_seconds
                else f"{self.budget.describe()}: the next rung, predicted {ahead:.0f} s after {spent:.0f} s of "
-                    f"this claim, would pass it" if self._passes_whole_run(ahead)
+                    f"this claim, would pass it" if self.passes_whole_run(ahead)
                else "not deepened (the lambda a decision needs is beyond the square of every profile's "
                     "deepest rung)" if self._hopeless(limit)
                else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")

@@ -83,3 +83,35 @@ def test_the_uncovered_run_is_rerun_when_its_horizon_ends_before_the_loss_is_sti
     monkeypatch.setattr(ctx, "horizon", lambda lam, *a, **k: Fraction(2))
     out = ce._uncovered_run(ctx, pb, S[0], LAMBDA, bits)
     assert ends == [2, 4] and out.final.t == 4
+
+
+@pytest.mark.parametrize("whole_run", [100.0, None])
+def test_the_gap_rungs_stop_before_one_predicted_to_pass_the_whole_run_budget(monkeypatch, whole_run):
+    """Census 0103: claim 16's gap runs through the settle (horizons 4371 to 28000) were cut by the
+    budget after 189 s, and the slope decided in 7 s was lost with them.  ``within_whole_run`` runs
+    the rungs while the next, predicted from the costliest seconds per unit of horizon so far, fits
+    what is left: with 100 s and rungs costing 10 s per unit of horizons 1, 2, 4, 8 it runs three
+    (70 s) and leaves out the fourth (80 s predicted, 30 s left); twin: unbounded, all four run (a
+    fake clock, no timing)."""
+    import time
+
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.suites.orthogonal.claims_exact import within_whole_run
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+    from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
+    from gfcheck.symbolic.budget import Budget
+
+    clock = [500.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    ctx = Context(default_problem(), Profile.named("quick"))
+    ctx.budget = Budget(whole_run, start=clock[0])
+    horizon = {10: 1, 20: 2, 30: 4, 40: 8}
+    ran = []
+
+    def measure(e):
+        clock[0] += 10.0 * horizon[e]
+        ran.append(e)
+
+    cut = within_whole_run(ctx, [10, 20, 30, 40], measure, horizon.get)
+    assert (ran, cut) == (([10, 20, 30], 40) if whole_run else ([10, 20, 30, 40], None))
