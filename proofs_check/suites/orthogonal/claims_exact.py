@@ -1092,24 +1092,30 @@ def within_whole_run(ctx, exps, measure, horizon):
     """Call ``measure(e)`` for the rungs ``exps`` in order while the next is predicted to fit what is
     left of the whole-run budget (``--max-time``): its cost the costliest seconds per unit of
     ``horizon(e)`` seen so far, times its own horizon (a rung made ahead costs nothing and predicts
-    nothing).  Returns the first rung left out, None when all ran.  Census 0103: claim 16's gap
-    runs through the settle (horizons 4371 to 28000) were cut by the budget after 189 s, and the
-    slope decided in 7 s was lost with them.
+    nothing).  Returns ``(rung, why)``: the first rung left out and why (predicted to pass the
+    budget, or cut by it: the bound's own message), ``(None, "")`` when all ran.  Census 0103:
+    claim 16's gap runs through the settle (horizons 4371 to 28000) were cut by the budget after
+    189 s, and the slope decided in 7 s was lost with them.
 
     >>> from types import SimpleNamespace as N
-    >>> ctx = N(passes_whole_run=lambda secs: secs > 10)
-    >>> within_whole_run(ctx, [1, 2, 3], lambda e: None, lambda e: 10 ** e)
+    >>> within_whole_run(N(passes_whole_run=lambda secs: False), [1, 2, 3], lambda e: None, lambda e: 10 ** e)
+    (None, '')
     """
     import time
+
+    from gfcheck.symbolic.errors import TimeBudgetSpent
 
     rate = 0.0
     for e in exps:
         if rate and ctx.passes_whole_run(rate * float(horizon(e))):
-            return e
+            return e, f"predicted at {rate * float(horizon(e)):.0f} s, it would pass {ctx.budget.describe()}"
         t0 = time.perf_counter()
-        measure(e)
+        try:
+            measure(e)
+        except TimeBudgetSpent as exc:  # the claim's bound fired inside the run: what ran is kept
+            return e, f"cut: {exc}"
         rate = max(rate, (time.perf_counter() - t0) / float(horizon(e)))
-    return None
+    return None, ""
 
 
 def _violation_part_a(ctx, v):
@@ -1158,14 +1164,14 @@ def _violation_part_a(ctx, v):
             return slope_law.judge(mus, slopes, resolution=ctx.resolution(pred) / 2 ** 7, noise=noise), None
 
     limit, _, exps, note = ctx.decide(judge, VIOLATION_EXPONENTS, rung_runs=lambda e: v.rung(ctx, e))
-    cut = None
+    cut, why = None, ""
     if limit.verdict != "UNDECIDED":  # an undecided slope leaves the part undecided: no gap to read
-        cut = within_whole_run(ctx, exps, gap, lambda e: v.fitted(ctx, e)[1]["t_end"])
+        cut, why = within_whole_run(ctx, exps, gap, lambda e: v.fitted(ctx, e)[1]["t_end"])
     if cut is not None:
         out = Verdict("UNDECIDED", "-", "-", "-", "-",
                       {"reason": f"the slope is {limit.verdict} ({s(limit.limit, 6)} against {s(pred, 6)}); the gap's "
-                                 f"runs through the settle would pass {ctx.budget.describe()} at lambda = 1e-{cut} "
-                                 f"(horizon {v.fitted(ctx, cut)[1]['t_end']}): rerun with a larger --max-time",
+                                 f"run through the settle at lambda = 1e-{cut} (horizon "
+                                 f"{v.fitted(ctx, cut)[1]['t_end']}) {why}: rerun with a larger --max-time",
                        "gap_N_minus_Nstar": [s(gaps[e], 6) for e in exps if e in gaps]})
         return (out, out), False
     if unfitted:

@@ -113,5 +113,31 @@ def test_the_gap_rungs_stop_before_one_predicted_to_pass_the_whole_run_budget(mo
         clock[0] += 10.0 * horizon[e]
         ran.append(e)
 
-    cut = within_whole_run(ctx, [10, 20, 30, 40], measure, horizon.get)
+    cut, why = within_whole_run(ctx, [10, 20, 30, 40], measure, horizon.get)
     assert (ran, cut) == (([10, 20, 30], 40) if whole_run else ([10, 20, 30, 40], None))
+    assert ("predicted at 80 s, it would pass the whole-run budget of 100 s" in why) == bool(whole_run)
+
+
+def test_a_gap_rung_cut_by_the_budget_keeps_what_ran():
+    """The claim's time bound fires inside a rung's run (``TimeBudgetSpent``): the rungs before it
+    are kept and the cut rung is named with the bound's message, instead of the claim being lost;
+    twin: any other failure propagates."""
+    from types import SimpleNamespace
+
+    from gfcheck.proofs_check.suites.orthogonal.claims_exact import within_whole_run
+    from gfcheck.symbolic.errors import TimeBudgetSpent
+
+    ctx = SimpleNamespace(passes_whole_run=lambda secs: False)
+    ran = []
+    spent = TimeBudgetSpent("the whole-run budget of 300 s (--max-time) was spent")
+
+    def measure(e, fail=spent):
+        if e == 30:
+            raise fail
+        ran.append(e)
+
+    assert within_whole_run(ctx, [10, 20, 30, 40], measure, lambda e: 1) == \
+        (30, "cut: the whole-run budget of 300 s (--max-time) was spent")
+    assert ran == [10, 20]
+    with pytest.raises(ZeroDivisionError):
+        within_whole_run(ctx, [10, 20, 30], lambda e: measure(e, ZeroDivisionError()), lambda e: 1)
