@@ -243,7 +243,7 @@ class RunMemo(SuiteContext):
     #: integration at this many more digits (and a fresh memo), refutes again (issue 19 item 4)
     SECOND_ROUTE_DPS = 20
 
-    #: the profiles of this context's suite (what :meth:`_deeper_advice` names)
+    #: the profiles of this context's suite (what :meth:`deeper_advice` names)
     profiles = PROFILES
     def decide(self, judge, exponents, *, shallowest: int = 2, rung_runs=None):
         """Extend a ladder until ``judge`` decides or the budget is spent.
@@ -396,7 +396,7 @@ class RunMemo(SuiteContext):
             need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)} resolved, but {floor}"
         else:
             need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)}"
-        return f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: {self._deeper_advice(limit)}"
+        return f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: {self.deeper_advice(limit)}"
 
     def _hopeless(self, limit) -> bool:
         """Whether no rung of any profile can decide ``limit``: the lambda a decision needs
@@ -416,7 +416,7 @@ class RunMemo(SuiteContext):
         deepest = max(p.max_exponent for p in self.profiles.values())
         return need is not None and need < mpmath.mpf(10) ** (-2 * deepest)
 
-    def _deeper_advice(self, limit=None) -> str:
+    def deeper_advice(self, limit=None) -> str:
         """What a ladder that ran out of budget asks for: a profile with a deeper ladder, or (at the
         deepest) says that none is left (the full profile told its user to rerun with --profile full);
         none either when the lambda a decision needs (``limit.lambda_needed``) lies beyond every

@@ -192,3 +192,38 @@ def test_the_claims_end_to_end_on_the_slow_problem(slow_problem, cid):
     assert r.verdict != "REFUTED" and "internal error" not in str(r.result.details)
     if cid == "relu-prime-convention":
         assert r.verdict == "VERIFIED", r.result.details
+
+
+@pytest.mark.parametrize("left_out", [(10, 20, 30, 45, 60, 80, 100), (10, 20)])
+def test_the_middle_plateau_leaves_out_rungs_before_the_fast_groups_fit(left_out):
+    """Census 0004: the fast group's point 4 (||x|| = 1/5, y = -3/2, most of ||beta_-||) is fitted
+    long after its group's escape; at every probe to 1e-100 its residual was 1.48, |L - L_mid| held
+    near 0.16 (local exponents 0.0004 .. 0.001 against >= 0.0177) and plateaus said REFUTED on the
+    first route.  Such rungs are left out; with every rung out the part is UNDECIDED naming the
+    point, and deeper rungs are what decides (the probe comes (s_2 - s_1)/2 log(1/lambda) after the
+    escape).  Twin: with rungs on the plateau, the ladder is decided on them, never shallower than
+    the first (a shallower rung is further from the plateau: the ladder had filled 1e-2 .. 1e-146)."""
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.suites.orthogonal.claims_asymptotic import _decide_mid
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+    from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
+
+    ctx = Context(default_problem(), Profile.named("quick"))
+    before, asked = {}, []
+
+    def judge_mid(exps):
+        before.update({e: [4] for e in exps if e in left_out})
+        return "limit", None
+
+    def decide(judge, exps, shallowest):
+        asked.append((tuple(exps), shallowest))
+        return "decided", None, exps, ""
+
+    ctx.decide = decide
+    limit, _, exps, note = _decide_mid(ctx, judge_mid, before)
+    if len(left_out) == len(ctx.profile.exponents):
+        assert asked == [] and limit == "limit"
+        assert note.startswith("the fast group's point(s) 4 short of their half fit at the probe on every rung "
+                               "(1e-10 .. 1e-100)")
+    else:
+        assert asked == [((30, 45, 60, 80, 100), 30)] and limit == "decided"
