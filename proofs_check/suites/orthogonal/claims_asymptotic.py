@@ -798,6 +798,18 @@ def _fast_settle_terms(ctx, slow, s1, s2) -> tuple:
                  "settle relative lambda^(1 - rho_j s_1)") for r in rho_fast if r * s1 < 1)
 
 
+def _short_of_half_fit(h, y, points) -> list:
+    """The ``points`` whose residual is short of their half fit, ``(h_k - y_k)^2 > y_k^2 / 2`` (the
+    half-fit watches' level, per point)."""
+    return [k for k in points if 2 * (h[k] - y[k]) ** 2 > y[k] ** 2]
+
+
+def _left_out(before, exps) -> dict:
+    """The middle plateau's details on the rungs of ``exps`` left out (``before``), none when none was."""
+    out = {f"1e-{e}": [str(k) for k in before[e]] for e in exps if e in before}
+    return {"rungs_left_out_before_the_fast_fit": out} if out else {}
+
+
 def _decide_mid(ctx, judge_mid, before):
     """The middle plateau's ladder: the profile's rungs, then :meth:`RunMemo.decide` on those where
     the fast group is past its half fit at the probe (``before``, filled by ``judge_mid``: the rungs
@@ -880,7 +892,7 @@ def _check_plateaus(ctx):
                 # carries most of ||beta_-|| and is fitted long after its group's escape; its residual
                 # 1.48 at every probe to 1e-100 held |L - L_mid| near 0.16, local exponents 0.0004 to
                 # 0.001 against >= 0.0177: a false REFUTED)
-                short = [k for k in fitted if 2 * (h[k] - y[k]) ** 2 > y[k] ** 2]
+                short = _short_of_half_fit(h, y, fitted)
                 if short:
                     before[e] = short
                 else:
@@ -924,10 +936,7 @@ def _check_plateaus(ctx):
                                               details={"ladder": [f"1e-{e}" for e in expsm],
                                                        "fast_group": "+" if fast > 0 else "-",
                                                        "points_counted_fitted": [str(k) for k in fitted],
-                                                       **({"rungs_left_out_before_the_fast_fit": {
-                                                           f"1e-{e}": [str(k) for k in before[e]]
-                                                           for e in expsm if e in before}}
-                                                          if any(e in before for e in expsm) else {}),
+                                                       **_left_out(before, expsm),
                                                        "probe": {k: probe[k] for k in (f"1e-{e}" for e in expsm)
                                                                  if k in probe}})}
     return with_figures(combine_verdicts(parts, extra_ok=decreasing,
