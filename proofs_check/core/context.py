@@ -201,6 +201,22 @@ class SuiteContext:
     #: (``verify --cache DIR``), or None
     run_cache: object = None
 
+    def time_left(self, cap=None):
+        """Seconds left of the whole-run budget for the claims (``--max-time`` less the report's
+        reserve), at most ``cap``; None when neither bounds it.
+
+        >>> from types import SimpleNamespace as N
+        >>> ctx = SuiteContext(); ctx.time_left(), ctx.time_left(0.5)
+        (None, 0.5)
+        >>> ctx.budget = N(remaining=lambda reserve: 40.0 - reserve); ctx.budget_reserve = 5.0
+        >>> ctx.time_left(), ctx.time_left(0.5)
+        (35.0, 0.5)
+        """
+        left = self.budget.remaining(self.budget_reserve) if self.budget is not None else None
+        if cap is None:
+            return left
+        return cap if left is None else min(cap, left)
+
     @property
     def precision(self):
         """The profile's digits as a :class:`~gfcheck.numeric.precision.Precision`: a check widens it
@@ -371,7 +387,7 @@ class RunMemo(SuiteContext):
         >>> ctx.passes_whole_run(30.0), ctx.passes_whole_run(36.0)
         (False, True)
         """
-        left = self.budget.remaining(self.budget_reserve) if self.budget is not None else None
+        left = self.time_left()
         return left is not None and ahead > left
 
     def _ladder_note(self, limit, exps, spent, ahead=0.0) -> str:
@@ -516,16 +532,19 @@ class RunMemo(SuiteContext):
     def _integrate_queued(self, begun) -> bool:
         """Take back the first run of ``begun`` still queued on the spare processes and integrate it
         here; False when none is queued."""
-        from gfcheck.numeric import integrate
-
         for key, (future, problem, kwargs) in list(begun.items()):
             if self.spare.withdraw(future):
                 del begun[key]
-                t0 = time.perf_counter()
-                self.keep(key, problem, kwargs, integrate(problem, **kwargs),
-                          (run_label(problem, kwargs), time.perf_counter() - t0))
+                self._integrate_here(key, problem, kwargs, run_label(problem, kwargs))
                 return True
         return False
+
+    def _integrate_here(self, key, problem, kwargs, label) -> None:
+        """Integrate ``(problem, kwargs)`` in this process and :meth:`keep` it under ``key``, timed."""
+        from gfcheck.numeric import integrate
+
+        t0 = time.perf_counter()
+        self.keep(key, problem, kwargs, integrate(problem, **kwargs), (label, time.perf_counter() - t0))
 
     def run(self, problem=None, **kwargs):
         """``gfcheck.numeric.integrate(problem, **kwargs)``, memoised on its arguments.
@@ -536,8 +555,6 @@ class RunMemo(SuiteContext):
         ``say`` (when the context has one): the heartbeat then names the rung that runs (lambda,
         digits), not the last ladder message.
         """
-        from gfcheck.numeric import integrate
-
         problem, kwargs = self._request(problem, kwargs)
         key = self._key(problem, kwargs)
         if key not in self._runs and not self.from_cache(key, problem, kwargs):
@@ -545,12 +562,11 @@ class RunMemo(SuiteContext):
             say = getattr(self, "say", None)
             if say is not None:
                 say(f"integrating {label}")
-            t0 = time.perf_counter()
             begun = self._begun_run(key, label)
             if begun is not None:
                 self.keep(key, problem, kwargs, begun, (f"{label} (ahead)", begun.stats.get("seconds") or 0.0))
             else:
-                self.keep(key, problem, kwargs, integrate(problem, **kwargs), (label, time.perf_counter() - t0))
+                self._integrate_here(key, problem, kwargs, label)
         return self._runs[key]
 
     def from_cache(self, key, problem, kwargs) -> bool:

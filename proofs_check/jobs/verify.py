@@ -303,14 +303,6 @@ def _out_of_time(ctx) -> bool:
     return ctx.budget is not None and ctx.budget.spent(ctx.budget_reserve)
 
 
-def _time_left(ctx, cap=None):
-    """Seconds left for the claims (None: no bound), at most ``cap``."""
-    left = ctx.budget.remaining(ctx.budget_reserve) if ctx.budget is not None else None
-    if cap is None:
-        return left
-    return cap if left is None else min(cap, left)
-
-
 def _jobs(jobs) -> int:
     """The worker processes: ``jobs``, default the cores (at most 2)."""
     import os
@@ -356,7 +348,7 @@ def _shared_predictions(ctx) -> None:
     from gfcheck.symbolic.errors import TimeBudgetSpent
 
     try:
-        with time_limit(_time_left(ctx), "shared predictions: budget spent"):
+        with time_limit(ctx.time_left(), "shared predictions: budget spent"):
             for name in ctx.shared_predictions:
                 try:
                     getattr(ctx, name)
@@ -394,7 +386,7 @@ def _claims_on_workers(selected, todo, ctx, prog, jobs, done, extras):
                         prog.start(todo[tid] + 1, selected[todo[tid]])
                 if _out_of_time(ctx):
                     return ctx.budget
-                left = _time_left(ctx, 0.5)
+                left = ctx.time_left(0.5)
                 pool.pump(left)
                 for i, fut in futures.items():
                     if i in done or not fut.done():
@@ -442,7 +434,7 @@ def _prefetch(ctx, jobs, prog=None) -> float:
                                   f"({pool.finished} of {n} done)")
         try:
             per_worker = -(-n // jobs)  # rungs one worker integrates, at most
-            seconds = ctx.prefetch(pool, seconds=_time_left(ctx, ctx.profile.claim_seconds * per_worker))
+            seconds = ctx.prefetch(pool, seconds=ctx.time_left(ctx.profile.claim_seconds * per_worker))
         finally:
             if prog is not None:
                 prog.phase = None

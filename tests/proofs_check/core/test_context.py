@@ -273,25 +273,35 @@ def test_decide_does_not_start_a_rung_predicted_to_pass_the_budget(monkeypatch, 
     the judge advances, no timing)."""
     import time
 
-    import mpmath
-
     from gfcheck.proofs_check.core.context import Profile
     from gfcheck.proofs_check.suites.orthogonal.context import Context
-    from gfcheck.proofs_check.core.rates import Limit
 
     clock = [0.0]
     monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
     ctx = Context(_SLOW_SETTLE, Profile("tiny", (10, 20), dps=30, max_exponent=50))
     seen = []
-
-    def judge(exps):
-        clock[0] += costs[len(seen)]
-        seen.append(exps)
-        return Limit("UNDECIDED", 1, None, None, 0, (1, 2, 3, 4), (), (), lambda_needed=mpmath.mpf("1e-300")), None
+    judge = _undecided_judge(clock, seen, costs)
 
     _, _, _, note = ctx.decide(judge, (10, 20))
     assert len(seen) == rounds
     assert ("would pass it" in note) == (rounds == 2)
+
+
+def _undecided_judge(clock, seen, seconds=30.0):
+    """A judgement for :meth:`RunMemo.decide` that takes ``seconds`` (or ``seconds[k]`` in round
+    ``k``, a sequence) on the fake ``clock``, records
+    the rungs it is given in ``seen`` and is UNDECIDED with a decision needing 1e-300 (so the ladder
+    deepens while its budgets allow)."""
+    import mpmath
+
+    from gfcheck.proofs_check.core.rates import Limit
+
+    def judge(exps):
+        clock[0] += seconds if isinstance(seconds, float) else seconds[len(seen)]
+        seen.append(exps)
+        return Limit("UNDECIDED", 1, None, None, 0, (1, 2, 3, 4), (), (), lambda_needed=mpmath.mpf("1e-300")), None
+
+    return judge
 
 
 @pytest.mark.parametrize("started", [True, False])
@@ -302,10 +312,7 @@ def test_the_ladders_of_one_claim_share_its_budget(monkeypatch, started):
     deepens."""
     import time
 
-    import mpmath
-
     from gfcheck.proofs_check.core.context import Profile
-    from gfcheck.proofs_check.core.rates import Limit
     from gfcheck.proofs_check.suites.orthogonal.context import Context
 
     clock = [1000.0]
@@ -314,11 +321,7 @@ def test_the_ladders_of_one_claim_share_its_budget(monkeypatch, started):
     if started:
         ctx.claim_started = clock[0] - 250.0
     seen = []
-
-    def judge(exps):
-        clock[0] += 30.0
-        seen.append(exps)
-        return Limit("UNDECIDED", 1, None, None, 0, (1, 2, 3, 4), (), (), lambda_needed=mpmath.mpf("1e-300")), None
+    judge = _undecided_judge(clock, seen)
 
     _, _, _, note = ctx.decide(judge, (10, 20))
     assert len(seen) == (2 if started else 4)
@@ -335,10 +338,7 @@ def test_decide_stops_before_a_rung_that_would_pass_the_whole_run_budget(monkeyp
     no timing)."""
     import time
 
-    import mpmath
-
     from gfcheck.proofs_check.core.context import Profile
-    from gfcheck.proofs_check.core.rates import Limit
     from gfcheck.proofs_check.suites.orthogonal.context import Context
     from gfcheck.symbolic.budget import Budget
 
@@ -348,11 +348,7 @@ def test_decide_stops_before_a_rung_that_would_pass_the_whole_run_budget(monkeyp
     ctx = Context(_SLOW_SETTLE, Profile("tiny", (10, 20), dps=30, max_exponent=50))
     ctx.budget = Budget(whole_run, start=clock[0])
     seen = []
-
-    def judge(exps):
-        clock[0] += 30.0
-        seen.append(exps)
-        return Limit("UNDECIDED", 1, None, None, 0, (1, 2, 3, 4), (), (), lambda_needed=mpmath.mpf("1e-300")), None
+    judge = _undecided_judge(clock, seen)
 
     _, _, exps, note = ctx.decide(judge, (10, 20))
     assert len(seen) == (3 if whole_run else 4)

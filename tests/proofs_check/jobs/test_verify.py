@@ -116,20 +116,27 @@ def test_unknown_claim_id_is_a_named_error(tmp_path, capsys):
     assert "unknown claim id" in capsys.readouterr().err
 
 
+def _same_report_at_one_and_two_jobs(tmp_path, args, statuses):
+    """Run ``verify ARGS --no-figures`` with ``--jobs 1`` and ``--jobs 2`` (each exit status among
+    ``statuses``), check that report.json and report.md are the same bytes, and return the two
+    timings.json documents."""
+    outs = []
+    for jobs in (1, 2):
+        out = tmp_path / f"j{jobs}"
+        assert main(["verify", *args, "--no-figures", "--jobs", str(jobs), "--out", str(out)]) in statuses
+        outs.append(out)
+    for name in ("report.json", "report.md"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+    return tuple(json.loads((o / "timings.json").read_text()) for o in outs)
+
+
 def test_the_report_is_the_same_bytes_with_one_or_two_jobs(tmp_path):
     """The shared ladder integrated first on two processes, or as the claims ask for it: the runs
     are deterministic, so report.json and report.md are the same bytes; timings.json says where
     the time went (per claim, per integration, the prefetch).  Two claims of each stage (the limit
     claims last, with their own prefetch)."""
-    outs = []
     claims = "escape-slope,growth-rate,convergence,limit-function"
-    for jobs in (1, 2):
-        out = tmp_path / f"j{jobs}"
-        assert main(["verify", "--only", claims, "--no-figures", "--jobs", str(jobs), "--out", str(out)]) == 0
-        outs.append(out)
-    for name in ("report.json", "report.md"):
-        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
-    t1, t2 = (json.loads((o / "timings.json").read_text()) for o in outs)
+    t1, t2 = _same_report_at_one_and_two_jobs(tmp_path, ["--only", claims], (0,))
     assert any("(prefetched)" in r["run"] for r in t2["integrations"])
     assert not any("(prefetched)" in r["run"] for r in t1["integrations"]) and t1["integrations"]
     assert set(t1["claims"]) == set(claims.split(",")) and float(t2["prefetch_wall"]) > 0
@@ -287,14 +294,7 @@ def test_a_claim_alone_is_the_same_bytes_with_a_spare_process(tmp_path):
 
     problem = tmp_path / "relu1.json"
     problem.write_text(json.dumps(problem_to_json(dataclasses.replace(default_problem(), relu_prime_at_zero=1))))
-    outs = []
-    for jobs in (1, 2):
-        out = tmp_path / f"j{jobs}"
-        assert main(["verify", "--problem", str(problem), "--only", "relu-prime-convention", "--no-figures",
-                     "--jobs", str(jobs), "--out", str(out), "-q"]) in (0, 3)
-        outs.append(out)
-    for name in ("report.json", "report.md"):
-        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
-    t1, t2 = (json.loads((o / "timings.json").read_text()) for o in outs)
+    t1, t2 = _same_report_at_one_and_two_jobs(
+        tmp_path, ["--problem", str(problem), "--only", "relu-prime-convention", "-q"], (0, 3))
     assert any("(ahead)" in r["run"] for r in t2["integrations"])
     assert not any("(ahead)" in r["run"] for r in t1["integrations"]) and t1["integrations"]
