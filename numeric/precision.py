@@ -27,7 +27,7 @@ import mpmath
 
 from gfcheck.symbolic.errors import InvalidInput
 
-__all__ = ["Precision", "as_precision", "tolerance", "to_mpf", "bits_for_dps", "dps_for_bits",
+__all__ = ["Precision", "as_precision", "PRINTED", "JUDGED", "tolerance", "to_mpf", "bits_for_dps", "dps_for_bits",
            "exact_to_float", "DPS_LIMITS"]
 
 #: Guard bits added to the requested precision (as mpmath's quad/findroot add 20).
@@ -77,6 +77,34 @@ class Precision:
         _check_int(dps, where, lo, hi, f"an integer number of digits in [{lo}, {hi}]")
         return cls(dps) if guard_bits is None else cls(dps, guard_bits)
 
+    @classmethod
+    def digits(cls, dps: int) -> "Precision":
+        """``dps`` digits as mpmath counts them (``workdps(dps)``: ``round((dps + 1) log2 10)`` bits,
+        the rounding's surplus over :func:`bits_for_dps` as guard bits): a fixed precision whose
+        accuracy does not follow a run's (a report's printed digits, a rate's judgement).
+
+        >>> with mpmath.workdps(30):
+        ...     theirs = mpmath.mp.prec
+        >>> with Precision.digits(30).scope():
+        ...     mpmath.mp.prec == theirs == 103
+        True
+        """
+        return cls(dps, mpmath.libmp.dps_to_prec(dps) - bits_for_dps(dps))
+
+    @classmethod
+    def of_bits(cls, bits: int) -> "Precision":
+        """Exactly ``bits`` working bits (the most digits they carry, the rest as guard): a
+        precision computed in bits (a prediction's own floor, a caller's precision plus guard).
+
+        >>> Precision.of_bits(120).work_bits, Precision.of_bits(120).dps
+        (120, 36)
+        """
+        _check_int(bits, "bits", bits_for_dps(DPS_LIMITS[0]), None, f"an integer >= {bits_for_dps(DPS_LIMITS[0])}")
+        dps = int(bits * math.log10(2))
+        while bits_for_dps(dps) > bits:
+            dps -= 1
+        return cls(dps, bits - bits_for_dps(dps))
+
     @property
     def bits(self) -> int:
         """Bits that carry the requested digits."""
@@ -97,6 +125,16 @@ class Precision:
         with mpmath.workprec(self.work_bits):
             yield self
 
+    def beyond(self, guard_bits: int):
+        """A scope at the working bits plus a check's ``guard_bits`` (a quantity computed from a
+        run's values, finer than the run itself).
+
+        >>> with Precision(30).beyond(20):
+        ...     mpmath.mp.prec == Precision(30).work_bits + 20
+        True
+        """
+        return Precision.of_bits(self.work_bits + guard_bits).scope()
+
     @contextmanager
     def extra(self, guard_bits: int):
         """Run the enclosed block at the requested bits plus ``guard_bits`` (a check's own guard,
@@ -109,6 +147,13 @@ class Precision:
         _check_int(guard_bits, "guard_bits", 0, None, "a non-negative integer")
         with mpmath.workprec(self.bits + guard_bits):
             yield self
+
+
+#: the digits of numbers that a report prints (at most 12 significant ones) and of a reason's witnesses
+PRINTED = Precision.digits(20)
+#: the digits of a rate's judgement (local exponents, their extrapolation and its band): the values'
+#: own relative noise (their runs' rounding, ``2^-(bits - 4)`` and more, bits >= 100) lies above 1e-30
+JUDGED = Precision.digits(30)
 
 
 def as_precision(precision=None, dps=None, guard_bits=None, *, default_dps: int = 30) -> Precision:

@@ -381,8 +381,9 @@ def early_phase(problem) -> EarlyPhase:
     """
     import mpmath
 
-    with mpmath.workprec(_BITS):
-        return _early_phase(problem, mpmath.mp)
+    mp = mpmath.MPContext()  # its own context: the 400-bit companions touch no caller's precision
+    mp.prec = _BITS
+    return _early_phase(problem, mp)
 
 
 def _early_phase(problem, mp) -> EarlyPhase:

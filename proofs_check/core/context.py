@@ -30,7 +30,7 @@ from fractions import Fraction
 
 import mpmath
 
-from gfcheck.numeric.precision import to_mpf
+from gfcheck.numeric.precision import Precision, to_mpf
 from gfcheck.symbolic.errors import SchemaError
 
 __all__ = ["Profile", "RunMemo", "SuiteContext", "with_scale", "mpf_to_fraction", "sample_at", "run_label"]
@@ -40,8 +40,8 @@ def mpf_to_fraction(x) -> Fraction:
     """The exact value of an mpf as a Fraction (mpf are dyadic rationals), whatever the current
     precision (an mpf is not re-rounded on the way).
 
-    >>> import mpmath
-    >>> with mpmath.workprec(200):
+    >>> from gfcheck.numeric.precision import Precision
+    >>> with Precision.of_bits(200).scope():
     ...     x = mpmath.mpf(1) / 3
     >>> mpf_to_fraction(x) == Fraction(int(x.man), 2 ** -int(x.exp))
     True
@@ -220,9 +220,7 @@ class SuiteContext:
     @property
     def precision(self):
         """The profile's digits as a :class:`~gfcheck.numeric.precision.Precision`: a check widens it
-        by name (``with ctx.precision.extra(40):``) instead of a bare ``workprec(bits + 40)``."""
-        from gfcheck.numeric.precision import Precision
-
+        by name (``with ctx.precision.extra(40):``) instead of opening a bare mpmath scope of its own."""
         return Precision(self.profile.dps)
 
     def prefetch_requests(self) -> list:
@@ -413,6 +411,17 @@ class RunMemo(SuiteContext):
         else:
             need = f"a decision needs lambda <= {s(limit.lambda_needed, 3)}"
         return f"{why} on lambda = 1e-{exps[0]} .. 1e-{exps[-1]}; {need}: {self.deeper_advice(limit)}"
+
+    def resolution(self, predicted):
+        """The band of a limit judgement: ``2^-resolution_bits`` of the profile relative to the
+        prediction (at least ``2^-30``), fixed before any measurement (:mod:`.rates`).
+
+        >>> from types import SimpleNamespace as N
+        >>> ctx = RunMemo.__new__(RunMemo); ctx.profile = N(resolution_bits=10)
+        >>> ctx.resolution(2) == mpmath.mpf(2) / 1024
+        True
+        """
+        return mpmath.ldexp(max(abs(mpmath.mpf(predicted)), mpmath.mpf(2) ** -30), -self.profile.resolution_bits)
 
     def _hopeless(self, limit) -> bool:
         """Whether no rung of any profile can decide ``limit``: the lambda a decision needs

@@ -27,7 +27,8 @@ with ``expansion.describe()``).  So the text and the judgement cannot disagree.
 'exponent 2 (linearisation): 1 - cos ~ lambda^2; competing: lambda^2.28571 (cosh transient)'
 >>> [mpmath.nstr(c, 5) for c in law.corrections]
 ['0.28571']
->>> with mpmath.workdps(30):
+>>> from gfcheck.numeric.precision import JUDGED
+>>> with JUDGED.scope():
 ...     lams = [mpmath.mpf(10) ** -e for e in (4, 8, 12, 16, 20)]
 ...     lim = law.judge_rate(lams, [3 * x ** 2 * (1 + x ** (F(2, 7))) for x in lams], resolution=mpmath.mpf("1e-3"))
 >>> lim.verdict, lim.law is law, lim.to_details()["law"]["name"]

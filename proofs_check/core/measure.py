@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import mpmath
 
-from gfcheck.numeric.precision import to_mpf
+from gfcheck.numeric.precision import PRINTED, to_mpf
 
 __all__ = ["first_nonfinite", "initial_balance", "mp_data", "outputs",
            "loss", "partial_loss", "variation_norm", "one_minus_cos", "max_cos2", "verdict_of",
@@ -93,7 +93,8 @@ def one_minus_cos(w, v):
     """``1 - cos(w, v)`` without cancellation (Lagrange's identity:
     ``||w||^2 ||v||^2 - <w, v>^2 = sum_{i<k} (w_i v_k - w_k v_i)^2``).
 
-    >>> with mpmath.workprec(60):
+    >>> from gfcheck.numeric.precision import Precision
+    >>> with Precision.of_bits(60).scope():
     ...     mpmath.nstr(one_minus_cos([1, 0], [1, 1]), 6)
     '0.292893'
     """
@@ -124,7 +125,7 @@ def outside_if_not_orthogonal(ctx):
 
     if ctx.problem.is_orthogonal():
         return None
-    with mpmath.workdps(20):
+    with PRINTED.scope():
         cos = s(mpmath.sqrt(to_mpf(max_cos2(ctx.problem))), 6)  # exact cos^2, one square root
     v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
                 {"reason": "the inputs are not pairwise orthogonal",

@@ -36,7 +36,8 @@ therefore the verdict UNDECIDED, never the acceptance band wider: ``r`` does not
 data.
 
 >>> import mpmath
->>> with mpmath.workdps(30):
+>>> from gfcheck.numeric.precision import JUDGED
+>>> with JUDGED.scope():
 ...     lams = [mpmath.mpf(10) ** -e for e in (10, 20, 30, 40, 50)]
 ...     errs = [3 * l ** mpmath.mpf("0.5") * (1 + l ** mpmath.mpf("0.1")) for l in lams]
 ...     j = judge_rate(lams, errs, mpmath.mpf("0.5"), corrections=(mpmath.mpf("0.1"),),
@@ -52,6 +53,7 @@ from dataclasses import dataclass
 
 import mpmath
 
+from gfcheck.numeric.precision import Precision
 from gfcheck.symbolic.errors import InvalidInput
 
 __all__ = ["Limit", "judge_limit", "rejudge", "judge_rate", "local_exponents", "fit_power_law",
@@ -149,7 +151,7 @@ def _extrapolate(mus, values, orders, noise):
     The noise includes the values' own rounding at the caller's precision (2^-(prec - 4)).
     """
     prec0 = mpmath.mp.prec  # the precision the values were computed at: their own rounding
-    with mpmath.workprec(max(mpmath.mp.prec, 113) + 30):
+    with Precision.of_bits(max(mpmath.mp.prec, 113) + 30).scope():
         while True:
             cols = [[mu ** c for mu in mus] for c in orders]
             cols = [[v / max(abs(x) for x in col) for v in col] for col in cols]

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable
 
+from gfcheck.numeric.precision import JUDGED
 from gfcheck.symbolic.errors import GfcheckError, InvalidInput
 
 __all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "Suite",
@@ -533,7 +534,7 @@ def declared_laws(claim: Claim, ctx) -> dict:
 
     if claim.laws is None:
         return {}
-    with mpmath.workdps(30):
+    with JUDGED.scope():
         laws = claim.laws(ctx)
         names = [law.name for law in laws]
         if len(set(names)) != len(names):

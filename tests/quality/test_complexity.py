@@ -7,7 +7,7 @@
 * **Precision scopes.** Claims and predictions are to take their precision from the context as a
   ``Precision`` (``numeric/precision.py``) rather than open ``mpmath.workprec(...)``/``workdps(...)``
   scopes by hand; the bare scopes outside ``numeric/`` are counted and may not grow
-  (:data:`BARE_SCOPES`).  Target: 0.
+  (:data:`BARE_SCOPES`).  Target 0, reached on 2026-12-07.
 
 Each rule has its twin: a planted function of complexity 21 and a planted bare scope are caught.
 """
@@ -64,8 +64,11 @@ DEBT = {
 }
 
 #: bare ``workprec(``/``workdps(`` scopes outside ``numeric/`` (may only shrink): 111 on 2026-12-06; 34 on
-#: 2026-12-07, when the checks' scopes became ``ctx.precision.extra(guard)`` and ``run.precision.scope()``
-BARE_SCOPES = 34
+#: 2026-12-07, when the checks' scopes became ``ctx.precision.extra(guard)`` and ``run.precision.scope()``;
+#: 0 later that day: fixed digits are named (``PRINTED``, ``JUDGED``, ``Precision.digits``), precisions
+#: computed in bits are ``Precision.of_bits`` or ``run.precision.beyond(guard)``, and the symbolic layer's
+#: 400-bit companions have a private ``mpmath.MPContext``
+BARE_SCOPES = 0
 _SCOPE = re.compile(r"\b(?:workprec|workdps)\(")
 
 

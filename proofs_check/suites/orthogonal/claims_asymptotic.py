@@ -18,7 +18,7 @@ import sympy as sp
 from gfcheck.symbolic.assumptions import ORTHOGONAL_INPUTS, PAPER_FLOW, RELU_PRIME_ZERO
 from gfcheck.symbolic.errors import IntegrationFailed
 from gfcheck.numeric.horizons import group_settle_rates
-from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
+from gfcheck.numeric.precision import Precision, bits_for_dps, to_mpf, tolerance
 
 from gfcheck.proofs_check.core.context import with_scale
 from gfcheck.proofs_check.core.laws import Term, limit_law, rate_law
@@ -389,7 +389,7 @@ def _crossings(ctx, name, exponents):
         run = ctx.escape_run(lam)
         t = run.crossings.get(name)
         if t is not None:
-            with mpmath.workprec(run.work_bits + 20):
+            with run.precision.beyond(20):
                 xs.append(_L(lam))
             ts.append(t)
     return xs, ts
@@ -669,7 +669,7 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
             gamma2, one_sided = law.predicted, law.one_sided
         # the prediction is evaluated finer than the deepest rung's run (kappa carries its own floor)
         hi = _precise_bits(ctx, ctx.profile.max_exponent, gamma2) + 40
-        with mpmath.workprec(hi):
+        with Precision.of_bits(hi).scope():
             k, k_floor = kappa_with_floor(ctx, sign)
             k += kappa_shift
             C = bundle_constant(ctx, sign)
@@ -678,13 +678,13 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
         def judge(exps, name=name, k=k, C=C, gamma2=gamma2, Dn=Dn, law=law, k_floor=k_floor, hi=hi):
             rows, ts, pred = [], [], []
             for e in exps:
-                with mpmath.workprec(hi):
+                with Precision.of_bits(hi).scope():
                     x = _L(Fraction(1, 10 ** e))
                     t_pred = ctx.problem.n / (2 * Dn) * (2 * x - mpmath.log(C)) + k
                 t, run_bits = _precise_crossing(ctx, name, e, gamma2, t_pred)
                 if t is None:
                     continue
-                with mpmath.workprec(hi):
+                with Precision.of_bits(hi).scope():
                     # the run judged and the prediction (kappa) each carry their precision
                     floor = tolerance(run_bits, SLACK) * t + k_floor
                     rows.append((mpmath.exp(-x), abs(t - t_pred), floor))

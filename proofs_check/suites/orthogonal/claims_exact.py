@@ -19,7 +19,7 @@ from gfcheck.symbolic.assumptions import (A3_MAIN_NEURON, BALANCED_START, EVERY_
 from gfcheck.numeric.field import reduced_rates, root_shift
 from gfcheck.numeric import weights_from
 from gfcheck.numeric.estimate import pair_events
-from gfcheck.numeric.precision import bits_for_dps, to_mpf, tolerance
+from gfcheck.numeric.precision import Precision, bits_for_dps, to_mpf, tolerance
 from gfcheck.numeric.horizons import past_escape
 
 from gfcheck.proofs_check.core.context import log10_inverse, mpf_to_fraction, sample_at, with_scale
@@ -615,7 +615,7 @@ def early_shift(ctx, t) -> int:
     import math
 
     D = max(to_mpf(v) for v in (ctx.data.D_plus_sq, ctx.data.D_minus_sq))
-    with mpmath.workprec(64):
+    with Precision.of_bits(64).scope():
         return int(mpmath.ceil(mpmath.sqrt(D) * to_mpf(t) / (ctx.problem.n * math.log(10))))
 
 

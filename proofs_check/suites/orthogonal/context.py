@@ -17,7 +17,7 @@ from functools import cached_property
 
 import mpmath
 
-from gfcheck.numeric.precision import to_mpf
+from gfcheck.numeric.precision import Precision, to_mpf
 from gfcheck.proofs_check.core.context import (Profile, RunMemo, log10_inverse, mpf_to_fraction, run_label,
                                                with_scale)
 from gfcheck.symbolic.assumptions import Facts
@@ -146,14 +146,6 @@ class Context(RunMemo, Facts):
             self.keep(key, problem, kwargs, run,
                       (f"{run_label(problem, kwargs)} (prefetched)", run.stats.get("seconds") or 0.0))
 
-    def resolution(self, predicted):
-        """The band of a limit judgement: ``2^-resolution_bits`` relative to the prediction
-        (fixed before any measurement; :mod:`.rates`)."""
-        import mpmath
-
-        return mpmath.ldexp(max(abs(mpmath.mpf(predicted)), mpmath.mpf(2) ** -30),
-                            -self.profile.resolution_bits)
-
     @cached_property
     def settle_rate(self) -> float:
         """The slowest local rate of the residuals at the predicted interpolator (one balanced neuron
@@ -218,7 +210,7 @@ class Context(RunMemo, Facts):
 
         from gfcheck.numeric.precision import to_mpf
 
-        with mpmath.workprec(200):
+        with Precision.of_bits(200).scope():
             L = -mpmath.log(to_mpf(Fraction(scale)))
             slopes = sorted(to_mpf(v) for v in (self.data.escape_slope_plus,
                                                 self.data.escape_slope_minus) if v is not None)

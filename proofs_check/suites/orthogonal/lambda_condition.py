@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import mpmath
 
-from gfcheck.numeric.precision import to_mpf
+from gfcheck.numeric.precision import Precision, to_mpf
 
 from gfcheck.proofs_check.core.measure import s
 
@@ -54,7 +54,7 @@ def _E1(ctx):
 def lambda_condition(ctx, results) -> dict:
     """The section's data (decimal strings), for report.json and report.md."""
     P = ctx.problem
-    with mpmath.workprec(120):
+    with Precision.of_bits(120).scope():
         E1, ep = _E1(ctx)
         T_main = max((to_mpf(T) for j, T in enumerate(ep.T) if ctx.neurons.kind[j] == "main"),
                      default=mpmath.mpf(0))

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import mpmath
 
-from gfcheck.numeric.precision import bits_for_dps, to_mpf
+from gfcheck.numeric.precision import JUDGED, Precision, bits_for_dps, to_mpf, tolerance
 
 from gfcheck.proofs_check.core.context import mpf_to_fraction, with_scale
 from gfcheck.proofs_check.core.float64_path import float64_verdicts
@@ -45,10 +45,6 @@ SRC = "docs/separable.md section 5; the check of the Wang-Ma digest, its section
 def _tol(ctx, scale=1):
     """The working precision: ``2^(-b+12) scale`` with ``b`` the requested bits."""
     return mpmath.ldexp(abs(to_mpf(scale)) + 1, -bits_for_dps(ctx.profile.dps) + 12)
-
-
-def _band(ctx, predicted):
-    return mpmath.ldexp(max(abs(mpmath.mpf(predicted)), mpmath.mpf(2) ** -30), -ctx.profile.resolution_bits)
 
 
 def _exact(ok, pred, meas, resid, tol, details=None, *, evidence=True, missing=""):
@@ -73,7 +69,7 @@ def _limit(ctx, values, law):
     """``values = [(e, v)]`` shallow to deep -> a :class:`.rates.Limit` of ``law`` at mus = kappa."""
     mus = [mpmath.mpf(10) ** -e for e, _ in values]
     noise = [_tol(ctx, v) for _, v in values]
-    return law.judge(mus, [v for _, v in values], resolution=_band(ctx, law.predicted), noise=noise)
+    return law.judge(mus, [v for _, v in values], resolution=ctx.resolution(law.predicted), noise=noise)
 
 
 def _by_name(laws) -> dict:
@@ -148,7 +144,7 @@ def _check_invariant(ctx):
                     ww = mpmath.fsum(w * w for w in W)
                     worst = max(worst, abs(a * a - ww - q0[j]) / scale)
                     edge_worst = max(edge_worst, abs(a * a - (1 + delta) * ww - q0[j] + delta * w0[j]) / scale)
-    tol = mpmath.ldexp(1, -bits_for_dps(ctx.profile.dps) + 12)
+    tol = tolerance(bits_for_dps(ctx.profile.dps), 12)
     missing = "no state with weights on any rung"
     claim = _exact(worst <= tol, "0", s(worst, 4), s(worst, 4), s(tol, 3),
                    {"rungs": [f"1e-{e}" for e in ctx.exponents], "states": str(seen),
@@ -198,7 +194,7 @@ def _check_survivors(ctx):
 def _nearest_to_the_rule(ctx) -> int:
     """The neuron whose survivor decision is nearest to flipping: the smallest of ``|u_j(0)|``
     (positive neurons), ``|v_j(0)|`` and, in ``(+,+)``, ``|u_j(0) c_- - v_j(0) c_+|`` (negative)."""
-    with mpmath.workdps(50):
+    with Precision.digits(50).scope():
         cp, cm = ctx.c_pm()
         margins = []
         for j, (a, u, v, _w) in enumerate(ctx.initial_uv()):
@@ -252,7 +248,7 @@ def _check_condensation(ctx):
             err = max((abs(ev[k] - ev2[k]) for k in ref), default=mpmath.mpf(0))
             floor = mpmath.ldexp(t_max + 1, -bits_for_dps(dps[e]) + 13)  # both runs', the coarser doubled
             rows.append((mpmath.mpf(10) ** -e, err, floor))
-        lim = _by_name(condensation_laws(ctx))["phase-I events"].judge_rungs(rows, resolution=_band(ctx, 2))
+        lim = _by_name(condensation_laws(ctx))["phase-I events"].judge_rungs(rows, resolution=ctx.resolution(2))
         # pinned negatives lie on e_+^perp: u_j = 0 exactly while they slide (samples in [T_I, t_rel))
         rule = ctx.survivor_rule()
         neg = [j for j in rule if ctx.problem.signs[j] < 0]
@@ -334,7 +330,7 @@ def _condensation_time(ctx, runs):
             # the angle's rounding, relative, divided by tan(psi/2) ~ delta/2 and by the rate
             noise.append(_tol(ctx, 1 / (psi * rate)))
     law = _by_name(condensation_laws(ctx))["T_I"]
-    lim = law.judge([mpmath.mpf(10) ** -e for e, _ in vals], [v for _, v in vals], resolution=_band(ctx, pred),
+    lim = law.judge([mpmath.mpf(10) ** -e for e, _ in vals], [v for _, v in vals], resolution=ctx.resolution(pred),
                     noise=noise)
     return limit_verdicts(lim, details={"T_I": {f"1e-{e}": s(v, 12) for e, v in vals},
                                         "per neuron (closed form)": {str(j): s(t, 10) for j, t in sorted(t_i.items())}})
@@ -702,7 +698,7 @@ def _dual(ctx, m):
 def _pinned_start(ctx, e):
     """``t_1 = T_pred(theta_0) + tau_deact + 1`` at kappa = 10^-e (exact): a predicted time past the
     deactivation, where the pinned identity of claim 9 starts."""
-    with mpmath.workdps(ctx.profile.dps + 10):
+    with Precision.digits(ctx.profile.dps + 10).scope():
         return mpf_to_fraction(ctx.T_pred(ctx.scale(e)) + mpmath.mpf(ctx.orbit["deact"]) + 1)
 
 
@@ -751,7 +747,7 @@ def _gl_nodes(breaks, width, prec, refine=1):
     from mpmath.calculus.quadrature import GaussLegendre
 
     out = []
-    with mpmath.workprec(prec):
+    with Precision.of_bits(prec).scope():
         nodes = GaussLegendre(mpmath.mp).calc_nodes(GL_DEGREE, prec)
         for a, b in zip(breaks, breaks[1:]):
             n = refine * max(1, math.ceil((b - a) / width))
@@ -827,7 +823,7 @@ def _check_escape(ctx):
             raw.append((T2 - T1) / dl)
             slopes.append((T2 - T1 - c * (I2 - I1) / (eta * (1 - p))) / dl)
             mus.append(1 / ((e1 + e2) / 2 * ln10))
-        band, noise = _band(ctx, pred), [_tol(ctx, 1000)] * len(slopes)
+        band, noise = ctx.resolution(pred), [_tol(ctx, 1000)] * len(slopes)
         return law.judge(mus, slopes, resolution=band, noise=noise), (pts, slopes, raw, mus, band, noise)
 
     lim, (pts, slopes, raw, mus, band, noise), exps, note = ctx.decide(judge, ctx.exponents,
@@ -967,7 +963,7 @@ def _tail_run(ctx, top):
 
     e = ctx.exponents[min(1, len(ctx.exponents) - 1)]
     prec = bits_for_dps(ctx.profile.dps) + 20
-    with mpmath.workprec(prec):
+    with Precision.of_bits(prec).scope():
         nodes = GaussLegendre(mpmath.mp).calc_nodes(GL_DEGREE, prec)
         ln10 = mpmath.log(10)
         panels, times = [], set()
@@ -1076,7 +1072,7 @@ def _tail_parts(ctx, top):
                     "d log tau/d log t": s(q["t"] * q["Xdot"] / (y * tau), 10), "V_0": s(v0, 10), "V": s(v, 10),
                     "qbar": s(y, 10), "K": s(q["K"], 10), "gamma/gamma*": s(q["gamma"] / ctx.const("gamma_star"), 8),
                     "L t log(t) sin(Delta)": s(q["L"] * q["t"] * mpmath.log(q["t"]) * sin_d, 8)}
-        lim = final_rate_laws(ctx)[0].judge(mus, V, resolution=_band(ctx, 1), noise=[_tol(ctx, v) for v in V])
+        lim = final_rate_laws(ctx)[0].judge(mus, V, resolution=ctx.resolution(1), noise=[_tol(ctx, v) for v in V])
     parts["V = tau qbar/X + qbar e^-qbar Ei(log X_a - K) -> 1 in 1/qbar"] = {
         "kappa": f"1e-{e}", "t_a": s(t_a, 8),
         "reported, not judged (L t q_min 4 gamma = beta^2 (q_min/qbar)^2 (d log tau/d log t) V_0)": rows}
@@ -1320,7 +1316,7 @@ def _gd_rounding(ctx, eta_gd, t_end):
 
 
 def _gd_horizon(ctx, kappa):
-    with mpmath.workdps(30):
+    with JUDGED.scope():
         return math.floor(float(ctx.T_pred(kappa)) + (ctx.orbit["rel"] or 0) + 5)
 
 
@@ -1564,7 +1560,7 @@ def _gd_errors(ctx, problem, kappa, ladder, band, deepen, dtype=float):
             if k not in errs:
                 errs[k], noise[k] = _gd_error(ctx, kappa, ladder.eta(k), ladder.stencils(k), LF, run.work_bits, dtype)
         etas = [ladder.eta(k) for k in ks]
-        with mpmath.workdps(30):
+        with JUDGED.scope():
             lim = _by_name(gradient_descent_laws(ctx))["loss"].judge_rate(
                 [mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(errs[k]) for k in ks], resolution=band,
                 rel_noise=[mpmath.mpf(noise[k] / errs[k]) for k in ks])
@@ -1582,7 +1578,7 @@ def _gd_error(ctx, kappa, eta, stencil, LF, bits, dtype):
     (:meth:`GDLadder.stencils`); GD's losses evaluated exactly at ``bits`` (:func:`_gd_loss`)."""
     steps = sorted({st for pairs in stencil.values() for st, _ in pairs})
     gd = _gd_run(ctx, kappa, float(eta), steps, dtype=dtype)
-    with mpmath.workprec(bits):
+    with Precision.of_bits(bits).scope():
         at = {st: _gd_loss(ctx, state) for st, state in zip(steps, gd.states)}
         err = max(abs(mpmath.fsum(to_mpf(w) * at[st] for st, w in pairs) - LF[t]) for t, pairs in stencil.items())
     weight = max(sum(abs(w) for _, w in pairs) for pairs in stencil.values())  # the cubic's gain on roundings
@@ -1660,7 +1656,7 @@ def _check_gradient_descent(ctx):
     out = ctx.outside()
     if out:
         return out
-    band = _band(ctx, 1)  # the suite's band: float64 rounding only raises u (docs/separable.md section 5)
+    band = ctx.resolution(1)  # the suite's band: float64 rounding only raises u (docs/separable.md section 5)
     parts = {"max_t |L_GD - L| ~ eta_GD": _gd_loss_part(ctx, band)}
     if ctx.orbit["rel"] is None:
         return combine_verdicts(parts)  # no re-activation on these data (claim 6 says why): nothing to time
@@ -1706,7 +1702,7 @@ def _gd_switching_part(ctx, band):
             return v, v
         etas = [Fraction(1, 2 ** k) for k in ks]
         t_errs = [measured[k][0] for k in ks]
-        with mpmath.workdps(30):
+        with JUDGED.scope():
             lim = _by_name(gradient_descent_laws(ctx))["switching time"].judge_rate(
                 [mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(v) for v in t_errs], resolution=band,
                 rel_noise=[mpmath.mpf(measured[k][1] / measured[k][0]) for k in ks])
@@ -1714,7 +1710,7 @@ def _gd_switching_part(ctx, band):
         if not unrefuted or ks[-1] >= GD_FINEST or time.perf_counter() - t0 > ctx.profile.claim_seconds:
             break
         ks.append(ks[-1] + 1)
-    with mpmath.workdps(30):
+    with JUDGED.scope():
         sw = _switchings(ctx, run, t_F)
         lim = _phase_free(lim) if sw else lim
         sw = sw if lim.verdict == "UNDECIDED" else {}
@@ -1771,7 +1767,7 @@ def _check_orthogonal_limit(ctx):
         slopes = [(t2 - t1) / ((e2 - e1) * ln10) for (e1, t1), (e2, t2) in zip(pts, pts[1:])]
         mus = [mpmath.mpf(10) ** -((e1 + e2) / 2) for (e1, _), (e2, _) in zip(pts, pts[1:])]
         law = laws[name]
-        lim = law.judge(mus, slopes, resolution=_band(ctx, law.predicted), noise=[_tol(ctx, 100)] * len(slopes))
+        lim = law.judge(mus, slopes, resolution=ctx.resolution(law.predicted), noise=[_tol(ctx, 100)] * len(slopes))
         parts[name] = limit_verdicts(lim)
     own = ctx.ladder_run(ctx.exponents[0])
     own_slides = sum(ev.kind in ("slide-in", "slide-out") for ev in own.events)

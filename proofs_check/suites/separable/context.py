@@ -40,6 +40,7 @@ from functools import cached_property
 
 import mpmath
 
+from gfcheck.numeric.precision import JUDGED, PRINTED, Precision
 from gfcheck.proofs_check.core.context import Profile, RunMemo, mpf_to_fraction, with_scale
 
 __all__ = ["SepContext", "SepData", "two_direction_data", "PROFILES", "THETA0", "T_I_DELTA", "SPEED_STEPS",
@@ -179,7 +180,7 @@ class SepContext(RunMemo):
             reason, witness = d
         elif need_a1 and not d.a1:
             reason = "assumption (A1) p cos Delta > 1 - p fails: no linear phase and no plateau"
-            with mpmath.workdps(20):
+            with PRINTED.scope():
                 cos = _q(d.cos_delta)
                 witness = (f"p = {d.p}, cos Delta = {mpmath.nstr(cos, 12)}"
                            f", p cos Delta - (1 - p) = {mpmath.nstr(_q(d.p * d.cos_delta - 1 + d.p), 6)}")
@@ -203,7 +204,7 @@ class SepContext(RunMemo):
         d = self.data
         Delta = sp.acos(sp.Rational(d.cos_delta.numerator, d.cos_delta.denominator))
         k = constants(sp.Rational(d.p.numerator, d.p.denominator), Delta)
-        with mpmath.workdps(50):
+        with Precision.digits(50).scope():
             out = {name: mpmath.mpf(str(sp.N(v, 50))) for name, v in k.items() if name != "A1"}
             out["Delta"] = mpmath.mpf(str(sp.N(Delta, 50)))
         return out
@@ -216,7 +217,7 @@ class SepContext(RunMemo):
         """Unit vectors ``(e_1, e_2)``: the bisector of ``x_+, x_-`` and the direction towards
         ``x_+`` (``x_+ = cos(Delta/2) e_1 + sin(Delta/2) e_2``), as mpf lists at 50 digits."""
         d = self.data
-        with mpmath.workdps(50):
+        with Precision.digits(50).scope():
             xp = [mpmath.mpf(v.numerator) / v.denominator for v in d.x_plus]
             xm = [mpmath.mpf(v.numerator) / v.denominator for v in d.x_minus]
             s = [a + b for a, b in zip(xp, xm)]
@@ -257,7 +258,7 @@ class SepContext(RunMemo):
         positive neurons with ``u_j(0) > 0``; negative neurons with ``u_j(0) <= 0 < v_j(0)``, or in
         ``(+,+)`` with ``u_j(0) c_- < v_j(0) c_+`` (``u`` reaches 0 first moving along ``-g``).
         ``decoupled``: the twin, a neuron survives iff it is active on its own label's point."""
-        with mpmath.workdps(50):
+        with Precision.digits(50).scope():
             cp, cm = self.c_pm()
             alive = set()
             for j, (a, u, v, _w) in enumerate(self.initial_uv()):
@@ -350,7 +351,7 @@ class SepContext(RunMemo):
         if o.get("deact") is None:
             return []
         r0 = o["rel"] or 0.0
-        with mpmath.workdps(40):
+        with Precision.digits(40).scope():
             T = self.T_pred(self.scale(e))
             return [mpf_to_fraction(T + mpmath.mpf(r0) + mpmath.mpf(float(f)) * (mpmath.mpf(o["deact"]) - r0))
                     for f in SPEED_AT]
@@ -376,7 +377,7 @@ class SepContext(RunMemo):
 
     def horizon(self, e: int) -> Fraction:
         """``ceil(5/4 s_esc log(1/kappa) + 60/eta)``: past the plateau escape at ``s_esc log(1/kappa)``."""
-        with mpmath.workdps(30):
+        with JUDGED.scope():
             L = e * math.log(10)
             return Fraction(math.ceil(1.25 * float(self.escape_slope()) * L + 60 / float(self.eta)))
 
@@ -384,7 +385,7 @@ class SepContext(RunMemo):
         """Exact rational probe times at kappa = 10^-e (see the module docstring)."""
         from gfcheck.numeric.precision import to_mpf
 
-        with mpmath.workdps(40):
+        with Precision.digits(40).scope():
             kappa = self.scale(e)
             T = self.T_pred(kappa)
             r = to_mpf(self.eta) * self.const("r_plus")
@@ -405,7 +406,7 @@ class SepContext(RunMemo):
         from gfcheck.numeric import LossWatch
 
         d, n = self.data, self.problem.n
-        with mpmath.workdps(60):
+        with Precision.digits(60).scope():
             ell = _ell(self.problem.loss, mpmath.mpf(THETA0.numerator) / THETA0.denominator)
             return (LossWatch("f+", frozenset(d.plus), mpf_to_fraction(ell * len(d.plus) / n)),
                     LossWatch("f-", frozenset(d.minus), mpf_to_fraction(ell * len(d.minus) / n)))

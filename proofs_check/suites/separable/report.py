@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 
-import mpmath
 import numpy as np
 from matplotlib.figure import Figure
 
+from gfcheck.numeric.precision import PRINTED
 from gfcheck.proofs_check.core.figures import floats, positive, Skip, draw_figures
 
 __all__ = ["FIGURES", "sections", "draw", "figure_data"]
@@ -77,7 +77,7 @@ def figure_data(ctx) -> dict:
             for j, (row, W) in enumerate(zip(st.U, st.W)):
                 ang[j].append(math.degrees(float(ctx.angle(W))) if max(row) > 0 else float("nan"))
         c = ctx.constants
-        with mpmath.workdps(20):
+        with PRINTED.scope():
             special = {"g_hat": c["g_hat_angle"], "x_+": c["Delta"] / 2, "x_-": -c["Delta"] / 2,
                        "e_+perp": c["e_plus_perp_angle"], "e_-perp": c["e_minus_perp_angle"]}
             special = {k: math.degrees(float(v)) for k, v in special.items()}
