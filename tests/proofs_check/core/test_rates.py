@@ -131,3 +131,62 @@ def test_a_one_sided_bound_is_verified_when_the_whole_uncertainty_lies_above_it(
         assert j.verdict == "VERIFIED" and "one-sided: a settled limit" in j.reason
         assert judge_limit(mus, values, mpmath.mpf("1.37") + 10 * r, one_sided=True, **kw).verdict != "VERIFIED"
         assert judge_limit(mus, values, mpmath.mpf("1.37"), **kw).verdict == "UNDECIDED"
+
+
+@given(st.lists(st.sampled_from(["0.0411", "0.0684", "0.2280", "0.3", "1", "1.5"]), min_size=1, max_size=4,
+                unique=True))
+def test_the_generated_orders_hold_every_sum_of_up_to_four_orders_below_the_first_left_out(base):
+    """Every multiple and every cross term ``a + b`` (``a != b``) below ``5 min(base)`` is a correction,
+    and nothing else: computed here from the definition, by brute force over sums of 1 to 4 orders."""
+    import itertools
+
+    from fractions import Fraction
+
+    from gfcheck.numeric.precision import JUDGED, to_mpf, tolerance
+    from gfcheck.proofs_check.core.rates import generated_orders
+
+    exact = [Fraction(b) for b in base]  # the definition, in exact rationals
+    cap = 5 * min(exact)
+    want = sorted({sum(c) for k in range(1, 5) for c in itertools.combinations_with_replacement(exact, k)
+                   if sum(c) < cap})
+    with JUDGED.scope():
+        got = generated_orders([mpmath.mpf(b) for b in base])
+        tol = tolerance(mpmath.mp.prec, 8)  # a sum of four orders, each rounded once
+        assert len(got) == len(want) and all(abs(g - to_mpf(w)) <= tol for g, w in zip(got, want))
+    if len(exact) >= 2 and sum(sorted(exact)[:2]) < cap:  # twin: the multiples alone miss a cross term
+        assert set(want) - {k * b for b in exact for k in range(1, 5)}
+
+
+#: census 0138 (n = 5, d = 9, m = 26), plateaus' first plateau at the quick profile: local exponents of
+#: ``|L - L0|`` at the probe between the rungs 1e-4 .. 1e-20, measured (reduced engine), and the law's
+#: correction orders (its competing terms less the leading exponent 1, from the report)
+CENSUS_0138 = (
+    ["1e-5", "1e-7", "1e-9", "1e-11", "1e-13", "1e-15", "1e-17", "1e-19"],
+    ["1.060350783", "1.042360837", "1.033083631", "1.027547912", "1.023496231", "1.020120412", "1.017160992",
+     "1.01454259"],
+    ["0.04111", "0.06837", "0.22804", "0.26778", "0.28209", "0.30387", "0.71622", "0.88649", "1"])
+
+
+@pytest.mark.parametrize("multiples_only", [False, True])
+def test_census_0138_a_slow_approach_with_two_close_corrections_is_not_refuted(monkeypatch, multiples_only):
+    """The values still move like ``lambda^0.0411`` towards 1 (their steps shrink by 0.84 per two decades,
+    ``10^(-2 * 0.0411)`` = 0.83).  With the cross term 0.0411 + 0.0684 = 0.1095 among the corrections, the
+    first one a fit leaves out is above the band at 1e-19: UNDECIDED, with the lambda a decision needs (the
+    ladder deepens).  Twin, the rule before the fix (the multiples alone): the five-correction fit left out
+    the cross term, took 0.164 for the first correction left out (below the band) and refuted 1 on a limit
+    0.99817 +- 0.0001."""
+    from gfcheck.numeric.precision import JUDGED
+    from gfcheck.proofs_check.core import rates
+
+    if multiples_only:
+        monkeypatch.setattr(rates, "generated_orders", lambda base: rates.correction_orders(
+            k * c for c in rates.correction_orders(base) for k in range(1, rates.MULTIPLES + 1)))
+    mus, values, orders = CENSUS_0138
+    with JUDGED.scope():
+        mus, values = [mpmath.mpf(m) for m in mus], [mpmath.mpf(v) for v in values]
+        lim = judge_limit(mus, values, 1, corrections=[mpmath.mpf(o) for o in orders],
+                          resolution=mpmath.mpf("0.000977"))
+    if multiples_only:
+        assert lim.verdict == "REFUTED"
+    else:
+        assert lim.verdict == "UNDECIDED" and lim.lambda_needed < mus[-1]
