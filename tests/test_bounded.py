@@ -303,6 +303,41 @@ def test_the_budget_cuts_a_running_claim_and_keeps_the_finished_ones(tmp_path, c
     assert "was spent: " in err.splitlines()[-1]  # the closing line names the budget
 
 
+def _refuted_then_slow(cid, number, base_dps):
+    """A claim REFUTED on the first route (the profile's digits) whose second route (more digits) runs
+    past any budget."""
+    def check(ctx):
+        if ctx.profile.dps > base_dps:
+            time.sleep(120.0)
+        return Verdict("REFUTED", "2", "1.5", "0.5", "0.01", {}), Verdict("REFUTED", "-", "-", "-", "-", {})
+    return Claim(suite="orthogonal", id=cid, number=number, title="t", statement="s", source="s", prediction="p",
+                 measurement="m", tolerance_rule="r", twin="w", check=check,
+                 provenance=Provenance("reconstructed", "a stub of the tests"))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_claim_cut_in_its_second_route_says_what_its_first_route_found(tmp_path, monkeypatch, stub_claims, jobs):
+    """Census 0138: plateaus REFUTED on the first route, its second route (the full engine at 20 more digits)
+    spent the whole-run budget, and the report said only that the budget was spent.  The cut claim's reason
+    now says where it was: the first route's refutation and the second route it was waiting for (in the
+    process and on a worker).  Twin: a claim cut in its first route says no such thing."""
+    import importlib
+
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.jobs.cli import main
+
+    _verify = importlib.import_module("gfcheck.proofs_check.jobs.verify")
+    monkeypatch.setattr(_verify, "_prefetch", lambda ctx, jobs, prog=None: 0.0)
+    monkeypatch.setattr(_verify, "_shared_predictions", lambda ctx: None)
+    stub_claims([_refuted_then_slow("refuted", 1, Profile.named("quick").dps), _sleeper("slow", 2, 120.0)])
+    assert main(["verify", "--out", str(tmp_path / "r"), "--no-figures", "--max-time", "4", "--jobs", str(jobs),
+                 "-q"]) == 3
+    doc = json.loads((tmp_path / "r" / "report.json").read_text())
+    why = {c["id"]: c["details"]["reason"] for c in doc["claims"]}
+    assert "where it was when cut: REFUTED on the first route (1.5 against 2); the second route" in why["refuted"]
+    assert "first route" not in why["slow"] and "whole-run budget of 4 s" in why["slow"]
+
+
 def test_a_last_claim_cut_by_the_budget_is_named_in_the_closing_line(tmp_path, capsys, monkeypatch, stub_claims):
     import importlib
 

@@ -324,11 +324,20 @@ def _stop_kind(stop) -> str:
     return stop.name if hasattr(stop, "signum") else "budget"
 
 
-def stopped_result(claim: Claim, stop) -> "ClaimResult":
+def stopped_result(claim: Claim, stop, at: str = "") -> "ClaimResult":
     """``UNDECIDED`` for a claim that a spent budget or a signal (``stop``) kept from finishing;
-    ``details`` has the ``reason`` (:func:`stop_reason`) and ``stopped`` (``budget``, ``SIGINT``,
-    ``SIGTERM``)."""
-    v = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": stop_reason(claim.id, stop), "stopped": _stop_kind(stop)})
+    ``details`` has the ``reason`` (:func:`stop_reason`, followed by ``at``: where the claim was when
+    it was cut, its last progress lines) and ``stopped`` (``budget``, ``SIGINT``, ``SIGTERM``).
+    Census 0138: plateaus was cut in its second route, and nothing said that its first had refuted.
+
+    >>> from gfcheck.symbolic.budget import Budget
+    >>> c = Claim("x", 1, "t", "s", "src", "p", "m", "r", "tw", lambda ctx: None, "toy",
+    ...           provenance=Provenance("reconstructed", "a doctest"))
+    >>> stopped_result(c, Budget.of(300), "adding 1e-45").result.details["reason"].endswith("cut: adding 1e-45")
+    True
+    """
+    reason = stop_reason(claim.id, stop) + (f"; where it was when cut: {at}" if at else "")
+    v = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": reason, "stopped": _stop_kind(stop)})
     return ClaimResult(claim, v, v, 0.0)
 
 
@@ -367,21 +376,35 @@ def _no_evidence(v: Verdict) -> bool:
     return v.measurement.strip() in ("", "-") or v.measurement.startswith("0 samples")
 
 
-def _second_route(claim: Claim, ctx, result: Verdict, twin: Verdict):
+def _short(text, most: int = 60) -> str:
+    """``text`` cut to ``most`` characters (a progress line's excerpt of a verdict's field)."""
+    text = str(text)
+    return text if len(text) <= most else text[:most - 3] + "..."
+
+
+def _second_route(claim: Claim, ctx, result: Verdict, twin: Verdict, notes=None):
     """A REFUTED must survive a second route (issue 19 item 4, docs/verdicts.md): it needs a
     measurement, and the check rerun on ``ctx.second_route()`` (every integration at more digits,
     nothing memoised) must refute again; the report says what both routes measured.  Otherwise
-    the claim is UNDECIDED with the reason.  A context without a second route keeps the verdict."""
+    the claim is UNDECIDED with the reason.  A context without a second route keeps the verdict.
+    ``notes`` (a list) receives the line that says the second route began, for a claim cut in it."""
     if _no_evidence(result):
         det = {**result.details, "reason": "REFUTED on no evidence (empty measurement): not a verdict"}
         return Verdict("UNDECIDED", result.prediction, result.measurement, "-", result.tolerance, det), twin
     other = ctx.second_route(other_engine=not claim.compares_engines)
     if other is None:
         return result, twin
-    again, _ = claim.check(other)
     first, used = other.route_engines()
     swapped = used != first
     engines = f"{used} (in place of {first})" if swapped else used
+    began = (f"REFUTED on the first route ({_short(result.measurement)} against {_short(result.prediction)}); "
+             f"the second route ({engines} engine, {other.profile.dps} digits) must refute it again")
+    if notes is not None:  # a cut in the second route then says what the first one found
+        notes.append(began)
+    say = getattr(ctx, "say", None)
+    if say is not None:
+        say(began)
+    again, _ = claim.check(other)
     second = {"dps": str(other.profile.dps), "engine": engines, "verdict": again.verdict,
               "measurement": again.measurement, "residual": again.residual, "tolerance": again.tolerance}
     if again.verdict == "REFUTED":
@@ -597,7 +620,7 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
     t0 = time.perf_counter()
     bound, message, stopped = _bound(claim, ctx)
     _set_claim_start(ctx, t0)  # the ladders of one claim share its budget (RunMemo.decide)
-    figures = {}
+    figures, notes = {}, []
     try:
         outside = outside_assumptions(claim, ctx)
         if outside is not None:
@@ -606,12 +629,14 @@ def run_claim(claim: Claim, ctx) -> ClaimResult:
             result, twin = claim.check(ctx)
             figures = result.figures if isinstance(result, Verdict) else {}
             if result.verdict == "REFUTED":
-                result, twin = _second_route(claim, ctx, result, twin)
+                result, twin = _second_route(claim, ctx, result, twin, notes)
     except KeyboardInterrupt:
         raise
     except TimeBudgetSpent as exc:  # the claim's own bound or the whole run's budget
         whole_run = stopped is not None and str(exc) == message
-        details = {"reason": str(exc), "stopped": stopped} if whole_run else {"reason": f"TimeBudgetSpent: {exc}"}
+        reason = (str(exc) if whole_run else f"TimeBudgetSpent: {exc}") + "".join(
+            f"; where it was when cut: {n}" for n in notes[-1:])
+        details = {"reason": reason, "stopped": stopped} if whole_run else {"reason": reason}
         result = twin = Verdict("UNDECIDED", "-", "-", "-", "-", details)
     except StepCollapse as exc:
         try:  # the collapse's second route runs the check again: a failure there is a verdict too
