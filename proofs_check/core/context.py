@@ -305,16 +305,29 @@ class RunMemo(SuiteContext):
 
     def _next_rung(self, limit, exps, shallowest):
         """The rung :meth:`decide` adds: with too few resolved values a shallower one (down to
-        ``10^-shallowest``), or the mid-point of the shallowest gap (the deep rungs sit at the
-        precision floor, the quantity is still resolved there); else the last spacing again, deeper,
-        up to the profile's ``max_exponent``; None when none is left."""
+        ``10^-shallowest``), or the mid-point of the shallowest gap that begins where the quantity
+        is resolved (the deep rungs sit at the precision floor, the shallow ones still resolve it);
+        else the last spacing again, deeper, up to the profile's ``max_exponent``; None when none is
+        left.  Census 0145 (alignment, resolved only on its shallow rungs): the mid-points went on
+        into the unresolved rungs, filled 1e-2 .. 1e-145 one decade at a time and spent the
+        whole-run budget.
+
+        >>> from types import SimpleNamespace as N
+        >>> ctx = RunMemo.__new__(RunMemo); ctx.profile = N(max_exponent=200)
+        >>> few = N(values=(1, 2), mus=(mpmath.mpf("1e-3"), mpmath.mpf("1e-5")))  # resolved to about 1e-6
+        >>> ctx._next_rung(few, [2, 3, 4, 5, 6, 10, 14], 2), ctx._next_rung(few, [2, 3, 4, 5, 6, 7, 8, 10, 14], 2)
+        (8, None)
+        """
         if len(limit.values) < 4:
             if exps[0] > shallowest:
                 return max(shallowest, exps[0] - max(exps[1] - exps[0], 2) if len(exps) > 1 else exps[0] // 2)
-            gaps = [(a, b) for a, b in zip(exps, exps[1:]) if b - a >= 2]
+            # the deepest scale a value was measured at (a rate's value sits between its two rungs)
+            reach = max((-mpmath.log10(mu) for mu in limit.mus if mu > 0), default=None)
+            gaps = [(a, b) for a, b in zip(exps, exps[1:]) if b - a >= 2 and reach is not None and a <= reach + 1]
             if gaps:
                 a, b = gaps[0]
                 return a + (b - a) // 2
+            return None  # the deeper rungs do not resolve the quantity: no rung left that helps
         if exps[-1] < self.profile.max_exponent:
             step = exps[-1] - exps[-2] if len(exps) > 1 else exps[-1]
             return min(exps[-1] + step, self.profile.max_exponent)

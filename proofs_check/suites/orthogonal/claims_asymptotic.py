@@ -313,19 +313,22 @@ def _check_alignment(ctx):
                 D = [mpmath.fsum(abs(y[k]) * X[k][i] for k in ctx.neurons.A_inf[j]) for i in range(ctx.problem.d)]
                 measured = one_minus_cos(W[j], D)
                 cf = one_minus_cos(closed_form_w(j, t, lam, X, q), D)
-                out[j] = (to_mpf(lam), measured, tolerance(run.work_bits - 2 * SLACK, 0),
-                          measured / cf if cf else None)
+                floor = tolerance(run.work_bits - 2 * SLACK, 0)
+                # a closed form at the floor has no perpendicular part at this rung (census 0145, d = n:
+                # a main neuron left with one active point, w_j parallel to x_k = D_j / |y_k|): no ratio
+                out[j] = (to_mpf(lam), measured, floor, measured / cf if cf > floor * 2 ** SLACK else None)
         return out
 
     parts = {}
     for j in main:
         exact = [measure(e)[j] for e in ALIGN_EXPONENTS]
         if all(r[3] is None for r in exact):
-            # w_j is exactly parallel to D_j in the closed form (no perpendicular part): 1 - cos = 0
+            # w_j is parallel to D_j in the closed form (no perpendicular part, to the working precision,
+            # at every rung): 1 - cos = 0, measured at the floor
             worst = max(r[1] / r[2] for r in exact)
             sj = "+" if ctx.problem.signs[j] > 0 else "-"
             parts[f"neuron {j} ({sj}) exact"] = (
-                Verdict(verdict_of(worst <= 1), "1 - cos = 0 (aligned from the start)", s(worst, 3),
+                Verdict(verdict_of(worst <= 1), "1 - cos = 0 (the closed form has no perpendicular part)", s(worst, 3),
                         s(worst, 3), "1 (in units of the working precision)", {}),
                 Verdict(verdict_of(worst + 4 <= 1), "1 - cos = 4 units (a near miss)", s(worst, 3), "-", "1", {}))
             continue
