@@ -413,6 +413,9 @@ class RunMemo(SuiteContext):
                     f"this claim, would pass it" if self.passes_whole_run(ahead)
                else "not deepened (the lambda a decision needs is beyond the square of every profile's "
                     "deepest rung)" if self._hopeless(limit)
+               else "no rung left that resolves more values (the gaps between the resolved rungs are "
+                    "filled; the deeper ones sit at the precision floor)"
+               if len(limit.values) < 4 and exps[-1] < self.profile.max_exponent
                else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
         floor = (f"only {len(limit.values)} values resolved above the working precision's floor "
                  f"({self.profile.dps} digits); more digits resolve deeper rungs")

@@ -503,3 +503,33 @@ def test_the_prefetch_continues_the_escape_runs_in_a_second_round():
     n = len(ctx.timings)
     runs = [ctx.ladder_run(lam) for lam in ctx.profile.scales]
     assert len(ctx.timings) == n and all("continued_at" in r.stats for r in runs)
+
+
+@pytest.mark.parametrize("reach", [6, 200])
+def test_decide_adds_no_mid_point_rung_where_the_quantity_is_not_resolved(reach):
+    """Census 0145 (alignment): the quantity was resolved on the rungs 1e-2 .. 1e-4 alone, fewer than four
+    values, and the ladder added mid-points into the unresolved rungs, 1e-2 .. 1e-145 one decade at a
+    time, until the whole-run budget cut the claim.  A judge that resolves the rungs down to
+    ``10^-reach``, two values at most: at 6 the ladder stops once the gaps there are filled, with a note
+    that says so; twin, resolved everywhere: it fills the deep gaps too (a fake judge, no runs)."""
+    import mpmath
+
+    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.core.rates import Limit
+    from gfcheck.proofs_check.suites.orthogonal.context import Context
+
+    ctx = Context(_SLOW_SETTLE, Profile("tiny", (2, 6, 10, 14, 18, 22), dps=30, max_exponent=200))
+    seen = []
+
+    def judge(exps):
+        seen.append(exps)
+        mus = tuple(mpmath.mpf(10) ** -e for e in exps if e <= reach)[-2:]
+        return Limit("UNDECIDED", 1, None, None, 0, mus, mus, (), lambda_needed=None), None
+
+    base = (2, 6, 10, 14, 18, 22)
+    _, _, exps, note = ctx.decide(judge, base)
+    added = max(e for e in exps if e not in base)
+    if reach == 6:
+        assert added <= 8 and len(seen) <= 6 and "no rung left that resolves more values" in note
+    else:
+        assert added > 20 and len(seen) > 6
