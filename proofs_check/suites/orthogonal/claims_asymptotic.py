@@ -270,6 +270,22 @@ def alignment_laws(ctx):
     return tuple(out)
 
 
+def _aligned_from(rows):
+    """The first index of the deep run of at least two rungs (to the last) where the closed form has no
+    perpendicular part (``rows[i][3]`` None: :func:`_check_alignment`), or None.  Past the lambda-free times of
+    its other coordinates' deactivations, a main neuron left with one active point is parallel to it, and
+    the probe (at ``log(1/lambda)``) comes after them from some rung on (census 0148, d = n: neuron 6
+    resolved on 1e-2 .. 1e-18 and at the floor from 1e-22, and its ladder went on to 1e-190).
+
+    >>> _aligned_from([(1, 1, 1, 2), (1, 1, 1, None), (1, 1, 1, None)]), _aligned_from([(1, 1, 1, None), (1, 1, 1, 2)])
+    (1, None)
+    """
+    i = len(rows)
+    while i > 0 and rows[i - 1][3] is None:
+        i -= 1
+    return i if len(rows) - i >= 2 else None
+
+
 def _check_alignment(ctx):
     out = _guard(ctx)
     if out:
@@ -322,14 +338,19 @@ def _check_alignment(ctx):
     parts = {}
     for j in main:
         exact = [measure(e)[j] for e in ALIGN_EXPONENTS]
-        if all(r[3] is None for r in exact):
-            # w_j is parallel to D_j in the closed form (no perpendicular part, to the working precision,
-            # at every rung): 1 - cos = 0, measured at the floor
-            worst = max(r[1] / r[2] for r in exact)
+        aligned = _aligned_from(exact)
+        if aligned is not None:
+            # w_j is parallel to D_j in the closed form (no perpendicular part, to the working precision)
+            # on the deep rungs from ALIGN_EXPONENTS[aligned]: 1 - cos = 0 there, measured at the floor
+            deep = exact[aligned:]
+            worst = max(r[1] / r[2] for r in deep)
             sj = "+" if ctx.problem.signs[j] > 0 else "-"
+            where = ("" if aligned == 0 else f" from lambda = 1e-{ALIGN_EXPONENTS[aligned]} on: its other "
+                     "coordinates have left before the probe")
             parts[f"neuron {j} ({sj}) exact"] = (
-                Verdict(verdict_of(worst <= 1), "1 - cos = 0 (the closed form has no perpendicular part)", s(worst, 3),
-                        s(worst, 3), "1 (in units of the working precision)", {}),
+                Verdict(verdict_of(worst <= 1), f"1 - cos = 0 (the closed form has no perpendicular part{where})",
+                        s(worst, 3), s(worst, 3), "1 (in units of the working precision)",
+                        {"rungs": [f"1e-{e}" for e in ALIGN_EXPONENTS[aligned:]]}),
                 Verdict(verdict_of(worst + 4 <= 1), "1 - cos = 4 units (a near miss)", s(worst, 3), "-", "1", {}))
             continue
 
