@@ -304,10 +304,12 @@ def test_the_budget_cuts_a_running_claim_and_keeps_the_finished_ones(tmp_path, c
 
 
 def _refuted_then_slow(cid, number, base_dps):
-    """A claim REFUTED on the first route (the profile's digits) whose second route (more digits) runs
-    past any budget."""
+    """A claim REFUTED on the first route (the profile's digits) whose second route (more digits) says a
+    ladder line of its own and then runs past any budget."""
     def check(ctx):
         if ctx.profile.dps > base_dps:
+            if ctx.say is not None:
+                ctx.say("not decided on lambda = 1e-4 .. 1e-20; adding 1e-22")
             time.sleep(120.0)
         return Verdict("REFUTED", "2", "1.5", "0.5", "0.01", {}), Verdict("REFUTED", "-", "-", "-", "-", {})
     return Claim(suite="orthogonal", id=cid, number=number, title="t", statement="s", source="s", prediction="p",
@@ -335,6 +337,8 @@ def test_a_claim_cut_in_its_second_route_says_what_its_first_route_found(tmp_pat
     doc = json.loads((tmp_path / "r" / "report.json").read_text())
     why = {c["id"]: c["details"]["reason"] for c in doc["claims"]}
     assert "where it was when cut: REFUTED on the first route (1.5 against 2); the second route" in why["refuted"]
+    if jobs == 2:  # on a worker the progress lines say where it was: the second route's own ladder line after it
+        assert why["refuted"].endswith("must refute it again; then not decided on lambda = 1e-4 .. 1e-20; adding 1e-22")
     assert "first route" not in why["slow"] and "whole-run budget of 4 s" in why["slow"]
 
 

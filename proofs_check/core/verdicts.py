@@ -376,6 +376,10 @@ def _no_evidence(v: Verdict) -> bool:
     return v.measurement.strip() in ("", "-") or v.measurement.startswith("0 samples")
 
 
+#: how the line that begins a claim's second route starts (the progress keeps it: :func:`_second_route`)
+SECOND_ROUTE = "REFUTED on the first route"
+
+
 def _short(text, most: int = 60) -> str:
     """``text`` cut to ``most`` characters (a progress line's excerpt of a verdict's field)."""
     text = str(text)
@@ -397,7 +401,7 @@ def _second_route(claim: Claim, ctx, result: Verdict, twin: Verdict, notes=None)
     first, used = other.route_engines()
     swapped = used != first
     engines = f"{used} (in place of {first})" if swapped else used
-    began = (f"REFUTED on the first route ({_short(result.measurement)} against {_short(result.prediction)}); "
+    began = (f"{SECOND_ROUTE} ({_short(result.measurement)} against {_short(result.prediction)}); "
              f"the second route ({engines} engine, {other.profile.dps} digits) must refute it again")
     if notes is not None:  # a cut in the second route then says what the first one found
         notes.append(began)

@@ -68,12 +68,13 @@ class Progress:
         self.total, self._p, self.budget = total, _progress, budget
         self.bar = _progress.bar(total, "verify", unit="claim")
         self.t0 = time.perf_counter()
-        self.running: dict[int, list] = {}  # index -> [claim id, start, last line, last line not a run's]
+        #: index -> [claim id, start, last line, last line not a run's, the second route's line]
+        self.running: dict[int, list] = {}
         self.finished = 0
         self.phase = None  # a callable saying what runs before the claims (the prefetch)
 
     def start(self, i: int, claim) -> None:
-        self.running[i] = [claim.id, time.perf_counter(), "", ""]
+        self.running[i] = [claim.id, time.perf_counter(), "", "", ""]
         self.bar.set_postfix_str(claim.id)
 
     def rung(self, message: str, i: int | None = None) -> None:
@@ -84,20 +85,25 @@ class Progress:
         entry = self.running.get(i)
         cid = entry[0] if entry else "?"
         if entry:
+            from gfcheck.proofs_check.core.verdicts import SECOND_ROUTE
+
             entry[2] = message
-            if not message.startswith("integrating "):
+            if message.startswith(SECOND_ROUTE):  # kept: the second route's own ladder lines follow it
+                entry[4] = message
+            elif not message.startswith("integrating "):
                 entry[3] = message
         self.bar.set_postfix_str(f"{cid}: {message}"[:100])
         self._p.detail(f"[{i}/{self.total}] {cid}: {message} ({self._p.elapsed_since(self.t0)} in all)",
                        self.bar)
 
     def where(self, i: int) -> str:
-        """Where claim ``i`` is: its last ladder (or route) line, then the run it integrates ("" when
-        it has said nothing, or is not running)."""
+        """Where claim ``i`` is: the line that began its second route (if it did), its last ladder line,
+        then the run it integrates ("" when it has said nothing, or is not running)."""
         entry = self.running.get(i)
         if not entry:
             return ""
-        return entry[2] if entry[3] in ("", entry[2]) else f"{entry[3]}; then {entry[2]}"
+        _, _, last, note, route = entry
+        return "; then ".join(dict.fromkeys(x for x in (route, note, last) if x))
 
     def done(self, i: int, result) -> None:
         self.running.pop(i, None)
@@ -115,7 +121,7 @@ class Progress:
             parts.append(phase())
         # the ladder's message whole (the rung it adds comes last; a terminal's bar clips the line itself)
         running = [f"{cid} ({now - t:.0f} s{'; ' + msg if msg else ''})"
-                   for _, (cid, t, msg, _note) in sorted(dict(self.running).items())]
+                   for _, (cid, t, msg, *_notes) in sorted(dict(self.running).items())]
         if running:
             parts.append("running " + ", ".join(running))
         parts.append(f"{self.finished}/{self.total} claims done, {now - self.t0:.0f} s elapsed")
