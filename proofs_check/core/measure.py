@@ -230,15 +230,13 @@ def _named(name: str, text: str) -> str:
     return f"{name} {text[len(first):].lstrip()}" if last and last == first and text != first else f"{name} {text}"
 
 
-def combine_verdicts(parts: dict, *, extra_ok=True, details=None):
+def combine_verdicts(parts: dict, *, details=None):
     """One ``(claim, twin)`` from named parts ``{name: (claim, twin)}``: the claim is the worst
     part (REFUTED < UNDECIDED < VERIFIED), the twin is REFUTED when the twin of every part that
     holds is (each part's twin verdict is kept in the twin's details, ``{"parts": {name: verdict}}``)."""
     from .verdicts import Verdict
 
     worst = min((c.verdict for c, _ in parts.values()), key=_ORDER.__getitem__, default="UNDECIDED")
-    if not extra_ok and worst == "VERIFIED":
-        worst = "REFUTED"
     det = dict(details or {})
     det["parts"] = {k: {"verdict": c.verdict, "prediction": c.prediction, "measurement": c.measurement,
                         "residual": c.residual, "tolerance": c.tolerance, **c.details}
