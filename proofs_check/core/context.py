@@ -307,18 +307,18 @@ class RunMemo(SuiteContext):
         """The rung :meth:`decide` adds: with too few resolved values a shallower one (down to
         ``10^-shallowest``), or the mid-point of the shallowest gap that begins where the quantity
         is resolved (the deep rungs sit at the precision floor, the shallow ones still resolve it);
-        else deeper by the last spacing and at least a quarter of the depth, up to the profile's
-        ``max_exponent``; None when none is left.  Census 0145 (alignment, resolved only on its
-        shallow rungs): the mid-points went on into the unresolved rungs, filled 1e-2 .. 1e-145 one
-        decade at a time and spent the whole-run budget.
+        else deeper (a deeper rung has more digits) by the last spacing and at least a quarter of the
+        depth, up to the profile's ``max_exponent``; None when none is left.  Census 0145 (alignment,
+        resolved only on its shallow rungs): the mid-points went on into the unresolved rungs, filled
+        1e-2 .. 1e-145 one decade at a time and spent the whole-run budget.
 
         >>> from types import SimpleNamespace as N
         >>> ctx = RunMemo.__new__(RunMemo); ctx.profile = N(max_exponent=200)
         >>> few = N(values=(1, 2), mus=(mpmath.mpf("1e-3"), mpmath.mpf("1e-5")))  # resolved to about 1e-6
         >>> ctx._next_rung(few, [2, 3, 4, 5, 6, 10, 14], 2)
         8
-        >>> ctx._next_rung(few, [2, 3, 4, 5, 6, 7, 8, 10, 14], 2) is None
-        True
+        >>> ctx._next_rung(few, [2, 3, 4, 5, 6, 7, 8, 10, 14], 2)  # no gap where it is resolved: deeper
+        18
         >>> enough = N(values=(1, 2, 3, 4), mus=())
         >>> ctx._next_rung(enough, [4, 6, 8, 10, 12], 2), ctx._next_rung(enough, [10, 20, 30, 45, 60, 80, 100], 2)
         (15, 125)
@@ -332,7 +332,6 @@ class RunMemo(SuiteContext):
             if gaps:
                 a, b = gaps[0]
                 return a + (b - a) // 2
-            return None  # the deeper rungs do not resolve the quantity: no rung left that helps
         if exps[-1] < self.profile.max_exponent:
             # the last spacing, and at least a quarter of the depth: a ladder of fine shallow rungs (the
             # first plateau's 1e-4 .. 1e-12 by 2) reaches the lambda a decision needs in few rounds
@@ -421,9 +420,6 @@ class RunMemo(SuiteContext):
                     f"this claim, would pass it" if self.passes_whole_run(ahead)
                else "not deepened (the lambda a decision needs is beyond the square of every profile's "
                     "deepest rung)" if self._hopeless(limit)
-               else "no rung left that resolves more values (the gaps between the resolved rungs are "
-                    "filled; the deeper ones sit at the precision floor)"
-               if len(limit.values) < 4 and exps[-1] < self.profile.max_exponent
                else f"deepest rung 1e-{self.profile.max_exponent} reached (ladder budget)")
         floor = (f"only {len(limit.values)} values resolved above the working precision's floor "
                  f"({self.profile.dps} digits); more digits resolve deeper rungs")
