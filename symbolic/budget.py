@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 
 from .errors import InvalidInput, TimeBudgetSpent
 
-__all__ = ["Budget", "Interrupted", "time_limit", "install_signal_handlers", "deferred", "interruptible",
-           "signal_name", "pending_signal", "deferring", "signals_blocked", "as_interrupted", "checkpoint",
-           "SIGNALS"]
+__all__ = ["Budget", "Interrupted", "interrupted_in", "time_limit", "install_signal_handlers", "deferred",
+           "interruptible", "signal_name", "pending_signal", "deferring", "signals_blocked", "as_interrupted",
+           "checkpoint", "SIGNALS"]
 
 
 def signal_name(signum: int) -> str:
@@ -65,6 +65,30 @@ class Interrupted(KeyboardInterrupt):
 def as_interrupted(exc: BaseException) -> Interrupted:
     """A ``KeyboardInterrupt`` as :class:`Interrupted` (Python's own one is SIGINT)."""
     return exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
+
+
+def interrupted_in(exc: BaseException) -> Interrupted | None:
+    """The signal behind ``exc``, or None: a ``KeyboardInterrupt`` among its causes and contexts.
+    Python wraps an exception raised while a class body is set up (a signal during an import:
+    ``RuntimeError: Error calling __set_name__``, CI of 6238eac, SIGTERM during matplotlib's import),
+    so the interrupt reaches the command as another exception.
+
+    >>> try:
+    ...     try:
+    ...         raise Interrupted(signal.SIGTERM)
+    ...     except Interrupted as inner:
+    ...         raise RuntimeError("Error calling __set_name__") from inner
+    ... except RuntimeError as outer:
+    ...     interrupted_in(outer).exit_status, interrupted_in(RuntimeError("no signal"))
+    (143, None)
+    """
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return as_interrupted(exc)
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 @dataclass(frozen=True)

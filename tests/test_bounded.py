@@ -479,3 +479,34 @@ def test_the_heartbeat_names_the_integration_that_runs_not_the_last_ladder_messa
     ctx.run(q, t_end=1, dps=45, error_estimate=False)  # memoised: no new integration
     assert "a later message" in p.status()
     p.close()
+
+
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_a_signal_that_an_import_wraps_is_still_an_interrupt(monkeypatch, capsys, wrapped):
+    """CI of 6238eac: SIGTERM landed in matplotlib's import, while a class body was set up; Python wrapped
+    the Interrupted in ``RuntimeError: Error calling __set_name__``, and the command ended with a traceback
+    and exit 1.  It now ends with its one line and 143.  Twin: a RuntimeError with no signal behind it
+    is not taken for one (it propagates)."""
+    import importlib
+    import signal as _signal
+
+    from gfcheck.proofs_check.jobs.cli import main
+    from gfcheck.symbolic.budget import Interrupted
+
+    cli = importlib.import_module("gfcheck.proofs_check.jobs.cli")
+
+    def dispatch(args):
+        try:
+            raise Interrupted(_signal.SIGTERM)
+        except Interrupted as inner:
+            if wrapped:
+                raise RuntimeError("Error calling __set_name__ on '_axis_method_wrapper'") from inner
+        raise RuntimeError("a bug, no signal")
+
+    monkeypatch.setattr(cli, "_dispatch", dispatch)
+    if wrapped:
+        assert main(["verify", "--only", "orthogonality"]) == 143
+        assert "interrupted by SIGTERM" in capsys.readouterr().err
+    else:
+        with pytest.raises(RuntimeError, match="a bug"):
+            main(["verify", "--only", "orthogonality"])

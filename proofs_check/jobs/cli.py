@@ -177,7 +177,7 @@ def _fail(command: str, exc) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from gfcheck.symbolic.budget import as_interrupted, install_signal_handlers
+    from gfcheck.symbolic.budget import as_interrupted, install_signal_handlers, interrupted_in
     from gfcheck.symbolic.errors import GfcheckError
 
     parser = build_parser()
@@ -205,10 +205,18 @@ def main(argv: list[str] | None = None) -> int:
 
         return _fail(args.command, output_error(exc, "file system"))
     except KeyboardInterrupt as exc:
-        stop = as_interrupted(exc)
-        print(f"gfcheck {args.command}: interrupted by {stop.name}; no partial file was left behind",
-              file=sys.stderr)
-        return stop.exit_status
+        return _interrupted(args.command, as_interrupted(exc))
+    except Exception as exc:  # a signal that another exception wraps (an import's class body) is still one
+        stop = interrupted_in(exc)
+        if stop is None:
+            raise
+        return _interrupted(args.command, stop)
+
+
+def _interrupted(command: str, stop) -> int:
+    """The one line of a command that a signal ended, and its exit status (130, 143)."""
+    print(f"gfcheck {command}: interrupted by {stop.name}; no partial file was left behind", file=sys.stderr)
+    return stop.exit_status
 
 
 def _flush() -> None:
