@@ -336,9 +336,8 @@ def test_a_claim_cut_in_its_second_route_says_what_its_first_route_found(tmp_pat
                  "-q"]) == 3
     doc = json.loads((tmp_path / "r" / "report.json").read_text())
     why = {c["id"]: c["details"]["reason"] for c in doc["claims"]}
+    # the claim's own bound (in its process) or the parent's kill (a worker) ends it first: either says so
     assert "where it was when cut: REFUTED on the first route (1.5 against 2); the second route" in why["refuted"]
-    if jobs == 2:  # on a worker the progress lines say where it was: the second route's own ladder line after it
-        assert why["refuted"].endswith("must refute it again; then not decided on lambda = 1e-4 .. 1e-20; adding 1e-22")
     assert "first route" not in why["slow"] and "whole-run budget of 4 s" in why["slow"]
 
 
@@ -510,3 +509,24 @@ def test_a_signal_that_an_import_wraps_is_still_an_interrupt(monkeypatch, capsys
     else:
         with pytest.raises(RuntimeError, match="a bug"):
             main(["verify", "--only", "orthogonality"])
+
+
+def test_progress_keeps_the_second_routes_line_beside_its_ladder_lines():
+    """What a killed worker's claim says of where it was (``Progress.where``): the line that began its second
+    route, kept when the second route's own ladder lines follow it (census 0138), then its last ladder line
+    and run.  Twin: a claim that never began a second route says only its ladder line and run."""
+    from gfcheck.proofs_check.core.verdicts import SECOND_ROUTE
+    from gfcheck.proofs_check.jobs.verify import Progress
+
+    prog = Progress(2)
+    for i in (1, 2):
+        prog.start(i, _sleeper(f"c{i}", i, 0.0))
+    prog.rung(f"{SECOND_ROUTE} (1.5 against 2); the second route (full engine, 50 digits) must refute it again", 1)
+    for i in (1, 2):
+        prog.rung("not decided on lambda = 1e-4 .. 1e-20; adding 1e-22", i)
+        prog.rung("integrating full lambda=1e-22", i)
+    assert prog.where(1) == (f"{SECOND_ROUTE} (1.5 against 2); the second route (full engine, 50 digits) must refute "
+                             "it again; then not decided on lambda = 1e-4 .. 1e-20; adding 1e-22; then integrating "
+                             "full lambda=1e-22")
+    assert prog.where(2) == "not decided on lambda = 1e-4 .. 1e-20; adding 1e-22; then integrating full lambda=1e-22"
+    prog.close()
