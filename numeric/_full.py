@@ -140,6 +140,21 @@ def _horner(c, tau):
     return mpmath.mp.make_mpf(from_man_exp(A, E, mpmath.mp.prec, "n"))
 
 
+def _stays_positive(c0, c, hpow) -> bool:
+    """``c0 + c_1 tau + ... > 0`` on ``[0, h]`` (``hpow`` the powers of ``h``, ``c0 > 0``): the
+    polynomial is at least the concave ``c0 + c_1 tau + sum_{i >= 2} min(c_i, 0) tau^i``, whose
+    minimum on the step is at an end (:func:`gfcheck.numeric._full_fixed.clear_of_zero`, in
+    integers), with ``2^-(prec - 4)`` of the magnitudes for the roundings.
+
+    >>> h = mpf(1) / 2; hp = [mpf(1), h, h * h]
+    >>> _stays_positive(mpf(1), [mpf(1), mpf(5), mpf(-3)], hp), _stays_positive(mpf(1), [mpf(1), mpf(-5), mpf(3)], hp)
+    (True, False)
+    """
+    lin = c[1] * hpow[1] if len(c) > 1 else mpf(0)
+    neg = fdot([min(v, 0) for v in c[2:]], hpow[2:len(c)]) if len(c) > 2 else mpf(0)
+    return c0 + lin + neg > (c0 + abs(lin) - neg) * mpf(2) ** (4 - mpmath.mp.prec)
+
+
 def _first_root(c, hmax, hpow, rel, shift=0):
     """Smallest ``tau`` in ``(0, hmax]`` with ``P(tau) + shift <= 0`` (``P + shift`` positive just
     after 0), where ``P`` has coefficients ``c``.
@@ -151,7 +166,7 @@ def _first_root(c, hmax, hpow, rel, shift=0):
     was positive at an earlier sample (an excursion that comes back through 0).
     """
     c0 = c[0] + shift
-    if c0 > 0 and c0 > fdot(list(map(abs, c[1:])), hpow[1:len(c)]):
+    if c0 > 0 and _stays_positive(c0, c, hpow):
         return None
     lo, hi = mpf(0), None
     vals = []

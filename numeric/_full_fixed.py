@@ -459,18 +459,33 @@ def state_at(eng, ser, tau):
 
 def clear_of_zero(ser, j, k, co, c) -> bool:
     """Does the integer series of ``u_jk`` show that ``c`` (``co`` itself, or its negation) stays
-    positive on the step, so that :func:`gfcheck.numeric._full._first_root` would return None at
-    its first test (``c_0 > sum_{i >= 1} |c_i| h^i``)?  With ``c_i`` the integers ``X_i`` rounded to
-    ``work_bits`` and ``h <= H``: ``|c_i| h^i <= |X_i| (1 + 2^-w) 2^-F``, ``|c_0 - X_0 2^-F| <= 2^-F / 2``
-    and the test's own ``fdot`` rounds once, so ``X_0 - 1 > S + S 2^-(w - 2) + 1`` (``S = sum |X_i|``)
-    implies it.  False when the series is not a fixed-point one."""
+    positive on the step, so that :func:`gfcheck.numeric._full._first_root` would find no root?
+
+    With ``X_i`` the scaled integers (``c_i H^i = X_i 2^-F``, the step ``h <= H``), ``P(tau) >= g(tau)
+    = c_0 + c_1 tau + sum_{i >= 2} min(c_i, 0) tau^i`` on ``[0, h]``, and ``g`` is concave, so its
+    minimum there is at an end: ``P > 0`` on the step when ``X_0 > 0`` and ``X_0 + X_1 - N > 0`` with
+    ``N = sum_{i >= 2} max(-X_i, 0)`` (a coordinate moving away from 0 is clear however far it
+    moves; the former test ``X_0 > sum_{i >= 1} |X_i|`` asked every order to be small).  A unit for
+    each rounding of ``X_0`` and ``X_1``, one more for the sum, and ``2^-(w - 2)`` of the magnitudes
+    (the mpf coefficients are ``X_i`` rounded to ``w`` bits) keep the test on the safe side.  False
+    when the series is not a fixed-point one.
+
+    >>> class S: pass
+    >>> ser = S(); ser.fixed = S(); ser.fixed.U = {(0, 0): [mpz(100), mpz(500), mpz(-90)]}
+    >>> co = [1]; clear_of_zero(ser, 0, 0, co, co), clear_of_zero(ser, 0, 0, co, [-1])
+    (True, False)
+    """
     fs = getattr(ser, "fixed", None)
     if fs is None:
         return False
     X = fs.U[(j, k)]
-    x0 = X[0] if c is co else -X[0]
-    S = sum(map(abs, X[1:]))
-    return x0 - 1 > S + (S >> (mpmath.mp.prec - 2)) + 1
+    sg = 1 if c is co else -1
+    x0 = sg * X[0]
+    if x0 <= 1:
+        return False
+    x1 = sg * X[1] if len(X) > 1 else 0
+    N = sum(max(-sg * v, 0) for v in X[2:])
+    return x0 + x1 - N - 3 > ((abs(x1) + N + x0) >> (mpmath.mp.prec - 2))
 
 
 class _LazySeries(Sequence):

@@ -620,9 +620,11 @@ class _Engine:
             c0 = co[0]
             lim = min(tau_step, hits.cut + slack)
             if c0 > 0:
-                tail = co[1:]
+                # P >= c0 + c1 tau + sum_{i >= 2} min(c_i, 0) tau^i, concave: its minimum on the
+                # scaled step [0, 1] is at an end, so a coordinate moving away from 0 is clear
+                tail = co[2:]
                 neg = (sum(map(abs, tail)) - sum(tail)) >> 1
-                if c0 > neg:
+                if c0 + (co[1] if len(co) > 1 else 0) > neg:
                     continue
                 hits.add(first_root(co, lim, self.F, grid=self.grid(grids, lim)), q[0], q[1], "deactivate")
             else:

@@ -228,8 +228,9 @@ class Context(RunMemo, Facts):
         Integrates to :meth:`horizon`, samples ``grid + 1`` equally spaced exact times plus
         the :meth:`probe_times` (``run.samples`` in time order; ``ctx.sample_at(run, t)``), and
         watches the half-fit of each sign group (``LossWatch`` ``"half_+"``/``"half_-"``:
-        first time ``L_+- <= L_+-(0)/2``) and the fit (``"fit"``: ``L <= L(0) 2^-b`` with ``b``
-        the requested bits: the residual at the square root of the working precision).
+        first time ``L_+- <= L_+-(0)/2``), the fit (``"fit"``: ``L <= L(0) 2^-b`` with ``b``
+        the requested bits: the residual at the square root of the working precision) and each
+        group's fit at that level (``"fit_+"``/``"fit_-"``: ``L_+- <= L(0) 2^-b``).
         ``relu_prime_at_zero`` overrides the problem's convention (claim 17 compares 0 with 1).
 
         The horizon settles at the predicted interpolator's rate (``horizon(settle="predicted")``);
@@ -353,9 +354,10 @@ class Context(RunMemo, Facts):
         y = self.problem.labels
         n = self.problem.n
         watches = list(self.half_watches())
-        L0 = sum(v ** 2 for v in y) / (2 * n)
-        watches.append(LossWatch("fit", frozenset(range(n)),
-                                 L0 / Fraction(2) ** bits_for_dps(self.profile.dps)))
+        level = sum(v ** 2 for v in y) / (2 * n) / Fraction(2) ** bits_for_dps(self.profile.dps)
+        watches.append(LossWatch("fit", frozenset(range(n)), level))
+        # each group's own fit (claim 12: the groups settle independently, the whole at the later)
+        watches += [LossWatch("fit_" + w.name[len("half_"):], w.points, level) for w in self.half_watches()]
         return p, dict(t_end=T, times=times, watches=tuple(watches), engine="reduced",
                        error_estimate=False, dps=self.ladder_dps(scale))
 
