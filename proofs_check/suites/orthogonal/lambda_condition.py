@@ -29,6 +29,7 @@ def _E1(ctx):
     ep = ctx.early_phase
     P = ctx.problem
     y = [abs(to_mpf(v)) for v in P.labels]
+    yq = [to_mpf(v * q) for v, q in zip(P.labels, P.norms_squared())]  # y_k ||x_k||^2, once
     sums = [mpmath.mpf(0)] * P.n
     for j in range(P.m):
         best = [mpmath.mpf(0)] * P.n
@@ -37,15 +38,16 @@ def _E1(ctx):
             t1 = to_mpf(seg.t1) if seg.t1 is not None else t0
             n, Dn = P.n, to_mpf(seg.D_norm) if seg.active else mpmath.mpf(0)
             a0, p0 = to_mpf(seg.a0), to_mpf(seg.p0)
+            u0 = [to_mpf(v) for v in seg.u0]
             for i in range(65):
                 t = t0 + (t1 - t0) * i / 64
                 tau = Dn * (t - t0) / n
                 a = a0 * mpmath.cosh(tau) + p0 * mpmath.sinh(tau)
                 p = p0 * mpmath.cosh(tau) + a0 * mpmath.sinh(tau)
                 for k in range(P.n):
-                    u = to_mpf(seg.u0[k])
+                    u = u0[k]
                     if k in seg.active and Dn != 0:
-                        u += (p - p0) * to_mpf(P.labels[k] * P.norms_squared()[k]) / Dn
+                        u += (p - p0) * yq[k] / Dn
                     best[k] = max(best[k], abs(a * u))
         sums = [a + b for a, b in zip(sums, best)]
     return max(sk / yk for sk, yk in zip(sums, y)), ep
