@@ -62,4 +62,6 @@ def test_claims_are_unique_per_suite_and_numbered_within_it():
     with pytest.raises(SchemaError):
         suite("nonesuch")
     with pytest.raises(InvalidInput):
-        Suite(name="x", title="", model="m", notes="n", claim_modules=("m",), context="c", default_problem="d")
+        type(toy_suite.SUITE)(name="x", title="", model="m", notes="n")
+    with pytest.raises(TypeError, match="abstract"):
+        Suite(name="x", title="t", model="m", notes="n")

@@ -74,9 +74,28 @@ CLAIMS = (
           provenance=Provenance("reconstructed", "this module's docstring (a toy for the tests)")),
 )
 
-SUITE = Suite(name=NAME, title="a one-neuron toy (tests only)", model="n = d = m = 1, square loss",
-              notes="tests/proofs_check/core/toy_suite.py", claim_modules=(__name__,),
-              context=f"{__name__}:ToyContext", default_problem=f"{__name__}:default_problem")
+@dataclass(frozen=True)
+class ToySuite(Suite):
+    def profiles(self):
+        from gfcheck.proofs_check.core.context import PROFILES
+
+        return dict(PROFILES)
+
+    def claims(self):
+        return CLAIMS
+
+    def make_context(self, problem, profile):
+        return ToyContext(problem, profile)
+
+    def default_problem(self):
+        return default_problem()
+
+    def derive(self, out_dir):
+        return []
+
+
+SUITE = ToySuite(name=NAME, title="a one-neuron toy (tests only)", model="n = d = m = 1, square loss",
+                 notes="tests/proofs_check/core/toy_suite.py")
 
 
 def install():
