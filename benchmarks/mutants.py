@@ -1119,7 +1119,7 @@ def _load_problem(problem, suite):
     from gfcheck.symbolic.problem import load_problem
 
     if problem_name(problem) == "default":
-        return registry.suite(suite).load_default_problem()
+        return registry.suite(suite).default_problem()
     return load_problem(problem)
 
 

@@ -4,7 +4,7 @@
 Public API (loaded on first use, so ``import gfcheck.proofs_check`` stays light)::
 
     verify(problem, profile, *, suite=None, only=None)  -> (results, ctx)
-    run_verify(*, suite=None, profile="quick", problem=None, out=..., only=None)  -> exit status
+    run_verify(*, suite=None, profile=None, problem=None, out=..., only=None)  -> exit status
     Profile, Context                   the lambda ladder / digits, and the orthogonal suite's context
     Suite, suite(name), register_suite(suite), claims(suite_name)
     Claim, Provenance, Verdict, ClaimResult, register(claim), run_claim(claim, ctx)

@@ -21,7 +21,7 @@ from .problem import problem_to_json as problem_to_json
 
 __all__ = [*_errors_all, "Problem", "load_problem", "loads_problem", "parse_problem", "problem_to_json",  # noqa: F405
            "Certificate", "derive_flow", "reduced_rhs", "data_predictions", "neuron_predictions",  # noqa: F405
-           "h_infinity", "early_phase", "write_derivations"]  # noqa: F405
+           "h_infinity", "early_phase", "write_orthogonal"]  # noqa: F405
 
 # Lazy re-exports (PEP 562): these modules import sympy, so they load on first use only.
 _LAZY = {
@@ -32,7 +32,7 @@ _LAZY = {
     "neuron_predictions": "predictions",
     "h_infinity": "predictions",
     "early_phase": "predictions",
-    "write_derivations": "artifacts",
+    "write_orthogonal": "artifacts",
 }
 
 

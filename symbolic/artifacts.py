@@ -1,20 +1,21 @@
-"""``gfcheck derive``: regenerate the derivations and certificates, deterministically.
+"""``gfcheck derive``, first theory: the orthogonal flow's derivations and certificates, deterministically.
 
-:func:`write_derivations` writes into ``out_dir``:
+:func:`write_orthogonal` writes into the folder it is given (``gfcheck derive --out OUT``:
+``OUT/orthogonal/``; the command is :mod:`gfcheck.proofs_check.jobs.derive`, ``docs/derive.md``):
 
 * ``tex/*.tex`` -- one LaTeX fragment per derivation (amsmath only; ``\\input`` them);
 * ``derivations.md`` -- a Markdown rendering of all of them with the certificate table;
 * ``certificates/*.json`` -- one ``gfcheck.certificate/1`` document per claim (and per twin);
-* ``manifest.json`` -- every file with its SHA-256;
-* ``separable/`` -- the same for the separable two-direction model (reconstructed after Wang and
-  Ma 2023), :mod:`gfcheck.symbolic.separable_artifacts` (its own manifest; the files above are
-  unchanged by it).
+* ``manifest.json`` -- every file with its SHA-256.
+
+The separable two-direction model's files are :mod:`gfcheck.symbolic.separable_artifacts`.
 
 Stale ``certificates/*.json`` and ``tex/*.tex`` of earlier runs (renamed claims) are removed.
 
 Same inputs and library versions give byte-identical files (sorted JSON, no timestamps); every
 file goes through :func:`gfcheck.symbolic.files.atomic_write`.  The exit status is 0 when every
-claim is PROVED and every negative twin REFUTED, 1 otherwise (the files are written either way).
+claim is PROVED and every negative twin REFUTED, 1 otherwise (the files are written either way):
+:func:`write_orthogonal` returns the stems that are not.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from fractions import Fraction as F
 
 import sympy as sp
 
-from .files import check_output_dir, derivations_markdown, write_theory
+from .files import derivations_markdown, write_theory
 from .problem import Problem
 
-__all__ = ["write_derivations", "example_problem", "example_problem_non_orthogonal", "all_certificates"]
+__all__ = ["write_orthogonal", "example_problem", "example_problem_non_orthogonal", "all_certificates"]
 
 
 def example_problem() -> Problem:
@@ -198,32 +199,15 @@ def _markdown(frags, certs) -> str:
          "each claim has a certificate in `certificates/`."], frags, certs)
 
 
-def write_derivations(out_dir="derivations") -> int:
-    """Write every derivation and certificate into ``out_dir``; 0 if all verdicts are as expected.
-
-    ``out_dir`` is checked before the derivations run (:func:`~gfcheck.symbolic.files.check_output_dir`);
-    a file-system failure while writing raises :class:`~gfcheck.symbolic.errors.OutputError`.
+def write_orthogonal(out_dir) -> list:
+    """Write the orthogonal theory's derivations and certificates into the folder ``out_dir``
+    (``gfcheck derive --out OUT``: ``OUT/orthogonal/``, the suite's
+    :meth:`~gfcheck.proofs_check.core.suite.Suite.derive`); returns the stems whose verdict is not
+    the expected one (empty when all are).  A file-system failure while writing raises
+    :class:`~gfcheck.symbolic.errors.OutputError`.
     """
-    import sys
-    import time
+    from pathlib import Path
 
-    from .progress import heartbeat, note
-
-    out = check_output_dir(out_dir, "--out", files=("derivations.md", "manifest.json"),
-                           folders=("tex", "certificates", "separable"))
-    t0, stage = time.monotonic(), ["certifying the claims (sympy)"]
-    note(f"gfcheck derive: derivations and certificates -> {out}")
-    with heartbeat("gfcheck derive:", lambda: f"{stage[0]} ({time.monotonic() - t0:.0f} s elapsed)"):
-        certs = all_certificates()
-        stage[0] = "writing the orthogonal derivations"
-        frags = _fragments(certs)
-        write_theory(out, frags, certs, _markdown(frags, certs))
-        from .separable_artifacts import write_separable
-
-        stage[0] = "the separable derivations"
-        wrong = [stem for stem, c, exp in certs if c.verdict != exp] + write_separable(out)
-    if wrong:
-        print(f"gfcheck derive: {len(wrong)} verdict(s) not as expected: {', '.join(wrong)}", file=sys.stderr)
-        return 1
-    note(f"gfcheck derive: every verdict as expected ({time.monotonic() - t0:.0f} s) -> {out}")
-    return 0
+    certs = all_certificates()
+    frags = _fragments(certs)
+    return write_theory(Path(out_dir), frags, certs, _markdown(frags, certs))

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["canonical_json", "atomic_write", "atomic_write_json", "check_output_file",
+__all__ = ["THEORY_FILES", "THEORY_FOLDERS", "canonical_json", "atomic_write", "atomic_write_json", "check_output_file",
            "check_output_dir", "output_error", "os_errors_as_output_errors", "derivations_markdown",
            "write_theory"]
 
@@ -219,6 +219,11 @@ def derivations_markdown(heading: str, intro: list, frags, certs) -> str:
         out.append(f"| `{stem}` | {c.verdict} | {exp} | {'; '.join(c.assumptions)} |")
     out.append("")
     return "\n".join(out)
+
+
+#: what :func:`write_theory` writes into a theory's folder: its files and its folders
+THEORY_FILES = ("derivations.md", "manifest.json")
+THEORY_FOLDERS = ("tex", "certificates")
 
 
 def write_theory(root, frags, certs, markdown: str, *, model: str | None = None) -> list:

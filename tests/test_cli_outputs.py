@@ -107,14 +107,16 @@ def test_verify_and_derive_refuse_an_unwritable_out_folder(work, capsys, command
 
 
 @pytest.mark.parametrize("command, entry", [("verify", "report.md"), ("verify", "reproduce"),
-                                            ("derive", "manifest.json"), ("derive", "tex")])
+                                            ("derive", "orthogonal/manifest.json"), ("derive", "orthogonal/tex"),
+                                            ("derive", "separable")])
 def test_an_entry_of_the_wrong_kind_inside_the_out_folder_is_refused(work, capsys, command, entry):
     out = work / "out"
     out.mkdir()
-    if entry in ("report.md", "manifest.json"):
+    (out / entry).parent.mkdir(parents=True, exist_ok=True)
+    if entry.endswith((".md", ".json")):
         (out / entry).mkdir()  # a folder where a file goes
     else:
-        (out / entry).write_text("x\n")  # a file where a folder goes
+        (out / entry).write_text("x\n")  # a file where a folder goes (derive: OUT/<suite>/, its tex/)
     before = _tree(work)
     extra = ["--no-figures", "--only", "orthogonality"] if command == "verify" else []
     status = main([command, "--out", str(out), *extra])

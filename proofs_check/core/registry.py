@@ -1,12 +1,12 @@
 """The registry: suites of claims, one suite per paper.
 
-A :class:`Suite` is a paper: its model, the losses its claims accept, its default problem, the
-modules that declare its claims (each claim once, as a :class:`~.verdicts.Claim` passed to
-:func:`register`), the context its checks run in, its figures and its theory notes in ``docs/``.
-Suites are found through the ``gfcheck.suites`` entry points (``pyproject.toml``) or registered
-at run time with :func:`register_suite`, so a new paper adds its own modules and one entry-point
-line and touches no file of another suite (``tests/proofs_check/core/test_suites.py`` shows one that
-lives in the tests).  The registry imports no suite (``tests/quality/test_imports.py``): a suite is
+A :class:`~.suite.Suite` is a paper: a typed object (its model, the losses its claims accept, its
+profiles, claims, context, default problem, derivations, report sections and figures, and its
+theory notes in ``docs/``; ``docs/architecture.md``).  Suites are found through the
+``gfcheck.suites`` entry points (``pyproject.toml``) or registered at run time with
+:func:`register_suite`, so a new paper is one folder and one entry-point line and touches no file
+of another suite (``tests/toy_suite/`` shows one that lives in the tests).  The registry imports
+no suite (``tests/quality/test_imports.py``): a suite is
 known by its entry point in the installed metadata, or once registered.
 
 >>> [s.name for s in suites()][:1]
@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from gfcheck.symbolic.errors import InvalidInput, SchemaError
 
-from .verdicts import PROVENANCE_KINDS, VERDICTS, Claim, ClaimResult, Provenance, Suite, Verdict, run_claim
+from .suite import Suite
+from .verdicts import PROVENANCE_KINDS, VERDICTS, Claim, ClaimResult, Provenance, Verdict, run_claim
 
 __all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "run_claim", "Suite",
            "REGISTRY",
@@ -46,6 +47,8 @@ def register(claim: Claim) -> Claim:
 
 def register_suite(s: Suite) -> Suite:
     """Make ``s`` known (a name already known is refused)."""
+    if not isinstance(s, Suite):
+        raise InvalidInput(f"register_suite: expected a Suite, found {type(s).__name__}")
     if s.name in _SUITES and _SUITES[s.name] != s:
         raise InvalidInput(f"register_suite: a different suite named {s.name!r} is registered")
     _SUITES[s.name] = s
@@ -90,13 +93,12 @@ def suite(name: str | None = None) -> Suite:
 
 
 def claims(suite_name: str | None = None) -> list[Claim]:
-    """The claims of one suite (default :func:`default_suite_name`), in item order: each of its claim
-    modules' ``CLAIMS`` table (registered on first use) and any claim registered at run time."""
-    import importlib
-
+    """The claims of one suite (default :func:`default_suite_name`), in item order: its
+    :meth:`Suite.claims` (registered on first use) and any claim registered at run time."""
     s = suite(suite_name)
-    for m in s.claim_modules:
-        for c in getattr(importlib.import_module(m), "CLAIMS", ()):
-            if REGISTRY.get((c.suite, c.id)) is not c:
-                register(c)
+    for c in s.claims():
+        if c.suite != s.name:
+            raise InvalidInput(f"suite {s.name!r}: its claim {c.id!r} names the suite {c.suite!r}")
+        if REGISTRY.get((c.suite, c.id)) is not c:
+            register(c)
     return sorted((c for c in REGISTRY.values() if c.suite == s.name), key=lambda c: (c.number, c.id))

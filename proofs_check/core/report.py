@@ -30,7 +30,7 @@ from .context import UNREACHABLE
 from .registry import VERDICTS
 from .verdicts import provenance_counts, provenance_tally
 
-__all__ = ["suite_hooks", "print_table", "render_table", "write_report", "verdict_counts", "claim_sources",
+__all__ = ["print_table", "render_table", "write_report", "verdict_counts", "claim_sources",
            "counts_line", "attention_line", "attention_lines", "reproduce_path", "REPORT_FILES"]
 
 _COLS = ("claim", "from", "prediction", "measurement", "tolerance", "verdict", "seconds")
@@ -271,16 +271,7 @@ def _provenance(ctx, command) -> dict:
             "problem_sha256": ctx.problem.sha256(), "command": " ".join(command)}
 
 
-def suite_hooks(ctx):
-    """The suite's report module (``Suite.figures``): ``FIGURES``, ``draw(out_dir, ctx)`` and
-    ``sections(ctx, results) -> (json extras, Markdown)``; None when the suite has none."""
-    import importlib
-
-    return importlib.import_module(ctx.suite.figures) if ctx.suite.figures else None
-
-
 def _markdown(results, ctx, extra_md, figures, skipped, command) -> str:
-    hooks = suite_hooks(ctx)
     n_ok = sum(r.verdict == "VERIFIED" for r in results)
     P = ctx.problem
     out = ["# gfcheck verify report", "",
@@ -316,7 +307,7 @@ def _markdown(results, ctx, extra_md, figures, skipped, command) -> str:
             out += [f"- details: `{canonical_json(r.result.details).strip()[:2000]}`", ""]
     if extra_md:
         out.append(extra_md)
-    figure_list = getattr(hooks, "FIGURES", {}) if hooks else {}
+    figure_list = ctx.suite.figure_captions()
     if figure_list:
         out += ["## Figures", ""]
     for name, (_key, caption) in figure_list.items():
@@ -367,21 +358,22 @@ def _cut_short(part: str, fallback, fn, seconds):
 def _write_report(out_dir: Path, results, ctx, *, command, figures, figures_skipped=None, extras_seconds=None):
     import time
 
-    hooks = suite_hooks(ctx)
+    suite = ctx.suite
+    captions = suite.figure_captions()
     out_dir.mkdir(parents=True, exist_ok=True)
     end = None if extras_seconds is None else time.monotonic() + extras_seconds
     left = lambda: None if end is None else max(0.0, end - time.monotonic())  # noqa: E731
-    extra_json, extra_md = ({}, "") if not hooks else _cut_short(
+    extra_json, extra_md = _cut_short(
         "this section was", lambda why: ({"sections_skipped": why}, f"*{why}.*\n"),
-        lambda: hooks.sections(ctx, results), left())
+        lambda: suite.report_sections(ctx, results), left())
     fig_paths, skipped = [], {}
-    if figures and hooks:
-        fig_paths, skipped = _cut_short("the figures were", lambda why: ([], dict.fromkeys(hooks.FIGURES, why)),
-                                        lambda: hooks.draw(out_dir, ctx), left())
-    elif figures_skipped and hooks:
-        skipped = dict.fromkeys(getattr(hooks, "FIGURES", {}), figures_skipped)
+    if figures and captions:
+        fig_paths, skipped = _cut_short("the figures were", lambda why: ([], dict.fromkeys(captions, why)),
+                                        lambda: suite.figures(out_dir, ctx, results), left())
+    elif figures_skipped:
+        skipped = dict.fromkeys(captions, figures_skipped)
     names = {p.name for p in fig_paths}
-    for name in sorted(set(getattr(hooks, "FIGURES", {})) - names):  # only the suite's own figure names
+    for name in sorted(set(captions) - names):  # only the suite's own figure names
         if (out_dir / name).is_file():
             (out_dir / name).unlink()  # a figure of an earlier run must not sit beside this run's report
     refuted = []

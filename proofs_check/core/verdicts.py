@@ -28,7 +28,6 @@ True
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import re
 import time
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from typing import Any, Callable
 from gfcheck.numeric.precision import JUDGED
 from gfcheck.symbolic.errors import GfcheckError, InvalidInput
 
-__all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult", "Suite",
+__all__ = ["VERDICTS", "PROVENANCE_KINDS", "Verdict", "Provenance", "Claim", "ClaimResult",
            "run_claim", "outside_assumptions", "provenance_counts", "provenance_tally", "stopped_result",
            "stop_reason", "collapse_verdict", "law_disagreements", "declared_laws", "with_figures"]
 
@@ -175,7 +174,7 @@ class Claim:
     tolerance_rule: str
     twin: str
     check: Callable[[Any], tuple]
-    #: the suite the claim belongs to (its :class:`Suite`'s name; no default: a claim says it)
+    #: the suite the claim belongs to (its :class:`~.suite.Suite`'s name; no default: a claim says it)
     suite: str
     #: the theorem's hypotheses (:class:`gfcheck.symbolic.assumptions.Assumption`), checked on the
     #: problem before the check runs: a failing one gives OUTSIDE_ASSUMPTIONS with its witness
@@ -219,55 +218,6 @@ class Claim:
         if not isinstance(self.provenance, Provenance):
             raise InvalidInput(f"Claim {self.id!r}: provenance must be a Provenance (paper or reconstructed, "
                                f"and where), found {type(self.provenance).__name__}")
-
-
-def _resolve(ref: str):
-    """``"package.module:attr"`` -> the object (imported on first use)."""
-    module, _, attr = ref.partition(":")
-    obj = importlib.import_module(module)
-    return getattr(obj, attr) if attr else obj
-
-
-@dataclass(frozen=True)
-class Suite:
-    """One paper's claims and everything they need.
-
-    ``claim_modules`` are imported (once); each declares its claims in a table ``CLAIMS``; ``context`` is
-    ``"module:callable"`` building the checks' context from ``(problem, profile)``;
-    ``default_problem`` is ``"module:callable"`` returning the built-in example; ``figures``
-    (optional) is ``"module:callable"`` drawing the report's figures (``(out_dir, ctx, results)
-    -> [file names]``); ``notes`` is the theory note in ``docs/``; ``losses`` are the losses its
-    claims are stated for (a problem with another loss is refused before any claim runs).
-    """
-
-    name: str
-    title: str
-    model: str
-    notes: str
-    claim_modules: tuple[str, ...]
-    context: str
-    default_problem: str
-    losses: tuple[str, ...] = ("square",)
-    figures: str | None = None
-    #: the suite ``gfcheck verify`` (and ``artifact``) runs when none is named: one installed suite
-    #: says so of itself (:func:`gfcheck.proofs_check.core.registry.default_suite_name`)
-    default: bool = False
-
-    def __post_init__(self) -> None:
-        for f in ("name", "title", "model", "notes", "context", "default_problem"):
-            if not isinstance(getattr(self, f), str) or not getattr(self, f).strip():
-                raise InvalidInput(f"Suite: {f} must be a non-empty string")
-        if not self.claim_modules or not all(isinstance(m, str) for m in self.claim_modules):
-            raise InvalidInput(f"Suite {self.name!r}: claim_modules must be module names")
-
-    def make_context(self, problem, profile):
-        return _resolve(self.context)(problem, profile)
-
-    def load_default_problem(self):
-        return _resolve(self.default_problem)()
-
-    def draw_figures(self, out_dir, ctx, results) -> list:
-        return list(_resolve(self.figures)(out_dir, ctx, results)) if self.figures else []
 
 
 @dataclass(frozen=True)

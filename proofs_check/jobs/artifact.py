@@ -2,7 +2,7 @@
 
 ::
 
-    gfcheck artifact [--suite orthogonal|separable ...] [--profile quick|full] [--only ID[,ID...]] --out DIR
+    gfcheck artifact [--suite NAME ...] [--profile NAME] [--only ID[,ID...]] --out DIR
 
 ``DIR`` receives two things:
 
@@ -174,16 +174,19 @@ def _check_out(out: Path) -> Path:
     return out
 
 
-def _claims_table(results, profile, suite_name, report_dirs) -> tuple[dict, str]:
+def _claims_table(results, profiles, suite_name, report_dirs) -> tuple[dict, str]:
+    """The claims table; ``profiles`` maps each suite to the profile it ran (the first one names the table's)."""
     rows = []
+    profile = next(iter(profiles.values()))
     for r in results:
         c = r.claim
+        own = profiles[c.suite]
         rdir = report_dirs[c.suite].as_posix()
         rows.append({"suite": c.suite, "number": c.number, "id": c.id, "claim": c.title, "source": c.source,
                      "provenance": c.provenance.to_json(),
-                     "command": f"gfcheck verify --suite {c.suite} --profile {profile.name} --only {c.id}",
+                     "command": f"gfcheck verify --suite {c.suite} --profile {own.name} --only {c.id}",
                      "output": f"{rdir}/report.json (claims[id={c.id}]), {rdir}/report.md",
-                     "time_bound_seconds": str(int(2 * profile.claim_seconds)),
+                     "time_bound_seconds": str(int(2 * own.claim_seconds)),
                      "tolerance": r.result.tolerance, "tolerance_rule": c.tolerance_rule,
                      "verdict": r.verdict, "twin_verdict": r.twin.verdict})
     doc = {"schema": "gfcheck.claims/1", "suite": suite_name, "profile": profile.name, "claims": rows}
@@ -232,7 +235,7 @@ def _bundle_readme(suites, profile, only, status_line, provenance, results) -> s
         "| `claims.md`, `claims.json` | the claims table: claim, where it comes from (paper or reconstructed, "
         "and where), source sections, command, output, time bound, tolerance, verdict |",
         "| `report/` | the verification report (`report.md`, `report.json`, figures, `problem.json`) |",
-        "| `derivations/` | sympy derivations: LaTeX fragments, Markdown, certificates |",
+        "| `derivations/<suite>/` | sympy derivations of each suite: LaTeX fragments, Markdown, certificates |",
         "| `problems/` | the problem files the claims ran on (`gfcheck.problem/1`) |",
         "| `docs/` | theory notes: how verdicts are decided, the mutation harness |",
         "| `schemas/` | JSON Schema files of the problem and result formats |",
@@ -248,24 +251,29 @@ def suites_objects(names):
     return [suite(n) for n in names]
 
 
-def build_artifact(out, *, suites=None, profile: str = "quick", only=None,
+def suite_profiles(suite_objs, profile) -> dict:
+    """``{suite: its profile called profile}`` (each suite's own ladder of that name; default its first)."""
+    return {s.name: s.profile(profile) for s in suite_objs}
+
+
+def build_artifact(out, *, suites=None, profile: str | None = None, only=None,
                    figures: bool = True, max_events=None) -> int:
     """Build the artifact into ``out`` (see the module docstring); returns the exit status."""
     from gfcheck.numeric.result import git_commit, provenance
     from gfcheck.symbolic import progress as _progress
     from gfcheck.symbolic.formats import SCHEMA_FILES, schema_text
-    from gfcheck.symbolic.artifacts import write_derivations
     from gfcheck.symbolic.problem import problem_to_json
 
-    from gfcheck.proofs_check.core.context import Profile
     from gfcheck.proofs_check.core.registry import claims, default_suite_name
     from gfcheck.proofs_check.core.report import write_report
+    from .derive import write_derivations
     from .verify import verify
 
     # ---- everything that can be refused, before any work
     suites = list(dict.fromkeys(suites or [default_suite_name()]))
     suite_objs = suites_objects(suites)
-    prof = Profile.named(profile)
+    profiles = suite_profiles(suite_objs, profile)
+    prof = profiles[suites[0]]
     known = [c.id for s in suite_objs for c in claims(s.name)]
     only = list(dict.fromkeys(only)) if only else None
     if only:
@@ -277,7 +285,7 @@ def build_artifact(out, *, suites=None, profile: str = "quick", only=None,
         raise SchemaError(f"--max-events: expected a positive integer, found {max_events!r}")
     out = _check_out(Path(out))
     root = source_checkout()
-    problems = {s.name: s.load_default_problem() for s in suite_objs}
+    problems = {s.name: s.default_problem() for s in suite_objs}
     for s in suite_objs:
         problems[s.name].require_loss(s.losses, "gfcheck artifact")
     # one suite: report/; several: report/<suite>/
@@ -300,7 +308,7 @@ def build_artifact(out, *, suites=None, profile: str = "quick", only=None,
         with _progress.bar(6, "artifact", unit="step") as b, _progress.heartbeat(_PREFIX, status, b):
             b.set_postfix_str("derivations")
             _progress.note(f"{_PREFIX} derivations (gfcheck derive)", b)
-            derive_status = write_derivations(bundle / "derivations")
+            derive_status = write_derivations(bundle / "derivations", suites=suites)
             b.update(1)
             b.set_postfix_str("claims")
             step[0] = "claims"
@@ -311,10 +319,10 @@ def build_artifact(out, *, suites=None, profile: str = "quick", only=None,
                 sel = [c for c in only if c in mine] if only else None
                 if only and not sel:
                     continue
-                res, ctx = verify(problems[s.name], prof, suite=s.name, only=sel, max_events=max_events)
+                res, ctx = verify(problems[s.name], profiles[s.name], suite=s.name, only=sel, max_events=max_events)
                 if isinstance(ctx.stopped, KeyboardInterrupt):
                     raise ctx.stopped  # an artifact is whole or not built: no report of what finished
-                command = (["gfcheck", "verify", "--suite", s.name, "--profile", prof.name]
+                command = (["gfcheck", "verify", "--suite", s.name, "--profile", profiles[s.name].name]
                            + (["--only", ",".join(sel)] if sel else []))
                 rdir = bundle / report_dirs[s.name]
                 write_report(rdir, res, ctx, command=command, figures=figures)
@@ -334,7 +342,7 @@ def build_artifact(out, *, suites=None, profile: str = "quick", only=None,
                 files[dest] = (root / src).read_bytes()
             for p in sorted((root / "docs").glob("*.md")):
                 files[f"docs/{p.name}"] = p.read_bytes()
-            claims_doc, claims_md = _claims_table(results, prof, "+".join(suites), report_dirs)
+            claims_doc, claims_md = _claims_table(results, profiles, "+".join(suites), report_dirs)
             files[CLAIMS_TABLE[0]] = canonical_json(claims_doc)
             files[CLAIMS_TABLE[1]] = claims_md
             prov = {"schema": "gfcheck.provenance/1", "suites": suites, "profile": prof.name,

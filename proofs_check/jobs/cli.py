@@ -15,7 +15,42 @@ from __future__ import annotations
 import argparse
 import sys
 
-__all__ = ["main", "build_parser", "run"]
+__all__ = ["main", "build_parser", "run", "SuiteProfiles"]
+
+
+class SuiteProfiles:
+    """The ``--profile`` choices: the names of the installed suites' profiles
+    (:meth:`~gfcheck.proofs_check.core.suite.Suite.profiles`), read from the registry on first use
+    (when ``--profile`` is given or the help is shown), so building the parser loads no suite's context.
+
+    >>> "quick" in SuiteProfiles() and "slow" not in SuiteProfiles()
+    True
+    """
+
+    def __init__(self):
+        self._names = None
+
+    def _load(self) -> list:
+        if self._names is None:
+            from gfcheck.proofs_check.core.registry import suites
+
+            self._names = list(dict.fromkeys(p for s in suites() for p in s.profiles()))
+        return self._names
+
+    def __contains__(self, name) -> bool:
+        return name in self._load()
+
+    def __iter__(self):
+        return iter(self._load())
+
+
+def _suite_help(what: str, *, marked: bool = True) -> str:
+    """``--suite`` help naming every installed suite, the default first (``marked``: says so)."""
+    from gfcheck.proofs_check.core.registry import suites
+
+    names = [s.name for s in suites()]
+    return f"{what}: {names[0]}{' (default)' if marked else ''}" + "".join(f", {n}" for n in names[1:]) + \
+        "; gfcheck verify --list shows them"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,8 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print versions and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    d = sub.add_parser("derive", help="regenerate the sympy derivations and certificates")
-    d.add_argument("--out", default="derivations", help="output folder (default: derivations)")
+    d = sub.add_parser("derive", help="regenerate the sympy derivations and certificates, one folder per suite")
+    d.add_argument("--out", default="derivations", help="output folder (default: derivations); suite S writes OUT/S/")
+    d.add_argument("--suite", action="append", default=None, metavar="NAME",
+                   help=_suite_help("suite, repeatable (default: every suite)", marked=False))
 
     s = sub.add_parser("simulate", help="integrate the gradient flow of a problem file")
     s.add_argument("problem", help="problem file (gfcheck.problem/1)")
@@ -49,12 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("verify", help="check a suite's claims (stated by its paper or reconstructed in docs/; "
                        "--list says which) against high-precision trajectories (the main job)")
-    v.add_argument("--suite", default=None,
-                   help="the suite of claims, one per paper: orthogonal (default) or separable; --list shows them")
+    v.add_argument("--suite", default=None, help=_suite_help("the suite of claims, one per paper"))
     v.add_argument("--list", action="store_true",
                    help="list the suites and their claims, each with where it comes from, then exit")
-    v.add_argument("--profile", choices=["quick", "full"], default="quick",
-                   help="lambda ladder and digits: quick (to 1e-200, 30 digits) or full (to 1e-400, 40 digits)")
+    v.add_argument("--profile", choices=SuiteProfiles(), default=None, metavar="PROFILE",
+                   help="the suite's ladder and digits, one of %(choices)s (default: the suite's first)")
     v.add_argument("--problem", default=None, help="problem file (default: the suite's built-in example)")
     v.add_argument("--out", default="gfcheck-report", help="report folder (default: gfcheck-report)")
     v.add_argument("--only", default=None, help="comma-separated claim ids to run (default: all)")
@@ -86,8 +122,9 @@ def _add_artifact_and_sweep(sub) -> None:
     a = sub.add_parser("artifact", help="build the paper artifact: derivations, report, claims table, "
                        "provenance, lock file, manifest and one deterministic archive")
     a.add_argument("--suite", action="append", default=None, metavar="NAME",
-                   help="suite of claims, repeatable: orthogonal (default) and/or separable")
-    a.add_argument("--profile", choices=["quick", "full"], default="quick")
+                   help=_suite_help("suite of claims, repeatable"))
+    a.add_argument("--profile", choices=SuiteProfiles(), default=None, metavar="PROFILE",
+                   help="the suites' ladder and digits, one of %(choices)s (default: the first suite's first)")
     a.add_argument("--out", required=True, help="artifact folder (new, empty, or an earlier artifact)")
     a.add_argument("--only", default=None, help="comma-separated claim ids (default: all)")
     a.add_argument("--no-figures", action="store_true", help="skip the figures")
@@ -136,9 +173,9 @@ def _dispatch(args) -> int:
     if status is not None:
         return status
     if args.command == "derive":
-        from gfcheck.symbolic import write_derivations
+        from .derive import write_derivations
 
-        return write_derivations(args.out)
+        return write_derivations(args.out, suites=args.suite)
     if args.command == "simulate":
         from gfcheck.numeric.simulate import run_simulate
 

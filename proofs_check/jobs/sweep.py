@@ -5,17 +5,19 @@ runs the Cartesian product::
 
     # sweep.toml
     task = "simulate"          # "simulate": integrate to the fit; "verify": run claims
-    n = [2, 3]                 # data sizes (orthogonal inputs, drawn from each seed)
+    # suite = "NAME"           # whose datasets and claims (default: the default suite)
+    n = [2, 3]                 # data sizes (the default suite: orthogonal inputs, drawn from each seed)
     m = [2, 4, 8]              # widths
     scale = ["1e-4", "1e-8"]   # initialisation scales lambda (number strings)
     seeds = 10                 # datasets: seeds 0..9 (or a list: [3, 7])
     dps = [30]                 # working digits
     # d = [4]                  # input dimension (default: d = n); every d must be >= n
-    # claims = ["escape-slope"]; profile = "quick"     (task = "verify" only)
+    # claims = ["escape-slope"]; profile = "quick"     (task = "verify" only; the suite's profiles)
 
 **Tasks are pure.** :func:`run_task` is a function of its parameters alone (a dict of JSON
-values): the dataset comes from the seed (:func:`dataset`), the initial directions from the
-same seed (the problem format's ``init.seed``), the precision is scoped inside the task.  Its
+values): the dataset comes from the seed (the suite's
+:meth:`~gfcheck.proofs_check.core.suite.Suite.dataset`), the initial directions from the same seed
+(the problem format's ``init.seed``), the precision is scoped inside the task.  Its
 document is written, by the process that runs the sweep, to ``DIR/results/<key>.json`` where
 ``key = sha256(canonical JSON of the parameters)`` (:func:`task_key`; the parameters include
 the gfcheck version, so a new version reruns everything).  The write is atomic, so an
@@ -55,9 +57,8 @@ from pathlib import Path
 
 from gfcheck.symbolic.files import atomic_write, atomic_write_json, canonical_json, check_output_dir
 from gfcheck.symbolic.errors import InvalidInput, SchemaError, UnreadableFile
-from gfcheck.symbolic.exact import cayley
 
-__all__ = ["SWEEP_SCHEMA", "TASKS", "load_grid", "parse_grid", "expand", "task_key", "dataset",
+__all__ = ["SWEEP_SCHEMA", "TASKS", "load_grid", "parse_grid", "expand", "task_key",
            "problem_of", "run_task", "run_sweep", "aggregate", "RESULTS_DIR", "REACHED_BITS"]
 
 #: the files ``aggregate`` writes into a sweep folder
@@ -69,7 +70,7 @@ RESULTS_DIR = "results"
 #: relative band of "reached the minimum-norm interpolator": 2^-REACHED_BITS (quick profile's)
 REACHED_BITS = 10
 _LIST_KEYS = ("n", "d", "m", "scale", "dps")
-_GRID_KEYS = {"task", "seeds", "claims", "profile", *_LIST_KEYS}
+_GRID_KEYS = {"task", "suite", "seeds", "claims", "profile", *_LIST_KEYS}
 #: at most this many tasks in one grid (a typo such as seeds = 1e6 is refused before any work)
 MAX_TASKS = 1_000_000
 
@@ -138,22 +139,31 @@ def parse_grid(doc) -> dict:
             raise SchemaError(f"grid seeds: expected a positive count or a list, found {seeds!r}")
         seeds = list(range(seeds))
     g["seeds"] = _int_list({"seeds": seeds}, "seeds", 0)
-    if task == "verify":
-        from gfcheck.proofs_check.core.registry import claims
-        from gfcheck.proofs_check.core.context import Profile
-
-        known = [c.id for c in claims()]
-        ids = doc.get("claims", known)
-        if not isinstance(ids, list) or not ids or any(c not in known for c in ids):
-            raise SchemaError(f"grid claims: expected a list of claim ids from {known}, found {ids!r}")
-        g["claims"] = sorted(set(ids), key=known.index)
-        g["profile"] = Profile.named(doc.get("profile", "quick")).name
-    elif "claims" in doc or "profile" in doc:
-        raise SchemaError("grid: 'claims' and 'profile' belong to task = \"verify\"")
+    _parse_suite_and_claims(doc, g)
     total = len(expand(g, version="0"))
     if total > MAX_TASKS:
         raise SchemaError(f"grid: {total} tasks exceed the limit {MAX_TASKS}; split the sweep")
     return g
+
+
+def _parse_suite_and_claims(doc, g) -> None:
+    """``suite`` (optional: a suite's name) and, for ``task = "verify"``, ``claims`` and ``profile``
+    (that suite's) from the grid document ``doc`` into the parsed grid ``g``."""
+    if "suite" in doc:
+        if not isinstance(doc["suite"], str):
+            raise SchemaError(f"grid suite: expected a suite name, found {doc['suite']!r}")
+        g["suite"] = _suite(doc).name
+    if g["task"] == "verify":
+        from gfcheck.proofs_check.core.registry import claims
+
+        known = [c.id for c in claims(g.get("suite"))]
+        ids = doc.get("claims", known)
+        if not isinstance(ids, list) or not ids or any(c not in known for c in ids):
+            raise SchemaError(f"grid claims: expected a list of claim ids from {known}, found {ids!r}")
+        g["claims"] = sorted(set(ids), key=known.index)
+        g["profile"] = _suite(g).profile(doc.get("profile")).name
+    elif "claims" in doc or "profile" in doc:
+        raise SchemaError("grid: 'claims' and 'profile' belong to task = \"verify\"")
 
 
 def _version() -> str:
@@ -171,6 +181,8 @@ def expand(grid: dict, *, version: str | None = None) -> list[dict]:
         for d in (grid["d"] or [n]):
             t = {"task": grid["task"], "n": n, "d": d, "m": m, "scale": scale, "seed": seed,
                  "dps": dps, "gfcheck": version}
+            if "suite" in grid:
+                t["suite"] = grid["suite"]
             if grid["task"] == "verify":
                 t["claims"] = list(grid["claims"])
                 t["profile"] = grid["profile"]
@@ -188,39 +200,17 @@ def task_key(params: dict) -> str:
 
 
 # ----------------------------------------------------------------------------- one task
-def dataset(seed: int, n: int, d: int):
-    """The orthogonal dataset of a seed: ``(X, y)`` with exact rationals.
+def _suite(params: dict):
+    """The suite of a grid or a task: the one it names, else the default suite."""
+    from gfcheck.proofs_check.core.registry import suite
 
-    ``rng = numpy.random.default_rng([seed, n, d])``; a skew-symmetric ``A`` with entries
-    ``k/2``, ``k`` in ``-2..2``; ``Q`` its Cayley transform; ``x_k = r_k Q_k`` (first n rows) with
-    ``r_k = p/2``, ``p`` in ``1..4``; labels ``y_k = +-p/2``, ``p`` in ``1..4``, sign uniform.
-
-    >>> X, y = dataset(0, 2, 3)
-    >>> sum(a * b for a, b in zip(X[0], X[1]))
-    Fraction(0, 1)
-    """
-    import numpy as np
-
-    rng = np.random.default_rng([seed, n, d])
-    A = [[Fraction(0)] * d for _ in range(d)]
-    for i in range(d):
-        for j in range(i + 1, d):
-            v = Fraction(int(rng.integers(-2, 3)), 2)
-            A[i][j], A[j][i] = v, -v
-    Q = cayley(A)
-    r = [Fraction(int(rng.integers(1, 5)), 2) for _ in range(n)]
-    y = [Fraction(int(rng.integers(1, 5)), 2) * (1 - 2 * int(rng.integers(0, 2))) for _ in range(n)]
-    return [[r[k] * v for v in Q[k]] for k in range(n)], y
+    return suite(params.get("suite"))
 
 
 def problem_of(params: dict):
-    """The :class:`~gfcheck.symbolic.problem.Problem` of a task (through the strict reader)."""
-    from gfcheck.symbolic.problem import fraction_string, parse_problem
-
-    X, y = dataset(params["seed"], params["n"], params["d"])
-    return parse_problem({"schema": "gfcheck.problem/1", "inputs": [[fraction_string(v) for v in x] for x in X],
-                          "labels": [fraction_string(v) for v in y], "width": params["m"],
-                          "init": {"scale": params["scale"], "seed": params["seed"]}})
+    """The :class:`~gfcheck.symbolic.problem.Problem` of a task: its suite's generated dataset
+    (:meth:`~gfcheck.proofs_check.core.suite.Suite.dataset`) of the seed and sizes."""
+    return _suite(params).dataset(params["seed"], {k: params[k] for k in ("n", "d", "m", "scale")})
 
 
 def _simulate_outcome(problem, dps: int) -> dict:
@@ -252,13 +242,13 @@ def _simulate_outcome(problem, dps: int) -> dict:
 
 
 def _verify_outcome(problem, params: dict) -> dict:
-    from gfcheck.proofs_check.core.context import Profile
-    from gfcheck.proofs_check.suites.orthogonal.context import Context
     from gfcheck.proofs_check.core.registry import claims, run_claim
 
-    ctx = Context(problem, Profile.named(params["profile"]))
+    s = _suite(params)
+    ctx = s.make_context(problem, s.profile(params["profile"]))
+    ctx.suite = s
     out = {}
-    for c in claims():
+    for c in claims(s.name):
         if c.id in params["claims"]:
             r = run_claim(c, ctx)
             out[c.id] = {"verdict": r.verdict, "residual": r.result.residual, "tolerance": r.result.tolerance}

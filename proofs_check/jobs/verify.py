@@ -5,8 +5,8 @@
 
     gfcheck verify [--profile quick|full] [--problem FILE] [--out DIR] [--only ID[,ID...]] [--max-time SECONDS]
 
-Runs the registered claims (digest section 9) on the problem (default: the built-in example,
-``proofs_check/suites/orthogonal/data/default.problem.json``), shows progress on stderr, prints the verdict table
+Runs the suite's registered claims on the problem (default: the suite's built-in example,
+:meth:`~gfcheck.proofs_check.core.suite.Suite.default_problem`), shows progress on stderr, prints the verdict table
 and writes the report into ``DIR``: ``report.md``, ``report.json`` (deterministic: same inputs,
 same bytes), ``timings.json`` (seconds per claim: the one file that changes between runs), the
 figures, ``problem.json`` (the exact problem) and, for each refuted claim,
@@ -52,7 +52,7 @@ def default_problem():
     """The default suite's built-in example."""
     from gfcheck.proofs_check.core.registry import suite
 
-    return suite().load_default_problem()
+    return suite().default_problem()
 
 
 class Progress:
@@ -310,9 +310,9 @@ def _report_modules(ctx) -> None:
     now, so that the report of what finished, after a signal, costs no import time."""
     from gfcheck.numeric import provenance  # noqa: F401 - imported for later
 
-    from gfcheck.proofs_check.core.report import suite_hooks
+    from gfcheck.proofs_check.core import report  # noqa: F401 - imported for later
 
-    suite_hooks(ctx)
+    ctx.suite.figure_captions()  # imports the suite's report module
 
 
 def _out_of_time(ctx) -> bool:
@@ -485,15 +485,12 @@ def exit_status(results, *, user_problem: bool) -> int:
 def check_report_dir(out, *, figures: bool, suite=None) -> Path:
     """Refuse, before any claim runs, a report folder that cannot be written (``OutputError``):
     the report's files and, with ``figures``, the suite's figure files."""
-    import importlib
-
     from gfcheck.proofs_check.core.registry import suite as get_suite
     from gfcheck.proofs_check.core.report import REPORT_FILES, REPRODUCE_DIR
 
     names = REPORT_FILES
-    the_suite = get_suite(suite)
-    if figures and the_suite.figures:
-        names = names + tuple(getattr(importlib.import_module(the_suite.figures), "FIGURES", {}))
+    if figures:
+        names = names + tuple(get_suite(suite).figure_captions())
     return check_output_dir(out, "--out", files=names, folders=(REPRODUCE_DIR,))
 
 
@@ -515,12 +512,13 @@ def summary_lines(results, *, profile: str, out_dir) -> list[str]:
     return lines
 
 
-def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None,
+def run_verify(*, suite: str | None = None, profile: str | None = None, problem=None,
                out="gfcheck-report", only=None, figures: bool = True, max_events: int | None = None,
                jobs: int | None = None, max_time=None, cache=None) -> int:
     """The ``verify`` command (see the module docstring); returns the exit status.
 
-    ``suite`` names the paper (default ``orthogonal``; ``gfcheck verify --list``); ``problem`` is
+    ``suite`` names the paper (default: the default suite; ``gfcheck verify --list``); ``profile`` one
+    of the suite's profiles (default: its first, :meth:`~gfcheck.proofs_check.core.suite.Suite.profile`); ``problem`` is
     a problem file path (default: the suite's built-in example); ``only`` a list of claim ids (or
     one comma-separated string); ``max_time`` the whole-run budget in seconds (None: the profile's
     ``run_seconds``; 0: no bound).  On SIGINT or SIGTERM, or when the budget is spent, the report
@@ -529,14 +527,13 @@ def run_verify(*, suite: str | None = None, profile: str = "quick", problem=None
     that keeps the integrations for a later run (an unwritable one is refused first, exit 2)."""
     from gfcheck.symbolic.budget import Budget
 
-    from gfcheck.proofs_check.core.context import Profile
     from gfcheck.proofs_check.core.registry import suite as get_suite
 
     the_suite = get_suite(suite)
-    prof = Profile.named(profile)
+    prof = the_suite.profile(profile)
     budget = Budget.of(max_time, default=prof.run_seconds)
     user = problem is not None
-    prob = load_problem(problem) if user else the_suite.load_default_problem()
+    prob = load_problem(problem) if user else the_suite.default_problem()
     prob.require_loss(the_suite.losses, "gfcheck verify")
     check_report_dir(out, figures=figures, suite=the_suite.name)
     if cache is not None:

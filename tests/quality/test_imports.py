@@ -226,3 +226,56 @@ def test_no_import_cycle_inside_a_package(layer):
 def test_the_cycle_finder_finds_a_cycle():  # the negative twin
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+# ---------------------------------------------------------------- no suite named below the suites
+#: the folders whose code takes every suite from the registry (docstrings may name a suite)
+SUITE_BLIND = ("proofs_check/core", "proofs_check/jobs", "gfcheck_main")
+#: string constants that equal a suite's name but do not mean the suite: (file, assigned name, value)
+NOT_A_SUITE = {("proofs_check/core/report.py", "_ASSUMPTION_STEPS", "orthogonal")}  # a word of a reason
+
+
+def suite_names_in(source, names, path="x.py"):
+    """``(assigned name, constant)`` for each string constant of ``source`` (not a docstring or other
+    bare string) that names a suite of ``names``: equal to it, or ``suites.NAME``, ``suites/NAME``,
+    ``--suite NAME`` inside it; ``NOT_A_SUITE`` lists the reviewed exceptions."""
+    tree = ast.parse(source)
+    bare = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+    owner = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            label = ",".join(t.id for t in targets if isinstance(t, ast.Name))
+            for sub in ast.walk(node):
+                owner.setdefault(id(sub), label)
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or id(node) in bare:
+            continue
+        v = node.value
+        hit = any(v == n or any(f"{pre}{n}" in v for pre in ("suites.", "suites/", "--suite ")) for n in names)
+        if hit and (path, owner.get(id(node), ""), v) not in NOT_A_SUITE:
+            out.append((owner.get(id(node), ""), v))
+    return out
+
+
+def _suite_names():
+    return sorted(p.name for p in (ROOT / "proofs_check" / "suites").iterdir() if (p / "suite.py").is_file())
+
+
+@pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for folder in SUITE_BLIND
+                                        for p in (ROOT / folder).rglob("*.py")))
+def test_no_suite_is_named_in_core_jobs_or_the_facade(path):
+    found = suite_names_in((ROOT / path).read_text(), _suite_names(), path)
+    assert found == [], f"{path} names a suite in its code: {found} (take it from the suite object)"
+
+
+def test_the_suite_name_check_catches_a_named_suite():  # the negative twins
+    names = ["orthogonal", "separable"]
+    for source in ('x = "orthogonal"', 'f(suite="separable")', 'M = "gfcheck.proofs_check.suites.separable.context"',
+                   'help = "run gfcheck verify --suite separable"'):
+        assert suite_names_in(source, names), source
+    for source in ('"""Docstring: suite("orthogonal")."""', 'x = "pairwise orthogonal inputs"',
+                   '_ASSUMPTION_STEPS = (("orthogonal", "make them so"),)'):
+        assert suite_names_in(source, names, "proofs_check/core/report.py") == [], source
+    assert suite_names_in('_ASSUMPTION_STEPS = (("orthogonal", "x"),)', names, "proofs_check/core/other.py")

@@ -164,7 +164,7 @@ def test_the_probe_sees_the_samples_and_the_watches():
     engine mutant of another engine (float64) leaves the reduced runs' signatures alone."""
     from gfcheck.proofs_check.core import registry
 
-    problem = registry.suite("orthogonal").load_default_problem()
+    problem = registry.suite("orthogonal").default_problem()
     cache = {}
     samples = M.inert_probe("stale-samples", problem, "orthogonal", cache)
     assert samples["verdict"] == "ACTIVE" and all(d.endswith(": samples") for d in samples["differs"]), samples
@@ -193,7 +193,7 @@ def test_the_probe_reads_the_exact_constants_for_a_prediction_mutant(tmp_path):
     assert M.probe_cells(tmp_path, "separable", ["default"], ["sep-gamma-factor"], log=io.StringIO()) == 0
     from gfcheck.proofs_check.core import registry
 
-    problem = registry.suite("separable").load_default_problem()
+    problem = registry.suite("separable").default_problem()
     same = M.flow_signature(problem, "constants")
     assert "constants" in same and M.signature_difference(same, M.flow_signature(problem, "constants")) == []
 

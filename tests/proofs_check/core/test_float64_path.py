@@ -24,7 +24,7 @@ QUICK = Profile.named("quick")
 def _run(suite_name, profile=QUICK):
     c = next(c for c in claims(suite_name) if c.id == "float64-path")
     su = suite(suite_name)
-    return run_claim(c, su.make_context(su.load_default_problem(), profile))
+    return run_claim(c, su.make_context(su.default_problem(), profile))
 
 
 @pytest.mark.parametrize("suite_name", ["orthogonal", "separable"])

@@ -162,7 +162,7 @@ def _declared(claim):
     """The claim's suite's default problem as its context (one per suite), and the claim's laws on it."""
     if claim.suite not in _CONTEXTS:
         s = suite(claim.suite)
-        _CONTEXTS[claim.suite] = s.make_context(s.load_default_problem(), Profile.named("quick"))
+        _CONTEXTS[claim.suite] = s.make_context(s.default_problem(), Profile.named("quick"))
     ctx = _CONTEXTS[claim.suite]
     return ctx, claim.laws(ctx)
 

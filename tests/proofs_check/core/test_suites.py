@@ -1,22 +1,25 @@
 """Suites: the registry holds papers; a suite that lives in the tests plugs in without touching
-the ``orthogonal`` suite's files (``toy_suite.py``)."""
+the ``orthogonal`` suite's files (``tests/toy_suite/``, registered here at run time; its entry point
+is tested in ``tests/toy_suite/test_plugin.py``)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-import toy_suite
+from toy_suite import claims as toy_claims
+from toy_suite.suite import SUITE as TOY
 
 from gfcheck.proofs_check.jobs.cli import main
-from gfcheck.proofs_check.core.registry import Suite, claims, register, suite, suites
+from gfcheck.proofs_check.core.registry import Suite, claims, register, register_suite, suite, suites
 from gfcheck.proofs_check.core.verdicts import Claim
 from gfcheck.symbolic.errors import InvalidInput, SchemaError
 
 
 @pytest.fixture(autouse=True)
 def _toy():
-    toy_suite.install()
+    register_suite(TOY)
+    claims(TOY.name)  # registers its claims
 
 
 def test_the_default_suite_is_the_first_paper_with_its_eighteen_items():
@@ -28,7 +31,7 @@ def test_the_default_suite_is_the_first_paper_with_its_eighteen_items():
 
 def test_a_suite_in_the_tests_runs_end_to_end_with_its_negative_twin(tmp_path, capsys):
     out = tmp_path / "r"
-    assert main(["verify", "--suite", "toy", "--out", str(out)]) == 0
+    assert main(["verify", "--suite", "toy", "--only", "logistic-fit", "--out", str(out)]) == 0
     doc = json.loads((out / "report.json").read_text())
     assert doc["suite"] == "toy" and [c["id"] for c in doc["claims"]] == ["logistic-fit"]
     assert doc["claims"][0]["verdict"] == "VERIFIED" and doc["claims"][0]["twin"]["verdict"] == "REFUTED"
@@ -50,7 +53,7 @@ def test_an_unknown_suite_is_one_line_exit_2(tmp_path, capsys):
 
 
 def test_claims_are_unique_per_suite_and_numbered_within_it():
-    c = toy_suite.CLAIMS[0]
+    c = toy_claims.CLAIMS[0]
     with pytest.raises(InvalidInput, match="duplicate claim id"):
         register(c)
     with pytest.raises(InvalidInput, match="duplicate item number"):
@@ -62,4 +65,6 @@ def test_claims_are_unique_per_suite_and_numbered_within_it():
     with pytest.raises(SchemaError):
         suite("nonesuch")
     with pytest.raises(InvalidInput):
-        Suite(name="x", title="", model="m", notes="n", claim_modules=("m",), context="c", default_problem="d")
+        type(TOY)(name="x", title="", model="m", notes="n")
+    with pytest.raises(TypeError, match="abstract"):
+        Suite(name="x", title="t", model="m", notes="n")

@@ -48,7 +48,7 @@ def test_the_manifest_lists_every_file_with_its_sha256(two_builds):
         assert hashlib.sha256((bundle / path).read_bytes()).hexdigest() == digest
     for must in ("LICENSE", "CITATION.cff", "environment/requirements.lock", "provenance.json",
                  "claims.md", "claims.json", "report/report.json", "report/report.md",
-                 "derivations/manifest.json", "problems/orthogonal.default.problem.json",
+                 "derivations/orthogonal/manifest.json", "problems/orthogonal.default.problem.json",
                  "schemas/problem.schema.json", "schemas/result.schema.json", "docs/verdicts.md"):
         assert must in listed, must
     assert "report/timings.json" not in listed and (two_builds[0] / "timings.json").is_file()

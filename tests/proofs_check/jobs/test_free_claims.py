@@ -63,7 +63,7 @@ def test_some_claims_are_declared_on_the_data_alone():
 
 @pytest.mark.parametrize("claim", FREE, ids=lambda c: f"{c.suite}:{c.id}")
 def test_a_claim_declared_on_the_data_alone_never_integrates(claim):
-    result, twin = check_on_data_alone(claim, get_suite(claim.suite).load_default_problem())
+    result, twin = check_on_data_alone(claim, get_suite(claim.suite).default_problem())
     assert result.verdict == "VERIFIED" and twin.verdict == "REFUTED"
 
 
@@ -79,7 +79,7 @@ def test_twin_a_claim_that_integrates_declared_on_the_data_alone_is_caught():
     invariants = next(c for c in claims("orthogonal") if c.id == "invariants")
     liar = dataclasses.replace(invariants, integrates=False)
     with pytest.raises(Integrated):
-        check_on_data_alone(liar, get_suite("orthogonal").load_default_problem())
+        check_on_data_alone(liar, get_suite("orthogonal").default_problem())
 
 
 class Recorder:

@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gfcheck.proofs_check.jobs.cli import main
-from gfcheck.proofs_check.jobs.sweep import (RESULTS_DIR, aggregate, dataset, expand, parse_grid, run_sweep,
+from gfcheck.proofs_check.jobs.sweep import (RESULTS_DIR, aggregate, expand, parse_grid, run_sweep,
                                         task_key)
+from gfcheck.proofs_check.suites.orthogonal.dataset import rows as dataset
 
 GRID = {"task": "simulate", "n": [2], "m": [2, 4], "scale": ["1e-3"], "seeds": 2, "dps": [20]}
 

@@ -19,7 +19,7 @@ from gfcheck.proofs_check.suites.orthogonal import claims_asymptotic
 def test_a_sup_that_does_not_fall_leaves_plateaus_undecided_not_refuted(monkeypatch, falls):
     monkeypatch.setattr(claims_asymptotic, "_goes_to_zero", lambda sup: falls)
     the_suite = suite("orthogonal")
-    ctx = the_suite.make_context(the_suite.load_default_problem(), Profile.named("quick"))
+    ctx = the_suite.make_context(the_suite.default_problem(), Profile.named("quick"))
     claim = next(c for c in claims("orthogonal") if c.id == "plateaus")
     result, twin = claim.check(ctx)
     assert result.details["sup_distance_decreasing"] == str(falls)

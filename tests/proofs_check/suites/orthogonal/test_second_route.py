@@ -28,7 +28,7 @@ SELECTED = INTEGRATING if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" els
 def test_the_check_reaches_its_verdict_on_its_second_route(cid):
     c = next(c for c in claims("orthogonal") if c.id == cid)
     su = suite("orthogonal")
-    other = su.make_context(su.load_default_problem(), SHORT).second_route(other_engine=not c.compares_engines)
+    other = su.make_context(su.default_problem(), SHORT).second_route(other_engine=not c.compares_engines)
     result, twin = c.check(other)
     first, used = other.route_engines()
     assert (used == "full") != c.compares_engines, (first, used)
