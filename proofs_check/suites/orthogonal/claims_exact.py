@@ -241,7 +241,7 @@ CLAIMS.append(Claim(
     title="The gradient decouples across input directions",
     statement="<grad_{w_j} L, x_k> = (a_j/n) r_k 1[u_jk > 0] ||x_k||^2 and P_perp grad_{w_j} L = 0 on "
               "orthogonal data; on non-orthogonal data the difference is the cross term of 7.3",
-    source="digest 2.1, 7.3, 9.2; certified symbolically in derivations/certificates/decoupling_*",
+    source="digest 2.1, 7.3, 9.2; certified symbolically in derivations/orthogonal/certificates/decoupling_*",
     prediction="the decoupled formula (plus the cross term on non-orthogonal data)",
     measurement="one-sided directional derivatives of L, exact in rationals (the loss is quadratic "
                 "along a direction between kinks), at states of the flow taken as exact rationals",
@@ -725,7 +725,7 @@ def _check_early_closed_form(ctx):
                               wrong={"a first-order linearisation error (exponent 1)": 1},
                               details={"t": s(t, 6), "ladder": [f"1e-{e}" for e in exps],
                                        "closed_form_vs_linearised_ODE": "residual identically 0 "
-                                       "(derivations/certificates/early_closed_form.json)"})
+                                       "(derivations/orthogonal/certificates/early_closed_form.json)"})
 
 
 CLAIMS.append(Claim(
