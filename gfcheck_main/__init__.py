@@ -40,7 +40,7 @@ _API = {
     "integrate": "gfcheck.numeric.integrate", "Precision": "gfcheck.numeric.precision",
     "verify": "gfcheck.proofs_check.jobs.verify", "Profile": "gfcheck.proofs_check.core.context",
     "suites": "gfcheck.proofs_check.core.registry", "claims": "gfcheck.proofs_check.core.registry",
-    "errors": "gfcheck.symbolic.errors",
+    "errors": "gfcheck.errors",
 }
 
 __all__ = ["__version__", *_API]

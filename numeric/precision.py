@@ -71,7 +71,7 @@ class Precision:
         >>> Precision.checked(7, where="--dps", limits=(10, 5000))
         Traceback (most recent call last):
         ...
-        gfcheck.symbolic.errors.InvalidInput: --dps: expected an integer number of digits in [10, 5000], found 7
+        gfcheck.errors.InvalidInput: --dps: expected an integer number of digits in [10, 5000], found 7
         """
         lo, hi = limits
         _check_int(dps, where, lo, hi, f"an integer number of digits in [{lo}, {hi}]")
@@ -215,7 +215,7 @@ def to_mpf(value, *, allow_float: bool = False):
     >>> to_mpf(0.1)
     Traceback (most recent call last):
     ...
-    gfcheck.symbolic.errors.InvalidInput: to_mpf: refusing the Python float 0.1 (53 bits only); pass an exact ...
+    gfcheck.errors.InvalidInput: to_mpf: refusing the Python float 0.1 (53 bits only); pass an exact ...
     """
     if isinstance(value, bool):
         raise InvalidInput(f"to_mpf: expected a number, found bool {value!r}")

@@ -99,7 +99,7 @@ class Budget:
     >>> Budget.of(-1)
     Traceback (most recent call last):
     ...
-    gfcheck.symbolic.errors.InvalidInput: --max-time: expected a number of seconds >= 0 (0: no bound), found -1
+    gfcheck.errors.InvalidInput: --max-time: expected a number of seconds >= 0 (0: no bound), found -1
     """
 
     seconds: float | None

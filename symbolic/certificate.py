@@ -147,7 +147,7 @@ class Certificate:
     >>> Certificate("demo", PROVED, "expand", "x", None, ())
     Traceback (most recent call last):
     ...
-    gfcheck.symbolic.errors.InvalidInput: Certificate demo: a PROVED verdict needs the residual "0", found 'x'
+    gfcheck.errors.InvalidInput: Certificate demo: a PROVED verdict needs the residual "0", found 'x'
     """
 
     claim: str

@@ -254,7 +254,7 @@ def error_table_problems(page: str, module) -> list[str]:
 
 
 def test_the_error_table_names_every_class_with_its_exit_status():
-    from gfcheck.symbolic import errors
+    from gfcheck import errors
 
     assert error_table_problems((DOCS / "errors.md").read_text(encoding="utf-8"), errors) == []
 
@@ -262,7 +262,7 @@ def test_the_error_table_names_every_class_with_its_exit_status():
 def test_error_table_check_detects_a_missing_a_made_up_and_a_wrong_row():
     import types
 
-    from gfcheck.symbolic import errors
+    from gfcheck import errors
 
     page = (DOCS / "errors.md").read_text(encoding="utf-8")
     page = page.replace("| `ZeroVector` | `InvalidInput` | 2 |", "| `ZeroVector` | `InvalidInput` | 1 |")

@@ -17,7 +17,7 @@ grow with the ladder where a check needs ``lambda^2`` resolved against O(1) numb
 >>> Profile.named("slow")
 Traceback (most recent call last):
 ...
-gfcheck.symbolic.errors.SchemaError: profile: expected one of quick, full, found 'slow'
+gfcheck.errors.SchemaError: profile: expected one of quick, full, found 'slow'
 """
 
 from __future__ import annotations

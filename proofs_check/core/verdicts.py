@@ -110,7 +110,7 @@ class Provenance:
     >>> Provenance("stated", "somewhere")
     Traceback (most recent call last):
     ...
-    gfcheck.symbolic.errors.InvalidInput: Provenance.kind: expected one of ('paper', 'reconstructed'), found 'stated'
+    gfcheck.errors.InvalidInput: Provenance.kind: expected one of ('paper', 'reconstructed'), found 'stated'
     """
 
     kind: str

@@ -83,9 +83,16 @@ def _layer(name):
     return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
 
 
+#: the facade's leaf module: it imports nothing of gfcheck, so it sits below every layer
+LEAF = "gfcheck.errors"
+
+
 def level(name):
     """The level of a gfcheck module name (``LEVELS``): ``gfcheck.proofs_check`` itself (its lazy
-    API and ``python -m gfcheck.proofs_check``) sits with the jobs, the facade above them all."""
+    API and ``python -m gfcheck.proofs_check``) sits with the jobs, the facade above them all, but
+    for its leaf :data:`LEAF`, which every layer may import (the bottom level)."""
+    if name == LEAF or name.startswith(LEAF + "."):
+        return LEVELS[0]
     parts = name.split(".")
     layer = _layer(name)
     if layer is None:
@@ -104,7 +111,8 @@ def suite_of(name):
 def _facade_names(module, names):
     """The imports of ``names`` that reach the facade ``gfcheck`` itself (its ``__init__``, its
     public API, ``gfcheck.__main__``), not a layer below it."""
-    return sorted(t for t in names if t == "gfcheck" or (t.startswith("gfcheck.") and _layer(t) is None))
+    return sorted(t for t in names if t == "gfcheck" or (t.startswith("gfcheck.") and _layer(t) is None
+                                                          and level(t) == "facade"))
 
 
 def upward(module, targets):
@@ -144,6 +152,8 @@ PLANTED = [
     ("facade", "gfcheck.numeric.x", "from gfcheck import integrate", True),
     ("facade", "gfcheck.numeric.x", "import gfcheck.__main__", True),
     ("facade", "gfcheck.numeric.x", "from gfcheck.symbolic import errors", False),
+    ("facade", "gfcheck.symbolic.x", "from gfcheck.errors import InvalidInput", False),
+    ("facade", "gfcheck.symbolic.x", "from gfcheck.cli import main", True),
     ("flow", "gfcheck.proofs_check.core.x", "from gfcheck.proofs_check.jobs import verify", True),
     ("flow", "gfcheck.proofs_check.suites.s.x", "def f():\n    from ...jobs.cli import run", True),
     ("flow", "gfcheck.numeric.x", "from gfcheck.proofs_check.core.context import Profile", True),
@@ -279,3 +289,24 @@ def test_the_suite_name_check_catches_a_named_suite():  # the negative twins
                    '_ASSUMPTION_STEPS = (("orthogonal", "make them so"),)'):
         assert suite_names_in(source, names, "proofs_check/core/report.py") == [], source
     assert suite_names_in('_ASSUMPTION_STEPS = (("orthogonal", "x"),)', names, "proofs_check/core/other.py")
+
+
+def _gfcheck_imports(source: str) -> list:
+    """The gfcheck modules a source imports (module- and function-level)."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out += [a.name for a in node.names if a.name.split(".")[0] == "gfcheck"]
+        elif isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").split(".")[0] == "gfcheck"):
+            out.append("." * node.level + (node.module or ""))
+    return out
+
+
+def test_the_leaf_imports_nothing_of_gfcheck():
+    """``gfcheck.errors`` may be imported by every layer only because it imports none of them."""
+    assert _gfcheck_imports((ROOT / "gfcheck_main" / "errors.py").read_text()) == []
+
+
+def test_the_leaf_check_sees_an_import_of_gfcheck():  # the negative twin
+    assert _gfcheck_imports("def f():\n    from gfcheck.numeric import integrate\n") == ["gfcheck.numeric"]
+    assert _gfcheck_imports("from . import cli\n") == ["."]
