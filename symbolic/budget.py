@@ -148,6 +148,19 @@ class Budget:
         return f"the whole-run budget of {self.seconds:.0f} s ({self.where})"
 
 
+def time_left(budget, reserve: float = 0.0, cap=None):
+    """Seconds ``budget`` (a :class:`Budget` or None) leaves before ``deadline - reserve``, at most
+    ``cap``; None when neither bounds it (a context's :meth:`time_left` and a claim's bound).
+
+    >>> time_left(None), time_left(None, cap=0.5), time_left(Budget(None, "x"), 5.0, 2.0)
+    (None, 0.5, 2.0)
+    """
+    left = budget.remaining(reserve) if budget is not None else None
+    if cap is None:
+        return left
+    return cap if left is None else min(cap, left)
+
+
 def time_limit(seconds, message: str):
     """A context manager raising :class:`TimeBudgetSpent` (``message``) after ``seconds`` of
     wall-clock time (``SIGALRM``, main thread only; elsewhere, or with ``seconds=None``, no limit).

@@ -212,10 +212,9 @@ class SuiteContext:
         >>> ctx.time_left(), ctx.time_left(0.5)
         (35.0, 0.5)
         """
-        left = self.budget.remaining(self.budget_reserve) if self.budget is not None else None
-        if cap is None:
-            return left
-        return cap if left is None else min(cap, left)
+        from gfcheck.symbolic.budget import time_left
+
+        return time_left(self.budget, self.budget_reserve, cap)
 
     @property
     def precision(self):

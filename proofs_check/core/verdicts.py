@@ -299,10 +299,11 @@ def _bound(claim: Claim, ctx):
     bound = 2 * seconds if seconds else None
     message = (f"the claim ran past its time budget of {bound:.0f} s "
                "(twice Profile.claim_seconds): rerun it alone with --only, or with --profile full") if bound else ""
-    budget = ctx.budget
-    left = budget.remaining(ctx.budget_reserve) if budget is not None else None
+    from gfcheck.symbolic.budget import time_left
+
+    left = time_left(ctx.budget, ctx.budget_reserve)  # what the whole run leaves the claims
     if left is not None and (bound is None or left < bound):
-        return left, stop_reason(claim.id, budget), "budget"
+        return left, stop_reason(claim.id, ctx.budget), "budget"
     return bound, message, None
 
 
