@@ -5,7 +5,7 @@ file per problem, resumable, on a local pool or a Dask cluster.
     python benchmarks/census.py generate --out DIR [--orthogonal 150] [--separable 60] [--seed 19]
     python benchmarks/census.py run DIR [--jobs 2] [--verify-jobs 1] [--scheduler ADDRESS]
                                         [--profile quick|full] [--max-time SECONDS] [--limit K]
-                                        [--only-class C] [--only CLAIMS]
+                                        [--only-class C] [--only CLAIMS] [--cache DIR]
     python benchmarks/census.py report DIR [--out docs/census.md]
 
 **generate** draws the problems from the test strategies (``tests/strategies.py``:
@@ -30,7 +30,11 @@ full 3600 s) is passed to verify when its ``--help`` offers it; the child is alw
 whole process group) at ``max_time + 60`` s and the result says so.  Workers: ``--jobs`` threads that each wait on one
 verify (``--verify-jobs`` processes each), or ``--scheduler`` a Dask cluster
 (``gfcheck.proofs_check.jobs.sweep.dask_executor``; the task takes the problem's text and returns the
-documents, so workers need no shared file system).
+documents, so workers need no shared file system).  ``--cache DIR`` is passed to verify (its
+integrations kept and read again, keyed by the exact problem, the run's arguments and the engines'
+code, ``docs/verify.md``): a census rerun after a change of the verdict code integrates nothing the
+engines did not change; the result records the cache (``"cache": true``), since its seconds are
+then not a cold run's and the report marks them.
 
 **report** reads the manifest, the results, an optional hand-kept ``DIR/causes.json``
 (``{"NNNN:claim-id": "cause / resolution text"}``; ``"NNNN:*"`` for a run without a report) and an
@@ -329,6 +333,8 @@ def run_problem(task: dict) -> dict:
                                "--jobs", str(task["verify_jobs"])]
         if task.get("only"):
             cmd += ["--only", task["only"]]
+        if task.get("cache"):
+            cmd += ["--cache", task["cache"]]
         budget_passed = bool(max_time) and verify_offers_max_time()
         if budget_passed:
             cmd += ["--max-time", str(max_time)]
@@ -365,7 +371,8 @@ def run_problem(task: dict) -> dict:
               "labels": task["labels"], "profile": task["profile"], "exit_status": proc.returncode, "killed": killed,
               "seconds": f"{seconds:.1f}", "max_time": max_time, "max_time_passed": budget_passed,
               "kill_after": max_time + task.get("grace", KILL_GRACE) if max_time else None,
-              "claims": claims, "git_commit": commit, **integration_costs(tdoc)}
+              "claims": claims, "git_commit": commit, **integration_costs(tdoc),
+              **({"cache": True} if task.get("cache") else {})}
     if not report_json:
         result["stderr_tail"] = err[-2000:] if err else ""
     return {"result": result, "report_json": report_json, "report_md": report_md}
@@ -464,8 +471,18 @@ def profile_budget(profile: str) -> int:
     return math.ceil(Profile.named(profile).run_seconds)
 
 
+def _cached_note(results) -> str:
+    """``"; N with a --cache (not cold runs)"`` when some results read verify's cache, else ``""``.
+
+    >>> _cached_note([{"cache": True}, {}]), _cached_note([{}])
+    ('; 1 with a --cache (not cold runs)', '')
+    """
+    n = sum(bool(d.get("cache")) for d in results)
+    return f"; {n} with a --cache (not cold runs)" if n else ""
+
+
 def pending_tasks(out, manifest, *, max_time=None, verify_jobs=1, limit=None, only_class=None, only=None,
-                  grace=KILL_GRACE, profile=None) -> list:
+                  grace=KILL_GRACE, profile=None, cache=None) -> list:
     """The tasks of the problems without a result, classes in turn (the first problem of every
     class, then the second, ...; ids in order within a class), so that a census cut short by its
     session has run every class alike (``--only-class``: the class asked for, a computed label or
@@ -483,7 +500,8 @@ def pending_tasks(out, manifest, *, max_time=None, verify_jobs=1, limit=None, on
         tasks.append({"id": e["id"], "suite": e["suite"], "class": e["class"], "labels": e["labels"],
                       "problem": _read(Path(out) / e["file"]), "profile": prof,
                       "max_time": max_time or profile_budget(prof),
-                      "verify_jobs": verify_jobs, "only": only, "grace": grace})
+                      "verify_jobs": verify_jobs, "only": only, "grace": grace,
+                      **({"cache": str(cache)} if cache else {})})
     tasks = classes_in_turn(tasks)
     return tasks[:limit] if limit is not None else tasks
 
@@ -503,14 +521,14 @@ def classes_in_turn(tasks) -> list:
 
 
 def run(out, *, jobs: int = 1, verify_jobs: int = 1, scheduler=None, max_time: int | None = None, limit=None,
-        only_class=None, only=None, grace: int = KILL_GRACE, profile=None, say=None) -> dict:
+        only_class=None, only=None, grace: int = KILL_GRACE, profile=None, say=None, cache=None) -> dict:
     """Run the pending problems (see the module docstring); returns ``{"ran", "skipped", "killed"}``.
     ``grace``: seconds past ``max_time`` before a child is killed; ``max_time`` None: the profile's
     budget; ``profile`` None: each problem's own."""
     say = say or (lambda s: print(s, file=sys.stderr, flush=True))
     manifest = read_manifest(out)
     tasks = pending_tasks(out, manifest, max_time=max_time, verify_jobs=verify_jobs, limit=limit,
-                          only_class=only_class, only=only, grace=grace, profile=profile)
+                          only_class=only_class, only=only, grace=grace, profile=profile, cache=cache)
     say(f"census: {len(manifest['problems'])} problems, {len(tasks)} to run -> {Path(out) / 'results'}")
     client = None
     if scheduler:
@@ -667,7 +685,8 @@ def report(out, dest=None) -> str:
                    f"killed {sum(d['killed'] for d in pd)}; without a report {bare}; budget per problem "
                    + ", ".join(f"{b} s" for b in sorted({d["max_time"] for d in pd if d["max_time"]}))
                    + " (passed to verify as --max-time: "
-                   + ", ".join(sorted({"yes" if d["max_time_passed"] else "no" for d in pd})) + ").", ""]
+                   + ", ".join(sorted({"yes" if d["max_time_passed"] else "no" for d in pd})) + ")"
+                   + _cached_note(pd) + ".", ""]
     md += ["## Per class", "", "Class asked for (`class`) and labels computed from the problem (`label`).", "",
            "| class or label | problems | run | all verified | with REFUTED | with UNDECIDED | killed |",
            "|---|---|---|---|---|---|---|"]
@@ -723,6 +742,7 @@ def main(argv=None) -> int:
     r.add_argument("--limit", type=int, default=None, help="run at most K problems")
     r.add_argument("--only-class", default=None, help="only problems of this class or label (or the one of this id)")
     r.add_argument("--only", default=None, help="only these claims (verify's --only)")
+    r.add_argument("--cache", default=None, help="verify's --cache: integrations kept in DIR and read again")
     p = sub.add_parser("report", help="write the census tables")
     p.add_argument("dir")
     p.add_argument("--out", default=None, help="Markdown file (default: print)")
@@ -738,7 +758,7 @@ def main(argv=None) -> int:
                 raise InvalidInput("--jobs, --verify-jobs and --max-time: expected positive integers")
             c = run(args.dir, jobs=args.jobs, verify_jobs=args.verify_jobs, scheduler=args.scheduler,
                     max_time=args.max_time, limit=args.limit, only_class=args.only_class, only=args.only,
-                    profile=args.profile)
+                    profile=args.profile, cache=args.cache)
             print(canonical_json(c), end="")
         else:
             text = report(args.dir, args.out)

@@ -139,6 +139,26 @@ def test_run_writes_one_result_and_resumes(tmp_path):
     assert any("1 to run" in s for s in said) and any("0 to run" in s for s in said)
 
 
+def test_a_census_run_with_a_cache_reads_it_again_and_says_so(tmp_path):
+    """``--cache`` reaches verify: the first run fills it, a rerun reads it and gives the same
+    verdicts, and both results say that their seconds are not a cold run's (twin: a run without
+    a cache records none)."""
+    census.generate(tmp_path, orthogonal=1, separable=0, seed=7)
+    cache = tmp_path / "cache"
+    first = census.run(tmp_path, max_time=120, only="invariants", cache=cache, say=lambda s: None)
+    assert first["ran"] == 1 and any(cache.rglob("*")), "verify kept no integration in the cache"
+    doc1 = json.loads((tmp_path / "results" / "0000.json").read_text())
+    (tmp_path / "results" / "0000.json").unlink()
+    census.run(tmp_path, max_time=120, only="invariants", cache=cache, say=lambda s: None)
+    doc2 = json.loads((tmp_path / "results" / "0000.json").read_text())
+    assert doc1["cache"] is True and doc2["cache"] is True
+    assert {k: v["verdict"] for k, v in doc1["claims"].items()} == {k: v["verdict"] for k, v in doc2["claims"].items()}
+    assert "with a --cache" in census.report(tmp_path, None)
+    (tmp_path / "results" / "0000.json").unlink()
+    census.run(tmp_path, max_time=120, only="invariants", say=lambda s: None)
+    assert "cache" not in json.loads((tmp_path / "results" / "0000.json").read_text())
+
+
 def test_the_full_profile_class_runs_at_full_and_says_so(tmp_path):
     """Issue 25: the census includes full-profile runs.  The ``full-profile`` class's problems are
     run by verify at ``--profile full`` (its report's provenance says full) with the full profile's
