@@ -3,6 +3,7 @@ the quick profile (the ``full-profile`` class, or ``run --profile full``: the fu
 file per problem, resumable, on a local pool or a Dask cluster.
 
     python benchmarks/census.py generate --out DIR [--orthogonal 150] [--separable 60] [--seed 19]
+                                             [--dataset SUITE:COUNT:n,d,m,scale ...]
     python benchmarks/census.py run DIR [--jobs 2] [--verify-jobs 1] [--scheduler ADDRESS]
                                         [--profile quick|full] [--max-time SECONDS] [--limit K]
                                         [--only-class C] [--only CLAIMS] [--cache DIR]
@@ -16,7 +17,10 @@ version give the same files.  The first example of each class (the strategy's si
 the same for every seed) is skipped.  It writes ``DIR/problems/NNNN-<suite>-<class>.problem.json``
 (a seeded start is written by its seed) and ``DIR/manifest.json`` (per problem: id, file, suite,
 class asked for, labels computed from the problem by ``orthogonal_classes`` / ``separable_classes``,
-and ``profile`` when its class asks for another than quick: :data:`CLASS_PROFILES`).
+and ``profile`` when its class asks for another than quick: :data:`CLASS_PROFILES`).  Any other
+installed suite joins with ``--dataset SUITE:COUNT:n,d,m,scale``: its own generator
+(``Suite.dataset(seed, sizes)``, the interface of ``proofs_check/core/suite.py``), class ``dataset``,
+at its first profile (a third paper's census needs no line here).
 
 **run** runs ``gfcheck verify --suite S --profile P --problem F --no-figures -v`` on every
 problem that has no ``DIR/results/NNNN.json`` yet, in a temporary folder on the worker, and writes
@@ -188,11 +192,12 @@ def problem_document(problem) -> dict:
 
 
 def generate(out, *, orthogonal: int = 150, separable: int = 60, seed: int = 19, classes=None,
-             seed_rule: str = "sha256") -> dict:
+             seed_rule: str = "sha256", datasets=None) -> dict:
     """Write the problems and the manifest (see the module docstring); returns the manifest.
     ``classes``: only these class names (default: every class of both suites); ``seed_rule``: how
     the classes' seeds come from ``seed`` (:data:`SEED_RULES`; ``tail-bytes`` redraws the census made
-    before 2026-12-06)."""
+    before 2026-12-06); ``datasets``: ``{suite name: (count, sizes)}``, problems of any installed
+    suite from its own ``Suite.dataset`` (:func:`dataset_entries`)."""
     import hypothesis
     import strategies as S
 
@@ -221,8 +226,11 @@ def generate(out, *, orthogonal: int = 150, separable: int = 60, seed: int = 19,
                 entries.append({"id": pid, "file": f"problems/{name}", "suite": suite, "class": cls,
                                 "labels": list(labels(p)), "n": p.n, "d": p.d, "m": p.width,
                                 **({"profile": CLASS_PROFILES[cls]} if cls in CLASS_PROFILES else {})})
+    for name, count, sizes in sorted((k, *v) for k, v in (datasets or {}).items()):
+        dataset_entries(entries, files, name, count, sizes, _class_seed(seed, name, "dataset", seed_rule))
     manifest = {"schema": MANIFEST_SCHEMA, "seed": seed, "seed_rule": seed_rule, "orthogonal": orthogonal,
-                "separable": separable,
+                "separable": separable, **({"datasets": {k: [v[0], v[1]] for k, v in sorted(datasets.items())}}
+                                           if datasets else {}),
                 "hypothesis": hypothesis.__version__, "problems": entries}
     old = out / "manifest.json"
     if old.is_file() and json.loads(old.read_text("utf-8")) != manifest and (out / "results").is_dir():
@@ -231,6 +239,37 @@ def generate(out, *, orthogonal: int = 150, separable: int = 60, seed: int = 19,
         atomic_write_json(out / "problems" / name, doc)
     atomic_write_json(old, manifest)
     return manifest
+
+
+def dataset_entries(entries, files, name, count, sizes, seed) -> None:
+    """Append ``count`` problems of the installed suite ``name`` from its own generator
+    (``Suite.dataset(seed + i, sizes)``), class ``dataset``, at the suite's first profile: the census
+    of a suite that has no strategy here (a third paper's)."""
+    from gfcheck.proofs_check.core.registry import suite
+
+    s = suite(name)
+    prof = next(iter(s.profiles()))
+    for i in range(count):
+        p = s.dataset(seed + i, dict(sizes))
+        pid = f"{len(entries):04d}"
+        fname = f"{pid}-{name}-dataset.problem.json"
+        files[fname] = problem_document(p)
+        entries.append({"id": pid, "file": f"problems/{fname}", "suite": name, "class": "dataset",
+                        "labels": [], "n": p.n, "d": p.d, "m": p.width, "profile": prof})
+
+
+def parse_dataset(text: str):
+    """``"SUITE:COUNT:n,d,m,scale"`` -> ``(suite, (count, sizes))``.
+
+    >>> parse_dataset("toy:2:1,1,1,1/100")
+    ('toy', (2, {'n': 1, 'd': 1, 'm': 1, 'scale': '1/100'}))
+    """
+    try:
+        name, count, dims = text.split(":")
+        n, d, m, scale = dims.split(",")
+        return name, (int(count), {"n": int(n), "d": int(d), "m": int(m), "scale": scale})
+    except ValueError:
+        raise InvalidInput(f"--dataset: expected SUITE:COUNT:n,d,m,scale, found {text!r}") from None
 
 
 def _seed_rule_note(manifest) -> str:
@@ -458,17 +497,18 @@ def save(out, done: dict) -> None:
     atomic_write_json(result_path(out, pid), done["result"])
 
 
-def profile_budget(profile: str) -> int:
-    """The whole-run budget of verify at ``profile`` (``Profile.run_seconds``), whole seconds.
+def profile_budget(profile: str, suite_name: str | None = None) -> int:
+    """The whole-run budget of verify at ``profile`` (``Profile.run_seconds``) of the suite
+    ``suite_name`` (default: the default suite), whole seconds.
 
     >>> profile_budget("quick"), profile_budget("full")
     (300, 3600)
     """
     import math
 
-    from gfcheck.proofs_check.core.context import Profile
+    from gfcheck.proofs_check.core.registry import suite
 
-    return math.ceil(Profile.named(profile).run_seconds)
+    return math.ceil(suite(suite_name).profile(profile).run_seconds)
 
 
 def _cached_note(results) -> str:
@@ -499,7 +539,7 @@ def pending_tasks(out, manifest, *, max_time=None, verify_jobs=1, limit=None, on
         prof = profile or e.get("profile", DEFAULT_PROFILE)
         tasks.append({"id": e["id"], "suite": e["suite"], "class": e["class"], "labels": e["labels"],
                       "problem": _read(Path(out) / e["file"]), "profile": prof,
-                      "max_time": max_time or profile_budget(prof),
+                      "max_time": max_time or profile_budget(prof, e["suite"]),
                       "verify_jobs": verify_jobs, "only": only, "grace": grace,
                       **({"cache": str(cache)} if cache else {})})
     tasks = classes_in_turn(tasks)
@@ -649,7 +689,10 @@ def report(out, dest=None) -> str:
               f"{p} {sum(profile_of(d) == p for d in docs)}" for p in profiles) + ")")
     md = ["# Census of verdicts at real sizes", "",
           f"Generated by `python benchmarks/census.py generate --orthogonal {manifest['orthogonal']} "
-          f"--separable {manifest['separable']} --seed {manifest['seed']}` (hypothesis "
+          f"--separable {manifest['separable']} --seed {manifest['seed']}"
+          + "".join(f" --dataset {k}:{c}:{z['n']},{z['d']},{z['m']},{z['scale']}"
+                    for k, (c, z) in sorted(manifest.get("datasets", {}).items()))
+          + "` (hypothesis "
           f"{manifest['hypothesis']}{_seed_rule_note(manifest)}); {len(docs)} of {len(manifest['problems'])} "
           "problems have a result. "
           f"Every claim at {at}; a run that was killed counts the claims it had not finished as "
@@ -730,6 +773,8 @@ def main(argv=None) -> int:
     g.add_argument("--orthogonal", type=int, default=150)
     g.add_argument("--separable", type=int, default=60)
     g.add_argument("--seed", type=int, default=19)
+    g.add_argument("--dataset", action="append", default=[], metavar="SUITE:COUNT:n,d,m,scale",
+                   help="problems of another installed suite from its own Suite.dataset (repeatable)")
     r = sub.add_parser("run", help="run verify on every problem without a result")
     r.add_argument("dir")
     r.add_argument("--jobs", type=int, default=1, help="problems at once (default 1)")
@@ -751,7 +796,8 @@ def main(argv=None) -> int:
         if args.cmd == "generate":
             if min(args.orthogonal, args.separable) < 0:
                 raise InvalidInput("--orthogonal and --separable: expected counts >= 0")
-            m = generate(args.out, orthogonal=args.orthogonal, separable=args.separable, seed=args.seed)
+            m = generate(args.out, orthogonal=args.orthogonal, separable=args.separable, seed=args.seed,
+                         datasets=dict(map(parse_dataset, args.dataset)))
             print(f"census: {len(m['problems'])} problems in {Path(args.out) / 'problems'}")
         elif args.cmd == "run":
             if args.jobs < 1 or args.verify_jobs < 1 or (args.max_time is not None and args.max_time < 1):

@@ -32,7 +32,7 @@ def plugin(tmp_path_factory):
         return subprocess.run([sys.executable, "-m", "gfcheck", *args, "-q"], cwd=work, env=env,
                               capture_output=True, text=True, timeout=600)
 
-    run.work = work
+    run.work, run.site = work, site
     return run
 
 
@@ -118,3 +118,30 @@ def test_no_file_outside_the_toy_folder_names_the_toy_suite():
     assert offenders == []
     assert any("toy" in w for w in _code_words('x = "toy_suite.suite:SUITE"'))  # the negative twin
     assert not _code_words('"""the toy suite"""')
+
+
+def test_the_census_runs_the_toy_suite_from_its_own_dataset(plugin):
+    """``census.py generate --dataset toy:...`` draws from ``Suite.dataset`` and runs at the suite's
+    own profile; no line of the census names the toy suite (twin: a malformed --dataset is refused)."""
+    census = [sys.executable, str(REPO / "benchmarks" / "census.py")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugin.site), str(TESTS)])}
+    d = plugin.work / "census"
+
+    def run(*args):
+        return subprocess.run([*census, *args], cwd=plugin.work, env=env, capture_output=True, text=True, timeout=600)
+
+    out = run("generate", "--out", str(d), "--orthogonal", "0", "--separable", "0", "--dataset", "toy:2:1,1,1,1/100")
+    assert out.returncode == 0, out.stderr
+    manifest = json.loads((d / "manifest.json").read_text())
+    assert [(e["suite"], e["class"], e["profile"]) for e in manifest["problems"]] == [("toy", "dataset", "toy")] * 2
+    out = run("run", str(d))
+    assert out.returncode == 0, out.stderr
+    for pid in ("0000", "0001"):
+        doc = json.loads((d / "results" / f"{pid}.json").read_text())
+        assert {k: v["verdict"] for k, v in doc["claims"].items()} == {"logistic-fit": "VERIFIED",
+                                                                       "wrong-rate": "REFUTED"}
+        assert doc["max_time"] == 120  # the toy profile's own whole-run budget
+    out = run("report", str(d))
+    assert out.returncode == 0 and "--dataset toy:2:1,1,1,1/100" in out.stdout
+    bad = run("generate", "--out", str(d / "x"), "--dataset", "toy:two")
+    assert bad.returncode == 2 and "--dataset: expected SUITE:COUNT:n,d,m,scale" in bad.stderr
