@@ -51,9 +51,6 @@ DEBT = {
     "proofs_check/suites/separable/claims.py::_gd_switching_part": 30,
     "proofs_check/suites/separable/context.py::two_direction_data": 26,
     "proofs_check/suites/separable/report.py::figure_data": 22,
-    "symbolic/closed_form.py::exits_certificate": 26,
-    "symbolic/decoupling.py::splitting_certificate": 23,
-    "symbolic/predictions.py::_early_phase": 33,
 }
 
 #: bare ``workprec(``/``workdps(`` scopes outside ``numeric/`` (may only shrink): 111 on 2026-12-06; 34 on
