@@ -40,17 +40,6 @@ DEBT = {
     "numeric/enclose.py::taylor_coefficients": 22,
     "numeric/result.py::parse_result": 31,
     "numeric/simulate.py::run_simulate": 27,
-    "proofs_check/suites/orthogonal/figures.py::_fig_loss": 25,
-    "proofs_check/suites/orthogonal/figures.py::_fig_neurons": 28,
-    "proofs_check/suites/orthogonal/claims_asymptotic.py::_check_growth": 25,
-    "proofs_check/suites/orthogonal/claims_exact.py::_invariant_residuals": 26,
-    "proofs_check/suites/orthogonal/lambda_condition.py::lambda_condition": 23,
-    "proofs_check/suites/separable/claims.py::_check_condensation": 28,
-    "proofs_check/suites/separable/claims.py::_check_margin": 24,
-    "proofs_check/suites/separable/claims.py::_gd_run": 21,
-    "proofs_check/suites/separable/claims.py::_gd_switching_part": 30,
-    "proofs_check/suites/separable/context.py::two_direction_data": 26,
-    "proofs_check/suites/separable/report.py::figure_data": 22,
 }
 
 #: bare ``workprec(``/``workdps(`` scopes outside ``numeric/`` (may only shrink): 111 on 2026-12-06; 34 on
