@@ -233,6 +233,17 @@ def _top(F, values) -> float:
     return _real(max(map(abs, values), default=0), F)
 
 
+def _slide_norm(eng, sets, moving) -> float:
+    """``|M|_inf``: the largest row sum of the sliding matrices ``M_j`` (fixed point, from
+    ``eng.slide_fixed``) over the moving neurons that slide; 0.0 when none does."""
+    Mabs = 0.0
+    for j in moving:
+        if sets[j][1]:
+            Mi, FM = eng.slide_fixed(j, sets[j][1], sets[j][0])
+            Mabs = max([Mabs] + [math.fsum(_real(v, FM) for v in row) for row in Mi])
+    return Mabs
+
+
 def error_bounds(eng, fs, layout):
     """Per order ``i``, the largest error (units of ``2^-F``) of any integer of order ``i`` against
     the exact recurrences on the engine's state (module docstring: the contract).
@@ -258,11 +269,7 @@ def error_bounds(eng, fs, layout):
     L = max([len(js) for js in act_k] + [0])
     K = max([len(sets[j][0]) for j in moving] + [0])
     Gabs = max(math.fsum(abs(float(v)) for v in row) for row in eng.G)
-    Mabs = 0.0
-    for j in moving:
-        if sets[j][1]:
-            Mi, FM = eng.slide_fixed(j, sets[j][1], sets[j][0])
-            Mabs = max([Mabs] + [math.fsum(_real(v, FM) for v in row) for row in Mi])
+    Mabs = _slide_norm(eng, sets, moving)
     ma = [_top(F, [s[i] for s in fs.A.values()]) for i in range(p + 1)]
     mr = [_top(F, [s[i] for s in fs.R]) for i in range(p + 1)]
     ea = [0.5] + [0.0] * p

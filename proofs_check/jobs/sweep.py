@@ -132,11 +132,9 @@ def _grid_scales(doc) -> list:
 
 def parse_grid(doc) -> dict:
     """Check a grid document; returns it normalised (sorted lists, ``seeds`` as a list)."""
-    if not isinstance(doc, dict):
-        raise SchemaError(f"grid: expected a table/object, found {type(doc).__name__}")
-    unknown = sorted(set(doc) - _GRID_KEYS)
-    if unknown:
-        raise SchemaError(f"grid: unknown key(s) {unknown}; allowed: {sorted(_GRID_KEYS)}")
+    from gfcheck.symbolic.problem import check_object
+
+    check_object(doc, "grid", _GRID_KEYS, expected="a table/object")
     task = doc.get("task", "simulate")
     if task not in TASKS:
         raise SchemaError(f"grid task: expected one of {', '.join(TASKS)}, found {task!r}")

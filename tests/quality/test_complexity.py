@@ -32,14 +32,10 @@ DEBT = {
     "numeric/_full.py::_FullEngine.loss_scan": 26,
     "numeric/_full.py::_FullEngine.resolve": 30,
     "numeric/_full.py::_FullEngine.series_reference": 33,
-    "numeric/_full_fixed.py::error_bounds": 22,
     "numeric/_full_fixed.py::fixed_series": 37,
     "numeric/_reduced.py::_Engine.loss_scan": 23,
     "numeric/_reduced.py::_Engine.series_reference": 32,
     "numeric/_reduced.py::_series_packed": 46,
-    "numeric/enclose.py::taylor_coefficients": 22,
-    "numeric/result.py::parse_result": 31,
-    "numeric/simulate.py::run_simulate": 27,
 }
 
 #: bare ``workprec(``/``workdps(`` scopes outside ``numeric/`` (may only shrink): 111 on 2026-12-06; 34 on
