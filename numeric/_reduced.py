@@ -705,13 +705,29 @@ class _Engine:
             return tau_cut, items
         RR = [[(sum(map(mul, Rk[: i + 1], Rk[i::-1])) + self.half) >> F for i in range(p + 1)] for Rk in R]
         if self.loss_target is not None:
-            G = [sum(col) for col in zip(*RR)]
-            G[0] -= self.loss_target >> F
-            root = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
-            if root is not None:
-                tau_cut = root
-                items = [h for h in items if h[0] <= root + slack]
-                self.stop_loss = True
+            tau_cut, items = self._loss_level_cut(RR, tau_cut, items, slack)
+        self._watch_crossings(RR, tau_cut)
+        return tau_cut, items
+
+    def _loss_level_cut(self, RR, tau_cut, items, slack):
+        """The loss level's phase of :meth:`loss_scan`: the first root of ``L(tau) - until_loss``
+        (``L = sum_k RR[k]``, the squared residuals' series) before ``tau_cut`` ends the step there
+        (the hits up to it, ``stop_loss`` set) -> ``(tau_cut, items)``."""
+        F = self.F
+        G = [sum(col) for col in zip(*RR)]
+        G[0] -= self.loss_target >> F
+        root = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
+        if root is not None:
+            tau_cut = root
+            items = [h for h in items if h[0] <= root + slack]
+            self.stop_loss = True
+        return tau_cut, items
+
+    def _watch_crossings(self, RR, tau_cut) -> None:
+        """The watches' phase of :meth:`loss_scan`: for each watch not yet crossed, its partial
+        loss ``sum_{k in pts} RR[k]`` minus its target, the candidate root and the confirming one
+        (the band added) up to ``tau_cut`` stepped through its rule; a crossing is recorded."""
+        F = self.F
         for name, pts, tgt in self.watch_targets:
             if self.crossings[name] is not None:
                 continue
@@ -726,7 +742,6 @@ class _Engine:
                            conf is None and horner(G, tau_cut, F) > 0)
             if at is not None:
                 self.crossings[name] = self.t_mpf(at)
-        return tau_cut, items
 
     def record_samples_until(self, t_until):
         """The samples up to ``t_until`` while the state is constant (the current state)."""

@@ -27,13 +27,8 @@ LIMIT = 20
 
 #: the functions above :data:`LIMIT` on 2026-12-06, with radon's count then (may only shrink)
 DEBT = {
-    "numeric/_full.py::_FullEngine.__init__": 27,
-    "numeric/_full.py::_FullEngine.event_scan": 26,
-    "numeric/_full.py::_FullEngine.loss_scan": 26,
-    "numeric/_full.py::_FullEngine.resolve": 30,
     "numeric/_full.py::_FullEngine.series_reference": 33,
     "numeric/_full_fixed.py::fixed_series": 37,
-    "numeric/_reduced.py::_Engine.loss_scan": 23,
     "numeric/_reduced.py::_Engine.series_reference": 32,
     "numeric/_reduced.py::_series_packed": 46,
 }
