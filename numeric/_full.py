@@ -557,12 +557,11 @@ class _FullEngine:
             hit = self._M_fixed[(S, A)] = (M, _full_fixed.dyadic(M))
         return hit[1]
 
-    def series_reference(self, t, layout=None):
-        """The local series in mpf (``fdot`` per Cauchy-product coefficient): the reference of the
-        fixed-point recurrences."""
-        n, m, p = self.n, self.m, self.p
-        sets, moving, movers, act_k = layout if layout is not None else self.layout(t)
-        Ms = [self.slide_matrix(j, S, A, t) if S else None for j, (A, S) in enumerate(sets)]
+    def _reference_start(self, sets, moving):
+        """Order 0 of the reference recurrences: ``Aser[j] = [a_j]``, ``User[j][k] = [u_jk]``,
+        empty ``R[k]``, and for each moving neuron and each point of its active and sliding sets
+        an empty ``E[j][l]`` and ``Cser[j][l] = [0]``."""
+        n, m = self.n, self.m
         Aser = [[self.a[j]] for j in range(m)]
         User = [[[self.U[j][k]] for k in range(n)] for j in range(m)]
         R = [[] for _ in range(n)]
@@ -572,22 +571,34 @@ class _FullEngine:
             for l in sets[j][0] + sets[j][1]:
                 E[j][l] = []
                 Cser[j][l] = [mpf(0)]
-        simple = self.simple
-        if simple:
-            y = self.y
-        else:
-            lossfn = self.lossfn
-            lossfn.start()
+        return Aser, User, R, E, Cser
+
+    def _reference_residuals(self, i, act_k, Aser, User, R, H) -> None:
+        """Order ``i`` of the residuals, appended to ``R[k]``: ``h_k[i] = sum_{j active on k} sum_q
+        a_j[q] u_jk[i - q]`` (one ``fdot``), then ``r_k[i] = h_k[i] - [i == 0] y_k`` on the square
+        loss, else the loss series' coefficient from ``H[k]`` (the ``h_k`` so far)."""
+        for k in range(self.n):
+            js = act_k[k]
+            s = fdot([(x, v) for j in js for x, v in zip(Aser[j], reversed(User[j][k]))]) if js else mpf(0)
+            if H is None:
+                R[k].append(s - self.y[k] if i == 0 else s)
+            else:
+                H[k].append(s)
+                R[k].append(self.lossfn.coef(k, i, H[k]))
+
+    def series_reference(self, t, layout=None):
+        """The local series in mpf (``fdot`` per Cauchy-product coefficient): the reference of the
+        fixed-point recurrences."""
+        n, p = self.n, self.p
+        sets, moving, movers, act_k = layout if layout is not None else self.layout(t)
+        Ms = [self.slide_matrix(j, S, A, t) if S else None for j, (A, S) in enumerate(sets)]
+        Aser, User, R, E, Cser = self._reference_start(sets, moving)
+        H = None
+        if not self.simple:
+            self.lossfn.start()
             H = [[] for _ in range(n)]
         for i in range(p + 1):
-            for k in range(n):
-                js = act_k[k]
-                s = fdot([(x, v) for j in js for x, v in zip(Aser[j], reversed(User[j][k]))]) if js else mpf(0)
-                if simple:
-                    R[k].append(s - y[k] if i == 0 else s)
-                else:
-                    H[k].append(s)
-                    R[k].append(lossfn.coef(k, i, H[k]))
+            self._reference_residuals(i, act_k, Aser, User, R, H)
             if i == p:
                 break
             c = -self.inv_n / (i + 1)

@@ -27,10 +27,7 @@ LIMIT = 20
 
 #: the functions above :data:`LIMIT` on 2026-12-06, with radon's count then (may only shrink)
 DEBT = {
-    "numeric/_full.py::_FullEngine.series_reference": 33,
     "numeric/_full_fixed.py::fixed_series": 37,
-    "numeric/_reduced.py::_Engine.series_reference": 32,
-    "numeric/_reduced.py::_series_packed": 46,
 }
 
 #: bare ``workprec(``/``workdps(`` scopes outside ``numeric/`` (may only shrink): 111 on 2026-12-06; 34 on
