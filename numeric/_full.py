@@ -253,20 +253,8 @@ class _FullEngine:
         self.Gq = tuple(tuple(G_all[k][l] for l in reps) for k in reps)
         self.G = [[to_mpf(v) for v in row] for row in self.Gq]
         self.inv_n = mpf(1) / problem.n
-        if self.simple:  # the first theory's residual r_k = h_k - y_k, unchanged
-            self.y = [to_mpf(v) for v in problem.labels]
-            self.lossfn = None
-            self.yscale = [abs(v) for v in self.y]
-        else:
-            atoms = [(g, cnt, to_mpf(c), to_mpf(y), pts) for g, cnt, c, y, pts in
-                     make_atoms(problem.loss, [g[1] for g in self.groups], problem.labels)]
-            self.lossfn = LossSeries(problem.loss, atoms, self.n, problem.n)
-            self.yscale = self.lossfn.scale
-        a0, u0 = _common.initial_values(problem)  # exact; rounded once here
-        self.a = [q[1] * mpmath.sqrt(to_mpf(q[2])) if isinstance(q, tuple) else to_mpf(q) for q in a0]
-        self.U = [[to_mpf(row[k]) for k in reps] for row in u0]
-        self.C = [[mpf(0)] * self.n for _ in range(self.m)]
-        self.mode = [[ACT if u > 0 else INA for u in row] for row in self.U]
+        self._init_loss(problem)
+        self._init_state(problem, reps)
         self.tol = tolerance(prec.bits, _SLACK)
         self.rel = tolerance(prec.work_bits, 4)
         self._M = {}
@@ -281,12 +269,40 @@ class _FullEngine:
         self.null_resolutions = 0
         self.slide_drift = mpf(0)
         #: opposite groups: x_l = c x_k with c < 0 share the activation boundary of x_k
-        self.partners = {k: [(l, self.Gq[k][l] / self.Gq[k][k]) for l in range(self.n)
-                             if l != k and self.Gq[k][l] < 0 and self.Gq[k][l] ** 2 == self.Gq[k][k] * self.Gq[l][l]]
-                         for k in range(self.n)}
+        self.partners = self._opposite_partners()
         #: neurons whose lone active coordinate moves on an invariant line (orthogonal inputs)
         self.line = _common.on_invariant_line(problem)  # False for every neuron unless orthogonal
         self.lines = set()
+
+    def _init_loss(self, problem) -> None:
+        """The loss: the square loss on distinct points keeps the residual ``r_k = h_k - y_k``
+        (``y``, no loss series, the labels' sizes as scale); any other its :class:`LossSeries` on
+        the groups' atoms."""
+        if self.simple:  # the first theory's residual r_k = h_k - y_k, unchanged
+            self.y = [to_mpf(v) for v in problem.labels]
+            self.lossfn = None
+            self.yscale = [abs(v) for v in self.y]
+        else:
+            atoms = [(g, cnt, to_mpf(c), to_mpf(y), pts) for g, cnt, c, y, pts in
+                     make_atoms(problem.loss, [g[1] for g in self.groups], problem.labels)]
+            self.lossfn = LossSeries(problem.loss, atoms, self.n, problem.n)
+            self.yscale = self.lossfn.scale
+
+    def _init_state(self, problem, reps) -> None:
+        """The initial state, rounded once from the exact values: ``a_j``, ``u_jk`` on the groups'
+        representatives ``reps``, ``C = 0``, and the modes (active where ``u_jk > 0``)."""
+        a0, u0 = _common.initial_values(problem)  # exact; rounded once here
+        self.a = [q[1] * mpmath.sqrt(to_mpf(q[2])) if isinstance(q, tuple) else to_mpf(q) for q in a0]
+        self.U = [[to_mpf(row[k]) for k in reps] for row in u0]
+        self.C = [[mpf(0)] * self.n for _ in range(self.m)]
+        self.mode = [[ACT if u > 0 else INA for u in row] for row in self.U]
+
+    def _opposite_partners(self) -> dict:
+        """``{k: [(l, c)]}``: the groups ``x_l = c x_k`` with ``c = G_kl / G_kk < 0`` (exact: ``G_kl < 0``
+        and ``G_kl^2 = G_kk G_ll``)."""
+        return {k: [(l, self.Gq[k][l] / self.Gq[k][k]) for l in range(self.n)
+                    if l != k and self.Gq[k][l] < 0 and self.Gq[k][l] ** 2 == self.Gq[k][k] * self.Gq[l][l]]
+                for k in range(self.n)}
 
     # -- sets and the sliding matrix --------------------------------------------------
     def sets(self, j):
@@ -354,6 +370,44 @@ class _FullEngine:
             return du <= thr, None
         return du >= -thr, None
 
+    def _consistent_modes(self, j, k, r, t):
+        """``(ok, bad_other)``: for each mode of ``u_jk = 0`` (inactive, active, sliding), whether
+        the configuration it makes is consistent (:meth:`_config_ok`, with the residuals ``r``),
+        and the other sliding coordinate that is not (None); a sliding ``u_jk`` inconsistent in
+        itself is not consistent."""
+        A0, S0 = self.sets(j)
+        A0 = tuple(q for q in A0 if q != k)
+        S0 = tuple(q for q in S0 if q != k)
+        ok = {}
+        bad_other = {}
+        for cand in (INA, ACT, SLI):
+            A = tuple(sorted(A0 + (k,))) if cand == ACT else A0
+            S = tuple(sorted(S0 + (k,))) if cand == SLI else S0
+            good, bad = self._config_ok(j, k, A, S, r, t, cand)
+            if cand == SLI and bad == k:
+                good, bad = False, None
+            ok[cand] = good
+            bad_other[cand] = bad
+        return ok, bad_other
+
+    def _choose_mode(self, j, k, r, ok, bad_other, queue):
+        """The mode of ``u_jk = 0`` from the consistent ones ``ok``: both inactive and active ->
+        the convention ``relu'(0)``; one of them -> that one; else sliding; none -> the sign of its
+        own push ``-a_j G_kk r_k``, the inconsistent other coordinates queued to be resolved again."""
+        if ok[INA] and ok[ACT]:
+            return ACT if self.rp1 else INA
+        if ok[INA] or ok[ACT]:
+            return INA if ok[INA] else ACT
+        if ok[SLI]:
+            return SLI
+        # an other sliding coordinate is inconsistent whatever u_jk does: decide u_jk by
+        # its own pushes, then re-resolve that coordinate
+        e_push = -self.a[j] * self.G[k][k] * r[k]
+        for cand in (INA, ACT):
+            if bad_other[cand] is not None and bad_other[cand] not in queue:
+                queue.append(bad_other[cand])
+        return ACT if e_push > 0 else INA
+
     def resolve(self, j, k, t, max_events):
         """Choose the mode of u_jk = 0 (and re-check the other sliding coordinates of j)."""
         queue = [k]
@@ -375,33 +429,8 @@ class _FullEngine:
                 queue.extend(q for q in self.recheck_sliding(j, t) if q not in queue)
                 continue
             r = self.residuals()
-            A0, S0 = self.sets(j)
-            A0 = tuple(q for q in A0 if q != k)
-            S0 = tuple(q for q in S0 if q != k)
-            ok = {}
-            bad_other = {}
-            for cand in (INA, ACT, SLI):
-                A = tuple(sorted(A0 + (k,))) if cand == ACT else A0
-                S = tuple(sorted(S0 + (k,))) if cand == SLI else S0
-                good, bad = self._config_ok(j, k, A, S, r, t, cand)
-                if cand == SLI and bad == k:
-                    good, bad = False, None
-                ok[cand] = good
-                bad_other[cand] = bad
-            if ok[INA] and ok[ACT]:
-                new = ACT if self.rp1 else INA
-            elif ok[INA] or ok[ACT]:
-                new = INA if ok[INA] else ACT
-            elif ok[SLI]:
-                new = SLI
-            else:
-                # an other sliding coordinate is inconsistent whatever u_jk does: decide u_jk by
-                # its own pushes, then re-resolve that coordinate
-                e_push = -self.a[j] * self.G[k][k] * r[k]
-                new = ACT if e_push > 0 else INA
-                for cand in (INA, ACT):
-                    if bad_other[cand] is not None and bad_other[cand] not in queue:
-                        queue.append(bad_other[cand])
+            ok, bad_other = self._consistent_modes(j, k, r, t)
+            new = self._choose_mode(j, k, r, ok, bad_other, queue)
             self.set_mode(j, k, new, t, max_events)
             queue.extend(q for q in self.recheck_sliding(j, t) if q not in queue)
 
@@ -528,12 +557,11 @@ class _FullEngine:
             hit = self._M_fixed[(S, A)] = (M, _full_fixed.dyadic(M))
         return hit[1]
 
-    def series_reference(self, t, layout=None):
-        """The local series in mpf (``fdot`` per Cauchy-product coefficient): the reference of the
-        fixed-point recurrences."""
-        n, m, p = self.n, self.m, self.p
-        sets, moving, movers, act_k = layout if layout is not None else self.layout(t)
-        Ms = [self.slide_matrix(j, S, A, t) if S else None for j, (A, S) in enumerate(sets)]
+    def _reference_start(self, sets, moving):
+        """Order 0 of the reference recurrences: ``Aser[j] = [a_j]``, ``User[j][k] = [u_jk]``,
+        empty ``R[k]``, and for each moving neuron and each point of its active and sliding sets
+        an empty ``E[j][l]`` and ``Cser[j][l] = [0]``."""
+        n, m = self.n, self.m
         Aser = [[self.a[j]] for j in range(m)]
         User = [[[self.U[j][k]] for k in range(n)] for j in range(m)]
         R = [[] for _ in range(n)]
@@ -543,22 +571,34 @@ class _FullEngine:
             for l in sets[j][0] + sets[j][1]:
                 E[j][l] = []
                 Cser[j][l] = [mpf(0)]
-        simple = self.simple
-        if simple:
-            y = self.y
-        else:
-            lossfn = self.lossfn
-            lossfn.start()
+        return Aser, User, R, E, Cser
+
+    def _reference_residuals(self, i, act_k, Aser, User, R, H) -> None:
+        """Order ``i`` of the residuals, appended to ``R[k]``: ``h_k[i] = sum_{j active on k} sum_q
+        a_j[q] u_jk[i - q]`` (one ``fdot``), then ``r_k[i] = h_k[i] - [i == 0] y_k`` on the square
+        loss, else the loss series' coefficient from ``H[k]`` (the ``h_k`` so far)."""
+        for k in range(self.n):
+            js = act_k[k]
+            s = fdot([(x, v) for j in js for x, v in zip(Aser[j], reversed(User[j][k]))]) if js else mpf(0)
+            if H is None:
+                R[k].append(s - self.y[k] if i == 0 else s)
+            else:
+                H[k].append(s)
+                R[k].append(self.lossfn.coef(k, i, H[k]))
+
+    def series_reference(self, t, layout=None):
+        """The local series in mpf (``fdot`` per Cauchy-product coefficient): the reference of the
+        fixed-point recurrences."""
+        n, p = self.n, self.p
+        sets, moving, movers, act_k = layout if layout is not None else self.layout(t)
+        Ms = [self.slide_matrix(j, S, A, t) if S else None for j, (A, S) in enumerate(sets)]
+        Aser, User, R, E, Cser = self._reference_start(sets, moving)
+        H = None
+        if not self.simple:
+            self.lossfn.start()
             H = [[] for _ in range(n)]
         for i in range(p + 1):
-            for k in range(n):
-                js = act_k[k]
-                s = fdot([(x, v) for j in js for x, v in zip(Aser[j], reversed(User[j][k]))]) if js else mpf(0)
-                if simple:
-                    R[k].append(s - y[k] if i == 0 else s)
-                else:
-                    H[k].append(s)
-                    R[k].append(lossfn.coef(k, i, H[k]))
+            self._reference_residuals(i, act_k, Aser, User, R, H)
             if i == p:
                 break
             c = -self.inv_n / (i + 1)
@@ -711,7 +751,6 @@ class _FullEngine:
     def event_scan(self, ser, h, hpow):
         """Phase 3: the event functions ("positive just after 0") of every moving coordinate,
         the sliding exits and (ReLU'(0) = 1) the re-entries -> :class:`Hits`."""
-        p = self.p
         _, Aser, User, R, E, _, moving, movers = ser
         hits = Hits(h)
         for j in moving:
@@ -741,19 +780,27 @@ class _FullEngine:
                                          [x - c * z for x, z in zip(R[k], R[q])], nj, h, hpow, hits,
                                          scale=self.yscale[k] + abs(c) * self.yscale[q])
         if self.rp1:
-            # a frozen coordinate at 0 re-enters when its active-side push turns positive
-            for j in range(self.m):
-                mv = {k for k, _ in movers.get(j, ())}
-                for k in range(self.n):
-                    if self.mode[j][k] != INA or self.U[j][k] != 0 or k in mv:
-                        continue
-                    ar = [fdot(Aser[j][: i + 1], reversed(R[k][: i + 1])) for i in range(p)]
-                    push = [self.G[k][k] * self.inv_n * v for v in ar]  # p1 = -push
-                    thr = self.tol * abs(self.G[k][k]) * self.inv_n * abs(self.a[j]) * (
-                        abs(R[k][0]) + self.yscale[k])
-                    # at the turning point: only a clear turn counts
-                    hits.add(_first_root(push, h, hpow, self.rel, thr if push[0] <= thr else 0), j, k, "push")
+            self._reentry_hits(Aser, R, movers, h, hpow, hits)
         return hits
+
+    def _reentry_hits(self, Aser, R, movers, h, hpow, hits) -> None:
+        """The re-entries' phase of :meth:`event_scan` (ReLU'(0) = 1): a frozen coordinate at 0
+        (inactive, ``u_jk = 0``, not moving) re-enters at the first root of its active-side push
+        ``G_kk / n sum_q a_j[q] r_k[i - q]``, a clear turn only (beyond ``tol |G_kk| / n |a_j|
+        (|r_k| + |y_k|)`` when it starts at or below that)."""
+        p = self.p
+        # a frozen coordinate at 0 re-enters when its active-side push turns positive
+        for j in range(self.m):
+            mv = {k for k, _ in movers.get(j, ())}
+            for k in range(self.n):
+                if self.mode[j][k] != INA or self.U[j][k] != 0 or k in mv:
+                    continue
+                ar = [fdot(Aser[j][: i + 1], reversed(R[k][: i + 1])) for i in range(p)]
+                push = [self.G[k][k] * self.inv_n * v for v in ar]  # p1 = -push
+                thr = self.tol * abs(self.G[k][k]) * self.inv_n * abs(self.a[j]) * (
+                    abs(R[k][0]) + self.yscale[k])
+                # at the turning point: only a clear turn counts
+                hits.add(_first_root(push, h, hpow, self.rel, thr if push[0] <= thr else 0), j, k, "push")
 
     def slide_exits(self, j, k, co, b, rk, nj, h, hpow, hits, scale=None):
         """A sliding coordinate: its drift off the constraint (``stats["slide_drift"]``) and the
@@ -779,17 +826,34 @@ class _FullEngine:
         need = self.loss_target is not None or any(self.crossings[w[0]] is None for w in self.watch_t)
         if not need:
             return tau_cut, items
+        RR = None
         if self.simple:
             RR = [[fdot(Rk[: i + 1], reversed(Rk[: i + 1])) / (2 * self.n) for i in range(p + 1)] for Rk in R]
         if self.loss_target is not None:
-            Lc = [sum(col) for col in zip(*RR)] if self.simple else self.lossfn.loss_series(None, p)
-            Lc[0] -= self.loss_target
-            root = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
-            if root is not None:
-                if root < tau_cut - slack:
-                    items = []
-                tau_cut = min(root, tau_cut)
-                self.stop_loss = True
+            tau_cut, items = self._loss_level_cut(RR, tau_cut, items, slack, hpow)
+        self._watch_crossings(RR, tau_cut, hpow)
+        return tau_cut, items
+
+    def _loss_level_cut(self, RR, tau_cut, items, slack, hpow):
+        """The loss level's phase of :meth:`loss_scan`: the first root of ``L(tau) - until_loss``
+        (``L = sum_k RR[k]``, or the loss series of another loss) ends the step there (no hit
+        kept when it comes before them, ``stop_loss`` set) -> ``(tau_cut, items)``."""
+        Lc = [sum(col) for col in zip(*RR)] if self.simple else self.lossfn.loss_series(None, self.p)
+        Lc[0] -= self.loss_target
+        root = _first_root(Lc, tau_cut, hpow, self.rel) if Lc[0] > 0 else mpf(0)
+        if root is not None:
+            if root < tau_cut - slack:
+                items = []
+            tau_cut = min(root, tau_cut)
+            self.stop_loss = True
+        return tau_cut, items
+
+    def _watch_crossings(self, RR, tau_cut, hpow) -> None:
+        """The watches' phase of :meth:`loss_scan`: for each watch not yet crossed, its partial
+        loss (``sum_{k in pts} RR[k]``, or the loss series on ``pts``) minus its target, the
+        candidate root and the confirming one (the band added) up to ``tau_cut`` stepped through
+        its rule; a crossing is recorded."""
+        p = self.p
         for name, pts, tgt in self.watch_t:
             if self.crossings[name] is not None:
                 continue
@@ -805,7 +869,6 @@ class _FullEngine:
                            conf is None and _horner(Lc, tau_cut) > 0)
             if at is not None:
                 self.crossings[name] = at
-        return tau_cut, items
 
     def state_at(self, ser, tau):
         """The state ``(a, U, C)`` at ``tau`` into the step, from the local series (on its integers

@@ -151,29 +151,35 @@ class FixedSeries:
         self.log2_h = None
 
 
-def fixed_series(eng, layout, F, e):
-    """The recurrences of the module docstring at resolution ``2^-F`` and scale ``H = 2^e``.
-
-    ``layout = (sets, moving, movers, act_k)`` as :meth:`_FullEngine.layout` gives it."""
-    sets, moving, movers, act_k = layout
-    n, p = eng.n, eng.p
-    half_F = mpz(1) << (F - 1)
-    _, man, exp, _ = eng.inv_n._mpf_  # inv_n = man 2^exp > 0
-    man = mpz(man)
-    Gi, FG = eng.gram_fixed()
-    sh = F - e - exp  # -kappa_i x 2^-F = -x man / ((i + 1) 2^sh)
+def _fixed_state(eng, layout, F):
+    """Order 0 of :func:`fixed_series` at resolution ``2^-F``: ``A[j] = [a_j]`` of each moving
+    neuron, ``U[(j, k)] = [u_jk]`` of each moving coordinate, and ``Uk[k]`` the lists
+    ``U[(j, k)]`` of the neurons active on point ``k``."""
+    _, moving, movers, act_k = layout
     A = {j: [to_fixed(eng.a[j], F)] for j in moving}
     U = {(j, k): [to_fixed(eng.U[j][k], F)] for j in moving for k, _ in movers[j]}
-    lossfn = eng.lossfn
-    if lossfn is None:
-        Y = [to_fixed(y, F) for y in eng.y]
-    else:  # the loss's own mpf recursion per order: h_g[i] in, R_g[i] out (LossSeries.coef)
-        lossfn.start()
-        prec, make = mpmath.mp.prec, mpmath.mp.make_mpf
-        Hmp = [[] for _ in range(n)]
-    R = [[] for _ in range(n)]
+    Uk = [[U[(j, k)] for j in act_k[k]] for k in range(eng.n)]
+    return A, U, Uk
+
+
+def _fixed_loss_start(eng, F):
+    """``(Y, Hmp)`` of :func:`fixed_series`: on the square loss the labels in fixed point and no
+    ``Hmp``; else no ``Y``, the loss's own mpf recursion started (``h_g[i]`` in, ``R_g[i]`` out,
+    :meth:`LossSeries.coef`) and ``Hmp`` its empty ``h_g`` lists."""
+    if eng.lossfn is None:
+        return [to_fixed(y, F) for y in eng.y], None
+    eng.lossfn.start()
+    return None, [[] for _ in range(eng.n)]
+
+
+def _fixed_pieces(eng, layout, U, R, Gi, m2):
+    """The per-neuron tables of :func:`fixed_series` for each moving neuron ``j``: ``C[(j, l)] =
+    [0]`` and ``E[(j, l)]`` (``R[l]`` itself on an active ``l``, else empty) over ``A_j u S_j``;
+    ``slide[j] = (M, FM, 2^(FM-1))`` the fixed-point sliding matrix when ``S_j`` is not empty;
+    ``grows[j]`` the rows ``-2 man G_kl`` (``l`` in ``A_j u S_j``) of each moving coordinate ``k``
+    with its series ``U[(j, k)]``; ``Cj[j]`` the lists ``C[(j, l)]`` in that order."""
+    sets, moving, movers, _ = layout
     E, C, slide, grows, Cj = {}, {}, {}, {}, {}
-    m2 = -2 * man
     for j in moving:
         Aj, Sj = sets[j]
         AS = Aj + Sj
@@ -186,7 +192,27 @@ def fixed_series(eng, layout, F, e):
         # per moving coordinate k: -2 man G_kl (l in A_j u S_j, exact) and its series
         grows[j] = ([[m2 * Gi[k][l] for l in AS] for k, _ in movers[j]], [U[(j, k)] for k, _ in movers[j]])
         Cj[j] = [C[(j, l)] for l in AS]
-    Uk = [[U[(j, k)] for j in act_k[k]] for k in range(n)]
+    return E, C, slide, grows, Cj
+
+
+def fixed_series(eng, layout, F, e):
+    """The recurrences of the module docstring at resolution ``2^-F`` and scale ``H = 2^e``.
+
+    ``layout = (sets, moving, movers, act_k)`` as :meth:`_FullEngine.layout` gives it."""
+    sets, moving, movers, act_k = layout
+    n, p = eng.n, eng.p
+    half_F = mpz(1) << (F - 1)
+    _, man, exp, _ = eng.inv_n._mpf_  # inv_n = man 2^exp > 0
+    man = mpz(man)
+    Gi, FG = eng.gram_fixed()
+    sh = F - e - exp  # -kappa_i x 2^-F = -x man / ((i + 1) 2^sh)
+    A, U, Uk = _fixed_state(eng, layout, F)
+    lossfn = eng.lossfn
+    Y, Hmp = _fixed_loss_start(eng, F)
+    prec, make = mpmath.mp.prec, mpmath.mp.make_mpf
+    R = [[] for _ in range(n)]
+    m2 = -2 * man
+    E, C, slide, grows, Cj = _fixed_pieces(eng, layout, U, R, Gi, m2)
     for i in range(p + 1):
         arev = {j: A[j][::-1] for j in moving}
         for k in range(n):
@@ -233,6 +259,17 @@ def _top(F, values) -> float:
     return _real(max(map(abs, values), default=0), F)
 
 
+def _slide_norm(eng, sets, moving) -> float:
+    """``|M|_inf``: the largest row sum of the sliding matrices ``M_j`` (fixed point, from
+    ``eng.slide_fixed``) over the moving neurons that slide; 0.0 when none does."""
+    Mabs = 0.0
+    for j in moving:
+        if sets[j][1]:
+            Mi, FM = eng.slide_fixed(j, sets[j][1], sets[j][0])
+            Mabs = max([Mabs] + [math.fsum(_real(v, FM) for v in row) for row in Mi])
+    return Mabs
+
+
 def error_bounds(eng, fs, layout):
     """Per order ``i``, the largest error (units of ``2^-F``) of any integer of order ``i`` against
     the exact recurrences on the engine's state (module docstring: the contract).
@@ -258,11 +295,7 @@ def error_bounds(eng, fs, layout):
     L = max([len(js) for js in act_k] + [0])
     K = max([len(sets[j][0]) for j in moving] + [0])
     Gabs = max(math.fsum(abs(float(v)) for v in row) for row in eng.G)
-    Mabs = 0.0
-    for j in moving:
-        if sets[j][1]:
-            Mi, FM = eng.slide_fixed(j, sets[j][1], sets[j][0])
-            Mabs = max([Mabs] + [math.fsum(_real(v, FM) for v in row) for row in Mi])
+    Mabs = _slide_norm(eng, sets, moving)
     ma = [_top(F, [s[i] for s in fs.A.values()]) for i in range(p + 1)]
     mr = [_top(F, [s[i] for s in fs.R]) for i in range(p + 1)]
     ea = [0.5] + [0.0] * p

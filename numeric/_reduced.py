@@ -54,6 +54,7 @@ import time as _time
 import weakref
 from fractions import Fraction
 from itertools import chain, repeat
+from typing import NamedTuple
 from operator import add, itemgetter, mul, rshift
 
 import gmpy2
@@ -366,20 +367,24 @@ class _Engine:
                     return out
         return self.series_reference(H, active)
 
-    def series_reference(self, H, active):
-        """The reference recurrences: one C-level ``sum(map(mul, ...))`` per Cauchy-product
-        coefficient and pair (see the module docstring)."""
-        F, n, m, p = self.F, self.n, self.m, self.p
-        F2 = 2 * F
-        half_2F = mpz(1) << (F2 - 1)
-        act_k = [[j for j in range(m) if active[j][k]] for k in range(n)]
-        act_j = [[k for k in range(n) if active[j][k]] for j in range(m)]
-        neurons = [j for j in range(m) if act_j[j]]
-        pairs = [(j, k) for j in neurons for k in act_j[j]]
+    def _reference_start(self, pairs):
+        """Order 0 of the reference recurrences: ``A[j] = [a_j]``, ``U[(j, k)] = [u_jk]`` on the
+        active ``pairs``, empty ``R[k]``, and ``Ul[j][k]`` the list ``U[(j, k)]`` (None when inactive)."""
+        n, m = self.n, self.m
         A = [[self.a[j]] for j in range(m)]
         U = {(j, k): [self.u[j][k]] for (j, k) in pairs}
         R = [[] for _ in range(n)]
         Ul = [[U.get((j, k)) for k in range(n)] for j in range(m)]
+        return A, U, R, Ul
+
+    def series_reference(self, H, active):
+        """The reference recurrences: one C-level ``sum(map(mul, ...))`` per Cauchy-product
+        coefficient and pair (see the module docstring)."""
+        F, n, p = self.F, self.n, self.p
+        F2 = 2 * F
+        half_2F = mpz(1) << (F2 - 1)
+        act_k, act_j, neurons, pairs = _active_lists(active, self.m, n)
+        A, U, R, Ul = self._reference_start(pairs)
         cnum = [c.numerator for c in self.c]
         cden = [c.denominator for c in self.c]
         def residual_coefficient(k, arev):
@@ -705,13 +710,29 @@ class _Engine:
             return tau_cut, items
         RR = [[(sum(map(mul, Rk[: i + 1], Rk[i::-1])) + self.half) >> F for i in range(p + 1)] for Rk in R]
         if self.loss_target is not None:
-            G = [sum(col) for col in zip(*RR)]
-            G[0] -= self.loss_target >> F
-            root = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
-            if root is not None:
-                tau_cut = root
-                items = [h for h in items if h[0] <= root + slack]
-                self.stop_loss = True
+            tau_cut, items = self._loss_level_cut(RR, tau_cut, items, slack)
+        self._watch_crossings(RR, tau_cut)
+        return tau_cut, items
+
+    def _loss_level_cut(self, RR, tau_cut, items, slack):
+        """The loss level's phase of :meth:`loss_scan`: the first root of ``L(tau) - until_loss``
+        (``L = sum_k RR[k]``, the squared residuals' series) before ``tau_cut`` ends the step there
+        (the hits up to it, ``stop_loss`` set) -> ``(tau_cut, items)``."""
+        F = self.F
+        G = [sum(col) for col in zip(*RR)]
+        G[0] -= self.loss_target >> F
+        root = first_root(G, tau_cut, F) if G[0] > 0 else _ZERO
+        if root is not None:
+            tau_cut = root
+            items = [h for h in items if h[0] <= root + slack]
+            self.stop_loss = True
+        return tau_cut, items
+
+    def _watch_crossings(self, RR, tau_cut) -> None:
+        """The watches' phase of :meth:`loss_scan`: for each watch not yet crossed, its partial
+        loss ``sum_{k in pts} RR[k]`` minus its target, the candidate root and the confirming one
+        (the band added) up to ``tau_cut`` stepped through its rule; a crossing is recorded."""
+        F = self.F
         for name, pts, tgt in self.watch_targets:
             if self.crossings[name] is not None:
                 continue
@@ -726,7 +747,6 @@ class _Engine:
                            conf is None and horner(G, tau_cut, F) > 0)
             if at is not None:
                 self.crossings[name] = self.t_mpf(at)
-        return tau_cut, items
 
     def record_samples_until(self, t_until):
         """The samples up to ``t_until`` while the state is constant (the current state)."""
@@ -812,6 +832,17 @@ def _bits(values) -> int:
     return max(map(_bit_length, values), default=0)
 
 
+def _active_lists(active, m, n):
+    """``(act_k, act_j, neurons, pairs)`` of the activation pattern ``active[j][k]``: the neurons
+    active on each point, the points active for each neuron, the neurons active somewhere, and the
+    active pairs ``(j, k)`` neuron by neuron."""
+    act_k = [[j for j in range(m) if active[j][k]] for k in range(n)]
+    act_j = [[k for k in range(n) if active[j][k]] for j in range(m)]
+    neurons = [j for j in range(m) if act_j[j]]
+    pairs = [(j, k) for j in neurons for k in act_j[j]]
+    return act_k, act_j, neurons, pairs
+
+
 def _series_packed(eng, H, active):
     """The scaled Taylor coefficients of :meth:`_Engine.series_reference`, the same integers,
     with the Cauchy products that feed ``a`` and ``u`` packed across neurons (Kronecker
@@ -834,17 +865,13 @@ def _series_packed(eng, H, active):
     is rounded once as in the reference, so the two agree bit for bit
     (tests/numeric/test_series_packed.py).
     """
-    F, n, m, p = eng.F, eng.n, eng.m, eng.p
+    F, n, p = eng.F, eng.n, eng.p
     F2 = 2 * F
     half_2F = mpz(1) << (F2 - 1)
-    act_k = [[j for j in range(m) if active[j][k]] for k in range(n)]
-    neurons = [j for j in range(m) if any(active[j])]
-    if not neurons:
+    lay = _pack_layout(active, eng.m, n)
+    if lay is None:
         return None
-    pairs = [(j, k) for j in neurons for k in range(n) if active[j][k]]
-    slot = {j: s for s, j in enumerate(neurons)}
-    ks = [k for k in range(n) if act_k[k]]
-    idx = [[slot[j] for j in act_k[k]] for k in range(n)]
+    act_k, neurons, pairs, ks, idx = lay
     cnum = [c.numerator for c in eng.c]
     cden = [c.denominator for c in eng.c]
     a0 = [eng.a[j] for j in neurons]
@@ -870,18 +897,10 @@ def _series_packed(eng, H, active):
     spare = eng.slot_spare
     B = b_au + b_r + p.bit_length() + 1 + spare
     half_B = mpz(1) << (B - 1)
-    bias = [gmpy2.pack([half_B] * len(idx[k]), B) for k in range(n)]
+    bias, pack, PA, PU, take = _pack_tables(eng, lay, Uk, B)
     one_2F = (mpz(1) << F2) - 1
-
-    def pack(values, k):
-        return gmpy2.pack(list(map(add, values, repeat(half_B))), B) - bias[k]
-
-    PA = [[pack([eng.a[j] for j in act_k[k]], k)] if act_k[k] else None for k in range(n)]
-    PU = [[pack(Uk[k][0], k)] if act_k[k] else None for k in range(n)]
     A_ord = [a0]
     acc0 = [-half_B * sum(active[j]) for j in neurons]
-    take = [itemgetter(*idx[k]) if len(idx[k]) > 1 else (lambda v, s=idx[k][0]: (v[s],)) if idx[k] else None
-            for k in range(n)]
     for i in range(p):
         if i:
             b_r = max(b_r, _bits(residuals(i)))
@@ -917,15 +936,68 @@ def _series_packed(eng, H, active):
             b_new = max(b_new, _bits(new_u))
         b_au = max(b_au, b_new)
     residuals(p)
-    A = [[eng.a[j]] for j in range(m)]
-    for j, col in zip(neurons, zip(*A_ord)):
+    A, U = _unpack_orders(eng, lay, A_ord, Uk)
+    return A, U, R, neurons, pairs
+
+
+class _PackLayout(NamedTuple):
+    """The activation pattern of one packed expansion: ``act_k[k]`` the neurons active on point
+    ``k``, the active ``neurons`` and ``pairs`` (neuron by neuron), the points ``ks`` with an active
+    neuron and ``idx[k]`` the slots (positions among ``neurons``) of ``act_k[k]``."""
+
+    act_k: list
+    neurons: list
+    pairs: list
+    ks: list
+    idx: list
+
+
+def _pack_layout(active, m, n):
+    """The :class:`_PackLayout` of the pattern ``active[j][k]``, or None when no neuron is active."""
+    act_k = [[j for j in range(m) if active[j][k]] for k in range(n)]
+    neurons = [j for j in range(m) if any(active[j])]
+    if not neurons:
+        return None
+    pairs = [(j, k) for j in neurons for k in range(n) if active[j][k]]
+    slot = {j: s for s, j in enumerate(neurons)}
+    ks = [k for k in range(n) if act_k[k]]
+    idx = [[slot[j] for j in act_k[k]] for k in range(n)]
+    return _PackLayout(act_k, neurons, pairs, ks, idx)
+
+
+def _pack_tables(eng, lay, Uk, B):
+    """The packing of :func:`_series_packed` with slots of ``B`` bits: per point ``k``, ``bias[k] =
+    sum_s 2^(B-1) 2^(sB)``; ``pack(values, k) = sum_s (v_s + 2^(B-1)) 2^(sB) - bias[k]``; the order-0
+    tables ``PA[k] = [pack(a_j[0], j in act_k[k])]`` and ``PU[k] = [pack(u_jk[0])]`` (None for a
+    point without an active neuron); ``take[k]`` picks the point's neurons out of a vector over
+    ``neurons``."""
+    n, act_k, idx = eng.n, lay.act_k, lay.idx
+    half_B = mpz(1) << (B - 1)
+    bias = [gmpy2.pack([half_B] * len(idx[k]), B) for k in range(n)]
+
+    def pack(values, k):
+        return gmpy2.pack(list(map(add, values, repeat(half_B))), B) - bias[k]
+
+    PA = [[pack([eng.a[j] for j in act_k[k]], k)] if act_k[k] else None for k in range(n)]
+    PU = [[pack(Uk[k][0], k)] if act_k[k] else None for k in range(n)]
+    take = [itemgetter(*idx[k]) if len(idx[k]) > 1 else (lambda v, s=idx[k][0]: (v[s],)) if idx[k] else None
+            for k in range(n)]
+    return bias, pack, PA, PU, take
+
+
+def _unpack_orders(eng, lay, A_ord, Uk):
+    """``(A, U)`` of :meth:`_Engine.series_reference` from the packed expansion's order vectors:
+    ``A[j]`` the column of ``A_ord`` of an active neuron (``[a_j]`` otherwise), ``U[(j, k)]`` the
+    column of ``Uk[k]`` on each active pair."""
+    A = [[eng.a[j]] for j in range(eng.m)]
+    for j, col in zip(lay.neurons, zip(*A_ord)):
         A[j] = list(col)
     cols = {}
-    for k in ks:
-        for j, col in zip(act_k[k], zip(*Uk[k])):
+    for k in lay.ks:
+        for j, col in zip(lay.act_k[k], zip(*Uk[k])):
             cols[(j, k)] = list(col)
-    U = {q: cols[q] for q in pairs}
-    return A, U, R, neurons, pairs
+    U = {q: cols[q] for q in lay.pairs}
+    return A, U
 
 
 class _PointFlats:

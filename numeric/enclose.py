@@ -236,6 +236,30 @@ class _System:
         return self.arb(self.fmpq(v.numerator, v.denominator))
 
 
+def _residual_order(system, A, Uc, R, act_k, i) -> None:
+    """Append to each ``R[k]`` its order ``i``: ``r_k[i] = sum_{j active on k} sum_q u_jk[q]
+    a_j[i - q]``, minus ``y_k`` at order 0 (balls)."""
+    zero = system.zero
+    for k in range(system.n):
+        s = sum((sum(map(mul, Uc[(j, k)], A[j][i::-1]), zero) for j in act_k[k]), zero)
+        R[k].append(s - system.y[k] if i == 0 else s)
+
+
+def _next_a_order(system, Uc, rrev, act_j, i) -> list:
+    """Order ``i + 1`` of every ``a_j``: ``-(1/n) / (i + 1) sum_{k active} sum_q u_jk[q] r_k[i - q]``
+    (``rrev[k]``: ``r_k``'s orders ``i..0``); 0 for a neuron active on no point."""
+    zero = system.zero
+    fa = system.inv_n / (i + 1)
+    new_a = []
+    for j in range(system.m):
+        if act_j[j]:
+            s = sum((sum(map(mul, Uc[(j, k)], rrev[k]), zero) for k in act_j[j]), zero)
+            new_a.append(-fa * s)
+        else:
+            new_a.append(zero)
+    return new_a
+
+
 def taylor_coefficients(system, a, U, active, p):
     """Taylor coefficients (orders ``0..p``, unscaled) of ``a_j`` and of the active ``u_jk``,
     in ball arithmetic, by the recurrences of the module docstring -> ``(A, Uc, R)`` with ``A[j]``
@@ -251,18 +275,9 @@ def taylor_coefficients(system, a, U, active, p):
     Uc = {(j, k): [U[j][k]] for j in range(m) for k in act_j[j]}
     R = [[] for _ in range(n)]
     for i in range(p):
-        for k in range(n):
-            s = sum((sum(map(mul, Uc[(j, k)], A[j][i::-1]), zero) for j in act_k[k]), zero)
-            R[k].append(s - system.y[k] if i == 0 else s)
+        _residual_order(system, A, Uc, R, act_k, i)
         rrev = [Rk[::-1] for Rk in R]
-        fa = system.inv_n / (i + 1)
-        new_a = []
-        for j in range(m):
-            if act_j[j]:
-                s = sum((sum(map(mul, Uc[(j, k)], rrev[k]), zero) for k in act_j[j]), zero)
-                new_a.append(-fa * s)
-            else:
-                new_a.append(zero)
+        new_a = _next_a_order(system, Uc, rrev, act_j, i)
         for j in range(m):
             for k in act_j[j]:
                 Uc[(j, k)].append(-(system.c[k] / (i + 1)) * sum(map(mul, A[j], rrev[k]), zero))

@@ -33,7 +33,7 @@ import mpmath
 
 from gfcheck.symbolic.files import atomic_write_json, os_errors_as_output_errors
 from gfcheck.symbolic.errors import NonFiniteValue, SchemaError, ShapeError, UnreadableFile
-from gfcheck.symbolic.problem import LOSSES, parse_number
+from gfcheck.symbolic.problem import LOSSES, check_object, parse_number
 
 __all__ = ["RESULT_SCHEMA", "provenance", "git_commit", "checkout_root", "supported_str", "result_document",
            "write_result", "parse_result", "load_result", "loss_at", "result_loss"]
@@ -227,13 +227,11 @@ def _strings(v, where: str, *, shape=None) -> list:
     return v
 
 
-def parse_result(doc) -> dict:
-    """Check a result document strictly; returns it unchanged (named errors otherwise)."""
-    if not isinstance(doc, dict):
-        raise SchemaError(f"result: expected a JSON object, found {type(doc).__name__}")
-    unknown = sorted(set(doc) - _TOP_KEYS)
-    if unknown:
-        raise SchemaError(f"result: unknown key(s) {unknown}; allowed: {sorted(_TOP_KEYS)}")
+def _check_top(doc) -> None:
+    """The top level of a result: an object with the known keys, the required ones, the schema,
+    a positive integer ``dps``, a number ``t_end`` and an ``error_estimate`` (a number or
+    ``"unmeasured"``)."""
+    check_object(doc, "result", _TOP_KEYS)
     missing = sorted(_REQUIRED - set(doc))
     if missing:
         raise SchemaError(f"result: missing key(s) {missing}")
@@ -245,12 +243,18 @@ def parse_result(doc) -> dict:
     parse_number(doc["t_end"], where="t_end")
     if doc["error_estimate"] != "unmeasured":
         parse_number(doc["error_estimate"], where="error_estimate")
-    grid = doc["grid"]
+
+
+def _check_grid(grid) -> None:
+    """``grid``: an object with ``t`` and ``loss``, lists of number strings of one length."""
     if not isinstance(grid, dict) or not {"t", "loss"} <= set(grid):
         raise SchemaError("grid: expected an object with 't' and 'loss'")
     _strings(grid["t"], "grid.t")
     _strings(grid["loss"], "grid.loss", shape=len(grid["t"]))
-    final = doc["final"]
+
+
+def _check_final(final) -> int:
+    """``final``: exactly ``a`` (m number strings) and ``W`` (m rows of one length); returns m."""
     if not isinstance(final, dict) or set(final) != {"a", "W"}:
         raise SchemaError("final: expected an object with exactly 'a' and 'W'")
     m = len(_strings(final["a"], "final.a"))
@@ -260,9 +264,15 @@ def parse_result(doc) -> dict:
     for j, row in enumerate(final["W"]):
         _strings(row, f"final.W[{j}]", shape=d)
         d = len(row)
-    if not isinstance(doc["events"], list):
+    return m
+
+
+def _check_events(events, m: int) -> None:
+    """``events``: a list of objects ``{t, neuron, point, kind}``: a number, a neuron index below
+    ``m``, a point index and a known kind."""
+    if not isinstance(events, list):
         raise SchemaError("events: expected a list")
-    for i, e in enumerate(doc["events"]):
+    for i, e in enumerate(events):
         if not isinstance(e, dict) or set(e) != {"t", "neuron", "point", "kind"}:
             raise SchemaError(f"events[{i}]: expected an object with t, neuron, point, kind")
         parse_number(e["t"], where=f"events[{i}].t")
@@ -272,6 +282,14 @@ def parse_result(doc) -> dict:
                 raise SchemaError(f"events[{i}].{key}: expected an index, found {v!r}")
         if e["kind"] not in _EVENT_KINDS:
             raise SchemaError(f"events[{i}].kind: expected one of {_EVENT_KINDS}, found {e['kind']!r}")
+
+
+def parse_result(doc) -> dict:
+    """Check a result document strictly; returns it unchanged (named errors otherwise)."""
+    _check_top(doc)
+    _check_grid(doc["grid"])
+    m = _check_final(doc["final"])
+    _check_events(doc["events"], m)
     if not isinstance(doc["provenance"], dict):
         raise SchemaError("provenance: expected an object")
     if "loss" in doc and (not isinstance(doc["loss"], str) or doc["loss"] not in LOSSES):

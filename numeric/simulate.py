@@ -122,6 +122,52 @@ def _say(msg: str, b=None) -> None:
     note(f"gfcheck simulate: {msg}", b)
 
 
+def _check_options(problem, *, engine, until_fitted, dps, grid, max_events) -> Precision:
+    """Refuse (InvalidInput) the options the problem or the command does not take: a reduced or
+    float64 engine for another loss than the square, ``--until-fitted`` for a loss never fitted, a
+    ``--grid`` outside ``[1, 100000]``, a ``--max-events`` that is not a positive integer; returns
+    the precision of ``dps`` (checked)."""
+    if engine in ("reduced", "float64"):
+        problem.require_square_loss(f"--engine {engine}", elsewhere="full")
+    if until_fitted and problem.loss != "square":
+        raise InvalidInput(f"--until-fitted: the {problem.loss} loss is positive at every finite time "
+                           "(it is never fitted); give the horizon with --t-end instead")
+    precision = Precision.checked(dps, where="--dps", limits=CLI_DPS)
+    if isinstance(grid, bool) or not isinstance(grid, int) or not 1 <= grid <= 100_000:
+        raise InvalidInput(f"--grid: expected an integer in [1, 100000], found {grid!r}")
+    if max_events is not None and (isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1):
+        raise InvalidInput(f"--max-events: expected a positive integer, found {max_events!r}")
+    return precision
+
+
+def _horizon(problem, t_end, until_fitted, dps):
+    """``(T, until)``: the horizon ``t_end`` (a positive number string), else twice
+    :func:`default_horizon`; ``until`` the loss level :func:`fitted_level` that stops the run,
+    with ``until_fitted`` and no ``t_end`` (None else)."""
+    until = None
+    if t_end is not None:
+        T = parse_number(t_end, where="--t-end")
+        if T <= 0:
+            raise InvalidInput(f"--t-end: expected a positive horizon, found {t_end!r}")
+    else:
+        T = 2 * default_horizon(problem)
+        if until_fitted:
+            until = fitted_level(problem, dps)
+    return T, until
+
+
+def _engine_options(problem, engine, max_events) -> dict:
+    """The integration's options: no sample weights on the square loss with the float64 engine
+    or the reduced one (chosen or automatic, orthogonal inputs with ``n <= d``); ``max_events``
+    when given."""
+    options = {"sample_weights": False} if problem.loss == "square" and (
+        engine == "float64" or engine in ("auto", "reduced") and problem.is_orthogonal()
+        and problem.n <= problem.d) else {}
+    if max_events is not None:
+        options["max_events"] = max_events
+    return options
+
+
 def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: bool = False,
                  grid: int = 64, engine: str = "auto", error_estimate: bool = True,
                  max_events: int | None = None, max_time=None) -> int:
@@ -140,35 +186,15 @@ def run_simulate(problem_path, out, *, dps: int = 30, t_end=None, until_fitted: 
 
     budget = Budget.of(max_time)
     problem = load_problem(problem_path)
-    if engine in ("reduced", "float64"):
-        problem.require_square_loss(f"--engine {engine}", elsewhere="full")
-    if until_fitted and problem.loss != "square":
-        raise InvalidInput(f"--until-fitted: the {problem.loss} loss is positive at every finite time "
-                           "(it is never fitted); give the horizon with --t-end instead")
-    precision = Precision.checked(dps, where="--dps", limits=CLI_DPS)
-    if isinstance(grid, bool) or not isinstance(grid, int) or not 1 <= grid <= 100_000:
-        raise InvalidInput(f"--grid: expected an integer in [1, 100000], found {grid!r}")
-    if max_events is not None and (isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1):
-        raise InvalidInput(f"--max-events: expected a positive integer, found {max_events!r}")
-    until = None
-    if t_end is not None:
-        T = parse_number(t_end, where="--t-end")
-        if T <= 0:
-            raise InvalidInput(f"--t-end: expected a positive horizon, found {t_end!r}")
-    else:
-        T = 2 * default_horizon(problem)
-        if until_fitted:
-            until = fitted_level(problem, dps)
+    precision = _check_options(problem, engine=engine, until_fitted=until_fitted, dps=dps, grid=grid,
+                               max_events=max_events)
+    T, until = _horizon(problem, t_end, until_fitted, dps)
     preflight(problem, T)
     check_output_file(out, "--out")
     times = tuple(T * i / grid for i in range(grid + 1))
     _say(f"n = {problem.n}, d = {problem.d}, m = {problem.m}, lambda = {float(problem.scale):.3g}, "
          f"t_end = {float(T):.6g}, {dps} digits, engine {engine}")
-    options = {"sample_weights": False} if problem.loss == "square" and (
-        engine == "float64" or engine in ("auto", "reduced") and problem.is_orthogonal()
-        and problem.n <= problem.d) else {}
-    if max_events is not None:
-        options["max_events"] = max_events
+    options = _engine_options(problem, engine, max_events)
     from gfcheck.symbolic.progress import bar, heartbeat, ticking
 
     spent = (f"{budget.describe()} was spent while integrating; nothing was written: rerun with a larger "

@@ -132,6 +132,41 @@ def _is_zero_algebraic(expr):
     return sp.expand(mp - x) == 0
 
 
+def _exit_value(ep, seg, k, T, perturb):
+    """``u_k`` at ``T`` (plus ``perturb``) from the closed form of the piece ``seg``:
+    ``p = p0 (E + 1/E)/2 + a0 (E - 1/E)/2`` with ``E = e^tau``, ``tau = ||D|| (T - t0) / n``, and
+    ``u_k = u_k(t0) + (p - p0) y_k ||x_k||^2 / ||D||``, expanded."""
+    Tq = T if perturb is None else T + perturb
+    tau = seg.D_norm * (Tq - seg.t0) / ep.n
+    E = sp.exp(tau)
+    p = seg.p0 * (E + 1 / E) / 2 + seg.a0 * (E - 1 / E) / 2
+    uk = seg.u0[k] + (p - seg.p0) * ep.labels[k] * ep.norms_sq[k] / seg.D_norm
+    return sp.expand(sp.powsimp(uk))
+
+
+def _check_exit(ep, j, segs, k, T, perturb, checks, failures, undecided) -> None:
+    """Check one exit ``(j, k, T)`` of :func:`exits_certificate`: ``u_jk(T) = 0`` exactly (decided
+    by the minimal polynomial; a value with exp/log left is undecided, or a failure when the time
+    is perturbed and it is numerically away from 0), and the other active coordinates (not tied)
+    positive at ``T``.  Adds to ``checks``, ``failures`` and ``undecided``."""
+    seg = next(sg for sg in segs if sg.t1 is not None and sg.t1 == T)
+    uk = _exit_value(ep, seg, k, T, perturb)
+    label = f"u_{{{j + 1},{k + 1}}}(T)"
+    z = _is_zero_algebraic(uk) if not uk.has(sp.exp, sp.log) else None
+    if z is None:
+        if uk.has(sp.exp, sp.log) and perturb is not None and abs(sp.N(uk, 50)) > sp.Rational(1, 10 ** 30):
+            failures.append((label, uk))
+        else:
+            undecided.append(label)
+    elif not z:
+        failures.append((label, uk))
+    checks[label] = "0" if z else canonical_str(uk)
+    tied = {kk for kk, TT in ep.exits[j] if TT == T}
+    others = [kk for kk in seg.active if kk not in tied]
+    if any(seg.u1[kk] <= 0 for kk in others):
+        failures.append((f"other coordinates positive at exit of {label}", sp.Integer(-1)))
+
+
 def exits_certificate(problem, *, perturb=None) -> Certificate:
     """Every predicted exit of the early phase is the first root of ``u_jk = 0`` (at lambda = 1).
 
@@ -146,27 +181,7 @@ def exits_certificate(problem, *, perturb=None) -> Certificate:
     checks, failures, undecided = {}, [], []
     for j, segs in enumerate(ep.segments):
         for k, T in ep.exits[j]:
-            seg = next(sg for sg in segs if sg.t1 is not None and sg.t1 == T)
-            Tq = T if perturb is None else T + perturb
-            tau = seg.D_norm * (Tq - seg.t0) / ep.n
-            E = sp.exp(tau)
-            p = seg.p0 * (E + 1 / E) / 2 + seg.a0 * (E - 1 / E) / 2
-            uk = seg.u0[k] + (p - seg.p0) * ep.labels[k] * ep.norms_sq[k] / seg.D_norm
-            uk = sp.expand(sp.powsimp(uk))
-            label = f"u_{{{j + 1},{k + 1}}}(T)"
-            z = _is_zero_algebraic(uk) if not uk.has(sp.exp, sp.log) else None
-            if z is None:
-                if uk.has(sp.exp, sp.log) and perturb is not None and abs(sp.N(uk, 50)) > sp.Rational(1, 10 ** 30):
-                    failures.append((label, uk))
-                else:
-                    undecided.append(label)
-            elif not z:
-                failures.append((label, uk))
-            checks[label] = "0" if z else canonical_str(uk)
-            tied = {kk for kk, TT in ep.exits[j] if TT == T}
-            others = [kk for kk in seg.active if kk not in tied]
-            if any(seg.u1[kk] <= 0 for kk in others):
-                failures.append((f"other coordinates positive at exit of {label}", sp.Integer(-1)))
+            _check_exit(ep, j, segs, k, T, perturb, checks, failures, undecided)
     name = "early_exits" + ("" if perturb is None else "__twin_perturbed_time")
     details = {"exits": {str(j): [[str(k), sp.sstr(T)] for k, T in ep.exits[j]] for j in range(len(ep.exits))},
                "problem_sha256": problem.sha256()}

@@ -205,6 +205,25 @@ def conservation_certificate(m: int, n: int, *, drop_term: bool = False) -> Cert
                                  "coordinates; " + POLY_PROCEDURE)
 
 
+def _cross_group_derivatives(used, s, zero, P, N, n) -> dict:
+    """``{"d(eq)/dv": d eq / d v}`` for every equation ``eq`` (``da_j``, ``du_jk``, with the
+    substitution ``zero``) of a neuron of one group (``P`` or ``N``) and every variable ``v`` (``a_l``,
+    ``u_lk``) of the other group: independent groups make them all 0."""
+    def group_vars(J):
+        return [s.a[j] for j in J] + [s.u[j][k] for j in J for k in range(n)]
+
+    out = {}
+    for J, other in ((P, N), (N, P)):
+        for j in J:
+            eqs = {f"da_{j + 1}": used.da[j]}
+            eqs.update({f"du_{{{j + 1},{k + 1}}}": used.du[j][k] for k in range(n)})
+            for lab, e in eqs.items():
+                e = e.xreplace(zero)
+                for v in group_vars(other):
+                    out[f"d({lab})/d{v}"] = sp.diff(e, v)
+    return out
+
+
 def splitting_certificate(m: int, n: int, *, orthogonal: bool = True, leak: bool = False) -> Certificate:
     """After the wrongly signed coordinates hit 0 the loss splits into independent groups.
 
@@ -230,18 +249,7 @@ def splitting_certificate(m: int, n: int, *, orthogonal: bool = True, leak: bool
     L_plus = sum((r[k] ** 2 for k in Sp), sp.Integer(0)) / (2 * n)
     L_minus = sum((r[k] ** 2 for k in Sm), sp.Integer(0)) / (2 * n)
     residuals = {"L - L_+ - L_-": (flow.loss - L_plus - L_minus).xreplace(zero)}
-
-    def group_vars(J):
-        return [s.a[j] for j in J] + [s.u[j][k] for j in J for k in range(n)]
-
-    for J, other in ((P, N), (N, P)):
-        for j in J:
-            eqs = {f"da_{j + 1}": used.da[j]}
-            eqs.update({f"du_{{{j + 1},{k + 1}}}": used.du[j][k] for k in range(n)})
-            for lab, e in eqs.items():
-                e = e.xreplace(zero)
-                for v in group_vars(other):
-                    residuals[f"d({lab})/d{v}"] = sp.diff(e, v)
+    residuals.update(_cross_group_derivatives(used, s, zero, P, N, n))
     for (j, k) in wrong:
         residuals[f"frozen du_{{{j + 1},{k + 1}}}"] = used.du[j][k].xreplace(zero)
     name = f"splitting_m{m}_n{n}" + ("__twin_leak" if leak else "") + ("" if orthogonal else "__twin_general_gram")

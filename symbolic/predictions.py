@@ -386,75 +386,112 @@ def early_phase(problem) -> EarlyPhase:
     return _early_phase(problem, mp)
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """A neuron's state where a piece of the early phase starts (lambda = 1): the time ``t0`` (exact)
+    and ``t0n`` (on the companions), the active points, ``u_k``, ``a``, ``a^2`` and the sign of ``a``."""
+
+    t0: object
+    t0n: object
+    active: frozenset
+    u: list
+    a: object
+    a_sq: object
+    sgn_a: int
+
+
+def _neuron_start(problem, j, g, mp) -> _Piece:
+    """Neuron ``j`` at ``t = 0`` (lambda = 1): ``u_k = <g_j, x_k>``, ``a^2 = ||g_j||^2`` with the sign
+    ``s_j`` (balanced), or ``a = output_weights[j] / scale``; active where ``u_k > 0``."""
+    u = [_dot(g, x) for x in problem.inputs]
+    if problem.output_weights is None:
+        a_sq, sgn_a = _dot(g, g), problem.signs[j]
+    else:
+        a_val = _R(problem.output_weights[j]) / _R(problem.scale)
+        a_sq, sgn_a = a_val ** 2, (1 if a_val > 0 else -1)
+    a = sgn_a * sp.sqrt(a_sq) if a_sq != 0 else sp.Integer(0)
+    active = frozenset(k for k in range(problem.n) if u[k] > 0)
+    return _Piece(sp.Integer(0), mp.mpf(0), active, u, a, a_sq, sgn_a)
+
+
+def _first_exit(mp, pc: _Piece, S, Dsq, y, q, n):
+    """The active coordinate of the piece ``pc`` that reaches 0 first, on the companions:
+    ``(k, Tn, (z, sgn))`` with ``Tn = t0 + n log z / ||D||`` (:func:`_candidate`), or None."""
+    best = None
+    for k in sorted(pc.active):
+        cand = _candidate(mp, pc.a_sq, pc.sgn_a, S, Dsq, pc.u[k], y[k], q[k])
+        if cand is None:
+            continue
+        Tn = pc.t0n + n * mp.log(cand[0]) / _sqrt_num(mp, Dsq)
+        if best is None or Tn < best[1]:
+            best = (k, Tn, cand)
+    return best
+
+
+def _exit_piece(mp, j, pc: _Piece, exit_, S, Dsq, Dn, p0, y, q, n):
+    """Where the piece ``pc`` ends, at the exit ``exit_ = (k, Tn, (z, sgn))`` of ``u_k``, exactly
+    (:func:`early_phase`): ``(T, next piece, ties)``, with ``a(T)^2 = a0^2 + u_k^2 ||D||^2 / (y_k
+    q_k)^2 - 2 S u_k / (y_k q_k)``, the sign of ``a(T) = A z - B / z`` from the companions,
+    ``T = t0 + n log z / ||D||`` and ``u_l(T) = u_l - u_k y_l q_l / (y_k q_k)`` on the active points;
+    ``ties`` the other active points at 0 at ``T``, which exit together.  Raises when the
+    identity for ``a(T)^2`` fails on the companions, or a coordinate is negative at ``T``."""
+    k, Tn, (zn, _) = exit_
+    u, a, active = pc.u, pc.a, pc.active
+    yq = y[k] * q[k]
+    Ps = p0 - u[k] * Dn / yq
+    a_sq_new = pc.a_sq + u[k] ** 2 * Dsq / yq ** 2 - 2 * S * u[k] / yq
+    a_num = mp.sqrt(mp.mpf(a_sq_new.p) / a_sq_new.q) if a_sq_new > 0 else mp.mpf(0)
+    # a(T) = A z - B / z: its sign is the one of the companion
+    Dn_n = _sqrt_num(mp, Dsq)
+    a0n = pc.sgn_a * _sqrt_num(mp, pc.a_sq)
+    p0n = (mp.mpf(S.p) / S.q) / Dn_n
+    aT_n = (p0n + a0n) / 2 * zn - (p0n - a0n) / 2 / zn
+    sgn_new = 1 if aT_n > 0 else -1
+    if abs(abs(aT_n) - a_num) > mp.ldexp(1, -_BITS + 80) * (1 + a_num):
+        raise AssertionError(f"early_phase: a(T)^2 identity failed for neuron {j}")
+    a_new = sgn_new * sp.sqrt(a_sq_new)
+    if abs(p0n + a0n) > mp.ldexp(1, -_BITS + 60):
+        z = (a_new + Ps) / (a + p0)
+    else:
+        z = (a - p0) / (a_new - Ps)
+    z = sp.radsimp(z)  # rationalise the denominator (keeps the log argument readable)
+    T = pc.t0 + n * sp.log(z) / Dn
+    u_new = [(sp.Integer(0) if kk == k else u[kk] - u[k] * y[kk] * q[kk] / yq)
+             if kk in active else u[kk] for kk in range(n)]
+    # exact check that k is the first root: every other active coordinate is still
+    # positive at T (u is rational); exact ties exit together
+    ties = sorted(kk for kk in active if kk != k and u_new[kk] == 0)
+    if any(u_new[kk] < 0 for kk in active):
+        raise DerivationUndecided(
+            f"early_phase: neuron {j}: the exit order decided at {_BITS} bits is contradicted "
+            "by the exact state (a coordinate is negative at the exit time)")
+    return T, _Piece(T, Tn, active - {k} - set(ties), u_new, a_new, a_sq_new, sgn_new), ties
+
+
 def _early_phase(problem, mp) -> EarlyPhase:
     n = problem.n
     y = tuple(_R(v) for v in problem.labels)
     q = tuple(_R(v) for v in problem.norms_squared())
     exits, finals, Ts, segs_all = [], [], [], []
     for j, g in enumerate(problem.directions):
-        u = [_dot(g, x) for x in problem.inputs]
-        if problem.output_weights is None:
-            a_sq, sgn_a = _dot(g, g), problem.signs[j]
-        else:
-            a_val = _R(problem.output_weights[j]) / _R(problem.scale)
-            a_sq, sgn_a = a_val ** 2, (1 if a_val > 0 else -1)
-        a = sgn_a * sp.sqrt(a_sq) if a_sq != 0 else sp.Integer(0)
-        active = frozenset(k for k in range(n) if u[k] > 0)
-        t0, t0n = sp.Integer(0), mp.mpf(0)
+        pc = _neuron_start(problem, j, g, mp)
         ex, segs = [], []
         while True:
-            Dsq = sum((y[k] ** 2 * q[k] for k in sorted(active)), sp.Integer(0))
+            Dsq = sum((y[k] ** 2 * q[k] for k in sorted(pc.active)), sp.Integer(0))
             Dn = sp.sqrt(Dsq)
-            S = sum((y[k] * u[k] for k in sorted(active)), sp.Integer(0))
-            p0 = S / Dn if active else sp.Integer(0)
-            best = None
-            for k in sorted(active):
-                cand = _candidate(mp, a_sq, sgn_a, S, Dsq, u[k], y[k], q[k])
-                if cand is None:
-                    continue
-                Tn = t0n + n * mp.log(cand[0]) / _sqrt_num(mp, Dsq)
-                if best is None or Tn < best[1]:
-                    best = (k, Tn, cand)
+            S = sum((y[k] * pc.u[k] for k in sorted(pc.active)), sp.Integer(0))
+            p0 = S / Dn if pc.active else sp.Integer(0)
+            best = _first_exit(mp, pc, S, Dsq, y, q, n)
             if best is None:
-                segs.append(Segment(t0, None, active, Dn, a, p0, tuple(u)))
+                segs.append(Segment(pc.t0, None, pc.active, Dn, pc.a, p0, tuple(pc.u)))
                 break
-            k, Tn, (zn, sgn) = best
-            yq = y[k] * q[k]
-            Ps = p0 - u[k] * Dn / yq
-            a_sq_new = a_sq + u[k] ** 2 * Dsq / yq ** 2 - 2 * S * u[k] / yq
-            a_num = mp.sqrt(mp.mpf(a_sq_new.p) / a_sq_new.q) if a_sq_new > 0 else mp.mpf(0)
-            # a(T) = A z - B / z: its sign is the one of the companion
-            Dn_n = _sqrt_num(mp, Dsq)
-            a0n = sgn_a * _sqrt_num(mp, a_sq)
-            p0n = (mp.mpf(S.p) / S.q) / Dn_n
-            aT_n = (p0n + a0n) / 2 * zn - (p0n - a0n) / 2 / zn
-            sgn_new = 1 if aT_n > 0 else -1
-            if abs(abs(aT_n) - a_num) > mp.ldexp(1, -_BITS + 80) * (1 + a_num):
-                raise AssertionError(f"early_phase: a(T)^2 identity failed for neuron {j}")
-            a_new = sgn_new * sp.sqrt(a_sq_new)
-            if abs(p0n + a0n) > mp.ldexp(1, -_BITS + 60):
-                z = (a_new + Ps) / (a + p0)
-            else:
-                z = (a - p0) / (a_new - Ps)
-            z = sp.radsimp(z)  # rationalise the denominator (keeps the log argument readable)
-            T = t0 + n * sp.log(z) / Dn
-            u_new = [(sp.Integer(0) if kk == k else u[kk] - u[k] * y[kk] * q[kk] / yq)
-                     if kk in active else u[kk] for kk in range(n)]
-            # exact check that k is the first root: every other active coordinate is still
-            # positive at T (u is rational); exact ties exit together
-            ties = sorted(kk for kk in active if kk != k and u_new[kk] == 0)
-            if any(u_new[kk] < 0 for kk in active):
-                raise DerivationUndecided(
-                    f"early_phase: neuron {j}: the exit order decided at {_BITS} bits is contradicted "
-                    "by the exact state (a coordinate is negative at the exit time)")
-            segs.append(Segment(t0, T, active, Dn, a, p0, tuple(u), a_new, tuple(u_new)))
-            u, a, a_sq, sgn_a = u_new, a_new, a_sq_new, sgn_new
-            active = active - {k} - set(ties)
-            ex.append((k, T))
+            T, nxt, ties = _exit_piece(mp, j, pc, best, S, Dsq, Dn, p0, y, q, n)
+            segs.append(Segment(pc.t0, T, pc.active, Dn, pc.a, p0, tuple(pc.u), nxt.a, tuple(nxt.u)))
+            ex.append((best[0], T))
             ex.extend((kk, T) for kk in ties)
-            t0, t0n = T, Tn
+            pc = nxt
         exits.append(tuple(ex))
-        finals.append(active)
+        finals.append(pc.active)
         Ts.append(ex[-1][1] if ex else sp.Integer(0))
         segs_all.append(tuple(segs))
     return EarlyPhase(n, y, q, tuple(exits), tuple(finals), tuple(Ts), tuple(segs_all))

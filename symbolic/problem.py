@@ -48,6 +48,7 @@ __all__ = [
     "PROBLEM_SCHEMA",
     "Problem",
     "parse_number",
+    "check_object",
     "fraction_string",
     "parse_problem",
     "load_problem",
@@ -394,12 +395,18 @@ def parse_problem(doc: Any) -> Problem:
     )
 
 
-def _parse_top(doc) -> None:
+def check_object(doc, where: str, allowed, *, expected: str = "a JSON object") -> None:
+    """Refuse (SchemaError) a document ``doc`` that is not an object, or that has a key outside
+    ``allowed``; the messages begin with ``where``."""
     if not isinstance(doc, dict):
-        raise SchemaError(f"problem: expected a JSON object, found {type(doc).__name__}")
-    unknown = sorted(set(doc) - _TOP_KEYS)
+        raise SchemaError(f"{where}: expected {expected}, found {type(doc).__name__}")
+    unknown = sorted(set(doc) - allowed)
     if unknown:
-        raise SchemaError(f"problem: unknown key(s) {unknown}; allowed: {sorted(_TOP_KEYS)}")
+        raise SchemaError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(allowed)}")
+
+
+def _parse_top(doc) -> None:
+    check_object(doc, "problem", _TOP_KEYS)
     if doc.get("schema") != PROBLEM_SCHEMA:
         raise SchemaError(f"schema: expected {PROBLEM_SCHEMA!r}, found {doc.get('schema')!r}")
     for key in ("inputs", "labels", "width", "init"):

@@ -172,13 +172,17 @@ def wrong_theory_twins(limit, wrong: dict):
     return out
 
 
-def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True, wrong=None):
-    """``(claim, twin)`` Verdicts of a :class:`.rates.Limit`; the twin is the same data judged
-    against ``predicted + EDGE * resolution`` (one-sided: ``max(predicted, limit) + EDGE *
-    resolution`` as the lower bound, :func:`edge_twin`).  ``ok=False`` (another part of the claim
-    failed) makes a VERIFIED limit
-    REFUTED; ``note`` (the ladder's budget note) goes into the details; the claim's prediction text is
-    ``prediction``, by default the limit's law's (:meth:`.laws.Law.prediction`)."""
+def _all_refuted(verdicts) -> str:
+    """The verdict of a twin made of several: REFUTED when every one is, else VERIFIED when one is,
+    else UNDECIDED."""
+    return "REFUTED" if all(v == "REFUTED" for v in verdicts) else \
+        ("VERIFIED" if "VERIFIED" in verdicts else "UNDECIDED")
+
+
+def _limit_claim(limit, *, note, prediction, details, ok):
+    """The claim's Verdict of :func:`limit_verdicts`: the limit's verdict (REFUTED for a VERIFIED
+    one when ``ok`` is false), its measured limit, distance and band, and the details (the limit's,
+    and ``note`` or an UNDECIDED limit's reason)."""
     from .verdicts import Verdict
 
     verdict = limit.verdict if ok or limit.verdict != "VERIFIED" else "REFUTED"
@@ -190,8 +194,15 @@ def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True, wr
         det["reason"] = limit.reason
     if prediction is None:  # the law's own text (the judged value, the competing terms)
         prediction = limit.law.prediction() if limit.law is not None else s(limit.predicted, 8)
-    claim = Verdict(verdict, prediction, s(limit.limit, 10),
-                    s(limit.distance, 3) if limit.limit is not None else "-", s(limit.resolution, 3), det)
+    return Verdict(verdict, prediction, s(limit.limit, 10),
+                   s(limit.distance, 3) if limit.limit is not None else "-", s(limit.resolution, 3), det)
+
+
+def _limit_twin(limit, wrong):
+    """The twin's Verdict of :func:`limit_verdicts`: the edge twin (:func:`edge_twin`) and, with
+    ``wrong``, the wrong theories (:func:`wrong_theory_twins`), REFUTED only if all are."""
+    from .verdicts import Verdict
+
     tw = edge_twin(limit)
     edge = tw.predicted
     where = "measured limit" if limit.one_sided and edge != limit.predicted + EDGE * limit.resolution else "prediction"
@@ -202,13 +213,21 @@ def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True, wr
         others = wrong_theory_twins(limit, wrong)
         twin_det["wrong_theories"] = {k: {"verdict": v, "predicted": s(p, 8), "limit": s(lim, 8)
                                           if not isinstance(lim, str) else lim} for k, (v, p, lim) in others.items()}
-        verdicts = [tw.verdict] + [v for v, _, _ in others.values() if v != "n/a"]
-        twin_verdict = "REFUTED" if all(v == "REFUTED" for v in verdicts) else \
-            ("VERIFIED" if "VERIFIED" in verdicts else "UNDECIDED")
-    twin = Verdict(twin_verdict, f"{bound}{s(edge, 10)} ({where} + {EDGE} resolutions)"
+        twin_verdict = _all_refuted([tw.verdict] + [v for v, _, _ in others.values() if v != "n/a"])
+    return Verdict(twin_verdict, f"{bound}{s(edge, 10)} ({where} + {EDGE} resolutions)"
                    + "".join(f"; {k}: {s(mpmath.mpf(v), 8)}" for k, v in (wrong or {}).items()), s(tw.limit, 10),
                    s(tw.distance, 3) if tw.limit is not None else "-", s(tw.resolution, 3), twin_det)
-    return claim, twin
+
+
+def limit_verdicts(limit, *, note="", prediction=None, details=None, ok=True, wrong=None):
+    """``(claim, twin)`` Verdicts of a :class:`.rates.Limit`; the twin is the same data judged
+    against ``predicted + EDGE * resolution`` (one-sided: ``max(predicted, limit) + EDGE *
+    resolution`` as the lower bound, :func:`edge_twin`).  ``ok=False`` (another part of the claim
+    failed) makes a VERIFIED limit
+    REFUTED; ``note`` (the ladder's budget note) goes into the details; the claim's prediction text is
+    ``prediction``, by default the limit's law's (:meth:`.laws.Law.prediction`)."""
+    claim = _limit_claim(limit, note=note, prediction=prediction, details=details, ok=ok)
+    return claim, _limit_twin(limit, wrong)
 
 
 _ORDER = {"REFUTED": 0, "UNDECIDED": 1, "OUTSIDE_ASSUMPTIONS": 2, "VERIFIED": 3}
@@ -230,6 +249,19 @@ def _named(name: str, text: str) -> str:
     return f"{name} {text[len(first):].lstrip()}" if last and last == first and text != first else f"{name} {text}"
 
 
+def _combined_twin(parts: dict) -> str:
+    """The twin verdict of :func:`combine_verdicts`: over the parts that hold, REFUTED when every
+    one's twin is (:func:`_all_refuted`); when none holds, the worst of the twins."""
+    # every part that holds must have a twin that fails: one refuted twin does not vouch for a
+    # part whose own twin could not fail
+    held = [t.verdict for c, t in parts.values() if c.verdict == "VERIFIED"]
+    if held:
+        return _all_refuted(held)
+    # nothing holds: the claim is not VERIFIED whatever its twin says
+    tv = [t.verdict for _, t in parts.values()]
+    return "REFUTED" if "REFUTED" in tv else ("UNDECIDED" if "UNDECIDED" in tv else "VERIFIED")
+
+
 def combine_verdicts(parts: dict, *, details=None):
     """One ``(claim, twin)`` from named parts ``{name: (claim, twin)}``: the claim is the worst
     part (REFUTED < UNDECIDED < VERIFIED), the twin is REFUTED when the twin of every part that
@@ -249,16 +281,7 @@ def combine_verdicts(parts: dict, *, details=None):
                     "; ".join(_named(k, c.measurement) for k, (c, _) in parts.items()),
                     "; ".join(c.residual for c, _ in parts.values()),
                     "; ".join(c.tolerance for c, _ in parts.values()), det)
-    # every part that holds must have a twin that fails: one refuted twin does not vouch for a
-    # part whose own twin could not fail
-    held = [t.verdict for c, t in parts.values() if c.verdict == "VERIFIED"]
-    if held:
-        twin_v = "REFUTED" if all(v == "REFUTED" for v in held) else \
-            ("VERIFIED" if "VERIFIED" in held else "UNDECIDED")
-    else:  # nothing holds: the claim is not VERIFIED whatever its twin says
-        tv = [t.verdict for _, t in parts.values()]
-        twin_v = "REFUTED" if "REFUTED" in tv else ("UNDECIDED" if "UNDECIDED" in tv else "VERIFIED")
-    twin = Verdict(twin_v, "; ".join(_named(k, t.prediction) for k, (_, t) in parts.items()),
+    twin = Verdict(_combined_twin(parts), "; ".join(_named(k, t.prediction) for k, (_, t) in parts.items()),
                    "; ".join(_named(k, t.measurement) for k, (_, t) in parts.items()), "-", "-",
                    {"parts": {k: t.verdict for k, (_, t) in parts.items()}})
     return claim, twin

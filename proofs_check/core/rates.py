@@ -198,6 +198,82 @@ def _extrapolate(mus, values, orders, noise):
                 +mpmath.fsum(abs(wi) * e for wi, e in zip(w, noise)) + rounding)
 
 
+def _candidate(mus, values, noise, orders, K, pred, r, beyond, one_sided, require_control):
+    """The extrapolation with the first ``K`` correction orders removed, as ``(u, K, E, dist,
+    settled and controlled, nxt)``.
+
+    ``E`` is the deepest window's extrapolated limit; ``u = step + en + en2`` its uncertainty, with
+    ``step = |E - E2|`` the change from the window before (``en``, ``en2`` their rounding bounds),
+    extended by the geometric tail ``q/(1 - q)`` (``q`` the ratio of the last two changes; no
+    contraction, ``u = inf``) when a third window settles it; ``dist = max(pred - E, 0)``
+    (one-sided) or ``|E - pred|``; ``nxt`` the first correction order left out (``None`` when the
+    theory gives none), which must satisfy ``mus[-1]^nxt <= r`` for the truncated expansion to
+    control the limit (unless ``require_control`` is false).
+    """
+    N = len(values)
+    used = orders[:K]
+    ext = [_extrapolate(mus[i - K - 1:i], values[i - K - 1:i], used, noise[i - K - 1:i])
+           for i in range(N, K, -1)][:3]
+    (E, en), (E2, en2) = ext[0], ext[1]
+    step = abs(E - E2)
+    settled = len(ext) == 3
+    if settled and step > en + en2:  # above the rounding: extend by the geometric tail
+        prev = abs(E2 - ext[2][0])
+        q = step / prev if prev else mpmath.inf
+        step = step * max(1, q / (1 - q)) if q < 1 else mpmath.inf
+    dist = max(pred - E, 0) if one_sided else abs(E - pred)
+    # the first correction left out must be below the band at the deepest scale, or the
+    # truncated expansion does not control the limit (a pre-asymptotic ladder)
+    nxt = min(v for v in (orders[K] if K < len(orders) else None, beyond) if v is not None) \
+        if orders else None
+    controlled = nxt is None or not require_control or mus[-1] ** nxt <= r
+    return (step + en + en2, K, E, dist, settled and controlled, nxt)
+
+
+def _rising(values, noise, pred, r) -> bool:
+    """Whether the last three values rise beyond their noise, ``v_i - e_i >= v_(i-1) + e_(i-1)``,
+    and the last is at or above the bound, ``v - e >= pred - r``."""
+    N = len(values)
+    return (N >= 3 and all(values[i] - noise[i] >= values[i - 1] + noise[i - 1] for i in (N - 2, N - 1))
+            and values[-1] - noise[-1] >= pred - r)
+
+
+def _limit_verdict(candidates, best, values, noise, pred, r, one_sided):
+    """``(verdict, why)`` from the candidates of :func:`_candidate` and the most stable one
+    ``best`` (smallest ``u``).
+
+    VERIFIED when, one-sided, the last three values rise (beyond their noise) with the last at or
+    above ``pred - r``; REFUTED when the most stable settled candidate lies ``> max(r + u_s, 3 u_s)``
+    from the prediction and no resolved candidate (``u <= r``) is within ``r + u`` of it; VERIFIED
+    when ``u <= r/3`` and ``dist <= r``; one-sided, VERIFIED when a settled candidate's
+    ``E - u >= pred - r``; UNDECIDED else.
+    """
+    u, _, _, dist, _, _ = best
+    consistent = [c for c in candidates if c[0] <= r and c[3] <= r + c[0]]
+    resolved_settled = [c for c in candidates if c[4]]
+    us, _, _, ds, _, _ = min(resolved_settled, key=lambda c: c[0]) if resolved_settled else (None,) * 6
+    if one_sided and _rising(values, noise, pred, r):
+        return "VERIFIED", ("one-sided: the last three values rise and the last is at or above the bound, "
+                            "so the limit is too")
+    if resolved_settled and ds > max(r + us, 3 * us) and not consistent:
+        return "REFUTED", ("the limit is resolved outside the band, and no resolved extrapolation "
+                           "(u <= r) is consistent with the prediction")
+    if u <= r / 3 and dist <= r:
+        return "VERIFIED", "the limit is resolved and lies inside the band"
+    if one_sided and any(c[0] < mpmath.inf and c[2] - c[0] >= pred - r for c in resolved_settled):
+        # a bound, not a value: a settled extrapolation's whole interval [E - u, E + u] is at or
+        # above pred - r (the band's third is for placing a value, not for clearing a bound)
+        return "VERIFIED", "one-sided: a settled limit minus its uncertainty is at or above the bound"
+    return "UNDECIDED", "the limit is not resolved to a third of the band yet"
+
+
+def _scale_needed(u, r, nxt, mu_last):
+    """Where an UNDECIDED limit would be decided: ``min(r^(1/nxt), mu * (r / 3u)^(1/nxt))`` (the
+    first neglected correction at the band, and the uncertainty at ``r/3``; ``mu`` itself when
+    ``u`` is 0 or infinite)."""
+    return min(r ** (1 / nxt), mu_last * (r / (3 * u)) ** (1 / nxt) if 0 < u < mpmath.inf else mu_last)
+
+
 def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
                 one_sided=False, require_control=True, law=None) -> Limit:
     """Judge ``values`` (at scales ``mus``, shallow to deep) against the limit ``predicted``.
@@ -227,56 +303,20 @@ def judge_limit(mus, values, predicted, *, corrections, resolution, noise=None,
     # with the prediction.  With a
     # third window the change between windows is extended by its geometric tail q/(1 - q) (q the
     # ratio of the last two changes; no contraction, no bound); REFUTED needs that third window.
-    candidates = []
-    for K in range(1 if orders else 0, min(len(orders), N - 2) + 1):
-        used = orders[:K]
-        ext = [_extrapolate(mus[i - K - 1:i], values[i - K - 1:i], used, noise[i - K - 1:i])
-               for i in range(N, K, -1)][:3]
-        (E, en), (E2, en2) = ext[0], ext[1]
-        step = abs(E - E2)
-        settled = len(ext) == 3
-        if settled and step > en + en2:  # above the rounding: extend by the geometric tail
-            prev = abs(E2 - ext[2][0])
-            q = step / prev if prev else mpmath.inf
-            step = step * max(1, q / (1 - q)) if q < 1 else mpmath.inf
-        dist = max(pred - E, 0) if one_sided else abs(E - pred)
-        # the first correction left out must be below the band at the deepest scale, or the
-        # truncated expansion does not control the limit (a pre-asymptotic ladder)
-        nxt = min(v for v in (orders[K] if K < len(orders) else None, beyond) if v is not None) \
-            if orders else None
-        controlled = nxt is None or not require_control or mus[-1] ** nxt <= r
-        candidates.append((step + en + en2, K, E, dist, settled and controlled, nxt))
+    candidates = [_candidate(mus, values, noise, orders, K, pred, r, beyond, one_sided, require_control)
+                  for K in range(1 if orders else 0, min(len(orders), N - 2) + 1)]
     if not candidates:
         return Limit("UNDECIDED", pred, values[-1], None, r, values, mus, (), one_sided,
                      reason=f"{N} resolved values: the theory's correction needs at least 3", noise=noise,
                      orders=base, law=law)
-    u, K, E, dist, settled, nxt = min(candidates, key=lambda c: c[0])
-    used = orders[:K]
-    consistent = [c for c in candidates if c[0] <= r and c[3] <= r + c[0]]
-    resolved_settled = [c for c in candidates if c[4]]
-    us, _, _, ds, _, _ = min(resolved_settled, key=lambda c: c[0]) if resolved_settled else (None,) * 6
-    rising = (one_sided and N >= 3 and all(values[i] - noise[i] >= values[i - 1] + noise[i - 1]
-                                             for i in (N - 2, N - 1))
-              and values[-1] - noise[-1] >= pred - r)
-    if rising:
-        verdict, why = "VERIFIED", ("one-sided: the last three values rise and the last is at or above the bound, "
-                                    "so the limit is too")
-    elif resolved_settled and ds > max(r + us, 3 * us) and not consistent:
-        verdict, why = "REFUTED", ("the limit is resolved outside the band, and no resolved extrapolation "
-                                   "(u <= r) is consistent with the prediction")
-    elif u <= r / 3 and dist <= r:
-        verdict, why = "VERIFIED", "the limit is resolved and lies inside the band"
-    elif one_sided and any(c[0] < mpmath.inf and c[2] - c[0] >= pred - r for c in resolved_settled):
-        # a bound, not a value: a settled extrapolation's whole interval [E - u, E + u] is at or
-        # above pred - r (the band's third is for placing a value, not for clearing a bound)
-        verdict, why = "VERIFIED", "one-sided: a settled limit minus its uncertainty is at or above the bound"
-    else:
-        verdict, why = "UNDECIDED", "the limit is not resolved to a third of the band yet"
+    best = min(candidates, key=lambda c: c[0])
+    u, K, E, _, _, nxt = best
+    verdict, why = _limit_verdict(candidates, best, values, noise, pred, r, one_sided)
     need = None
     if verdict == "UNDECIDED" and nxt is not None:
         # where the uncertainty would reach r/3, and the first neglected correction the band
-        need = min(r ** (1 / nxt), mus[-1] * (r / (3 * u)) ** (1 / nxt) if 0 < u < mpmath.inf else mus[-1])
-    return Limit(verdict, pred, E, u, r, values, mus, used, one_sided, need, why, noise, base, law)
+        need = _scale_needed(u, r, nxt, mus[-1])
+    return Limit(verdict, pred, E, u, r, values, mus, orders[:K], one_sided, need, why, noise, base, law)
 
 
 def separation_needed(resolution):

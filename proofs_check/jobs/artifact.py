@@ -256,33 +256,108 @@ def suite_profiles(suite_objs, profile) -> dict:
     return {s.name: s.profile(profile) for s in suite_objs}
 
 
-def build_artifact(out, *, suites=None, profile: str | None = None, only=None,
-                   figures: bool = True, max_events=None) -> int:
-    """Build the artifact into ``out`` (see the module docstring); returns the exit status."""
-    from gfcheck.numeric.result import git_commit, provenance
-    from gfcheck.symbolic import progress as _progress
+def _check_selection(only, known, max_events):
+    """``only`` without repeats (None for all claims), after refusing a claim id not in ``known``
+    and a ``max_events`` that is not a positive integer."""
+    from .verify import check_max_events
+
+    only = list(dict.fromkeys(only)) if only else None
+    if only:
+        unknown = [c for c in only if c not in known]
+        if unknown:
+            raise SchemaError(f"--only: unknown claim id(s) {unknown}; known: {known}")
+    check_max_events(max_events)
+    return only
+
+
+def _run_claims(bundle, suite_objs, problems, profiles, *, only, max_events, report_dirs, figures):
+    """Each suite's claims (those of ``only``, when given) through ``gfcheck verify``, its report
+    written into ``bundle``; returns ``(results, timings)`` with the timings per suite, taken out
+    of the bundle (the one varying file)."""
+    from gfcheck.proofs_check.core.registry import claims
+    from gfcheck.proofs_check.core.report import write_report
+    from .verify import verify
+
+    results, timings = [], {}
+    for s in suite_objs:
+        mine = [c.id for c in claims(s.name)]
+        sel = [c for c in only if c in mine] if only else None
+        if only and not sel:
+            continue
+        res, ctx = verify(problems[s.name], profiles[s.name], suite=s.name, only=sel, max_events=max_events)
+        if isinstance(ctx.stopped, KeyboardInterrupt):
+            raise ctx.stopped  # an artifact is whole or not built: no report of what finished
+        command = (["gfcheck", "verify", "--suite", s.name, "--profile", profiles[s.name].name]
+                   + (["--only", ",".join(sel)] if sel else []))
+        rdir = bundle / report_dirs[s.name]
+        write_report(rdir, res, ctx, command=command, figures=figures)
+        timings[s.name] = json.loads((rdir / "timings.json").read_text("utf-8"))
+        os.remove(rdir / "timings.json")  # the one varying file: kept beside the bundle
+        results += res
+    return results, timings
+
+
+def _source_files(root, problems) -> dict:
+    """The bundle's files that do not depend on the run: the problems, the JSON schemas, the
+    checkout's files (:data:`CHECKOUT_FILES`) and the docs."""
     from gfcheck.symbolic.formats import SCHEMA_FILES, schema_text
     from gfcheck.symbolic.problem import problem_to_json
 
+    files: dict[str, bytes | str] = {}
+    for name, problem in problems.items():
+        files[f"problems/{name}.default.problem.json"] = canonical_json(problem_to_json(problem))
+    for name, fname in SCHEMA_FILES.items():
+        files[f"schemas/{fname}"] = schema_text(name)
+    for dest, src in CHECKOUT_FILES.items():
+        files[dest] = (root / src).read_bytes()
+    for p in sorted((root / "docs").glob("*.md")):
+        files[f"docs/{p.name}"] = p.read_bytes()
+    return files
+
+
+def _provenance(suites, prof, only, problems, root, *, figures, max_events) -> dict:
+    """``provenance.json``: the suites, the profile's digits and ladder, the problems' hashes and
+    seeds, the git commit, the runtime and the dependency versions."""
+    from gfcheck.numeric.result import git_commit, provenance
+
+    prov = {"schema": "gfcheck.provenance/1", "suites": suites, "profile": prof.name,
+            "dps": prof.dps, "ladder": [f"1e-{e}" for e in prof.exponents],
+            "resolution_bits": prof.resolution_bits, "only": only or "all",
+            "problem_sha256": {n: p.sha256() for n, p in problems.items()},
+            "seeds": {**{f"{n} problem init.seed": p.seed if p.seed is not None else "none "
+                         "(explicit directions)" for n, p in problems.items()},
+                      "other randomness": "none"},
+            "git_commit": git_commit(str(root)), "runtime": provenance(),
+            "dependencies": dependency_versions(),
+            "figures": bool(figures), "max_events": str(max_events or "default")}
+    prov["runtime"].pop("git_commit", None)
+    return prov
+
+
+def _exit_status(results, derive_status) -> tuple[int, str]:
+    """``(status, line)``: 0 when every claim is VERIFIED and the derivations are as expected, else
+    1; the line says how many claims were VERIFIED."""
+    n_ok = sum(r.verdict == "VERIFIED" for r in results)
+    status = 0 if derive_status == 0 and n_ok == len(results) else 1
+    status_line = (f"{n_ok} of {len(results)} claims VERIFIED; derivations "
+                   f"{'as expected' if derive_status == 0 else 'NOT all as expected'}")
+    return status, status_line
+
+
+def build_artifact(out, *, suites=None, profile: str | None = None, only=None,
+                   figures: bool = True, max_events=None) -> int:
+    """Build the artifact into ``out`` (see the module docstring); returns the exit status."""
+    from gfcheck.symbolic import progress as _progress
+
     from gfcheck.proofs_check.core.registry import claims, default_suite_name
-    from gfcheck.proofs_check.core.report import write_report
     from .derive import write_derivations
-    from .verify import verify
 
     # ---- everything that can be refused, before any work
     suites = list(dict.fromkeys(suites or [default_suite_name()]))
     suite_objs = suites_objects(suites)
     profiles = suite_profiles(suite_objs, profile)
     prof = profiles[suites[0]]
-    known = [c.id for s in suite_objs for c in claims(s.name)]
-    only = list(dict.fromkeys(only)) if only else None
-    if only:
-        unknown = [c for c in only if c not in known]
-        if unknown:
-            raise SchemaError(f"--only: unknown claim id(s) {unknown}; known: {known}")
-    if max_events is not None and (isinstance(max_events, bool) or not isinstance(max_events, int)
-                                   or max_events < 1):
-        raise SchemaError(f"--max-events: expected a positive integer, found {max_events!r}")
+    only = _check_selection(only, [c.id for s in suite_objs for c in claims(s.name)], max_events)
     out = _check_out(Path(out))
     root = source_checkout()
     problems = {s.name: s.default_problem() for s in suite_objs}
@@ -305,79 +380,39 @@ def build_artifact(out, *, suites=None, profile: str | None = None, only=None,
         def status():
             return f"step {b.n + 1} of 6: {step[0]} ({time.perf_counter() - t0:.0f} s elapsed)"
 
+        def advance(name):
+            b.update(1)
+            b.set_postfix_str(name)
+            step[0] = name
+
         with _progress.bar(6, "artifact", unit="step") as b, _progress.heartbeat(_PREFIX, status, b):
             b.set_postfix_str("derivations")
             _progress.note(f"{_PREFIX} derivations (gfcheck derive)", b)
             derive_status = write_derivations(bundle / "derivations", suites=suites)
-            b.update(1)
-            b.set_postfix_str("claims")
-            step[0] = "claims"
+            advance("claims")
             _progress.note(f"{_PREFIX} claims (gfcheck verify --profile {prof.name})", b)
-            results, timings = [], {}
-            for s in suite_objs:
-                mine = [c.id for c in claims(s.name)]
-                sel = [c for c in only if c in mine] if only else None
-                if only and not sel:
-                    continue
-                res, ctx = verify(problems[s.name], profiles[s.name], suite=s.name, only=sel, max_events=max_events)
-                if isinstance(ctx.stopped, KeyboardInterrupt):
-                    raise ctx.stopped  # an artifact is whole or not built: no report of what finished
-                command = (["gfcheck", "verify", "--suite", s.name, "--profile", profiles[s.name].name]
-                           + (["--only", ",".join(sel)] if sel else []))
-                rdir = bundle / report_dirs[s.name]
-                write_report(rdir, res, ctx, command=command, figures=figures)
-                timings[s.name] = json.loads((rdir / "timings.json").read_text("utf-8"))
-                os.remove(rdir / "timings.json")  # the one varying file: kept beside the bundle
-                results += res
+            results, timings = _run_claims(bundle, suite_objs, problems, profiles, only=only, max_events=max_events,
+                                           report_dirs=report_dirs, figures=figures)
             atomic_write_json(tmp / "timings.json", timings)
-            b.update(1)
-            b.set_postfix_str("files")
-            step[0] = "files"
-            files: dict[str, bytes | str] = {}
-            for name, problem in problems.items():
-                files[f"problems/{name}.default.problem.json"] = canonical_json(problem_to_json(problem))
-            for name, fname in SCHEMA_FILES.items():
-                files[f"schemas/{fname}"] = schema_text(name)
-            for dest, src in CHECKOUT_FILES.items():
-                files[dest] = (root / src).read_bytes()
-            for p in sorted((root / "docs").glob("*.md")):
-                files[f"docs/{p.name}"] = p.read_bytes()
+            advance("files")
+            files = _source_files(root, problems)
             claims_doc, claims_md = _claims_table(results, profiles, "+".join(suites), report_dirs)
             files[CLAIMS_TABLE[0]] = canonical_json(claims_doc)
             files[CLAIMS_TABLE[1]] = claims_md
-            prov = {"schema": "gfcheck.provenance/1", "suites": suites, "profile": prof.name,
-                    "dps": prof.dps, "ladder": [f"1e-{e}" for e in prof.exponents],
-                    "resolution_bits": prof.resolution_bits, "only": only or "all",
-                    "problem_sha256": {n: p.sha256() for n, p in problems.items()},
-                    "seeds": {**{f"{n} problem init.seed": p.seed if p.seed is not None else "none "
-                                 "(explicit directions)" for n, p in problems.items()},
-                              "other randomness": "none"},
-                    "git_commit": git_commit(str(root)), "runtime": provenance(),
-                    "dependencies": dependency_versions(),
-                    "figures": bool(figures), "max_events": str(max_events or "default")}
-            prov["runtime"].pop("git_commit", None)
+            prov = _provenance(suites, prof, only, problems, root, figures=figures, max_events=max_events)
             files["provenance.json"] = canonical_json(prov)
-            n_ok = sum(r.verdict == "VERIFIED" for r in results)
-            status = 0 if derive_status == 0 and n_ok == len(results) else 1
-            status_line = (f"{n_ok} of {len(results)} claims VERIFIED; derivations "
-                           f"{'as expected' if derive_status == 0 else 'NOT all as expected'}")
+            exit_status, status_line = _exit_status(results, derive_status)
             files["README.md"] = _bundle_readme(suites, prof.name, only, status_line, prov, results)
             for rel, content in sorted(files.items()):
                 atomic_write(bundle / rel, content)
-            b.update(1)
-            b.set_postfix_str("manifest")
-            step[0] = "manifest"
+            advance("manifest")
             atomic_write(bundle / MANIFEST, manifest(bundle))
-            b.update(1)
-            b.set_postfix_str("archive")
-            step[0] = "archive"
+            advance("archive")
             atomic_write(tmp / ARCHIVE, deterministic_tar_gz(bundle, BUNDLE))
             atomic_write_json(tmp / "timings.json", {
                 **json.loads((tmp / "timings.json").read_text("utf-8")),
                 "_total": f"{time.perf_counter() - t0:.2f}"})
-            b.update(1)
-            b.set_postfix_str("swap")
-            step[0] = "swap"
+            advance("swap")
             _swap(tmp, out)
             b.update(1)
     except BaseException:
@@ -386,7 +421,7 @@ def build_artifact(out, *, suites=None, profile: str | None = None, only=None,
     _progress.note(f"{_PREFIX} {status_line}; bundle {out / BUNDLE}, archive {out / ARCHIVE} "
                    f"({time.perf_counter() - t0:.0f} s)")
     sys.stdout.write(claims_md)
-    return status
+    return exit_status
 
 
 def _swap(tmp: Path, out: Path) -> None:

@@ -102,20 +102,9 @@ def _int_list(doc, key, lo, default=None):
     return sorted(set(v))
 
 
-def parse_grid(doc) -> dict:
-    """Check a grid document; returns it normalised (sorted lists, ``seeds`` as a list)."""
-    from gfcheck.symbolic.problem import parse_number
-
-    if not isinstance(doc, dict):
-        raise SchemaError(f"grid: expected a table/object, found {type(doc).__name__}")
-    unknown = sorted(set(doc) - _GRID_KEYS)
-    if unknown:
-        raise SchemaError(f"grid: unknown key(s) {unknown}; allowed: {sorted(_GRID_KEYS)}")
-    task = doc.get("task", "simulate")
-    if task not in TASKS:
-        raise SchemaError(f"grid task: expected one of {', '.join(TASKS)}, found {task!r}")
-    g = {"task": task, "n": _int_list(doc, "n", 1), "m": _int_list(doc, "m", 1),
-         "dps": _int_list(doc, "dps", 15, 30), "d": _int_list(doc, "d", 1)}
+def _check_sizes(g) -> None:
+    """Refuse a grid without ``n`` or ``m``, with ``n`` or ``d`` above 12, a ``d`` below an ``n``
+    (orthogonal rows need ``d >= n``) or more than 1000 digits."""
     for key in ("n", "m"):
         if g[key] is None:
             raise SchemaError(f"grid: missing key {key!r} (a list of integers)")
@@ -125,6 +114,12 @@ def parse_grid(doc) -> dict:
         raise SchemaError(f"grid d: every d must be >= every n (orthogonal rows), found d = {g['d']}, n = {g['n']}")
     if max(g["dps"]) > 1000:
         raise SchemaError("grid dps: at most 1000 digits")
+
+
+def _grid_scales(doc) -> list:
+    """The grid's scales (one string or a list), positive, without repeats, largest first."""
+    from gfcheck.symbolic.problem import parse_number
+
     scales = doc.get("scale")
     scales = scales if isinstance(scales, list) else [scales] if scales is not None else None
     if not scales:
@@ -132,7 +127,21 @@ def parse_grid(doc) -> dict:
     for s in scales:
         if parse_number(s, where="grid scale") <= 0:
             raise SchemaError(f"grid scale: expected positive scales lambda, found {s!r}")
-    g["scale"] = sorted(set(scales), key=lambda s: (-parse_number(s, where="grid scale"), s))
+    return sorted(set(scales), key=lambda s: (-parse_number(s, where="grid scale"), s))
+
+
+def parse_grid(doc) -> dict:
+    """Check a grid document; returns it normalised (sorted lists, ``seeds`` as a list)."""
+    from gfcheck.symbolic.problem import check_object
+
+    check_object(doc, "grid", _GRID_KEYS, expected="a table/object")
+    task = doc.get("task", "simulate")
+    if task not in TASKS:
+        raise SchemaError(f"grid task: expected one of {', '.join(TASKS)}, found {task!r}")
+    g = {"task": task, "n": _int_list(doc, "n", 1), "m": _int_list(doc, "m", 1),
+         "dps": _int_list(doc, "dps", 15, 30), "d": _int_list(doc, "d", 1)}
+    _check_sizes(g)
+    g["scale"] = _grid_scales(doc)
     seeds = doc.get("seeds", 1)
     if isinstance(seeds, int) and not isinstance(seeds, bool):
         if seeds < 1:
@@ -317,6 +326,27 @@ def dask_executor(address: str):
     return client.get_executor(pure=False), client
 
 
+def _fill(executor, it, pending, window, bar) -> None:
+    """Submit the next tasks of ``it`` to ``executor`` until ``window`` are in flight
+    (``pending``: future -> task) or ``it`` is spent."""
+    from gfcheck.symbolic import progress as _progress
+
+    while len(pending) < window:
+        t = next(it, None)
+        if t is None:
+            break
+        _progress.detail(f"gfcheck sweep: start {task_key(t)[:12]} {canonical_json(t).strip()}", bar)
+        pending[executor.submit(run_task, t)] = t
+
+
+def _stop_own_pool(executor) -> None:
+    """Kill the workers of our own process pool and shut it down without waiting: its workers
+    write no file, and a running task is not waited for."""
+    for proc in list((getattr(executor, "_processes", None) or {}).values()):
+        proc.kill()
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
 def run_sweep(grid: dict, out, *, executor=None, jobs: int | None = None, window: int | None = None,
               on_result=None, aggregate_after: bool = True) -> dict:
     """Run the tasks of ``grid`` that have no result file in ``out/results``; returns counts.
@@ -353,12 +383,7 @@ def run_sweep(grid: dict, out, *, executor=None, jobs: int | None = None, window
         with _progress.bar(len(tasks), "sweep", unit="task") as b, _progress.heartbeat("gfcheck sweep:", status, b):
             b.update(counts["skipped"])
             while True:
-                while len(pending) < window:
-                    t = next(it, None)
-                    if t is None:
-                        break
-                    _progress.detail(f"gfcheck sweep: start {task_key(t)[:12]} {canonical_json(t).strip()}", b)
-                    pending[executor.submit(run_task, t)] = t
+                _fill(executor, it, pending, window, b)
                 if not pending:
                     break
                 finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
@@ -375,9 +400,7 @@ def run_sweep(grid: dict, out, *, executor=None, jobs: int | None = None, window
         for f in pending:
             f.cancel()
         if own and executor is not None:
-            for proc in list((getattr(executor, "_processes", None) or {}).values()):
-                proc.kill()  # our own pool: its workers write no file; a running task is not waited for
-            executor.shutdown(wait=False, cancel_futures=True)
+            _stop_own_pool(executor)
             executor = None
         raise
     finally:

@@ -42,7 +42,8 @@ from gfcheck.symbolic.files import check_output_dir
 from gfcheck.symbolic.errors import SchemaError
 from gfcheck.symbolic.problem import load_problem
 
-__all__ = ["run_verify", "list_suites", "default_problem", "verify", "summary_lines", "check_report_dir"]
+__all__ = ["run_verify", "list_suites", "default_problem", "verify", "summary_lines", "check_report_dir",
+           "check_max_events"]
 
 #: the prefix of every line this command writes to stderr
 _PREFIX = "gfcheck verify:"
@@ -145,6 +146,22 @@ def report_reserve(budget) -> float:
     return min(REPORT_SECONDS, REPORT_SHARE * budget.seconds) if budget is not None and budget.bounded else 0.0
 
 
+def _check_only(only, known, suite_name) -> None:
+    """Refuse (SchemaError) a claim id of ``only`` that is not among the claims ``known``."""
+    if only:
+        unknown = sorted(set(only) - {c.id for c in known})
+        if unknown:
+            raise SchemaError(f"--only: unknown claim id(s) {unknown} in suite {suite_name!r}; "
+                              f"known: {[c.id for c in known]}")
+
+
+def check_max_events(max_events) -> None:
+    """Refuse (SchemaError) a ``max_events`` that is neither None nor a positive integer."""
+    if max_events is not None and (isinstance(max_events, bool) or not isinstance(max_events, int)
+                                   or max_events < 1):
+        raise SchemaError(f"--max-events: expected a positive integer, found {max_events!r}")
+
+
 def verify(problem, profile, *, suite=None, only=None, progress=None, max_events=None, jobs=None, budget=None,
            cache=None):
     """Run the claims of ``suite`` (default ``orthogonal``); returns ``(results, ctx)``.  A loss
@@ -169,14 +186,8 @@ def verify(problem, profile, *, suite=None, only=None, progress=None, max_events
     the_suite = get_suite(suite)
     problem.require_loss(the_suite.losses, "gfcheck verify")
     known = claims(the_suite.name)
-    if only:
-        unknown = sorted(set(only) - {c.id for c in known})
-        if unknown:
-            raise SchemaError(f"--only: unknown claim id(s) {unknown} in suite {the_suite.name!r}; "
-                              f"known: {[c.id for c in known]}")
-    if max_events is not None:
-        if isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1:
-            raise SchemaError(f"--max-events: expected a positive integer, found {max_events!r}")
+    _check_only(only, known, the_suite.name)
+    check_max_events(max_events)
     jobs = _jobs(jobs)
     ctx = the_suite.make_context(problem, profile)
     ctx.suite = the_suite

@@ -127,6 +127,44 @@ def _growth_window(run, j, start, end, decaying, bits):
     return window
 
 
+def _predicted_growth(ctx, seg, j, factor):
+    """``(kind, rho)``: neuron ``j``'s kind and predicted rate ``d log|a_j|/dt`` on its last piece
+    ``seg``, times ``factor``: ``-||D||/n`` on the point a dead neuron never left (``"vanishing"``,
+    ``a = a0 e^(-tau)``), else the neuron's growth rate."""
+    kind = ctx.neurons.kind[j]
+    if kind == "dead" and _vanishing(seg):
+        # a wrongly signed point never left: a = a0 e^{-tau}, rate -||D||/n on that point
+        return "vanishing", -to_mpf(seg.D_norm) / ctx.problem.n * factor
+    return kind, to_mpf(ctx.neurons.growth_rate[j]) * factor
+
+
+def _growth_tolerance(ctx, seg, j, kind, rho, window, t0, data, bits):
+    """The tolerance of neuron ``j``'s measured rate over ``window = (s1, s2)``:
+    ``|rho| (trans + drift) + rnd`` with the cosh/sinh transient ``trans = 4 |B/A| e^(-2 rho (t1 -
+    t0))`` (``A, B = (a0 +- p0)/2``; 0 unless growing), the residuals' change ``drift = 2 max_k |h_k
+    / y_k|`` at ``t2`` over the points of its own sign class (the point it decays on, when
+    vanishing), and the rounding ``rnd = tol(bits) e^(-2 rho (t2 - t1)) / (t2 - t1)`` (the decay
+    from the prediction, on a decaying mode)."""
+    s1, s2 = window
+    lam, X, y = data
+    # transient e^{-2 rho (t1 - t0)} of the cosh/sinh form, and the change of the residuals
+    # by t2 (measured: max |h_k / y_k|), both relative to rho; rounding over the window
+    A, B = to_mpf(seg.a0 + seg.p0) / 2, to_mpf(seg.a0 - seg.p0) / 2
+    trans = 4 * abs(B / A) * mpmath.exp(-2 * rho * (s1.t - t0)) if A != 0 and rho > 0 else 0
+    h2 = outputs(ctx.weights_at(lam, s2), s2.a, X)
+    if kind == "vanishing":
+        own = sorted(seg.active)  # the point it decays on drives its rate
+    else:
+        own = [k for k in range(ctx.problem.n) if ctx.problem.signs[j] * y[k] > 0] or range(ctx.problem.n)
+    drift = 2 * max(abs(h2[k] / y[k]) for k in own)  # its own sign class drives its rate
+    # rounding: relative 2^(-b+12) at t1, times (|a(t1)| / |a(t2)|)^2 on a decaying mode, that
+    # ratio from the prediction, e^(-rho (t2 - t1)), never from the measurement (a neuron
+    # predicted frozen that decays would otherwise widen its own tolerance to 1e67)
+    decay = mpmath.exp(-rho * (s2.t - s1.t)) if rho < 0 else 1
+    rnd = tolerance(bits, SLACK) * decay ** 2 / (s2.t - s1.t)
+    return abs(rho) * (trans + drift) + rnd
+
+
 def _check_growth(ctx, *, factor=1):
     out = _guard(ctx, need_A3=False)
     if out:
@@ -143,12 +181,7 @@ def _check_growth(ctx, *, factor=1):
         half = {1: run.crossings.get("half_+"), -1: run.crossings.get("half_-")}
         for j in range(ctx.problem.m):
             seg = _last_segment(ctx, j)
-            kind = ctx.neurons.kind[j]
-            if kind == "dead" and _vanishing(seg):
-                # a wrongly signed point never left: a = a0 e^{-tau}, rate -||D||/n on that point
-                kind, rho = "vanishing", -to_mpf(seg.D_norm) / ctx.problem.n * factor
-            else:
-                rho = to_mpf(ctx.neurons.growth_rate[j]) * factor
+            kind, rho = _predicted_growth(ctx, seg, j, factor)
             t0 = to_mpf(seg.t0)
             window = _growth_window(run, j, t0 + (8 / rho if rho > 0 else 0),
                                     mpmath.mpf("0.6") * (early_end(ctx, j, half) or run.final.t), rho < 0, bits)
@@ -163,22 +196,7 @@ def _check_growth(ctx, *, factor=1):
                                 "measured": s(abs(s2.a[j]), 3), "tolerance": "-"}
                 continue
             meas = (mpmath.log(abs(s2.a[j])) - mpmath.log(abs(s1.a[j]))) / (s2.t - s1.t)
-            # transient e^{-2 rho (t1 - t0)} of the cosh/sinh form, and the change of the residuals
-            # by t2 (measured: max |h_k / y_k|), both relative to rho; rounding over the window
-            A, B = to_mpf(seg.a0 + seg.p0) / 2, to_mpf(seg.a0 - seg.p0) / 2
-            trans = 4 * abs(B / A) * mpmath.exp(-2 * rho * (s1.t - t0)) if A != 0 and rho > 0 else 0
-            h2 = outputs(ctx.weights_at(lam, s2), s2.a, X)
-            if kind == "vanishing":
-                own = sorted(seg.active)  # the point it decays on drives its rate
-            else:
-                own = [k for k in range(ctx.problem.n) if ctx.problem.signs[j] * y[k] > 0] or range(ctx.problem.n)
-            drift = 2 * max(abs(h2[k] / y[k]) for k in own)  # its own sign class drives its rate
-            # rounding: relative 2^(-b+12) at t1, times (|a(t1)| / |a(t2)|)^2 on a decaying mode, that
-            # ratio from the prediction, e^(-rho (t2 - t1)), never from the measurement (a neuron
-            # predicted frozen that decays would otherwise widen its own tolerance to 1e67)
-            decay = mpmath.exp(-rho * (s2.t - s1.t)) if rho < 0 else 1
-            rnd = tolerance(bits, SLACK) * decay ** 2 / (s2.t - s1.t)
-            tol = abs(rho) * (trans + drift) + rnd
+            tol = _growth_tolerance(ctx, seg, j, kind, rho, (s1, s2), t0, (lam, X, y), bits)
             if abs(meas - rho) - tol > worst:  # the neuron the verdict turns on, named in the report
                 worst, worst_j = abs(meas - rho) - tol, f"neuron {j} ({kind}): {s(meas, 6)} against {s(rho, 6)}"
             if rho > 0:

@@ -503,6 +503,42 @@ CLAIMS.append(Claim(
 # --------------------------------------------------------------------- 4. invariants
 
 
+def _invariant_references(problem):
+    """The exact references of :func:`_invariant_residuals`, as mpf: the basis ``(b, ||b||^2)`` of
+    the inputs' orthogonal complement, ``lambda P_perp g_j``, ``u_jk(0) = lambda <g_j, x_k>``,
+    ``w0_j^2 = lambda^2 ||g_j||^2`` and the initial balance ``delta_j``."""
+    lam = problem.scale
+    perp = _perp_basis([list(x) for x in problem.inputs], problem.d)
+    perp_mp = [([to_mpf(v) for v in b], to_mpf(sum(v * v for v in b))) for b in perp]
+    targets, u0 = [], []
+    deltas = [to_mpf(v) for v in initial_balance(problem)]
+    for g in problem.directions:
+        pg = [sum((Fraction(b[i]) * (_dot(g, b) / _dot(b, b)) for b in perp), Fraction(0)) * lam
+              for i in range(problem.d)]
+        targets.append([to_mpf(v) for v in pg])
+        u0.append([to_mpf(lam * _dot(g, x)) for x in problem.inputs])
+    scale2 = [to_mpf(lam * lam * _dot(g, g)) for g in problem.directions]
+    return perp_mp, targets, u0, scale2, deltas
+
+
+def _sign_flipped(problem, j, a) -> bool:
+    """Whether ``a_j = a`` (nonzero) has left the sign it starts with (``s_j``, or that of the
+    given output weight)."""
+    return a != 0 and (a > 0) != (problem.signs[j] > 0 if problem.output_weights is None
+                                  else problem.output_weights[j] > 0)
+
+
+def _frozen_max(frozen, w, w_sq, u0j, X):
+    """``frozen`` raised to ``|u_jk(t) - u_jk(0)| / max(|u_jk(0)|, sqrt(w_sq) ||x_k||)`` for every
+    point with ``u_jk(0) < 0`` (``w = w_j(t)``, ``w_sq = max(||w_j||^2, w0_j^2)``)."""
+    for k, x_k in enumerate(X):
+        if u0j[k] < 0:
+            u = mpmath.fsum(v * x for v, x in zip(w, x_k))
+            ref = mpmath.sqrt(w_sq * mpmath.fsum(x * x for x in x_k))
+            frozen = max(frozen, abs(u - u0j[k]) / max(abs(u0j[k]), ref))
+    return frozen
+
+
 def _invariant_residuals(problem, run, *, delta_shift=0):
     """Largest residuals over the samples of ``run``, against exact values from the problem:
 
@@ -519,17 +555,7 @@ def _invariant_residuals(problem, run, *, delta_shift=0):
     error of that order, which is not a relative one of its current size.
     """
     X, _ = mp_data(problem)
-    lam = problem.scale
-    perp = _perp_basis([list(x) for x in problem.inputs], problem.d)
-    perp_mp = [([to_mpf(v) for v in b], to_mpf(sum(v * v for v in b))) for b in perp]
-    targets, u0 = [], []
-    deltas = [to_mpf(v) for v in initial_balance(problem)]
-    for g in problem.directions:
-        pg = [sum((Fraction(b[i]) * (_dot(g, b) / _dot(b, b)) for b in perp), Fraction(0)) * lam
-              for i in range(problem.d)]
-        targets.append([to_mpf(v) for v in pg])
-        u0.append([to_mpf(lam * _dot(g, x)) for x in problem.inputs])
-    scale2 = [to_mpf(lam * lam * _dot(g, g)) for g in problem.directions]
+    perp_mp, targets, u0, scale2, deltas = _invariant_references(problem)
     bal = perp_d = frozen = mpmath.mpf(0)
     sign_flips = 0
     for st in run.samples:
@@ -542,14 +568,8 @@ def _invariant_residuals(problem, run, *, delta_shift=0):
                   for i in range(problem.d)]
             perp_d = max(perp_d, mpmath.sqrt(mpmath.fsum((x - y) ** 2 for x, y in zip(pw, targets[j])) /
                                              max(w2, scale2[j])))
-            if st.a[j] != 0 and (st.a[j] > 0) != (problem.signs[j] > 0 if problem.output_weights is None
-                                                  else problem.output_weights[j] > 0):
-                sign_flips += 1
-            for k in range(problem.n):
-                if u0[j][k] < 0:
-                    u = mpmath.fsum(v * x for v, x in zip(w, X[k]))
-                    ref = mpmath.sqrt(max(w2, scale2[j]) * mpmath.fsum(x * x for x in X[k]))
-                    frozen = max(frozen, abs(u - u0[j][k]) / max(abs(u0[j][k]), ref))
+            sign_flips += _sign_flipped(problem, j, st.a[j])
+            frozen = _frozen_max(frozen, w, max(w2, scale2[j]), u0[j], X)
     return bal, perp_d, frozen, sign_flips
 
 

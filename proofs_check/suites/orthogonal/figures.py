@@ -134,8 +134,9 @@ def _jumps(s: np.ndarray, L: np.ndarray) -> list[float]:
     return out
 
 
-def _fig_loss(data: dict) -> Figure:
-    curves = data.get("loss_curves")
+def _loss_curves(curves) -> list:
+    """``[(lambda, s, loss)]`` from the figure data's ``loss_curves`` (Skip on a missing or
+    malformed curve)."""
     if not curves:
         raise Skip("no loss curves")
     parsed = []
@@ -146,6 +147,45 @@ def _fig_loss(data: dict) -> Figure:
         loss = floats(c.get("loss", []), f"loss_curves[{i}].loss")
         same_length(s, loss, f"loss_curves[{i}]")
         parsed.append((str(c.get("lambda", "?")), s, loss))
+    return parsed
+
+
+def _draw_step_function(ax_lin, ax_log, step_pts, s_max) -> None:
+    """The predicted limit ``lambda -> 0`` (a step function of ``s``) on both axes, each plateau
+    labelled above the middle of its ``s``-interval, each jump ``s_i`` marked by a vertical line."""
+    ss, LL = step_pts
+    kw = dict(color="black", lw=1.3, ls=(0, (5, 3)), drawstyle="steps-post", zorder=5)
+    ax_lin.plot(ss, LL, label="predicted limit λ → 0", **kw)
+    ax_log.plot(ss, positive(LL), label="predicted limit λ → 0", **kw)
+    names = ["L0", "L_mid"] + [f"L{i}" for i in range(2, 10)]
+    jumps = _jumps(ss, LL)
+    edges = [0.0] + jumps + [s_max]
+    for name, v in zip(names, _plateaus(LL)):
+        tex = {"L0": "$L_0$", "L_mid": "$L_{\\rm mid}$"}.get(name, name)
+        # label each plateau above the middle of the s-interval where it holds
+        span = [float(x) for x, y in zip(ss, LL) if math.isclose(y, v, rel_tol=1e-9)]
+        lo = max((e for e in edges if e <= min(span)), default=0.0) if span else 0.0
+        hi = min((e for e in edges if e > lo), default=s_max)
+        ax_lin.annotate(
+            f"{tex} = {_fmt(v, 7)}", xy=(0.5 * (lo + hi), v), xytext=(0, 3),
+            textcoords="offset points", ha="center", va="bottom", fontsize=9,
+            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8),
+            zorder=6,
+        )
+        for ax in (ax_lin, ax_log):
+            ax.axhline(v, color="black", lw=0.5, alpha=0.35, zorder=1)
+    for i, x in enumerate(jumps, start=1):
+        for ax in (ax_lin, ax_log):
+            ax.axvline(x, color="0.4", lw=0.8, ls=":", zorder=1)
+        ax_lin.annotate(
+            f"$s_{i}$ = {_fmt(x, 5)}", xy=(x, 1.0), xycoords=("data", "axes fraction"),
+            xytext=(3, -3), textcoords="offset points", ha="left", va="top", fontsize=8.5,
+            color="0.3",
+        )
+
+
+def _fig_loss(data: dict) -> Figure:
+    parsed = _loss_curves(data.get("loss_curves"))
     s_max = max(float(np.nanmax(s)) for _, s, _ in parsed)
 
     step = data.get("step_function")
@@ -162,35 +202,7 @@ def _fig_loss(data: dict) -> Figure:
         ax_log.plot(s, positive(loss), color=colour, lw=1.6, label=label)
 
     if step_pts is not None:
-        ss, LL = step_pts
-        kw = dict(color="black", lw=1.3, ls=(0, (5, 3)), drawstyle="steps-post", zorder=5)
-        ax_lin.plot(ss, LL, label="predicted limit λ → 0", **kw)
-        ax_log.plot(ss, positive(LL), label="predicted limit λ → 0", **kw)
-        names = ["L0", "L_mid"] + [f"L{i}" for i in range(2, 10)]
-        jumps = _jumps(ss, LL)
-        edges = [0.0] + jumps + [s_max]
-        for name, v in zip(names, _plateaus(LL)):
-            tex = {"L0": "$L_0$", "L_mid": "$L_{\\rm mid}$"}.get(name, name)
-            # label each plateau above the middle of the s-interval where it holds
-            span = [float(x) for x, y in zip(ss, LL) if math.isclose(y, v, rel_tol=1e-9)]
-            lo = max((e for e in edges if e <= min(span)), default=0.0) if span else 0.0
-            hi = min((e for e in edges if e > lo), default=s_max)
-            ax_lin.annotate(
-                f"{tex} = {_fmt(v, 7)}", xy=(0.5 * (lo + hi), v), xytext=(0, 3),
-                textcoords="offset points", ha="center", va="bottom", fontsize=9,
-                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8),
-                zorder=6,
-            )
-            for ax in (ax_lin, ax_log):
-                ax.axhline(v, color="black", lw=0.5, alpha=0.35, zorder=1)
-        for i, x in enumerate(jumps, start=1):
-            for ax in (ax_lin, ax_log):
-                ax.axvline(x, color="0.4", lw=0.8, ls=":", zorder=1)
-            ax_lin.annotate(
-                f"$s_{i}$ = {_fmt(x, 5)}", xy=(x, 1.0), xycoords=("data", "axes fraction"),
-                xytext=(3, -3), textcoords="offset points", ha="left", va="top", fontsize=8.5,
-                color="0.3",
-            )
+        _draw_step_function(ax_lin, ax_log, step_pts, s_max)
 
     top = max(float(np.nanmax(loss)) for _, _, loss in parsed)
     if step_pts is not None:
@@ -237,22 +249,18 @@ _CLASS_STYLE = {
 _CLASS_ORDER = ["main+", "main−", "non-main", "dead"]
 
 
-def _fig_neurons(data: dict) -> Figure:
-    nd = data.get("neurons")
-    if not nd:
-        raise Skip("no neuron data")
-    t = floats(nd.get("t", []), "neurons.t")
+def _neuron_rows(nd, t, n_kinds, n_signs):
+    """``(norms, misalignments)``: per neuron ``|a_j|`` and, when given, ``1 - cos`` against the
+    times ``t``, as positive arrays (Skip on an empty or inconsistent table)."""
     norms = nd.get("norms") or []
     omc = nd.get("one_minus_cos") or []
-    kinds = list(nd.get("kind") or [])
-    signs = list(nd.get("sign") or [])
     m = len(norms)
     if m == 0:
         raise Skip("neurons.norms is empty")
     if omc and len(omc) != m:
         raise Skip(f"neurons: {m} norm rows but {len(omc)} alignment rows")
-    if len(kinds) != m or len(signs) != m:
-        raise Skip(f"neurons: {m} neurons but {len(kinds)} kinds and {len(signs)} signs")
+    if n_kinds != m or n_signs != m:
+        raise Skip(f"neurons: {m} neurons but {n_kinds} kinds and {n_signs} signs")
     rows_n = []
     rows_c = []
     for j in range(m):
@@ -263,12 +271,31 @@ def _fig_neurons(data: dict) -> Figure:
             c = floats(omc[j], f"neurons.one_minus_cos[{j}]")
             same_length(t, c, f"neurons.one_minus_cos[{j}]")
             rows_c.append(positive(c))
-    classes = [_neuron_class(k, s) for k, s in zip(kinds, signs)]
+    return rows_n, rows_c
+
+
+def _class_styles(classes):
+    """``(order, style)``: the neuron classes in drawing order (the known ones, then the others
+    sorted) and their line styles (the others thin and grey)."""
     extra = sorted({c for c in classes if c not in _CLASS_STYLE})
     order = _CLASS_ORDER + extra
     style = dict(_CLASS_STYLE)
     for c in extra:
         style[c] = dict(color=_C_OTHER, lw=0.8, alpha=0.6, zorder=3)
+    return order, style
+
+
+def _fig_neurons(data: dict) -> Figure:
+    nd = data.get("neurons")
+    if not nd:
+        raise Skip("no neuron data")
+    t = floats(nd.get("t", []), "neurons.t")
+    kinds = list(nd.get("kind") or [])
+    signs = list(nd.get("sign") or [])
+    rows_n, rows_c = _neuron_rows(nd, t, len(kinds), len(signs))
+    m = len(rows_n)
+    classes = [_neuron_class(k, s) for k, s in zip(kinds, signs)]
+    order, style = _class_styles(classes)
 
     fig = Figure(figsize=(10.0, 6.6) if rows_c else (10.0, 3.8), layout="constrained")
     axes = fig.subplots(2 if rows_c else 1, 1, sharex=True, squeeze=False)[:, 0]

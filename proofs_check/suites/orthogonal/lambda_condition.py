@@ -53,6 +53,32 @@ def _E1(ctx):
     return max(sk / yk for sk, yk in zip(sums, y)), ep
 
 
+def _measured_limits(results) -> dict:
+    """``{claim id: the fitted and predicted exponent, K, lambda for an accuracy}`` of every
+    result judged as a limit."""
+    measured = {}
+    for r in results:
+        lim = r.result.details.get("limit")
+        if isinstance(lim, dict) and "limit" in lim:
+            measured[r.claim.id] = {"exponent_fit": lim["limit"], "exponent_pred": lim["predicted"],
+                                    "K": r.result.details.get("K", "-"),
+                                    "largest_lambda_within_tol": "-",
+                                    "lambda_for_accuracy": r.result.details.get("lambda_for_accuracy", {})}
+    return measured
+
+
+def _c2_lambdas(vn, gam) -> dict:
+    """C2: the largest lambda with ``N - N* <= delta`` for ``delta`` in 1e-3, 1e-6, from the fit
+    ``N - N* = K lambda^(2 gamma)`` of the variation-norm claim ``vn``:
+    ``lambda = exp(-log(K / delta) / (2 gamma))`` (empty without a fit or with ``gamma <= 0``)."""
+    c2 = {}
+    if vn and vn["K"] != "-" and gam > 0:
+        K = mpmath.mpf(vn["K"])
+        for delta in ("1e-3", "1e-6"):
+            c2[delta] = s(mpmath.exp(-mpmath.log(K / mpmath.mpf(delta)) / (2 * gam)), 4)
+    return c2
+
+
 def lambda_condition(ctx, results) -> dict:
     """The section's data (decimal strings), for report.json and report.md."""
     P = ctx.problem
@@ -75,20 +101,8 @@ def lambda_condition(ctx, results) -> dict:
         c3 = (mpmath.exp(-10 * P.n / Dmin / (slopes[1] - slopes[0]))
               if len(slopes) == 2 and slopes[1] > slopes[0] else None)
         gam = min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
-        measured = {}
-        for r in results:
-            lim = r.result.details.get("limit")
-            if isinstance(lim, dict) and "limit" in lim:
-                measured[r.claim.id] = {"exponent_fit": lim["limit"], "exponent_pred": lim["predicted"],
-                                        "K": r.result.details.get("K", "-"),
-                                        "largest_lambda_within_tol": "-",
-                                        "lambda_for_accuracy": r.result.details.get("lambda_for_accuracy", {})}
-        c2 = {}
-        vn = measured.get("variation-norm")
-        if vn and vn["K"] != "-" and gam > 0:
-            K = mpmath.mpf(vn["K"])
-            for delta in ("1e-3", "1e-6"):
-                c2[delta] = s(mpmath.exp(-mpmath.log(K / mpmath.mpf(delta)) / (2 * gam)), 4)
+        measured = _measured_limits(results)
+        c2 = _c2_lambdas(measured.get("variation-norm"), gam)
         return {
             "C0_Lambda_over_lambda_squared": s(ratio, 6),
             "C1a_T_main": s(T_main, 8),

@@ -204,6 +204,34 @@ def _nearest_to_the_rule(ctx) -> int:
 
 
 # -- 3 condensation ----------------------------------------------------------------------------
+def _pinned_part(ctx, deep, neg):
+    """``(claim, twin)``: the pinned negatives ``neg`` lie on ``e_+^perp`` on the deepest run, at
+    every sample in ``[T(f+)/2, t_rel)``: ``sin`` of the angle to it, ``<w_j, x_+> / ||w_j||``, at
+    most the tolerance.  The twin: the same neurons turned towards ``x_+`` by ``EDGE`` tolerances,
+    ``|sin_j - sin(EDGE tol)|`` (a near miss, refuted only if ``u_j`` is resolved)."""
+    rel = _events(deep, "slide-out", neurons=set(neg))
+    t_release = rel[0].t if rel else deep.crossings["f+"]
+    xp = [to_mpf(v) for v in ctx.data.x_plus]
+    tol = _tol(ctx)
+    # the twin: the same neurons on e_+^perp turned towards x_+ by EDGE tolerances (a near miss:
+    # sin of the angle to it is |u_j/||w_j|| - sin(EDGE tol)|, refuted only if u_j is resolved)
+    edge = mpmath.sin(EDGE * tol)
+    worst, twin_best = mpmath.mpf(0), None
+    for st in deep.samples:
+        if deep.crossings["f+"] / 2 <= st.t < t_release:
+            for j in neg:
+                W = st.W[j]
+                sin_j = mpmath.fsum(w * x for w, x in zip(W, xp)) / mpmath.sqrt(mpmath.fsum(w * w for w in W))
+                worst = max(worst, abs(sin_j))
+                twin_best = abs(sin_j - edge) if twin_best is None else max(twin_best, abs(sin_j - edge))
+    seen = twin_best is not None
+    why = f"no sample of a pinned negative in [T(f+)/2, t_rel) on the deepest rung (kappa = 1e-{ctx.exponents[-1]})"
+    return (_exact(worst <= tol, "0", s(worst, 4), s(worst, 4), s(tol, 3), evidence=seen, missing=why),
+            _exact(seen and twin_best <= tol, f"on e_+^perp turned by {EDGE} tol towards x_+",
+                   s(twin_best, 4) if seen else "-", s(twin_best, 4) if seen else "-", s(tol, 3),
+                   evidence=seen, missing=why))
+
+
 def _check_condensation(ctx):
     out = ctx.outside()
     if out:
@@ -252,27 +280,7 @@ def _check_condensation(ctx):
         # pinned negatives lie on e_+^perp: u_j = 0 exactly while they slide (samples in [T_I, t_rel))
         rule = ctx.survivor_rule()
         neg = [j for j in rule if ctx.problem.signs[j] < 0]
-        rel = _events(deep, "slide-out", neurons=set(neg))
-        t_rel = rel[0].t if rel else deep.crossings["f+"]
-        xp = [to_mpf(v) for v in ctx.data.x_plus]
-        tol = _tol(ctx)
-        # the twin: the same neurons on e_+^perp turned towards x_+ by EDGE tolerances (a near miss:
-        # sin of the angle to it is |u_j/||w_j|| - sin(EDGE tol)|, refuted only if u_j is resolved)
-        edge = mpmath.sin(EDGE * tol)
-        worst, twin_best = mpmath.mpf(0), None
-        for st in deep.samples:
-            if deep.crossings["f+"] / 2 <= st.t < t_rel:
-                for j in neg:
-                    W = st.W[j]
-                    sin_j = mpmath.fsum(w * x for w, x in zip(W, xp)) / mpmath.sqrt(mpmath.fsum(w * w for w in W))
-                    worst = max(worst, abs(sin_j))
-                    twin_best = abs(sin_j - edge) if twin_best is None else max(twin_best, abs(sin_j - edge))
-        seen = twin_best is not None
-        why = f"no sample of a pinned negative in [T(f+)/2, t_rel) on the deepest rung (kappa = 1e-{ctx.exponents[-1]})"
-        pin = (_exact(worst <= tol, "0", s(worst, 4), s(worst, 4), s(tol, 3), evidence=seen, missing=why),
-               _exact(seen and twin_best <= tol, f"on e_+^perp turned by {EDGE} tol towards x_+",
-                      s(twin_best, 4) if seen else "-", s(twin_best, 4) if seen else "-", s(tol, 3),
-                      evidence=seen, missing=why))
+        pin = _pinned_part(ctx, deep, neg)
     rate = limit_verdicts(lim, details={"events": len(ref)})
     parts = {"kappa-free phase I (exponent 2)": rate}
     details = {}
@@ -1105,34 +1113,64 @@ def _lp_margin(ctx, N=20000):
     return res.x[-1] / 2, 2 * np.pi / N
 
 
-def _check_margin(ctx):
-    out = ctx.outside(need_a1=False)
-    if out:
-        return out
-    gstar = ctx.const("gamma_star")
-    parts = {}
+def _lp_part(ctx, gstar):
+    """``(claim, twin)``: the LP's margin on the grid is ``gamma* = sin(Delta)/4`` within ``h/2 +
+    1e-7`` (below it by at most that, above by at most 1e-7); the twin: ``2 gamma*``."""
     g_lp, h = _lp_margin(ctx)
     g_lp = mpmath.mpf(float(g_lp))
     # the dual function is 2-Lipschitz on the circle and a grid point lies within h/2 of e_-^perp
     # (and of e_+^perp): gamma* - h/2 <= gamma_N <= gamma* (+ HiGHS's feasibility tolerance 1e-7)
     tol = mpmath.mpf(h) / 2 + mpmath.mpf("1e-7")
-    parts["LP = sin(Delta)/4"] = (
+    return (
         _exact(-mpmath.mpf("1e-7") <= gstar - g_lp <= tol, s(gstar, 10), s(g_lp, 10), s(gstar - g_lp, 3), s(tol, 3)),
         _exact(abs(2 * gstar - g_lp) <= tol, s(2 * gstar, 10) + " (sin(Delta)/2)", s(g_lp, 10),
                s(2 * gstar - g_lp, 3), s(tol, 3)))
+
+
+def _monotone_part(after, drops, rises, tol_w, gstar):
+    """``(claim, twin)``: ``gamma(t)`` has no drop beyond the tolerance on the samples ``after``
+    ``T_esc``; the twin: no rise (at least 3 samples are needed either way)."""
+    return (
+        _exact(not drops, "non-decreasing", f"{len(after)} samples, {len(drops)} drops", "-",
+               s(tol_w, 3),
+               {"gamma/gamma* at 1e12": s(after[-1][1] / gstar, 6) if after else "-"}, evidence=len(after) > 2,
+               missing=f"{len(after)} samples with gamma > 0 after T_esc (3 are needed)"),
+        _exact(not rises, "non-increasing", f"{len(after)} samples, {len(rises)} rises", "-",
+               s(tol_w, 3), evidence=len(after) > 2, missing="too few samples after T_esc"))
+
+
+def _escape_time(run, gam):
+    """``T_esc``: the run's crossing ``f-``, else the first sampled time with ``gamma > 0`` (None
+    when there is none)."""
+    T_esc = run.crossings.get("f-") if run.crossings else None
+    return T_esc if T_esc is not None else next((t for t, g in gam if g > 0), None)
+
+
+def _drops_and_rises(after, tol_w):
+    """``(drops, rises)``: the steps ``(t, |change|)`` between consecutive samples ``(t, gamma)`` of
+    ``after`` where ``gamma`` falls, or rises, by more than ``tol_w``."""
+    drops = [(t, g0 - g) for (t0, g0), (t, g) in zip(after, after[1:]) if g < g0 - tol_w]
+    rises = [(t, g - g0) for (t0, g0), (t, g) in zip(after, after[1:]) if g > g0 + tol_w]
+    return drops, rises
+
+
+def _check_margin(ctx):
+    out = ctx.outside(need_a1=False)
+    if out:
+        return out
+    gstar = ctx.const("gamma_star")
+    parts = {"LP = sin(Delta)/4": _lp_part(ctx, gstar)}
     e, run = long_run(ctx)
     with run.precision.scope():
         ms = [(st, measure(ctx, st)) for st in run.samples]
         gam = [(st.t, m["gamma"]) for st, m in ms]
-        T_esc = run.crossings.get("f-") if run.crossings else None
-        T_esc = T_esc if T_esc is not None else next((t for t, g in gam if g > 0), None)
+        T_esc = _escape_time(run, gam)
         tol_w = _tol(ctx, gstar)
         top = max((g for _, g in gam), default=None)
         if top is None:
             return _undecided(f"the long run (kappa = 1e-{e}) has no sample: no gamma(t) to measure")
         after = [(t, g) for t, g in gam if T_esc is not None and t >= T_esc and g > 0]
-        drops = [(t, g0 - g) for (t0, g0), (t, g) in zip(after, after[1:]) if g < g0 - tol_w]
-        rises = [(t, g - g0) for (t0, g0), (t, g) in zip(after, after[1:]) if g > g0 + tol_w]
+        drops, rises = _drops_and_rises(after, tol_w)
         # the twin: the bound EDGE tolerances inside what the data show (edge_twin's rule for a bound)
         edge = min(gstar, top) - EDGE * tol_w
         below, below_edge = top <= gstar + tol_w, top <= edge + tol_w
@@ -1141,13 +1179,7 @@ def _check_margin(ctx):
         _exact(below, "<= " + s(gstar, 10), s(top, 10), s(gap, 3), s(tol_w, 3)),
         _exact(below_edge, f"<= {s(edge, 30)} (min(gamma*, measured top) - {EDGE} tol)",
                s(top, 30), s(gap_edge, 3), s(tol_w, 3)))
-    monotone = (
-        _exact(not drops, "non-decreasing", f"{len(after)} samples, {len(drops)} drops", "-",
-               s(tol_w, 3),
-               {"gamma/gamma* at 1e12": s(after[-1][1] / gstar, 6) if after else "-"}, evidence=len(after) > 2,
-               missing=f"{len(after)} samples with gamma > 0 after T_esc (3 are needed)"),
-        _exact(not rises, "non-increasing", f"{len(after)} samples, {len(rises)} rises", "-",
-               s(tol_w, 3), evidence=len(after) > 2, missing="too few samples after T_esc"))
+    monotone = _monotone_part(after, drops, rises, tol_w, gstar)
     vacuous = {}
     if _no_negative_survivor(ctx) is None:
         parts["gamma non-decreasing after T_esc"] = monotone
@@ -1214,6 +1246,33 @@ def _gd_loss(ctx, state):
     return measure(ctx, SimpleNamespace(a=[exact(v) for v in a], W=[[exact(v) for v in w] for w in W]))["L"]
 
 
+def _gd_start(P, scale, dtype):
+    """``(X, y, W, a)`` as numpy arrays of ``dtype``: the inputs, the labels, ``W = scale G`` and
+    the balanced ``a_j = s_j ||w_j||``."""
+    import numpy as np
+
+    X = np.array([[float(v) for v in x] for x in P.inputs], dtype=dtype)
+    y = np.array([float(v) for v in P.labels], dtype=dtype)
+    W = np.array([[float(Fraction(scale) * v) for v in g] for g in P.directions], dtype=dtype)
+    a = np.array([s_ * np.sqrt((w * w).sum()) for s_, w in zip(P.signs, W)], dtype=dtype)
+    return X, y, W, a
+
+
+def _gd_state_rounding(P, k, state, data, expo, dtype):
+    """The rounding bound of the loss of the GD state ``(a, W)`` after ``k`` steps
+    (:func:`_gd_loss_rounding`), from ``2 mean_k |l'(z_k)| sum_j |a_j relu(u_jk)|`` and the unit
+    roundoff of ``dtype``."""
+    import numpy as np
+
+    a, W = state
+    X, y = data
+    parts = a[:, None] * np.maximum(W @ X.T, 0)
+    z = y * parts.sum(0)
+    slope = np.exp(-z) if expo else 1 / (1 + np.exp(z))  # |l'(z)|
+    return _gd_loss_rounding(P, k, float(2 * np.mean(slope * np.abs(parts).sum(0))),
+                             float(np.finfo(dtype).eps) / 2)
+
+
 def _gd_run(ctx, scale, eta_gd, times, neg=(), dtype=float):
     """Plain gradient descent with ReLU'(0) = 0 on the full parameters (numpy, float64): the state
     at ``times`` (multiples of the step), ``(t, slope)`` at the first zero of its switching
@@ -1227,10 +1286,7 @@ def _gd_run(ctx, scale, eta_gd, times, neg=(), dtype=float):
     import numpy as np
 
     P = ctx.problem
-    X = np.array([[float(v) for v in x] for x in P.inputs], dtype=dtype)
-    y = np.array([float(v) for v in P.labels], dtype=dtype)
-    W = np.array([[float(Fraction(scale) * v) for v in g] for g in P.directions], dtype=dtype)
-    a = np.array([s_ * np.sqrt((w * w).sum()) for s_, w in zip(P.signs, W)], dtype=dtype)
+    X, y, W, a = _gd_start(P, scale, dtype)
     n = P.n
     expo = P.loss == "exponential"
     d = ctx.data
@@ -1258,12 +1314,8 @@ def _gd_run(ctx, scale, eta_gd, times, neg=(), dtype=float):
             dW = a[:, None] * ((act * rho) @ X)
             a, W = a + eta_gd * da, W + eta_gd * dW
             k += 1
-        parts = a[:, None] * np.maximum(W @ X.T, 0)
-        z = y * parts.sum(0)
-        slope = np.exp(-z) if expo else 1 / (1 + np.exp(z))  # |l'(z)|
         states.append((a.copy(), W.copy()))
-        bounds.append(_gd_loss_rounding(P, k, float(2 * np.mean(slope * np.abs(parts).sum(0))),
-                                        float(np.finfo(dtype).eps) / 2))
+        bounds.append(_gd_state_rounding(P, k, (a, W), (X, y), expo, dtype))
     return GDRun(states, cross, (None if last is None else (last + 1) * eta_gd), bounds)
 
 
@@ -1668,6 +1720,35 @@ def _check_gradient_descent(ctx):
     return combine_verdicts(parts)
 
 
+def _measure_gd_steps(ctx, setting, ks, measured, lags) -> None:
+    """GD at ``eta_GD = 2^-k`` for each ``k`` of ``ks`` not yet in ``measured``, in the setting
+    ``(kappa, T_end, neg, t_F)``: ``measured[k] = (|t_GD - t_F|, its rounding bound)`` (None without
+    a zero of ``Gamma_U`` or a ``t_F``), the rounding ``_gd_rounding / max(|slope|, 2^-52)``; and
+    ``lags[eta]``, the observable release minus ``t_F``."""
+    kappa, T_end, neg, t_F = setting
+    for k in ks:
+        if k in measured:
+            continue
+        eg = Fraction(1, 2 ** k)
+        _, cross, release, _ = _gd_run(ctx, kappa, float(eg), (Fraction(T_end),), neg)
+        if t_F is not None and release is not None:
+            lags[str(eg)] = f"{release - t_F:.4g}"
+        measured[k] = None if t_F is None or cross is None else (
+            abs(cross[0] - t_F), _gd_rounding(ctx, float(eg), T_end) / max(abs(cross[1]), 2.0 ** -52))
+
+
+def _switching_limit(ctx, ks, measured, band):
+    """``(etas, t_errs, limit)``: ``|t_GD - t_rel|`` at ``eta_GD = 2^-k``, ``k`` in ``ks``, judged as
+    the law "switching time" (exponent 1) with the relative rounding of each as its noise."""
+    etas = [Fraction(1, 2 ** k) for k in ks]
+    t_errs = [measured[k][0] for k in ks]
+    with JUDGED.scope():
+        lim = _by_name(gradient_descent_laws(ctx))["switching time"].judge_rate(
+            [mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(v) for v in t_errs], resolution=band,
+            rel_noise=[mpmath.mpf(measured[k][1] / measured[k][0]) for k in ks])
+    return etas, t_errs, lim
+
+
 def _gd_switching_part(ctx, band):
     """The switching-time part of claim 12: ``|t_GD - t_rel|`` (GD's zero of ``Gamma_U`` against the
     Filippov slide-out) at ``eta_GD = 2^-k``, ``k`` in :data:`GD_STEPS`, judged as exponent 1, deepened
@@ -1687,25 +1768,12 @@ def _gd_switching_part(ctx, band):
         t_F = float(t_F) if t_F is not None else None
     ks, measured, lags, t0 = list(GD_STEPS), {}, {}, time.perf_counter()
     while True:
-        for k in ks:
-            if k in measured:
-                continue
-            eg = Fraction(1, 2 ** k)
-            _, cross, release, _ = _gd_run(ctx, kappa, float(eg), (Fraction(T_end),), neg)
-            if t_F is not None and release is not None:
-                lags[str(eg)] = f"{release - t_F:.4g}"
-            measured[k] = None if t_F is None or cross is None else (
-                abs(cross[0] - t_F), _gd_rounding(ctx, float(eg), T_end) / max(abs(cross[1]), 2.0 ** -52))
+        _measure_gd_steps(ctx, (kappa, T_end, neg, t_F), ks, measured, lags)
         if not all(measured[k] and measured[k][0] for k in ks):
             v = Verdict("UNDECIDED", "1", "-", "-", "-", {"reason": "no slide-out of a negative survivor, or GD's "
                         f"Gamma_U did not change sign before t = {T_end} at every step, or hit t_rel exactly"})
             return v, v
-        etas = [Fraction(1, 2 ** k) for k in ks]
-        t_errs = [measured[k][0] for k in ks]
-        with JUDGED.scope():
-            lim = _by_name(gradient_descent_laws(ctx))["switching time"].judge_rate(
-                [mpmath.mpf(float(v)) for v in etas], [mpmath.mpf(v) for v in t_errs], resolution=band,
-                rel_noise=[mpmath.mpf(measured[k][1] / measured[k][0]) for k in ks])
+        etas, t_errs, lim = _switching_limit(ctx, ks, measured, band)
         unrefuted = lim.verdict == "VERIFIED" and edge_twin(lim).verdict != "REFUTED"
         if not unrefuted or ks[-1] >= GD_FINEST or time.perf_counter() - t0 > ctx.profile.claim_seconds:
             break

@@ -102,6 +102,38 @@ def _unit(x) -> bool:
     return sum((v * v for v in x), Fraction(0)) == 1
 
 
+def _distinct_inputs(X) -> list:
+    """The index of the first point of each distinct input, in order."""
+    dirs = []
+    for k, x in enumerate(X):
+        if not any(x == X[i] for i in dirs):
+            dirs.append(k)
+    return dirs
+
+
+def _label_refusal(X, y, i0, i1):
+    """``(reason, witness)`` when the two directions (first at points ``i0``, ``i1``) do not carry
+    one label each, +1 and -1; None else."""
+    for k, x in enumerate(X):
+        ref = i0 if x == X[i0] else i1
+        if y[k] != y[ref]:
+            return "each direction must carry one label", f"points {ref} and {k} coincide with labels {y[ref]}, {y[k]}"
+    if y[i0] == y[i1]:
+        return "the two directions must carry the labels +1 and -1", f"both directions are labelled {y[i0]}"
+    return None
+
+
+def _balance_refusal(problem):
+    """``(reason, witness)`` when a given output weight is not the balanced ``a_j(0) = s_j lambda
+    ||g_j||``; None else."""
+    if problem.output_weights is not None:
+        for j, (s, g, a) in enumerate(zip(problem.signs, problem.directions, problem.output_weights)):
+            if a * a != problem.scale ** 2 * sum((v * v for v in g), Fraction(0)) or a * s < 0:
+                return ("the survivor rule and the rates assume a balanced start a_j(0) = s_j ||w_j(0)||",
+                        f"neuron {j}: a_j(0) = {a}")
+    return None
+
+
 def two_direction_data(problem):
     """:class:`SepData`, or ``(reason, witness)`` when the problem is not of the two-direction
     form: a classification loss, labels +1/-1, exactly two directions up to positive multiples
@@ -116,25 +148,14 @@ def two_direction_data(problem):
         if not _unit(x):
             return ("the model is stated for copies of two unit inputs",
                     f"||x_{k}||^2 = {sum((v * v for v in x), Fraction(0))}")
-    dirs = []
-    for k, x in enumerate(X):
-        if not any(x == X[i] for i in dirs):
-            dirs.append(k)
+    dirs = _distinct_inputs(X)
     if len(dirs) != 2:
         return ("the model needs exactly two input directions (up to positive multiples)",
                 f"{len(dirs)} distinct directions, first at points {dirs[:3]}")
     i0, i1 = dirs
-    for k, x in enumerate(X):
-        ref = i0 if x == X[i0] else i1
-        if y[k] != y[ref]:
-            return "each direction must carry one label", f"points {ref} and {k} coincide with labels {y[ref]}, {y[k]}"
-    if y[i0] == y[i1]:
-        return "the two directions must carry the labels +1 and -1", f"both directions are labelled {y[i0]}"
-    if problem.output_weights is not None:
-        for j, (s, g, a) in enumerate(zip(problem.signs, problem.directions, problem.output_weights)):
-            if a * a != problem.scale ** 2 * sum((v * v for v in g), Fraction(0)) or a * s < 0:
-                return ("the survivor rule and the rates assume a balanced start a_j(0) = s_j ||w_j(0)||",
-                        f"neuron {j}: a_j(0) = {a}")
+    refused = _label_refusal(X, y, i0, i1) or _balance_refusal(problem)
+    if refused:
+        return refused
     ip, im = (i0, i1) if y[i0] > 0 else (i1, i0)
     plus = tuple(k for k in range(len(X)) if X[k] == X[ip])
     minus = tuple(k for k in range(len(X)) if X[k] == X[im])

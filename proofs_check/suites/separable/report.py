@@ -51,9 +51,33 @@ def _rung(ctx):
     return min(exps, key=lambda e: abs(e - 8))
 
 
+def _phase_marks(ctx, run, pos) -> dict:
+    """The phases' times on ``run`` (floats, those that occur): ``T(f+ = 1/100)``, ``t_rel``,
+    ``T_esc`` and ``t_deact`` (the first slide-in of a positive survivor in ``pos`` on a minus point
+    after ``t_rel``)."""
+    from .claims import t_rel
+
+    marks = {"T(f+ = 1/100)": run.crossings.get("f+"), "t_rel": t_rel(ctx, run), "T_esc": run.crossings.get("f-")}
+    rel = marks["t_rel"] or 0
+    dea = [ev.t for ev in run.events if ev.kind == "slide-in" and ev.t > rel and ev.neuron in pos
+           and ev.point in ctx.data.minus]
+    marks["t_deact"] = dea[0] if dea else None
+    return {k: float(v) for k, v in marks.items() if v is not None}
+
+
+def _angles(ctx, run) -> list:
+    """Per neuron, its angle in degrees at each sample after the first (NaN while inactive on every
+    point)."""
+    ang = [[] for _ in range(ctx.problem.m)]
+    for st in run.samples[1:]:
+        for j, (row, W) in enumerate(zip(st.U, st.W)):
+            ang[j].append(math.degrees(float(ctx.angle(W))) if max(row) > 0 else float("nan"))
+    return ang
+
+
 def figure_data(ctx) -> dict:
     """The three figures' data from the shared runs (memoised, deterministic)."""
-    from .claims import long_run, t_rel
+    from .claims import long_run
     from .context import measure
 
     out = {}
@@ -65,17 +89,8 @@ def figure_data(ctx) -> dict:
     with run.precision.scope():
         t = [float(st.t) for st in run.samples[1:]]
         L = [float(measure(ctx, st)["L"]) for st in run.samples[1:]]
-        marks = {"T(f+ = 1/100)": run.crossings.get("f+"), "t_rel": t_rel(ctx, run), "T_esc": run.crossings.get("f-")}
-        rel = marks["t_rel"] or 0
-        dea = [ev.t for ev in run.events if ev.kind == "slide-in" and ev.t > rel and ev.neuron in pos
-               and ev.point in ctx.data.minus]
-        marks["t_deact"] = dea[0] if dea else None
-        out["sep_phases"] = {"t": t, "L": L, "kappa": f"1e-{e}",
-                             "marks": {k: float(v) for k, v in marks.items() if v is not None}}
-        ang = [[] for _ in range(ctx.problem.m)]
-        for st in run.samples[1:]:
-            for j, (row, W) in enumerate(zip(st.U, st.W)):
-                ang[j].append(math.degrees(float(ctx.angle(W))) if max(row) > 0 else float("nan"))
+        out["sep_phases"] = {"t": t, "L": L, "kappa": f"1e-{e}", "marks": _phase_marks(ctx, run, pos)}
+        ang = _angles(ctx, run)
         c = ctx.constants
         with PRINTED.scope():
             special = {"g_hat": c["g_hat_angle"], "x_+": c["Delta"] / 2, "x_-": -c["Delta"] / 2,
