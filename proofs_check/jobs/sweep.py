@@ -103,17 +103,24 @@ def _int_list(doc, key, lo, default=None):
 
 
 def _check_sizes(g) -> None:
-    """Refuse a grid without ``n`` or ``m``, with ``n`` or ``d`` above 12, a ``d`` below an ``n``
-    (orthogonal rows need ``d >= n``) or more than 1000 digits."""
+    """Refuse a grid without ``n`` or ``m`` or with more than 1000 digits; the sizes themselves are
+    the suite's to judge (:func:`_check_datasets`, after the suite is known)."""
     for key in ("n", "m"):
         if g[key] is None:
             raise SchemaError(f"grid: missing key {key!r} (a list of integers)")
-    if max(g["n"]) > 12 or (g["d"] and max(g["d"]) > 12):
-        raise SchemaError("grid n, d: at most 12 (the datasets are exact rational orthogonal rows)")
-    if g["d"] and min(g["d"]) < max(g["n"]):
-        raise SchemaError(f"grid d: every d must be >= every n (orthogonal rows), found d = {g['d']}, n = {g['n']}")
     if max(g["dps"]) > 1000:
         raise SchemaError("grid dps: at most 1000 digits")
+
+
+def _check_datasets(g) -> None:
+    """Ask the grid's suite for one dataset of every size in the grid (seed 0): a size its generator
+    cannot make (``Suite.dataset`` refuses it, ``SchemaError``) is refused before any task runs."""
+    suite = _suite(g)
+    for n, m, d in {(t["n"], t["m"], t["d"]) for t in expand({**g, "seeds": [0], "dps": g["dps"][:1]}, version="0")}:
+        try:
+            suite.dataset(0, {"n": n, "d": d, "m": m, "scale": g["scale"][0]})
+        except SchemaError as exc:
+            raise SchemaError(f"grid n = {n}, d = {d}, m = {m}: {exc}") from None
 
 
 def _grid_scales(doc) -> list:
@@ -149,6 +156,7 @@ def parse_grid(doc) -> dict:
         seeds = list(range(seeds))
     g["seeds"] = _int_list({"seeds": seeds}, "seeds", 0)
     _parse_suite_and_claims(doc, g)
+    _check_datasets(g)
     total = len(expand(g, version="0"))
     if total > MAX_TASKS:
         raise SchemaError(f"grid: {total} tasks exceed the limit {MAX_TASKS}; split the sweep")

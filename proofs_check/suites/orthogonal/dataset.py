@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from gfcheck.symbolic.exact import cayley
 
-__all__ = ["rows", "problem"]
+__all__ = ["rows", "problem", "check_sizes"]
 
 
 def rows(seed: int, n: int, d: int):
@@ -38,11 +38,31 @@ def rows(seed: int, n: int, d: int):
     return [[r[k] * v for v in Q[k]] for k in range(n)], y
 
 
+def check_sizes(sizes) -> None:
+    """The sizes :func:`rows` makes: ``n, d <= 12`` (exact rational rows) and ``d >= n`` (orthogonal
+    rows), refused otherwise (``SchemaError``, exit 2).
+
+    >>> check_sizes({"n": 3, "d": 2, "m": 4})
+    Traceback (most recent call last):
+    ...
+    gfcheck.errors.SchemaError: orthogonal dataset: d = 2 < n = 3; orthogonal rows need d >= n
+    """
+    from gfcheck.errors import SchemaError
+
+    if max(sizes["n"], sizes["d"]) > 12:
+        raise SchemaError(f"orthogonal dataset: n = {sizes['n']}, d = {sizes['d']}; at most 12 "
+                          "(the datasets are exact rational orthogonal rows)")
+    if sizes["d"] < sizes["n"]:
+        raise SchemaError(f"orthogonal dataset: d = {sizes['d']} < n = {sizes['n']}; orthogonal rows need d >= n")
+
+
 def problem(seed: int, sizes: dict):
     """The problem of a seed and ``sizes`` (``n``, ``d``, ``m``, ``scale``): :func:`rows` as inputs and
     labels, width ``m``, initialisation scale ``scale`` and directions from the same seed (through the
-    strict reader)."""
+    strict reader); sizes it cannot make are refused (:func:`check_sizes`)."""
     from gfcheck.symbolic.problem import fraction_string, parse_problem
+
+    check_sizes(sizes)
 
     X, y = rows(seed, sizes["n"], sizes["d"])
     return parse_problem({"schema": "gfcheck.problem/1", "inputs": [[fraction_string(v) for v in x] for x in X],

@@ -55,6 +55,11 @@ class SeparableSuite(Suite):
 
         return report
 
+    def dataset(self, seed: int, sizes: dict):
+        from .dataset import problem
+
+        return problem(seed, sizes)
+
 
 SUITE = SeparableSuite(
     name="separable",

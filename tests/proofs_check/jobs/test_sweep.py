@@ -149,3 +149,24 @@ def test_a_verify_cell_counts_verdicts_not_fits(tmp_path):
     md = (tmp_path / "summary.md").read_text()
     assert "| verify | 2 | 2 | 4 | 1e-3 | 20 | 2 | 0 | 3 | 0 | 0 | 1 |" in md
     assert "fitted" not in md and "min-norm" not in md
+
+
+def test_a_separable_grid_draws_the_suites_own_problems():
+    """``suite = "separable"``: the tasks' problems come from that suite's ``dataset`` (copies of two
+    unit inputs, (A1) by construction), the sizes its generator makes (twins: sizes it cannot make
+    are refused before any task, as are the orthogonal suite's)."""
+    from gfcheck.proofs_check.jobs.sweep import problem_of
+    from gfcheck.proofs_check.suites.separable.context import SepContext
+    from gfcheck.symbolic.errors import SchemaError
+
+    g = parse_grid({"task": "simulate", "suite": "separable", "n": [6, 9], "d": [2, 3], "m": [8],
+                    "scale": ["1e-4"], "seeds": 3})
+    for t in expand(g):
+        p = problem_of(t)
+        assert (p.n, p.d, p.width) == (t["n"], t["d"], 8) and p.loss in ("exponential", "logistic")
+        data = SepContext(p, "quick").data
+        assert not isinstance(data, tuple) and data.a1, t  # a separable problem of the model, (A1) holding
+    with pytest.raises(SchemaError, match="separable dataset: n = 2"):
+        parse_grid({"suite": "separable", "n": [2], "d": [2], "m": [8], "scale": ["1e-4"]})
+    with pytest.raises(SchemaError, match="orthogonal rows need d >= n"):
+        parse_grid({"n": [3], "d": [2], "m": [2], "scale": ["1e-4"]})
