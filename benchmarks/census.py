@@ -220,12 +220,7 @@ def generate(out, *, orthogonal: int = 150, separable: int = 60, seed: int = 19,
             if len(problems) < k:
                 raise InvalidInput(f"census: the {suite} class {cls} gave {len(problems)} problems, not {k}")
             for p in problems:
-                pid = f"{len(entries):04d}"
-                name = f"{pid}-{suite}-{cls}.problem.json"
-                files[name] = problem_document(p)
-                entries.append({"id": pid, "file": f"problems/{name}", "suite": suite, "class": cls,
-                                "labels": list(labels(p)), "n": p.n, "d": p.d, "m": p.width,
-                                **({"profile": CLASS_PROFILES[cls]} if cls in CLASS_PROFILES else {})})
+                add_problem(entries, files, p, suite, cls, list(labels(p)), CLASS_PROFILES.get(cls))
     for name, count, sizes in sorted((k, *v) for k, v in (datasets or {}).items()):
         dataset_entries(entries, files, name, count, sizes, _class_seed(seed, name, "dataset", seed_rule))
     manifest = {"schema": MANIFEST_SCHEMA, "seed": seed, "seed_rule": seed_rule, "orthogonal": orthogonal,
@@ -241,6 +236,18 @@ def generate(out, *, orthogonal: int = 150, separable: int = 60, seed: int = 19,
     return manifest
 
 
+def add_problem(entries, files, p, suite_name, cls, labels, profile=None) -> None:
+    """Append problem ``p`` as the next census entry (id ``NNNN``, file
+    ``problems/NNNN-<suite>-<class>.problem.json``, its labels and sizes, ``profile`` when given)
+    and its document to ``files``."""
+    pid = f"{len(entries):04d}"
+    name = f"{pid}-{suite_name}-{cls}.problem.json"
+    files[name] = problem_document(p)
+    entries.append({"id": pid, "file": f"problems/{name}", "suite": suite_name, "class": cls,
+                    "labels": labels, "n": p.n, "d": p.d, "m": p.width,
+                    **({"profile": profile} if profile else {})})
+
+
 def dataset_entries(entries, files, name, count, sizes, seed) -> None:
     """Append ``count`` problems of the installed suite ``name`` from its own generator
     (``Suite.dataset(seed + i, sizes)``), class ``dataset``, at the suite's first profile: the census
@@ -250,12 +257,7 @@ def dataset_entries(entries, files, name, count, sizes, seed) -> None:
     s = suite(name)
     prof = next(iter(s.profiles()))
     for i in range(count):
-        p = s.dataset(seed + i, dict(sizes))
-        pid = f"{len(entries):04d}"
-        fname = f"{pid}-{name}-dataset.problem.json"
-        files[fname] = problem_document(p)
-        entries.append({"id": pid, "file": f"problems/{fname}", "suite": name, "class": "dataset",
-                        "labels": [], "n": p.n, "d": p.d, "m": p.width, "profile": prof})
+        add_problem(entries, files, s.dataset(seed + i, dict(sizes)), name, "dataset", [], prof)
 
 
 def parse_dataset(text: str):

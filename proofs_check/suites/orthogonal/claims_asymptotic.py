@@ -1102,7 +1102,7 @@ def _check_convergence(ctx):
         return out
     bits = _bits(ctx)
     laws = by_name(convergence_laws(ctx))
-    unfitted, parts, offsets, exps_all = [], {}, {}, set()
+    unfitted, parts, exps_all = [], {}, set()
     for sign, _S, _D, slope_pred in _groups(ctx):
         law = laws[_key(sign)]
 
@@ -1118,7 +1118,6 @@ def _check_convergence(ctx):
 
         limit, deltas, exps, note = ctx.decide(judge, ctx.profile.exponents)
         exps_all.update(exps)
-        offsets[_key(sign)] = [s(v, 10) for v in deltas]
         parts[_key(sign)] = limit_verdicts(limit, note=note, ok=all(dd > 0 for dd in deltas),
                                            prediction=law.prediction(),
                                            details={"t_fit_minus_t_half": [s(v, 10) for v in deltas],

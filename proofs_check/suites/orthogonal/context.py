@@ -353,11 +353,11 @@ class Context(RunMemo, Facts):
         times = tuple(sorted(set([T * i / grid for i in range(grid + 1)] + probes)))
         y = self.problem.labels
         n = self.problem.n
-        watches = list(self.half_watches())
+        halves = self.half_watches()
         level = sum(v ** 2 for v in y) / (2 * n) / Fraction(2) ** bits_for_dps(self.profile.dps)
-        watches.append(LossWatch("fit", frozenset(range(n)), level))
+        watches = [*halves, LossWatch("fit", frozenset(range(n)), level)]
         # each group's own fit (claim 12: the groups settle independently, the whole at the later)
-        watches += [LossWatch("fit_" + w.name[len("half_"):], w.points, level) for w in self.half_watches()]
+        watches += [LossWatch("fit_" + w.name[len("half_"):], w.points, level) for w in halves]
         return p, dict(t_end=T, times=times, watches=tuple(watches), engine="reduced",
                        error_estimate=False, dps=self.ladder_dps(scale))
 
