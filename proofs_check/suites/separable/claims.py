@@ -1273,7 +1273,20 @@ def _gd_state_rounding(P, k, state, data, expo, dtype):
                              float(np.finfo(dtype).eps) / 2)
 
 
-def _gd_run(ctx, scale, eta_gd, times, neg=(), dtype=float):
+def _gd_initial(P, scale, dtype, start):
+    """``(X, y, W, a, t0)``: GD's data and its state at ``t0``: the balanced start at 0
+    (:func:`_gd_start`), or ``start = (t0, a, W)``, a state of the flow at ``t0`` (a multiple of every
+    step) taken in ``dtype``."""
+    import numpy as np
+
+    X, y, W, a = _gd_start(P, scale, dtype)
+    if start is None:
+        return X, y, W, a, 0
+    t0, a0, W0 = start
+    return X, y, np.array(W0, dtype=dtype), np.array(a0, dtype=dtype), t0
+
+
+def _gd_run(ctx, scale, eta_gd, times, neg=(), dtype=float, start=None):
     """Plain gradient descent with ReLU'(0) = 0 on the full parameters (numpy, float64): the state
     at ``times`` (multiples of the step), ``(t, slope)`` at the first zero of its switching
     function ``Gamma_U = P - M cos Delta`` (the pinned negatives' release condition, from GD's own
@@ -1282,11 +1295,13 @@ def _gd_run(ctx, scale, eta_gd, times, neg=(), dtype=float):
     (reported, not judged: a chattering neuron's last return to ``u = 0`` precedes the zero of
     ``Gamma_U`` by up to ``O(sqrt(eta_GD))``, by the phase of the chatter, docs/separable.md); last, the
     rounding bound of each state's loss (:func:`_gd_loss_rounding`), as a :class:`GDRun`.  ``dtype``:
-    numpy's float type of the run (``numpy.longdouble`` measures the rounding of the float64 run)."""
+    numpy's float type of the run (``numpy.longdouble`` measures the rounding of the float64 run).
+    ``start``: ``(t0, a, W)`` to start from a state of the flow at ``t0`` instead of the balanced
+    start at 0 (:func:`_gd_release_start`); ``times`` and the times returned stay absolute."""
     import numpy as np
 
     P = ctx.problem
-    X, y, W, a = _gd_start(P, scale, dtype)
+    X, y, W, a, t0 = _gd_initial(P, scale, dtype, start)
     n = P.n
     expo = P.loss == "exponential"
     d = ctx.data
@@ -1294,7 +1309,7 @@ def _gd_run(ctx, scale, eta_gd, times, neg=(), dtype=float):
     dual = (lambda z: math.exp(-z)) if expo else (lambda z: 1 / (1 + math.exp(z)))
     states, bounds, k, g_prev, cross, last = [], [], 0, [], None, None
     neg = list(neg)
-    steps = [int(round(float(tt) / eta_gd)) for tt in times]
+    steps = [int(round(float(tt - t0) / eta_gd)) for tt in times]
     for target in steps:
         while k < target:
             U = W @ X.T
@@ -1307,6 +1322,7 @@ def _gd_run(ctx, scale, eta_gd, times, neg=(), dtype=float):
                 g_prev = (g_prev + [p * dual(h[kp]) - (1 - p) * dual(-h[km]) * c])[-4:]
                 if len(g_prev) == 4 and g_prev[-2] > 0 >= g_prev[-1]:
                     cross = _cubic_zero(g_prev, k, eta_gd)
+                    cross = (float(t0) + cross[0], cross[1])
             z = y * h
             wgt = np.exp(-z) if expo else 1 / (1 + np.exp(z))
             rho = y * wgt / n
@@ -1316,7 +1332,7 @@ def _gd_run(ctx, scale, eta_gd, times, neg=(), dtype=float):
             k += 1
         states.append((a.copy(), W.copy()))
         bounds.append(_gd_state_rounding(P, k, (a, W), (X, y), expo, dtype))
-    return GDRun(states, cross, (None if last is None else (last + 1) * eta_gd), bounds)
+    return GDRun(states, cross, (None if last is None else float(t0) + (last + 1) * eta_gd), bounds)
 
 
 def _gd_loss_rounding(P, steps, spread, unit=2.0 ** -53):
@@ -1722,15 +1738,15 @@ def _check_gradient_descent(ctx):
 
 def _measure_gd_steps(ctx, setting, ks, measured, lags) -> None:
     """GD at ``eta_GD = 2^-k`` for each ``k`` of ``ks`` not yet in ``measured``, in the setting
-    ``(kappa, T_end, neg, t_F)``: ``measured[k] = (|t_GD - t_F|, its rounding bound)`` (None without
-    a zero of ``Gamma_U`` or a ``t_F``), the rounding ``_gd_rounding / max(|slope|, 2^-52)``; and
-    ``lags[eta]``, the observable release minus ``t_F``."""
-    kappa, T_end, neg, t_F = setting
+    ``(kappa, T_end, neg, t_F, start)`` (``start``: :func:`_gd_run`'s, or None): ``measured[k] =
+    (|t_GD - t_F|, its rounding bound)`` (None without a zero of ``Gamma_U`` or a ``t_F``), the rounding
+    ``_gd_rounding / max(|slope|, 2^-52)``; and ``lags[eta]``, the observable release minus ``t_F``."""
+    kappa, T_end, neg, t_F, start = setting
     for k in ks:
         if k in measured:
             continue
         eg = Fraction(1, 2 ** k)
-        _, cross, release, _ = _gd_run(ctx, kappa, float(eg), (Fraction(T_end),), neg)
+        _, cross, release, _ = _gd_run(ctx, kappa, float(eg), (Fraction(T_end),), neg, start=start)
         if t_F is not None and release is not None:
             lags[str(eg)] = f"{release - t_F:.4g}"
         measured[k] = None if t_F is None or cross is None else (
@@ -1749,44 +1765,108 @@ def _switching_limit(ctx, ks, measured, band):
     return etas, t_errs, lim
 
 
-def _gd_switching_part(ctx, band):
-    """The switching-time part of claim 12: ``|t_GD - t_rel|`` (GD's zero of ``Gamma_U`` against the
-    Filippov slide-out) at ``eta_GD = 2^-k``, ``k`` in :data:`GD_STEPS`, judged as exponent 1, deepened
-    to ``2^-GD_FINEST`` while a VERIFIED's twin is not refuted (REFUTED needs a third window); on the
-    first rung at or below 1e-8: a pinned negative's chatter adds to the outputs an irregular term
-    (the chatter's phase) of size ``eta |a_j|^2 ~ eta kappa^2 e^(2 r_- t)``, which at 1e-4 (and, for a
-    slow logistic run, at 1e-6) unsettles the extrapolated exponent."""
-    import time
+def _release_segment(sw, t_F):
+    """``(t0, earlier, free)`` for the switching-time part of claim 12: GD starts from the flow's state
+    at ``t0``, the first multiple of ``2^-6`` (so of every GD step) after the last switching
+    ``earlier`` lists before the release ``t_F`` (a switching within ``2^-GD_FINEST`` of ``t_F`` is the
+    release's own); ``free``, the switchings GD still crosses before ``t_F``: none, unless the segment
+    ``[t0, t_F]`` would be shorter than eight coarsest steps, when GD starts at 0 and crosses them all.
 
+    Euler across a transversal switching at the phase ``psi`` of its step leaves the first-order error
+    ``(1 - psi) eta_GD (F_- - F_+)`` (:func:`_gd_lock`), so with several switchings before the release
+    ``|t_GD - t_rel| / eta_GD`` has no limit (census 0161: 6.39, 6.48, 6.45, 6.37, 6.35, 6.37 at
+    ``2^-6 .. 2^-11``); from the state after the last one only the sliding motion to the release is left,
+    whose first-order coefficient has a limit (0161 from ``t0 = 27/64``: 6.4015, 6.4061, 6.4084, 6.4095,
+    6.4101, 6.4105, the differences halving like ``eta_GD``).  GD across the earlier switchings is the
+    loss part's (its window, locked).
+
+    >>> from fractions import Fraction as F
+    >>> sw = {F(1, 10): [("activate", 0)], F(2, 5): [("slide-in", 1)], F(30): [("slide-out", 1)]}
+    >>> _release_segment(sw, 30.0)[0], len(_release_segment(sw, 30.0)[1]), _release_segment(sw, 30.0)[2]
+    (Fraction(13, 32), 2, {})
+    >>> _release_segment({F(29, 1): [("activate", 0)]}, 29.1)[::2]
+    (0, {Fraction(29, 1): [('activate', 0)]})
+    """
+    earlier = {t: v for t, v in sw.items() if t_F - float(t) > 2.0 ** -GD_FINEST}
+    if not earlier:
+        return 0, {}, {}
+    grid = 2 ** GD_STEPS[0]
+    t0 = Fraction(math.floor(max(earlier) * grid) + 1, grid)
+    if t_F - float(t0) < 8 / grid:
+        return 0, earlier, earlier
+    return t0, earlier, {}
+
+
+def _flow_state(ctx, problem, t0, T_end):
+    """``(t0, a, W)``: the Filippov run's state at ``t0`` in float64, a start for :func:`_gd_run`."""
+    run = ctx.run(problem, t_end=Fraction(T_end), times=(Fraction(t0), Fraction(T_end)))
+    st = run.samples[0]
+    with run.precision.scope():
+        return Fraction(t0), [float(v) for v in st.a], [[float(v) for v in w] for w in st.W]
+
+
+def _segment_note(t0, earlier, free):
+    if free:
+        return ("GD from the balanced start at t = 0: after the last switching before the release the segment "
+                f"is shorter than eight steps 2^-{GD_STEPS[0]}")
+    if not t0:
+        return "GD from the balanced start at t = 0; no switching before the release"
+    listed = ", ".join(f"{float(t):.6g}" for t in earlier)
+    return (f"GD from the flow's state at t0 = {t0} = {float(t0):.6g}, after the last of the {len(earlier)} "
+            f"switchings before the release (at {listed}): their first-order errors depend on their phases "
+            "within a step, so |t_GD - t_rel| / eta_GD has no limit across them; GD across them is the loss "
+            "part's (its window)")
+
+
+def _release_setting(ctx):
+    """``(e, setting, segment)`` of the switching-time part: the rung ``1e-e`` (the first at or below
+    1e-8), the setting of :func:`_measure_gd_steps` and :func:`_release_segment`'s ``(t0, earlier, free)``."""
     e = next((x for x in ctx.exponents if x >= 8), ctx.exponents[-1])
     kappa = ctx.scale(e)
     T_end = _gd_horizon(ctx, kappa)
-    run = ctx.run(dataclasses.replace(ctx.problem, scale=kappa), t_end=Fraction(T_end), times=(Fraction(T_end),))
+    problem = dataclasses.replace(ctx.problem, scale=kappa)
+    run = ctx.run(problem, t_end=Fraction(T_end), times=(Fraction(T_end),))
     t_F = t_rel(ctx, run)
     neg = sorted(j for j in ctx.survivor_rule() if ctx.problem.signs[j] < 0)
     with run.precision.scope():
         t_F = float(t_F) if t_F is not None else None
-    ks, measured, lags, t0 = list(GD_STEPS), {}, {}, time.perf_counter()
+    segment = _release_segment(_switchings(ctx, run, t_F), t_F) if t_F is not None else (0, {}, {})
+    start = _flow_state(ctx, problem, segment[0], T_end) if segment[0] else None
+    return e, (kappa, T_end, neg, t_F, start), segment
+
+
+def _gd_switching_part(ctx, band):
+    """The switching-time part of claim 12: ``|t_GD - t_rel|`` (GD's zero of ``Gamma_U`` against the
+    Filippov slide-out) at ``eta_GD = 2^-k``, ``k`` in :data:`GD_STEPS`, GD started from the flow's state
+    after the last switching before the release (:func:`_release_segment`), judged as exponent 1,
+    deepened to ``2^-GD_FINEST`` while a VERIFIED's twin is not refuted (REFUTED needs a third window);
+    on the first rung at or below 1e-8: a pinned negative's chatter adds to the outputs an irregular term
+    (the chatter's phase) of size ``eta |a_j|^2 ~ eta kappa^2 e^(2 r_- t)``, which at 1e-4 (and, for a
+    slow logistic run, at 1e-6) unsettles the extrapolated exponent."""
+    import time
+
+    e, setting, (t0, earlier, free) = _release_setting(ctx)
+    T_end, t_F = setting[1], setting[3]
+    ks, measured, lags, clock = list(GD_STEPS), {}, {}, time.perf_counter()
     while True:
-        _measure_gd_steps(ctx, (kappa, T_end, neg, t_F), ks, measured, lags)
+        _measure_gd_steps(ctx, setting, ks, measured, lags)
         if not all(measured[k] and measured[k][0] for k in ks):
             v = Verdict("UNDECIDED", "1", "-", "-", "-", {"reason": "no slide-out of a negative survivor, or GD's "
                         f"Gamma_U did not change sign before t = {T_end} at every step, or hit t_rel exactly"})
             return v, v
         etas, t_errs, lim = _switching_limit(ctx, ks, measured, band)
         unrefuted = lim.verdict == "VERIFIED" and edge_twin(lim).verdict != "REFUTED"
-        if not unrefuted or ks[-1] >= GD_FINEST or time.perf_counter() - t0 > ctx.profile.claim_seconds:
+        if not unrefuted or ks[-1] >= GD_FINEST or time.perf_counter() - clock > ctx.profile.claim_seconds:
             break
         ks.append(ks[-1] + 1)
     with JUDGED.scope():
-        sw = _switchings(ctx, run, t_F)
-        lim = _phase_free(lim) if sw else lim
-        sw = sw if lim.verdict == "UNDECIDED" else {}
+        lim = _phase_free(lim) if free else lim
+        free = free if lim.verdict == "UNDECIDED" else {}
         return limit_verdicts(
-            lim, note=_switching_note(lim, sw, t_F) if sw else "",
-            details={**({"next": GD_SWITCHING_NEXT} if sw else {}),
+            lim, note=_switching_note(lim, free, t_F) if free else "",
+            details={**({"next": GD_SWITCHING_NEXT} if free else {}),
                      "|t_GD - t_rel|": {str(k): f"{v:.6g}" for k, v in zip(etas, t_errs)}, "kappa": f"1e-{e}",
-                     "t_rel (Filippov)": f"{t_F:.12g}",
+                     "t_rel (Filippov)": f"{t_F:.12g}", "start": _segment_note(t0, earlier, free),
                      "last return to u_j = 0 minus t_rel (reported, O(sqrt(eta_GD)))": lags})
 
 

@@ -8,6 +8,8 @@ problems (``tests.strategies.census_separable_problems``), each with its negativ
   loss part is decided; (census 0150, 0151, 0191): with several, the loss part is decided on the window
   before the second switching (or before a first sliding), GD's loss read at the samples through a cubic
   (locked steps) and its rounding bounded at the loss's own size (an 80-bit run measures it);
+* claim 12 (census 0150 .. 0169, class pinned): with switchings before the release, GD's switching time is
+  measured from the flow's state after the last of them, where its first-order coefficient has a limit;
 * claim 8 (census 0190): ``t_deact`` is counted from ``T(theta_0)``, not from a pinned negative's
   release, which may follow the deactivation.
 """
@@ -24,8 +26,8 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from gfcheck.proofs_check.suites.separable.claims import (GD_STEPS, GDLadder, _gd_horizon, _gd_lock, _gd_loss, _gd_run,
-                                                           _gd_step, _gd_window, _phase_free,
-                                                           _switchings, gradient_descent_laws)
+                                                           _gd_step, _gd_window, _phase_free, _release_segment,
+                                                           _switchings, gradient_descent_laws, t_rel)
 from gfcheck.proofs_check.core.context import Profile
 from gfcheck.proofs_check.suites.separable.context import SepContext, at_right_angle, two_direction_data
 from gfcheck.proofs_check.core.registry import claims, run_claim
@@ -292,3 +294,39 @@ def test_a_short_window_deepens_while_one_gd_run_stays_within_the_step_budget(k0
     if k > k0 + GD_FINEST - GD_STEPS[0]:
         assert T * 2 ** k <= GD_STEP_BUDGET
     assert T * 2 ** (k + 1) > GD_STEP_BUDGET or k == k0 + GD_FINEST - GD_STEPS[0]
+
+
+@settings(max_examples=examples(2), deadline=None, suppress_health_check=SLOW)
+@given(census_separable_problems(sliding=True, max_m=12, max_d=2))
+def test_gd_switching_time_measured_from_the_last_switching_before_the_release(problem):
+    """Census 0150 .. 0169 (class pinned): the survivors activate and slide in at several times before a
+    pinned negative's release, and GD crosses each at a free phase of its step, so ``|t_GD - t_rel| / eta_GD``
+    had no limit (0161: 6.39, 6.48, 6.45, 6.37, 6.35, 6.37) and the part was UNDECIDED on 16 of 20 problems.
+    GD now starts from the flow's state after the last switching before the release: the part is VERIFIED,
+    its near miss REFUTED, and no switching lies between the start and the release.  Twin: GD from the
+    balanced start at 0 crosses them all (the segment the part leaves out holds every one)."""
+    ctx = SepContext(problem, Profile("gd", (4, 8), dps=30))
+    assume(not isinstance(ctx.data, tuple) and ctx.data.a1 and ctx.orbit["rel"] is not None)
+    assume(any(problem.signs[j] < 0 for j in ctx.survivor_rule()))
+    kappa = ctx.scale(8)
+    t_end = _gd_horizon(ctx, kappa)
+    run = ctx.run(dataclasses.replace(problem, scale=kappa), t_end=Fraction(t_end), times=(Fraction(t_end),))
+    t_F = t_rel(ctx, run)
+    assume(t_F is not None)
+    with run.precision.scope():
+        t_F = float(t_F)
+    sw = _switchings(ctx, run, t_F)
+    t0, earlier, free = _release_segment(sw, t_F)
+    assume(earlier and not free)
+    event(f"{len(earlier)} switchings before the release")
+    assert all(float(t) < t0 for t in earlier) and t0 <= t_F - 8 * 2.0 ** -GD_STEPS[0]
+    assert not [t for t in sw if t0 <= t and t_F - float(t) > 2.0 ** -12]  # the segment holds none
+    name = "GD switching time (Gamma_U = 0) -> t_rel"
+    r = run_claim(_claim("gradient-descent"), ctx)
+    part = r.result.details["parts"][name]
+    assert part["verdict"] == "VERIFIED", __import__("json").dumps(part)
+    assert f"t0 = {t0}" in part["start"]
+    assert r.twin.details["parts"][name] == "REFUTED"
+    # twin: a release 2^-7 after the last switching leaves too short a segment, and GD starts at 0
+    short = {t: v for t, v in sw.items() if t <= max(earlier)}
+    assert _release_segment(short, float(max(earlier)) + 2.0 ** -7)[::2] == (0, short)
