@@ -65,7 +65,7 @@ def whole(m, n, engine, dps, t_end):
     with tempfile.TemporaryDirectory() as tmp:
         prob = Path(tmp) / "p.json"
         prob.write_text(json.dumps(problem_doc(m, n)))
-        cmd = [sys.executable, "-m", "gfcheck.proofs_check", "simulate", str(prob), "--out",
+        cmd = [sys.executable, "-m", "gfcheck", "simulate", str(prob), "--out",
                str(Path(tmp) / "r.json"), "--t-end", str(t_end), "--engine", engine, "--dps", str(dps)]
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)

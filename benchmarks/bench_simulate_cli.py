@@ -60,7 +60,7 @@ def timed_cpu(cmd):
 
 def gfcheck_cmd(prob, out, T, *extra):
     gf = shutil.which("gfcheck") or str(Path(sys.executable).with_name("gfcheck"))
-    base = [gf] if Path(gf).exists() else [sys.executable, "-m", "gfcheck.proofs_check"]
+    base = [gf] if Path(gf).exists() else [sys.executable, "-m", "gfcheck"]
     return base + ["simulate", str(prob), "--out", str(out), "--t-end", T, *extra]
 
 
@@ -134,7 +134,7 @@ def main(argv=None):
         out = Path(tmp) / "result.json"
         gf = shutil.which("gfcheck")
         cmds = {
-            "gfcheck simulate": ([gf] if gf else [sys.executable, "-m", "gfcheck.proofs_check"])
+            "gfcheck simulate": ([gf] if gf else [sys.executable, "-m", "gfcheck"])
             + ["simulate", str(prob), "--out", str(out), "--t-end", T, "--dps", str(args.dps)],
             "gfcheck integrate script": [sys.executable, str(HERE / "bench_engines.py"), "--only", "gfcheck",
                                          "--m", str(args.m), "--dps", str(args.dps)],

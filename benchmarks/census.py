@@ -303,7 +303,7 @@ _CHILDREN: set = set()
 
 
 def _verify_cmd() -> list[str]:
-    return [sys.executable, "-m", "gfcheck.proofs_check", "verify"]
+    return [sys.executable, "-m", "gfcheck", "verify"]
 
 
 def verify_offers_max_time() -> bool:

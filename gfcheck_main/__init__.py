@@ -13,6 +13,7 @@ The public API (each name loads its layer on first use, so ``import gfcheck`` st
     integrate(problem, dps=..., t_end=...)                 a trajectory (docs/simulate.md)
     verify(problem, profile, suite=None, only=None)        the claims' results (docs/verify.md)
     suites(), claims(suite_name), Profile, Precision
+    main(argv)                                             the ``gfcheck`` command line (docs/cli.md)
     errors                                                 the one hierarchy (docs/errors.md)
 
 >>> import gfcheck
@@ -40,7 +41,7 @@ _API = {
     "integrate": "gfcheck.numeric.integrate", "Precision": "gfcheck.numeric.precision",
     "verify": "gfcheck.proofs_check.jobs.verify", "Profile": "gfcheck.proofs_check.core.context",
     "suites": "gfcheck.proofs_check.core.registry", "claims": "gfcheck.proofs_check.core.registry",
-    "errors": "gfcheck.errors",
+    "main": "gfcheck.cli", "errors": "gfcheck.errors",
 }
 
 __all__ = ["__version__", *_API]

@@ -2,6 +2,6 @@
 
 import sys
 
-from gfcheck.proofs_check.jobs.cli import run
+from gfcheck.cli import run
 
 sys.exit(run())

@@ -1,7 +1,7 @@
 """gfcheck.numeric: high-precision, event-aware integration of the gradient flow.
 
 Light on import (no sympy, no scipy): the engines load on first use.  "digest N.M" in the
-docstrings is section N.M of ``docs/orthogonal.md``; the result file is ``docs/formats.md``.
+docstrings is section N.M of ``docs/suites/orthogonal.md``; the result file is ``docs/formats.md``.
 """
 
 from .integrate import integrate

@@ -69,7 +69,7 @@ def initial_values(problem):
 
     ``a_j(0)`` is ``("sqrt", s_j, q_j)`` for the balanced start ``s_j sqrt(q_j)`` with
     ``q_j = lambda^2 ||g_j||^2`` (exact), or the Fraction ``output_weights[j]``.  Each engine
-    rounds these once into its own arithmetic (the one border, docs/orthogonal.md section 2).
+    rounds these once into its own arithmetic (the one border, docs/suites/orthogonal.md section 2).
     """
     lam = problem.scale
     X = problem.inputs
@@ -94,7 +94,7 @@ def on_invariant_line(problem) -> list[bool]:
     the sign of ``a_j``), where ``du_jk/dt = -(s_j ||x_k|| / n) r_k u_jk`` is linear in ``u_jk``:
     the coordinate decays exponentially and never reaches 0 in finite time.  A "root" an
     engine finds there is its rounding floor reached, at a time that depends on the precision
-    (``log(1/resolution) / rate``): no activation change (docs/orthogonal.md section 2,
+    (``log(1/resolution) / rate``): no activation change (docs/suites/orthogonal.md section 2,
     "vanishing coordinates").  The engines keep such a pair on its line instead.
 
     >>> from gfcheck.symbolic.problem import parse_problem

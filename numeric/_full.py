@@ -49,7 +49,7 @@ While sliding, ``U[j][k]`` is reported as exactly 0; ``W`` carries the integrate
 largest deviation from the constraint (relative to the neuron's scale) is
 ``stats["slide_drift"]``.  Opposite inputs (``x_p = c x_k``, ``c < 0``) share one boundary, one
 constraint whose two sides are "k active" and "p active" (:meth:`_FullEngine.resolve_opposites`,
-docs/separable.md section 2).  Any other singular Gram block on the sliding set (dependent
+docs/suites/separable.md section 2).  Any other singular Gram block on the sliding set (dependent
 inputs, n > d) makes the Filippov weights non-unique and raises ``IntegrationFailed``.
 Comparisons with 0 use ``tolerance(bits, 10)`` times the scale of the terms compared.
 Chattering (Zeno) is guarded by ``max_events`` (``TooManyEvents``) and, within seconds, by the

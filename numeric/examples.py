@@ -1,7 +1,7 @@
 """Built-in example problems of the numeric layer.
 
 :func:`separable_problem` -- the default problem of the separable two-direction model
-(reconstructed after Wang and Ma 2023, ``docs/separable.md``): 7 copies of
+(reconstructed after Wang and Ma 2023, ``docs/suites/separable.md``): 7 copies of
 ``x_+ = (1599, 80)/1601`` (label 1) and 3 of ``x_- = (1599, -80)/1601`` (label -1), unit vectors
 at the angle ``Delta = 4 atan(1/40) = 0.09998`` (exact rational points of the circle), so
 ``p = 0.7``; width 20, balanced seeded initialisation at scale ``1e-6``, exponential loss.

@@ -1,6 +1,6 @@
 """The reduced flow's field at a state, in mpf: the one place that evaluates it outside the engines.
 
-Orthogonal inputs, square loss (docs/orthogonal.md 2.1), with ``c_k = ||x_k||^2 / n``::
+Orthogonal inputs, square loss (docs/suites/orthogonal.md 2.1), with ``c_k = ||x_k||^2 / n``::
 
     r_k      = sum_i a_i relu(u_ik) - y_k
     da_i/dt  = -(1/n) sum_l r_l relu(u_il)

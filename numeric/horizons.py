@@ -3,7 +3,7 @@
 Bounds, not predictions: floats from the exact facts of the problem
 (:class:`gfcheck.symbolic.assumptions.Facts`), used by the orthogonal suite's ladder and by any
 suite that integrates a square-loss orthogonal companion (the separable suite's float64 claim).
-The formulas are those of ``docs/orthogonal.md`` 4.2 (escape) and 9.12 (settle).
+The formulas are those of ``docs/suites/orthogonal.md`` 4.2 (escape) and 9.12 (settle).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def settle_rate(facts) -> float:
     sign group ``s``, ``a^2 = ||beta_s||``, ``w`` along ``beta_s = sum_{k in S_s} y_k x_k / ||x_k||^2``): the
     smallest eigenvalue of ``M_s = (D_s + v_s v_s^T) / n`` with ``D_s = diag(||beta_s|| ||x_k||^2)`` and
     ``v_k = |y_k| / sqrt(||beta_s||)``, from ``dr_k/dt = -(1/n) sum_l (relu(u_k) relu(u_l) + a^2 ||x_k||^2
-    [k = l]) r_l`` (docs/orthogonal.md 9.12); between :func:`rho_min` and twice it.  A float: a horizon
+    [k = l]) r_l`` (docs/suites/orthogonal.md 9.12); between :func:`rho_min` and twice it.  A float: a horizon
     is a bound only."""
     import mpmath
 
@@ -53,7 +53,7 @@ def group_settle_rates(facts, sign) -> tuple:
     """The local rates of the residuals of the sign group ``sign`` at its interpolator (one balanced
     neuron, ``a^2 = ||beta_s||``, ``w`` along ``beta_s``), increasing: the eigenvalues of
     ``M_s = (D_s + v_s v_s^T) / n``, ``D_s = diag(||beta_s|| ||x_k||^2)``, ``v_k = |y_k| / sqrt(||beta_s||)``
-    (docs/orthogonal.md 9.12), at the current mpmath precision; ``()`` for an empty group.  After the
+    (docs/suites/orthogonal.md 9.12), at the current mpmath precision; ``()`` for an empty group.  After the
     group's fit its residuals decay like ``e^(-mu t)`` along these modes (:func:`settle_rate`; the
     middle plateau's approach, :func:`gfcheck.proofs_check.suites.orthogonal.claims_asymptotic.plateau_laws`).
 
@@ -85,7 +85,7 @@ def group_settle_rates(facts, sign) -> tuple:
 
 def escape_slope(facts, sign=None) -> float:
     """``s = n / ||D||`` of the sign group ``sign`` (``1`` or ``-1``), or the slower of both (``s_max``,
-    the default): the escape happens at ``s log(1/lambda) + O(1)`` (docs/orthogonal.md 4.2)."""
+    the default): the escape happens at ``s log(1/lambda) + O(1)`` (docs/suites/orthogonal.md 4.2)."""
     data = facts.data
     slopes = {1: data.escape_slope_plus, -1: data.escape_slope_minus}
     return float(max(to_mpf(v) for k, v in slopes.items() if v is not None and sign in (None, k)))
@@ -112,7 +112,7 @@ def square_horizon(facts, scale, bits: int, *, s_max=None, rho: float | None = N
     """Integer horizon past the fit at ``lambda = scale``:
 
     ``T = ceil(5/4 s_max log(1/lambda) + max(60 s_max, (b log 2 + 10) / rho))`` with ``s_max = n / min
-    ||D_+-||`` (the slower escape, at ``s_max log(1/lambda) + O(1)``, docs/orthogonal.md 4.2) and ``rho``
+    ||D_+-||`` (the slower escape, at ``s_max log(1/lambda) + O(1)``, docs/suites/orthogonal.md 4.2) and ``rho``
     the slowest local rate near the interpolator (default :func:`rho_min`): the residual falls by
     ``2^(-b/2)`` after the fit, with a factor 2 for the rate's being an estimate.  ``s_max`` overrides
     the slowest escape slope.

@@ -1,5 +1,6 @@
 """gfcheck.proofs_check: claims about the papers' models (each stated by its paper or reconstructed in
-``docs/``, see ``Claim.provenance``) as executable checks, the report, the CLI.
+``docs/``, see ``Claim.provenance``) as executable checks, the report and the jobs (the command line
+is the facade's, ``gfcheck.cli``).
 
 Public API (loaded on first use, so ``import gfcheck.proofs_check`` stays light)::
 
@@ -10,13 +11,12 @@ Public API (loaded on first use, so ``import gfcheck.proofs_check`` stays light)
     Claim, Provenance, Verdict, ClaimResult, register(claim), run_claim(claim, ctx)
     judge_limit, judge_rate, Limit     the rate rule (docs/verdicts.md)
     Law                                a claim's asymptotic law: text, value and orders as one object
-    main(argv)                         the ``gfcheck`` command line
 
 The package's three subpackages are ``core`` (what every suite and job stands on), ``suites``
 (one subpackage per paper; every known suite is ``gfcheck.suites()``) and ``jobs``.
 
 A claim's ``source`` "digest N.M" (and "digest N.M" in the docstrings) is section N.M of its
-suite's theory note, ``docs/orthogonal.md`` for ``orthogonal``; item N of section 9 is claim N.
+suite's theory note, ``docs/suites/orthogonal.md`` for ``orthogonal``; item N of section 9 is claim N.
 
 >>> from gfcheck.proofs_check import claims
 >>> len(claims("orthogonal"))
@@ -37,7 +37,7 @@ except _NotFound:  # pragma: no cover - running from a source tree that was neve
 
 __all__ = ["__version__", "verify", "run_verify", "Profile", "Context", "Suite", "suite", "register_suite",
            "claims", "Claim", "Provenance", "Verdict", "ClaimResult", "register", "run_claim", "judge_limit",
-           "judge_rate", "Limit", "Law", "main"]
+           "judge_rate", "Limit", "Law"]
 
 _LAZY = {
     "verify": "jobs.verify", "run_verify": "jobs.verify",
@@ -47,7 +47,6 @@ _LAZY = {
     "Claim": "core.verdicts", "Provenance": "core.verdicts", "Verdict": "core.verdicts", "ClaimResult": "core.verdicts",
     "run_claim": "core.verdicts",
     "judge_limit": "core.rates", "judge_rate": "core.rates", "Limit": "core.rates", "Law": "core.laws",
-    "main": "jobs.cli",
 }
 
 

@@ -2,7 +2,7 @@
 
 Problem data (exact rationals), the error hierarchy, and the sympy derivations of the
 gradient flow, its decoupling under orthogonality and the theorems' predictions.
-"digest N.M" in the docstrings is section N.M of ``docs/orthogonal.md`` (the theory note).
+"digest N.M" in the docstrings is section N.M of ``docs/suites/orthogonal.md`` (the theory note).
 
 sympy is imported only when a derivation is asked for: ``from gfcheck.symbolic import
 load_problem`` stays light, so commands that only integrate start fast.

@@ -3,7 +3,7 @@
 Everything is an exact sympy value: ``Rational`` for rational quantities, ``sqrt`` kept exact
 (closed expressions, evaluated downstream by ``gfcheck.numeric.to_mpf``).  Vectors are tuples of
 ``Rational``.  Indices are 0-based as in :class:`~gfcheck.symbolic.problem.Problem`.  The data
-formulas are the orthogonal-case formulas of ``docs/orthogonal.md``; they are computed for any data (so that
+formulas are the orthogonal-case formulas of ``docs/suites/orthogonal.md``; they are computed for any data (so that
 checks can show them failing on non-orthogonal inputs).
 
 .. math::

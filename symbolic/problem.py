@@ -7,7 +7,7 @@ format (``gfcheck.problem/1``, see ``docs/formats.md``) into the symbolic layer
 conversion ``gfcheck.numeric.to_mpf``).  This module imports neither sympy nor
 mpmath, so commands that only integrate start fast.
 
-Notation (Boursier, Pillaud-Vivien, Flammarion 2022; ``docs/orthogonal.md`` section 1):
+Notation (Boursier, Pillaud-Vivien, Flammarion 2022; ``docs/suites/orthogonal.md`` section 1):
 inputs ``x_k`` (rows of ``X``, n x d), labels ``y_k != 0``, width ``m``,
 initialisation ``w_j(0) = lambda g_j`` and ``a_j(0) = s_j ||w_j(0)||``.
 

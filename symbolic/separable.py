@@ -1,6 +1,6 @@
 """The separable two-direction model (reconstructed after Wang and Ma 2023), derived by sympy.
 
-Everything here is the model of ``docs/separable.md``, a *reconstruction* from the paper's
+Everything here is the model of ``docs/suites/separable.md``, a *reconstruction* from the paper's
 abstract: no formula below is attributed to the paper.
 Each derivation starts from the loss and is differentiated by sympy; every claim is a
 :class:`~gfcheck.symbolic.certificate.Certificate`, decided exactly (polynomials over QQ after

@@ -67,7 +67,7 @@ def stub_claims(monkeypatch):
                 return ()
 
         stub = Stub(name="stub", title="stub claims of a test", model="the orthogonal model",
-                    notes="docs/orthogonal.md")
+                    notes="docs/suites/orthogonal.md")
         monkeypatch.setitem(registry._SUITES, "stub", stub)
         monkeypatch.setattr(registry, "default_suite_name", lambda: "stub")
         for c in claims:

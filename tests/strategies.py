@@ -416,7 +416,7 @@ def census_orthogonal_problems(*, min_n: int = 4, max_n: int = 7, max_extra_d: i
     Class options (``None``: drawn; ``True``/``False``: by construction; explicit initialisation
     only for ``never_covered``, ``a3``, ``slow_transient``): ``one_signed`` labels; ``d_equals_n``;
     ``relu_one`` (``relu_prime_at_zero = 1``); ``never_covered`` (a point no neuron is active on,
-    docs/orthogonal.md 7.2; implies A3 fails); ``a3`` (a main neuron per sign group, 1.4);
+    docs/suites/orthogonal.md 7.2; implies A3 fails); ``a3`` (a main neuron per sign group, 1.4);
     ``ratio_above_2`` (``||D_-|| > 2 ||D_+||``: one positive point); ``slow_transient`` (a non-main
     neuron with ``||D_j|| / ||D_+-|| > 0.99``: ``2 gamma < 1/100``, section 4.4); ``seeded``.
     ``decidable_transient`` (with ``slow_transient=True``): the slow neuron's ``2 gamma`` in
@@ -453,7 +453,7 @@ def census_orthogonal_problems(*, min_n: int = 4, max_n: int = 7, max_extra_d: i
 def orthogonal_classes(problem) -> tuple[str, ...]:
     """The census labels of an orthogonal problem, computed from it (sorted): ``one-signed`` or
     ``both-signs``; ``d=n``; ``relu1``; ``never-covered`` (a point no correctly signed neuron
-    covers, docs/orthogonal.md 7.2); ``A3`` or ``no-A3``; ``ratio>2`` (``||D_-|| > 2 ||D_+||``);
+    covers, docs/suites/orthogonal.md 7.2); ``A3`` or ``no-A3``; ``ratio>2`` (``||D_-|| > 2 ||D_+||``);
     ``slow`` (``2 min gamma < 1/10``); ``seeded`` or ``explicit``; ``small`` (``n < 4`` or ``m < 12``)."""
     import sympy as sp
 
@@ -516,7 +516,7 @@ def _census_separable(draw, min_m, max_m, max_copies, max_d, losses, sliding, se
 
 def census_separable_problems(*, min_m: int = 12, max_m: int = 20, max_copies: int = 4, max_d: int = 4,
                               losses=("exponential", "logistic"), sliding=None, seeded=None):
-    """Separable two-direction problems at real sizes (issue 19; docs/separable.md): ``n_-`` in
+    """Separable two-direction problems at real sizes (issue 19; docs/suites/separable.md): ``n_-`` in
     ``1..max_copies`` copies of ``x_-``, ``n_+`` in ``n_- + 1 .. n_- + 2 max_copies`` of ``x_+`` (the
     majority fraction ``p`` from 5/9 to 9/10), ``Delta = 4 atan t`` from 0.21 to 1.29 rad with (A1)
     ``p cos Delta > 1 - p`` by construction, ``d`` 2 to ``max_d``, both losses, kappa 1e-2 to 1e-6,

@@ -44,7 +44,7 @@ def _write_problem(path: Path) -> Path:
 
 
 def _verify_args(problem: Path, out: Path, *extra) -> list[str]:
-    return [sys.executable, "-m", "gfcheck.proofs_check", "verify", "--problem", str(problem), "--only", ONLY,
+    return [sys.executable, "-m", "gfcheck", "verify", "--problem", str(problem), "--only", ONLY,
             "--jobs", "2", "--no-figures", "--out", str(out), *extra]
 
 
@@ -150,7 +150,7 @@ def test_heartbeat_keeps_the_ladder_message_whole():
 
 
 def test_derive_is_never_silent_for_ten_seconds(tmp_path):
-    run = _Timed([sys.executable, "-m", "gfcheck.proofs_check", "derive", "--out", str(tmp_path / "d")])
+    run = _Timed([sys.executable, "-m", "gfcheck", "derive", "--out", str(tmp_path / "d")])
     assert run.wait(timeout=600) == 0, run.err
     print(f"derive: {run.t_end - run.t0:.1f} s, largest stderr gap {run.largest_gap():.2f} s")
     assert run.largest_gap() <= PROMISE_SECONDS, run.err
@@ -282,7 +282,7 @@ def test_the_budget_cuts_a_running_claim_and_keeps_the_finished_ones(tmp_path, c
     its verdict; exit 3 (undecided) near the budget."""
     import importlib
 
-    from gfcheck.proofs_check.jobs.cli import main
+    from gfcheck.cli import main
 
     _verify = importlib.import_module("gfcheck.proofs_check.jobs.verify")
 
@@ -326,7 +326,7 @@ def test_a_claim_cut_in_its_second_route_says_what_its_first_route_found(tmp_pat
     import importlib
 
     from gfcheck.proofs_check.core.context import Profile
-    from gfcheck.proofs_check.jobs.cli import main
+    from gfcheck.cli import main
 
     _verify = importlib.import_module("gfcheck.proofs_check.jobs.verify")
     monkeypatch.setattr(_verify, "_prefetch", lambda ctx, jobs, prog=None: 0.0)
@@ -344,7 +344,7 @@ def test_a_claim_cut_in_its_second_route_says_what_its_first_route_found(tmp_pat
 def test_a_last_claim_cut_by_the_budget_is_named_in_the_closing_line(tmp_path, capsys, monkeypatch, stub_claims):
     import importlib
 
-    from gfcheck.proofs_check.jobs.cli import main
+    from gfcheck.cli import main
 
     monkeypatch.setattr(importlib.import_module("gfcheck.proofs_check.jobs.verify"), "_prefetch",
                         lambda ctx, jobs, prog=None: 0.0)
@@ -355,7 +355,7 @@ def test_a_last_claim_cut_by_the_budget_is_named_in_the_closing_line(tmp_path, c
 
 
 def test_max_time_zero_is_no_bound_and_a_negative_one_is_refused(tmp_path, capsys):
-    from gfcheck.proofs_check.jobs.cli import main
+    from gfcheck.cli import main
     from gfcheck.symbolic.budget import Budget
 
     assert not Budget.of(0).bounded and Budget.of(None, default=300).seconds == 300
@@ -368,7 +368,7 @@ def test_max_time_zero_is_no_bound_and_a_negative_one_is_refused(tmp_path, capsy
 
 
 def test_simulate_past_its_budget_is_a_named_error_and_writes_nothing(tmp_path, capsys):
-    from gfcheck.proofs_check.jobs.cli import main
+    from gfcheck.cli import main
 
     m64 = Path(__file__).resolve().parent / "data" / "reference-m64.problem.json"
     t0 = time.monotonic()
@@ -489,10 +489,10 @@ def test_a_signal_that_an_import_wraps_is_still_an_interrupt(monkeypatch, capsys
     import importlib
     import signal as _signal
 
-    from gfcheck.proofs_check.jobs.cli import main
+    from gfcheck.cli import main
     from gfcheck.symbolic.budget import Interrupted
 
-    cli = importlib.import_module("gfcheck.proofs_check.jobs.cli")
+    cli = importlib.import_module("gfcheck.cli")
 
     def dispatch(args):
         try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 
 M8 = Path(__file__).resolve().parent / "data" / "reference-m8.problem.json"
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from budget import examples
 
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.symbolic.errors import InvalidInput
 from gfcheck.symbolic.problem import loads_problem
 
@@ -96,7 +96,7 @@ def test_no_traceback_from_the_real_entry_point(tmp_path):
                  json.dumps({**VALID, "width": 1e3}), "\xff\xfe"]:
         p = tmp_path / "p.json"
         p.write_text(text, encoding="utf-8", errors="surrogateescape") if isinstance(text, str) else None
-        r = subprocess.run([sys.executable, "-m", "gfcheck.proofs_check", "verify", "--problem", str(p),
+        r = subprocess.run([sys.executable, "-m", "gfcheck", "verify", "--problem", str(p),
                             "--out", str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
         assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1, r.stderr
 

@@ -15,7 +15,7 @@ from gfcheck.numeric._float64 import integrate_float64
 from gfcheck.numeric._full import integrate_full
 from gfcheck.numeric._reduced import integrate_reduced
 from gfcheck.numeric.result import load_result, parse_result, result_loss
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.symbolic.errors import InvalidInput, SchemaError, UnsupportedLoss
 from gfcheck.symbolic.problem import parse_problem
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.proofs_check.core.registry import Claim, Provenance, Verdict
 from gfcheck.symbolic.files import check_output_dir, check_output_file
 from gfcheck.symbolic.errors import InvalidInput, OutputError
@@ -181,7 +181,7 @@ def test_the_checks_leave_nothing_behind_and_accept_good_paths(work):
 
 
 def test_no_traceback_from_the_real_entry_point(work):
-    r = subprocess.run([sys.executable, "-m", "gfcheck.proofs_check", "simulate", str(work / "p.json"),
+    r = subprocess.run([sys.executable, "-m", "gfcheck", "simulate", str(work / "p.json"),
                         "--out", str(work / "plain" / "r.json"), *QUICK],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr

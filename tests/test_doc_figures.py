@@ -9,7 +9,7 @@
 (d) every measured time in the README and ``docs/*.md`` is dated (a ``YYYY-MM-DD`` in its
     paragraph, the paragraph before it, or its section heading);
 (e) every subcommand, option and suite named in the README and ``docs/*.md`` exists in the parser
-    (``proofs_check/jobs/cli.py`` ``build_parser``) and the registry, and every subcommand and suite
+    (``gfcheck_main/cli.py`` ``build_parser``) and the registry, and every subcommand and suite
     the command offers is documented.
 Each check has a negative twin: an altered text is caught.
 """
@@ -88,7 +88,7 @@ def count_problems(text: str) -> list[str]:
         line = f"`{s.name}`: {provenance_counts(claims(s.name), s.notes)}"
         if line not in text:
             out.append(f"missing: {line}")
-    for n in re.findall(r"Each of the (\d+) checks of section 9 of `docs/orthogonal.md`", text):
+    for n in re.findall(r"Each of the (\d+) checks of section 9 of `docs/suites/orthogonal.md`", text):
         if int(n) != len(claims("orthogonal")):
             out.append(f"the README counts {n} orthogonal checks; the suite has {len(claims('orthogonal'))}")
     low = " ".join(text.lower().split())
@@ -105,9 +105,9 @@ def test_count_check_catches_a_wrong_count_and_an_overstatement():
 
     text = README.read_text(encoding="utf-8")
     k = sum(c.provenance.kind == "reconstructed" for c in claims("orthogonal"))
-    wrong = text.replace(f"{k} reconstructed (docs/orthogonal.md)", f"{k + 1} reconstructed (docs/orthogonal.md)")
+    wrong = text.replace(f"{k} reconstructed (docs/suites/orthogonal.md)", f"{k + 1} reconstructed (docs/suites/orthogonal.md)")
     assert count_problems(wrong) == [f"missing: `orthogonal`: 1 claim stated in the paper, {k} reconstructed "
-                                     "(docs/orthogonal.md)"]
+                                     "(docs/suites/orthogonal.md)"]
     bold = text + "\ngfcheck checks every claim\nof the paper and the claims of Boursier et al.\n"
     assert count_problems(bold) == ["overstates its source: 'every claim of the paper'",
                                     "overstates its source: 'claims of boursier'"]
@@ -225,7 +225,7 @@ def _parser_names():
     """``({subcommand: its options}, the top-level options)`` of ``gfcheck``."""
     import argparse
 
-    from gfcheck.proofs_check.jobs.cli import build_parser
+    from gfcheck.cli import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -317,7 +317,7 @@ def test_suite_help_names_every_suite(command):
     only one while ``--suite separable`` worked)."""
     import argparse
 
-    from gfcheck.proofs_check.jobs.cli import build_parser
+    from gfcheck.cli import build_parser
 
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     helps = [a.help for a in sub.choices[command]._actions if "--suite" in a.option_strings]

@@ -31,7 +31,7 @@ def test_docstring_examples_run(name):
 # ---------------------------------------------------------------- the docs/ folder and its citations
 #
 # The theory note, the formats and the verdict rule live in docs/ and the code cites them:
-# (a) every claim of the orthogonal suite is an item of docs/orthogonal.md section 9, with its
+# (a) every claim of the orthogonal suite is an item of docs/suites/orthogonal.md section 9, with its
 #     number and id; (b) every *.md path cited in the packages' strings and docstrings and in
 #     README.md (and every relative link of docs/*.md) exists in the repository, and every
 #     "digest N.M" the code cites is a section of the note; (c) each check has a negative twin:
@@ -43,7 +43,7 @@ from pathlib import Path  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
-NOTE = DOCS / "orthogonal.md"
+NOTE = DOCS / "suites" / "orthogonal.md"
 
 #: an item heading of section 9: ``### 9.N `id`: title``
 _ITEM = re.compile(r"^### 9\.(\d+) `([a-z0-9][a-z0-9-]*)`", re.M)
@@ -104,13 +104,13 @@ def _written_names() -> set[str]:
 
 def missing_md_paths(texts, *, root: Path = REPO, written=frozenset()) -> list[str]:
     """``*.md`` paths cited in ``texts`` (``(where, text)`` pairs) that do not exist: a path with
-    a directory is taken from the repository root; a bare name must be a page of ``docs/`` or
-    a file gfcheck writes (``written``)."""
+    a directory is taken from the repository root or from ``docs/`` (``suites/orthogonal.md``); a bare
+    name must be a page of ``docs/`` or a file gfcheck writes (``written``)."""
     out = []
     for where, text in texts:
         for p in _MD.findall(text):
             p = p.removeprefix("./")
-            ok = (root / p).is_file() if "/" in p else ((root / "docs" / p).is_file() or p in written)
+            ok = (root / p).is_file() or (root / "docs" / p).is_file() or ("/" not in p and p in written)
             if not ok:
                 out.append(f"{where}: {p}")
     return sorted(set(out))
@@ -155,10 +155,11 @@ def broken_links(pages) -> list[str]:
 
 
 def test_docs_folder_has_its_pages():
-    for name in ("README.md", "orthogonal.md", "formats.md", "verdicts.md", "mutation.md"):
+    for name in ("README.md", "suites/orthogonal.md", "suites/separable.md", "formats.md", "verdicts.md",
+                 "mutation.md", "architecture.md", "cli.md", "errors.md", "performance.md"):
         assert (DOCS / name).is_file(), f"docs/{name} is missing"
     index = (DOCS / "README.md").read_text(encoding="utf-8")
-    for name in ("orthogonal.md", "formats.md", "verdicts.md", "mutation.md", "separable.md"):
+    for name in ("suites/orthogonal.md", "formats.md", "verdicts.md", "mutation.md", "suites/separable.md"):
         assert name in index, f"docs/README.md does not mention {name}"
 
 
@@ -188,13 +189,13 @@ def test_section_9_check_detects_a_missing_a_renamed_and_a_made_up_item():
 
 def test_md_paths_cited_by_the_packages_and_the_readme_exist():
     texts = list(_package_strings()) + [("README.md", (REPO / "README.md").read_text(encoding="utf-8"))]
-    assert any("docs/orthogonal.md" in t for _, t in texts)  # the extraction sees the citations
+    assert any("docs/suites/orthogonal.md" in t for _, t in texts)  # the extraction sees the citations
     assert missing_md_paths(texts, written=_written_names()) == []
 
 
 def test_md_path_check_detects_made_up_and_outside_paths():
     """The negative twin: paths that are not in the repository are reported."""
-    texts = [("x.py", "see ``docs/orthogonal.md`` and docs/theory/boursier2022.md"),
+    texts = [("x.py", "see ``docs/suites/orthogonal.md`` and docs/theory/boursier2022.md"),
              ("y.py", "the digest `math/boursier2022.md` and shared/formats.md, nothere.md, report.md"),
              ("README.md", "[formats](docs/format.md)")]
     assert missing_md_paths(texts, written=_written_names()) == [
@@ -216,7 +217,7 @@ def test_digest_section_check_detects_a_made_up_section():
 
 
 def test_docs_links_resolve():
-    pages = sorted(DOCS.glob("*.md")) + [REPO / "README.md"]
+    pages = sorted(DOCS.rglob("*.md")) + [REPO / "README.md"]
     assert broken_links(pages) == []
 
 

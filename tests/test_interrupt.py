@@ -27,7 +27,7 @@ COMMANDS = {
 
 
 def _run(args, **kw):
-    return subprocess.Popen([sys.executable, "-m", "gfcheck.proofs_check", *args],
+    return subprocess.Popen([sys.executable, "-m", "gfcheck", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 

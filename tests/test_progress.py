@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.symbolic import progress as _progress
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.symbolic.formats import SCHEMA_FILES, json_schema
 from gfcheck.symbolic.problem import problem_to_json
 

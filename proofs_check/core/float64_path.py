@@ -91,7 +91,7 @@ def event_speed(problem, st, e):
     ``e``: ``u_jk`` for a deactivation (``du_jk/dt = -c_k a_j r_k``), the residual ``r_k`` for a
     re-entry (``dr_k/dt = sum_i [a_i' u_ik + a_i u_ik']`` over the active pairs, with
     ``a_i' = -(1/n) sum_l r_l u_il`` and ``u_ik' = -c_k a_i r_k``), ``c_k = ||x_k||^2 / n``,
-    ``r_k = sum_i a_i u_ik^+ - y_k`` (docs/orthogonal.md 1.3); None for the kinds of other engines.
+    ``r_k = sum_i a_i u_ik^+ - y_k`` (docs/suites/orthogonal.md 1.3); None for the kinds of other engines.
 
     >>> from gfcheck.proofs_check.suites.orthogonal.suite import default_problem
     >>> from gfcheck.numeric.trajectory import Event, State

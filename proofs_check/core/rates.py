@@ -6,7 +6,7 @@ converges, as ``mu -> 0``, to the predicted value, and the theory also says *how
 
     v(mu) = v_inf + C_1 mu^delta_1 + C_2 mu^delta_2 + ...      (0 < delta_1 < delta_2 < ...)
 
-with the correction orders ``delta_c`` known (``docs/orthogonal.md``, sections 3-5; the rule:
+with the correction orders ``delta_c`` known (``docs/suites/orthogonal.md``, sections 3-5; the rule:
 ``docs/verdicts.md``).  A rate
 ``err ~ K lambda^e`` is the special case where ``v_i`` are the *local exponents* between
 consecutive rungs, ``(log err_{i+1} - log err_i) / (log lambda_{i+1} - log lambda_i)``: a

@@ -229,7 +229,7 @@ def attention_line(r, *, profile: str, reproduce_dir=REPRODUCE_DIR) -> str:
     >>> from gfcheck.proofs_check.core.registry import Claim, ClaimResult, Provenance, Verdict
     >>> c = Claim(suite="orthogonal", id="x", number=1, title="t", statement="s", source="s", prediction="p",
     ...           measurement="m", tolerance_rule="r", twin="w", check=lambda ctx: None,
-    ...           provenance=Provenance("reconstructed", "docs/orthogonal.md section 1"))
+    ...           provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 1"))
     >>> u = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": "too few ladder rungs"})
     >>> attention_line(ClaimResult(c, u, u, 0.0), profile="quick")
     'x: UNDECIDED: too few ladder rungs; next: rerun with --profile full (a deeper lambda ladder and more digits)'

@@ -105,8 +105,8 @@ class Provenance:
     theorem, proposition, section or abstract, as far as known) or ``"reconstructed"`` (our statement
     after the paper; ``where`` names the section of the theory note in ``docs/`` that derives it).
 
-    >>> Provenance("reconstructed", "docs/orthogonal.md section 9.8").label
-    'reconstructed: docs/orthogonal.md section 9.8'
+    >>> Provenance("reconstructed", "docs/suites/orthogonal.md section 9.8").label
+    'reconstructed: docs/suites/orthogonal.md section 9.8'
     >>> Provenance("stated", "somewhere")
     Traceback (most recent call last):
     ...
@@ -144,9 +144,9 @@ def provenance_counts(claims, notes: str) -> str:
     :class:`ClaimResult`); ``notes`` is the theory note the reconstructed ones come from.
 
     >>> from types import SimpleNamespace as NS
-    >>> ours = NS(provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.2"))
-    >>> provenance_counts([NS(provenance=Provenance("paper", "abstract")), ours, ours], "docs/orthogonal.md")
-    '1 claim stated in the paper, 2 reconstructed (docs/orthogonal.md)'
+    >>> ours = NS(provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.2"))
+    >>> provenance_counts([NS(provenance=Provenance("paper", "abstract")), ours, ours], "docs/suites/orthogonal.md")
+    '1 claim stated in the paper, 2 reconstructed (docs/suites/orthogonal.md)'
     """
     tally = provenance_tally(claims)
     k, r = tally["paper"], tally["reconstructed"]
@@ -159,7 +159,7 @@ class Claim:
     (``docs/``), as an executable check.
 
     ``suite`` names the paper's suite (:mod:`.registry`); ``number`` is the item in that suite
-    (for ``orthogonal``: the item of digest section 9, ``docs/orthogonal.md``); ``id`` a short
+    (for ``orthogonal``: the item of digest section 9, ``docs/suites/orthogonal.md``); ``id`` a short
     slug, unique in its suite; ``check(ctx) -> (claim_verdict, twin_verdict)``; ``provenance``
     (keyword, required) says whether the paper states it or we reconstructed it, and where.
     """

@@ -207,7 +207,7 @@ def _claims_table(results, profiles, suite_name, report_dirs) -> tuple[dict, str
 
 
 def _notes(results) -> str:
-    """The theory notes of the suites of ``results`` (``docs/orthogonal.md``, ...), joined."""
+    """The theory notes of the suites of ``results`` (``docs/suites/orthogonal.md``, ...), joined."""
     return ", ".join(dict.fromkeys(s.notes for s in suites_objects(dict.fromkeys(r.claim.suite for r in results))))
 
 
@@ -310,8 +310,8 @@ def _source_files(root, problems) -> dict:
         files[f"schemas/{fname}"] = schema_text(name)
     for dest, src in CHECKOUT_FILES.items():
         files[dest] = (root / src).read_bytes()
-    for p in sorted((root / "docs").glob("*.md")):
-        files[f"docs/{p.name}"] = p.read_bytes()
+    for p in sorted((root / "docs").rglob("*.md")):
+        files[f"docs/{p.relative_to(root / 'docs').as_posix()}"] = p.read_bytes()
     return files
 
 

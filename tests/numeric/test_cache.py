@@ -85,7 +85,7 @@ def test_verify_reads_what_it_kept_with_the_same_report(tmp_path):
 
 
 def test_an_unwritable_cache_folder_is_refused_before_any_claim(tmp_path):
-    from gfcheck.proofs_check.jobs.cli import main
+    from gfcheck.cli import main
 
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -23,7 +23,7 @@ from gfcheck.numeric.enclose import (  # noqa: E402
     outward_strings,
     to_fraction,
 )
-from gfcheck.proofs_check.jobs.cli import main  # noqa: E402
+from gfcheck.cli import main  # noqa: E402
 from gfcheck.symbolic.errors import IntegrationFailed, InvalidInput  # noqa: E402
 from gfcheck.symbolic.problem import Problem, load_problem  # noqa: E402
 

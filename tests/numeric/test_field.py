@@ -1,6 +1,6 @@
 """The reduced field's second derivatives and a root's second-order shift (numeric/field.py), against
 exact sympy derivatives on generated states and against the quadratic they model; each with a twin
-(a dropped term, a first-order bound) that the same comparison refutes (docs/orthogonal.md 9.3, 9.18)."""
+(a dropped term, a first-order bound) that the same comparison refutes (docs/suites/orthogonal.md 9.3, 9.18)."""
 
 from __future__ import annotations
 

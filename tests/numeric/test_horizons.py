@@ -1,6 +1,6 @@
 """The square-loss flow's horizon, settle rates and half-fit watches (numeric/horizons.py), on
 generated orthogonal problems: the bounds they promise against each other and against the
-facts they are built from (docs/orthogonal.md 4.2, 9.12)."""
+facts they are built from (docs/suites/orthogonal.md 4.2, 9.12)."""
 
 from __future__ import annotations
 

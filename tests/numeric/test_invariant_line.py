@@ -1,7 +1,7 @@
 """Vanishing coordinates: a pair on its invariant line decays and never reaches 0.
 
 With ``R_j = a_j^2 - u_jk^2/||x_k||^2 = 0`` while neuron ``j`` is active on point ``k`` alone
-(``gfcheck.numeric._common.on_invariant_line``; docs/orthogonal.md section 2), ``u_jk`` obeys
+(``gfcheck.numeric._common.on_invariant_line``; docs/suites/orthogonal.md section 2), ``u_jk`` obeys
 a linear equation and decays exponentially: no activation change at any finite time.  Before
 the rule every engine reported a "deactivate" where ``u_jk`` met its rounding floor, at a time
 set by the precision, and the error estimate could not bound it.  One contract, three engines;

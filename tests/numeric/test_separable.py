@@ -219,7 +219,7 @@ def test_weight_series_against_mpmath(loss, wrong):
 # -- the default problem ------------------------------------------------------------------------
 def test_default_separable_problem_slides_and_records_its_loss(tmp_path):
     from gfcheck.numeric.result import load_result
-    from gfcheck.proofs_check.jobs.cli import main
+    from gfcheck.cli import main
 
     problem = separable_problem()
     p, c, *_ = two_point_data(problem)

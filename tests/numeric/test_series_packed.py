@@ -20,7 +20,7 @@ from strategies import orthogonal_problems, valid_problems
 from gfcheck.numeric import _reduced, integrate
 from gfcheck.numeric._fixed import fix
 from gfcheck.numeric.precision import as_precision
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.symbolic.problem import load_problem, parse_problem
 
 mpz = _reduced.mpz

@@ -12,7 +12,7 @@ import pytest
 
 from gfcheck.numeric.result import load_result, parse_result, supported_str
 from gfcheck.numeric.simulate import preflight
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.symbolic.errors import ResourceLimit, SchemaError, ShapeError
 from gfcheck.symbolic.problem import load_problem, parse_problem
 

@@ -43,7 +43,7 @@ def _rest(p):
 
 
 def _horizon(p):
-    """Past the fit of point 0: its neuron grows at ``rho = y_0 ||x_0|| / n`` (docs/orthogonal.md
+    """Past the fit of point 0: its neuron grows at ``rho = y_0 ||x_0|| / n`` (docs/suites/orthogonal.md
     3.6) from ``lambda``, so ``a u ~ y_0`` near ``log(y_0 / lambda^2) / (2 rho)``; four times
     ``log(1/lambda) / rho`` plus 20 is well past it."""
     rho = float(p.labels[0]) * math.sqrt(float(sum(v * v for v in p.inputs[0]))) / p.n

@@ -89,7 +89,7 @@ LEAF = "gfcheck.errors"
 
 def level(name):
     """The level of a gfcheck module name (``LEVELS``): ``gfcheck.proofs_check`` itself (its lazy
-    API and ``python -m gfcheck.proofs_check``) sits with the jobs, the facade above them all, but
+    API) sits with the jobs, the facade above them all, but
     for its leaf :data:`LEAF`, which every layer may import (the bottom level)."""
     if name == LEAF or name.startswith(LEAF + "."):
         return LEVELS[0]
@@ -155,7 +155,8 @@ PLANTED = [
     ("facade", "gfcheck.symbolic.x", "from gfcheck.errors import InvalidInput", False),
     ("facade", "gfcheck.symbolic.x", "from gfcheck.cli import main", True),
     ("flow", "gfcheck.proofs_check.core.x", "from gfcheck.proofs_check.jobs import verify", True),
-    ("flow", "gfcheck.proofs_check.suites.s.x", "def f():\n    from ...jobs.cli import run", True),
+    ("flow", "gfcheck.proofs_check.suites.s.x", "def f():\n    from ...jobs.verify import run_verify", True),
+    ("flow", "gfcheck.proofs_check.jobs.x", "def f():\n    from gfcheck.cli import run", True),
     ("flow", "gfcheck.numeric.x", "from gfcheck.proofs_check.core.context import Profile", True),
     ("flow", "gfcheck.symbolic.x", "def f():\n    from ..numeric import integrate", True),
     ("flow", "gfcheck.proofs_check.jobs.x", "from ..core.registry import suite", False),

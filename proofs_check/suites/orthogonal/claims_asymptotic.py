@@ -82,14 +82,14 @@ def _last_segment(ctx, j):
 
 
 def _vanishing(seg) -> bool:
-    """Does the neuron end the early phase on its invariant line (docs/orthogonal.md 2.2, item 6):
+    """Does the neuron end the early phase on its invariant line (docs/suites/orthogonal.md 2.2, item 6):
     a last piece with an active (wrongly signed) point that is never left, ``a0 + p0 = 0``
     exactly, so ``a = a0 e^{-tau}`` decays at the rate ``||D|| / n`` and never exits?"""
     return bool(seg.active) and seg.t1 is None and sp.simplify(seg.a0 + seg.p0) == 0
 
 
 def early_end(ctx, j, half):
-    """``t_1/2`` of neuron ``j`` (docs/orthogonal.md 9.7): the earliest half fit among its own
+    """``t_1/2`` of neuron ``j`` (docs/suites/orthogonal.md 9.7): the earliest half fit among its own
     sign group and the groups of every point it is active on in the early phase, or ``None``.
 
     The early phase's closed form takes ``r_k = -y_k``; ``r_k`` leaves ``-y_k`` when the group
@@ -227,7 +227,7 @@ def _check_growth(ctx, *, factor=1):
 CLAIMS.append(Claim(
     suite="orthogonal", id="growth-rate", number=7,
     assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO),
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.7 (derived in 3.4, 3.6)"),
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.7 (derived in 3.4, 3.6)"),
     title="Growth rate ||D_j||/n after the early phase",
     statement="d log|a_j|/dt = ||D_j||/n between T_j + 8 n/||D_j|| and 0.6 t_1/2 (the first half fit of a group "
               "it feels; 0 for dead neurons; -||D||/n on its last point for a neuron that decays on its "
@@ -268,7 +268,7 @@ def alignment_law(name, ratio):
                     ((ratio, "perpendicular / parallel, squared"), (2 * ratio, "cosh transient"),
                      (3 * ratio, "the transient's second order"), (ratio + 1, "outputs O(lambda) relative"),
                      (mpmath.mpf(2), "linearisation, absolute")),
-                    "docs/orthogonal.md 3.4-3.5 (digest 9.8)", FLOW)
+                    "docs/suites/orthogonal.md 3.4-3.5 (digest 9.8)", FLOW)
 
 
 def alignment_laws(ctx):
@@ -285,7 +285,7 @@ def alignment_laws(ctx):
                                "(1 - cos) measured / (1 - cos) of the closed form of digest 3.2", "ratio", 1,
                                ((mpmath.mpf(1), "outputs O(lambda) relative"),
                                 (2 - law.predicted, "linearisation lambda^2, relative to lambda^r")),
-                               "docs/orthogonal.md 3.2 (digest 9.8: equal to 1e-3 relative)", FLOW)]
+                               "docs/suites/orthogonal.md 3.2 (digest 9.8: equal to 1e-3 relative)", FLOW)]
     return tuple(out)
 
 
@@ -424,7 +424,7 @@ def _check_alignment(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="alignment", number=8,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.8 (derived in 3.4-3.5, after the "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.8 (derived in 3.4-3.5, after the "
                                            "abstract's quantitative description of the initial alignment)"),
     title="Early alignment, per sign group",
     statement="1 - cos(w_j, s_j D_j) at t = eps n log(1/lambda)/max ||D_+-|| (inside every group's linear "
@@ -529,7 +529,7 @@ def escape_slope_laws(ctx):
     :func:`escape_terms` (digest 4.2, 4.4)."""
     return tuple(limit_law(_key(sign), f"pair slopes of t_1/2,{'+' if sign > 0 else '-'} in log(1/lambda)",
                            "d t_1/2 / d log(1/lambda)", slope_pred, escape_terms(ctx, sign),
-                           "docs/orthogonal.md 4.2 (digest 9.9)", FLOW) for sign, _S, _D, slope_pred in _groups(ctx))
+                           "docs/suites/orthogonal.md 4.2 (digest 9.9)", FLOW) for sign, _S, _D, slope_pred in _groups(ctx))
 
 
 def _watch_residual(ctx, name, S, e):
@@ -606,7 +606,7 @@ def _check_escape_slope(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="escape-slope", number=9,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.9 (derived in 4.2, after the abstract's "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.9 (derived in 4.2, after the abstract's "
                                            "saddle to saddle dynamics)"),
     title="Escape times grow like n log(1/lambda)/||D_+-||",
     statement="d t_1/2,+- / d log(1/lambda) = n/||D_+-||", source="digest 4.2, 9.9",
@@ -707,7 +707,7 @@ def refined_law(ctx, sign):
     if gam < 1:  # the in-span term is a correction; ties (2 gamma = 1) lead with the O(lambda) bound
         terms = terms[1:] + terms[:1]
     return rate_law(_key(sign), f"|t_1/2,{'+' if sign > 0 else '-'} - (n/(2||D||)) log(1/(lambda^2 C)) - kappa|",
-                    "|t_1/2 - t_pred|", terms, "docs/orthogonal.md 4.1, 4.2, 4.4 (digest 9.10); docs/verdicts.md",
+                    "|t_1/2 - t_pred|", terms, "docs/suites/orthogonal.md 4.1, 4.2, 4.4 (digest 9.10); docs/verdicts.md",
                     FLOW, one_sided=not gam < 1)
 
 
@@ -771,7 +771,7 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
 CLAIMS.append(Claim(
     suite="orthogonal", id="refined-escape-time", number=10,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.10 (derived in 4.1, 4.2, 4.4; refined in "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.10 (derived in 4.1, 4.2, 4.4; refined in "
                                            "docs/verdicts.md)"),
     title="Refined escape time and its error exponent",
     statement="t_1/2,+- = (n/(2||D_+-||)) log(1/(lambda^2 C_+-)) + kappa_+- + O(lambda^min(2 gamma_+-, 1)) "
@@ -835,7 +835,7 @@ def plateau_laws(ctx):
         + tuple((e_mid + (1 / s2 - r) * (s1 + s2), "a non-main neuron of the slow group, relative "
                  "lambda^((1/s_2 - rho_j)(s_1 + s_2))") for r in rho_slow) \
         + ((2 * e_mid, "the quadratic term, relative lambda^(1 - s_1/s_2)"),)
-    src = "docs/orthogonal.md 4.3 (digest 9.11)"
+    src = "docs/suites/orthogonal.md 4.3 (digest 9.11)"
     return (rate_law("first plateau", "|L - L0| at t = s_1 log(1/lambda)/2", "|L - L0|", first, src, FLOW),
             rate_law("middle plateau", "|L - L_mid| at t = (s_1 + s_2) log(1/lambda)/2", "|L - L_mid|", mid, src,
                      FLOW, one_sided=True))
@@ -1020,7 +1020,7 @@ def _with_step_distance(parts, sup, decreasing):
 CLAIMS.append(Claim(
     suite="orthogonal", id="plateaus", number=11,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.11 (derived in 4.3, after the abstract's "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.11 (derived in 4.3, after the abstract's "
                                            "saddle to saddle dynamics)"),
     title="Plateaus and the saddle-to-saddle step function",
     statement="L(s log(1/lambda)) -> L0 for s < s1, L_mid for s1 < s < s2, 0 beyond; the distance to the "
@@ -1041,10 +1041,10 @@ def convergence_laws(ctx):
     """Per sign group: ``d(t_fit,+- - t_1/2,+-) / d log(1/lambda) -> 0`` (digest 5.1), corrected like
     the group's escape (:func:`escape_terms`).  The flow decouples across the groups, so each group's
     loss settles a lambda-independent time after its own escape; the whole loss fits at the later of
-    the two (docs/orthogonal.md 9.12)."""
+    the two (docs/suites/orthogonal.md 9.12)."""
     return tuple(limit_law(_key(sign), f"pair slopes of t_fit,{_pm(sign)} - t_1/2,{_pm(sign)} in log(1/lambda)",
                            f"d(t_fit,{_pm(sign)} - t_1/2,{_pm(sign)})/d log(1/lambda)", 0, escape_terms(ctx, sign),
-                           "docs/orthogonal.md 5.1 (digest 9.12)", FLOW) for sign, _S, _D, _sl in _groups(ctx))
+                           "docs/suites/orthogonal.md 5.1 (digest 9.12)", FLOW) for sign, _S, _D, _sl in _groups(ctx))
 
 
 def _pm(sign) -> str:
@@ -1136,7 +1136,7 @@ def _check_convergence(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="convergence", number=12,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.12 (derived in 5.1, after the abstract's "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.12 (derived in 5.1, after the abstract's "
                                            "convergence to zero loss)"),
     title="Convergence to zero loss after the last escape",
     statement="each sign group's loss falls to the working-precision level L(0) 2^-b a lambda-independent "
@@ -1207,7 +1207,7 @@ def gap_law(ctx, name, quantity, symbol, linear: Term, one_sided_linear=False, g
     terms = (Term(gmin2, "non-main neurons, lambda^(2 min gamma)", live),) + non_main_terms(ctx, gmin2, (1, -1)) \
         + (Term(2 * gmin2, "second order of the non-main amplitudes", live), linear,
            Term(mpmath.mpf(2), "second order, lambda^2"))
-    law = rate_law(name, quantity, symbol, terms, "docs/orthogonal.md 4.4, 5.2-5.4 (digest 9.13, 9.14)", FLOW)
+    law = rate_law(name, quantity, symbol, terms, "docs/suites/orthogonal.md 4.4, 5.2-5.4 (digest 9.13, 9.14)", FLOW)
     if one_sided_linear and law.expansion.leading_term is linear:
         law = rate_law(name, quantity, symbol, terms, law.source, FLOW, one_sided=True)
     return law
@@ -1288,7 +1288,7 @@ def _check_variation_norm(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="variation-norm", number=13,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.13 (derived in 4.4, 5.2-5.4, after the "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.13 (derived in 4.4, 5.2-5.4, after the "
                                            "abstract's implicit bias towards minimum variation norm)"),
     title="Implicit bias: N(lambda) -> N* at rate lambda^(2 min gamma)",
     statement="N(lambda) = sum |a_j| ||w_j|| >= N*(outputs) for every lambda, and N - N* ~ lambda^(2 min gamma)",
@@ -1421,7 +1421,7 @@ def _check_limit_function(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="limit-function", number=14,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.14 (derived in 5.1, 5.3, 5.4, after the "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.14 (derived in 5.1, 5.3, 5.4, after the "
                                            "abstract's convergence and implicit bias)"),
     title="The limit network h_inf = relu(<beta_+, x>) - relu(<beta_-, x>)",
     statement="sup_x |h_lambda(x) - h_inf(x)| / sup |h_inf| ~ lambda^min(2 min gamma, 1) on test points, "

@@ -105,7 +105,7 @@ def _check_orthogonality(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="orthogonality", number=1, title="Inputs are pairwise orthogonal",
     provenance=Provenance("paper", "the title and abstract of arXiv 2206.00939v3: its setting, orthogonal inputs "
-                                   "(docs/orthogonal.md section 1.1)"),
+                                   "(docs/suites/orthogonal.md section 1.1)"),
     statement="max_{k != l} |<x_k, x_l>| / (||x_k|| ||x_l||) = 0; without it items 2-4 need not hold",
     source="digest 1.1 (A1), 9.1", prediction="largest off-diagonal cosine 0",
     measurement="exact Gram matrix of the rational inputs",
@@ -237,7 +237,7 @@ CLAIMS.append(Claim(
     # at rest (no neuron active anywhere) the identity is 0 = 0 and no dropped term can show: the
     # twin cannot fail (it seemed to before only because mpf_to_fraction dropped the states' signs)
     assumptions=(ORTHOGONAL_INPUTS, MOVING_FLOW),
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.2 (derived in 2.1, 7.3)"),
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.2 (derived in 2.1, 7.3)"),
     title="The gradient decouples across input directions",
     statement="<grad_{w_j} L, x_k> = (a_j/n) r_k 1[u_jk > 0] ||x_k||^2 and P_perp grad_{w_j} L = 0 on "
               "orthogonal data; on non-orthogonal data the difference is the cross term of 7.3",
@@ -482,7 +482,7 @@ CLAIMS.append(Claim(
     suite="orthogonal", id="reduced-vs-full", number=3,
     compares_engines=True,
     assumptions=(ORTHOGONAL_INPUTS, MOVING_FLOW),
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.3 (derived in 2.1)"),
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.3 (derived in 2.1)"),
     title="Reduced and full engines agree across kinks",
     statement="the (a_j, u_jk) flow and the (a_j, w_j) flow give the same trajectory and the same "
               "activation events on orthogonal data",
@@ -551,7 +551,7 @@ def _invariant_residuals(problem, run, *, delta_shift=0):
       no sign to change).
 
     ``w0_j = lambda ||g_j||`` is the neuron's initial scale, the scale of the engines' rounding:
-    a neuron that decays on its invariant line (docs/orthogonal.md 2.2, item 6) keeps an absolute
+    a neuron that decays on its invariant line (docs/suites/orthogonal.md 2.2, item 6) keeps an absolute
     error of that order, which is not a relative one of its current size.
     """
     X, _ = mp_data(problem)
@@ -610,7 +610,7 @@ def _check_invariants(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="invariants", number=4,
     assumptions=(ORTHOGONAL_INPUTS,),
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.4 (derived in 2.2; the balance law is "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.4 (derived in 2.2; the balance law is "
                                            "also in CEL23)"),
     title="Conservation laws and frozen coordinates",
     statement="a_j^2 - ||w_j||^2 is conserved; P_perp w_j = lambda P_perp g_j; u_jk stays constant when "
@@ -693,7 +693,7 @@ def early_law(name, quantity, symbol):
     return rate_law(name, quantity, symbol,
                     ((2, "linearisation, relative O(lambda^2 C e^(2||D|| t/n))"), (4, "its second order"),
                      (6, "its third order")),
-                    "docs/orthogonal.md 3.1-3.3 (digest 3.1)",
+                    "docs/suites/orthogonal.md 3.1-3.3 (digest 3.1)",
                     tuple(a.id for a in (ORTHOGONAL_INPUTS, RELU_PRIME_ZERO)))
 
 
@@ -751,7 +751,7 @@ def _check_early_closed_form(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="early-closed-form", number=5,
     assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, MOVING_FLOW),
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.5 (derived in 3.1-3.3, after the "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.5 (derived in 3.1-3.3, after the "
                                            "abstract's initial alignment phenomenon)"),
     title="Early phase: cosh/sinh closed form with exact exits",
     statement="on [0, max_j T_j + 1] the flow equals lambda x (the lambda = 1 closed form) up to a "
@@ -822,7 +822,7 @@ def _check_exits(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="exit-times", number=6,
     assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO),
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.6 (derived in 3.3)"),
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.6 (derived in 3.3)"),
     title="Exit set and exit times of wrongly signed points",
     statement="the (neuron, point) pairs that deactivate are exactly the predicted ones; their times "
               "are lambda-independent up to O(lambda^2)",
@@ -891,7 +891,7 @@ def _check_convex_certificate(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="convex-certificate", number=15,
     assumptions=(ORTHOGONAL_INPUTS,),
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.15 (derived in 5.3, after the abstract's "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.15 (derived in 5.3, after the abstract's "
                                            "implicit bias towards minimum variation norm)"),
     title="Convex certificate of the minimum variation norm",
     statement="min sum |c_i| over a dictionary containing beta_+-/||beta_+-|| of interpolating "
@@ -970,7 +970,7 @@ def _violation_laws(ctx, pa, npa, S):
                    "lambda^(2 (1 - ||D_j||/||D_j*||)) (digest 4.4)") for j in cands
                   if j != jstar and to_mpf(npa.D_j_sq[j]) < to_mpf(npa.D_j_sq[jstar])) \
         + ((mpmath.mpf(1), "the bundle's start, O(lambda)"), (mpmath.mpf(2), "linearisation"))
-    src, hyp = "docs/orthogonal.md 7.1 (digest 9.16)", tuple(a.id for a in (ORTHOGONAL_INPUTS, RELU_PRIME_ZERO,
+    src, hyp = "docs/suites/orthogonal.md 7.1 (digest 9.16)", tuple(a.id for a in (ORTHOGONAL_INPUTS, RELU_PRIME_ZERO,
                                                                              BALANCED_START))
     return (limit_law("first escape slope", "pair slopes of the first half-fit crossing of the variant without a "
                       "main neuron, in log(1/lambda)", "d t_first / d log(1/lambda)", ctx.problem.n / Dmax, terms,
@@ -1020,7 +1020,7 @@ def _uncovered_run(ctx, pb, k0, lam, bits):
 
 @dataclasses.dataclass(frozen=True)
 class ViolationVariant:
-    """Claim 16 (a)'s A3-broken variant of a problem (docs/orthogonal.md 9.16): ``pa`` the problem
+    """Claim 16 (a)'s A3-broken variant of a problem (docs/suites/orthogonal.md 9.16): ``pa`` the problem
     with no main neuron in the sign class ``S``, its leading neuron's first escape watched
     (``watch``: the loss of its points halved) and the fit (``fit``: ``L(0) 2^-b``), the laws it is
     judged by (``slope_law``, ``gap_law``), ``N*`` of the variant (``Ns``) and the slowest point's
@@ -1062,7 +1062,7 @@ class ViolationVariant:
         the horizon, not a loss level ``2^(-b/2)`` below the fit: the Taylor polynomials resolve the
         residual to ``2^-b`` of the state's norm only, so a level at ``r ~ 2^-b`` is met where the
         polynomial's error crosses it (the default problem at 1e-10: a stop at ``L(0) 4^-b`` came at
-        a loss of 2^-138, the state 2^-80 short of its limit; docs/orthogonal.md 9.16)."""
+        a loss of 2^-138, the state 2^-80 short of its limit; docs/suites/orthogonal.md 9.16)."""
         lam = Fraction(1, 10 ** e)
         return with_scale(self.pa, lam), dict(t_end=ctx.horizon(lam, s_max=self.s_slowest),
                                               watches=(self.watch, self.fit), engine="reduced", error_estimate=False)
@@ -1247,7 +1247,7 @@ CLAIMS.append(Claim(
     # every point covered: an uncovered point is never fitted, so (a) has no fit to read its gap at
     # (census 0094: the ladder ran to the horizon at every rung and said "not fitted by the horizon")
     assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, BALANCED_START, EVERY_POINT_COVERED),
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.16 (derived in 7.1, 7.2; assumption A3 "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.16 (derived in 7.1, 7.2; assumption A3 "
                                            "is our reading of the paper's)"),
     title="When the assumptions fail",
     statement="(a) no main neuron: the first escape has slope n/max_j ||D_j|| and N - N* stays > 0 "
@@ -1318,7 +1318,7 @@ def relu_one_laws(ctx):
     gmin = min(to_mpf(ctx.neurons.gamma_plus), to_mpf(ctx.neurons.gamma_minus))
     return (limit_law("gap N - N* against 0", "N - N* at the horizon under relu'(0) = 1, on the ladder", "N - N*", 0,
                       ((gmin, "non-main amplitudes, lambda^gamma"), (2 * gmin, "their squares, lambda^(2 gamma)")),
-                      "docs/orthogonal.md 4.5, 7.4 (digest 9.17)",
+                      "docs/suites/orthogonal.md 4.5, 7.4 (digest 9.17)",
                       tuple(a.id for a in (ORTHOGONAL_INPUTS, A3_MAIN_NEURON, BALANCED_START))),)
 
 
@@ -1435,7 +1435,7 @@ def _check_relu_prime(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="relu-prime-convention", number=17,
     assumptions=(ORTHOGONAL_INPUTS, A3_MAIN_NEURON, BALANCED_START),
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.17 (derived in 4.5, 7.4; the paper fixes "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.17 (derived in 4.5, 7.4; the paper fixes "
                                            "relu'(0) = 0 (its Appendix D, per CEL23), the effect of relu'(0) = 1 "
                                            "is ours)"),
     title="The relu'(0) convention matters",
@@ -1538,7 +1538,7 @@ CLAIMS.append(Claim(
     suite="orthogonal", id="solver-hygiene", number=18,
     compares_engines=True,
     assumptions=(ORTHOGONAL_INPUTS,),
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.18 (a check of our engines, after 2.2 "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.18 (a check of our engines, after 2.2 "
                                            "and 7.3)"),
     title="Kinks are located, not stepped over",
     statement="every activation change is located at working precision (the same events and times "
@@ -1574,7 +1574,7 @@ CLAIMS.append(Claim(
     suite="orthogonal", id="float64-path", number=19,
     compares_engines=True,
     assumptions=(ORTHOGONAL_INPUTS,),
-    provenance=Provenance("reconstructed", "docs/orthogonal.md section 9.19 (a check of our float64 engine, "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.19 (a check of our float64 engine, "
                                            "issue 20 item 2)"),
     title="The float64 path keeps its stated accuracy",
     statement="the float64 engine's final state, samples, event list and times and watch crossing times lie "

@@ -153,7 +153,7 @@ class Context(RunMemo, Facts):
         the smallest eigenvalue of ``M_s = (D_s + v_s v_s^T) / n`` with ``D_s = diag(||beta_s|| ||x_k||^2)``
         (the output weights' gradient) and ``v_k = |y_k| / sqrt(||beta_s||)`` (the neuron's
         activations, through ``da/dt``), from ``dr_k/dt = -(1/n) sum_l (relu(u_k) relu(u_l) +
-        a^2 ||x_k||^2 [k = l]) r_l`` (docs/orthogonal.md 9.12).  It lies between ``rho_min = min_k
+        a^2 ||x_k||^2 [k = l]) r_l`` (docs/suites/orthogonal.md 9.12).  It lies between ``rho_min = min_k
         D_kk / n`` (the former estimate) and twice it; a group of one point has ``2 |y_k| ||x_k|| / n``
         exactly (census 0001: the fit crossed at t = 972 of a horizon of 4049 built on ``rho_min``;
         the loss fell at 0.046 = 2 rho_min).  A float: a horizon is a bound only.

@@ -116,7 +116,7 @@ def lambda_condition(ctx, results) -> dict:
 
 def markdown(cond: dict) -> str:
     lines = ["## The quantitative condition on lambda", "",
-             "Sufficient conditions of section 6 of the theory note (docs/orthogonal.md) evaluated on "
+             "Sufficient conditions of section 6 of the theory note (docs/suites/orthogonal.md) evaluated on "
              "these data, beside what the ladder measured (a sharp condition sits close to the measured "
              "value; a pessimistic one far below it).", "",
              "| condition | value on these data | largest lambda it allows |", "|---|---|---|",

@@ -1,7 +1,7 @@
 """The ``orthogonal`` suite: Boursier, Pillaud-Vivien, Flammarion (NeurIPS 2022).
 
 One hidden ReLU layer, square loss, pairwise orthogonal inputs, small balanced initialisation;
-the nineteen claims of ``docs/orthogonal.md`` (digest section 9), declared in
+the nineteen claims of ``docs/suites/orthogonal.md`` (digest section 9), declared in
 :mod:`.claims_exact` (items 1-6, 15-19) and :mod:`.claims_asymptotic` (items 7-14); checks
 run in :class:`.context.Context`; the report adds the lambda condition and four figures
 (:mod:`.report`); ``gfcheck derive`` writes :func:`gfcheck.symbolic.artifacts.write_orthogonal`;
@@ -74,7 +74,7 @@ SUITE = OrthogonalSuite(
     title="E. Boursier, L. Pillaud-Vivien, N. Flammarion, *Gradient flow dynamics of shallow ReLU networks "
           "for square loss and orthogonal inputs*, NeurIPS 2022 (arXiv 2206.00939)",
     model="one hidden ReLU layer, square loss, pairwise orthogonal inputs, small balanced initialisation",
-    notes="docs/orthogonal.md",
+    notes="docs/suites/orthogonal.md",
     losses=("square",),
     default=True,
 )

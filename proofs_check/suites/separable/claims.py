@@ -1,5 +1,5 @@
 """The fourteen claims of the ``separable`` suite: the separable two-direction model
-(reconstructed after Wang and Ma 2023), ``docs/separable.md`` section 5, numbered as the checks of
+(reconstructed after Wang and Ma 2023), ``docs/suites/separable.md`` section 5, numbered as the checks of
 the digest (the checks of the Wang-Ma digest, its section 6).  No formula here is the paper's: the
 model and every prediction are our reconstruction.
 
@@ -38,7 +38,7 @@ __all__ = ["CLAIMS", "MODEL"]
 
 MODEL = "the separable two-direction model (reconstructed after Wang and Ma 2023)"
 SUITE = "separable"
-SRC = "docs/separable.md section 5; the check of the Wang-Ma digest, its section 6"
+SRC = "docs/suites/separable.md section 5; the check of the Wang-Ma digest, its section 6"
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -797,7 +797,7 @@ def escape_laws(ctx):
 
 
 def _check_escape(ctx):
-    """Claim 9.  Derivation (docs/separable.md section 5, claim 9): after the deactivation the
+    """Claim 9.  Derivation (docs/suites/separable.md section 5, claim 9): after the deactivation the
     released negatives grow at ``|M x_- - P x_+| = M - P cos Delta + P^2 sin^2 Delta/(2 M) + ...``
     with ``M -> eta (1-p)``, so ``eta (1-p) (T_esc - t_1) = (1 - r_-/r_+) log(1/kappa) + cos Delta
     int_{t_1}^{T_esc} P + C + O(int P^2)``.  ``T~ = T_esc - cos Delta I_P/(eta (1-p))`` (``I_P``
@@ -892,7 +892,7 @@ def _velocity(ctx, st, P, M, *, classical=False):
     gradient field with ReLU'(0) = 0; a neuron exactly on ``v = 0`` (``a > 0 < u``) with
     ``Gamma_V = M - P cos Delta > 0``, or on ``u = 0`` (``a < 0 < v``) with ``Gamma_U = P - M cos Delta
     > 0``, slides: ``dw = a P (x_+ - cos Delta x_-)``, ``da = P u`` (resp. ``dw = |a| M (x_- - cos Delta
-    x_+)``, ``da = -M v``); docs/separable.md section 2."""
+    x_+)``, ``da = -M v``); docs/suites/separable.md section 2."""
     d = ctx.data
     xp, xm = [to_mpf(v) for v in d.x_plus], [to_mpf(v) for v in d.x_minus]
     c = to_mpf(d.cos_delta)
@@ -998,7 +998,7 @@ def _tail_run(ctx, top):
 
 
 def _check_final_rate(ctx):
-    """Claim 10 (docs/separable.md section 5, claim 10).  Exact (2-homogeneity, the chain rule of
+    """Claim 10 (docs/suites/separable.md section 5, claim 10).  Exact (2-homogeneity, the chain rule of
     the Filippov solution): ``<theta, theta'> = 2 L qbar`` and ``X' = ||theta'||^2/L^2`` for ``X = 1/L``,
     hence with the clock ``tau = int X'/qbar dt`` (so ``dX/dtau = qbar``) and ``X = e^(qbar + K)``
 
@@ -1293,7 +1293,7 @@ def _gd_run(ctx, scale, eta_gd, times, neg=(), dtype=float, start=None):
     outputs; the cubic through the last four steps, ``O(eta_GD^4)``) or ``None``, and the
     observable release of the neurons ``neg``: the step after the last with some ``u_j <= 0``
     (reported, not judged: a chattering neuron's last return to ``u = 0`` precedes the zero of
-    ``Gamma_U`` by up to ``O(sqrt(eta_GD))``, by the phase of the chatter, docs/separable.md); last, the
+    ``Gamma_U`` by up to ``O(sqrt(eta_GD))``, by the phase of the chatter, docs/suites/separable.md); last, the
     rounding bound of each state's loss (:func:`_gd_loss_rounding`), as a :class:`GDRun`.  ``dtype``:
     numpy's float type of the run (``numpy.longdouble`` measures the rounding of the float64 run).
     ``start``: ``(t0, a, W)`` to start from a state of the flow at ``t0`` instead of the balanced
@@ -1724,7 +1724,7 @@ def _check_gradient_descent(ctx):
     out = ctx.outside()
     if out:
         return out
-    band = ctx.resolution(1)  # the suite's band: float64 rounding only raises u (docs/separable.md section 5)
+    band = ctx.resolution(1)  # the suite's band: float64 rounding only raises u (docs/suites/separable.md section 5)
     parts = {"max_t |L_GD - L| ~ eta_GD": _gd_loss_part(ctx, band)}
     if ctx.orbit["rel"] is None:
         return combine_verdicts(parts)  # no re-activation on these data (claim 6 says why): nothing to time
@@ -1953,7 +1953,7 @@ def _check_float64(ctx):
 
     e = ctx.exponents[0]
     q = with_scale(square_companion(ctx.problem, ctx.data), ctx.scale(e))
-    facts = Facts(q)  # the square-loss flow's horizon and half-fit watches (docs/orthogonal.md 4.2, 9.12)
+    facts = Facts(q)  # the square-loss flow's horizon and half-fit watches (docs/suites/orthogonal.md 4.2, 9.12)
     T = square_horizon(facts, q.scale, bits_for_dps(ctx.profile.dps))
     grid = tuple(T * i / 16 for i in range(17))
     return float64_verdicts(ctx, q, t_end=T, times=grid, watches=half_fit_watches(facts),
@@ -1966,7 +1966,7 @@ def _c(number, id, title, statement, prediction, measurement, tolerance_rule, tw
     return Claim(suite=SUITE, id=id, number=number, title=title, statement=f"{statement} ({MODEL})",
                  source=SRC + f", item {number}", prediction=prediction, measurement=measurement,
                  tolerance_rule=tolerance_rule, twin=twin, check=check, compares_engines=compares_engines, laws=laws,
-                 provenance=Provenance("reconstructed", f"docs/separable.md section 5, claim {number} (the "
+                 provenance=Provenance("reconstructed", f"docs/suites/separable.md section 5, claim {number} (the "
                                                         "paper's body was not available; its abstract names "
                                                         "the phases)"))
 
@@ -2047,7 +2047,7 @@ CLAIMS = [
        "+ O(P(T_esc)^2), I_P = int_{t_1}^{T_esc} P dt (~ log log(1/kappa)/(2 eta sin Delta)); the majority part of "
        "the loss at T_esc falls as kappa falls (plateau 2 at (1-p) ell(0))",
        "s_0 (the negatives grow at eta r_- while pinned, until t_rel ~ log(1/kappa)/(eta r_+), then at "
-       "|M x_- - P x_+| = M - P cos Delta + O(P^2)); the derivation in docs/separable.md section 5, claim 9",
+       "|M x_- - P x_+| = M - P cos Delta + O(P^2)); the derivation in docs/suites/separable.md section 5, claim 9",
        "pair slopes of T_esc - cos Delta I_P/(eta (1-p)) on the ladder: T_esc the watch, I_P exact from a pinned "
        "positive neuron, d log(a_j sin Delta + u_j)/dt = P sin Delta, between t_1 = T_pred + tau_deact + 1 (a "
        "predicted time) and T_esc (a rerun sampled there); L_+ = p ell(f(x_+)) at T_esc",

@@ -3,7 +3,7 @@ in the initialisation scale kappa, shared (memoised) runs of the full engine, an
 limit orbit.
 
 The model is the separable two-direction model (reconstructed after Wang and Ma 2023),
-``docs/separable.md``: copies of two unit inputs ``x_+`` (label +1, class weight ``p``) and
+``docs/suites/separable.md``: copies of two unit inputs ``x_+`` (label +1, class weight ``p``) and
 ``x_-`` (label -1) at the angle ``Delta``, exponential or logistic loss, balanced initialisation
 at scale kappa (the problem's ``scale``).  :func:`two_direction_data` decides whether a problem
 has that form; claims that need it, or assumption (A1) ``p cos Delta > 1 - p``, are
@@ -14,7 +14,7 @@ The ladder: ``kappa = 10^-e`` for ``e`` in the profile's ``exponents`` (quick: 4
 with the probes every claim needs at *predicted* times (never times read off the run judged):
 
 * ``T_pred(theta_0) + tau`` for the offsets ``tau`` of the limit orbit
-  (:mod:`.orbit`), with ``T_pred`` the closed form of ``docs/separable.md`` section 5
+  (:mod:`.orbit`), with ``T_pred`` the closed form of ``docs/suites/separable.md`` section 5
   (``S_+`` from the initial condition) plus the orbit's nonlinear offset ``delta(theta_0)``;
 * ``t_kappa +- 1`` with ``t_kappa = log(1/kappa) / (2 eta r_+)`` for the growth rates (the middle of
   the linear phase, where the transient and the nonlinearity are both ``O(kappa)``);
@@ -504,7 +504,7 @@ def at_right_angle(problem, data):
     decoupled rule's), and the out-of-plane part, frozen by the flow, is the problem's.  The in-plane
     norm is not kept (it cannot be: the pre-activations fix it, ``(alpha^2 + beta^2 - 2 c alpha beta)/
     (1 - c^2)`` before, ``alpha^2 + beta^2`` after), so the start is the balanced one of the new
-    directions (``output_weights`` None), as the model needs (docs/separable.md section 5).
+    directions (``output_weights`` None), as the model needs (docs/suites/separable.md section 5).
 
     >>> from gfcheck.numeric.examples import separable_problem
     >>> P = separable_problem()

@@ -1,5 +1,5 @@
 """The kappa-free limit orbit of the separable two-direction model (reconstructed after Wang and
-Ma 2023): an independent computation of the phase-II/III offsets, ``docs/separable.md`` section 5.
+Ma 2023): an independent computation of the phase-II/III offsets, ``docs/suites/separable.md`` section 5.
 
 As kappa -> 0 every positive survivor leaves phase I along ``g_hat`` with an ``O(kappa)``
 misalignment and the negative mass stays ``O(kappa^(2 - 2 r_-/r_+))``, so from the saddle to the

@@ -41,7 +41,7 @@ FIGURES: dict[str, tuple[str, str]] = {
 def sections(ctx, results):
     """``({"model": ...}, Markdown)``: what the suite is and is not."""
     note = (f"## The model\n\nEvery claim above is about {MODEL}: the paper's body was not available, so the "
-            "model, its constants and its phase boundaries are our reconstruction (docs/separable.md), not "
+            "model, its constants and its phase boundaries are our reconstruction (docs/suites/separable.md), not "
             "formulas of the paper.\n")
     return {"model": MODEL}, note
 

@@ -1,7 +1,7 @@
 """The ``separable`` suite: the separable two-direction model (reconstructed after Wang and Ma 2023).
 
 Copies of two unit inputs at a small angle, exponential or logistic loss, small balanced
-initialisation; the fourteen checks of ``docs/separable.md`` section 5, declared in
+initialisation; the fourteen checks of ``docs/suites/separable.md`` section 5, declared in
 :mod:`.claims`; checks run in :class:`.context.SepContext` (a ladder in the initialisation
 scale kappa, its own profiles); the report adds three figures (:mod:`.report`); ``gfcheck
 derive`` writes :func:`gfcheck.symbolic.separable_artifacts.write_separable`.  No formula of this
@@ -69,6 +69,6 @@ SUITE = SeparableSuite(
     model="the separable two-direction model (reconstructed after Wang and Ma 2023): copies of two unit inputs "
           "x_+ (label +1) and x_- (label -1) at an angle Delta, exponential or logistic loss, small balanced "
           "initialisation, Filippov sliding on activation boundaries",
-    notes="docs/separable.md",
+    notes="docs/suites/separable.md",
     losses=("exponential", "logistic"),
 )

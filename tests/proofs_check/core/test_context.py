@@ -77,7 +77,7 @@ def test_a_lambda_beyond_every_profile_is_not_sent_to_a_deeper_profile():
     c = Claim(suite="orthogonal",
               id="x", number=1, title="t", statement="s", source="s", prediction="p", measurement="m",
               tolerance_rule="r", twin="w", check=lambda ctx: None,
-              provenance=Provenance("reconstructed", "docs/orthogonal.md section 1"))
+              provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 1"))
     for text, step in ((note, "no profile decides it"), ("deepest rung 1e-200 reached (ladder budget)",
                                                          "rerun with --profile full")):
         u = Verdict("UNDECIDED", "-", "-", "-", "-", {"reason": text})

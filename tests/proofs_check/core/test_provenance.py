@@ -13,7 +13,7 @@ import pytest
 
 from gfcheck.proofs_check import claims
 from gfcheck.proofs_check.core.registry import suites
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.proofs_check.core.registry import PROVENANCE_KINDS, Claim, ClaimResult, Provenance, Verdict
 from gfcheck.proofs_check.core.report import render_table
 from gfcheck.proofs_check.core.verdicts import provenance_counts
@@ -21,8 +21,8 @@ from gfcheck.symbolic.errors import InvalidInput
 
 REPO = Path(__file__).resolve().parents[3]
 SUITES = ("orthogonal", "separable")
-#: what the theory notes let us attribute to a paper (docs/orthogonal.md 1.1 and 10.1: only the
-#: setting; docs/separable.md: nothing, "no formula here should be cited as the paper's")
+#: what the theory notes let us attribute to a paper (docs/suites/orthogonal.md 1.1 and 10.1: only the
+#: setting; docs/suites/separable.md: nothing, "no formula here should be cited as the paper's")
 PAPER_CLAIMS = {("orthogonal", "orthogonality")}
 
 
@@ -55,7 +55,7 @@ def test_every_registered_claim_has_its_provenance(suite_name):
         assert isinstance(c.provenance, Provenance) and c.provenance.kind in PROVENANCE_KINDS
         assert ((c.suite, c.id) in PAPER_CLAIMS) == (c.provenance.kind == "paper"), c.id
         if c.provenance.kind == "reconstructed":
-            m = re.match(r"(docs/\w+\.md) section (\d+(?:\.\d+)?)", c.provenance.where)
+            m = re.match(r"(docs/(?:\w+/)*\w+\.md) section (\d+(?:\.\d+)?)", c.provenance.where)
             assert m and m.group(1) == s.notes, c.provenance.where
             assert re.search(rf"^#+ {re.escape(m.group(2))}\b", note, re.M), c.provenance.where
         else:
@@ -63,7 +63,7 @@ def test_every_registered_claim_has_its_provenance(suite_name):
 
 
 def test_the_check_of_the_provenance_catches_a_wrong_section_and_a_claim_of_paper():
-    note = (REPO / "docs" / "orthogonal.md").read_text(encoding="utf-8")
+    note = (REPO / "docs" / "suites" / "orthogonal.md").read_text(encoding="utf-8")
     made_up = len(claims("orthogonal")) + 1  # one past the last item
     assert not re.search(rf"^#+ 9\.{made_up}\b", note, re.M)  # a made-up section is not in the note
     bold = Claim(**{**claims("orthogonal")[7].__dict__,
@@ -72,10 +72,10 @@ def test_the_check_of_the_provenance_catches_a_wrong_section_and_a_claim_of_pape
 
 
 def test_counts_per_suite():
-    assert provenance_counts(claims("orthogonal"), "docs/orthogonal.md") == \
-        "1 claim stated in the paper, 18 reconstructed (docs/orthogonal.md)"
-    assert provenance_counts(claims("separable"), "docs/separable.md") == \
-        "0 claims stated in the paper, 14 reconstructed (docs/separable.md)"
+    assert provenance_counts(claims("orthogonal"), "docs/suites/orthogonal.md") == \
+        "1 claim stated in the paper, 18 reconstructed (docs/suites/orthogonal.md)"
+    assert provenance_counts(claims("separable"), "docs/suites/separable.md") == \
+        "0 claims stated in the paper, 14 reconstructed (docs/suites/separable.md)"
 
 
 def _results(cs):
@@ -117,10 +117,10 @@ def test_report_and_list_show_the_provenance(tmp_path, capsys):
     out = tmp_path / "r"
     assert main(["verify", "--only", "orthogonality", "--out", str(out), "--no-figures"]) == 0
     md = (out / "report.md").read_text()
-    assert "**Where the claims come from:** 1 claim stated in the paper, 0 reconstructed (docs/orthogonal.md)" in md
+    assert "**Where the claims come from:** 1 claim stated in the paper, 0 reconstructed (docs/suites/orthogonal.md)" in md
     assert "- provenance: paper: the title and abstract of arXiv 2206.00939v3" in md
     doc = json.loads((out / "report.json").read_text())
-    assert doc["claim_sources"] == {"paper": "1", "reconstructed": "0", "notes": "docs/orthogonal.md"}
+    assert doc["claim_sources"] == {"paper": "1", "reconstructed": "0", "notes": "docs/suites/orthogonal.md"}
     assert doc["claims"][0]["provenance"]["kind"] == "paper"
     assert "claims of " + "E. Boursier" not in md and "every claim of the paper" not in md
     capsys.readouterr()

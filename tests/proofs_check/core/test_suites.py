@@ -10,7 +10,7 @@ import pytest
 from toy_suite import claims as toy_claims
 from toy_suite.suite import SUITE as TOY
 
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.proofs_check.core.registry import Suite, claims, register, register_suite, suite, suites
 from gfcheck.proofs_check.core.verdicts import Claim
 from gfcheck.symbolic.errors import InvalidInput, SchemaError

@@ -15,7 +15,7 @@ import pytest
 
 from gfcheck.proofs_check import __version__
 from gfcheck.proofs_check.jobs.artifact import ARCHIVE, BUNDLE, MANIFEST, build_artifact
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 
 ONLY = ["orthogonality"]  # the cheapest claim: the test is about the bundle, not the claims
 
@@ -49,7 +49,8 @@ def test_the_manifest_lists_every_file_with_its_sha256(two_builds):
     for must in ("LICENSE", "CITATION.cff", "environment/requirements.lock", "provenance.json",
                  "claims.md", "claims.json", "report/report.json", "report/report.md",
                  "derivations/orthogonal/manifest.json", "problems/orthogonal.default.problem.json",
-                 "schemas/problem.schema.json", "schemas/result.schema.json", "docs/verdicts.md"):
+                 "schemas/problem.schema.json", "schemas/result.schema.json", "docs/verdicts.md",
+                 "docs/suites/orthogonal.md"):
         assert must in listed, must
     assert "report/timings.json" not in listed and (two_builds[0] / "timings.json").is_file()
 
@@ -88,9 +89,9 @@ def test_the_claims_table_and_readme_say_where_each_claim_comes_from(two_builds)
     assert row["provenance"]["kind"] == "paper" and "abstract" in row["provenance"]["where"]
     md = (bundle / "claims.md").read_text()
     assert "| # | claim | from |" in md and "| paper: the title and abstract of arXiv 2206.00939v3" in md
-    assert "Where the claims come from: 1 claim stated in the paper, 0 reconstructed (docs/orthogonal.md)" in md
+    assert "Where the claims come from: 1 claim stated in the paper, 0 reconstructed (docs/suites/orthogonal.md)" in md
     readme = (bundle / "README.md").read_text()
-    assert "suite `orthogonal`: 1 claim stated in the paper, 0 reconstructed (docs/orthogonal.md)" in readme
+    assert "suite `orthogonal`: 1 claim stated in the paper, 0 reconstructed (docs/suites/orthogonal.md)" in readme
     assert "claims about E. Boursier" in readme and "the claims of E. Boursier" not in readme
 
 

@@ -144,7 +144,7 @@ def test_summary_starts_with_the_counts_and_ends_with_the_report_folder():
 
 
 def test_verify_prints_the_summary_and_report_md_carries_the_counts(tmp_path, capsys, monkeypatch, stub_claims):
-    from gfcheck.proofs_check.jobs.cli import main
+    from gfcheck.cli import main
 
     def stub(cid, number, verdict, details):
         def check(ctx):

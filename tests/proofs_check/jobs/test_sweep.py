@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.proofs_check.jobs.sweep import (RESULTS_DIR, aggregate, expand, parse_grid, run_sweep,
                                         task_key)
 from gfcheck.proofs_check.suites.orthogonal.dataset import rows as dataset

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.proofs_check.core.registry import Claim, Provenance, Verdict
 
 ALL = ("report.json", "report.md", "problem.json", "loss_plateaus.png", "neurons.png",
@@ -35,7 +35,7 @@ def test_default_problem_every_claim_verified_and_the_report_is_byte_identical(t
     assert all(c["twin"]["verdict"] == "REFUTED" for c in doc["claims"])  # every check could fail
     assert "C1b_E1" in doc["lambda_condition"] and doc["lambda_condition"]["measured"]
     md = (a / "report.md").read_text()
-    assert "1 claim stated in the paper, 18 reconstructed (docs/orthogonal.md)" in md
+    assert "1 claim stated in the paper, 18 reconstructed (docs/suites/orthogonal.md)" in md
     assert "exponent exponent" not in md  # a part's name meets its prediction without a repeated word
     growth = next(c for c in doc["claims"] if c["id"] == "growth-rate")
     assert re.match(r"worst relative deviation \S+ over \d+ moving neurons \(\d+ growing, 10 checked\), lambda = ",

@@ -1,4 +1,4 @@
-"""Claim 12 (convergence) judges each sign group's fit after its own escape (docs/orthogonal.md 9.12).
+"""Claim 12 (convergence) judges each sign group's fit after its own escape (docs/suites/orthogonal.md 9.12).
 
 Census 0005 (n = 7, d = 9, m = 30) was REFUTED on its first route: ``t_fit - t_1/2,slow`` had the
 slope -0.6703 in ``log(1/lambda)`` on every rung, which is ``-(s_slow - s_fast)`` (1.8332 - 1.1630):

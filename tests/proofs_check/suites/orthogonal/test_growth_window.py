@@ -1,4 +1,4 @@
-"""Claim 7's window ends at the first half fit of a group the neuron feels (docs/orthogonal.md 9.7).
+"""Claim 7's window ends at the first half fit of a group the neuron feels (docs/suites/orthogonal.md 9.7).
 
 Census 0030 (one-signed labels, d = n = 7, m = 27): a positive neuron lingered near its invariant
 line on a negative point; its last exit in the early phase's closed form (t = 249.6) came after
@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 from gfcheck.proofs_check.suites.orthogonal import claims_asymptotic
 
 PROBLEM = {"schema": "gfcheck.problem/1",

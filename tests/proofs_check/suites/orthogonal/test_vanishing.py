@@ -1,4 +1,4 @@
-"""Claims on a problem with vanishing neurons (docs/orthogonal.md 2.2, item 6; 9.17).
+"""Claims on a problem with vanishing neurons (docs/suites/orthogonal.md 2.2, item 6; 9.17).
 
 d = n = 3, x = (e1, 2 e2, e3), labels 1, 1/2, -1, explicit directions: neurons 3 and 5 are
 negative and active on the two positive points only (and exactly 0 on the third): balanced and
@@ -16,7 +16,7 @@ import math
 import pytest
 
 from gfcheck.proofs_check.suites.orthogonal import claims_asymptotic
-from gfcheck.proofs_check.jobs.cli import main
+from gfcheck.cli import main
 
 PROBLEM = {"schema": "gfcheck.problem/1",
            "inputs": [["1", "0", "0"], ["0", "2", "0"], ["0", "0", "1"]], "labels": ["1", "1/2", "-1"],

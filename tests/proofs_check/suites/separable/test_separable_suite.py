@@ -123,7 +123,7 @@ def _parts(monkeypatch, check, ctx):
 @pytest.mark.parametrize("cid", ["plateau-escape", "final-rate"])
 def test_escape_and_final_rate_decided_with_derived_orders(ctx, monkeypatch, cid):
     """Claims 9 and 10 are decided on the short ladder with derived correction orders
-    (docs/separable.md section 5), and every part's negative twin is refuted."""
+    (docs/suites/separable.md section 5), and every part's negative twin is refuted."""
     claim, twin, parts = _parts(monkeypatch, _claim(cid).check, ctx)
     assert claim.verdict == "VERIFIED", claim
     assert len(parts) == 3
@@ -194,7 +194,7 @@ def test_escape_and_final_rate_on_other_problems(monkeypatch, t, loss, n_plus, n
 
 
 def test_derivation_steps_of_claims_9_and_10():
-    """The algebra behind claims 9 and 10 (docs/separable.md section 5), by sympy and mpmath:
+    """The algebra behind claims 9 and 10 (docs/suites/separable.md section 5), by sympy and mpmath:
     the pinned identity, the negatives' rate to second order in P, the factorisation of the
     digest's product, and the asymptotic series of y e^-y Ei(y) with its first neglected term."""
     import sympy as sp
@@ -284,7 +284,7 @@ def test_survivor_rule_and_saddle_time_on_generated_problems(problem):
 @pytest.mark.slow
 def test_quick_profile_full_run(tmp_path):
     """``gfcheck verify --suite separable`` (quick): 13 VERIFIED (plateau-escape and final-rate with
-    derived correction orders: docs/separable.md section 5)."""
+    derived correction orders: docs/suites/separable.md section 5)."""
     from gfcheck.proofs_check.jobs.verify import run_verify
 
     status = run_verify(suite="separable", profile="quick", out=tmp_path / "r")
@@ -305,7 +305,7 @@ def test_gradient_descent_switching_time_on_generated_problems(problem):
     with the twin REFUTED on most problems (the default problem: the short-ladder tests above);
     on some, GD's O(eta) error has a coefficient that depends on where the activation events
     fall within a step, and the local exponents are irregular (1e-7 .. 1e-2): then the part or its
-    twin is UNDECIDED (docs/separable.md).  The loss part is not asserted here (irregular too)."""
+    twin is UNDECIDED (docs/suites/separable.md).  The loss part is not asserted here (irregular too)."""
     data = two_direction_data(problem)
     assume(not isinstance(data, tuple) and data.a1)
     ctx = SepContext(problem, Profile("gd", (4, 8), dps=30))

@@ -150,18 +150,18 @@ def _dispatch_artifact_and_sweep(args):
 
     _progress.set_verbosity(0 if args.quiet else 2 if args.verbose else 1)
     if args.command == "artifact":
-        from .artifact import build_artifact
+        from gfcheck.proofs_check.jobs.artifact import build_artifact
 
         only = [s for s in (args.only or "").split(",") if s] or None
         return build_artifact(args.out, suites=args.suite or None, profile=args.profile,
                               only=only, figures=not args.no_figures, max_events=args.max_events)
     if args.command == "sweep":
-        from .sweep import run_sweep_command
+        from gfcheck.proofs_check.jobs.sweep import run_sweep_command
 
         return run_sweep_command(args.grid, args.out, jobs=args.jobs, scheduler=args.scheduler,
                                  aggregate_only=args.aggregate)
     if args.command == "aggregate":
-        from .sweep import run_sweep_command
+        from gfcheck.proofs_check.jobs.sweep import run_sweep_command
 
         return run_sweep_command(None, args.out, aggregate_only=True)
     return None
@@ -173,7 +173,7 @@ def _dispatch(args) -> int:
     if status is not None:
         return status
     if args.command == "derive":
-        from .derive import write_derivations
+        from gfcheck.proofs_check.jobs.derive import write_derivations
 
         return write_derivations(args.out, suites=args.suite)
     if args.command == "simulate":
@@ -188,7 +188,7 @@ def _dispatch(args) -> int:
 
         return run_enclose(args.problem, args.out, t_end=args.t_end, dps=args.dps, grid=args.grid)
     if args.command == "verify":
-        from .verify import list_suites, run_verify
+        from gfcheck.proofs_check.jobs.verify import list_suites, run_verify
 
         if args.list:
             return list_suites()

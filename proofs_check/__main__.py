@@ -1,5 +1,0 @@
-import sys
-
-from gfcheck.proofs_check.jobs.cli import run
-
-sys.exit(run())
