@@ -303,7 +303,8 @@ def test_gd_switching_time_measured_from_the_last_switching_before_the_release(p
     pinned negative's release, and GD crosses each at a free phase of its step, so ``|t_GD - t_rel| / eta_GD``
     had no limit (0161: 6.39, 6.48, 6.45, 6.37, 6.35, 6.37) and the part was UNDECIDED on 16 of 20 problems.
     GD now starts from the flow's state after the last switching before the release: the part is VERIFIED,
-    its near miss REFUTED, and no switching lies between the start and the release.  Twin: GD from the
+    its near miss REFUTED, and no switching lies between the start and the release (on a long run a pinned
+    negative's chatter can leave 1e-8 undecided, census 0150: the part then goes to 1e-12).  Twin: GD from the
     balanced start at 0 crosses them all (the segment the part leaves out holds every one)."""
     ctx = SepContext(problem, Profile("gd", (4, 8), dps=30))
     assume(not isinstance(ctx.data, tuple) and ctx.data.a1 and ctx.orbit["rel"] is not None)
@@ -325,7 +326,7 @@ def test_gd_switching_time_measured_from_the_last_switching_before_the_release(p
     r = run_claim(_claim("gradient-descent"), ctx)
     part = r.result.details["parts"][name]
     assert part["verdict"] == "VERIFIED", __import__("json").dumps(part)
-    assert f"t0 = {t0}" in part["start"]
+    assert "t0 = " in part["start"] and (part["kappa"] != "1e-8" or f"t0 = {t0}" in part["start"])
     assert r.twin.details["parts"][name] == "REFUTED"
     # twin: a release 2^-7 after the last switching leaves too short a segment, and GD starts at 0
     short = {t: v for t, v in sw.items() if t <= max(earlier)}
