@@ -306,7 +306,7 @@ def test_gd_switching_time_measured_from_the_last_switching_before_the_release(p
     its near miss REFUTED, and no switching lies between the start and the release (on a long run a pinned
     negative's chatter can leave 1e-8 undecided, census 0150: the part then goes to 1e-12).  Twin: GD from the
     balanced start at 0 crosses them all (the segment the part leaves out holds every one)."""
-    ctx = SepContext(problem, Profile("gd", (4, 8), dps=30))
+    ctx = SepContext(problem, Profile("gd", (4, 8, 12, 16), dps=30))
     assume(not isinstance(ctx.data, tuple) and ctx.data.a1 and ctx.orbit["rel"] is not None)
     assume(any(problem.signs[j] < 0 for j in ctx.survivor_rule()))
     kappa = ctx.scale(8)
