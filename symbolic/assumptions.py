@@ -138,15 +138,18 @@ def _covered(facts):
 
 
 ORTHOGONAL_INPUTS = Assumption(
-    "orthogonal-inputs", "the inputs are pairwise orthogonal", "Boursier et al. 2022 (setting); docs/suites/orthogonal.md 1",
+    "orthogonal-inputs", "the inputs are pairwise orthogonal", "Boursier et al. 2022 (setting); "
+    "docs/suites/orthogonal.md 1",
     _orthogonal)
 RELU_PRIME_ZERO = Assumption(
     "relu-prime-zero", "the flow uses ReLU'(0) = 0 (coordinates that reach 0 stay frozen)",
-    "Boursier et al. 2022, Appendix D (via Chistikov et al. 2023); docs/suites/orthogonal.md 1.2, 7.4", _relu_prime_zero)
+    "Boursier et al. 2022, Appendix D (via Chistikov et al. 2023); docs/suites/orthogonal.md 1.2, 7.4",
+    _relu_prime_zero)
 A3_MAIN_NEURON = Assumption(
     "A3", "every nonempty sign group has a main neuron (initially active on its whole sign class)",
     "docs/suites/orthogonal.md 4.1, 7.1 (assumption A3)", _a3, requires=("orthogonal-inputs",))
-SQUARE_LOSS = Assumption("square-loss", "the square loss 1/(2n) sum (h - y)^2", "docs/suites/orthogonal.md 1.1", _square)
+SQUARE_LOSS = Assumption("square-loss", "the square loss 1/(2n) sum (h - y)^2", "docs/suites/orthogonal.md 1.1",
+                         _square)
 MOVING_FLOW = Assumption(
     "moving", "the flow moves: some neuron is active on some point at t = 0 (with ReLU'(0) = 1, or at 0)",
     "docs/suites/orthogonal.md 1.2 (every term of the field carries relu(u_jk) or relu'(u_jk))", _moving)
@@ -154,7 +157,8 @@ EVERY_POINT_COVERED = Assumption(
     "every-point-covered", "every point is covered at t = 0 by a neuron of its label's sign (implied by A3)",
     "docs/suites/orthogonal.md 7.1, 7.2 (A3 dropped, the fit kept)", _covered)
 BALANCED_START = Assumption(
-    "balanced", "a balanced start a_j(0) = s_j ||w_j(0)||", "Boursier et al. 2022 (setting); docs/suites/orthogonal.md 1.1",
+    "balanced", "a balanced start a_j(0) = s_j ||w_j(0)||", "Boursier et al. 2022 (setting); "
+    "docs/suites/orthogonal.md 1.1",
     _balanced)
 
 

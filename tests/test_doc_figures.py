@@ -105,7 +105,8 @@ def test_count_check_catches_a_wrong_count_and_an_overstatement():
 
     text = README.read_text(encoding="utf-8")
     k = sum(c.provenance.kind == "reconstructed" for c in claims("orthogonal"))
-    wrong = text.replace(f"{k} reconstructed (docs/suites/orthogonal.md)", f"{k + 1} reconstructed (docs/suites/orthogonal.md)")
+    wrong = text.replace(f"{k} reconstructed (docs/suites/orthogonal.md)",
+                         f"{k + 1} reconstructed (docs/suites/orthogonal.md)")
     assert count_problems(wrong) == [f"missing: `orthogonal`: 1 claim stated in the paper, {k} reconstructed "
                                      "(docs/suites/orthogonal.md)"]
     bold = text + "\ngfcheck checks every claim\nof the paper and the claims of Boursier et al.\n"

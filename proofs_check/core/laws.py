@@ -22,7 +22,8 @@ with ``expansion.describe()``).  So the text and the judgement cannot disagree.
 >>> from fractions import Fraction as F
 >>> from gfcheck.symbolic.expansion import Expansion, Term
 >>> law = Law("exponent", "1 - cos(w_j, D_j) at the probe", "1 - cos",
-...           Expansion((Term(F(16, 7), "cosh transient"), Term(F(2), "linearisation"))), "docs/suites/orthogonal.md 3.4")
+...           Expansion((Term(F(16, 7), "cosh transient"), Term(F(2), "linearisation"))),
+...           "docs/suites/orthogonal.md 3.4")
 >>> law.prediction()
 'exponent 2 (linearisation): 1 - cos ~ lambda^2; competing: lambda^2.28571 (cosh transient)'
 >>> [mpmath.nstr(c, 5) for c in law.corrections]

@@ -424,7 +424,8 @@ def _check_alignment(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="alignment", number=8,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.8 (derived in 3.4-3.5, after the "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.8 "
+                                           "(derived in 3.4-3.5, after the "
                                            "abstract's quantitative description of the initial alignment)"),
     title="Early alignment, per sign group",
     statement="1 - cos(w_j, s_j D_j) at t = eps n log(1/lambda)/max ||D_+-|| (inside every group's linear "
@@ -529,7 +530,8 @@ def escape_slope_laws(ctx):
     :func:`escape_terms` (digest 4.2, 4.4)."""
     return tuple(limit_law(_key(sign), f"pair slopes of t_1/2,{'+' if sign > 0 else '-'} in log(1/lambda)",
                            "d t_1/2 / d log(1/lambda)", slope_pred, escape_terms(ctx, sign),
-                           "docs/suites/orthogonal.md 4.2 (digest 9.9)", FLOW) for sign, _S, _D, slope_pred in _groups(ctx))
+                           "docs/suites/orthogonal.md 4.2 (digest 9.9)", FLOW)
+                 for sign, _S, _D, slope_pred in _groups(ctx))
 
 
 def _watch_residual(ctx, name, S, e):
@@ -606,7 +608,8 @@ def _check_escape_slope(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="escape-slope", number=9,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.9 (derived in 4.2, after the abstract's "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.9 "
+                                           "(derived in 4.2, after the abstract's "
                                            "saddle to saddle dynamics)"),
     title="Escape times grow like n log(1/lambda)/||D_+-||",
     statement="d t_1/2,+- / d log(1/lambda) = n/||D_+-||", source="digest 4.2, 9.9",
@@ -707,7 +710,8 @@ def refined_law(ctx, sign):
     if gam < 1:  # the in-span term is a correction; ties (2 gamma = 1) lead with the O(lambda) bound
         terms = terms[1:] + terms[:1]
     return rate_law(_key(sign), f"|t_1/2,{'+' if sign > 0 else '-'} - (n/(2||D||)) log(1/(lambda^2 C)) - kappa|",
-                    "|t_1/2 - t_pred|", terms, "docs/suites/orthogonal.md 4.1, 4.2, 4.4 (digest 9.10); docs/verdicts.md",
+                    "|t_1/2 - t_pred|", terms,
+                    "docs/suites/orthogonal.md 4.1, 4.2, 4.4 (digest 9.10); docs/verdicts.md",
                     FLOW, one_sided=not gam < 1)
 
 
@@ -771,7 +775,8 @@ def _check_refined_escape(ctx, *, kappa_shift=0):
 CLAIMS.append(Claim(
     suite="orthogonal", id="refined-escape-time", number=10,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.10 (derived in 4.1, 4.2, 4.4; refined in "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.10 "
+                                           "(derived in 4.1, 4.2, 4.4; refined in "
                                            "docs/verdicts.md)"),
     title="Refined escape time and its error exponent",
     statement="t_1/2,+- = (n/(2||D_+-||)) log(1/(lambda^2 C_+-)) + kappa_+- + O(lambda^min(2 gamma_+-, 1)) "
@@ -1020,7 +1025,8 @@ def _with_step_distance(parts, sup, decreasing):
 CLAIMS.append(Claim(
     suite="orthogonal", id="plateaus", number=11,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.11 (derived in 4.3, after the abstract's "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.11 "
+                                           "(derived in 4.3, after the abstract's "
                                            "saddle to saddle dynamics)"),
     title="Plateaus and the saddle-to-saddle step function",
     statement="L(s log(1/lambda)) -> L0 for s < s1, L_mid for s1 < s < s2, 0 beyond; the distance to the "
@@ -1136,7 +1142,8 @@ def _check_convergence(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="convergence", number=12,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.12 (derived in 5.1, after the abstract's "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.12 "
+                                           "(derived in 5.1, after the abstract's "
                                            "convergence to zero loss)"),
     title="Convergence to zero loss after the last escape",
     statement="each sign group's loss falls to the working-precision level L(0) 2^-b a lambda-independent "
@@ -1288,7 +1295,8 @@ def _check_variation_norm(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="variation-norm", number=13,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.13 (derived in 4.4, 5.2-5.4, after the "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.13 "
+                                           "(derived in 4.4, 5.2-5.4, after the "
                                            "abstract's implicit bias towards minimum variation norm)"),
     title="Implicit bias: N(lambda) -> N* at rate lambda^(2 min gamma)",
     statement="N(lambda) = sum |a_j| ||w_j|| >= N*(outputs) for every lambda, and N - N* ~ lambda^(2 min gamma)",
@@ -1421,7 +1429,8 @@ def _check_limit_function(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="limit-function", number=14,
     assumptions=PAPER_FLOW,
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.14 (derived in 5.1, 5.3, 5.4, after the "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.14 "
+                                           "(derived in 5.1, 5.3, 5.4, after the "
                                            "abstract's convergence and implicit bias)"),
     title="The limit network h_inf = relu(<beta_+, x>) - relu(<beta_-, x>)",
     statement="sup_x |h_lambda(x) - h_inf(x)| / sup |h_inf| ~ lambda^min(2 min gamma, 1) on test points, "

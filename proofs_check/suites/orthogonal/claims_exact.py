@@ -610,7 +610,8 @@ def _check_invariants(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="invariants", number=4,
     assumptions=(ORTHOGONAL_INPUTS,),
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.4 (derived in 2.2; the balance law is "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.4 "
+                                           "(derived in 2.2; the balance law is "
                                            "also in CEL23)"),
     title="Conservation laws and frozen coordinates",
     statement="a_j^2 - ||w_j||^2 is conserved; P_perp w_j = lambda P_perp g_j; u_jk stays constant when "
@@ -751,7 +752,8 @@ def _check_early_closed_form(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="early-closed-form", number=5,
     assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, MOVING_FLOW),
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.5 (derived in 3.1-3.3, after the "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.5 "
+                                           "(derived in 3.1-3.3, after the "
                                            "abstract's initial alignment phenomenon)"),
     title="Early phase: cosh/sinh closed form with exact exits",
     statement="on [0, max_j T_j + 1] the flow equals lambda x (the lambda = 1 closed form) up to a "
@@ -891,7 +893,8 @@ def _check_convex_certificate(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="convex-certificate", number=15,
     assumptions=(ORTHOGONAL_INPUTS,),
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.15 (derived in 5.3, after the abstract's "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.15 "
+                                           "(derived in 5.3, after the abstract's "
                                            "implicit bias towards minimum variation norm)"),
     title="Convex certificate of the minimum variation norm",
     statement="min sum |c_i| over a dictionary containing beta_+-/||beta_+-|| of interpolating "
@@ -1247,7 +1250,8 @@ CLAIMS.append(Claim(
     # every point covered: an uncovered point is never fitted, so (a) has no fit to read its gap at
     # (census 0094: the ladder ran to the horizon at every rung and said "not fitted by the horizon")
     assumptions=(ORTHOGONAL_INPUTS, RELU_PRIME_ZERO, BALANCED_START, EVERY_POINT_COVERED),
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.16 (derived in 7.1, 7.2; assumption A3 "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.16 "
+                                           "(derived in 7.1, 7.2; assumption A3 "
                                            "is our reading of the paper's)"),
     title="When the assumptions fail",
     statement="(a) no main neuron: the first escape has slope n/max_j ||D_j|| and N - N* stays > 0 "
@@ -1435,7 +1439,8 @@ def _check_relu_prime(ctx):
 CLAIMS.append(Claim(
     suite="orthogonal", id="relu-prime-convention", number=17,
     assumptions=(ORTHOGONAL_INPUTS, A3_MAIN_NEURON, BALANCED_START),
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.17 (derived in 4.5, 7.4; the paper fixes "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.17 "
+                                           "(derived in 4.5, 7.4; the paper fixes "
                                            "relu'(0) = 0 (its Appendix D, per CEL23), the effect of relu'(0) = 1 "
                                            "is ours)"),
     title="The relu'(0) convention matters",
@@ -1538,7 +1543,8 @@ CLAIMS.append(Claim(
     suite="orthogonal", id="solver-hygiene", number=18,
     compares_engines=True,
     assumptions=(ORTHOGONAL_INPUTS,),
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.18 (a check of our engines, after 2.2 "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.18 "
+                                           "(a check of our engines, after 2.2 "
                                            "and 7.3)"),
     title="Kinks are located, not stepped over",
     statement="every activation change is located at working precision (the same events and times "
@@ -1574,7 +1580,8 @@ CLAIMS.append(Claim(
     suite="orthogonal", id="float64-path", number=19,
     compares_engines=True,
     assumptions=(ORTHOGONAL_INPUTS,),
-    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.19 (a check of our float64 engine, "
+    provenance=Provenance("reconstructed", "docs/suites/orthogonal.md section 9.19 "
+                                           "(a check of our float64 engine, "
                                            "issue 20 item 2)"),
     title="The float64 path keeps its stated accuracy",
     statement="the float64 engine's final state, samples, event list and times and watch crossing times lie "

@@ -123,6 +123,9 @@ def _check_invariant(ctx):
     the balanced start), never from the engine's first sample (an engine that starts unbalanced
     carries its own wrong value).  Every sample, ``t = 0`` included, and the final state count; a
     rung with no state (or no weights) is no evidence."""
+    out = ctx.no_escape()  # the ladder's horizons are the escape time
+    if out:
+        return out
     worst = mpmath.mpf(0)
     edge_worst = mpmath.mpf(0)
     seen = 0
@@ -1995,7 +1998,7 @@ def _check_float64(ctx):
     """The float64 engine on the square-loss companion (:func:`square_companion`) at the ladder's first
     rung, to the orthogonal suite's horizon of that problem, 17 samples and the half-fit watches, against
     the reduced engine at the profile's digits (:func:`.float64_path.float64_verdicts`)."""
-    out = ctx.outside(need_a1=False)
+    out = ctx.outside(need_a1=False, need_escape=False)
     if out:
         return out
     from gfcheck.numeric.horizons import half_fit_watches, square_horizon

@@ -192,13 +192,17 @@ class SepContext(RunMemo):
     def data(self):
         return two_direction_data(self.problem)
 
-    def outside(self, *, need_a1: bool = True):
-        """``None`` when the claim applies, else a pair of OUTSIDE_ASSUMPTIONS verdicts."""
+    def outside(self, *, need_a1: bool = True, need_escape: bool = True):
+        """``None`` when the claim applies, else a pair of OUTSIDE_ASSUMPTIONS verdicts: the data are
+        not two directions, (A1) fails (``need_a1``), or no positive neuron is active on ``x_+`` at
+        ``t = 0`` (``need_escape``, :meth:`no_escape`)."""
         from gfcheck.proofs_check.core.verdicts import Verdict
 
         d = self.data
         if isinstance(d, tuple):
             reason, witness = d
+        elif need_escape and self.no_escape():
+            return self.no_escape()
         elif need_a1 and not d.a1:
             reason = "assumption (A1) p cos Delta > 1 - p fails: no linear phase and no plateau"
             with PRINTED.scope():
@@ -208,6 +212,37 @@ class SepContext(RunMemo):
         else:
             return None
         v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-", {"reason": reason, "witness": witness})
+        return v, v
+
+    def no_escape(self):
+        """A pair of OUTSIDE_ASSUMPTIONS verdicts when no positive neuron is active on ``x_+`` at
+        ``t = 0``, else ``None``.  Then ``S_+ = 0``: a positive neuron with ``u_j <= 0`` only moves
+        along ``-x_-`` (``u_j' = -M a_j cos Delta <= 0``), so none ever activates on ``x_+``,
+        ``f(x_+) <= 0`` for all time, and no phase of the flow happens (every horizon of the ladder is
+        the escape time ``T(f(x_+) = theta_0)``, which does not exist).  A generated problem of the
+        suite's own ``dataset`` (n = 4, m = 8, seeded directions) crashed ten claims on ``S_+ = 0``
+        and refuted claim 10 on predictions of 0.
+
+        >>> from gfcheck.numeric.examples import separable_problem
+        >>> SepContext(separable_problem(), PROFILES["quick"]).no_escape() is None
+        True
+        """
+        from gfcheck.proofs_check.core.verdicts import Verdict
+
+        d, P = self.data, self.problem
+        if isinstance(d, tuple):
+            return None
+        xp = P.inputs[d.plus[0]]
+        pos = [(j, sum((g * x for g, x in zip(P.directions[j], xp)), Fraction(0)))
+               for j in range(P.width) if P.signs[j] > 0]
+        if any(u > 0 for _, u in pos):
+            return None
+        listed = ", ".join(f"u_{j}(0) = {u}" for j, u in pos[:6])
+        listed += f" and {len(pos) - 6} more" if len(pos) > 6 else ""
+        v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-", {
+            "reason": "no positive neuron is active on x_+ at t = 0 (S_+ = 0): f(x_+) never grows, so no phase of "
+                      "the flow happens and the ladder's horizon T(f(x_+) = theta_0) does not exist",
+            "witness": f"the positive neurons' u_j(0) = <g_j, x_+>: {listed or 'there is no positive neuron'}"})
         return v, v
 
     @property

@@ -117,7 +117,8 @@ def test_report_and_list_show_the_provenance(tmp_path, capsys):
     out = tmp_path / "r"
     assert main(["verify", "--only", "orthogonality", "--out", str(out), "--no-figures"]) == 0
     md = (out / "report.md").read_text()
-    assert "**Where the claims come from:** 1 claim stated in the paper, 0 reconstructed (docs/suites/orthogonal.md)" in md
+    assert ("**Where the claims come from:** 1 claim stated in the paper, 0 reconstructed "
+            "(docs/suites/orthogonal.md)") in md
     assert "- provenance: paper: the title and abstract of arXiv 2206.00939v3" in md
     doc = json.loads((out / "report.json").read_text())
     assert doc["claim_sources"] == {"paper": "1", "reconstructed": "0", "notes": "docs/suites/orthogonal.md"}

@@ -331,3 +331,43 @@ def test_gd_switching_time_measured_from_the_last_switching_before_the_release(p
     # twin: a release 2^-7 after the last switching leaves too short a segment, and GD starts at 0
     short = {t: v for t, v in sw.items() if t <= max(earlier)}
     assert _release_segment(short, float(max(earlier)) + 2.0 ** -7)[::2] == (0, short)
+
+
+def _shut_out_of_x_plus(problem, data):
+    """``problem`` with every positive neuron's direction moved off ``x_+``: ``g_j - (u_j + 1) x_+ / ||x_+||^2``
+    when ``u_j = <g_j, x_+> >= 0`` (exact; then ``<g_j, x_+> = -1``), the rest kept."""
+    xp = problem.inputs[data.plus[0]]
+    n2 = _dot(xp, xp)
+
+    def moved(g, s):
+        u = _dot(g, xp)
+        if s < 0 or u < 0:
+            return g
+        new = tuple(v - (u + 1) * x / n2 for v, x in zip(g, xp))
+        return new if any(new) else tuple(-x for x in xp)
+
+    return dataclasses.replace(problem, directions=tuple(moved(g, s) for g, s in zip(problem.directions, problem.signs)))
+
+
+@settings(max_examples=examples(3), deadline=None, suppress_health_check=SLOW)
+@given(census_separable_problems(max_m=12, max_d=3))
+def test_no_positive_neuron_on_x_plus_is_outside_every_phase_claim(problem):
+    """A generated problem of the suite's own dataset (n = 4, m = 8, seeded directions) had no positive neuron
+    active on x_+: S_+ = 0, so T_pred divided by zero in ten claims (UNDECIDED, internal error) and claim 10
+    was REFUTED on predictions of 0.  Now every claim whose flow needs f(x_+) to grow is OUTSIDE_ASSUMPTIONS
+    with the positive neurons' u_j(0) as witness, before any integration; the float64 path (on its
+    square-loss companion) still runs.  Twin: with a positive neuron active on x_+ the predicate holds."""
+    data = two_direction_data(problem)
+    assume(not isinstance(data, tuple) and any(s > 0 for s in problem.signs))
+    shut = _shut_out_of_x_plus(problem, data)
+    ctx = SepContext(shut, SHORT)
+    assert ctx.no_escape() is not None
+    for c in claims("separable"):
+        if c.id == "float64-path":
+            continue
+        r = run_claim(c, ctx)
+        assert r.result.verdict == "OUTSIDE_ASSUMPTIONS", (c.id, r.result.details)
+        assert "S_+ = 0" in r.result.details["reason"] and "u_" in r.result.details["witness"]
+    xp = problem.inputs[data.plus[0]]
+    if any(s > 0 and _dot(g, xp) > 0 for g, s in zip(problem.directions, problem.signs)):
+        assert SepContext(problem, SHORT).no_escape() is None
