@@ -1801,8 +1801,9 @@ def _release_segment(sw, t_F):
 
 
 def _flow_state(ctx, problem, t0, T_end):
-    """``(t0, a, W)``: the Filippov run's state at ``t0`` in float64, a start for :func:`_gd_run`."""
-    run = ctx.run(problem, t_end=Fraction(T_end), times=(Fraction(t0), Fraction(T_end)))
+    """``(t0, a, W)``: the Filippov run's state at ``t0`` in float64, a start for :func:`_gd_run` (the run
+    stops there; ``T_end`` is the part's horizon, which it does not need)."""
+    run = ctx.run(problem, t_end=Fraction(t0), times=(Fraction(t0),))
     st = run.samples[0]
     with run.precision.scope():
         return Fraction(t0), [float(v) for v in st.a], [[float(v) for v in w] for w in st.W]
