@@ -166,6 +166,7 @@ def test_a_separable_grid_draws_the_suites_own_problems():
         assert (p.n, p.d, p.width) == (t["n"], t["d"], 8) and p.loss in ("exponential", "logistic")
         data = SepContext(p, "quick").data
         assert not isinstance(data, tuple) and data.a1, t  # a separable problem of the model, (A1) holding
+        assert SepContext(p, "quick").no_escape() is None, t  # a positive neuron on x_+: the phases happen
     with pytest.raises(SchemaError, match="separable dataset: n = 2"):
         parse_grid({"suite": "separable", "n": [2], "d": [2], "m": [8], "scale": ["1e-4"]})
     with pytest.raises(SchemaError, match="orthogonal rows need d >= n"):

@@ -346,7 +346,8 @@ def _shut_out_of_x_plus(problem, data):
         new = tuple(v - (u + 1) * x / n2 for v, x in zip(g, xp))
         return new if any(new) else tuple(-x for x in xp)
 
-    return dataclasses.replace(problem, directions=tuple(moved(g, s) for g, s in zip(problem.directions, problem.signs)))
+    moved_all = tuple(moved(g, s) for g, s in zip(problem.directions, problem.signs))
+    return dataclasses.replace(problem, directions=moved_all)
 
 
 @settings(max_examples=examples(3), deadline=None, suppress_health_check=SLOW)
