@@ -1885,11 +1885,6 @@ def _switching_at(ctx, band, e, clock):
     return lim, details
 
 
-def _release_decided(lim):
-    return lim is not None and (lim.verdict == "REFUTED" or (lim.verdict == "VERIFIED"
-                                                              and edge_twin(lim).verdict == "REFUTED"))
-
-
 def _gd_switching_part(ctx, band):
     """The switching-time part of claim 12: ``|t_GD - t_rel|`` (GD's zero of ``Gamma_U`` against the
     Filippov slide-out) at ``eta_GD = 2^-k``, ``k`` in :data:`GD_STEPS`, GD started from the flow's state
@@ -1908,14 +1903,16 @@ def _gd_switching_part(ctx, band):
             break
         prev = lim
         lim, details = _switching_at(ctx, band, e, clock)
+        twin = None if lim is None else edge_twin(lim).verdict
         tried[f"1e-{e}"] = "no zero" if lim is None else (
-            f"{lim.verdict}, twin {edge_twin(lim).verdict}: {s(lim.limit, 8)} +- {s(lim.uncertainty, 3)}")
-        if _release_decided(lim) and (lim.verdict == "VERIFIED" or (prev is not None and prev.verdict == "REFUTED")):
-            break
+            f"{lim.verdict}, twin {twin}: {s(lim.limit, 8)} +- {s(lim.uncertainty, 3)}")
+        if lim is not None and ((lim.verdict, twin) == ("VERIFIED", "REFUTED")
+                                or lim.verdict == "REFUTED" == getattr(prev, "verdict", None)):
+            break  # VERIFIED with its twin refuted, or REFUTED on two rungs in a row
     if lim is None:
         v = Verdict("UNDECIDED", "1", "-", "-", "-", details)
         return v, v
-    if lim.verdict == "REFUTED" and not (prev is not None and prev.verdict == "REFUTED"):
+    if lim.verdict == "REFUTED" != getattr(prev, "verdict", None):
         lim = dataclasses.replace(lim, verdict="UNDECIDED", reason=(
             f"{lim.reason}; not reproduced on a deeper rung (the chatter's term falls with kappa)"))
     with JUDGED.scope():

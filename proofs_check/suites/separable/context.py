@@ -199,10 +199,11 @@ class SepContext(RunMemo):
         from gfcheck.proofs_check.core.verdicts import Verdict
 
         d = self.data
+        stuck = need_escape and self.no_escape()
         if isinstance(d, tuple):
             reason, witness = d
-        elif need_escape and self.no_escape():
-            return self.no_escape()
+        elif stuck:
+            return stuck
         elif need_a1 and not d.a1:
             reason = "assumption (A1) p cos Delta > 1 - p fails: no linear phase and no plateau"
             with PRINTED.scope():
@@ -229,12 +230,10 @@ class SepContext(RunMemo):
         """
         from gfcheck.proofs_check.core.verdicts import Verdict
 
-        d, P = self.data, self.problem
+        d = self.data
         if isinstance(d, tuple):
             return None
-        xp = P.inputs[d.plus[0]]
-        pos = [(j, sum((g * x for g, x in zip(P.directions[j], xp)), Fraction(0)))
-               for j in range(P.width) if P.signs[j] > 0]
+        pos = positive_preactivations(self.problem, self.problem.inputs[d.plus[0]])
         if any(u > 0 for _, u in pos):
             return None
         listed = ", ".join(f"u_{j}(0) = {u}" for j, u in pos[:6])
@@ -524,6 +523,18 @@ def half_angle_tan(w, u):
     z = mpmath.fsum(a * b for a, b in zip(w, u))
     q = mpmath.sqrt(mpmath.fsum((a - z * b) ** 2 for a, b in zip(w, u)))
     return q / (mpmath.sqrt(mpmath.fsum(a * a for a in w)) + z)
+
+
+def positive_preactivations(problem, x):
+    """``[(j, <g_j, x>)]`` (exact) for the positive neurons ``j`` of ``problem``: a start escapes along
+    ``x_+`` iff one of them is positive there (:meth:`SepContext.no_escape`, ``dataset.escapes``).
+
+    >>> from gfcheck.numeric.examples import separable_problem
+    >>> P = separable_problem(); len(positive_preactivations(P, P.inputs[0])) == sum(s > 0 for s in P.signs)
+    True
+    """
+    return [(j, sum((g * v for g, v in zip(problem.directions[j], x)), Fraction(0)))
+            for j in range(problem.width) if problem.signs[j] > 0]
 
 
 def at_right_angle(problem, data):

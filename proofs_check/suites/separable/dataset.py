@@ -70,5 +70,6 @@ def escapes(p) -> bool:
     >>> escapes(problem(3, {"n": 4, "d": 2, "m": 2, "scale": "1e-4"}))
     True
     """
-    xp = p.inputs[0]
-    return any(s > 0 and sum(g * v for g, v in zip(d, xp)) > 0 for s, d in zip(p.signs, p.directions))
+    from .context import positive_preactivations
+
+    return any(u > 0 for _, u in positive_preactivations(p, p.inputs[0]))
