@@ -114,7 +114,8 @@ def missing_md_paths(texts, *, root: Path = REPO, written=frozenset()) -> list[s
     for where, text in texts:
         for p in _MD.findall(text):
             p = p.removeprefix("./")
-            ok = (root / p).is_file() or (root / "docs" / p).is_file() or ("/" not in p and p in written)
+            in_docs = (root / "docs" / p).is_file()
+            ok = ((root / p).is_file() or in_docs) if "/" in p else (in_docs or p in written)
             if not ok:
                 out.append(f"{where}: {p}")
     return sorted(set(out))
