@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--cache", default=None, metavar="DIR",
                    help="keep every integration in DIR and read it from there on a later run (keyed by the exact "
                         "problem, the run's arguments and the engines' code; the report is the same bytes)")
+    v.add_argument("--prove", action="store_true",
+                   help="after the claims, prove their instance-level parts (exit set, times and order, invariants, "
+                        "plateau departure) on validated enclosures, within the budget (python-flint; docs/enclose.md)")
     e = sub.add_parser("enclose", help="prove an enclosure of the orthogonal flow (arb balls; docs/enclose.md)")
     e.add_argument("--problem", required=True, help="problem file (gfcheck.problem/1, orthogonal, square loss)")
     e.add_argument("--t-end", dest="t_end", required=True, help="horizon T (a number string)")
@@ -194,7 +197,7 @@ def _dispatch(args) -> int:
             return list_suites()
         return run_verify(suite=args.suite, profile=args.profile, problem=args.problem, out=args.out,
                           only=args.only, figures=not args.no_figures, max_events=args.max_events,
-                          jobs=args.jobs, max_time=args.max_time, cache=args.cache)
+                          jobs=args.jobs, max_time=args.max_time, cache=args.cache, prove=args.prove)
     raise AssertionError(args.command)
 
 

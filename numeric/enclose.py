@@ -204,10 +204,20 @@ class Enclosure:
     final_W: tuple
     events: tuple
     settings: dict
+    #: ``(a, U, active)`` at each grid time: the balls and which pairs are active there
+    grid_state: tuple = ()
 
     def __post_init__(self) -> None:
         if len(self.grid_t) != len(self.grid_loss):
             raise ValueError("Enclosure: grid_t and grid_loss differ in length")
+        if self.grid_state and len(self.grid_state) != len(self.grid_t):
+            raise ValueError("Enclosure: grid_t and grid_state differ in length")
+
+    def partial_loss(self, problem, i, points):
+        """The ball of ``L_S = (1/(2n)) sum_{k in S} r_k^2`` at grid time ``grid_t[i]`` (``S = points``;
+        call inside :func:`arb_precision`)."""
+        a, U, active = self.grid_state[i]
+        return _loss(_System(problem), a, U, active, points)
         if len(self.final_a) != len(self.final_U) or len(self.final_a) != len(self.final_W):
             raise ValueError("Enclosure: final_a, final_U and final_W differ in length")
 
@@ -698,8 +708,7 @@ class _Run:
             if c.upper() < dur.upper():  # the step ends before the first unresolved point
                 t1 = arb((S.lower() + c * arb(1 - 2.0**-20)).mid())
                 if not t1 > S.upper():
-                    raise IntegrationFailed(f"no progress at t = {_show(S)}: a coordinate near 0 cannot be "
-                                            "proved positive nor crossing; raise --dps")
+                    raise _no_progress(st, S, scans)
                 dur, at_target = t1 - S, False
         self.record_grid(st, S, t1)
         if self.lohner is not None and self.lohner.N:
@@ -717,9 +726,20 @@ class _Run:
                 raise IntegrationFailed(f"the grid time {_show(g)} lies inside the crossing time {_show(S)}")
             a, U = st.state_at(g - S)
             self.grid_loss.append(_loss(self.system, a, U, self.active))
+            self.grid_state.append((tuple(a), tuple(tuple(r) for r in U), _frozen(self.active)))
         if self.grid_pending and self.grid_pending[0].overlaps(E) and not E.is_exact():
             raise IntegrationFailed(f"the grid time {_show(self.grid_pending[0])} lies inside the crossing "
                                     f"time {_show(E)}")
+
+
+def _no_progress(st, S, scans) -> IntegrationFailed:
+    """The failure of a step that cannot start: the coordinates near 0 it could neither prove
+    positive nor crossing, each with its ball and its slope."""
+    arb = st.run.arb
+    near = ", ".join(f"u_{j}{k} = {_show(st.run.U[j][k])} (slope {_show(st.u_slope((j, k), arb(0)))})"
+                     for (j, k), v in sorted(scans.items()) if v[0] == "unsure")
+    return IntegrationFailed(f"no progress at t = {_show(S)}: a coordinate near 0 cannot be proved positive "
+                             f"nor crossing ({near}); raise --dps")
 
 
 def _first_cluster(roots):
@@ -832,11 +852,16 @@ def _confirm(st, q, lo, T, tau):
     return None
 
 
+def _frozen(active) -> tuple:
+    return tuple(tuple(row) for row in active)
+
+
 def enclose(problem, *, t_end, dps=None, precision=None, grid=64, order=None, max_steps=10**5,
-            wrapping="lohner") -> Enclosure:
+            wrapping="lohner", times=()) -> Enclosure:
     """Prove an enclosure of the reduced orthogonal flow of ``problem`` on ``[0, t_end]``.
 
-    ``grid + 1`` equally spaced exact grid times (each a step end) carry the loss as a ball;
+    ``grid + 1`` equally spaced exact grid times, and the exact ``times`` inside ``(0, t_end)``
+    (both by dense output, cutting no step), carry the loss and the state as balls;
     ``order`` overrides the Taylor order (default :func:`~gfcheck.numeric._common.order_for` of
     the requested bits); arb works at ``work_bits + EXTRA_BITS`` bits.
     """
@@ -854,9 +879,13 @@ def enclose(problem, *, t_end, dps=None, precision=None, grid=64, order=None, ma
     with arb_precision(work):
         run = _Run(problem, prec, order, wrapping)
         arb = run.arb
-        gts = [T * i / grid for i in range(grid + 1)]
+        extra = {Fraction(t) for t in times}
+        if any(not 0 < t < T for t in extra):
+            raise InvalidInput(f"times: expected exact times inside (0, {T}), found {sorted(extra)}")
+        gts = sorted({T * i / grid for i in range(grid + 1)} | extra)
         S = arb(0)
         run.grid_loss = [_loss(run.system, run.a, run.U, run.active)]
+        run.grid_state = [(tuple(run.a), tuple(tuple(r) for r in run.U), _frozen(run.active))]
         run.grid_pending = [run.system.q(g) for g in gts[1:-1]]
         target = run.system.q(T)
         at_target = False
@@ -868,6 +897,7 @@ def enclose(problem, *, t_end, dps=None, precision=None, grid=64, order=None, ma
             S, at_target = run.take_step(S, target)
             run.steps += 1
         losses = run.grid_loss + [_loss(run.system, run.a, run.U, run.active)]
+        states = run.grid_state + [(tuple(run.a), tuple(tuple(r) for r in run.U), _frozen(run.active))]
         W = _weights(run)
         settings = {"method": "validated Taylor on arb balls", "wrapping": wrapping, "order": run.p,
                     "variational_order": run.pv, "retries": dict(run.retries),
@@ -876,14 +906,14 @@ def enclose(problem, *, t_end, dps=None, precision=None, grid=64, order=None, ma
                     "kinks": "interval Newton on the step's series plus remainder"}
         return Enclosure(t_end=T, grid_t=tuple(gts), grid_loss=tuple(losses), final_a=tuple(run.a),
                          final_U=tuple(tuple(r) for r in run.U), final_W=W, events=tuple(run.events),
-                         settings=settings)
+                         settings=settings, grid_state=tuple(states))
 
 
-def _loss(sysm, a, U, active):
-    """``L = (1/(2n)) sum_k r_k^2`` on a ball state."""
+def _loss(sysm, a, U, active, points=None):
+    """``L = (1/(2n)) sum_k r_k^2`` on a ball state (the sum over ``points`` only when given)."""
     zero = sysm.zero
     total = zero
-    for k in range(sysm.n):
+    for k in (range(sysm.n) if points is None else sorted(points)):
         r = sum((a[j] * U[j][k] for j in range(sysm.m) if active[j][k]), zero) - sysm.y[k]
         total = total + r * r
     return total * sysm.inv_n / 2

@@ -27,6 +27,7 @@ from gfcheck.symbolic.files import (
 from gfcheck.symbolic.problem import problem_to_json
 
 from .context import UNREACHABLE
+from .proofs import proofs_document, proofs_markdown
 from .registry import VERDICTS
 from .verdicts import provenance_counts, provenance_tally
 
@@ -307,6 +308,9 @@ def _markdown(results, ctx, extra_md, figures, skipped, command) -> str:
             out += [f"- details: `{canonical_json(r.result.details).strip()[:2000]}`", ""]
     if extra_md:
         out.append(extra_md)
+    proofs = getattr(ctx, "proofs", None)
+    if proofs is not None:
+        out.append(proofs_markdown(*proofs))
     figure_list = ctx.suite.figure_captions()
     if figure_list:
         out += ["## Figures", ""]
@@ -392,6 +396,7 @@ def _write_report(out_dir: Path, results, ctx, *, command, figures, figures_skip
     doc = {"schema": "gfcheck.report/1", "suite": ctx.suite.name, "claims": [r.to_json() for r in results],
            "claim_sources": claim_sources(results, ctx.suite.notes),
            **extra_json, "figures": sorted(names), "figures_skipped": skipped,
+           **({"proofs": proofs_document(*ctx.proofs)} if getattr(ctx, "proofs", None) is not None else {}),
            "provenance": _provenance(ctx, command),
            "summary": {v: str(k) for v, k in verdict_counts(results).items()}}
     atomic_write_json(out_dir / "report.json", doc)  # last: its presence means the report is whole

@@ -15,6 +15,8 @@ the jobs everything they take from it:
 * ``report_sections(ctx, results)``, ``figure_captions()`` and ``figures(out_dir, ctx, results)``:
   what the report adds for this suite; by default taken from ``report()``, its report module
   (:class:`SuiteReport`: ``sections``, ``FIGURES``, ``draw``), or nothing when it has none;
+* ``proves()`` and ``prove(ctx, results, deadline)``: proofs on one instance beside the verdicts
+  (``verify --prove``; default: none, refused before any work);
 * ``dataset(seed, sizes)``: a generated problem for a sweep (default: refused, ``SchemaError``);
 * ``assumptions()``: the hypotheses its claims declare (:mod:`gfcheck.symbolic.assumptions`).
 
@@ -144,6 +146,16 @@ class Suite(abc.ABC):
         :meth:`report`'s ``draw``, or none)."""
         r = self.report()
         return r.draw(out_dir, ctx) if r is not None else ([], {})
+
+    def proves(self) -> bool:
+        """Whether :meth:`prove` gives proofs on one instance (``verify --prove``; default: no)."""
+        return False
+
+    def prove(self, ctx, results, deadline=None) -> tuple[list, dict]:
+        """``(parts, settings)``: :class:`~.proofs.ProofPart` s of its claims on ``ctx``'s problem,
+        proved on validated enclosures before the monotonic ``deadline`` (default: this suite has none)."""
+        raise InvalidInput(f"--prove: suite {self.name!r} has no validated enclosure yet (docs/enclose.md, "
+                           "Not done yet); run without --prove")
 
     def dataset(self, seed: int, sizes: dict):
         """A generated problem for a sweep: ``sizes`` has ``n``, ``d``, ``m`` (ints) and ``scale`` (a

@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 from gfcheck.symbolic.files import check_output_dir
-from gfcheck.symbolic.errors import SchemaError
+from gfcheck.symbolic.errors import InvalidInput, SchemaError
 from gfcheck.symbolic.problem import load_problem
 
 __all__ = ["run_verify", "list_suites", "default_problem", "verify", "summary_lines", "check_report_dir",
@@ -525,7 +525,7 @@ def summary_lines(results, *, profile: str, out_dir) -> list[str]:
 
 def run_verify(*, suite: str | None = None, profile: str | None = None, problem=None,
                out="gfcheck-report", only=None, figures: bool = True, max_events: int | None = None,
-               jobs: int | None = None, max_time=None, cache=None) -> int:
+               jobs: int | None = None, max_time=None, cache=None, prove: bool = False) -> int:
     """The ``verify`` command (see the module docstring); returns the exit status.
 
     ``suite`` names the paper (default: the default suite; ``gfcheck verify --list``); ``profile`` one
@@ -535,7 +535,10 @@ def run_verify(*, suite: str | None = None, profile: str | None = None, problem=
     ``run_seconds``; 0: no bound).  On SIGINT or SIGTERM, or when the budget is spent, the report
     of the claims that finished is written whole (the others UNDECIDED, naming the cause); the
     status is then 130 / 143 for a signal, :func:`exit_status` for the budget.  ``cache`` is a folder
-    that keeps the integrations for a later run (an unwritable one is refused first, exit 2)."""
+    that keeps the integrations for a later run (an unwritable one is refused first, exit 2).
+    ``prove``: after the claims, prove their instance-level parts on validated enclosures within
+    what is left of the budget (:func:`prove_parts`; a suite without enclosures, or python-flint
+    missing, is refused first)."""
     from gfcheck.symbolic.budget import Budget
 
     from gfcheck.proofs_check.core.registry import suite as get_suite
@@ -549,13 +552,55 @@ def run_verify(*, suite: str | None = None, profile: str | None = None, problem=
     check_report_dir(out, figures=figures, suite=the_suite.name)
     if cache is not None:
         check_output_dir(cache, "--cache")
+    if prove:
+        check_can_prove(the_suite)
     if isinstance(only, str):
         only = [c for c in only.split(",") if c]
     results, ctx = verify(prob, prof, suite=the_suite.name, only=only or None, max_events=max_events, jobs=jobs,
                           budget=budget, cache=cache)
+    if prove:
+        prove_parts(ctx, results, budget)
     command = ["gfcheck", "verify"] + (["--suite", the_suite.name] if suite else []) + \
-        ["--profile", prof.name] + (["--problem", str(problem)] if user else [])
+        ["--profile", prof.name] + (["--problem", str(problem)] if user else []) + (["--prove"] if prove else [])
     return _finish(results, ctx, out=out, command=command, figures=figures, user=user, budget=budget)
+
+
+def check_can_prove(the_suite) -> None:
+    """Refuse ``--prove`` before any work when the suite has no enclosure or python-flint is missing."""
+    if not the_suite.proves():
+        the_suite.prove(None, [])  # raises the suite's own refusal
+    try:
+        import flint  # noqa: F401
+    except ImportError:
+        raise InvalidInput("--prove needs python-flint: pip install 'gfcheck[prove]'") from None
+
+
+def prove_parts(ctx, results, budget) -> None:
+    """``ctx.proofs = (parts, settings)``: the suite's proofs on this instance, after the claims,
+    within what is left of the budget (keeping the report's reserve).  A run the claims did not
+    finish proves nothing (the settings say why); SIGINT or SIGTERM while proving keeps the run's
+    report and stops it as during the claims."""
+    from gfcheck.symbolic.budget import Interrupted, as_interrupted
+
+    if ctx.stopped is not None:
+        ctx.proofs = ([], {"skipped": "the claims did not finish, so nothing was proved"})
+        return
+    from gfcheck.symbolic.progress import heartbeat
+
+    left = budget.remaining(ctx.budget_reserve) if budget is not None and budget.bounded else None
+    deadline = None if left is None else time.monotonic() + left
+    ctx.proving = "starting"  # the suite's prover names what it encloses (read by the heartbeat)
+
+    def status():
+        rest = "" if deadline is None else f"; {max(0.0, deadline - time.monotonic()):.0f} s of the budget left"
+        return f"proving: {ctx.proving}{rest}"
+
+    try:
+        with heartbeat(_PREFIX, status):
+            ctx.proofs = ctx.suite.prove(ctx, results, deadline)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        ctx.stopped = exc = as_interrupted(exc)
+        ctx.proofs = ([], {"skipped": f"the run was ended by {exc.name} while proving"})
 
 
 def _extras_seconds(stop, budget):

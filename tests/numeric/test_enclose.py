@@ -201,3 +201,26 @@ def test_cli_enclose_writes_outward_intervals_and_refuses_bad_input(tmp_path, ca
     assert main(["enclose", "--problem", str(prob), "--t-end", "-1", "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("gfcheck enclose: InvalidInput: --t-end") and "\n" not in err
+
+
+def test_extra_times_carry_the_state_and_the_partial_losses():
+    """``times``: exact times inside (0, T) recorded by dense output (verify --prove's crossing
+    windows): the state balls there hold the reduced engine's 50-digit state, the loss ball is the
+    sum of the partial ones; a moved state is outside; a time outside (0, T) is refused."""
+    p = two_point_problem()
+    t1 = Fr(37, 10)
+    enc = enclose(p, t_end=Fr(12), dps=30, grid=2, times=[t1])
+    assert t1 in enc.grid_t and len(enc.grid_state) == len(enc.grid_t)
+    i = enc.grid_t.index(t1)
+    a, U, active = enc.grid_state[i]
+    tr = integrate(p, dps=50, t_end=t1, error_estimate=False)
+    assert all(inside(a[j], mpf_fraction(v)) for j, v in enumerate(tr.final.a))
+    assert all(inside(U[j][k], mpf_fraction(v)) for j, row in enumerate(tr.final.U) for k, v in enumerate(row)
+               if active[j][k])
+    assert not inside(a[0], mpf_fraction(tr.final.a[0]) * (1 + Fr(1, 10**12)))
+    with arb_precision(enc.settings["work_bits"]):
+        whole = enc.partial_loss(p, i, range(p.n))
+        parts = sum((enc.partial_loss(p, i, {k}) for k in range(p.n)), flint.arb(0))
+        assert whole.overlaps(enc.grid_loss[i]) and whole.overlaps(parts)
+    with pytest.raises(InvalidInput, match="times"):
+        enclose(p, t_end=Fr(12), dps=20, grid=1, times=[Fr(12)])

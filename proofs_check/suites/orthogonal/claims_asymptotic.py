@@ -896,6 +896,25 @@ def _decide_mid(ctx, judge_mid, before):
     return ctx.decide(judge_mid, on, shallowest=on[0])
 
 
+def first_plateau_probe(ctx, e) -> tuple:
+    """``(lambda, t0, dps)`` of the first plateau's rung ``lambda = 10^-e``: its probe time
+    ``s_1 log(1/lambda) / 2`` and digits ``dps + e`` that follow the departure ``lambda^1``."""
+    lam = Fraction(1, 10 ** e)
+    return lam, ctx.probe_times(lam)["plateau0"], ctx.profile.dps + e
+
+
+def first_plateau_row(ctx, e) -> tuple:
+    """``(lambda, |L(t0) - L0|, tolerance)`` measured on the reduced run to the first plateau's
+    probe (:func:`first_plateau_probe`; claim 11, and ``verify --prove``, which proves the measured
+    departure lies within its tolerance)."""
+    lam, t0, dps = first_plateau_probe(ctx, e)
+    run = ctx.run(with_scale(ctx.problem, lam), t_end=t0, engine="reduced", error_estimate=False, dps=dps)
+    with run.precision.scope():
+        # the prediction at the run's precision (L0 at the profile's would be a floor of its own)
+        err = abs(loss(ctx.problem, ctx.weights_at(lam, run.final), run.final.a) - to_mpf(ctx.data.L0))
+        return to_mpf(lam), err, tolerance(bits_for_dps(dps), SLACK) * to_mpf(ctx.data.L0)
+
+
 def _check_plateaus(ctx):
     out = _guard(ctx)
     if out:
@@ -916,16 +935,7 @@ def _check_plateaus(ctx):
     def judge_first(exps):
         # the first plateau is left like lambda^1: its own ladder of short runs (to s_1 L / 2),
         # with digits that follow the measured departure (lambda^1 against L0)
-        rows = []
-        for e in exps:
-            lam = Fraction(1, 10 ** e)
-            t0 = ctx.probe_times(lam)["plateau0"]
-            run = ctx.run(with_scale(ctx.problem, lam), t_end=t0, engine="reduced", error_estimate=False,
-                          dps=ctx.profile.dps + e)
-            with run.precision.scope():
-                # the prediction at the run's precision (L0 at the profile's would be a floor of its own)
-                err = abs(loss(ctx.problem, ctx.weights_at(lam, run.final), run.final.a) - to_mpf(d.L0))
-                rows.append((to_mpf(lam), err, tolerance(bits_for_dps(ctx.profile.dps + e), SLACK) * L0))
+        rows = [first_plateau_row(ctx, e) for e in exps]
         with ctx.precision.extra(40):
             return first.judge_rungs(rows, resolution=ctx.resolution(1)), None
 

@@ -664,20 +664,29 @@ def early_dps(ctx, e, t) -> int:
     >>> from gfcheck.proofs_check.core.context import Profile
     >>> from gfcheck.proofs_check.suites.orthogonal.context import Context
     >>> ctx = Context(default_problem(), Profile.named("quick"))
-    >>> t = _t_probe(ctx.early_phase)
+    >>> t = early_probe_time(ctx.early_phase)
     >>> [early_dps(ctx, e, t) - 30 for e in early_exponents(ctx, t)]
     [6, 8, 10, 12]
     """
     return ctx.profile.dps + 2 * max(0, e - early_shift(ctx, t))
 
 
-def _t_probe(ep):
+def exit_time_tolerance(ctx, e, t):
+    """The tolerance on an exit time of the early run at ``lambda = 10^-e`` to ``t``
+    (:func:`early_run`): ``2^(-b + SLACK) (1 + t)`` at its digits (claim 6, and ``verify --prove``,
+    which proves the run's times lie within it)."""
+    return tolerance(bits_for_dps(early_dps(ctx, e, t)), SLACK) * (1 + t)
+
+
+def early_probe_time(ep):
     """A fixed time after every predicted exit: ``max_j T_j + 1`` (rational upper bound)."""
-    Tmax = max((float(_num(T)) for T in ep.T), default=0.0)
+    Tmax = max((float(closed_form_value(T)) for T in ep.T), default=0.0)
     return Fraction(math.ceil(Tmax) + 1)
 
 
-def _num(e, dps=60):
+def closed_form_value(e, dps=60):
+    """A closed-form sympy expression (an exit time, a bound) as a sympy Float correct to ``dps``
+    digits (sympy's ``N``)."""
     import sympy as sp
 
     return sp.N(e, dps)
@@ -709,7 +718,7 @@ def exit_time_laws(ctx):
     return (early_law("exit times", "max |T_flow - T_closed form| over the predicted exits", "|T - T_cf|"),)
 
 
-def _early_run(ctx, e, t):
+def early_run(ctx, e, t):
     """The reduced run to ``t`` at ``lambda = 10^-e``, with digits that resolve its relative error
     (:func:`early_dps`)."""
     lam = Fraction(1, 10 ** e)
@@ -722,13 +731,13 @@ def _check_early_closed_form(ctx):
     if out:
         return out
     ep = ctx.early_phase
-    t = _t_probe(ep)
+    t = early_probe_time(ep)
     law = early_closed_form_laws(ctx)[0]
 
     def judge(exps):
         rows = []
         for e in exps:
-            lam, run = _early_run(ctx, e, t)
+            lam, run = early_run(ctx, e, t)
             with run.precision.scope():
                 worst = mpmath.mpf(0)
                 for j in range(ctx.problem.m):
@@ -772,7 +781,7 @@ def _check_exits(ctx):
     if out:
         return out
     ep = ctx.early_phase
-    t = _t_probe(ep)
+    t = early_probe_time(ep)
     predicted = sorted((j, k) for j in range(ctx.problem.m) for k, _ in ep.exits[j])
     if not predicted:
         v = Verdict("OUTSIDE_ASSUMPTIONS", "-", "-", "-", "-",
@@ -786,7 +795,7 @@ def _check_exits(ctx):
     def judge(exps):
         rows = []
         for e in exps:
-            lam, run = _early_run(ctx, e, t)
+            lam, run = early_run(ctx, e, t)
             got = Counter((ev.neuron, ev.point) for ev in run.events if ev.kind == "deactivate")
             want = Counter(predicted)
             # with multiplicity: an exit recorded twice, or for another point, is a mismatch; each is
@@ -803,7 +812,7 @@ def _check_exits(ctx):
             with run.precision.scope():
                 d = max((abs(ev.t - Tcf[(ev.neuron, ev.point)]) for ev in run.events
                          if (ev.neuron, ev.point) in Tcf), default=mpmath.mpf(0))
-                rows.append((to_mpf(lam), d, tolerance(bits_for_dps(early_dps(ctx, e, t)), SLACK) * (1 + t)))
+                rows.append((to_mpf(lam), d, exit_time_tolerance(ctx, e, t)))
         with ctx.precision.extra(40):
             return law.judge_rungs(rows, resolution=ctx.resolution(2)), None
 

@@ -63,6 +63,14 @@ class OrthogonalSuite(Suite):
 
         return report
 
+    def proves(self) -> bool:
+        return True
+
+    def prove(self, ctx, results, deadline=None):
+        from .prove import prove
+
+        return prove(ctx, results, deadline)
+
     def dataset(self, seed: int, sizes: dict):
         from .dataset import problem
 

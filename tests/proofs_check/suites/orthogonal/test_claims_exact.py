@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from budget import examples
 from strategies import census_orthogonal_problems, valid_problems
 
-from gfcheck.proofs_check.suites.orthogonal.claims_exact import EARLY_EXPONENTS, _t_probe, early_exponents
+from gfcheck.proofs_check.suites.orthogonal.claims_exact import EARLY_EXPONENTS, early_probe_time, early_exponents
 from gfcheck.proofs_check.core.context import Profile
 from gfcheck.proofs_check.suites.orthogonal.context import Context
 
@@ -19,7 +19,7 @@ from gfcheck.proofs_check.suites.orthogonal.context import Context
 @given(valid_problems())
 def test_the_first_early_rung_keeps_the_fastest_mode_small_at_the_probe(p):
     ctx = Context(p, Profile.named("quick"))
-    t = _t_probe(ctx.early_phase)
+    t = early_probe_time(ctx.early_phase)
     e0 = early_exponents(ctx, t)[0]
     Dmax = max(float(ctx.data.D_plus_sq), float(ctx.data.D_minus_sq)) ** 0.5
     growth = Dmax * float(t) / p.n / math.log(10)  # decades the fastest mode grows by t
@@ -38,7 +38,7 @@ def test_twin_the_fixed_ladder_of_before_leaves_the_linear_regime():
     p = Problem(inputs=((F(1), F(0)), (F(0), F(1))), labels=(F(6), F(-1)), width=2, scale=F(1, 1000),
                 directions=((F(1), F(1)), (F(-1), F(1))), signs=(1, -1))
     ctx = Context(p, Profile.named("quick"))
-    t = _t_probe(ctx.early_phase)
+    t = early_probe_time(ctx.early_phase)
     assert 10.0 ** -EARLY_EXPONENTS[0] * math.exp(6 * float(t) / 2) > 0.1  # old first rung: the mode at 0.4, not small
     assert early_exponents(ctx, t)[0] == EARLY_EXPONENTS[0] + 3
 
