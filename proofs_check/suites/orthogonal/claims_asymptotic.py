@@ -896,6 +896,33 @@ def _decide_mid(ctx, judge_mid, before):
     return ctx.decide(judge_mid, on, shallowest=on[0])
 
 
+def middle_plateau_probe(ctx, e) -> tuple:
+    """``(lambda, t_mid, dps)`` of the middle plateau's rung ``lambda = 10^-e``: its probe time
+    ``(s_1 + s_2) log(1/lambda) / 2`` and digits that follow the departure ``lambda^e_mid`` (a 30-digit
+    ladder run cannot resolve ``lambda^0.74`` at 1e-100: :meth:`~.context.Context.rung_dps`)."""
+    lam = Fraction(1, 10 ** e)
+    order = by_name(plateau_laws(ctx))["middle plateau"].predicted
+    return lam, ctx.probe_times(lam)["plateau_mid"], ctx.rung_dps(e, order)
+
+
+def middle_plateau_row(ctx, e) -> tuple:
+    """``((lambda, |L(t_mid) - L_mid|, tolerance), t_mid, h, y)`` on the reduced run to the middle
+    plateau's probe (:func:`middle_plateau_probe`), with the outputs ``h`` and labels ``y`` there
+    (claim 11, and ``verify --prove``, which proves the measured departure lies within its tolerance)."""
+    lam, t_mid, dps = middle_plateau_probe(ctx, e)
+    run = ctx.run(with_scale(ctx.problem, lam), t_end=t_mid, engine="reduced", error_estimate=False, dps=dps)
+    st = run.final
+    with run.precision.scope():
+        W = ctx.weights_at(lam, st)
+        # L_mid at the run's precision: at the profile's 120 bits it put a floor of ~1e-36 under
+        # every deep rung (local exponents 0.403 -> 0.228 -> 0: a false REFUTED on the default problem)
+        err = abs(loss(ctx.problem, W, st.a) - to_mpf(ctx.data.L_mid))
+        X, y = mp_data(ctx.problem)
+        h = outputs(W, st.a, X)
+        tol = tolerance(bits_for_dps(dps), SLACK) * to_mpf(ctx.data.L0)
+        return (to_mpf(lam), err, tol), t_mid, h, y
+
+
 def first_plateau_probe(ctx, e) -> tuple:
     """``(lambda, t0, dps)`` of the first plateau's rung ``lambda = 10^-e``: its probe time
     ``s_1 log(1/lambda) / 2`` and digits ``dps + e`` that follow the departure ``lambda^1``."""
@@ -948,34 +975,21 @@ def _check_plateaus(ctx):
     def judge_mid(exps):
         rows = []
         for e in exps:
-            lam = Fraction(1, 10 ** e)
-            t_mid = ctx.probe_times(lam)["plateau_mid"]
-            # |L - L_mid| ~ lambda^e_mid: the rung's digits follow its order (a 30-digit ladder run
-            # cannot resolve lambda^0.74 at 1e-100), its own run to the probe time
-            dps = ctx.rung_dps(e, e_mid_pred)
-            run = ctx.run(with_scale(ctx.problem, lam), t_end=t_mid, engine="reduced", error_estimate=False, dps=dps)
-            st = run.final
-            with run.precision.scope():
-                W = ctx.weights_at(lam, st)
-                # L_mid at the run's precision: at the profile's 120 bits it put a floor of ~1e-36 under
-                # every deep rung (local exponents 0.403 -> 0.228 -> 0: a false REFUTED on the default problem)
-                err = abs(loss(ctx.problem, W, st.a) - to_mpf(d.L_mid))
-                X, y = mp_data(ctx.problem)
-                h = outputs(W, st.a, X)
-                # the law describes the plateau once the fast group is fitted: a counted point short of
-                # its half fit at the probe (r_k^2 > y_k^2 / 2, the half-fit watches' level per point)
-                # makes the rung pre-asymptotic, left out (census 0004: point 4, ||x|| = 1/5, y = -3/2,
-                # carries most of ||beta_-|| and is fitted long after its group's escape; its residual
-                # 1.48 at every probe to 1e-100 held |L - L_mid| near 0.16, local exponents 0.0004 to
-                # 0.001 against >= 0.0177: a false REFUTED)
-                short = _short_of_half_fit(h, y, fitted)
-                if short:
-                    before[e] = short
-                else:
-                    rows.append((to_mpf(lam), err, tolerance(bits_for_dps(dps), SLACK) * L0))
-                # what the report says about the probe: its time and every point's residual there
-                probe[f"1e-{e}"] = {"t_mid": s(to_mpf(t_mid), 8),
-                                    "residual_h_minus_y": [s(hk - yk, 6) for hk, yk in zip(h, y)]}
+            row, t_mid, h, y = middle_plateau_row(ctx, e)
+            # the law describes the plateau once the fast group is fitted: a counted point short of
+            # its half fit at the probe (r_k^2 > y_k^2 / 2, the half-fit watches' level per point)
+            # makes the rung pre-asymptotic, left out (census 0004: point 4, ||x|| = 1/5, y = -3/2,
+            # carries most of ||beta_-|| and is fitted long after its group's escape; its residual
+            # 1.48 at every probe to 1e-100 held |L - L_mid| near 0.16, local exponents 0.0004 to
+            # 0.001 against >= 0.0177: a false REFUTED)
+            short = _short_of_half_fit(h, y, fitted)
+            if short:
+                before[e] = short
+            else:
+                rows.append(row)
+            # what the report says about the probe: its time and every point's residual there
+            probe[f"1e-{e}"] = {"t_mid": s(to_mpf(t_mid), 8),
+                                "residual_h_minus_y": [s(hk - yk, 6) for hk, yk in zip(h, y)]}
         with ctx.precision.extra(40):
             return mid.judge_rungs(rows, resolution=ctx.resolution(e_mid_pred)), None
 
