@@ -118,3 +118,39 @@ def test_outside_the_enclosures_scope_nothing_is_attempted():
     results, ctx = verify(problem, QUICK, only=["orthogonality"], jobs=1)
     parts, settings_ = pv.prove(ctx, results)
     assert parts == [] and "relu'(0) = 0 only" in settings_["skipped"]
+
+
+def test_the_half_fit_crossings_and_the_fit_are_proved_and_a_moved_crossing_is_caught(monkeypatch):
+    """Claims 9 and 12's parts on the three-point problem of test_convergence_groups (two groups,
+    the faster one settling slowly), first rung: both crossings and the fit at the horizon PROVED,
+    twins not; an engine whose half-fit time is moved by 8 tol is caught (the proved loss on the wrong
+    side of the level), while the fit part, which does not read that time, stays proved."""
+    from fractions import Fraction as F
+
+    from gfcheck.symbolic.problem import Problem
+
+    problem = Problem(inputs=((F(2), F(0), F(0)), (F(0), F(1, 5), F(0)), (F(0), F(0), F(1))),
+                      labels=(F(1), F(1, 2), F(-1)), width=2, scale=F(1, 1000),
+                      directions=((F(1), F(1), F(-1)), (F(-1), F(-1), F(1))), signs=(1, -1))
+    profile = Profile("convergence", (10, 20, 30), dps=20, max_exponent=60, claim_seconds=120.0)
+    results, ctx = verify(problem, profile, only=["escape-slope", "convergence"], jobs=1)
+    parts, _ = pv.prove(ctx, results, rungs=1)
+    got = {p.part: p for p in parts}
+    assert {"half_+ crossing", "half_- crossing", "fitted at the horizon"} <= set(got), parts
+    assert all(p.verdict == "PROVED" and p.twin_verdict == "NOT PROVED" for p in got.values()), parts
+
+    real = type(ctx).escape_run
+
+    def moved(self, scale, **kw):
+        run = real(self, scale, **kw)
+        with run.precision.scope():
+            tc = run.crossings["half_+"]
+            shifted = dict(run.crossings, **{"half_+": tc + 8 * pv._time_tolerance(self, tc)})
+        return SimpleNamespace(crossings=shifted, precision=run.precision)
+
+    monkeypatch.setattr(type(ctx), "escape_run", moved)
+    planted = {p.part: p for p in pv.prove(ctx, results, rungs=1)[0]}
+    assert planted["half_+ crossing"].verdict == "NOT PROVED"
+    assert "wrong side" in planted["half_+ crossing"].reason
+    assert planted["half_- crossing"].verdict == "PROVED"
+    assert planted["fitted at the horizon"].verdict == "PROVED"
