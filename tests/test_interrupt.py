@@ -144,3 +144,24 @@ def test_a_signal_dropped_in_a_finalizer_is_raised_at_the_next_checkpoint(ask):
         assert done.returncode == 143 and "raised again 15" in done.stdout
     else:
         assert done.returncode == 0 and "went on" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_signal_while_proving_keeps_the_report_and_the_parts_done(tmp_path):
+    """``verify --prove`` interrupted while it proves: status 130, the whole report of the claims,
+    and the proof parts done before the signal (not an empty section)."""
+    pytest.importorskip("flint")
+    out = tmp_path / "r"
+    proc = _run(["verify", "--only", "exit-times,plateaus", "--prove", "--no-figures", "--jobs", "1",
+                 "--out", str(out)])
+    seen = ""
+    while "proving: " not in seen:  # the heartbeat after 5 s of silence: the first rungs (about 1 s each) are done
+        line = proc.stderr.readline()
+        assert line, seen + proc.stderr.read()
+        seen += line
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    doc = json.loads((out / "report.json").read_text())
+    assert [c["verdict"] for c in doc["claims"]] == ["VERIFIED", "VERIFIED"]
+    assert doc["proofs"]["parts"] and "SIGINT" in doc["proofs"]["settings"]["stopped"]

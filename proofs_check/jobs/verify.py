@@ -578,8 +578,9 @@ def check_can_prove(the_suite) -> None:
 def prove_parts(ctx, results, budget) -> None:
     """``ctx.proofs = (parts, settings)``: the suite's proofs on this instance, after the claims,
     within what is left of the budget (keeping the report's reserve).  A run the claims did not
-    finish proves nothing (the settings say why); SIGINT or SIGTERM while proving keeps the run's
-    report and stops it as during the claims."""
+    finish proves nothing (the settings say why); SIGINT or SIGTERM while proving keeps the parts
+    done so far (``ctx.proof_parts``, filled by the suite's prover) and stops the run as during the
+    claims (the report is written, status 130 or 143)."""
     from gfcheck.symbolic.budget import Interrupted, as_interrupted
 
     if ctx.stopped is not None:
@@ -600,7 +601,9 @@ def prove_parts(ctx, results, budget) -> None:
             ctx.proofs = ctx.suite.prove(ctx, results, deadline)
     except (Interrupted, KeyboardInterrupt) as exc:
         ctx.stopped = exc = as_interrupted(exc)
-        ctx.proofs = ([], {"skipped": f"the run was ended by {exc.name} while proving"})
+        done = list(getattr(ctx, "proof_parts", []))
+        ctx.proofs = (done, {"stopped": f"the run was ended by {exc.name} while proving: the {len(done)} parts "
+                                        "proved or refused before it are listed, the rest not attempted"})
 
 
 def _extras_seconds(stop, budget):

@@ -92,7 +92,8 @@ class _Prover:
     def __init__(self, ctx, results, deadline, rungs=None):
         self.ctx, self.deadline, self.rungs = ctx, deadline, rungs
         self.by_id = {r.claim.id: r for r in results}
-        self.parts = []
+        # the parts so far, where the job can read them after a signal (``ctx.proof_parts``)
+        self.parts = ctx.proof_parts = []
 
     def left(self):
         return None if self.deadline is None else self.deadline - time.monotonic()
