@@ -154,3 +154,17 @@ def test_the_half_fit_crossings_and_the_fit_are_proved_and_a_moved_crossing_is_c
     assert "wrong side" in planted["half_+ crossing"].reason
     assert planted["half_- crossing"].verdict == "PROVED"
     assert planted["fitted at the horizon"].verdict == "PROVED"
+
+
+def test_a_plateau_departure_moved_beyond_its_tolerance_is_refused_and_says_by_how_much(default_run):
+    from gfcheck.proofs_check.suites.orthogonal import claims_asymptotic as ca
+
+    results, ctx = default_run
+    prover = pv._Prover(ctx, results, None)
+    lam, t0, dps = ca.first_plateau_probe(ctx, 4)
+    enc = prover.enclosure(lam, t0, dps)
+    _, err, tol = ca.first_plateau_row(ctx, 4)
+    honest = prover._departure("first plateau departure", 4, enc, ctx.data.L0, "L0", err, tol, "t0")
+    moved = prover._departure("first plateau departure", 4, enc, ctx.data.L0, "L0", err + 8 * tol, tol, "t0")
+    assert (honest.verdict, honest.twin_verdict) == ("PROVED", "NOT PROVED")
+    assert moved.verdict == "NOT PROVED" and "off by" in moved.reason
