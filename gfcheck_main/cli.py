@@ -109,8 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "problem, the run's arguments and the engines' code; the report is the same bytes)")
     v.add_argument("--prove", action="store_true",
                    help="after the claims, prove their instance-level parts (exit set, times and order, invariants, "
-                        "plateau departures, half-fit crossings, fit at the horizon) on validated enclosures, "
-                        "within the budget (python-flint; docs/enclose.md)")
+                        "alignment, plateau departures, half-fit crossings, fit at the horizon) on validated "
+                        "enclosures, within the budget (python-flint; docs/enclose.md)")
     e = sub.add_parser("enclose", help="prove an enclosure of the orthogonal flow (arb balls; docs/enclose.md)")
     e.add_argument("--problem", required=True, help="problem file (gfcheck.problem/1, orthogonal, square loss)")
     e.add_argument("--t-end", dest="t_end", required=True, help="horizon T (a number string)")

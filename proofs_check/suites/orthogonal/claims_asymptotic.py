@@ -323,54 +323,70 @@ def _goes_to_zero(sup) -> bool:
     return len(sup) >= 2 and max(sup[-k:]) < min(sup[:k])
 
 
+def main_neurons(ctx) -> list:
+    """The main neurons (digest 4.1): initially active on every point of their sign class."""
+    return [j for j in range(ctx.problem.m) if ctx.neurons.kind[j] == "main"]
+
+
+def _closed_form_w(ctx, j, t, lam, X, q):
+    """``w_j(t)`` of the linearised flow (digest 3.2): ``sum_k u_jk/||x_k||^2 x_k + lambda P_perp g_j``,
+    at the caller's precision (``X``, ``q``: the inputs and their squared norms at that precision)."""
+    g = [to_mpf(v) for v in ctx.problem.directions[j]]
+    gx = [mpmath.fsum(a * b for a, b in zip(g, X[k])) / q[k] for k in range(ctx.problem.n)]
+    _, u = ctx.early_phase.state(j, t)
+    u = [to_mpf(v) * to_mpf(lam) for v in u]
+    return [mpmath.fsum((u[k] / q[k] - to_mpf(lam) * gx[k]) * X[k][i] for k in range(ctx.problem.n))
+            + to_mpf(lam) * g[i] for i in range(ctx.problem.d)]
+
+
+def alignment_probe(ctx, e) -> tuple:
+    """``(lambda, t, dps)`` of claim 8's rung ``lambda = 10^-e``: the probe ``align`` and digits that
+    keep ``1 - cos ~ lambda^pred`` far above ``2^-b`` (the profile's plus ``e``)."""
+    lam = Fraction(1, 10 ** e)
+    return lam, ctx.probe_times(lam)["align"], ctx.profile.dps + e
+
+
+def alignment_direction(ctx, j, X, y) -> list:
+    """``D_j = sum_{k in A_inf(j)} |y_k| x_k``, the direction a main neuron aligns with."""
+    return [mpmath.fsum(abs(y[k]) * X[k][i] for k in ctx.neurons.A_inf[j]) for i in range(ctx.problem.d)]
+
+
+def alignment_rows(ctx, e) -> dict:
+    """Every main neuron's ``(lambda, 1 - cos(w_j, D_j), floor, ratio to the closed form)`` on the
+    reduced run to the probe of rung ``e`` (:func:`alignment_probe`; claim 8, and ``verify --prove``,
+    which proves the measured ``1 - cos`` lies within the floor of the proved one)."""
+    lam, t, dps = alignment_probe(ctx, e)
+    run = ctx.run(with_scale(ctx.problem, lam), t_end=t, engine="reduced", error_estimate=False, dps=dps)
+    out = {}
+    with run.precision.scope():
+        X, y = mp_data(ctx.problem)  # at the run's precision: non-dyadic inputs lose nothing
+        q = [to_mpf(v) for v in ctx.problem.norms_squared()]
+        W = ctx.weights_at(lam, run.final)
+        for j in main_neurons(ctx):
+            D = alignment_direction(ctx, j, X, y)
+            measured = one_minus_cos(W[j], D)
+            cf = one_minus_cos(_closed_form_w(ctx, j, t, lam, X, q), D)
+            floor = tolerance(run.work_bits - 2 * SLACK, 0)
+            # a closed form at the floor has no perpendicular part at this rung (census 0145, d = n:
+            # a main neuron left with one active point, w_j parallel to x_k = D_j / |y_k|): no ratio
+            out[j] = (to_mpf(lam), measured, floor, measured / cf if cf > floor * 2 ** SLACK else None)
+    return out
+
+
 def _check_alignment(ctx):
     out = _guard(ctx)
     if out:
         return out
-    main = [j for j in range(ctx.problem.m) if ctx.neurons.kind[j] == "main"]
+    main = main_neurons(ctx)
     laws = by_name(alignment_laws(ctx))
-
-    ep = ctx.early_phase
-
-    def closed_form_w(j, t, lam, X, q):
-        """w_j(t) of the linearised flow (digest 3.2): sum_k u_jk/||x_k||^2 x_k + lambda P_perp g_j,
-        at the caller's precision (X, q: the inputs and their squared norms at that precision)."""
-        g = [to_mpf(v) for v in ctx.problem.directions[j]]
-        gx = [mpmath.fsum(a * b for a, b in zip(g, X[k])) / q[k] for k in range(ctx.problem.n)]
-        _, u = ep.state(j, t)
-        u = [to_mpf(v) * to_mpf(lam) for v in u]
-        return [mpmath.fsum((u[k] / q[k] - to_mpf(lam) * gx[k]) * X[k][i] for k in range(ctx.problem.n))
-                + to_mpf(lam) * g[i] for i in range(ctx.problem.d)]
-
     measured = {}
 
     def measure(e):
         """Every main neuron's ``(lambda, 1 - cos, floor, ratio to the closed form)`` at rung ``e``,
         computed once per rung (each neuron's ladder asks for the same rungs)."""
         if e not in measured:
-            measured[e] = _measure_alignment(e)
+            measured[e] = alignment_rows(ctx, e)
         return measured[e]
-
-    def _measure_alignment(e):
-        lam = Fraction(1, 10 ** e)
-        t = ctx.probe_times(lam)["align"]
-        # 1 - cos ~ lambda^pred must stay far above 2^-b: the digits follow the rung
-        run = ctx.run(with_scale(ctx.problem, lam), t_end=t, engine="reduced", error_estimate=False,
-                      dps=ctx.profile.dps + e)
-        out = {}
-        with run.precision.scope():
-            X, y = mp_data(ctx.problem)  # at the run's precision: non-dyadic inputs lose nothing
-            q = [to_mpf(v) for v in ctx.problem.norms_squared()]
-            W = ctx.weights_at(lam, run.final)
-            for j in main:
-                D = [mpmath.fsum(abs(y[k]) * X[k][i] for k in ctx.neurons.A_inf[j]) for i in range(ctx.problem.d)]
-                measured = one_minus_cos(W[j], D)
-                cf = one_minus_cos(closed_form_w(j, t, lam, X, q), D)
-                floor = tolerance(run.work_bits - 2 * SLACK, 0)
-                # a closed form at the floor has no perpendicular part at this rung (census 0145, d = n:
-                # a main neuron left with one active point, w_j parallel to x_k = D_j / |y_k|): no ratio
-                out[j] = (to_mpf(lam), measured, floor, measured / cf if cf > floor * 2 ** SLACK else None)
-        return out
 
     parts = {}
     for j in main:

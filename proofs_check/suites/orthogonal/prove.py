@@ -19,6 +19,8 @@ proved:
 * ``plateaus`` (claim 11) at the first plateau's probe ``s_1 log(1/lambda) / 2`` and the middle one's
   ``(s_1 + s_2) log(1/lambda) / 2``: the engine's measured departure ``|L - L0|``, ``|L - L_mid|`` lies
   within the claim's tolerance of the proved interval (twin: moved by four times tolerance plus width);
+* ``alignment`` (claim 8) at its probe: each main neuron's ``1 - cos(w_j, D_j)`` of the engine's run
+  lies within the claim's floor of the proved value (twin: moved by four times floor plus width);
 * ``escape-slope`` (claim 9): each group's half-fit crossing lies within ``2^(-b + 12)(1 + t)`` (the
   profile's digits) of the engine's ``t_1/2,+-`` (twin: the window moved by ``4 tol``);
 * ``convergence`` (claim 12, first rung): the loss is at or below the fit level ``L(0) 2^-b`` at the
@@ -310,6 +312,43 @@ class _Prover:
                 twin="the engine's value moved by 4 (tolerance + width)",
                 evidence={"proved_departure": _iv(dep), "engine": mpmath.nstr(err, 12)})
 
+    # -- claim 8 ------------------------------------------------------------------------------------
+    def alignment(self, e):
+        """Claim 8's measurement at its probe: each main neuron's ``1 - cos(w_j, D_j)`` of the engine's
+        run lies within the claim's floor of the proved value (twin: moved by 4 (floor + width))."""
+        from flint import arb
+
+        from gfcheck.numeric.enclose import arb_precision
+
+        from .claims_asymptotic import alignment_probe, alignment_rows
+
+        ctx = self.ctx
+        lam, t, dps = alignment_probe(ctx, e)
+        enc = self.enclosure(lam, t, dps)
+        rows = alignment_rows(ctx, e)
+        P = ctx.problem
+        # D_j exactly: the sum of |y_k| x_k over the points the neuron ends on (alignment_direction's)
+        D = {j: [sum((abs(Fraction(P.labels[k])) * Fraction(P.inputs[k][i]) for k in ctx.neurons.A_inf[j]),
+                     Fraction(0)) for i in range(P.d)] for j in rows}
+        parts = []
+        with arb_precision(enc.settings["work_bits"]):
+            for j, (_, measured, floor, _) in sorted(rows.items()):
+                Dj = [_ball(arb, v) for v in D[j]]
+                w = enc.final_W[j]
+                dot = sum((a * b for a, b in zip(w, Dj)), arb(0))
+                omc = 1 - dot / (sum((a * a for a in w), arb(0)).sqrt() * sum((b * b for b in Dj), arb(0)).sqrt())
+                tol = floor
+                shift = tol * 4 + mpmath.mpf(float(omc.rad())) * 4
+                parts.append(ProofPart.judged(
+                    claim="alignment", part=f"neuron {j} 1 - cos", scale=f"1e-{e}",
+                    holds=_within(arb, omc, measured, tol),
+                    statement=f"the engine's 1 - cos(w_{j}, D_{j}) at t = {float(t):.6g} lies within the claim's "
+                              f"floor {mpmath.nstr(tol, 3)} of the proved value",
+                    twin_holds=_within(arb, omc, measured + shift, tol),
+                    twin="the engine's value moved by 4 (floor + width)",
+                    evidence={"proved": _iv(omc), "engine": mpmath.nstr(measured, 12)}))
+        return parts
+
     # -- claims 9 and 12 ----------------------------------------------------------------------------
     def half_fits(self, e):
         """Claim 9's crossings: each group's half-fit time ``t_1/2,+-`` of the escape run lies within
@@ -434,7 +473,7 @@ def prove(ctx, results, deadline=None, rungs=None) -> tuple[list, dict]:
     within the monotonic ``deadline`` (None: no bound), on at most ``rungs`` rungs per claim (None:
     every rung of its ladder).  A problem outside the enclosure's scope
     (``relu'(0) = 1``, non-orthogonal inputs) gives no part; the settings say why."""
-    from .claims_asymptotic import PLATEAU0_EXPONENTS
+    from .claims_asymptotic import ALIGN_EXPONENTS, PLATEAU0_EXPONENTS, main_neurons
     from .claims_exact import early_probe_time, early_exponents
 
     settings = dict(SETTINGS)
@@ -462,6 +501,8 @@ def prove(ctx, results, deadline=None, rungs=None) -> tuple[list, dict]:
         ([("plateaus", "middle plateau departure", "the engine's |L - L_mid| at t_mid")],
          [int(x.split("e-")[1]) for x in middle.get("ladder", [])] if ctx.data.L_mid is not None else [],
          pr.middle_plateau),
+        ([("alignment", "main neurons' 1 - cos", "the main neurons' alignment")],
+         _scales(pr.by_id.get("alignment"), None, ALIGN_EXPONENTS) if main_neurons(ctx) else [], pr.alignment),
         ([("escape-slope", "half-fit crossing", "the half-fit crossings")], ladder, pr.half_fits),
         ([("convergence", "fitted at the horizon", "the fit at the horizon")], ladder[:1], pr.fitted_at_horizon),
     ])

@@ -168,3 +168,16 @@ def test_a_plateau_departure_moved_beyond_its_tolerance_is_refused_and_says_by_h
     moved = prover._departure("first plateau departure", 4, enc, ctx.data.L0, "L0", err + 8 * tol, tol, "t0")
     assert (honest.verdict, honest.twin_verdict) == ("PROVED", "NOT PROVED")
     assert moved.verdict == "NOT PROVED" and "off by" in moved.reason
+
+
+def test_the_alignment_is_proved_and_an_engine_value_moved_by_its_floor_is_not(default_run, monkeypatch):
+    from gfcheck.proofs_check.suites.orthogonal import claims_asymptotic as ca
+
+    results, ctx = default_run
+    prover = pv._Prover(ctx, results, None)
+    honest = prover.alignment(6)
+    assert honest and all((p.verdict, p.twin_verdict) == ("PROVED", "NOT PROVED") for p in honest), honest
+    real = ca.alignment_rows
+    monkeypatch.setattr(ca, "alignment_rows",
+                        lambda c, e: {j: (lam, m + 8 * f, f, r) for j, (lam, m, f, r) in real(c, e).items()})
+    assert all(p.verdict == "NOT PROVED" for p in prover.alignment(6))
