@@ -23,8 +23,9 @@ proved:
   lies within the claim's floor of the proved value (twin: moved by four times floor plus width);
 * ``escape-slope`` (claim 9): each group's half-fit crossing lies within ``2^(-b + 12)(1 + t)`` (the
   profile's digits) of the engine's ``t_1/2,+-`` (twin: the window moved by ``4 tol``);
-* ``convergence`` (claim 12, first rung): the loss is at or below the fit level ``L(0) 2^-b`` at the
-  ladder run's horizon (twin: already at the slower group's half fit).
+* ``convergence`` (claim 12): the loss is at or below the fit level ``L(0) 2^-b`` at the ladder run's
+  horizon (first rung; twin: already at the slower group's half fit), and each group's fit time lies
+  within ``2^(-b/2 + 12)(1 + t)`` of a proved crossing of that level (twin: the window moved by ``4 tol``).
 
 Rungs run shallow to deep (each claim's own ladder as its result lists it) while the run's budget
 lasts; a rung the budget or the enclosure cannot finish is ``NOT PROVED`` with the reason, and the
@@ -141,6 +142,7 @@ class _Prover:
         specs = [(parts, list(exps)[:self.rungs], one) for parts, exps, one in specs
                  if exps and any(self.wanted(c) for c, _, _ in parts)]
         live = list(range(len(specs)))
+        nxt = [0] * len(specs)  # each ladder's next rung
         for depth in range(max((len(sp[1]) for sp in specs), default=0)):
             for i in list(live):
                 parts, exps, one = specs[i]
@@ -149,15 +151,18 @@ class _Prover:
                     continue
                 try:
                     self.parts += [p for p in one(exps[depth]) if self.wanted(p.claim)]
+                    nxt[i] = depth + 1
                 except (GfcheckError, TimeBudgetSpent) as exc:
                     spent = isinstance(exc, TimeBudgetSpent)
                     for k in (list(live) if spent else [i]):
-                        self._ended(specs[k], depth, exc)
+                        if nxt[k] < len(specs[k][1]):
+                            self._ended(specs[k], nxt[k], exc)
                         live.remove(k)
                     if spent:
                         return
 
     def _ended(self, spec, depth, exc):
+        """The parts of ``spec``'s rung ``depth`` NOT PROVED for ``exc``, naming the rungs after it."""
         parts, exps, _ = spec
         rest = exps[depth + 1:]
         why = f"no enclosure at this rung: {type(exc).__name__}: {str(exc).splitlines()[0]}" + \
@@ -356,20 +361,37 @@ class _Prover:
         ``t - tol`` and at or below it at ``t + tol``; twin: the window moved by ``4 tol``)."""
         ctx = self.ctx
         lam = Fraction(1, 10 ** e)
-        run = ctx.escape_run(lam)
+        return self._crossings("escape-slope", "L_s(0)/2", e, ctx.escape_run(lam), ctx.half_watches(),
+                               lambda t: _time_tolerance(ctx, t))
+
+    def fit_times(self, e):
+        """Claim 12's crossings: each group's fit time ``t_fit,+-`` of the ladder run (``L_+-`` down to
+        ``L(0) 2^-b``) lies within :func:`_fit_tolerance` of a proved crossing (twin: moved by ``4 tol``)."""
+        ctx = self.ctx
+        lam = Fraction(1, 10 ** e)
+        _, kwargs = ctx.ladder_request(lam)
+        watches = [w for w in kwargs["watches"] if w.name.startswith("fit_")]
+        return self._crossings("convergence", "L(0) 2^-b", e, ctx.ladder_run(lam), watches,
+                               lambda t: _fit_tolerance(ctx, t))
+
+    def _crossings(self, claim, level_name, e, run, watches, tolerance_at):
+        """The crossing parts of ``watches`` on the engine's ``run`` at ``lambda = 10^-e``: one
+        enclosure through every window (and its twin's), retried once with the digits a straddled
+        level says are missing."""
+        lam = Fraction(1, 10 ** e)
         rows = []
         with run.precision.scope():
-            for w in ctx.half_watches():
+            for w in watches:
                 tc = run.crossings.get(w.name)
                 if tc is None:
                     continue
-                tol = _time_tolerance(ctx, tc)
+                tol = tolerance_at(tc)
                 lo, hi = mpf_to_fraction(tc - tol), mpf_to_fraction(tc + tol)
                 tlo, thi = mpf_to_fraction(tc + 3 * tol), mpf_to_fraction(tc + 5 * tol)
                 rows.append((w, tc, tol, (lo, hi), (tlo, thi)))
         if not rows:
-            return [not_attempted("escape-slope", "half-fit crossing", f"1e-{e}", "the half-fit crossings",
-                                  "the engine's run crossed no half-fit level")]
+            return [not_attempted(claim, "crossing", f"1e-{e}", f"the crossings of {level_name}",
+                                  "the engine's run crossed no such level")]
         times = sorted({t for *_, win, twin in rows for t in (*win, *twin)})
         T = Fraction(int(max(times)) + 1)
         # the enclosure loses about log10(1/lambda)/5 digits over the plateau (as the ladder's runs,
@@ -377,13 +399,13 @@ class _Prover:
         dps = run.precision.dps + e // 5
         for attempt in range(2):
             enc = self.enclosure(lam, T, dps, times=times)
-            parts, missing = self._crossing_parts(enc, rows, e)
+            parts, missing = self._crossing_parts(enc, rows, e, claim, level_name)
             if not missing or attempt:
                 return parts
             dps += missing + 4
         return parts
 
-    def _crossing_parts(self, enc, rows, e):
+    def _crossing_parts(self, enc, rows, e, claim, level_name):
         """The crossing parts on one enclosure, and the digits it lacked where a loss ball straddles
         the level (0 when none does)."""
         import math
@@ -414,10 +436,11 @@ class _Prover:
                                   f"drop of {gap:.2e} over the window): about {need} more digits decide it")
                     else:
                         reason = "the proved loss is on the wrong side of the level: the engine's crossing is off"
+                sign = w.name[-1]
                 parts.append(ProofPart.judged(
-                    claim="escape-slope", part=f"{w.name} crossing", scale=f"1e-{e}", holds=holds,
-                    statement=f"L_{w.name[-1]} crosses L_{w.name[-1]}(0)/2 in [t - tol, t + tol] about the engine's "
-                              f"t = {mpmath.nstr(tc, 15)} (tol {mpmath.nstr(tol, 3)})",
+                    claim=claim, part=f"{w.name} crossing", scale=f"1e-{e}", holds=holds,
+                    statement=f"L_{sign} crosses {level_name.replace('_s', '_' + sign)} in [t - tol, t + tol] about "
+                              f"the engine's t = {mpmath.nstr(tc, 15)} (tol {mpmath.nstr(tol, 3)})",
                     twin_holds=crossing(tlo, thi), twin="the window moved by 4 tol", reason=reason,
                     evidence={"loss_at_t_minus_tol": _iv(before), "loss_at_t_plus_tol": _iv(after),
                               "level": str(Fraction(w.target)), "dps": str(enc.settings["dps"])}))
@@ -468,6 +491,16 @@ def _time_tolerance(ctx, t):
     return tolerance(bits_for_dps(ctx.profile.dps), _SLACK) * (1 + abs(t))
 
 
+def _fit_tolerance(ctx, t):
+    """The accuracy of a fit time: the watch counts a crossing once the loss is below its level by the
+    band ``2^(-b+12) sqrt(L(0) target)`` (``LossWatch``), relative ``2^(-b/2+12)`` at the fit level
+    ``L(0) 2^-b``, and the group's loss falls at a rate of order 1 there: ``2^(-b/2+12) (1 + t)`` at the
+    profile's ``b``."""
+    from gfcheck.numeric.precision import bits_for_dps, tolerance
+
+    return tolerance(bits_for_dps(ctx.profile.dps) // 2, _SLACK) * (1 + abs(t))
+
+
 def prove(ctx, results, deadline=None, rungs=None) -> tuple[list, dict]:
     """``(parts, settings)``: the proof parts of the claims in ``results`` on ``ctx``'s problem,
     within the monotonic ``deadline`` (None: no bound), on at most ``rungs`` rungs per claim (None:
@@ -505,6 +538,7 @@ def prove(ctx, results, deadline=None, rungs=None) -> tuple[list, dict]:
          _scales(pr.by_id.get("alignment"), None, ALIGN_EXPONENTS) if main_neurons(ctx) else [], pr.alignment),
         ([("escape-slope", "half-fit crossing", "the half-fit crossings")], ladder, pr.half_fits),
         ([("convergence", "fitted at the horizon", "the fit at the horizon")], ladder[:1], pr.fitted_at_horizon),
+        ([("convergence", "fit crossing", "the fit crossings")], ladder, pr.fit_times),
     ])
     # listed by claim (in the report's order), then shallow to deep, as proved within each rung
     order = {r.claim.id: i for i, r in enumerate(results)}

@@ -181,3 +181,30 @@ def test_the_alignment_is_proved_and_an_engine_value_moved_by_its_floor_is_not(d
     monkeypatch.setattr(ca, "alignment_rows",
                         lambda c, e: {j: (lam, m + 8 * f, f, r) for j, (lam, m, f, r) in real(c, e).items()})
     assert all(p.verdict == "NOT PROVED" for p in prover.alignment(6))
+
+
+def test_the_ladders_run_breadth_first_and_a_spent_budget_names_each_ladders_next_rung():
+    """Every claim's shallow rungs before any deep one; when the budget is spent, each ladder's next
+    rung (not one it has proved already) is listed NOT PROVED with the rungs after it."""
+    from gfcheck.symbolic.errors import TimeBudgetSpent
+
+    from gfcheck.proofs_check.core.proofs import ProofPart
+
+    results = [SimpleNamespace(claim=SimpleNamespace(id=c), verdict="VERIFIED") for c in ("a", "b")]
+    prover = pv._Prover(SimpleNamespace(), results, None)
+    order = []
+
+    def rung(claim, spent_at=None):
+        def one(e):
+            order.append((claim, e))
+            if e == spent_at:
+                raise TimeBudgetSpent("spent")
+            return [ProofPart.judged(claim=claim, part="p", scale=f"1e-{e}", holds=True, statement="s",
+                                     twin_holds=False, twin="t")]
+        return one
+
+    prover.ladders([([("a", "p", "s")], [1, 2, 3], rung("a")), ([("b", "p", "s")], [1, 2], rung("b", spent_at=2))])
+    assert order == [("a", 1), ("b", 1), ("a", 2), ("b", 2)]
+    got = [(p.claim, p.scale, p.verdict) for p in prover.parts]
+    assert got == [("a", "1e-1", "PROVED"), ("b", "1e-1", "PROVED"), ("a", "1e-2", "PROVED"),
+                   ("a", "1e-3", "NOT PROVED"), ("b", "1e-2", "NOT PROVED")]
