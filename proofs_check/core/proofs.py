@@ -106,8 +106,11 @@ def proofs_markdown(parts, settings: dict) -> str:
            "scale lambda, checked on a validated enclosure of the exact flow (arb balls; docs/enclose.md): "
            "PROVED means it holds for every point of the enclosure, NOT PROVED that it could not be shown "
            "(the reason says why). Each part's twin (a perturbed statement) must not be proved. "
-           f"Settings: {', '.join(f'{k} {v}' for k, v in sorted(settings.items()))}.", "",
-           "| claim | part | lambda | verdict | twin | statement / reason |", "|---|---|---|---|---|---|"]
+           f"Settings: {'; '.join(f'{k}: {v}' for k, v in sorted(settings.items()))}.", ""]
+    why = settings.get("stopped") or settings.get("skipped")
+    if why:
+        out += [f"*{why[0].upper()}{why[1:]}.*", ""]
+    out += ["| claim | part | lambda | verdict | twin | statement / reason |", "|---|---|---|---|---|---|"]
     for p in parts:
         text = p.statement + (f" -- {p.reason}" if p.reason else "")
         out.append(f"| {p.claim} | {p.part} | {p.scale} | {p.verdict} | {p.twin_verdict} | "
