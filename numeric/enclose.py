@@ -726,7 +726,7 @@ class _Run:
                 raise IntegrationFailed(f"the grid time {_show(g)} lies inside the crossing time {_show(S)}")
             a, U = st.state_at(g - S)
             self.grid_loss.append(_loss(self.system, a, U, self.active))
-            self.grid_state.append((tuple(a), tuple(tuple(r) for r in U), _frozen(self.active)))
+            self.grid_state.append(_snapshot(a, U, self.active))
         if self.grid_pending and self.grid_pending[0].overlaps(E) and not E.is_exact():
             raise IntegrationFailed(f"the grid time {_show(self.grid_pending[0])} lies inside the crossing "
                                     f"time {_show(E)}")
@@ -852,8 +852,9 @@ def _confirm(st, q, lo, T, tau):
     return None
 
 
-def _frozen(active) -> tuple:
-    return tuple(tuple(row) for row in active)
+def _snapshot(a, U, active) -> tuple:
+    """``(a, U, active)`` as tuples: one entry of :attr:`Enclosure.grid_state`."""
+    return tuple(a), tuple(tuple(r) for r in U), tuple(tuple(row) for row in active)
 
 
 def enclose(problem, *, t_end, dps=None, precision=None, grid=64, order=None, max_steps=10**5,
@@ -885,7 +886,7 @@ def enclose(problem, *, t_end, dps=None, precision=None, grid=64, order=None, ma
         gts = sorted({T * i / grid for i in range(grid + 1)} | extra)
         S = arb(0)
         run.grid_loss = [_loss(run.system, run.a, run.U, run.active)]
-        run.grid_state = [(tuple(run.a), tuple(tuple(r) for r in run.U), _frozen(run.active))]
+        run.grid_state = [_snapshot(run.a, run.U, run.active)]
         run.grid_pending = [run.system.q(g) for g in gts[1:-1]]
         target = run.system.q(T)
         at_target = False
@@ -897,7 +898,7 @@ def enclose(problem, *, t_end, dps=None, precision=None, grid=64, order=None, ma
             S, at_target = run.take_step(S, target)
             run.steps += 1
         losses = run.grid_loss + [_loss(run.system, run.a, run.U, run.active)]
-        states = run.grid_state + [(tuple(run.a), tuple(tuple(r) for r in run.U), _frozen(run.active))]
+        states = run.grid_state + [_snapshot(run.a, run.U, run.active)]
         W = _weights(run)
         settings = {"method": "validated Taylor on arb balls", "wrapping": wrapping, "order": run.p,
                     "variational_order": run.pv, "retries": dict(run.retries),

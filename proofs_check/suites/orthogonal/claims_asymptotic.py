@@ -346,9 +346,10 @@ def alignment_probe(ctx, e) -> tuple:
     return lam, ctx.probe_times(lam)["align"], ctx.profile.dps + e
 
 
-def alignment_direction(ctx, j, X, y) -> list:
-    """``D_j = sum_{k in A_inf(j)} |y_k| x_k``, the direction a main neuron aligns with."""
-    return [mpmath.fsum(abs(y[k]) * X[k][i] for k in ctx.neurons.A_inf[j]) for i in range(ctx.problem.d)]
+def alignment_direction(ctx, j, X, y, total=mpmath.fsum) -> list:
+    """``D_j = sum_{k in A_inf(j)} |y_k| x_k``, the direction a main neuron aligns with: mpf data summed
+    by ``mpmath.fsum``, or the problem's Fractions exactly with ``total=sum`` (``verify --prove``)."""
+    return [total(abs(y[k]) * X[k][i] for k in ctx.neurons.A_inf[j]) for i in range(ctx.problem.d)]
 
 
 def alignment_rows(ctx, e) -> dict:
@@ -926,17 +927,10 @@ def middle_plateau_row(ctx, e) -> tuple:
     plateau's probe (:func:`middle_plateau_probe`), with the outputs ``h`` and labels ``y`` there
     (claim 11, and ``verify --prove``, which proves the measured departure lies within its tolerance)."""
     lam, t_mid, dps = middle_plateau_probe(ctx, e)
-    run = ctx.run(with_scale(ctx.problem, lam), t_end=t_mid, engine="reduced", error_estimate=False, dps=dps)
-    st = run.final
+    run, W, row = _departure_row(ctx, lam, t_mid, dps, ctx.data.L_mid)
     with run.precision.scope():
-        W = ctx.weights_at(lam, st)
-        # L_mid at the run's precision: at the profile's 120 bits it put a floor of ~1e-36 under
-        # every deep rung (local exponents 0.403 -> 0.228 -> 0: a false REFUTED on the default problem)
-        err = abs(loss(ctx.problem, W, st.a) - to_mpf(ctx.data.L_mid))
         X, y = mp_data(ctx.problem)
-        h = outputs(W, st.a, X)
-        tol = tolerance(bits_for_dps(dps), SLACK) * to_mpf(ctx.data.L0)
-        return (to_mpf(lam), err, tol), t_mid, h, y
+        return row, t_mid, outputs(W, run.final.a, X), y
 
 
 def first_plateau_probe(ctx, e) -> tuple:
@@ -951,11 +945,19 @@ def first_plateau_row(ctx, e) -> tuple:
     probe (:func:`first_plateau_probe`; claim 11, and ``verify --prove``, which proves the measured
     departure lies within its tolerance)."""
     lam, t0, dps = first_plateau_probe(ctx, e)
-    run = ctx.run(with_scale(ctx.problem, lam), t_end=t0, engine="reduced", error_estimate=False, dps=dps)
+    return _departure_row(ctx, lam, t0, dps, ctx.data.L0)[2]
+
+
+def _departure_row(ctx, lam, t, dps, level) -> tuple:
+    """``(run, W, (lambda, |L(t) - level|, 2^(-b+12) L0))`` on the reduced run to ``t`` at ``dps``: the
+    plateaus' measurement.  The level is taken at the run's precision (at the profile's 120 bits ``L_mid``
+    put a floor of ~1e-36 under every deep rung: local exponents 0.403 -> 0.228 -> 0, a false REFUTED on
+    the default problem)."""
+    run = ctx.run(with_scale(ctx.problem, lam), t_end=t, engine="reduced", error_estimate=False, dps=dps)
     with run.precision.scope():
-        # the prediction at the run's precision (L0 at the profile's would be a floor of its own)
-        err = abs(loss(ctx.problem, ctx.weights_at(lam, run.final), run.final.a) - to_mpf(ctx.data.L0))
-        return to_mpf(lam), err, tolerance(bits_for_dps(dps), SLACK) * to_mpf(ctx.data.L0)
+        W = ctx.weights_at(lam, run.final)
+        err = abs(loss(ctx.problem, W, run.final.a) - to_mpf(level))
+        return run, W, (to_mpf(lam), err, tolerance(bits_for_dps(dps), SLACK) * to_mpf(ctx.data.L0))
 
 
 def _check_plateaus(ctx):

@@ -62,10 +62,9 @@ _SLACK = 12
 _MORE_DIGITS = (10, 20, None)
 
 
-def _scales(result, key, fallback) -> list:
-    """The exponents ``e`` (``lambda = 10^-e``) of a claim's ladder as its result lists it."""
-    details = result.result.details if result is not None else {}
-    ladder = details.get(key) if key else None
+def _exponents(ladder, fallback) -> list:
+    """The exponents ``e`` (``lambda = 10^-e``) of a ladder as a result lists it (``["1e-6", ...]``),
+    or ``fallback`` when it lists none."""
     if isinstance(ladder, list) and ladder:
         return [int(x.split("e-")[1]) for x in ladder]
     return list(fallback)
@@ -325,16 +324,14 @@ class _Prover:
 
         from gfcheck.numeric.enclose import arb_precision
 
-        from .claims_asymptotic import alignment_probe, alignment_rows
+        from .claims_asymptotic import alignment_direction, alignment_probe, alignment_rows
 
         ctx = self.ctx
         lam, t, dps = alignment_probe(ctx, e)
         enc = self.enclosure(lam, t, dps)
         rows = alignment_rows(ctx, e)
         P = ctx.problem
-        # D_j exactly: the sum of |y_k| x_k over the points the neuron ends on (alignment_direction's)
-        D = {j: [sum((abs(Fraction(P.labels[k])) * Fraction(P.inputs[k][i]) for k in ctx.neurons.A_inf[j]),
-                     Fraction(0)) for i in range(P.d)] for j in rows}
+        D = {j: alignment_direction(ctx, j, P.inputs, P.labels, total=sum) for j in rows}  # exact Fractions
         parts = []
         with arb_precision(enc.settings["work_bits"]):
             for j, (_, measured, floor, _) in sorted(rows.items()):
@@ -420,13 +417,9 @@ class _Prover:
         with arb_precision(enc.settings["work_bits"]):
             for w, tc, tol, (lo, hi), (tlo, thi) in rows:
                 level = _ball(arb, Fraction(w.target))
-                before = enc.partial_loss(ctx.problem, at[lo], w.points)
-                after = enc.partial_loss(ctx.problem, at[hi], w.points)
-
-                def crossing(a, b, points=w.points, level=level):
-                    return bool(enc.partial_loss(ctx.problem, at[a], points) > level) and \
-                        bool(enc.partial_loss(ctx.problem, at[b], points) <= level)
-                holds, reason = crossing(lo, hi), ""
+                before, after, twin_before, twin_after = (enc.partial_loss(ctx.problem, at[t], w.points)
+                                                          for t in (lo, hi, tlo, thi))
+                holds, reason = bool(before > level) and bool(after <= level), ""
                 if not holds:
                     if before.overlaps(level) or after.overlaps(level):
                         gap = max(abs(float((before - after).mid())), 1e-300)
@@ -441,7 +434,8 @@ class _Prover:
                     claim=claim, part=f"{w.name} crossing", scale=f"1e-{e}", holds=holds,
                     statement=f"L_{sign} crosses {level_name.replace('_s', '_' + sign)} in [t - tol, t + tol] about "
                               f"the engine's t = {mpmath.nstr(tc, 15)} (tol {mpmath.nstr(tol, 3)})",
-                    twin_holds=crossing(tlo, thi), twin="the window moved by 4 tol", reason=reason,
+                    twin_holds=bool(twin_before > level) and bool(twin_after <= level),
+                    twin="the window moved by 4 tol", reason=reason,
                     evidence={"loss_at_t_minus_tol": _iv(before), "loss_at_t_plus_tol": _iv(after),
                               "level": str(Fraction(w.target)), "dps": str(enc.settings["dps"])}))
         return parts, missing
@@ -463,8 +457,8 @@ class _Prover:
             return [not_attempted("convergence", "fitted at the horizon", f"1e-{e}", "the fit at the horizon",
                                   "a group's half fit was not crossed on the engine's run")]
         t_half = mpf_to_fraction(max(halves))
-        level = sum(Fraction(v) ** 2 for v in ctx.problem.labels) / (2 * ctx.problem.n) / \
-            Fraction(2) ** bits_for_dps(ctx.profile.dps)
+        _, kwargs = ctx.ladder_request(lam)
+        level = next(w.target for w in kwargs["watches"] if w.name == "fit")  # the watch's own L(0) 2^-b
         enc = self.enclosure(lam, T, run.precision.dps, times=[t_half])
         everyone = range(ctx.problem.n)
         with arb_precision(enc.settings["work_bits"]):
@@ -519,23 +513,25 @@ def prove(ctx, results, deadline=None, rungs=None) -> tuple[list, dict]:
         return [], settings
     pr = _Prover(ctx, results, deadline, rungs)
     t = early_probe_time(ctx.early_phase)
-    plateau = pr.by_id.get("plateaus")
-    parts = plateau.result.details.get("parts", {}) if plateau is not None else {}
-    first, middle = parts.get("first plateau", {}), parts.get("middle plateau", {})
+    def details(claim):
+        r = pr.by_id.get(claim)
+        return r.result.details if r is not None else {}
+
+    plateaus = details("plateaus").get("parts", {})
+    first, middle = plateaus.get("first plateau", {}), plateaus.get("middle plateau", {})
     ladder = list(ctx.profile.exponents)
     pr.ladders([
         ([("exit-times", "exit set", "the predicted exit set"),
           ("exit-times", "exit times", "the engine's exit times"),
           ("exit-times", "exit order", "the exits' order"),
           ("invariants", "balance at t_probe", "the invariants")],
-         _scales(pr.by_id.get("exit-times"), "ladder", early_exponents(ctx, t)), pr.exits),
+         _exponents(details("exit-times").get("ladder"), early_exponents(ctx, t)), pr.exits),
         ([("plateaus", "first plateau departure", "the engine's |L - L0| at t0")],
-         [int(x.split("e-")[1]) for x in first.get("ladder", [])] or list(PLATEAU0_EXPONENTS), pr.first_plateau),
+         _exponents(first.get("ladder"), PLATEAU0_EXPONENTS), pr.first_plateau),
         ([("plateaus", "middle plateau departure", "the engine's |L - L_mid| at t_mid")],
-         [int(x.split("e-")[1]) for x in middle.get("ladder", [])] if ctx.data.L_mid is not None else [],
-         pr.middle_plateau),
+         _exponents(middle.get("ladder"), ()) if ctx.data.L_mid is not None else [], pr.middle_plateau),
         ([("alignment", "main neurons' 1 - cos", "the main neurons' alignment")],
-         _scales(pr.by_id.get("alignment"), None, ALIGN_EXPONENTS) if main_neurons(ctx) else [], pr.alignment),
+         list(ALIGN_EXPONENTS) if main_neurons(ctx) else [], pr.alignment),
         ([("escape-slope", "half-fit crossing", "the half-fit crossings")], ladder, pr.half_fits),
         ([("convergence", "fitted at the horizon", "the fit at the horizon")], ladder[:1], pr.fitted_at_horizon),
         ([("convergence", "fit crossing", "the fit crossings")], ladder, pr.fit_times),
